@@ -1,0 +1,16 @@
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+const t0 = performance.now();
+const db = await PGlite.create({ extensions: { postgis } });
+const t1 = performance.now();
+await db.exec('CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public');
+const t2 = performance.now();
+const r = await db.query("select postgis_full_version() v, 1::int8 a, 2.5::numeric b, now() c, '{\"a\":1}'::jsonb d, ST_AsGeoJSON(ST_MakePoint(1,2))::json e");
+console.log(r.rows, (t1-t0).toFixed(0), (t2-t1).toFixed(0));
+const t3 = performance.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump', (performance.now()-t3).toFixed(0), dump.size);
+const t4 = performance.now();
+const db2 = await PGlite.create({ extensions: { postgis }, loadDataDir: dump });
+await db2.query('select ST_AsText(ST_MakePoint(1,2))');
+console.log('load', (performance.now()-t4).toFixed(0));

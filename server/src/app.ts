@@ -1,0 +1,29 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Db } from './db/client.js';
+import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
+import { healthRoutes } from './api/routes/health.routes.js';
+
+export interface AppDeps {
+  db: Db;
+  logger: Logger;
+}
+
+/**
+ * The Express app: API under /api/v1, vector tiles under /tiles, the web app at /.
+ * Built without listening so API tests run it in-process.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'extended');
+  app.use(express.json({ limit: '10mb' }));
+
+  const api = express.Router();
+  api.use(healthRoutes(deps.db));
+  app.use('/api/v1', api);
+
+  app.use('/api', notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

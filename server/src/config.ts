@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Where the project root is, so relative defaults do not depend on the caller's cwd. */
+export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  /** When set, use this PostgreSQL/PostGIS server instead of the embedded database. */
+  DATABASE_URL: z.string().optional(),
+  /** Directory of the embedded PGlite database. */
+  GRIDPATROL_DATA_DIR: z.string().default(path.join(projectRoot, 'data', 'pglite')),
+  /** Seed of the generated demo city loaded into an empty database on start. */
+  GRIDPATROL_DEMO_SEED: z.coerce.number().int().default(20261125),
+  /** Set to "0" to start on an empty database instead of loading the demo city. */
+  GRIDPATROL_DEMO: z.enum(['0', '1']).default('1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+/** Reads the configuration from environment variables; throws a readable error on a bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Bad configuration: ${issues}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,34 @@
+import { mkdir } from 'node:fs/promises';
+import pino from 'pino';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { openDb } from './db/client.js';
+import { migrate } from './db/migrate.js';
+
+const config = loadConfig();
+const logger = pino({ level: config.LOG_LEVEL });
+
+async function main(): Promise<void> {
+  if (!config.DATABASE_URL) await mkdir(config.GRIDPATROL_DATA_DIR, { recursive: true });
+  logger.info(config.DATABASE_URL ? 'opening PostGIS server' : `opening embedded database in ${config.GRIDPATROL_DATA_DIR}`);
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRIDPATROL_DATA_DIR });
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  const app = createApp({ db, logger });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+    console.log(`gridpatrol is running at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/`);
+  });
+  const shutdown = () => {
+    server.close(() => void db.close().then(() => process.exit(0)));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'gridpatrol failed to start');
+  process.exit(1);
+});

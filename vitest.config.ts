@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+import { findTestServer } from './server/test/helpers/find-test-server.js';
+
+/**
+ * Three projects:
+ * - `engines`: pure TypeScript (engines, web units), once;
+ * - `embedded`: every DB/API test on PGlite+PostGIS;
+ * - `server`: the same files on a PostgreSQL/PostGIS server: DATABASE_URL, or a local server found at
+ *   postgres://postgres@127.0.0.1:5432/test with PostGIS available (GRIDPATROL_TEST_SERVER=0 turns the search off).
+ */
+export default defineConfig(async () => {
+  const serverUrl = await findTestServer();
+  const dbTests = ['server/**/*.test.ts', 'scripts/**/*.test.ts'];
+  const pureTests = ['server/src/engines/**/*.test.ts', 'web/src/**/*.test.ts'];
+  const slow = { testTimeout: 180_000, hookTimeout: 180_000 };
+  if (!serverUrl) console.warn('[gridpatrol] no PostGIS server found: the "server" test project is skipped');
+  return {
+    test: {
+      projects: [
+        { test: { name: 'engines', include: pureTests } },
+        {
+          test: {
+            name: 'embedded', include: dbTests, exclude: pureTests, ...slow,
+            globalSetup: ['server/test/helpers/global-setup.ts'],
+            env: { GP_TEST_DB: 'embedded' },
+          },
+        },
+        ...(serverUrl
+          ? [{ test: { name: 'server', include: dbTests, exclude: pureTests, ...slow,
+              env: { GP_TEST_DB: 'server', DATABASE_URL: serverUrl } } }]
+          : []),
+      ],
+    },
+  };
+});
