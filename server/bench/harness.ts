@@ -1,0 +1,41 @@
+import type { Db } from '../src/db/client.js';
+
+/** One line of the `npm run bench` table: our operation beside a reference measured in the same run. */
+export interface BenchRow {
+  operation: string;
+  /** Which database or engine it ran on, e.g. "server", "embedded", "engine". */
+  on: string;
+  size: string;
+  oursMs: number;
+  reference: string;
+  referenceMs: number | null;
+  /** e.g. "≤ 1.3×": printed beside the ratio so a reader sees the target. */
+  goal?: string;
+  note?: string;
+}
+
+export interface BenchContext {
+  /** A migrated embedded database in a fresh schema. */
+  embedded: Db;
+  /** A migrated schema on the PostGIS server, when one is reachable. */
+  server: Db | undefined;
+  log(msg: string): void;
+}
+
+export interface BenchSuite {
+  name: string;
+  run(ctx: BenchContext): Promise<BenchRow[]>;
+}
+
+/** Median wall time of `runs` calls after `warmup` unmeasured ones, in milliseconds. */
+export async function medianMs(fn: () => Promise<unknown>, runs = 5, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+}
