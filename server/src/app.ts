@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
 import { healthRoutes } from './api/routes/health.routes.js';
+import { tilesRoutes } from './api/routes/tiles.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -22,6 +23,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(healthRoutes(deps.db));
   app.use('/api/v1', api);
+  app.use('/tiles', tilesRoutes(deps.db));
 
   app.use('/api', notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -1,0 +1,161 @@
+import type { Queryable } from '../client.js';
+import { LAYERS } from '../layers.js';
+import {
+  layersAtZoom, TILE_BUFFER, TILE_EXTENT, tileUnitMeters,
+  type TileAttribute, type TileCoord, type TileLayerSpec, type TilesetSpec, type ZoomRule,
+} from '../../tiles/tilesets.js';
+
+/**
+ * The SQL behind the vector tiles, two ways for the same tile:
+ * - `selectMvt`: the whole tile as ONE `ST_AsMVT` query (server only: the embedded PostGIS lacks protobuf-c);
+ * - `selectTileFeatures`: the same features, clipped, simplified and snapped to tile units in SQL, for the
+ *   encoder in Node (both databases).
+ * Both read the same rows with the same simplification, so they give the same tile (checked by a test).
+ * Parameters: $1 z, $2 x, $3 y, $4 simplification tolerance in Web Mercator metres.
+ */
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+function ident(name: string): string {
+  // Names come from the static tileset registry; the check keeps a future typo from becoming SQL.
+  if (!IDENT.test(name)) throw new Error(`Bad SQL identifier in tileset spec: ${name}`);
+  return name;
+}
+
+function literal(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The tile envelope in 3857 (`e`), the query box in 4326 with the buffer (`q`, so the GiST index is used),
+ * the affine terms that map 3857 to tile units with y down (`x0`, `y1`, `s`) and the simplification tolerance.
+ */
+const ENV_CTE = `env AS (
+  SELECT e, q, ST_XMin(e) AS x0, ST_YMax(e) AS y1, ${TILE_EXTENT}.0 / (ST_XMax(e) - ST_XMin(e)) AS s, $4::float8 AS tol
+  FROM ST_TileEnvelope($1::int, $2::int, $3::int) AS e,
+       ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER / TILE_EXTENT}), 4326) AS q
+)`;
+
+function zoomFilter(rule: ZoomRule | undefined): string {
+  if (!rule) return '';
+  const cases = Object.entries(rule.minzoomByValue).map(([v, z]) => `WHEN ${literal(v)} THEN ${z}`).join(' ');
+  return ` AND (CASE s.${ident(rule.column)} ${cases} ELSE ${rule.otherwise} END) <= $1::int`;
+}
+
+function attributeSql(a: TileAttribute): string {
+  const col = `s.${ident(a.column)}`;
+  return a.format === 'utc-iso' ? `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')` : col;
+}
+
+/** Source geometry in 4326: the stored one, or a label point inside the polygon. */
+function sourceGeom(l: TileLayerSpec): string {
+  return l.geometrySource === 'label-point' ? 'ST_PointOnSurface(s.geom)' : 's.geom';
+}
+
+/** In 3857, simplified by one tile unit (lines and polygons; points pass through). */
+function mercatorGeom(l: TileLayerSpec): string {
+  const g = `ST_Transform(${sourceGeom(l)}, 3857)`;
+  return l.geometry === 'point' ? g : `ST_Simplify(${g}, env.tol)`;
+}
+
+function fromWhere(l: TileLayerSpec): string {
+  const table = ident(LAYERS[l.from].table);
+  const labelFilter = l.geometrySource === 'label-point' ? ' AND ST_PointOnSurface(s.geom) && env.q' : '';
+  return `FROM ${table} s, env WHERE s.geom && env.q${labelFilter}${zoomFilter(l.zoomRule)}`;
+}
+
+/** One layer's `ST_AsMVT` sub-select; an empty layer gives empty bytes, so layers concatenate into one tile. */
+function mvtLayerSql(l: TileLayerSpec): string {
+  const attrs = l.attributes.map((a) => `${attributeSql(a)} AS "${ident(a.name)}"`);
+  return `COALESCE((SELECT ST_AsMVT(t, ${literal(l.id)}, ${TILE_EXTENT}, 'geom', 'mvt_fid') FROM (
+    SELECT s.id AS mvt_fid, ${attrs.join(', ')},
+           ST_AsMVTGeom(${mercatorGeom(l)}, env.e::box2d, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+    ${fromWhere(l)}) t WHERE t.geom IS NOT NULL), ''::bytea)`;
+}
+
+/** The tileset's layers at z as one `ST_AsMVT` statement (exported for the bench's reference and tests). */
+export function mvtSql(ts: TilesetSpec, z: number): string | null {
+  const layers = layersAtZoom(ts, z);
+  if (layers.length === 0) return null;
+  return `WITH ${ENV_CTE} SELECT ${layers.map(mvtLayerSql).join('\n || ')} AS mvt`;
+}
+
+/** Tile parameters in the order the SQL uses them. */
+export function tileParams(t: TileCoord): [number, number, number, number] {
+  return [t.z, t.x, t.y, tileUnitMeters(t.z)];
+}
+
+/**
+ * Server only: the tile encoded by PostGIS in one `ST_AsMVT` query (clip, simplify by zoom, snap, make valid,
+ * orient rings, encode). Returns empty bytes when nothing is in the tile.
+ */
+export async function selectMvt(db: Queryable, ts: TilesetSpec, t: TileCoord): Promise<Uint8Array> {
+  const sql = mvtSql(ts, t.z);
+  if (!sql) return new Uint8Array(0);
+  const [row] = await db.query<{ mvt: Uint8Array | null }>(sql, tileParams(t));
+  const mvt = row?.mvt;
+  if (!mvt) return new Uint8Array(0);
+  // pg hands back a Buffer (a Uint8Array subclass); copy-free view keeps one return type on both drivers.
+  return new Uint8Array(mvt.buffer, mvt.byteOffset, mvt.byteLength);
+}
+
+/** Affine map from 3857 to tile units, y down (what ST_AsMVTGeom does inside). */
+const TO_TILE_UNITS = 'ST_Affine(%g, env.s, 0, 0, -env.s, -env.x0 * env.s, env.y1 * env.s)';
+const CLIP_BOX = `ST_MakeEnvelope(${-TILE_BUFFER}, ${-TILE_BUFFER}, ${TILE_EXTENT + TILE_BUFFER}, ${TILE_EXTENT + TILE_BUFFER})::box2d`;
+
+/**
+ * Tile-unit geometry without ST_AsMVTGeom: map to tile units, clip to the buffered tile, snap to whole units;
+ * polygons are made valid again after snapping and their exterior rings turned to positive area in y-down
+ * tile units (ST_ForcePolygonCCW), which is the MVT spec's "clockwise" on screen.
+ */
+function tileGeomSql(l: TileLayerSpec): string {
+  const tile = TO_TILE_UNITS.replace('%g', mercatorGeom(l));
+  const point = `ST_SnapToGrid(${tile}, 1)`;
+  const line = `ST_CollectionExtract(ST_SnapToGrid(ST_ClipByBox2D(${tile}, ${CLIP_BOX}), 1), 2)`;
+  const polygon = `ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_SnapToGrid(ST_ClipByBox2D(${tile}, ${CLIP_BOX}), 1)), 3))`;
+  switch (l.geometry) {
+    case 'point': return point;
+    case 'line': return line;
+    case 'polygon': return polygon;
+    case 'mixed': return `CASE WHEN GeometryType(s.geom) = 'POINT' THEN ${point} ELSE ${polygon} END`;
+    default: {
+      const never: never = l.geometry;
+      throw new Error(`unknown geometry kind ${String(never)}`);
+    }
+  }
+}
+
+/** One feature of a tile, geometry as GeoJSON in tile units (integers, y down). */
+export interface TileFeatureRow {
+  /** Source-layer id. */
+  layer: string;
+  id: number;
+  properties: Record<string, string | number | boolean | null>;
+  /** GeoJSON geometry text in tile units. */
+  geometry: string;
+}
+
+/** The features of one tile, clipped, simplified and snapped in SQL, for encoding in Node (both databases). */
+export async function selectTileFeatures(db: Queryable, ts: TilesetSpec, t: TileCoord): Promise<TileFeatureRow[]> {
+  const layers = layersAtZoom(ts, t.z);
+  if (layers.length === 0) return [];
+  const parts = layers.map((l) => {
+    const props = l.attributes.map((a) => `${literal(a.name)}, ${attributeSql(a)}`).join(', ');
+    return `SELECT ${literal(l.id)} AS layer, f.id, f.properties, ST_AsGeoJSON(f.g, 0) AS geometry FROM (
+      SELECT s.id, json_build_object(${props}) AS properties, ${tileGeomSql(l)} AS g
+      ${fromWhere(l)}) f WHERE NOT ST_IsEmpty(f.g)`;
+  });
+  return db.query<TileFeatureRow>(`WITH ${ENV_CTE} ${parts.join('\nUNION ALL\n')}`, tileParams(t));
+}
+
+/** Bounds of the tileset's data as [west, south, east, north] in degrees, or null when its tables are empty. */
+export async function selectTilesetBounds(db: Queryable, ts: TilesetSpec): Promise<[number, number, number, number] | null> {
+  const tables = [...new Set(ts.layers.map((l) => ident(LAYERS[l.from].table)))];
+  const union = tables.map((t) => `SELECT ST_Extent(geom)::geometry AS b FROM ${t}`).join(' UNION ALL ');
+  const [row] = await db.query<{ w: number | null; s: number | null; e: number | null; n: number | null }>(
+    `SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n
+     FROM (SELECT ST_Extent(b) AS x FROM (${union}) u) v`,
+  );
+  if (!row || row.w === null || row.s === null || row.e === null || row.n === null) return null;
+  return [row.w, row.s, row.e, row.n];
+}
