@@ -200,3 +200,12 @@ export interface TileCoord {
   x: number;
   y: number;
 }
+
+/** The tile at zoom `z` that holds a WGS84 point (Web Mercator, XYZ scheme). */
+export function tileAt(lonDeg: number, latDeg: number, z: number): TileCoord {
+  const n = 2 ** z;
+  const lat = (latDeg * Math.PI) / 180;
+  const x = Math.floor(((lonDeg + 180) / 360) * n);
+  const y = Math.floor(((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2) * n);
+  return { z, x: Math.min(n - 1, Math.max(0, x)), y: Math.min(n - 1, Math.max(0, y)) };
+}

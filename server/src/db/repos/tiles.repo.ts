@@ -110,7 +110,9 @@ const CLIP_BOX = `ST_MakeEnvelope(${-TILE_BUFFER}, ${-TILE_BUFFER}, ${TILE_EXTEN
  */
 function tileGeomSql(l: TileLayerSpec): string {
   const tile = TO_TILE_UNITS.replace('%g', mercatorGeom(l));
-  const point = `ST_SnapToGrid(${tile}, 1)`;
+  // Points are clipped too: the index test (&&) compares float4-rounded boxes, so it lets through points a hair
+  // outside the buffer that ST_AsMVTGeom drops.
+  const point = `ST_SnapToGrid(ST_ClipByBox2D(${tile}, ${CLIP_BOX}), 1)`;
   const line = `ST_CollectionExtract(ST_SnapToGrid(ST_ClipByBox2D(${tile}, ${CLIP_BOX}), 1), 2)`;
   const polygon = `ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_SnapToGrid(ST_ClipByBox2D(${tile}, ${CLIP_BOX}), 1)), 3))`;
   switch (l.geometry) {
