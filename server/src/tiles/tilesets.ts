@@ -26,8 +26,12 @@ export interface TileAttribute {
   /** Column of the layer's table it is read from. */
   column: string;
   type: TileFieldType;
-  /** `utc-iso`: a timestamptz written as "2026-01-31T08:15:00Z" (tiles carry no date type). */
-  format?: 'utc-iso';
+  /**
+   * How a timestamptz is written, since tiles have no date type: `epoch-seconds` (a number, so map filters can
+   * compare it), or the local hour 0–23 / ISO weekday 1 (Mon) – 7 (Sun) in China Standard Time (Asia/Shanghai),
+   * which the hour-of-day and weekday filters read.
+   */
+  format?: 'epoch-seconds' | 'cst-hour' | 'cst-weekday';
 }
 
 /** A feature's own min zoom taken from a column, e.g. roads by class: arterials from 10, footways from 15. */
@@ -130,8 +134,11 @@ const layerTiles: Record<LayerName, Omit<TileLayerSpec, 'id' | 'from'>> = {
   },
   incidents: {
     geometry: 'point', minzoom: 13,
-    attributes: [id, str('category'), num('severity'), { name: 'occurred_at', column: 'occurred_at', type: 'String', format: 'utc-iso' }],
-    description: 'Incidents (警情) as points; occurred_at in UTC',
+    attributes: [id, str('category'), num('severity'),
+      { name: 'occurred_at', column: 'occurred_at', type: 'Number', format: 'epoch-seconds' },
+      { name: 'hour', column: 'occurred_at', type: 'Number', format: 'cst-hour' },
+      { name: 'weekday', column: 'occurred_at', type: 'Number', format: 'cst-weekday' }],
+    description: 'Incidents (警情) as points; occurred_at in Unix seconds, hour and weekday (1 = Monday) in Beijing time',
   },
   roads: {
     geometry: 'line', minzoom: 10, zoomRule: ROAD_CLASS_MINZOOM, attributes: roadAttrs,

@@ -50,7 +50,7 @@ describe('tile contents', () => {
     });
   });
 
-  it('when cameras and incidents are read at z15, then they are points with status, networked flag and UTC time', async () => {
+  it('when cameras and incidents are read at z15, then they are points with status, networked flag and time fields', async () => {
     const cams = (await tileOf('cameras', at(15))).cameras!;
     expect(cams.map((f) => f.type)).toEqual([1, 1]);
     expect(cams.find((f) => f.id === ids.camera1)!.properties).toMatchObject({
@@ -58,7 +58,8 @@ describe('tile contents', () => {
     });
     const incidents = (await tileOf('incidents', at(15))).incidents!;
     expect(incidents.find((f) => f.id === ids.incident0)!.properties).toEqual({
-      id: ids.incident0, category: '盗窃', severity: 2, occurred_at: '2026-03-01T00:15:00Z',
+      // 2026-03-01 08:15 in Beijing is a Sunday.
+      id: ids.incident0, category: '盗窃', severity: 2, occurred_at: Date.parse('2026-03-01T00:15:00Z') / 1000, hour: 8, weekday: 7,
     });
   });
 

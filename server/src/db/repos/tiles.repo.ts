@@ -36,15 +36,36 @@ const ENV_CTE = `env AS (
        ST_Transform(ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER / TILE_EXTENT}), 4326) AS q
 )`;
 
-function zoomFilter(rule: ZoomRule | undefined): string {
+/**
+ * A row-level min zoom (roads by class, admin areas by level) as the shortest filter for this zoom: the values
+ * shown (`IN`) below the default min zoom, the values hidden (`NOT IN`) from it on, nothing when all show.
+ * Null when nothing of the layer shows at this zoom. Exported for the bench's reference query.
+ */
+export function zoomFilter(rule: ZoomRule | undefined, z: number): string | null {
   if (!rule) return '';
-  const cases = Object.entries(rule.minzoomByValue).map(([v, z]) => `WHEN ${literal(v)} THEN ${z}`).join(' ');
-  return ` AND (CASE s.${ident(rule.column)} ${cases} ELSE ${rule.otherwise} END) <= $1::int`;
+  const entries = Object.entries(rule.minzoomByValue);
+  const col = `s.${ident(rule.column)}`;
+  if (z >= rule.otherwise) {
+    const hidden = entries.filter(([, mz]) => mz > z).map(([v]) => literal(v));
+    return hidden.length ? ` AND ${col} NOT IN (${hidden.join(', ')})` : '';
+  }
+  const shown = entries.filter(([, mz]) => mz <= z).map(([v]) => literal(v));
+  return shown.length ? ` AND ${col} IN (${shown.join(', ')})` : null;
 }
 
-function attributeSql(a: TileAttribute): string {
+/** SQL of one tile attribute (exported for the bench's reference query). */
+export function attributeSql(a: TileAttribute): string {
   const col = `s.${ident(a.column)}`;
-  return a.format === 'utc-iso' ? `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')` : col;
+  switch (a.format) {
+    case undefined: return col;
+    case 'epoch-seconds': return `extract(epoch FROM ${col})::bigint`;
+    case 'cst-hour': return `extract(hour FROM ${col} AT TIME ZONE 'Asia/Shanghai')::int`;
+    case 'cst-weekday': return `extract(isodow FROM ${col} AT TIME ZONE 'Asia/Shanghai')::int`;
+    default: {
+      const never: never = a.format;
+      throw new Error(`unknown attribute format ${String(never)}`);
+    }
+  }
 }
 
 /** Source geometry in 4326: the stored one, or a label point inside the polygon. */
@@ -58,26 +79,34 @@ function mercatorGeom(l: TileLayerSpec): string {
   return l.geometry === 'point' ? g : `ST_Simplify(${g}, env.tol)`;
 }
 
-function fromWhere(l: TileLayerSpec): string {
+/** FROM and WHERE of one layer at zoom z, or null when no row of it can show at z. */
+function fromWhere(l: TileLayerSpec, z: number): string | null {
   const table = ident(LAYERS[l.from].table);
   const labelFilter = l.geometrySource === 'label-point' ? ' AND ST_PointOnSurface(s.geom) && env.q' : '';
-  return `FROM ${table} s, env WHERE s.geom && env.q${labelFilter}${zoomFilter(l.zoomRule)}`;
+  const zoom = zoomFilter(l.zoomRule, z);
+  return zoom === null ? null : `FROM ${table} s, env WHERE s.geom && env.q${labelFilter}${zoom}`;
 }
 
-/** One layer's `ST_AsMVT` sub-select; an empty layer gives empty bytes, so layers concatenate into one tile. */
-function mvtLayerSql(l: TileLayerSpec): string {
+/**
+ * One layer's `ST_AsMVT` sub-select; an empty layer gives empty bytes, so layers concatenate into one tile.
+ * Rows whose ST_AsMVTGeom is NULL (nothing left in the tile) are skipped by ST_AsMVT itself; filtering them with
+ * `WHERE geom IS NOT NULL` outside would make PostgreSQL push the filter down and compute the geometry twice.
+ */
+function mvtLayerSql(l: TileLayerSpec, z: number): string | null {
+  const from = fromWhere(l, z);
+  if (from === null) return null;
   const attrs = l.attributes.map((a) => `${attributeSql(a)} AS "${ident(a.name)}"`);
   return `COALESCE((SELECT ST_AsMVT(t, ${literal(l.id)}, ${TILE_EXTENT}, 'geom', 'mvt_fid') FROM (
     SELECT s.id AS mvt_fid, ${attrs.join(', ')},
            ST_AsMVTGeom(${mercatorGeom(l)}, env.e::box2d, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
-    ${fromWhere(l)}) t WHERE t.geom IS NOT NULL), ''::bytea)`;
+    ${from}) t), ''::bytea)`;
 }
 
-/** The tileset's layers at z as one `ST_AsMVT` statement (exported for the bench's reference and tests). */
+/** The tileset's layers at z as one `ST_AsMVT` statement, or null when no layer shows at z. */
 export function mvtSql(ts: TilesetSpec, z: number): string | null {
-  const layers = layersAtZoom(ts, z);
+  const layers = layersAtZoom(ts, z).map((l) => mvtLayerSql(l, z)).filter((q): q is string => q !== null);
   if (layers.length === 0) return null;
-  return `WITH ${ENV_CTE} SELECT ${layers.map(mvtLayerSql).join('\n || ')} AS mvt`;
+  return `WITH ${ENV_CTE} SELECT ${layers.join('\n || ')} AS mvt`;
 }
 
 /** Tile parameters in the order the SQL uses them. */
@@ -139,14 +168,18 @@ export interface TileFeatureRow {
 
 /** The features of one tile, clipped, simplified and snapped in SQL, for encoding in Node (both databases). */
 export async function selectTileFeatures(db: Queryable, ts: TilesetSpec, t: TileCoord): Promise<TileFeatureRow[]> {
-  const layers = layersAtZoom(ts, t.z);
-  if (layers.length === 0) return [];
-  const parts = layers.map((l) => {
+  const parts: string[] = [];
+  for (const l of layersAtZoom(ts, t.z)) {
+    const from = fromWhere(l, t.z);
+    if (from === null) continue;
     const props = l.attributes.map((a) => `${literal(a.name)}, ${attributeSql(a)}`).join(', ');
-    return `SELECT ${literal(l.id)} AS layer, f.id, f.properties, ST_AsGeoJSON(f.g, 0) AS geometry FROM (
+    // OFFSET 0 keeps the subquery from being flattened, which would compute the tile geometry twice
+    // (once for the IsEmpty filter, once for the output).
+    parts.push(`SELECT ${literal(l.id)} AS layer, f.id, f.properties, ST_AsGeoJSON(f.g, 0) AS geometry FROM (
       SELECT s.id, json_build_object(${props}) AS properties, ${tileGeomSql(l)} AS g
-      ${fromWhere(l)}) f WHERE NOT ST_IsEmpty(f.g)`;
-  });
+      ${from} OFFSET 0) f WHERE NOT ST_IsEmpty(f.g)`);
+  }
+  if (parts.length === 0) return [];
   return db.query<TileFeatureRow>(`WITH ${ENV_CTE} ${parts.join('\nUNION ALL\n')}`, tileParams(t));
 }
 
