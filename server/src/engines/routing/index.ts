@@ -1,0 +1,3 @@
+export { buildRoadGraph, haversineMeters, type RoadGraph, type RoadInput } from './road-graph.js';
+export { travelTimes, shortestPath, type Origin, type ShortestPath, type TravelTimes } from './dijkstra.js';
+export { CAR, FOOT, type TravelProfile } from './travel-profile.js';
