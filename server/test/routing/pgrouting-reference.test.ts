@@ -1,32 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRoadGraph, CAR, travelTimes, type RoadInput } from '../../src/engines/routing/index.js';
+import { buildRoadGraph, CAR, FOOT, isochrones, travelTimes } from '../../src/engines/routing/index.js';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/test-db.js';
+import { lattice } from './lattice.js';
 import { storeEdgesForPgRouting } from './road-graph-store.js';
 
 const onServer = testDbKind() === 'server';
-
-/** A 30 × 30 street lattice (~80 m blocks) with one-way streets, mixed speeds and a few footways, from a seed. */
-function lattice(seed: number): RoadInput[] {
-  let s = seed >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const roads: RoadInput[] = [];
-  const at = (i: number, j: number) => [118.7 + i * 0.00085, 32.0 + j * 0.00072] as const;
-  let id = 1;
-  for (let i = 0; i < 30; i++) {
-    for (let j = 0; j < 30; j++) {
-      for (const [di, dj] of [[1, 0], [0, 1]] as const) {
-        if (i + di >= 30 || j + dj >= 30) continue;
-        const r = rnd();
-        roads.push({
-          id: id++, coordinates: [at(i, j), at(i + di / 2, j + dj / 2), at(i + di, j + dj)],
-          roadClass: r < 0.05 ? 'footway' : r < 0.2 ? 'primary' : 'residential',
-          oneway: r > 0.85 ? 1 : r > 0.75 ? -1 : 0, speedKmh: r < 0.2 ? 50 : 30,
-        });
-      }
-    }
-  }
-  return roads;
-}
 
 let t: TestDb;
 beforeAll(async () => {
@@ -63,6 +41,25 @@ describe('routing engine vs pgRouting', () => {
     }
     expect(compared).toBeGreaterThan(900);
     expect(maxDiff, 'largest |ours − pgr_dijkstraCost| in seconds').toBeLessThan(1e-6);
+  });
+
+  it.skipIf(!onServer)('when isochrones of 1, 3 and 5 minutes are drawn, then their node sets equal pgr_drivingDistance', async () => {
+    for (const profile of [CAR, FOOT]) {
+      const g = buildRoadGraph(lattice(5), profile);
+      await storeEdgesForPgRouting(t.db, g, 'iso_edges');
+      for (const start of [0, Math.floor(g.nodeCount / 2), g.nodeCount - 1]) {
+        const bands = isochrones(g, [{ node: start }], [60, 180, 300]);
+        for (const band of bands) {
+          const ref = await t.db.query<{ node: number }>(
+            `SELECT node - 1 AS node FROM pgr_drivingDistance(
+               'SELECT id, source, target, cost, reverse_cost FROM iso_edges', $1::bigint, $2::float8, directed => true)
+             ORDER BY node`, [start + 1, band.limitSeconds],
+          );
+          expect(band.nodes, `${profile.name} from ${start}, ${band.limitSeconds} s`).toEqual(ref.map((r) => r.node));
+        }
+        expect(bands[0]!.nodes.length).toBeLessThan(bands[2]!.nodes.length);
+      }
+    }
   });
 
   it.skipIf(onServer)('when on the embedded database, then this reference check is skipped: PGlite has no pgRouting', () => {

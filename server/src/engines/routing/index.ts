@@ -1,3 +1,5 @@
 export { buildRoadGraph, haversineMeters, type RoadGraph, type RoadInput } from './road-graph.js';
 export { travelTimes, shortestPath, type Origin, type ShortestPath, type TravelTimes } from './dijkstra.js';
 export { CAR, FOOT, type TravelProfile } from './travel-profile.js';
+export { indexEdges, originsFor, type EdgeIndex, type SnappedPoint } from './snap.js';
+export { isochrones, type IsochroneBand, type ReachedPiece } from './isochrone.js';

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildRoadGraph, haversineMeters, type RoadInput } from './road-graph.js';
 import { shortestPath, travelTimes } from './dijkstra.js';
 import { CAR, FOOT } from './travel-profile.js';
+import { isochrones } from './isochrone.js';
+import { indexEdges, originsFor } from './snap.js';
 
 // A square block near Nanjing, ~100 m a side, corners A(0,0) B(1,0) C(1,1) D(0,1) in units of 0.001°:
 //   road 1: A → B → C as one line with a detour south of A–B (so it is longer than road 2)
@@ -63,5 +65,37 @@ describe('travelTimes and shortestPath', () => {
   it('when a node is unreachable, then the path says so', () => {
     const g = buildRoadGraph([{ id: 9, coordinates: [p(0, 0), p(1, 0)], roadClass: 'primary', oneway: 1, speedKmh: 50 }], CAR);
     expect(shortestPath(g, 1, 0)).toEqual({ kind: 'unreachable' });
+  });
+});
+
+describe('isochrones', () => {
+  it('when a 100 m street is walked for part of the limit, then the reached piece is the covered fraction', () => {
+    const start = p(0, 0);
+    const end = [start[0], start[1] + 100 / 111_195] as const; // ~100 m north
+    const g = buildRoadGraph([{ id: 1, coordinates: [start, end], roadClass: 'residential', oneway: 0, speedKmh: 36 }], CAR);
+    const len = g.edgeLengthMeters[0]!;
+    const [band] = isochrones(g, [{ node: 0 }], [3]);
+    expect(band?.nodes).toEqual([0]);
+    expect(band?.pieces).toEqual([{ edge: 0, fromFraction: 0, toFraction: 30 / len }]);
+    expect(band?.reachedMeters).toBeCloseTo(30, 9);
+  });
+});
+
+describe('indexEdges and originsFor', () => {
+  it('when a point lies 20 m beside the middle of a one-way street, then it snaps there and starts only forwards', () => {
+    const g = buildRoadGraph([{ id: 1, coordinates: [p(0, 0), p(2, 0)], roadClass: 'primary', oneway: 1, speedKmh: 36 }], CAR);
+    const snapped = indexEdges(g).snap(p(1, 0)[0], p(1, 0)[1] + 20 / 111_320);
+    expect(snapped?.edge).toBe(0);
+    expect(snapped?.fraction).toBeCloseTo(0.5, 6);
+    expect(snapped?.distanceMeters).toBeCloseTo(20, 1);
+    const origins = originsFor(g, snapped!);
+    expect(origins).toHaveLength(1);
+    expect(origins[0]?.node).toBe(g.edgeTarget[0]);
+    expect(origins[0]?.offsetSeconds).toBeCloseTo(g.edgeCost[0]! / 2, 3);
+  });
+
+  it('when nothing is within reach, then snap finds nothing', () => {
+    const g = buildRoadGraph(roads, CAR);
+    expect(indexEdges(g).snap(0, 0)).toBeUndefined();
   });
 });
