@@ -1,0 +1,5 @@
+export { effectiveFovDeg, sectorRing, type CameraInput } from './camera-view.js';
+export { indexBuildings, type BuildingIndex, type BuildingInput } from './building-index.js';
+export { viewPolygon, type ViewPolygon, type ViewPolygonOptions } from './view-polygon.js';
+export { detectionBandsM, PIXELS_PER_METER, DEFAULT_HORIZONTAL_PIXELS, type DetectionBand } from './detection-bands.js';
+export { localProjection, metersPerDegree, signedArea, type EarthModel, type LocalPoint, type LocalProjection } from './local-projection.js';
