@@ -3,3 +3,5 @@ export { indexBuildings, type BuildingIndex, type BuildingInput } from './buildi
 export { viewPolygon, type ViewPolygon, type ViewPolygonOptions } from './view-polygon.js';
 export { detectionBandsM, PIXELS_PER_METER, DEFAULT_HORIZONTAL_PIXELS, type DetectionBand } from './detection-bands.js';
 export { localProjection, metersPerDegree, signedArea, type EarthModel, type LocalPoint, type LocalProjection } from './local-projection.js';
+export { clipSegmentToPolygon, insidePolygon, unionLength, type Interval } from './segment-clip.js';
+export { RoadCoverage, type AreaRoadCoverage, type CameraView, type RoadPiece } from './road-coverage.js';
