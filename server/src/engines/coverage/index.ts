@@ -5,3 +5,4 @@ export { detectionBandsM, PIXELS_PER_METER, DEFAULT_HORIZONTAL_PIXELS, type Dete
 export { localProjection, metersPerDegree, signedArea, type EarthModel, type LocalPoint, type LocalProjection } from './local-projection.js';
 export { clipSegmentToPolygon, insidePolygon, unionLength, type Interval } from './segment-clip.js';
 export { RoadCoverage, type AreaRoadCoverage, type CameraView, type RoadPiece } from './road-coverage.js';
+export { placeCameras, type PlacementStep } from './placement.js';

@@ -69,7 +69,33 @@ export class RoadCoverage {
   /** Adds or replaces what one camera sees (a move, a new camera, a repaired one). */
   setCamera(view: CameraView): void {
     this.removeCamera(view.cameraId);
-    const touched: number[] = [];
+    const clipped = this.clip(view);
+    for (const [s, iv] of clipped) {
+      this.seenBy[s]?.set(view.cameraId, iv);
+      this.refresh(s);
+    }
+    this.cameraSegments.set(view.cameraId, [...clipped.keys()]);
+  }
+
+  /**
+   * Weighted metres of road a view would add to what is seen now, without adding it: the marginal gain that camera
+   * placement maximises. Unlisted road classes weigh 1.
+   */
+  gainOf(view: CameraView): number {
+    let gain = 0;
+    for (const [s, iv] of this.clip(view)) {
+      const current: Interval[] = [];
+      for (const other of this.seenBy[s]?.values() ?? []) current.push(...other);
+      const before = this.seenM[s] ?? 0;
+      const after = unionLength([...current, ...iv]) * (this.segLenM[s] ?? 0);
+      gain += this.weightOf(s) * (after - before);
+    }
+    return gain;
+  }
+
+  /** The intervals of each road segment under a view. */
+  private clip(view: CameraView): Map<number, Interval[]> {
+    const out = new Map<number, Interval[]>();
     for (const polygon of view.coordinates) {
       const outer = polygon[0] ?? [];
       let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -81,16 +107,17 @@ export class RoadCoverage {
         const iv = clipSegmentToPolygon(this.segA[4 * s] ?? 0, this.segA[4 * s + 1] ?? 0, this.segA[4 * s + 2] ?? 0,
           this.segA[4 * s + 3] ?? 0, polygon);
         if (iv.length === 0) continue;
-        const mine = this.seenBy[s]?.get(view.cameraId);
+        const mine = out.get(s);
         if (mine) mine.push(...iv);
-        else {
-          this.seenBy[s]?.set(view.cameraId, iv);
-          touched.push(s);
-        }
+        else out.set(s, iv);
       }
     }
-    this.cameraSegments.set(view.cameraId, touched);
-    for (const s of touched) this.refresh(s);
+    return out;
+  }
+
+  private weightOf(s: number): number {
+    const piece = this.pieces[this.segPiece[s] ?? 0];
+    return piece ? (this.classWeights[piece.roadClass] ?? 1) : 0;
   }
 
   /** Removes a camera (broken, offline, deleted). */
@@ -116,7 +143,7 @@ export class RoadCoverage {
     for (let s = 0; s < this.segPiece.length; s++) {
       const piece = this.pieces[this.segPiece[s] ?? 0];
       if (!piece) continue;
-      const w = this.classWeights[piece.roadClass] ?? 1;
+      const w = this.weightOf(s);
       const a = acc.get(piece.areaId) ?? { road: 0, seen: 0, wRoad: 0, wSeen: 0 };
       const len = this.segLenM[s] ?? 0, seen = this.seenM[s] ?? 0;
       a.road += len; a.seen += seen; a.wRoad += w * len; a.wSeen += w * seen;
