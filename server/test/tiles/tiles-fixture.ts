@@ -77,7 +77,7 @@ export async function insertTilesFixture(tx: Queryable): Promise<Record<string, 
     { geometry: { type: 'Point', coordinates: [118.7832, 32.0399] }, properties: { name: '一中校门', beat_id: ids.beat0, dwell_minutes: 10 } },
   ]));
   put('incident', await insertFeatures(tx, LAYERS.incidents, [
-    { geometry: { type: 'Point', coordinates: [118.7818, 32.0406] }, properties: { occurred_at: '2026-03-01T08:15:00+08:00', category: '盗窃', severity: 2 } },
+    { geometry: { type: 'Point', coordinates: [118.7818, 32.0406] }, properties: { occurred_at: '2026-03-01T07:30:00+08:00', category: '盗窃', severity: 2 } },
     { geometry: { type: 'Point', coordinates: [118.7839, 32.0398] }, properties: { occurred_at: '2026-03-02T22:40:00+08:00', category: '纠纷', severity: 1 } },
   ]));
   return ids;

@@ -58,9 +58,9 @@ export function attributeSql(a: TileAttribute): string {
   const col = `s.${ident(a.column)}`;
   switch (a.format) {
     case undefined: return col;
-    case 'epoch-seconds': return `extract(epoch FROM ${col})::bigint`;
-    case 'cst-hour': return `extract(hour FROM ${col} AT TIME ZONE 'Asia/Shanghai')::int`;
-    case 'cst-weekday': return `extract(isodow FROM ${col} AT TIME ZONE 'Asia/Shanghai')::int`;
+    case 'cst-date': return `to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
+    case 'cst-hour': return `date_part('hour', ${col} AT TIME ZONE 'Asia/Shanghai')::int`;
+    case 'cst-weekday': return `date_part('isodow', ${col} AT TIME ZONE 'Asia/Shanghai')::int`;
     default: {
       const never: never = a.format;
       throw new Error(`unknown attribute format ${String(never)}`);
@@ -96,7 +96,8 @@ function mvtLayerSql(l: TileLayerSpec, z: number): string | null {
   const from = fromWhere(l, z);
   if (from === null) return null;
   const attrs = l.attributes.map((a) => `${attributeSql(a)} AS "${ident(a.name)}"`);
-  return `COALESCE((SELECT ST_AsMVT(t, ${literal(l.id)}, ${TILE_EXTENT}, 'geom', 'mvt_fid') FROM (
+  // Ordered by id: a parallel scan returns rows in any order, and the same data must give the same bytes (ETag).
+  return `COALESCE((SELECT ST_AsMVT(t, ${literal(l.id)}, ${TILE_EXTENT}, 'geom', 'mvt_fid' ORDER BY t.mvt_fid) FROM (
     SELECT s.id AS mvt_fid, ${attrs.join(', ')},
            ST_AsMVTGeom(${mercatorGeom(l)}, env.e::box2d, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
     ${from}) t), ''::bytea)`;
@@ -174,10 +175,10 @@ export async function selectTileFeatures(db: Queryable, ts: TilesetSpec, t: Tile
     if (from === null) continue;
     const props = l.attributes.map((a) => `${literal(a.name)}, ${attributeSql(a)}`).join(', ');
     // OFFSET 0 keeps the subquery from being flattened, which would compute the tile geometry twice
-    // (once for the IsEmpty filter, once for the output).
-    parts.push(`SELECT ${literal(l.id)} AS layer, f.id, f.properties, ST_AsGeoJSON(f.g, 0) AS geometry FROM (
+    // (once for the IsEmpty filter, once for the output). Ordered by id for stable bytes, as in mvtSql.
+    parts.push(`(SELECT ${literal(l.id)} AS layer, f.id, f.properties, ST_AsGeoJSON(f.g, 0) AS geometry FROM (
       SELECT s.id, json_build_object(${props}) AS properties, ${tileGeomSql(l)} AS g
-      ${from} OFFSET 0) f WHERE NOT ST_IsEmpty(f.g)`);
+      ${from} OFFSET 0) f WHERE NOT ST_IsEmpty(f.g) ORDER BY f.id)`);
   }
   if (parts.length === 0) return [];
   return db.query<TileFeatureRow>(`WITH ${ENV_CTE} ${parts.join('\nUNION ALL\n')}`, tileParams(t));
