@@ -3,3 +3,7 @@ export { travelTimes, shortestPath, type Origin, type ShortestPath, type TravelT
 export { CAR, FOOT, type TravelProfile } from './travel-profile.js';
 export { indexEdges, originsFor, type EdgeIndex, type SnappedPoint } from './snap.js';
 export { isochrones, type IsochroneBand, type ReachedPiece } from './isochrone.js';
+export {
+  edgeReachEnds, edgeReachFraction, responseTimes, suggestPosts, summariseReach, RESPONSE_LIMITS_SECONDS,
+  type PostSuggestion, type ReachSummary,
+} from './reach.js';

@@ -1,4 +1,5 @@
 import { travelTimes, type Origin } from './dijkstra.js';
+import { edgeReachEnds } from './reach.js';
 import type { RoadGraph } from './road-graph.js';
 
 /** The part of one edge reached within a time limit: from `fromFraction` to `toFraction` of its length. */
@@ -34,9 +35,7 @@ export function isochrones(g: RoadGraph, origins: readonly Origin[], limitsSecon
     for (let e = 0; e < g.edgeCount; e++) {
       const ts = seconds[g.edgeSource[e] ?? 0] ?? Infinity;
       const tt = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
-      const fwd = g.edgeCost[e] ?? -1, rev = g.edgeReverseCost[e] ?? -1;
-      const a = fwd >= 0 && ts <= limit ? (fwd > 0 ? Math.min(1, (limit - ts) / fwd) : 1) : 0;
-      const b = rev >= 0 && tt <= limit ? (rev > 0 ? Math.min(1, (limit - tt) / rev) : 1) : 0;
+      const [a, b] = edgeReachEnds(g, e, ts, tt, limit);
       const len = g.edgeLengthMeters[e] ?? 0;
       if (a + b >= 1) {
         pieces.push({ edge: e, fromFraction: 0, toFraction: 1 });
