@@ -134,17 +134,20 @@ const TO_TILE_UNITS = 'ST_Affine(%g, env.s, 0, 0, -env.s, -env.x0 * env.s, env.y
 const CLIP_BOX = `ST_MakeEnvelope(${-TILE_BUFFER}, ${-TILE_BUFFER}, ${TILE_EXTENT + TILE_BUFFER}, ${TILE_EXTENT + TILE_BUFFER})::box2d`;
 
 /**
- * Tile-unit geometry without ST_AsMVTGeom: map to tile units, clip to the buffered tile, snap to whole units;
- * polygons are made valid again after snapping and their exterior rings turned to positive area in y-down
- * tile units (ST_ForcePolygonCCW), which is the MVT spec's "clockwise" on screen.
+ * Tile-unit geometry without ST_AsMVTGeom, in ST_AsMVTGeom's own order (PostGIS mvt.c): map to tile units, snap
+ * to whole units, clip to the buffered tile, snap again (clipping makes new vertices). Snapping before clipping
+ * matters for lines crossing the buffer edge at a shallow angle: the cut point moves along the line by several
+ * units otherwise. Polygons are made valid again after snapping and their exterior rings turned to positive
+ * area in y-down tile units (ST_ForcePolygonCCW), which is the MVT spec's "clockwise" on screen.
  */
 function tileGeomSql(l: TileLayerSpec): string {
-  const tile = TO_TILE_UNITS.replace('%g', mercatorGeom(l));
+  const tile = `ST_SnapToGrid(${TO_TILE_UNITS.replace('%g', mercatorGeom(l))}, 1)`;
+  const clipped = `ST_SnapToGrid(ST_ClipByBox2D(${tile}, ${CLIP_BOX}), 1)`;
   // Points are clipped too: the index test (&&) compares float4-rounded boxes, so it lets through points a hair
   // outside the buffer that ST_AsMVTGeom drops.
-  const point = `ST_SnapToGrid(ST_ClipByBox2D(${tile}, ${CLIP_BOX}), 1)`;
-  const line = `ST_CollectionExtract(ST_SnapToGrid(ST_ClipByBox2D(${tile}, ${CLIP_BOX}), 1), 2)`;
-  const polygon = `ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_SnapToGrid(ST_ClipByBox2D(${tile}, ${CLIP_BOX}), 1)), 3))`;
+  const point = clipped;
+  const line = `ST_CollectionExtract(${clipped}, 2)`;
+  const polygon = `ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(${clipped}), 3))`;
   switch (l.geometry) {
     case 'point': return point;
     case 'line': return line;
