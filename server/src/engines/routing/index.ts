@@ -7,3 +7,7 @@ export {
   edgeReachEnds, edgeReachFraction, responseTimes, suggestPosts, summariseReach, RESPONSE_LIMITS_SECONDS,
   type PostSuggestion, type ReachSummary,
 } from './reach.js';
+export {
+  evaluateRoute, planPatrol, travelMatrix,
+  type PatrolPlan, type PatrolProblem, type PatrolStopInput, type PlannedStop, type TravelMatrix,
+} from './patrol.js';
