@@ -8,6 +8,7 @@ import { TILE_EXTENT } from './tilesets.js';
  * reshapes it into `@maplibre/vt-pbf`'s geojson-vt feature form and serialises it. Pure: no I/O.
  */
 
+/** The value types an MVT property can hold. */
 export type TilePropertyValue = string | number | boolean;
 
 /** A feature in tile units, ready to encode. */

@@ -9,6 +9,7 @@ import { buildTileJson } from '../../tiles/tilejson.js';
 import { findTileset, MAX_REQUEST_ZOOM, TILESETS, type TileCoord, type TilesetSpec } from '../../tiles/tilesets.js';
 import { sendProblem } from '../middleware/error-handler.js';
 
+/** The registered media type of Mapbox Vector Tiles. */
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 /** Short: tiles change as soon as someone edits a grid; the ETag makes revalidation cheap. */
 export const TILE_CACHE_CONTROL = 'public, max-age=60';
