@@ -2,7 +2,9 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
+import { featureRoutes } from './api/routes/features.routes.js';
 import { healthRoutes } from './api/routes/health.routes.js';
+import { buildOpenApiDocument } from './api/openapi.js';
 import { tilesRoutes } from './api/routes/tiles.routes.js';
 
 export interface AppDeps {
@@ -22,7 +24,12 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(healthRoutes(deps.db));
+  api.use(featureRoutes(deps.db));
   app.use('/api/v1', api);
+  const openapi = buildOpenApiDocument();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
   app.use('/tiles', tilesRoutes(deps.db));
 
   app.use('/api', notFoundHandler);

@@ -15,7 +15,7 @@ export type DbMode = 'embedded' | 'server';
 /**
  * The one small interface over both databases: embedded PGlite+PostGIS and a PostgreSQL/PostGIS server via `pg`.
  * Type mapping is the same on both: int8 → number (h3 ids must therefore be read as text, e.g. `to_hex(h3_r9)`),
- * numeric → string, timestamptz → Date, json/jsonb → parsed value.
+ * numeric → string, timestamptz → Date, json/jsonb → parsed value; sessions run in UTC.
  */
 export interface Db extends Queryable {
   readonly mode: DbMode;
@@ -52,7 +52,7 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
     ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
     extensions: { postgis },
   });
-  await pgl.exec('CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public');
+  await pgl.exec("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public; SET TimeZone TO 'UTC'");
   if (opts.schema) {
     await pgl.exec(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}; SET search_path TO ${opts.schema}, public`);
   }
@@ -87,7 +87,8 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
     connectionString: url,
     max: opts.maxConnections ?? 10,
     types: serverTypes,
-    ...(opts.schema ? { options: `-c search_path=${opts.schema},public` } : {}),
+    // UTC on every connection, as on PGlite, so timestamps read back the same on both databases.
+    options: `-c TimeZone=UTC${opts.schema ? ` -c search_path=${opts.schema},public` : ''}`,
   });
   // Surface a bad URL or a missing server at open time, not at the first request.
   const probe = await pool.connect();

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { propertiesSchema, type ColumnDef, type LayerDef } from '../../db/layers.js';
+import { ValidationError, type ProblemFieldError } from '../../errors.js';
+import { geometrySchemaFor } from './geometry.js';
+
+/** POST body: a GeoJSON Feature; `id` may be sent (GIS tools do) but the server assigns it. */
+export function createFeatureSchema(layer: LayerDef) {
+  return z.strictObject({
+    type: z.literal('Feature'),
+    id: z.unknown().optional(),
+    geometry: geometrySchemaFor(layer.accepts),
+    properties: propertiesSchema(layer, 'create'),
+  });
+}
+
+/** PATCH body: what changes, and the version the edit was based on (or an If-Match header). */
+export function updateFeatureSchema(layer: LayerDef) {
+  return z.strictObject({
+    type: z.literal('Feature').optional(),
+    id: z.unknown().optional(),
+    version: z.number().int().positive().optional(),
+    geometry: geometrySchemaFor(layer.accepts).optional(),
+    properties: propertiesSchema(layer, 'update').optional(),
+  });
+}
+
+const bbox = z
+  .string()
+  .transform((s) => s.split(',').map(Number))
+  .refine((b) => b.length === 4 && b.every(Number.isFinite), 'bbox is minLon,minLat,maxLon,maxLat')
+  .refine((b) => (b[0] ?? 0) <= (b[2] ?? 0) && (b[1] ?? 0) <= (b[3] ?? 0), 'bbox min must not exceed max')
+  .transform((b) => b as [number, number, number, number]);
+
+/** A query-string value parsed as the column's type (query strings are text). */
+function filterSchema(c: ColumnDef): z.ZodType {
+  switch (c.sqlType) {
+    case 'integer': case 'smallint': case 'bigint': return z.coerce.number().int();
+    case 'double precision': return z.coerce.number().refine(Number.isFinite, 'must be a number');
+    case 'boolean': return z.enum(['true', 'false']).transform((v) => v === 'true');
+    case 'date': case 'timestamptz': case 'text': return z.string().max(200);
+    default: {
+      const never: never = c.sqlType;
+      throw new Error(`no filter for SQL type ${String(never)}`);
+    }
+  }
+}
+
+export interface ListQuery {
+  bbox?: [number, number, number, number];
+  limit: number;
+  offset: number;
+  from?: string;
+  to?: string;
+  filters: Record<string, unknown>;
+}
+
+/** GET list query: bbox, paging, equality filters on the layer's columns, and a time window for incidents. */
+export function listQuerySchema(layer: LayerDef): z.ZodType<ListQuery> {
+  const filterShape = Object.fromEntries(layer.columns.map((c) => [c.name, filterSchema(c).optional()]));
+  const time = layer.name === 'incidents'
+    ? { from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }
+    : {};
+  return z
+    .strictObject({
+      bbox: bbox.optional(),
+      limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+      offset: z.coerce.number().int().min(0).default(0),
+      ...time,
+      ...filterShape,
+    })
+    .transform((q) => {
+      const { bbox: b, limit, offset, from, to, ...filters } = q as Record<string, unknown>;
+      const out: ListQuery = { limit: limit as number, offset: offset as number, filters: {} };
+      if (b) out.bbox = b as [number, number, number, number];
+      if (typeof from === 'string') out.from = from;
+      if (typeof to === 'string') out.to = to;
+      for (const [k, v] of Object.entries(filters)) if (v !== undefined) out.filters[k] = v;
+      return out;
+    });
+}
+
+/** "geometry.coordinates[0][2]" from a zod issue path. */
+export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+/** Parses with zod; on failure throws a ValidationError that lists every offending field path. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string, prefix = ''): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const errors: ProblemFieldError[] = r.error.issues.map((i) => ({ path: formatPath(prefix, i.path) || prefix || 'body', message: i.message }));
+  throw new ValidationError(`Invalid ${what}`, errors);
+}
