@@ -36,3 +36,18 @@ describe('insertFeatures', () => {
     expect(row?.n).toBe(0);
   });
 });
+
+describe('insertFeatures defaults', () => {
+  it('when one camera sends a property and another leaves it out, then the second gets the column default, not NULL', async () => {
+    const pt = (x: number) => ({ type: 'Point' as const, coordinates: [118.78 + x, 32.04] });
+    const ids = await t.db.transaction((tx) => insertFeatures(tx, LAYERS.cameras, [
+      { geometry: pt(0), properties: { networked: false, status: 'faulty' } },
+      { geometry: pt(1e-3), properties: {} },
+      { geometry: pt(2e-3), properties: { networked: false } },
+    ]));
+    const rows = await t.db.query<{ id: number; networked: boolean; status: string }>(
+      'SELECT id, networked, status FROM camera WHERE id = ANY($1::bigint[]) ORDER BY id', [ids]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(ids.map((id) => [byId.get(id)?.networked, byId.get(id)?.status])).toEqual([[false, 'faulty'], [true, 'working'], [false, 'working']]);
+  });
+});

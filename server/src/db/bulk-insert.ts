@@ -19,13 +19,30 @@ export function geometrySql(layer: LayerDef, param: string): string {
 
 /**
  * Inserts many features of one layer, one `INSERT … SELECT FROM unnest(arrays)` per chunk: one round trip per
- * 5,000 rows on both databases. Properties must already be validated; missing ones take the column default
- * only when absent from every row of the call (a column is sent for all rows or for none).
- * H3 cells are computed here for point layers. Call inside a transaction so a failure leaves nothing behind.
+ * 5,000 rows on both databases. Properties must already be validated; a property a row leaves out takes the column's
+ * default (rows are grouped by which properties they carry, so one row's omission never becomes NULL because another
+ * row sent it). H3 cells are computed here for point layers. Call inside a transaction so a failure leaves nothing.
  * @returns the new row ids, in input order
  */
 export async function insertFeatures(tx: Queryable, layer: LayerDef, rows: readonly FeatureRow[]): Promise<number[]> {
-  const cols = layer.columns.filter((c) => rows.some((r) => r.properties[c.name] !== undefined));
+  const groups = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    const key = layer.columns.map((c) => (r.properties[c.name] !== undefined ? '1' : '0')).join('');
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+  const ids = new Array<number>(rows.length);
+  for (const members of groups.values()) {
+    const groupIds = await insertGroup(tx, layer, members.map((i) => rows[i] as FeatureRow));
+    members.forEach((i, k) => (ids[i] = groupIds[k] ?? -1));
+  }
+  return ids;
+}
+
+/** Rows that all carry the same properties. */
+async function insertGroup(tx: Queryable, layer: LayerDef, rows: readonly FeatureRow[]): Promise<number[]> {
+  const cols = layer.columns.filter((c) => rows[0]?.properties[c.name] !== undefined);
   const ids: number[] = [];
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const chunk = rows.slice(start, start + CHUNK_ROWS);
