@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
+import { analysisRoutes } from './api/routes/analysis.routes.js';
 import { featureRoutes } from './api/routes/features.routes.js';
 import { healthRoutes } from './api/routes/health.routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
@@ -24,6 +25,7 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(healthRoutes(deps.db));
+  api.use(analysisRoutes(deps.db));
   api.use(featureRoutes(deps.db));
   app.use('/api/v1', api);
   const openapi = buildOpenApiDocument();
