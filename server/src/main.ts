@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { seedDemoCityIfEmpty } from './services/demo-city.service.js';
 
 const config = loadConfig();
 const logger = pino({ level: config.LOG_LEVEL });
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRIDPATROL_DATA_DIR });
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (config.GRIDPATROL_DEMO === '1') await seedDemoCityIfEmpty(db, config.GRIDPATROL_DEMO_SEED, logger);
 
   const app = createApp({ db, logger });
   const server = app.listen(config.PORT, config.HOST, () => {
