@@ -4,6 +4,7 @@ import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
 import { analysisRoutes } from './api/routes/analysis.routes.js';
 import { featureRoutes } from './api/routes/features.routes.js';
+import { importRoutes } from './api/routes/import.routes.js';
 import { healthRoutes } from './api/routes/health.routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
 import { tilesRoutes } from './api/routes/tiles.routes.js';
@@ -21,9 +22,11 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
-  app.use(express.json({ limit: '10mb' }));
 
   const api = express.Router();
+  // Uploads take the raw body: mounted before the JSON parser.
+  api.use(importRoutes(deps.db));
+  api.use(express.json({ limit: '10mb' }));
   api.use(healthRoutes(deps.db));
   api.use(analysisRoutes(deps.db));
   api.use(featureRoutes(deps.db));

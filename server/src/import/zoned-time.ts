@@ -1,0 +1,43 @@
+/** Offset of a time zone at an instant, in minutes east of UTC, from the platform's time-zone data (Intl). */
+function offsetMinutes(utcMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
+}
+
+/**
+ * A local wall-clock time in an IANA zone (e.g. Chicago's records, Beijing's) as an ISO instant with offset.
+ * Two passes settle the offset across a daylight-saving change.
+ */
+export function zonedToIso(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): string {
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  let utc = wall - offsetMinutes(wall, timeZone) * 60_000;
+  utc = wall - offsetMinutes(utc, timeZone) * 60_000;
+  return new Date(utc).toISOString();
+}
+
+/**
+ * Reads the timestamp forms found in exports: ISO with an offset (kept), ISO without one, and US "MM/DD/YYYY hh:mm:ss AM"
+ * (both read as wall-clock time in `timeZone`). Undefined when the text is none of these.
+ */
+export function parseTimestamp(text: string, timeZone: string): string | undefined {
+  const t = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(t)) {
+    const ms = Date.parse(t);
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  }
+  let m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/.exec(t);
+  if (m) return zonedToIso(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0), timeZone);
+  m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AP]M)?$/i.exec(t);
+  if (m) {
+    let h = +m[4]!;
+    const ampm = m[7]?.toUpperCase();
+    if (ampm === 'PM' && h < 12) h += 12;
+    if (ampm === 'AM' && h === 12) h = 0;
+    return zonedToIso(+m[3]!, +m[1]!, +m[2]!, h, +m[5]!, +(m[6] ?? 0), timeZone);
+  }
+  return undefined;
+}
