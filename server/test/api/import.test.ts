@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.dispose());
 
-const upload = (query: string, body: string | Uint8Array) =>
+const upload = (query: string, body: string) =>
   fetch(`${app.url}/api/v1/import?${query}`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream', 'x-actor': 'admin-zhao' } });
 
 describe('import upload endpoint', () => {
