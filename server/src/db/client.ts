@@ -1,6 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /** Anything SQL can be sent to: the database itself or an open transaction. */
 export interface Queryable {
@@ -19,6 +22,11 @@ export type DbMode = 'embedded' | 'server';
  */
 export interface Db extends Queryable {
   readonly mode: DbMode;
+  /**
+   * `COPY table (columns) FROM` CSV text: the bulk path both databases have (PGlite through its /dev/blob device,
+   * the server through COPY … FROM STDIN). Identifiers are the caller's, never user input.
+   */
+  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -69,6 +77,9 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
   return {
     mode: 'embedded',
     ...base,
+    async copyCsv(table, columns, csv) {
+      await pgl.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+    },
     transaction: (fn) => pgl.transaction((tx) => fn(wrap(tx))),
     close: () => pgl.close(),
   };
@@ -113,6 +124,15 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
   return {
     mode: 'server',
     ...wrap(pool),
+    async copyCsv(table, columns, csv) {
+      const client = await pool.connect();
+      try {
+        const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+        await pipeline(Readable.from([csv]), stream);
+      } finally {
+        client.release();
+      }
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {
