@@ -1,0 +1,44 @@
+import type { Queryable } from '../client.js';
+
+export interface IncidentCellFilter {
+  /** H3 resolution 7–10: the stored column it reads (h3_r7 … h3_r10). */
+  res: 7 | 8 | 9 | 10;
+  from?: string;
+  to?: string;
+  /** Local hours 0–23 (Asia/Shanghai). */
+  hours?: readonly number[];
+  /** ISO weekdays 1 (Monday) – 7 (Sunday), local. */
+  weekdays?: readonly number[];
+  categories?: readonly string[];
+  bbox?: readonly [number, number, number, number];
+}
+
+export interface IncidentCell {
+  h3: string;
+  n: number;
+}
+
+/**
+ * Incident counts per H3 cell for a time/category filter: a GROUP BY on the h3 id stored at write time, never a scan
+ * that computes cells. Hours and weekdays are read in Beijing time.
+ */
+export async function incidentCells(db: Queryable, f: IncidentCellFilter): Promise<IncidentCell[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  if (f.from) where.push(`occurred_at >= ${p(f.from)}::timestamptz`);
+  if (f.to) where.push(`occurred_at < ${p(f.to)}::timestamptz`);
+  if (f.hours?.length) where.push(`extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.hours)}::int[])`);
+  if (f.weekdays?.length) where.push(`extract(isodow FROM occurred_at AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.weekdays)}::int[])`);
+  if (f.categories?.length) where.push(`category = ANY(${p(f.categories)}::text[])`);
+  if (f.bbox) where.push(`geom && ST_MakeEnvelope(${p(f.bbox[0])}, ${p(f.bbox[1])}, ${p(f.bbox[2])}, ${p(f.bbox[3])}, 4326)`);
+  const col = `h3_r${f.res}`;
+  return db.query<IncidentCell>(
+    `SELECT to_hex(${col}) AS h3, count(*)::int AS n FROM incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     GROUP BY ${col} ORDER BY ${col}`, params);
+}
+
+/** Categories present, most frequent first, for the filter's choices. */
+export async function incidentCategories(db: Queryable): Promise<{ category: string; n: number }[]> {
+  return db.query('SELECT category, count(*)::int AS n FROM incident GROUP BY category ORDER BY n DESC, category');
+}
