@@ -9,6 +9,7 @@ import { incidentCellRoutes } from './api/routes/incident-cells.routes.js';
 import { healthRoutes } from './api/routes/health.routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
 import { tilesRoutes } from './api/routes/tiles.routes.js';
+import { serveWebApp } from './web-app.js';
 
 export interface AppDeps {
   db: Db;
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(openapi);
   });
   app.use('/tiles', tilesRoutes(deps.db));
+  serveWebApp(app);
 
   app.use('/api', notFoundHandler);
   app.use(errorHandler(deps.logger));

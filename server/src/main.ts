@@ -5,11 +5,13 @@ import { loadConfig } from './config.js';
 import { openDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { seedDemoCityIfEmpty } from './services/demo-city.service.js';
+import { ensureWebBuilt } from './web-app.js';
 
 const config = loadConfig();
 const logger = pino({ level: config.LOG_LEVEL });
 
 async function main(): Promise<void> {
+  await ensureWebBuilt((msg) => logger.info(msg));
   if (!config.DATABASE_URL) await mkdir(config.GRIDPATROL_DATA_DIR, { recursive: true });
   logger.info(config.DATABASE_URL ? 'opening PostGIS server' : `opening embedded database in ${config.GRIDPATROL_DATA_DIR}`);
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRIDPATROL_DATA_DIR });

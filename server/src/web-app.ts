@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { projectRoot } from './config.js';
+
+export const WEB_ROOT = path.join(projectRoot, 'web');
+export const WEB_DIST = path.join(WEB_ROOT, 'dist');
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? await newestMtime(p) : (await stat(p)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the web app with Vite when web/dist is missing or older than its sources (a fresh clone, an edit). */
+export async function ensureWebBuilt(log: (msg: string) => void): Promise<void> {
+  const index = path.join(WEB_DIST, 'index.html');
+  const sources = Math.max(await newestMtime(path.join(WEB_ROOT, 'src')), (await stat(path.join(WEB_ROOT, 'index.html'))).mtimeMs);
+  if (existsSync(index) && (await stat(index)).mtimeMs >= sources) return;
+  log('building the web app (web/dist is missing or stale)…');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Serves web/dist and answers unknown non-API GETs with index.html (the app routes itself). */
+export function serveWebApp(app: Express): void {
+  if (!existsSync(WEB_DIST)) return;
+  app.use(express.static(WEB_DIST, { index: 'index.html', maxAge: '1h', setHeaders: (res, p) => {
+    if (p.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+  } }));
+  app.get(/^\/(?!api\/|tiles\/).*/, (_req, res) => {
+    res.sendFile(path.join(WEB_DIST, 'index.html'));
+  });
+}

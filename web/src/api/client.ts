@@ -1,0 +1,52 @@
+import type { Feature, FeatureCollection } from 'geojson';
+
+/** Typed calls to the gridpatrol API (same origin). */
+export interface IncidentCell {
+  h3: string;
+  n: number;
+}
+
+export interface IncidentFilter {
+  res: 7 | 8 | 9 | 10;
+  from?: string;
+  to?: string;
+  hours?: number[];
+  weekdays?: number[];
+  category?: string;
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export function incidentCells(f: IncidentFilter): Promise<IncidentCell[]> {
+  const q = new URLSearchParams({ res: String(f.res) });
+  if (f.from) q.set('from', f.from);
+  if (f.to) q.set('to', f.to);
+  if (f.hours?.length && f.hours.length < 24) q.set('hours', f.hours.join(','));
+  if (f.weekdays?.length && f.weekdays.length < 7) q.set('weekdays', f.weekdays.join(','));
+  if (f.category) q.set('category', f.category);
+  return getJson(`/api/v1/incidents/cells?${q}`);
+}
+
+export const incidentCategories = () => getJson<{ category: string; n: number }[]>('/api/v1/incidents/categories');
+
+/** Features of a layer matching one column exactly (search by code or name). */
+export const findFeatures = (layer: string, column: string, value: string) =>
+  getJson<FeatureCollection>(`/api/v1/${layer}?${new URLSearchParams({ [column]: value, limit: '5' })}`);
+
+export const getFeature = (layer: string, id: number | string) => getJson<Feature>(`/api/v1/${layer}/${id}`);
+
+/** How many rows match (numberMatched of a one-row page). */
+export async function countOf(layer: string, filter: Record<string, string> = {}): Promise<number> {
+  const page = await getJson<{ numberMatched: number }>(`/api/v1/${layer}?${new URLSearchParams({ ...filter, limit: '1' })}`);
+  return page.numberMatched;
+}
+
+export interface TileJson {
+  bounds?: [number, number, number, number];
+  center?: [number, number, number];
+}
+export const tileJson = (tileset: string) => getJson<TileJson>(`/tiles/${tileset}.json`);

@@ -1,0 +1,87 @@
+import type { MapGeoJSONFeature } from 'maplibre-gl';
+import { incidentCells } from './api/client.js';
+import { initI18n, t } from './i18n/index.js';
+import { LAYER_TOGGLES } from './layers/catalog.js';
+import { makeHeatmapLayer, makeHexagonLayer } from './layers/incident-layers.js';
+import { createMap } from './map/map.js';
+import { showDetails } from './panels/details.js';
+import { exportPdf, exportPng } from './panels/export.js';
+import { renderSidebar } from './panels/sidebar.js';
+import { initialState } from './state/app-state.js';
+import './styles.css';
+
+/** What the browser tests read: readiness, the current incident cells, the last export. */
+interface TestHooks {
+  idle: boolean;
+  cellsTotal: number;
+  cellsCount: number;
+  lastPngBytes: number;
+  lastPdfBytes: number;
+  /** Whether a MapLibre layer is shown (layout visibility). */
+  layerVisible(id: string): boolean;
+}
+declare global {
+  interface Window { gridpatrol: TestHooks }
+}
+
+const CLICKABLE: Record<string, string> = {
+  'grids-fill': 'layers.grids', 'beats-fill': 'layers.beats', cameras: 'layers.cameras', stations: 'layers.stations',
+  'key-places-fill': 'layers.key_places', 'key-places-point': 'layers.key_places', posts: 'layers.posts',
+  checkpoints: 'layers.checkpoints', incidents: 'layers.incidents',
+};
+
+async function main(): Promise<void> {
+  window.gridpatrol = { idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, layerVisible: () => false };
+  await initI18n();
+  const state = initialState();
+  const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
+  const sidebar = document.getElementById('sidebar') as HTMLElement;
+  const details = document.getElementById('details') as HTMLElement;
+  window.gridpatrol.layerVisible = (id) => map.getLayoutProperty(id, 'visibility') !== 'none';
+
+  const applyVisibility = () => {
+    for (const toggle of LAYER_TOGGLES) {
+      for (const id of toggle.mapLayers) {
+        if (!id.startsWith('deck:') && map.getLayer(id)) map.setLayoutProperty(id, 'visibility', state.visible.has(toggle.id) ? 'visible' : 'none');
+      }
+    }
+    overlay.setProps({ layers: [
+      makeHexagonLayer(state.cells, state.visible.has('hexagons')), makeHeatmapLayer(state.cells, state.visible.has('heatmap')),
+    ] });
+  };
+  const loadCells = async () => {
+    state.cells = await incidentCells(state.filter);
+    window.gridpatrol.cellsCount = state.cells.length;
+    window.gridpatrol.cellsTotal = state.cells.reduce((s, c) => s + c.n, 0);
+    applyVisibility();
+  };
+  let shown: { label: string; feature: MapGeoJSONFeature } | undefined;
+  const rerender = () => {
+    if (shown && !details.hidden) showDetails(details, t(shown.label), shown.feature); // in the new language
+    renderSidebarNow();
+  };
+  const renderSidebarNow = () => renderSidebar(sidebar, map, state, {
+    onVisibility: applyVisibility,
+    onFilter: loadCells,
+    onExportPng: () => { window.gridpatrol.lastPngBytes = exportPng(map).length; },
+    onExportPdf: async () => { window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal); },
+  }, rerender);
+
+  rerender();
+  await loadCells();
+  map.on('click', (e) => {
+    const layers = Object.keys(CLICKABLE).filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
+    const hit: MapGeoJSONFeature | undefined = map.queryRenderedFeatures(e.point, { layers })[0];
+    if (!hit) return;
+    shown = { label: CLICKABLE[hit.layer.id] ?? '', feature: hit };
+    showDetails(details, t(shown.label), hit);
+  });
+  for (const id of Object.keys(CLICKABLE)) {
+    map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
+  }
+  map.on('idle', () => { window.gridpatrol.idle = true; });
+  map.on('movestart', () => { window.gridpatrol.idle = false; });
+}
+
+void main();

@@ -1,0 +1,41 @@
+import { MapLibreOverlay } from '@deck.gl/maplibre';
+import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { tileJson } from '../api/client.js';
+import { buildStyle } from './style.js';
+
+export interface MapHandle {
+  map: MapLibreMap;
+  overlay: MapLibreOverlay;
+}
+
+/** The demo district, used until the TileJSON answers (or when the database is empty). */
+const FALLBACK_BOUNDS: [number, number, number, number] = [118.755, 32.02, 118.8174, 32.0552];
+
+/**
+ * MapLibre with the self-hosted style and deck.gl drawn into the same WebGL context (interleaved), so deck layers sit
+ * between map layers (`beforeId`) and the exported canvas holds both.
+ */
+export async function createMap(container: HTMLElement): Promise<MapHandle> {
+  // MapLibre 6 ships its worker as a separate module; Vite serves it from our own origin.
+  setWorkerUrl(workerUrl);
+  const bounds = (await tileJson('basemap').catch(() => undefined))?.bounds ?? FALLBACK_BOUNDS;
+  const map = new MapLibreMap({
+    container,
+    style: buildStyle(location.origin),
+    bounds,
+    fitBoundsOptions: { padding: 20 },
+    localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
+    canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+    attributionControl: { compact: true, customAttribution: '© OpenStreetMap contributors (imported data) · gridpatrol' },
+  });
+  map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
+  map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
+  // @deck.gl/maplibre rather than @deck.gl/mapbox: the mapbox adapter reads MapLibre internals (map.transform)
+  // that MapLibre 6 moved; the maplibre adapter uses the public render parameters.
+  const overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
+  map.addControl(overlay);
+  await new Promise<void>((resolve) => map.once('load', () => resolve()));
+  return { map, overlay };
+}

@@ -1,0 +1,34 @@
+import type { MapGeoJSONFeature } from 'maplibre-gl';
+import { t } from '../i18n/index.js';
+
+const HIDDEN = new Set(['version', 'created_at', 'updated_at', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'district_code', 'osm_id']);
+
+/** The side panel of a clicked feature: its attributes under their Chinese (or English) field names. */
+export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJSONFeature, 'properties'>): void {
+  el.hidden = false;
+  el.replaceChildren();
+  const head = document.createElement('header');
+  const title = document.createElement('h2');
+  title.textContent = String(f.properties.name ?? f.properties.code ?? f.properties.category ?? layerLabel);
+  const close = document.createElement('button');
+  close.textContent = '×';
+  close.title = t('details.close');
+  close.className = 'close';
+  close.onclick = () => { el.hidden = true; };
+  head.append(title, close);
+  const sub = document.createElement('p');
+  sub.className = 'muted';
+  sub.textContent = `${t('details.layer')}: ${layerLabel}`;
+  const table = document.createElement('table');
+  for (const [k, v] of Object.entries(f.properties)) {
+    if (HIDDEN.has(k) || v === null || v === undefined || v === '') continue;
+    const tr = table.insertRow();
+    tr.dataset.field = k;
+    const key = tr.insertCell();
+    key.textContent = t(`fields.${k}`) === `fields.${k}` ? k : t(`fields.${k}`);
+    const val = tr.insertCell();
+    val.textContent = k === 'kind' ? (t(`kinds.${String(v)}`).startsWith('kinds.') ? t(`legend.${String(v)}`) : t(`kinds.${String(v)}`))
+      : k === 'status' ? t(`legend.${String(v)}`) : String(v);
+  }
+  el.append(head, sub, table);
+}

@@ -1,0 +1,159 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { Feature } from 'geojson';
+import { findFeatures, incidentCategories } from '../api/client.js';
+import { setLocale, t, tList } from '../i18n/index.js';
+import { LAYER_TOGGLES, roleDefaults, type Role } from '../layers/catalog.js';
+import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
+import type { AppState } from '../state/app-state.js';
+
+export interface SidebarHooks {
+  onVisibility(): void;
+  onFilter(): Promise<void>;
+  onExportPng(): void;
+  onExportPdf(): Promise<void>;
+}
+
+const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.append(...children);
+  return el;
+};
+
+function swatch(colour: string, shape: 'fill' | 'line' | 'dot'): HTMLElement {
+  const s = h('span', { class: `swatch ${shape}` });
+  s.style.setProperty('--c', colour);
+  return s;
+}
+
+/** Bounding box of a GeoJSON geometry, for flying to a search hit. */
+function bboxOf(f: Feature): [number, number, number, number] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      const [x, y] = c as [number, number];
+      minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y);
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  walk((f.geometry as { coordinates?: unknown }).coordinates);
+  return [minX, minY, maxX, maxY];
+}
+
+async function search(map: MapLibreMap, q: string, out: HTMLElement): Promise<void> {
+  const text = q.trim();
+  if (!text) return;
+  const tries: [string, string][] = /^[0-9]{15}$/.test(text) ? [['grids', 'code']]
+    : /^[0-9A-Za-z_-]+$/.test(text) ? [['beats', 'code'], ['stations', 'code'], ['cameras', 'code']]
+    : [['key-places', 'name'], ['grids', 'name'], ['beats', 'name'], ['stations', 'name'], ['posts', 'name']];
+  for (const [layer, column] of tries) {
+    const fc = await findFeatures(layer, column, text).catch(() => undefined);
+    const hit = fc?.features[0];
+    if (hit) {
+      const [a, b, c, d] = bboxOf(hit);
+      if (a === c && b === d) map.flyTo({ center: [a, b], zoom: 17 });
+      else map.fitBounds([a, b, c, d], { padding: 80, maxZoom: 17 });
+      out.textContent = '';
+      return;
+    }
+  }
+  out.textContent = t('search.none', { q: text });
+}
+
+/** Renders the whole sidebar from the state; called again on a language or role change. */
+export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState, hooks: SidebarHooks, rerender: () => void): void {
+  el.replaceChildren();
+  const lang = h('button', { class: 'lang', 'data-testid': 'lang' }, t('lang.switch'));
+  lang.onclick = async () => {
+    await setLocale(document.documentElement.lang === 'en' ? 'zh-CN' : 'en');
+    rerender();
+  };
+  el.append(h('header', {}, h('div', {}, h('h1', {}, t('app.title')), h('p', { class: 'muted' }, t('app.subtitle'))), lang));
+
+  const role = h('select', { 'data-testid': 'role' }) as HTMLSelectElement;
+  for (const r of ['planner', 'grid_office', 'leader'] as const) role.append(h('option', { value: r }, t(`role.${r}`)));
+  role.value = state.role;
+  role.onchange = () => {
+    state.role = role.value as Role;
+    state.visible = roleDefaults(state.role);
+    hooks.onVisibility();
+    rerender();
+  };
+  el.append(h('label', { class: 'row' }, t('role.label'), role));
+
+  const q = h('input', { type: 'search', placeholder: t('search.placeholder'), 'data-testid': 'search' }) as HTMLInputElement;
+  const searchOut = h('p', { class: 'muted', 'data-testid': 'search-result' });
+  q.onkeydown = (e) => { if (e.key === 'Enter') void search(map, q.value, searchOut); };
+  el.append(q, searchOut);
+
+  const layers = h('section', {}, h('h3', {}, t('layers.title')));
+  for (const toggle of LAYER_TOGGLES) {
+    const box = h('input', { type: 'checkbox', 'data-layer': toggle.id }) as HTMLInputElement;
+    box.checked = state.visible.has(toggle.id);
+    box.onchange = () => {
+      if (box.checked) state.visible.add(toggle.id); else state.visible.delete(toggle.id);
+      hooks.onVisibility();
+    };
+    const legend = h('div', { class: 'legend' }, ...toggle.legend.map((l) => h('span', { class: 'item' }, swatch(l.colour, l.shape),
+      l.label === 'legend.station_colour' ? '' : t(l.label))));
+    if (toggle.id === 'beats') legend.append(t('legend.station_colour'));
+    layers.append(h('label', { class: 'toggle' }, box, t(toggle.label)), legend);
+  }
+  layers.append(h('div', { class: 'legend scale', 'data-testid': 'count-scale' }, t('legend.count_per_cell'),
+    ...COUNT_COLOURS.map((c, i) => h('span', { class: 'item' }, swatch(`rgb(${c.join(',')})`, 'fill'), `≥${COUNT_BREAKS[i]}`))));
+  el.append(layers);
+
+  // Incident filter: dates, an hour window (wrapping past midnight), weekdays, category, hexagon size.
+  const f = state.filter;
+  const from = h('input', { type: 'date', value: f.from?.slice(0, 10) ?? '' }) as HTMLInputElement;
+  const to = h('input', { type: 'date', value: f.to?.slice(0, 10) ?? '' }) as HTMLInputElement;
+  const hourFrom = h('select', { 'data-testid': 'hour-from' }) as HTMLSelectElement;
+  const hourTo = h('select', { 'data-testid': 'hour-to' }) as HTMLSelectElement;
+  for (let i = 0; i < 24; i++) { hourFrom.append(h('option', { value: String(i) }, `${i}:00`)); hourTo.append(h('option', { value: String(i) }, `${i + 1}:00`)); }
+  hourFrom.value = String(f.hours?.[0] ?? 0);
+  hourTo.value = String(f.hours?.[f.hours.length - 1] ?? 23);
+  const days = h('div', { class: 'days' });
+  tList('filter.weekday_names').forEach((name, i) => {
+    const box = h('input', { type: 'checkbox', value: String(i + 1) }) as HTMLInputElement;
+    box.checked = !f.weekdays || f.weekdays.includes(i + 1);
+    days.append(h('label', {}, box, name));
+  });
+  const category = h('select', { 'data-testid': 'category' }) as HTMLSelectElement;
+  category.append(h('option', { value: '' }, t('filter.all')));
+  void incidentCategories().then((cats) => {
+    for (const c of cats) category.append(h('option', { value: c.category }, `${c.category} (${c.n})`));
+    category.value = f.category ?? '';
+  });
+  const res = h('select', {}) as HTMLSelectElement;
+  for (const r of [7, 8, 9, 10]) res.append(h('option', { value: String(r) }, `H3 r${r}`));
+  res.value = String(f.res);
+  const info = h('p', { class: 'muted', 'data-testid': 'cell-info' });
+  const total = state.cells.reduce((s, c) => s + c.n, 0);
+  info.textContent = t('filter.cells', { count: state.cells.length, total });
+  const apply = h('button', { 'data-testid': 'apply-filter' }, t('filter.apply'));
+  apply.onclick = async () => {
+    const a = Number(hourFrom.value), b = Number(hourTo.value);
+    const hours: number[] = [];
+    for (let x = a; ; x = (x + 1) % 24) { hours.push(x); if (x === b) break; }
+    const weekdays = [...days.querySelectorAll('input')].filter((i) => i.checked).map((i) => Number(i.value));
+    state.filter = {
+      res: Number(res.value) as 7 | 8 | 9 | 10,
+      ...(from.value ? { from: `${from.value}T00:00:00+08:00` } : {}), ...(to.value ? { to: `${to.value}T00:00:00+08:00` } : {}),
+      ...(hours.length < 24 ? { hours } : {}), ...(weekdays.length < 7 ? { weekdays } : {}), ...(category.value ? { category: category.value } : {}),
+    };
+    await hooks.onFilter();
+    rerender();
+  };
+  const reset = h('button', {}, t('filter.reset'));
+  reset.onclick = async () => { state.filter = { res: 9 }; await hooks.onFilter(); rerender(); };
+  el.append(h('section', {}, h('h3', {}, t('filter.title')),
+    h('label', { class: 'row' }, t('filter.from'), from), h('label', { class: 'row' }, t('filter.to'), to),
+    h('label', { class: 'row' }, t('filter.hours'), hourFrom, '–', hourTo), h('div', { class: 'row' }, t('filter.weekdays'), days),
+    h('label', { class: 'row' }, t('filter.category'), category), h('label', { class: 'row' }, t('filter.resolution'), res),
+    h('div', { class: 'buttons' }, apply, reset), info));
+
+  const png = h('button', { 'data-testid': 'export-png' }, t('export.png'));
+  png.onclick = () => hooks.onExportPng();
+  const pdf = h('button', { 'data-testid': 'export-pdf' }, t('export.pdf'));
+  pdf.onclick = () => void hooks.onExportPdf();
+  el.append(h('section', { class: 'buttons' }, png, pdf));
+}

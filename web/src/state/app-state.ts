@@ -1,0 +1,15 @@
+import type { IncidentCell, IncidentFilter } from '../api/client.js';
+import { roleDefaults, type Role } from '../layers/catalog.js';
+
+/** The little state the app has: the role view, which toggles are on, the incident filter and its cells. */
+export interface AppState {
+  role: Role;
+  visible: Set<string>;
+  filter: IncidentFilter;
+  cells: IncidentCell[];
+}
+
+export function initialState(): AppState {
+  const role = (new URLSearchParams(location.search).get('role') as Role | null) ?? 'planner';
+  return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [] };
+}

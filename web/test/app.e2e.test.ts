@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/src/app.js';
+import { openDb, type Db } from '../../server/src/db/client.js';
+import { migrate } from '../../server/src/db/migrate.js';
+import { loadDemoCity } from '../../server/src/services/demo-city.service.js';
+import { ensureWebBuilt } from '../../server/src/web-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn('[gridpatrol] /usr/bin/chromium not found: browser tests skipped (apt-get install chromium)');
+
+let db: Db;
+let server: Server;
+let base: string;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+const foreignRequests: string[] = [];
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  await ensureWebBuilt(() => undefined);
+  db = await openDb({});
+  await migrate(db);
+  await loadDemoCity(db, { seed: 20261125 });
+  server = createApp({ db, logger: pino({ level: 'silent' }) }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await mkdir(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreignRequests.push(r.url()); });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await db?.close();
+});
+
+async function waitIdle(): Promise<void> {
+  await page.waitForFunction(() => window.gridpatrol?.idle === true, undefined, { timeout: 90_000 });
+  await page.waitForTimeout(500);
+}
+
+describe.skipIf(!hasChromium)('web app in Chromium', () => {
+  it('when the planner opens the map, then the basemap, Chinese UI and incident hexagons load from this server only', async () => {
+    await page.goto(`${base}/?role=planner&lang=zh-CN`);
+    await waitIdle();
+    await expect(page.locator('#sidebar h1').textContent()).resolves.toBe('网格警格规划');
+    const hooks = await page.evaluate(() => ({ total: window.gridpatrol.cellsTotal, beats: window.gridpatrol.layerVisible('beats-fill'), roads: window.gridpatrol.layerVisible('roads') }));
+    expect(hooks.total).toBe(100_000);
+    expect(hooks.beats).toBe(true);
+    expect(hooks.roads).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-zh-CN.png') });
+  });
+
+  it('when a layer is switched off, then its map layers are hidden', async () => {
+    await page.locator('input[data-layer="beats"]').uncheck();
+    expect(await page.evaluate(() => window.gridpatrol.layerVisible('beats-fill'))).toBe(false);
+    await page.locator('input[data-layer="beats"]').check();
+    expect(await page.evaluate(() => window.gridpatrol.layerVisible('beats-line'))).toBe(true);
+  });
+
+  it('when the grid office searches a grid code and clicks the grid, then the panel shows its attributes in Chinese', async () => {
+    await page.locator('select[data-testid="role"]').selectOption('grid_office');
+    const code = (await db.query<{ code: string }>(`SELECT code FROM grid WHERE kind = 'basic' ORDER BY code LIMIT 1 OFFSET 150`))[0]!.code;
+    await page.locator('input[data-testid="search"]').fill(code);
+    await page.locator('input[data-testid="search"]').press('Enter');
+    await page.waitForTimeout(2500);
+    await waitIdle();
+    // The grid fills the middle of the map after fitBounds; click right of the sidebar's centre line.
+    await page.mouse.click(840, 450);
+    await page.locator('#details tr[data-field="code"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#details').isVisible()).toBe(true);
+    await expect(page.locator('#details tr[data-field="code"] td').nth(1).textContent()).resolves.toBe(code);
+    await expect(page.locator('#details tr[data-field="code"] td').first().textContent()).resolves.toBe('编码');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-zh-CN.png') });
+  });
+
+  it('when the language is switched, then the UI is in English', async () => {
+    await page.locator('button[data-testid="lang"]').click();
+    await expect(page.locator('#sidebar h1').textContent()).resolves.toBe('Grid & beat planning');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-en.png') });
+  });
+
+  it('when the hour filter is set to 20–22 h, then the heat-map data changes to that window only', async () => {
+    const before = await page.evaluate(() => window.gridpatrol.cellsTotal);
+    await page.locator('select[data-testid="hour-from"]').selectOption('20');
+    await page.locator('select[data-testid="hour-to"]').selectOption('21');
+    await page.locator('button[data-testid="apply-filter"]').click();
+    await page.waitForFunction((b) => window.gridpatrol.cellsTotal !== b, before, { timeout: 30_000 });
+    const after = await page.evaluate(() => window.gridpatrol.cellsTotal);
+    const [ref] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident
+      WHERE extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') IN (20, 21)`);
+    expect(after).toBe(ref!.n);
+    expect(after).toBeLessThan(before);
+  });
+
+  it('when the leader view is exported, then a PNG and a PDF report come out', async () => {
+    await page.goto(`${base}/?role=leader&lang=zh-CN`);
+    await waitIdle();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'leader-zh-CN.png') });
+    const png = page.waitForEvent('download');
+    await page.locator('button[data-testid="export-png"]').click();
+    expect((await png).suggestedFilename()).toMatch(/^gridpatrol-.*\.png$/);
+    expect(await page.evaluate(() => window.gridpatrol.lastPngBytes)).toBeGreaterThan(50_000);
+    const pdf = page.waitForEvent('download');
+    await page.locator('button[data-testid="export-pdf"]').click();
+    const pdfDownload = await pdf;
+    expect(pdfDownload.suggestedFilename()).toMatch(/\.pdf$/);
+    await pdfDownload.saveAs(path.join(ARTIFACTS, 'report.pdf'));
+    expect(await page.evaluate(() => window.gridpatrol.lastPdfBytes)).toBeGreaterThan(20_000);
+  });
+
+  it('when the session is over, then no console error was logged and no request left this server', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+  });
+});
