@@ -3,7 +3,7 @@ import { incidentCells } from './api/client.js';
 import { initI18n, t } from './i18n/index.js';
 import { LAYER_TOGGLES } from './layers/catalog.js';
 import { makeHeatmapLayer, makeHexagonLayer } from './layers/incident-layers.js';
-import { createMap } from './map/map.js';
+import { createMap, showSelection } from './map/map.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
 import { renderSidebar } from './panels/sidebar.js';
@@ -19,6 +19,8 @@ interface TestHooks {
   lastPdfBytes: number;
   /** Whether a MapLibre layer is shown (layout visibility). */
   layerVisible(id: string): boolean;
+  /** How many features the selection outline holds. */
+  selectedCount(): number;
 }
 declare global {
   interface Window { gridpatrol: TestHooks }
@@ -31,13 +33,14 @@ const CLICKABLE: Record<string, string> = {
 };
 
 async function main(): Promise<void> {
-  window.gridpatrol = { idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, layerVisible: () => false };
+  window.gridpatrol = { idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, layerVisible: () => false, selectedCount: () => 0 };
   await initI18n();
   const state = initialState();
   const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
   const sidebar = document.getElementById('sidebar') as HTMLElement;
   const details = document.getElementById('details') as HTMLElement;
   window.gridpatrol.layerVisible = (id) => map.getLayoutProperty(id, 'visibility') !== 'none';
+  window.gridpatrol.selectedCount = () => map.querySourceFeatures('selection').length;
 
   const applyVisibility = () => {
     for (const toggle of LAYER_TOGGLES) {
@@ -46,18 +49,22 @@ async function main(): Promise<void> {
       }
     }
     overlay.setProps({ layers: [
-      makeHexagonLayer(state.cells, state.visible.has('hexagons')), makeHeatmapLayer(state.cells, state.visible.has('heatmap')),
+      makeHexagonLayer(state.cells, state.visible.has('hexagons')), makeHeatmapLayer(state.heatCells, state.visible.has('heatmap')),
     ] });
   };
   const loadCells = async () => {
-    state.cells = await incidentCells(state.filter);
+    [state.cells, state.heatCells] = await Promise.all([
+      incidentCells(state.filter),
+      state.filter.res === 10 ? undefined : incidentCells({ ...state.filter, res: 10 }),
+    ]).then(([cells, fine]) => [cells, fine ?? cells]);
     window.gridpatrol.cellsCount = state.cells.length;
     window.gridpatrol.cellsTotal = state.cells.reduce((s, c) => s + c.n, 0);
     applyVisibility();
   };
+  const clearSelection = () => showSelection(map, undefined);
   let shown: { label: string; feature: MapGeoJSONFeature } | undefined;
   const rerender = () => {
-    if (shown && !details.hidden) showDetails(details, t(shown.label), shown.feature); // in the new language
+    if (shown && !details.hidden) showDetails(details, t(shown.label), shown.feature, clearSelection); // in the new language
     renderSidebarNow();
   };
   const renderSidebarNow = () => renderSidebar(sidebar, map, state, {
@@ -73,8 +80,9 @@ async function main(): Promise<void> {
     const layers = Object.keys(CLICKABLE).filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
     const hit: MapGeoJSONFeature | undefined = map.queryRenderedFeatures(e.point, { layers })[0];
     if (!hit) return;
+    showSelection(map, { type: 'Feature', geometry: hit.geometry });
     shown = { label: CLICKABLE[hit.layer.id] ?? '', feature: hit };
-    showDetails(details, t(shown.label), hit);
+    showDetails(details, t(shown.label), hit, clearSelection);
   });
   for (const id of Object.keys(CLICKABLE)) {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });

@@ -89,6 +89,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(await page.locator('#details').isVisible()).toBe(true);
     await expect(page.locator('#details tr[data-field="code"] td').nth(1).textContent()).resolves.toBe(code);
     await expect(page.locator('#details tr[data-field="code"] td').first().textContent()).resolves.toBe('编码');
+    await page.waitForFunction(() => window.gridpatrol.selectedCount() > 0, undefined, { timeout: 10_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-zh-CN.png') });
   });
 

@@ -34,7 +34,14 @@ export function makeHexagonLayer(cells: readonly IncidentCell[], visible: boolea
   });
 }
 
-/** A heat map from cell centres weighted by count; the colour domain is fixed in incidents per cell, like the hexagons. */
+/**
+ * A heat map from res-10 cell centres weighted by count. deck.gl's kernel is a Gaussian with σ ≈ radiusPixels / 6, so
+ * 50 px merges neighbouring res-10 centres (≈ 20 px apart at district zoom) into one surface. The colour domain is
+ * fixed in deck.gl's SUM units (weight per texel, which deck rescales by metres per texel): the same density gets the
+ * same colour in two views at the same zoom. Exact counts are read from the hexagons and their legend.
+ */
+export const HEAT_COLOUR_DOMAIN: [number, number] = [25, 220];
+
 export function makeHeatmapLayer(cells: readonly IncidentCell[], visible: boolean) {
   const points = cells.map((c) => {
     const [lat, lon] = cellToLatLng(c.h3);
@@ -42,10 +49,9 @@ export function makeHeatmapLayer(cells: readonly IncidentCell[], visible: boolea
   });
   return new HeatmapLayer<{ position: [number, number]; weight: number }>({
     id: 'deck:heatmap', data: points, visible, getPosition: (d) => d.position, getWeight: (d) => d.weight,
-    // A kernel wider than the spacing of res-9 cell centres at district zoom, so neighbouring cells merge into a surface.
-    radiusPixels: 70, intensity: 1, threshold: 0.05, aggregation: 'SUM',
-    colorRange: COUNT_COLOURS.map((c) => [...c, 200] as [number, number, number, number]),
-    colorDomain: [COUNT_BREAKS[3], COUNT_BREAKS[COUNT_BREAKS.length - 1] ?? 3000],
+    radiusPixels: 50, intensity: 1, threshold: 0.05, aggregation: 'SUM',
+    colorRange: COUNT_COLOURS.map((c) => [...c, 210] as [number, number, number, number]),
+    colorDomain: HEAT_COLOUR_DOMAIN,
     ...BELOW_BEATS,
   });
 }

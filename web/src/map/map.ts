@@ -1,5 +1,6 @@
 import { MapLibreOverlay } from '@deck.gl/maplibre';
-import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import type { Geometry } from 'geojson';
+import { Map as MapLibreMap, NavigationControl, type GeoJSONSource, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { tileJson } from '../api/client.js';
@@ -9,6 +10,9 @@ export interface MapHandle {
   map: MapLibreMap;
   overlay: MapLibreOverlay;
 }
+
+/** Keeps fitted areas clear of the sidebar (300 px wide at the left). */
+export const SIDEBAR_PADDING = { left: 320, top: 20, right: 20, bottom: 20 } as const;
 
 /** The demo district, used until the TileJSON answers (or when the database is empty). */
 const FALLBACK_BOUNDS: [number, number, number, number] = [118.755, 32.02, 118.8174, 32.0552];
@@ -25,7 +29,7 @@ export async function createMap(container: HTMLElement): Promise<MapHandle> {
     container,
     style: buildStyle(location.origin),
     bounds,
-    fitBoundsOptions: { padding: 20 },
+    fitBoundsOptions: { padding: SIDEBAR_PADDING },
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
     canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
     attributionControl: { compact: true, customAttribution: '© OpenStreetMap contributors (imported data) · gridpatrol' },
@@ -38,4 +42,10 @@ export async function createMap(container: HTMLElement): Promise<MapHandle> {
   map.addControl(overlay);
   await new Promise<void>((resolve) => map.once('load', () => resolve()));
   return { map, overlay };
+}
+
+/** Outlines one feature (a clicked or searched one); `undefined` clears the outline. */
+export function showSelection(map: MapLibreMap, feature: { type: 'Feature'; geometry: Geometry } | undefined): void {
+  const source = map.getSource<GeoJSONSource>('selection');
+  source?.setData({ type: 'FeatureCollection', features: feature ? [{ type: 'Feature', geometry: feature.geometry, properties: {} }] : [] });
 }

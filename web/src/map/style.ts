@@ -59,6 +59,12 @@ export function buildStyle(origin: string): StyleSpecification {
       paint: { 'circle-color': '#7c3aed', 'circle-radius': 6, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
     { id: 'stations', type: 'circle', source: 'stations', 'source-layer': 'stations',
       paint: { 'circle-color': '#1d4ed8', 'circle-radius': 8, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
+    // The feature a user clicked or searched for, drawn above the thematic layers.
+    { id: 'selection-fill', type: 'fill', source: 'selection', filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': '#06b6d4', 'fill-opacity': 0.12 } },
+    { id: 'selection-line', type: 'line', source: 'selection', paint: { 'line-color': '#0891b2', 'line-width': 3.5 } },
+    { id: 'selection-point', type: 'circle', source: 'selection', filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 11, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0891b2', 'circle-stroke-width': 3 } },
     { id: 'road-labels', type: 'symbol', source: 'basemap', 'source-layer': 'roads', minzoom: 14,
       layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12 },
       paint: { 'text-color': '#57534e', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
@@ -84,7 +90,8 @@ export function buildStyle(origin: string): StyleSpecification {
       basemap: vector(origin, 'basemap', 8),
       grids: vector(origin, 'grids', 11), beats: vector(origin, 'beats', 10), stations: vector(origin, 'stations', 10),
       cameras: vector(origin, 'cameras', 12), 'key-places': vector(origin, 'key-places', 12), posts: vector(origin, 'posts', 12),
-      checkpoints: vector(origin, 'checkpoints', 12), incidents: vector(origin, 'incidents', 13),
+      checkpoints: vector(origin, 'checkpoints', 12), incidents: vector(origin, 'incidents', 15),
+      selection: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     },
     layers,
   };

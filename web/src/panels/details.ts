@@ -4,7 +4,7 @@ import { t } from '../i18n/index.js';
 const HIDDEN = new Set(['version', 'created_at', 'updated_at', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'district_code', 'osm_id']);
 
 /** The side panel of a clicked feature: its attributes under their Chinese (or English) field names. */
-export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJSONFeature, 'properties'>): void {
+export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJSONFeature, 'properties'>, onClose?: () => void): void {
   el.hidden = false;
   el.replaceChildren();
   const head = document.createElement('header');
@@ -14,7 +14,7 @@ export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJ
   close.textContent = '×';
   close.title = t('details.close');
   close.className = 'close';
-  close.onclick = () => { el.hidden = true; };
+  close.onclick = () => { el.hidden = true; onClose?.(); };
   head.append(title, close);
   const sub = document.createElement('p');
   sub.className = 'muted';

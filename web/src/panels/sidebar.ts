@@ -3,6 +3,7 @@ import type { Feature } from 'geojson';
 import { findFeatures, incidentCategories } from '../api/client.js';
 import { setLocale, t, tList } from '../i18n/index.js';
 import { LAYER_TOGGLES, roleDefaults, type Role } from '../layers/catalog.js';
+import { showSelection, SIDEBAR_PADDING } from '../map/map.js';
 import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
 import type { AppState } from '../state/app-state.js';
 
@@ -48,10 +49,11 @@ async function search(map: MapLibreMap, q: string, out: HTMLElement): Promise<vo
   for (const [layer, column] of tries) {
     const fc = await findFeatures(layer, column, text).catch(() => undefined);
     const hit = fc?.features[0];
-    if (hit) {
+    if (hit?.geometry) {
+      showSelection(map, { type: 'Feature', geometry: hit.geometry });
       const [a, b, c, d] = bboxOf(hit);
-      if (a === c && b === d) map.flyTo({ center: [a, b], zoom: 17 });
-      else map.fitBounds([a, b, c, d], { padding: 80, maxZoom: 17 });
+      if (a === c && b === d) map.flyTo({ center: [a, b], zoom: 17, padding: SIDEBAR_PADDING });
+      else map.fitBounds([a, b, c, d], { padding: { ...SIDEBAR_PADDING, left: SIDEBAR_PADDING.left + 60, top: 80, right: 80, bottom: 80 }, maxZoom: 17 });
       out.textContent = '';
       return;
     }

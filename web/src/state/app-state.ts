@@ -6,10 +6,13 @@ export interface AppState {
   role: Role;
   visible: Set<string>;
   filter: IncidentFilter;
+  /** Cells at the chosen resolution, for the hexagons and the legend's figures. */
   cells: IncidentCell[];
+  /** The same filter at res 10, for the heat map: fine points make a smooth surface at every city zoom. */
+  heatCells: IncidentCell[];
 }
 
 export function initialState(): AppState {
   const role = (new URLSearchParams(location.search).get('role') as Role | null) ?? 'planner';
-  return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [] };
+  return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [] };
 }
