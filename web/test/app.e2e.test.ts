@@ -97,6 +97,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.locator('button[data-testid="lang"]').click();
     await expect(page.locator('#sidebar h1').textContent()).resolves.toBe('Grid & beat planning');
     await page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-en.png') });
+    await page.locator('select[data-testid="role"]').selectOption('planner');
+    await expect(page.locator('select[data-testid="role"] option:checked').textContent()).resolves.toBe('Police planner');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-en.png') });
   });
 
   it('when the hour filter is set to 20–22 h, then the heat-map data changes to that window only', async () => {
@@ -126,6 +129,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(pdfDownload.suggestedFilename()).toMatch(/\.pdf$/);
     await pdfDownload.saveAs(path.join(ARTIFACTS, 'report.pdf'));
     expect(await page.evaluate(() => window.gridpatrol.lastPdfBytes)).toBeGreaterThan(20_000);
+    await page.locator('button[data-testid="lang"]').click();
+    await expect(page.locator('#sidebar h1').textContent()).resolves.toBe('Grid & beat planning');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'leader-en.png') });
   });
 
   it('when the session is over, then no console error was logged and no request left this server', () => {
