@@ -4,41 +4,33 @@ import { initI18n, t } from './i18n/index.js';
 import { LAYER_TOGGLES } from './layers/catalog.js';
 import { makeHeatmapLayer, makeHexagonLayer } from './layers/incident-layers.js';
 import { createMap, showSelection } from './map/map.js';
+import { createMapContext } from './map/map-context.js';
+import { coverageSection, initCoverage } from './panels/coverage-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
 import { renderSidebar } from './panels/sidebar.js';
 import { initialState } from './state/app-state.js';
+import { installTestHooks } from './state/test-hooks.js';
 import './styles.css';
-
-/** What the browser tests read: readiness, the current incident cells, the last export. */
-interface TestHooks {
-  idle: boolean;
-  cellsTotal: number;
-  cellsCount: number;
-  lastPngBytes: number;
-  lastPdfBytes: number;
-  /** Whether a MapLibre layer is shown (layout visibility). */
-  layerVisible(id: string): boolean;
-  /** How many features the selection outline holds. */
-  selectedCount(): number;
-}
-declare global {
-  interface Window { gridpatrol: TestHooks }
-}
 
 const CLICKABLE: Record<string, string> = {
   'grids-fill': 'layers.grids', 'beats-fill': 'layers.beats', cameras: 'layers.cameras', stations: 'layers.stations',
   'key-places-fill': 'layers.key_places', 'key-places-point': 'layers.key_places', posts: 'layers.posts',
   checkpoints: 'layers.checkpoints', incidents: 'layers.incidents',
+  'rate-grids': 'layers.grids', 'rate-beats': 'layers.beats', 'rate-communities': 'coverage.areas.community',
 };
 
 async function main(): Promise<void> {
-  window.gridpatrol = { idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, layerVisible: () => false, selectedCount: () => 0 };
+  installTestHooks();
   await initI18n();
   const state = initialState();
   const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
   const sidebar = document.getElementById('sidebar') as HTMLElement;
   const details = document.getElementById('details') as HTMLElement;
+  const ctx = createMapContext(map, overlay, () => [
+    makeHexagonLayer(state.cells, state.visible.has('hexagons')), makeHeatmapLayer(state.heatCells, state.visible.has('heatmap')),
+  ]);
+  const coverageViews = initCoverage(ctx, state);
   window.gridpatrol.layerVisible = (id) => map.getLayoutProperty(id, 'visibility') !== 'none';
   window.gridpatrol.selectedCount = () => map.querySourceFeatures('selection').length;
 
@@ -48,9 +40,7 @@ async function main(): Promise<void> {
         if (!id.startsWith('deck:') && map.getLayer(id)) map.setLayoutProperty(id, 'visibility', state.visible.has(toggle.id) ? 'visible' : 'none');
       }
     }
-    overlay.setProps({ layers: [
-      makeHexagonLayer(state.cells, state.visible.has('hexagons')), makeHeatmapLayer(state.heatCells, state.visible.has('heatmap')),
-    ] });
+    ctx.redraw();
   };
   const loadCells = async () => {
     [state.cells, state.heatCells] = await Promise.all([
@@ -71,8 +61,8 @@ async function main(): Promise<void> {
     onVisibility: applyVisibility,
     onFilter: loadCells,
     onExportPng: () => { window.gridpatrol.lastPngBytes = exportPng(map).length; },
-    onExportPdf: async () => { window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal); },
-  }, rerender);
+    onExportPdf: async () => { window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal, state.coverage); },
+  }, rerender, [coverageSection(ctx, state, coverageViews, rerender)]);
 
   rerender();
   await loadCells();

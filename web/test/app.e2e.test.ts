@@ -115,10 +115,39 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(after).toBeLessThan(before);
   });
 
-  it('when the leader view is exported, then a PNG and a PDF report come out', async () => {
+  it('when the leader computes coverage per community, then every community is coloured by the API rate', async () => {
     await page.goto(`${base}/?role=leader&lang=zh-CN`);
     await waitIdle();
     await page.screenshot({ path: path.join(ARTIFACTS, 'leader-zh-CN.png') });
+    await page.locator('details[data-section="coverage"] > summary').click();
+    await page.locator('select[data-testid="coverage-area"]').selectOption('community');
+    await page.locator('button[data-testid="coverage-run"]').click();
+    await page.waitForFunction(() => window.gridpatrol.ratedAreas > 0, undefined, { timeout: 120_000 });
+    const [communities] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_area WHERE level = 'community'`);
+    expect(await page.evaluate(() => window.gridpatrol.ratedAreas), 'one coloured area per community').toBe(communities!.n);
+    const summary = await page.locator('[data-testid="coverage-summary"]').textContent();
+    expect(summary).toContain(`${communities!.n} 个单元`);
+    expect(await page.locator('[data-testid="coverage-table"] tr').count()).toBe(8);
+    await waitIdle();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'leader-coverage-zh-CN.png') });
+  });
+
+  it('when camera views are switched on at street zoom, then the occluded views of the cameras in view are drawn', async () => {
+    await page.locator('input[data-testid="camera-views"]').check();
+    await expect(page.locator('details[data-section="coverage"] .muted').last().textContent()).resolves.toContain('放大');
+    // Searching a camera code flies to it at z17, where views are drawn.
+    const [cam] = await db.query<{ code: string }>(`SELECT code FROM camera ORDER BY id LIMIT 1 OFFSET 700`);
+    await page.locator('input[data-testid="search"]').fill(cam!.code);
+    await page.locator('input[data-testid="search"]').press('Enter');
+    await page.waitForFunction(() => window.gridpatrol.cameraViews > 0, undefined, { timeout: 60_000 });
+    const box = await page.evaluate(() => window.gridpatrol.cameraViewsBox);
+    const [inBox] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM camera WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`, box);
+    expect(await page.evaluate(() => window.gridpatrol.cameraViews), 'one view per camera in the box').toBe(inBox!.n);
+    await waitIdle();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'leader-camera-views-zh-CN.png') });
+  });
+
+  it('when the leader view is exported, then a PNG and a PDF report come out', async () => {
     const png = page.waitForEvent('download');
     await page.locator('button[data-testid="export-png"]').click();
     expect((await png).suggestedFilename()).toMatch(/^gridpatrol-.*\.png$/);

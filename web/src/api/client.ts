@@ -50,3 +50,31 @@ export interface TileJson {
   center?: [number, number, number];
 }
 export const tileJson = (tileset: string) => getJson<TileJson>(`/tiles/${tileset}.json`);
+
+export type CoverageArea = 'grid' | 'beat' | 'community';
+export interface CoverageRow {
+  areaId: string;
+  roadMeters: number;
+  seenMeters: number;
+  roadRate: number;
+  weightedRoadRate: number;
+  networkedSeenMeters: number;
+  cameras: number;
+  workingRate: number;
+  networkedRate: number;
+}
+export interface CoverageAnswer {
+  area: CoverageArea;
+  targets: { roadCoverage: number; networkedRate: number; workingRate: number };
+  rows: CoverageRow[];
+}
+export const coverage = (area: CoverageArea) => getJson<CoverageAnswer>(`/api/v1/analysis/coverage?area=${area}`);
+
+/** Occluded view polygons of the cameras in a box (at most 0.05° each way). */
+export const cameraViews = (bbox: readonly number[]) => getJson<FeatureCollection>(`/api/v1/analysis/camera-views?bbox=${bbox.join(',')}`);
+
+/** Code → name of the areas of one layer (for tables that the API keys by code). */
+export async function namesByCode(layer: 'grids' | 'beats' | 'admin-areas', filter: Record<string, string> = {}): Promise<Map<string, string>> {
+  const fc = await getJson<FeatureCollection>(`/api/v1/${layer}?${new URLSearchParams({ ...filter, limit: '10000' })}`);
+  return new Map(fc.features.map((f) => [String(f.properties?.code), String(f.properties?.name ?? f.properties?.code)]));
+}

@@ -1,5 +1,5 @@
 import { MapLibreOverlay } from '@deck.gl/maplibre';
-import type { Geometry } from 'geojson';
+import type { Feature, Geometry } from 'geojson';
 import { Map as MapLibreMap, NavigationControl, type GeoJSONSource, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -48,4 +48,26 @@ export async function createMap(container: HTMLElement): Promise<MapHandle> {
 export function showSelection(map: MapLibreMap, feature: { type: 'Feature'; geometry: Geometry } | undefined): void {
   const source = map.getSource<GeoJSONSource>('selection');
   source?.setData({ type: 'FeatureCollection', features: feature ? [{ type: 'Feature', geometry: feature.geometry, properties: {} }] : [] });
+}
+
+/** Bounding box of a GeoJSON geometry, for flying to a search hit. */
+function bboxOf(f: Feature): [number, number, number, number] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      const [x, y] = c as [number, number];
+      minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y);
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  walk((f.geometry as { coordinates?: unknown }).coordinates);
+  return [minX, minY, maxX, maxY];
+}
+
+/** Outlines a feature and brings it into view, clear of the sidebar. */
+export function flyToFeature(map: MapLibreMap, f: Feature): void {
+  if (!f.geometry) return;
+  showSelection(map, { type: 'Feature', geometry: f.geometry });
+  const [a, b, c, d] = bboxOf(f);
+  if (a === c && b === d) map.flyTo({ center: [a, b], zoom: 17, padding: SIDEBAR_PADDING });
+  else map.fitBounds([a, b, c, d], { padding: { ...SIDEBAR_PADDING, left: SIDEBAR_PADDING.left + 60, top: 80, right: 80, bottom: 80 }, maxZoom: 17 });
 }

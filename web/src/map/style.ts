@@ -1,3 +1,4 @@
+import { rateFillColour } from '../analysis/rate-scale.js';
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 
 /**
@@ -15,8 +16,17 @@ export const KEY_PLACE_COLOURS: Record<string, string> = {
   government: '#475569', bank: '#059669', other: '#6b7280',
 };
 
-const vector = (origin: string, tileset: string, minzoom: number) => ({
+/** `promoteId`: areas are keyed by their code in feature-state (coverage and reach colour areas by code). */
+const vector = (origin: string, tileset: string, minzoom: number, promoteId?: Record<string, string>) => ({
   type: 'vector' as const, tiles: [`${origin}/tiles/${tileset}/{z}/{x}/{y}.mvt`], minzoom, maxzoom: 16,
+  ...(promoteId ? { promoteId } : {}),
+});
+
+/** Areas coloured by a rate held in feature-state; hidden until an analysis sets the states and shows the layer. */
+const rateFill = (id: string, source: string, sourceLayer: string, filter?: ExpressionSpecification): LayerSpecification => ({
+  id, type: 'fill', source, 'source-layer': sourceLayer, layout: { visibility: 'none' }, ...(filter ? { filter } : {}),
+  paint: { 'fill-color': rateFillColour() as ExpressionSpecification,
+    'fill-opacity': ['case', ['==', ['feature-state', 'rate'], null], 0, 0.62] },
 });
 
 const byStation = ['match', ['%', ['to-number', ['get', 'station_id']], STATION_PALETTE.length],
@@ -42,6 +52,8 @@ export function buildStyle(origin: string): StyleSpecification {
       paint: { 'fill-color': ['match', ['get', 'kind'], 'dedicated', '#f59e0b', '#3b82c4'], 'fill-opacity': ['match', ['get', 'kind'], 'dedicated', 0.28, 0.05] } },
     { id: 'grids-line', type: 'line', source: 'grids', 'source-layer': 'grids', paint: { 'line-color': '#3b82c4', 'line-width': 0.8 } },
     { id: 'beats-fill', type: 'fill', source: 'beats', 'source-layer': 'beats', paint: { 'fill-color': byStation, 'fill-opacity': 0.22 } },
+    rateFill('rate-grids', 'grids', 'grids'), rateFill('rate-beats', 'beats', 'beats'),
+    rateFill('rate-communities', 'basemap', 'admin', ['==', ['get', 'level'], 'community']),
     { id: 'beats-line', type: 'line', source: 'beats', 'source-layer': 'beats', paint: { 'line-color': '#1f2937', 'line-width': 2 } },
     { id: 'key-places-fill', type: 'fill', source: 'key-places', 'source-layer': 'key-places', filter: ['==', ['geometry-type'], 'Polygon'],
       paint: { 'fill-color': kindColour, 'fill-opacity': 0.35, 'fill-outline-color': kindColour } },
@@ -87,8 +99,8 @@ export function buildStyle(origin: string): StyleSpecification {
     version: 8,
     name: 'gridpatrol',
     sources: {
-      basemap: vector(origin, 'basemap', 8),
-      grids: vector(origin, 'grids', 11), beats: vector(origin, 'beats', 10), stations: vector(origin, 'stations', 10),
+      basemap: vector(origin, 'basemap', 8, { admin: 'code' }),
+      grids: vector(origin, 'grids', 11, { grids: 'code' }), beats: vector(origin, 'beats', 10, { beats: 'code' }), stations: vector(origin, 'stations', 10),
       cameras: vector(origin, 'cameras', 12), 'key-places': vector(origin, 'key-places', 12), posts: vector(origin, 'posts', 12),
       checkpoints: vector(origin, 'checkpoints', 12), incidents: vector(origin, 'incidents', 15),
       selection: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },

@@ -4,7 +4,8 @@ import { t } from '../i18n/index.js';
 const HIDDEN = new Set(['version', 'created_at', 'updated_at', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'district_code', 'osm_id']);
 
 /** The side panel of a clicked feature: its attributes under their Chinese (or English) field names. */
-export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJSONFeature, 'properties'>, onClose?: () => void): void {
+export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJSONFeature, 'properties'> & { state?: Record<string, unknown> },
+  onClose?: () => void): void {
   el.hidden = false;
   el.replaceChildren();
   const head = document.createElement('header');
@@ -29,6 +30,14 @@ export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJ
     const val = tr.insertCell();
     val.textContent = k === 'kind' ? (t(`kinds.${String(v)}`).startsWith('kinds.') ? t(`legend.${String(v)}`) : t(`kinds.${String(v)}`))
       : k === 'status' ? t(`legend.${String(v)}`) : String(v);
+  }
+  // An analysis's rate for this area, held in feature-state (see the coverage panel).
+  const rate = f.state?.rate;
+  if (typeof rate === 'number') {
+    const tr = table.insertRow();
+    tr.dataset.field = 'rate';
+    tr.insertCell().textContent = t('fields.rate');
+    tr.insertCell().textContent = `${(rate * 100).toFixed(1)}%`;
   }
   el.append(head, sub, table);
 }

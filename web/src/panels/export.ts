@@ -2,7 +2,9 @@ import { jsPDF } from 'jspdf';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { countOf } from '../api/client.js';
 import { t } from '../i18n/index.js';
+import { pct, RATE_BREAKS, RATE_COLOURS } from '../analysis/rate-scale.js';
 import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
+import type { AppState } from '../state/app-state.js';
 
 const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
 
@@ -61,9 +63,13 @@ function textBlock(lines: { text: string; size: number; bold?: boolean; colour?:
   return c;
 }
 
-function legendBlock(): HTMLCanvasElement {
+/** The legend of what the map shows: coverage rate classes when a coverage analysis is on, else incidents per cell. */
+function legendBlock(cov: AppState['coverage']): HTMLCanvasElement {
+  const classes = cov
+    ? RATE_COLOURS.map((colour, i) => ({ colour, label: `≥ ${pct(RATE_BREAKS[i] ?? 0, 0)}` }))
+    : COUNT_COLOURS.map((rgb, i) => ({ colour: `rgb(${rgb.join(',')})`, label: `≥ ${COUNT_BREAKS[i]}` }));
   const c = document.createElement('canvas');
-  c.width = 900;
+  c.width = 1200;
   c.height = 60;
   const ctx = c.getContext('2d');
   if (!ctx) return c;
@@ -72,20 +78,68 @@ function legendBlock(): HTMLCanvasElement {
   ctx.font = `18px ${FONT}`;
   ctx.fillStyle = '#111827';
   ctx.textBaseline = 'middle';
-  ctx.fillText(t('legend.count_per_cell'), 8, 30);
-  COUNT_COLOURS.forEach((rgb, i) => {
-    ctx.fillStyle = `rgb(${rgb.join(',')})`;
-    ctx.fillRect(220 + i * 110, 15, 40, 30);
+  ctx.fillText(cov ? t(`coverage.metrics.${cov.metric}`) : t('legend.count_per_cell'), 8, 30);
+  classes.forEach(({ colour, label }, i) => {
+    ctx.fillStyle = colour;
+    ctx.fillRect(300 + i * 125, 15, 40, 30);
     ctx.fillStyle = '#111827';
-    ctx.fillText(`≥ ${COUNT_BREAKS[i]}`, 266 + i * 110, 30);
+    ctx.fillText(label, 346 + i * 125, 30);
   });
   return c;
 }
 
-/** A one-page A4 briefing: title and date, the map as shown, the legend and the key figures. */
-export async function exportPdf(map: MapLibreMap, incidentsInFilter: number): Promise<number> {
+/** A table drawn on a canvas (CJK text, see textBlock): a bold header row, then rows; `colour` per row. */
+function tableBlock(title: string, header: string[], rows: { cells: string[]; colour: string }[], colWidths: number[]): HTMLCanvasElement {
+  const c = document.createElement('canvas');
+  const rowH = 30, titleH = 50;
+  c.width = colWidths.reduce((a, b) => a + b, 16);
+  c.height = titleH + rowH * (rows.length + 1) + 10;
+  const ctx = c.getContext('2d');
+  if (!ctx) return c;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, c.width, c.height);
+  ctx.textBaseline = 'middle';
+  ctx.font = `700 28px ${FONT}`;
+  ctx.fillStyle = '#111827';
+  ctx.fillText(title, 8, titleH / 2);
+  const drawRow = (cells: string[], y: number, font: string, colour: string) => {
+    ctx.font = font;
+    ctx.fillStyle = colour;
+    let x = 8;
+    cells.forEach((text, i) => {
+      // Numbers right-aligned in their column, names left-aligned.
+      const w = colWidths[i] ?? 100;
+      if (i === 0) ctx.fillText(text, x, y); else ctx.fillText(text, x + w - 12 - ctx.measureText(text).width, y);
+      x += w;
+    });
+  };
+  drawRow(header, titleH + rowH / 2, `700 17px ${FONT}`, '#374151');
+  rows.forEach((r, i) => {
+    const y = titleH + rowH * (i + 1);
+    if (i % 2 === 0) { ctx.fillStyle = '#f3f4f6'; ctx.fillRect(4, y, c.width - 8, rowH); }
+    drawRow(r.cells, y + rowH / 2, `17px ${FONT}`, r.colour);
+  });
+  return c;
+}
+
+/** The coverage table of the last analysis, one row per area sorted by code; areas under half the target in red. */
+function coverageTable(cov: NonNullable<AppState['coverage']>): HTMLCanvasElement {
+  const rows = [...cov.answer.rows].sort((a, b) => a.areaId.localeCompare(b.areaId)).map((r) => ({
+    cells: [cov.names.get(r.areaId) ?? r.areaId, r.areaId, pct(r.weightedRoadRate), pct(r.roadRate), pct(r.workingRate), pct(r.networkedRate), String(r.cameras)],
+    colour: r.weightedRoadRate < cov.answer.targets.roadCoverage * 0.5 ? '#b91c1c' : '#111827',
+  }));
+  return tableBlock(`${t('coverage.title')} · ${t(`coverage.areas.${cov.answer.area}`)}`,
+    [t('coverage.area'), t('fields.code'), t('coverage.metrics.weightedRoadRate'), t('coverage.metrics.roadRate'),
+      t('figures.working_rate'), t('figures.networked_rate'), t('figures.cameras')],
+    rows, [200, 200, 260, 150, 120, 120, 100]);
+}
+
+/**
+ * An A4 briefing: title and date, the map as shown, the legend and the key figures; when a coverage analysis is on the
+ * map, a second page with its table per area.
+ */
+export async function exportPdf(map: MapLibreMap, incidentsInFilter: number, cov?: AppState['coverage']): Promise<number> {
   const f = await keyFigures(incidentsInFilter);
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const doc = new jsPDF({ orientation: 'landscape', unit: 'mm', format: 'a4' });
   const header = textBlock([
     { text: t('export.report_title'), size: 34, bold: true },
@@ -103,8 +157,15 @@ export async function exportPdf(map: MapLibreMap, incidentsInFilter: number): Pr
     { text: `${t('figures.networked_rate')}：${pct(f.networkedRate)}`, size: 20 }, { text: `${t('figures.incidents')}：${f.incidents}`, size: 20 },
   ], 520);
   doc.addImage(figures.toDataURL('image/png'), 'PNG', 205, 32, 82, (82 * figures.height) / figures.width);
-  const legend = legendBlock();
-  doc.addImage(legend.toDataURL('image/png'), 'PNG', 10, 32 + mapH + 4, 150, (150 * legend.height) / legend.width);
+  const legend = legendBlock(cov);
+  doc.addImage(legend.toDataURL('image/png'), 'PNG', 10, 32 + mapH + 4, 190, (190 * legend.height) / legend.width);
+  if (cov) {
+    doc.addPage('a4', 'landscape');
+    const table = coverageTable(cov);
+    // Scale to the page: as wide as it can be, but never taller than the page.
+    const w = Math.min(277, (190 * table.width) / table.height);
+    doc.addImage(table.toDataURL('image/png'), 'PNG', 10, 10, w, (w * table.height) / table.width);
+  }
   const blob = doc.output('blob');
   download(URL.createObjectURL(blob), `gridpatrol-report-${new Date().toISOString().slice(0, 10)}.pdf`);
   return blob.size;

@@ -1,43 +1,17 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { Feature } from 'geojson';
 import { findFeatures, incidentCategories } from '../api/client.js';
 import { setLocale, t, tList } from '../i18n/index.js';
 import { LAYER_TOGGLES, roleDefaults, type Role } from '../layers/catalog.js';
-import { showSelection, SIDEBAR_PADDING } from '../map/map.js';
+import { flyToFeature } from '../map/map.js';
 import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
 import type { AppState } from '../state/app-state.js';
+import { h, section, swatch } from './dom.js';
 
 export interface SidebarHooks {
   onVisibility(): void;
   onFilter(): Promise<void>;
   onExportPng(): void;
   onExportPdf(): Promise<void>;
-}
-
-const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.append(...children);
-  return el;
-};
-
-function swatch(colour: string, shape: 'fill' | 'line' | 'dot'): HTMLElement {
-  const s = h('span', { class: `swatch ${shape}` });
-  s.style.setProperty('--c', colour);
-  return s;
-}
-
-/** Bounding box of a GeoJSON geometry, for flying to a search hit. */
-function bboxOf(f: Feature): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  const walk = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      const [x, y] = c as [number, number];
-      minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y);
-    } else if (Array.isArray(c)) c.forEach(walk);
-  };
-  walk((f.geometry as { coordinates?: unknown }).coordinates);
-  return [minX, minY, maxX, maxY];
 }
 
 async function search(map: MapLibreMap, q: string, out: HTMLElement): Promise<void> {
@@ -50,10 +24,7 @@ async function search(map: MapLibreMap, q: string, out: HTMLElement): Promise<vo
     const fc = await findFeatures(layer, column, text).catch(() => undefined);
     const hit = fc?.features[0];
     if (hit?.geometry) {
-      showSelection(map, { type: 'Feature', geometry: hit.geometry });
-      const [a, b, c, d] = bboxOf(hit);
-      if (a === c && b === d) map.flyTo({ center: [a, b], zoom: 17, padding: SIDEBAR_PADDING });
-      else map.fitBounds([a, b, c, d], { padding: { ...SIDEBAR_PADDING, left: SIDEBAR_PADDING.left + 60, top: 80, right: 80, bottom: 80 }, maxZoom: 17 });
+      flyToFeature(map, hit);
       out.textContent = '';
       return;
     }
@@ -62,7 +33,8 @@ async function search(map: MapLibreMap, q: string, out: HTMLElement): Promise<vo
 }
 
 /** Renders the whole sidebar from the state; called again on a language or role change. */
-export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState, hooks: SidebarHooks, rerender: () => void): void {
+export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState, hooks: SidebarHooks, rerender: () => void,
+  analysisSections: readonly HTMLElement[] = []): void {
   el.replaceChildren();
   const lang = h('button', { class: 'lang', 'data-testid': 'lang' }, t('lang.switch'));
   lang.onclick = async () => {
@@ -87,7 +59,7 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
   q.onkeydown = (e) => { if (e.key === 'Enter') void search(map, q.value, searchOut); };
   el.append(q, searchOut);
 
-  const layers = h('section', {}, h('h3', {}, t('layers.title')));
+  const layers = section('layers', t('layers.title'), state.openSections);
   for (const toggle of LAYER_TOGGLES) {
     const box = h('input', { type: 'checkbox', 'data-layer': toggle.id }) as HTMLInputElement;
     box.checked = state.visible.has(toggle.id);
@@ -147,7 +119,7 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
   };
   const reset = h('button', {}, t('filter.reset'));
   reset.onclick = async () => { state.filter = { res: 9 }; await hooks.onFilter(); rerender(); };
-  el.append(h('section', {}, h('h3', {}, t('filter.title')),
+  el.append(section('filter', t('filter.title'), state.openSections,
     h('label', { class: 'row' }, t('filter.from'), from), h('label', { class: 'row' }, t('filter.to'), to),
     h('label', { class: 'row' }, t('filter.hours'), hourFrom, '–', hourTo), h('div', { class: 'row' }, t('filter.weekdays'), days),
     h('label', { class: 'row' }, t('filter.category'), category), h('label', { class: 'row' }, t('filter.resolution'), res),
@@ -157,5 +129,5 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
   png.onclick = () => hooks.onExportPng();
   const pdf = h('button', { 'data-testid': 'export-pdf' }, t('export.pdf'));
   pdf.onclick = () => void hooks.onExportPdf();
-  el.append(h('section', { class: 'buttons' }, png, pdf));
+  el.append(...analysisSections, h('section', { class: 'buttons' }, png, pdf));
 }

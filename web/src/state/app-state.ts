@@ -1,4 +1,4 @@
-import type { IncidentCell, IncidentFilter } from '../api/client.js';
+import type { CoverageAnswer, IncidentCell, IncidentFilter } from '../api/client.js';
 import { roleDefaults, type Role } from '../layers/catalog.js';
 
 /** The little state the app has: the role view, which toggles are on, the incident filter and its cells. */
@@ -10,9 +10,17 @@ export interface AppState {
   cells: IncidentCell[];
   /** The same filter at res 10, for the heat map: fine points make a smooth surface at every city zoom. */
   heatCells: IncidentCell[];
+  /** Sidebar sections the user has open. */
+  openSections: Set<string>;
+  /** The last coverage analysis and which rate colours the areas. */
+  coverage?: { answer: CoverageAnswer; metric: CoverageMetric; names: Map<string, string> };
+  showCameraViews: boolean;
 }
+
+export type CoverageMetric = 'weightedRoadRate' | 'roadRate' | 'workingRate' | 'networkedRate';
 
 export function initialState(): AppState {
   const role = (new URLSearchParams(location.search).get('role') as Role | null) ?? 'planner';
-  return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [] };
+  return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [],
+    openSections: new Set(['layers', 'filter']), showCameraViews: false };
 }

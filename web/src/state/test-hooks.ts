@@ -1,0 +1,29 @@
+/** What the browser tests read: readiness, what each layer holds, the last export. Plain numbers, set by the app. */
+export interface TestHooks {
+  idle: boolean;
+  cellsTotal: number;
+  cellsCount: number;
+  lastPngBytes: number;
+  lastPdfBytes: number;
+  /** Areas coloured by the last coverage or reach analysis. */
+  ratedAreas: number;
+  /** Camera view polygons drawn. */
+  cameraViews: number;
+  /** The box the camera views were asked for (minLon, minLat, maxLon, maxLat). */
+  cameraViewsBox: number[];
+  /** Whether a MapLibre layer is shown (layout visibility). */
+  layerVisible(id: string): boolean;
+  /** How many features the selection outline holds. */
+  selectedCount(): number;
+}
+declare global {
+  interface Window { gridpatrol: TestHooks }
+}
+
+export function installTestHooks(): TestHooks {
+  window.gridpatrol = {
+    idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, ratedAreas: 0, cameraViews: 0, cameraViewsBox: [],
+    layerVisible: () => false, selectedCount: () => 0,
+  };
+  return window.gridpatrol;
+}
