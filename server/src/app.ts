@@ -5,6 +5,7 @@ import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js
 import { analysisRoutes } from './api/routes/analysis.routes.js';
 import { featureRoutes } from './api/routes/features.routes.js';
 import { importRoutes } from './api/routes/import.routes.js';
+import { incidentAnalysisRoutes } from './api/routes/incident-analysis.routes.js';
 import { incidentCellRoutes } from './api/routes/incident-cells.routes.js';
 import { healthRoutes } from './api/routes/health.routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(analysisRoutes(deps.db));
   // Before the feature routes: /incidents/cells would otherwise read as /incidents/{id}.
   api.use(incidentCellRoutes(deps.db));
+  api.use(incidentAnalysisRoutes(deps.db));
   api.use(featureRoutes(deps.db));
   app.use('/api/v1', api);
   const openapi = buildOpenApiDocument();

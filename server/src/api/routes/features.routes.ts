@@ -12,7 +12,7 @@ const idSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const actorSchema = z.string().trim().min(1).max(100);
 
 /** Who is editing: the X-Actor header until sign-in exists (issue #9 replaces it with the session user). */
-function actorOf(req: Request): string {
+export function actorOf(req: Request): string {
   const r = actorSchema.safeParse(req.get('x-actor'));
   return r.success ? r.data : 'anonymous';
 }

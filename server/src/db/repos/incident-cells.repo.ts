@@ -1,8 +1,7 @@
 import type { Queryable } from '../client.js';
 
-export interface IncidentCellFilter {
-  /** H3 resolution 7–10: the stored column it reads (h3_r7 … h3_r10). */
-  res: 7 | 8 | 9 | 10;
+/** Which incidents: a time window, Beijing hours and weekdays, categories, a box. */
+export interface IncidentFilter {
   from?: string;
   to?: string;
   /** Local hours 0–23 (Asia/Shanghai). */
@@ -11,6 +10,28 @@ export interface IncidentCellFilter {
   weekdays?: readonly number[];
   categories?: readonly string[];
   bbox?: readonly [number, number, number, number];
+}
+
+export interface IncidentCellFilter extends IncidentFilter {
+  /** H3 resolution 7–10: the stored column it reads (h3_r7 … h3_r10). */
+  res: 7 | 8 | 9 | 10;
+}
+
+/**
+ * The WHERE terms of a filter on table alias `t` (no alias: bare columns), pushing values onto `params`.
+ * Hours and weekdays are read in Beijing time.
+ */
+export function incidentWhere(f: IncidentFilter, params: unknown[], t = ''): string[] {
+  const c = (col: string) => (t ? `${t}.${col}` : col);
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const where: string[] = [];
+  if (f.from) where.push(`${c('occurred_at')} >= ${p(f.from)}::timestamptz`);
+  if (f.to) where.push(`${c('occurred_at')} < ${p(f.to)}::timestamptz`);
+  if (f.hours?.length) where.push(`extract(hour FROM ${c('occurred_at')} AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.hours)}::int[])`);
+  if (f.weekdays?.length) where.push(`extract(isodow FROM ${c('occurred_at')} AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.weekdays)}::int[])`);
+  if (f.categories?.length) where.push(`${c('category')} = ANY(${p(f.categories)}::text[])`);
+  if (f.bbox) where.push(`${c('geom')} && ST_MakeEnvelope(${p(f.bbox[0])}, ${p(f.bbox[1])}, ${p(f.bbox[2])}, ${p(f.bbox[3])}, 4326)`);
+  return where;
 }
 
 export interface IncidentCell {
@@ -23,15 +44,8 @@ export interface IncidentCell {
  * that computes cells. Hours and weekdays are read in Beijing time.
  */
 export async function incidentCells(db: Queryable, f: IncidentCellFilter): Promise<IncidentCell[]> {
-  const where: string[] = [];
   const params: unknown[] = [];
-  const p = (v: unknown) => `$${params.push(v)}`;
-  if (f.from) where.push(`occurred_at >= ${p(f.from)}::timestamptz`);
-  if (f.to) where.push(`occurred_at < ${p(f.to)}::timestamptz`);
-  if (f.hours?.length) where.push(`extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.hours)}::int[])`);
-  if (f.weekdays?.length) where.push(`extract(isodow FROM occurred_at AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.weekdays)}::int[])`);
-  if (f.categories?.length) where.push(`category = ANY(${p(f.categories)}::text[])`);
-  if (f.bbox) where.push(`geom && ST_MakeEnvelope(${p(f.bbox[0])}, ${p(f.bbox[1])}, ${p(f.bbox[2])}, ${p(f.bbox[3])}, 4326)`);
+  const where = incidentWhere(f, params);
   const col = `h3_r${f.res}`;
   return db.query<IncidentCell>(
     `SELECT to_hex(${col}) AS h3, count(*)::int AS n FROM incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

@@ -1,0 +1,93 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { gradeHistory, gradesOn, type GridGradeRow } from '../../db/repos/grades.repo.js';
+import { incidentsByArea } from '../../db/repos/incident-analysis.repo.js';
+import { DEFAULT_GRADE_THRESHOLDS, reasonText } from '../../engines/hotspots/index.js';
+import {
+  areaHourProfile, computeGrades, incidentHotspots, incidentTrends, nearRepeat,
+} from '../../services/incidents.service.js';
+import { NotFoundError } from '../../errors.js';
+import { parseOrThrow } from '../contract/features.js';
+import { h3Res, incidentFilterQuery, toIncidentFilter } from '../contract/incident-filter.js';
+import { actorOf } from './features.routes.js';
+
+const areaKind = z.enum(['grid', 'beat', 'community', 'township', 'district']);
+const lang = z.enum(['zh-CN', 'en']).default('zh-CN');
+const day = z.iso.date();
+
+const areasQuery = z.strictObject({ area: areaKind.default('grid'), ...incidentFilterQuery });
+const hotspotsQuery = z.strictObject({ res: h3Res, k: z.coerce.number().int().min(1).max(3).default(1), ...incidentFilterQuery });
+const trendsQuery = z.strictObject({ res: h3Res.default(8), weeks: z.coerce.number().int().min(4).max(104).default(12), ...incidentFilterQuery });
+const nearRepeatQuery = z.strictObject({
+  space: z.coerce.number().positive().max(5000).default(200),
+  time: z.coerce.number().positive().max(365).default(14),
+  permutations: z.coerce.number().int().min(19).max(9999).default(99),
+  seed: z.coerce.number().int().default(1),
+  ...incidentFilterQuery,
+});
+const profileQuery = z.strictObject({ area: areaKind.optional(), code: z.string().regex(/^[0-9A-Za-z_-]{1,40}$/).optional(), ...incidentFilterQuery })
+  .refine((q) => (q.area === undefined) === (q.code === undefined), { message: 'give area and code together', path: ['code'] });
+const gradesBody = z.strictObject({
+  day: day.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  thresholds: z.strictObject({
+    redRatio: z.number().positive(), redHotCells: z.number().int().min(1), yellowRatio: z.number().positive(),
+    yellowHotCells: z.number().int().min(1), blueRatio: z.number().positive(), fourLevels: z.boolean(), minPopulation: z.number().int().min(0),
+  }).partial().default({}),
+}).refine((b) => (b.thresholds.redRatio ?? DEFAULT_GRADE_THRESHOLDS.redRatio) >= (b.thresholds.yellowRatio ?? DEFAULT_GRADE_THRESHOLDS.yellowRatio),
+  { message: 'redRatio must be at least yellowRatio', path: ['thresholds', 'redRatio'] });
+const gradesQuery = z.strictObject({ date: day.optional(), lang });
+
+/** Grades with their reasons as sentences in the asked language. */
+const withText = (rows: GridGradeRow[], l: 'zh-CN' | 'en') => rows.map((r) => ({ ...r, reasonText: r.reasons.map((x) => reasonText(x, l)).join('；') }));
+
+/**
+ * Incident analysis under /api/v1: counts per area, Gi* hot spots, space–time trends, near repeat, 24×7 profiles,
+ * and red/yellow/green grid grades (computed, stored per day, with history).
+ */
+export function incidentAnalysisRoutes(db: Db): Router {
+  const router = Router();
+  router.get('/incidents/areas', async (req, res) => {
+    const q = parseOrThrow(areasQuery, req.query, 'query', 'query');
+    const rows = await incidentsByArea(db, q.area, toIncidentFilter(q));
+    res.json({ area: q.area, rows: rows.map((r) => ({ ...r, per1000: r.population > 0 ? (1000 * r.incidents) / r.population : null })) });
+  });
+  router.get('/incidents/hotspots', async (req, res) => {
+    const q = parseOrThrow(hotspotsQuery, req.query, 'query', 'query');
+    res.json(await incidentHotspots(db, q.res, q.k, toIncidentFilter(q)));
+  });
+  router.get('/incidents/trends', async (req, res) => {
+    const q = parseOrThrow(trendsQuery, req.query, 'query', 'query');
+    res.json(await incidentTrends(db, q.res, q.weeks, toIncidentFilter(q)));
+  });
+  router.get('/incidents/near-repeat', async (req, res) => {
+    const q = parseOrThrow(nearRepeatQuery, req.query, 'query', 'query');
+    const result = await nearRepeat(db, toIncidentFilter(q), { spaceMeters: q.space, timeDays: q.time, permutations: q.permutations, seed: q.seed });
+    res.json({ spaceMeters: q.space, timeDays: q.time, seed: q.seed, ...result });
+  });
+  router.get('/incidents/hour-profile', async (req, res) => {
+    const q = parseOrThrow(profileQuery, req.query, 'query', 'query');
+    res.json(await areaHourProfile(db, toIncidentFilter(q), q.area && q.code ? { kind: q.area, code: q.code } : undefined));
+  });
+  router.post('/grades/compute', async (req, res) => {
+    const b = parseOrThrow(gradesBody, req.body ?? {}, 'body', 'body');
+    const on = b.day ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const rows = await computeGrades(db, actorOf(req), on, { ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}) },
+      { ...DEFAULT_GRADE_THRESHOLDS, ...b.thresholds });
+    res.status(201).json({ day: on, grades: withText(rows, 'zh-CN') });
+  });
+  router.get('/grades', async (req, res) => {
+    const q = parseOrThrow(gradesQuery, req.query, 'query', 'query');
+    const rows = await gradesOn(db, q.date);
+    res.json({ day: rows[0]?.computedOn ?? null, grades: withText(rows, q.lang) });
+  });
+  router.get('/grades/:code/history', async (req, res) => {
+    const q = parseOrThrow(gradesQuery, req.query, 'query', 'query');
+    const rows = await gradeHistory(db, req.params.code);
+    if (rows.length === 0) throw new NotFoundError(`No grades stored for grid ${req.params.code}`);
+    res.json({ grid: req.params.code, history: withText(rows, q.lang) });
+  });
+  return router;
+}

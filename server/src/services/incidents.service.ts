@@ -1,0 +1,154 @@
+import { cellToLatLng, polygonToCells } from 'h3-js';
+import type { MultiPolygon } from 'geojson';
+import type { Db } from '../db/client.js';
+import { incidentCells, type IncidentFilter } from '../db/repos/incident-cells.repo.js';
+import {
+  gridsContaining, hourWeekCounts, incidentEvents, incidentsByArea, latestIncidentAt, studyAreaGeometry, weeklyCellCounts,
+  type IncidentAreaKind,
+} from '../db/repos/incident-analysis.repo.js';
+import { gradesOn, saveGrades, type GridGradeRow } from '../db/repos/grades.repo.js';
+import {
+  emergingCategory, gradeGrids, h3Hotspots, hourProfile, knoxTest, mannKendall,
+  type EmergingCategory, type GradeThresholds, type H3Hotspot, type HourProfile, type KnoxResult,
+} from '../engines/hotspots/index.js';
+import { localProjection } from '../engines/coverage/index.js';
+import { mulberry32 } from '../engines/demo/prng.js';
+import { UnprocessableError } from '../errors.js';
+
+type Res = 7 | 8 | 9 | 10;
+
+/**
+ * The cells of the study area at `res`: every cell whose centre lies in the districts, so empty cells count as zeros
+ * in Gi* (without them every populated cell would look average).
+ */
+async function studyCells(db: Db, res: Res): Promise<string[]> {
+  const area: MultiPolygon | undefined = await studyAreaGeometry(db);
+  if (!area) return [];
+  return area.coordinates.flatMap((poly) => polygonToCells(poly, res, true));
+}
+
+export interface HotspotAnswer {
+  res: Res;
+  kRing: number;
+  /** Cells in the study area (empty ones included in the statistic). */
+  studyCells: number;
+  cells: H3Hotspot[];
+}
+
+/** Getis-Ord Gi* with FDR over the incident counts of the filter, on the study area's cells. */
+export async function incidentHotspots(db: Db, res: Res, kRing: number, f: IncidentFilter): Promise<HotspotAnswer> {
+  const [counts, area] = await Promise.all([incidentCells(db, { ...f, res }), studyCells(db, res)]);
+  const values = new Map<string, number>(area.map((h) => [h, 0]));
+  for (const c of counts) values.set(c.h3, c.n);
+  return { res, kRing, studyCells: values.size, cells: h3Hotspots(values, { kRing }) };
+}
+
+export interface CellTrend {
+  h3: string;
+  /** Incidents per week, oldest first. */
+  weekly: number[];
+  tau: number;
+  z: number;
+  p: number;
+  category: EmergingCategory;
+}
+
+/** Monday of the Beijing week holding `d`, as YYYY-MM-DD. */
+function beijingWeekStart(d: Date): string {
+  const local = new Date(d.getTime() + 8 * 3600_000);
+  const dow = (local.getUTCDay() + 6) % 7;
+  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - dow)).toISOString().slice(0, 10);
+}
+
+/**
+ * Space–time trend per cell over the last `weeks` whole Beijing weeks up to the newest incident: Mann-Kendall on the
+ * weekly counts, and the emerging hot-spot category from the weekly Gi* bins (rules in engines/hotspots/emerging.ts).
+ * Only cells with at least one incident in the window are returned.
+ */
+export async function incidentTrends(db: Db, res: Res, weeks: number, f: IncidentFilter): Promise<{ weeks: string[]; cells: CellTrend[] }> {
+  const latest = f.to ? new Date(f.to) : await latestIncidentAt(db);
+  if (!latest) return { weeks: [], cells: [] };
+  const lastWeek = beijingWeekStart(latest);
+  const weekList = Array.from({ length: weeks }, (_, i) => {
+    const d = new Date(`${lastWeek}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() - 7 * (weeks - 1 - i));
+    return d.toISOString().slice(0, 10);
+  });
+  const from = `${weekList[0]}T00:00:00+08:00`;
+  const [rows, area] = await Promise.all([weeklyCellCounts(db, res, { ...f, from, to: undefined }), studyCells(db, res)]);
+  const index = new Map(weekList.map((w, i) => [w, i]));
+  const series = new Map<string, number[]>(area.map((h) => [h, new Array<number>(weeks).fill(0)]));
+  for (const r of rows) {
+    const i = index.get(r.week);
+    if (i === undefined) continue;
+    let s = series.get(r.h3);
+    if (!s) series.set(r.h3, (s = new Array<number>(weeks).fill(0)));
+    s[i] = r.n;
+  }
+  // Gi* per week over the same cells: the bins and z the emerging categories are read from.
+  const perWeek = weekList.map((_, i) => new Map(h3Hotspots(new Map([...series].map(([h, s]) => [h, s[i] ?? 0]))).map((c) => [c.h3, c])));
+  const cells: CellTrend[] = [];
+  for (const [h3, weekly] of series) {
+    if (weekly.every((n) => n === 0)) continue;
+    const mk = mannKendall(weekly);
+    const bins = perWeek.map((m) => m.get(h3)?.bin ?? 0);
+    const zs = perWeek.map((m) => m.get(h3)?.z ?? 0);
+    cells.push({ h3, weekly, tau: mk.tau, z: mk.z, p: mk.p, category: emergingCategory(bins, zs) });
+  }
+  return { weeks: weekList, cells: cells.sort((a, b) => a.h3.localeCompare(b.h3)) };
+}
+
+/** The most events the near-repeat test takes in one request (pairs near in space grow with the square). */
+export const MAX_KNOX_EVENTS = 20_000;
+
+/** Knox test of the filter's incidents with a seeded Monte Carlo, so the same request gives the same p. */
+export async function nearRepeat(db: Db, f: IncidentFilter,
+  opts: { spaceMeters: number; timeDays: number; permutations: number; seed: number },
+): Promise<KnoxResult & { events: number }> {
+  const events = await incidentEvents(db, f, MAX_KNOX_EVENTS + 1);
+  if (events.length > MAX_KNOX_EVENTS) {
+    throw new UnprocessableError(`The filter matches more than ${MAX_KNOX_EVENTS} incidents: narrow the dates, category or box`,
+      [{ path: 'query', message: `at most ${MAX_KNOX_EVENTS} incidents for the near-repeat test` }]);
+  }
+  if (events.length < 2) return { observed: 0, expected: 0, ratio: 0, p: 1, spaceNearPairs: 0, permutations: 0, events: events.length };
+  const proj = localProjection(events[0]?.lon ?? 0, events[0]?.lat ?? 0);
+  const result = knoxTest(events.map((e) => {
+    const [x, y] = proj.toLocal(e.lon, e.lat);
+    return { xMeters: x, yMeters: y, timeMs: e.ms };
+  }), { spaceBandMeters: opts.spaceMeters, timeBandMs: opts.timeDays * 86_400_000, permutations: opts.permutations, random: mulberry32(opts.seed) });
+  return { ...result, events: events.length };
+}
+
+/** The 24×7 matrix (Monday first, Beijing hours) and its peaks, for an area or everywhere. */
+export async function areaHourProfile(db: Db, f: IncidentFilter, area?: { kind: IncidentAreaKind; code: string },
+): Promise<{ matrix: number[][]; profile: HourProfile }> {
+  const rows = await hourWeekCounts(db, f, area);
+  const matrix = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  for (const r of rows) {
+    const row = matrix[r.weekday - 1];
+    if (row) row[r.hour] = r.n;
+  }
+  return { matrix, profile: hourProfile(matrix) };
+}
+
+/**
+ * Grades every grid for a period and stores them under `day`: incidents in the period per grid, hot cells = res-9
+ * cells at ≥ 95 % confidence (bin ≥ 2) whose centre lies in the grid.
+ */
+export async function computeGrades(db: Db, actor: string, day: string, f: IncidentFilter, t: GradeThresholds): Promise<GridGradeRow[]> {
+  const [grids, hot] = await Promise.all([incidentsByArea(db, 'grid', f), incidentHotspots(db, 9, 1, f)]);
+  const hotPoints = hot.cells.filter((c) => c.bin >= 2).map((c) => {
+    const [lat, lon] = cellToLatLng(c.h3);
+    return { lon, lat };
+  });
+  const hotByGrid = await gridsContaining(db, hotPoints);
+  const graded = gradeGrids(grids.map((g) => ({
+    code: g.code, incidents: g.incidents, population: g.population, areaKm2: g.areaKm2, hotCells: hotByGrid.get(g.code) ?? 0,
+  })), t);
+  const rows: GridGradeRow[] = graded.map((g) => ({
+    gridCode: g.code, computedOn: day, grade: g.grade, incidents: g.incidents, ratePer1000: g.ratePer1000,
+    rateRatio: g.rateRatio, basis: g.basis, hotCells: g.hotCells, reasons: g.reasons,
+  }));
+  await saveGrades(db, actor, day, rows, { thresholds: t, filter: f });
+  return gradesOn(db, day);
+}
