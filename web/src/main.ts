@@ -1,11 +1,13 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
-import { incidentCells } from './api/client.js';
+import { hourProfile, incidentCells } from './api/client.js';
 import { initI18n, t } from './i18n/index.js';
 import { LAYER_TOGGLES } from './layers/catalog.js';
 import { makeHeatmapLayer, makeHexagonLayer } from './layers/incident-layers.js';
 import { createMap, showSelection } from './map/map.js';
 import { createMapContext } from './map/map-context.js';
 import { coverageSection, initCoverage } from './panels/coverage-panel.js';
+import { renderHourChart } from './panels/hour-chart.js';
+import { incidentsSection } from './panels/incidents-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
 import { renderSidebar } from './panels/sidebar.js';
@@ -18,6 +20,12 @@ const CLICKABLE: Record<string, string> = {
   'key-places-fill': 'layers.key_places', 'key-places-point': 'layers.key_places', posts: 'layers.posts',
   checkpoints: 'layers.checkpoints', incidents: 'layers.incidents',
   'rate-grids': 'layers.grids', 'rate-beats': 'layers.beats', 'rate-communities': 'coverage.areas.community',
+  'grade-grids': 'layers.grids',
+};
+/** Clicked areas that get a 24×7 chart: the kind of area the hour-profile endpoint takes. */
+const PROFILE_AREA: Record<string, 'grid' | 'beat' | 'community'> = {
+  'grids-fill': 'grid', 'rate-grids': 'grid', 'grade-grids': 'grid', 'beats-fill': 'beat', 'rate-beats': 'beat',
+  'rate-communities': 'community',
 };
 
 async function main(): Promise<void> {
@@ -62,7 +70,7 @@ async function main(): Promise<void> {
     onFilter: loadCells,
     onExportPng: () => { window.gridpatrol.lastPngBytes = exportPng(map).length; },
     onExportPdf: async () => { window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal, state.coverage); },
-  }, rerender, [coverageSection(ctx, state, coverageViews, rerender)]);
+  }, rerender, [incidentsSection(ctx, state, { onFilter: loadCells }, rerender), coverageSection(ctx, state, coverageViews, rerender)]);
 
   rerender();
   await loadCells();
@@ -73,6 +81,16 @@ async function main(): Promise<void> {
     showSelection(map, { type: 'Feature', geometry: hit.geometry });
     shown = { label: CLICKABLE[hit.layer.id] ?? '', feature: hit };
     showDetails(details, t(shown.label), hit, clearSelection);
+    const area = PROFILE_AREA[hit.layer.id];
+    const code = hit.properties.code;
+    if (area && typeof code === 'string') {
+      const chart = document.createElement('div');
+      details.append(Object.assign(document.createElement('h3'), { textContent: t('incidents.profile') }), chart);
+      void hourProfile(area, code, state.filter).then((answer) => {
+        renderHourChart(chart, answer);
+        window.gridpatrol.hourChartTotal = answer.matrix.flat().reduce((a, b) => a + b, 0);
+      });
+    }
   });
   for (const id of Object.keys(CLICKABLE)) {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });

@@ -115,6 +115,39 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(after).toBeLessThan(before);
   });
 
+  it('when the planner asks for hot spots and grades, then the map draws what the API computed, and a clicked grid shows its 24×7 chart', async () => {
+    await page.locator('details[data-section="incidents"] > summary').click();
+    await page.locator('button[data-testid="hotspots-run"]').click();
+    await page.waitForFunction(() => window.gridpatrol.hotspotCells > 0, undefined, { timeout: 60_000 });
+    const significant = await page.evaluate(async () => {
+      const r = await (await fetch('/api/v1/incidents/hotspots?res=9&hours=20,21')).json() as { cells: { bin: number }[] };
+      return r.cells.filter((c) => c.bin !== 0).length;
+    });
+    expect(await page.evaluate(() => window.gridpatrol.hotspotCells), 'hot-spot cells drawn for the 20–22 h filter').toBe(significant);
+    await page.locator('button[data-testid="grades-run"]').click();
+    const [grids] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid');
+    await page.waitForFunction((n) => window.gridpatrol.gradedGrids === n, grids!.n, { timeout: 60_000 });
+    await waitIdle();
+    await page.mouse.click(840, 450);
+    await page.locator('#details tr[data-field="grade"]').waitFor({ timeout: 10_000 });
+    const code = await page.locator('#details tr[data-field="code"] td').nth(1).textContent();
+    await page.waitForFunction(() => window.gridpatrol.hourChartTotal > 0, undefined, { timeout: 30_000 });
+    const [inGrid] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident i JOIN grid g ON ST_Intersects(g.geom, i.geom)
+      WHERE g.code = $1 AND extract(hour FROM i.occurred_at AT TIME ZONE 'Asia/Shanghai') IN (20, 21)`, [code]);
+    expect(await page.evaluate(() => window.gridpatrol.hourChartTotal), `24×7 chart of grid ${code}`).toBe(inGrid!.n);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-hotspots-grades-en.png') });
+  });
+
+  it('when the day is played, then the heat map steps through single hours and comes back to the filter', async () => {
+    const before = await page.evaluate(() => window.gridpatrol.cellsTotal);
+    await page.locator('button[data-testid="play"]').click();
+    await page.waitForFunction(() => window.gridpatrol.playedHours === 1, undefined, { timeout: 30_000 });
+    const [midnight] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident WHERE extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') = 0`);
+    expect(await page.evaluate(() => window.gridpatrol.cellsTotal), 'incidents in 0:00–1:00').toBe(midnight!.n);
+    await page.locator('button[data-testid="play"]').click();
+    await page.waitForFunction((b) => window.gridpatrol.cellsTotal === b, before, { timeout: 30_000 });
+  });
+
   it('when the leader computes coverage per community, then every community is coloured by the API rate', async () => {
     await page.goto(`${base}/?role=leader&lang=zh-CN`);
     await waitIdle();

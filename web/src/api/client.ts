@@ -21,15 +21,43 @@ async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export function incidentCells(f: IncidentFilter): Promise<IncidentCell[]> {
+/** The filter as query parameters (hours and weekdays left out when they are all of them). */
+function filterParams(f: IncidentFilter): URLSearchParams {
   const q = new URLSearchParams({ res: String(f.res) });
   if (f.from) q.set('from', f.from);
   if (f.to) q.set('to', f.to);
   if (f.hours?.length && f.hours.length < 24) q.set('hours', f.hours.join(','));
   if (f.weekdays?.length && f.weekdays.length < 7) q.set('weekdays', f.weekdays.join(','));
   if (f.category) q.set('category', f.category);
-  return getJson(`/api/v1/incidents/cells?${q}`);
+  return q;
 }
+
+export const incidentCells = (f: IncidentFilter) => getJson<IncidentCell[]>(`/api/v1/incidents/cells?${filterParams(f)}`);
+
+export interface HotspotCell { h3: string; value: number; z: number; p: number; bin: number }
+export const incidentHotspots = (f: IncidentFilter) =>
+  getJson<{ res: number; studyCells: number; cells: HotspotCell[] }>(`/api/v1/incidents/hotspots?${filterParams(f)}`);
+
+export type Grade = 'red' | 'yellow' | 'green' | 'blue';
+export interface GridGrade { gridCode: string; grade: Grade; incidents: number; rateRatio: number; hotCells: number; reasonText: string }
+export async function computeGrades(): Promise<{ day: string; grades: GridGrade[] }> {
+  const res = await fetch('/api/v1/grades/compute', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  if (!res.ok) throw new Error(`grades: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { day: string; grades: GridGrade[] };
+}
+export const latestGrades = (lang: string) => getJson<{ day: string | null; grades: GridGrade[] }>(`/api/v1/grades?lang=${lang}`);
+
+export interface HourProfileAnswer {
+  matrix: number[][];
+  profile: { byHour: number[]; peaks: { fromHour: number; toHour: number; share: number }[]; busiest: { weekday: number; hour: number; count: number } };
+}
+export const hourProfile = (area: 'grid' | 'beat' | 'community', code: string, f: IncidentFilter) => {
+  const q = filterParams(f);
+  q.delete('res');
+  q.set('area', area);
+  q.set('code', code);
+  return getJson<HourProfileAnswer>(`/api/v1/incidents/hour-profile?${q}`);
+};
 
 export const incidentCategories = () => getJson<{ category: string; n: number }[]>('/api/v1/incidents/categories');
 

@@ -10,6 +10,8 @@ export const FONT = ['Noto Sans CJK SC'];
 
 /** Station colours for beats (by station id), chosen to stay apart for colour-blind readers (Okabe–Ito). */
 export const STATION_PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7'];
+/** Risk grades of grids (红黄绿, optional 蓝). */
+export const GRADE_COLOURS = { red: '#dc2626', yellow: '#facc15', green: '#22c55e', blue: '#3b82f6' } as const;
 export const CAMERA_STATUS_COLOURS = { working: '#16a34a', faulty: '#f59e0b', offline: '#dc2626' } as const;
 export const KEY_PLACE_COLOURS: Record<string, string> = {
   school: '#2563eb', kindergarten: '#60a5fa', hospital: '#dc2626', market: '#d97706', transit_hub: '#7c3aed',
@@ -54,6 +56,9 @@ export function buildStyle(origin: string): StyleSpecification {
     { id: 'beats-fill', type: 'fill', source: 'beats', 'source-layer': 'beats', paint: { 'fill-color': byStation, 'fill-opacity': 0.22 } },
     rateFill('rate-grids', 'grids', 'grids'), rateFill('rate-beats', 'beats', 'beats'),
     rateFill('rate-communities', 'basemap', 'admin', ['==', ['get', 'level'], 'community']),
+    { id: 'grade-grids', type: 'fill', source: 'grids', 'source-layer': 'grids', layout: { visibility: 'none' },
+      paint: { 'fill-color': ['match', ['coalesce', ['feature-state', 'grade'], ''], ...Object.entries(GRADE_COLOURS).flat(), '#000000'] as unknown as ExpressionSpecification,
+        'fill-opacity': ['case', ['==', ['feature-state', 'grade'], null], 0, 0.55] } },
     { id: 'beats-line', type: 'line', source: 'beats', 'source-layer': 'beats', paint: { 'line-color': '#1f2937', 'line-width': 2 } },
     { id: 'key-places-fill', type: 'fill', source: 'key-places', 'source-layer': 'key-places', filter: ['==', ['geometry-type'], 'Polygon'],
       paint: { 'fill-color': kindColour, 'fill-opacity': 0.35, 'fill-outline-color': kindColour } },

@@ -39,5 +39,15 @@ export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJ
     tr.insertCell().textContent = t('fields.rate');
     tr.insertCell().textContent = `${(rate * 100).toFixed(1)}%`;
   }
+  const grade = f.state?.grade;
+  if (typeof grade === 'string') {
+    const tr = table.insertRow();
+    tr.dataset.field = 'grade';
+    tr.insertCell().textContent = t('fields.grade');
+    tr.insertCell().textContent = t(`incidents.grade_names.${grade}`);
+    const why = table.insertRow();
+    why.insertCell().textContent = t('fields.grade_reason');
+    why.insertCell().textContent = String(f.state?.reason ?? '');
+  }
   el.append(head, sub, table);
 }

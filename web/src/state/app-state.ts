@@ -1,4 +1,4 @@
-import type { CoverageAnswer, IncidentCell, IncidentFilter } from '../api/client.js';
+import type { CoverageAnswer, GridGrade, HotspotCell, IncidentCell, IncidentFilter } from '../api/client.js';
 import { roleDefaults, type Role } from '../layers/catalog.js';
 
 /** The little state the app has: the role view, which toggles are on, the incident filter and its cells. */
@@ -15,6 +15,12 @@ export interface AppState {
   /** The last coverage analysis and which rate colours the areas. */
   coverage?: { answer: CoverageAnswer; metric: CoverageMetric; names: Map<string, string> };
   showCameraViews: boolean;
+  /** Gi* result for the current filter, when asked for. */
+  hotspots?: HotspotCell[];
+  /** The latest stored grid grades, when shown. */
+  grades?: GridGrade[];
+  /** The day player is stepping through the hours. */
+  playing: boolean;
 }
 
 export type CoverageMetric = 'weightedRoadRate' | 'roadRate' | 'workingRate' | 'networkedRate';
@@ -22,5 +28,5 @@ export type CoverageMetric = 'weightedRoadRate' | 'roadRate' | 'workingRate' | '
 export function initialState(): AppState {
   const role = (new URLSearchParams(location.search).get('role') as Role | null) ?? 'planner';
   return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [],
-    openSections: new Set(['layers', 'filter']), showCameraViews: false };
+    openSections: new Set(['layers', 'filter']), showCameraViews: false, playing: false };
 }

@@ -11,6 +11,14 @@ export interface TestHooks {
   cameraViews: number;
   /** The box the camera views were asked for (minLon, minLat, maxLon, maxLat). */
   cameraViewsBox: number[];
+  /** Significant (hot or cold) cells drawn by the hot-spot layer. */
+  hotspotCells: number;
+  /** Grids coloured by grade. */
+  gradedGrids: number;
+  /** Hours the day player has stepped through. */
+  playedHours: number;
+  /** Cells in the 24×7 chart of the clicked area. */
+  hourChartTotal: number;
   /** Whether a MapLibre layer is shown (layout visibility). */
   layerVisible(id: string): boolean;
   /** How many features the selection outline holds. */
@@ -23,6 +31,7 @@ declare global {
 export function installTestHooks(): TestHooks {
   window.gridpatrol = {
     idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, ratedAreas: 0, cameraViews: 0, cameraViewsBox: [],
+    hotspotCells: 0, gradedGrids: 0, playedHours: 0, hourChartTotal: 0,
     layerVisible: () => false, selectedCount: () => 0,
   };
   return window.gridpatrol;

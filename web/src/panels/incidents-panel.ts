@@ -1,0 +1,93 @@
+import i18next from 'i18next';
+import { computeGrades, incidentHotspots, latestGrades, type Grade, type GridGrade } from '../api/client.js';
+import { HOTSPOT_BINS, HOTSPOT_COLOURS, hotspotLayer } from '../analysis/hotspot-layers.js';
+import { t } from '../i18n/index.js';
+import type { MapContext } from '../map/map-context.js';
+import { GRADE_COLOURS } from '../map/style.js';
+import type { AppState } from '../state/app-state.js';
+import { h, section, swatch } from './dom.js';
+
+/** Seconds each hour stays on screen while the day plays. */
+const PLAY_STEP_MS = 1500;
+
+/** Colours grids by their stored grade (feature-state, keyed by grid code) and shows the grade layer. */
+export function applyGrades(ctx: MapContext, grades: readonly GridGrade[] | undefined): void {
+  const { map } = ctx;
+  map.removeFeatureState({ source: 'grids', sourceLayer: 'grids' });
+  map.setLayoutProperty('grade-grids', 'visibility', grades ? 'visible' : 'none');
+  for (const g of grades ?? []) {
+    map.setFeatureState({ source: 'grids', sourceLayer: 'grids', id: g.gridCode }, { grade: g.grade, reason: g.reasonText });
+  }
+  window.gridpatrol.gradedGrids = grades?.length ?? 0;
+}
+
+/**
+ * The 警情分析 section: significant hot spots (Gi* with FDR) for the current filter, red/yellow/green grid grades,
+ * and a player that steps the hour filter through the day.
+ */
+export function incidentsSection(ctx: MapContext, state: AppState, hooks: { onFilter(): Promise<void> }, rerender: () => void): HTMLElement {
+  const status = h('p', { class: 'muted', 'data-testid': 'incidents-status' });
+
+  const hot = h('button', { 'data-testid': 'hotspots-run' }, t('incidents.hotspots'));
+  hot.onclick = async () => {
+    status.textContent = t('incidents.running');
+    const answer = await incidentHotspots(state.filter);
+    state.hotspots = answer.cells;
+    ctx.setDeckLayer('hotspots', hotspotLayer(answer.cells));
+    window.gridpatrol.hotspotCells = answer.cells.filter((c) => c.bin !== 0).length;
+    rerender();
+  };
+  const hotClear = h('button', {}, t('coverage.clear'));
+  hotClear.onclick = () => { state.hotspots = undefined; ctx.setDeckLayer('hotspots', undefined); window.gridpatrol.hotspotCells = 0; rerender(); };
+  const hotLegend = h('div', { class: 'legend scale', 'data-testid': 'hotspot-legend' }, t('incidents.hotspot_legend'),
+    ...HOTSPOT_BINS.map((b) => h('span', { class: 'item' }, swatch(`rgb(${(HOTSPOT_COLOURS[b] ?? [0, 0, 0]).join(',')})`, 'fill'), t(`incidents.bins.${b}`))));
+  const hotSummary = h('p', { class: 'muted' });
+  if (state.hotspots) {
+    const n = (pred: (b: number) => boolean) => state.hotspots?.filter((c) => pred(c.bin)).length ?? 0;
+    hotSummary.textContent = t('incidents.hotspot_summary', { hot: n((b) => b > 0), cold: n((b) => b < 0), cells: state.hotspots.length });
+  }
+
+  const grade = h('button', { 'data-testid': 'grades-run' }, t('incidents.grades'));
+  grade.onclick = async () => {
+    status.textContent = t('incidents.running');
+    await computeGrades();
+    const answer = await latestGrades(i18next.language);
+    state.grades = answer.grades;
+    applyGrades(ctx, answer.grades);
+    rerender();
+  };
+  const gradeClear = h('button', {}, t('coverage.clear'));
+  gradeClear.onclick = () => { state.grades = undefined; applyGrades(ctx, undefined); rerender(); };
+  const counts = new Map<Grade, number>();
+  for (const g of state.grades ?? []) counts.set(g.grade, (counts.get(g.grade) ?? 0) + 1);
+  const gradeLegend = h('div', { class: 'legend scale', 'data-testid': 'grade-legend' },
+    ...(['red', 'yellow', 'green', 'blue'] as const).filter((g) => g !== 'blue' || counts.has('blue'))
+      .map((g) => h('span', { class: 'item' }, swatch(GRADE_COLOURS[g], 'fill'), `${t(`incidents.grade_names.${g}`)}${state.grades ? ` ${counts.get(g) ?? 0}` : ''}`)));
+
+  // The day player: one hour at a time, the heat map and hexagons follow.
+  const clock = h('span', { class: 'clock', 'data-testid': 'play-hour' }, state.playing ? `${state.filter.hours?.[0] ?? 0}:00` : '');
+  const play = h('button', { 'data-testid': 'play' }, state.playing ? t('incidents.stop') : t('incidents.play'));
+  play.onclick = async () => {
+    if (state.playing) { state.playing = false; rerender(); return; }
+    state.playing = true;
+    play.textContent = t('incidents.stop');
+    const saved = state.filter.hours;
+    for (let hour = 0; hour < 24 && state.playing; hour++) {
+      state.filter = { ...state.filter, hours: [hour] };
+      clock.textContent = `${hour}:00`;
+      await hooks.onFilter();
+      window.gridpatrol.playedHours = hour + 1;
+      await new Promise((r) => setTimeout(r, PLAY_STEP_MS));
+    }
+    state.playing = false;
+    state.filter = { ...state.filter, ...(saved ? { hours: saved } : {}) };
+    if (!saved) delete state.filter.hours;
+    await hooks.onFilter();
+    rerender();
+  };
+
+  return section('incidents', t('incidents.title'), state.openSections,
+    h('div', { class: 'buttons' }, hot, hotClear), hotLegend, hotSummary,
+    h('div', { class: 'buttons' }, grade, gradeClear), gradeLegend,
+    h('div', { class: 'buttons' }, play, clock), status);
+}
