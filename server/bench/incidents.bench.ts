@@ -30,7 +30,8 @@ async function ingestRows(db: Db, on: string, rows: Parameters<typeof insertFeat
   const ours = performance.now() - t0;
   log(`${on}: dumping them as CSV for COPY`);
   const dumped = await db.query<Record<string, unknown>>(
-    `SELECT occurred_at::text, category, severity, source, h3_r7, h3_r8, h3_r9, h3_r10, district_code, ST_AsEWKT(geom) AS geom FROM incident`);
+    `SELECT occurred_at::text, category, severity, source, h3_r7::text, h3_r8::text, h3_r9::text, h3_r10::text, district_code,
+       ST_AsEWKT(geom) AS geom FROM incident`);
   const csv = dumped.map((r) => COLUMNS.map((c) => csvField(r[c])).join(',')).join('\n');
   await db.exec('TRUNCATE incident RESTART IDENTITY');
   const t1 = performance.now();

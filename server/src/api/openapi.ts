@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { LAYERS, propertiesSchema } from '../db/layers.js';
 import { geometryUnionFor } from './contract/geometry.js';
+import { INCIDENT_ANALYSIS_PATHS } from './routes/incident-analysis.routes.js';
 
 const problem = z.object({
   type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional(), instance: z.string().optional(),
@@ -63,6 +64,13 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       method: 'delete', path: `/api/v1/${layer.name}/{id}`, tags: [tag], summary: `Delete one ${layer.table} (versioned)`,
       request: { params: idParam },
       responses: { 204: { description: 'deleted' }, 404: problemResponse('no such feature'), 409: problemResponse('stale version') },
+    });
+  }
+  for (const e of INCIDENT_ANALYSIS_PATHS) {
+    registry.registerPath({
+      method: e.method, path: e.path, tags: ['incident analysis'], summary: e.summary,
+      request: 'query' in e ? { query: e.query } : { body: { content: { 'application/json': { schema: e.body } } } },
+      responses: { 200: { description: 'the result as JSON' }, 400: problemResponse('bad query or body, with the field path') },
     });
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -26,9 +26,9 @@ const nearRepeatQuery = z.strictObject({
   seed: z.coerce.number().int().default(1),
   ...incidentFilterQuery,
 });
-const profileQuery = z.strictObject({ area: areaKind.optional(), code: z.string().regex(/^[0-9A-Za-z_-]{1,40}$/).optional(), ...incidentFilterQuery })
-  .refine((q) => (q.area === undefined) === (q.code === undefined), { message: 'give area and code together', path: ['code'] });
-const gradesBody = z.strictObject({
+const profileFields = z.strictObject({ area: areaKind.optional(), code: z.string().regex(/^[0-9A-Za-z_-]{1,40}$/).optional(), ...incidentFilterQuery });
+const profileQuery = profileFields.refine((q) => (q.area === undefined) === (q.code === undefined), { message: 'give area and code together', path: ['code'] });
+const gradesFields = z.strictObject({
   day: day.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
@@ -36,9 +36,21 @@ const gradesBody = z.strictObject({
     redRatio: z.number().positive(), redHotCells: z.number().int().min(1), yellowRatio: z.number().positive(),
     yellowHotCells: z.number().int().min(1), blueRatio: z.number().positive(), fourLevels: z.boolean(), minPopulation: z.number().int().min(0),
   }).partial().default({}),
-}).refine((b) => (b.thresholds.redRatio ?? DEFAULT_GRADE_THRESHOLDS.redRatio) >= (b.thresholds.yellowRatio ?? DEFAULT_GRADE_THRESHOLDS.yellowRatio),
+});
+const gradesBody = gradesFields.refine((b) => (b.thresholds.redRatio ?? DEFAULT_GRADE_THRESHOLDS.redRatio) >= (b.thresholds.yellowRatio ?? DEFAULT_GRADE_THRESHOLDS.yellowRatio),
   { message: 'redRatio must be at least yellowRatio', path: ['thresholds', 'redRatio'] });
 const gradesQuery = z.strictObject({ date: day.optional(), lang });
+
+/** The endpoints above, for the OpenAPI document (the same zod schemas that validate the requests). */
+export const INCIDENT_ANALYSIS_PATHS = [
+  { method: 'get', path: '/api/v1/incidents/areas', summary: 'Incidents per grid, beat or admin area for a filter', query: areasQuery },
+  { method: 'get', path: '/api/v1/incidents/hotspots', summary: 'Getis-Ord Gi* hot/cold spots on H3 cells with FDR classes', query: hotspotsQuery },
+  { method: 'get', path: '/api/v1/incidents/trends', summary: 'Weekly Mann-Kendall trend and emerging hot-spot category per cell', query: trendsQuery },
+  { method: 'get', path: '/api/v1/incidents/near-repeat', summary: 'Knox near-repeat test with Monte-Carlo p', query: nearRepeatQuery },
+  { method: 'get', path: '/api/v1/incidents/hour-profile', summary: '24×7 counts and peak hours for an area', query: profileFields },
+  { method: 'post', path: '/api/v1/grades/compute', summary: 'Grade every grid red/yellow/green(/blue) and store the day', body: gradesFields },
+  { method: 'get', path: '/api/v1/grades', summary: 'Grid grades of a day (latest by default)', query: gradesQuery },
+] as const;
 
 /** Grades with their reasons as sentences in the asked language. */
 const withText = (rows: GridGradeRow[], l: 'zh-CN' | 'en') => rows.map((r) => ({ ...r, reasonText: r.reasons.map((x) => reasonText(x, l)).join('；') }));
