@@ -9,6 +9,7 @@ import { incidentAnalysisRoutes } from './api/routes/incident-analysis.routes.js
 import { incidentCellRoutes } from './api/routes/incident-cells.routes.js';
 import { healthRoutes } from './api/routes/health.routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
+import { routingRoutes } from './api/routes/routing.routes.js';
 import { tilesRoutes } from './api/routes/tiles.routes.js';
 import { serveWebApp } from './web-app.js';
 
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   // Before the feature routes: /incidents/cells would otherwise read as /incidents/{id}.
   api.use(incidentCellRoutes(deps.db));
   api.use(incidentAnalysisRoutes(deps.db));
+  api.use(routingRoutes(deps.db));
   api.use(featureRoutes(deps.db));
   app.use('/api/v1', api);
   const openapi = buildOpenApiDocument();

@@ -101,3 +101,12 @@ export async function gridsContaining(db: Queryable, points: readonly { lon: num
     [points.map((q) => q.lon), points.map((q) => q.lat)]);
   return new Map(rows.map((r) => [r.code, r.n]));
 }
+
+/** Incidents per stored H3 cell and Beijing hour: the hour-dependent prizes of patrol planning. */
+export async function cellHourCounts(db: Queryable, res: 7 | 8 | 9 | 10, f: IncidentFilter = {}): Promise<{ h3: string; hour: number; n: number }[]> {
+  const params: unknown[] = [];
+  const where = incidentWhere(f, params);
+  return db.query(
+    `SELECT to_hex(h3_r${res}) AS h3, extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS hour, count(*)::int AS n
+     FROM incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1, 2`, params);
+}

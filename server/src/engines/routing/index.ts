@@ -1,7 +1,7 @@
 export { buildRoadGraph, haversineMeters, type RoadGraph, type RoadInput } from './road-graph.js';
 export { travelTimes, shortestPath, type Origin, type ShortestPath, type TravelTimes } from './dijkstra.js';
 export { CAR, FOOT, type TravelProfile } from './travel-profile.js';
-export { indexEdges, originsFor, type EdgeIndex, type SnappedPoint } from './snap.js';
+export { AT_JUNCTION, indexEdges, originsFor, type EdgeIndex, type SnappedPoint } from './snap.js';
 export { isochrones, type IsochroneBand, type ReachedPiece } from './isochrone.js';
 export {
   edgeReachEnds, edgeReachFraction, responseTimes, suggestPosts, summariseReach, RESPONSE_LIMITS_SECONDS,
@@ -11,3 +11,4 @@ export {
   evaluateRoute, planPatrol, travelMatrix,
   type PatrolPlan, type PatrolProblem, type PatrolStopInput, type PlannedStop, type TravelMatrix,
 } from './patrol.js';
+export { edgeSlice, pathLine } from './edge-geometry.js';

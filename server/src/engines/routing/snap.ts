@@ -85,11 +85,18 @@ function fractionAlong(g: RoadGraph, e: number, k: number, u: number): number {
  * The graph origins for a snapped point: its edge's source, reached backwards over the fraction already covered,
  * and its target, reached forwards over the rest — each only where the edge may be travelled that way.
  */
+/** Fractions this close to an end count as the junction there. */
+export const AT_JUNCTION = 1e-9;
+
 export function originsFor(g: RoadGraph, p: SnappedPoint): Origin[] {
   const origins: Origin[] = [];
   const fwd = g.edgeCost[p.edge] ?? -1;
   const rev = g.edgeReverseCost[p.edge] ?? -1;
-  if (rev >= 0) origins.push({ node: g.edgeSource[p.edge] ?? 0, offsetSeconds: p.fraction * rev });
-  if (fwd >= 0) origins.push({ node: g.edgeTarget[p.edge] ?? 0, offsetSeconds: (1 - p.fraction) * fwd });
+  const source = g.edgeSource[p.edge] ?? 0, target = g.edgeTarget[p.edge] ?? 0;
+  // A point on a junction starts from the junction itself, whatever the one-way rule of the edge it snapped to.
+  if (p.fraction <= AT_JUNCTION) origins.push({ node: source, offsetSeconds: 0 });
+  else if (rev >= 0) origins.push({ node: source, offsetSeconds: p.fraction * rev });
+  if (p.fraction >= 1 - AT_JUNCTION) origins.push({ node: target, offsetSeconds: 0 });
+  else if (fwd >= 0) origins.push({ node: target, offsetSeconds: (1 - p.fraction) * fwd });
   return origins;
 }
