@@ -8,6 +8,7 @@ import { createMapContext } from './map/map-context.js';
 import { coverageSection, initCoverage } from './panels/coverage-panel.js';
 import { renderHourChart } from './panels/hour-chart.js';
 import { incidentsSection } from './panels/incidents-panel.js';
+import { initReach, reachSection } from './panels/reach-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
 import { renderSidebar } from './panels/sidebar.js';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     makeHexagonLayer(state.cells, state.visible.has('hexagons')), makeHeatmapLayer(state.heatCells, state.visible.has('heatmap')),
   ]);
   const coverageViews = initCoverage(ctx, state);
+  const reachTools = initReach(ctx, state, () => rerender());
   window.gridpatrol.layerVisible = (id) => map.getLayoutProperty(id, 'visibility') !== 'none';
   window.gridpatrol.selectedCount = () => map.querySourceFeatures('selection').length;
 
@@ -70,13 +72,19 @@ async function main(): Promise<void> {
     onFilter: loadCells,
     onExportPng: () => { window.gridpatrol.lastPngBytes = exportPng(map).length; },
     onExportPdf: async () => { window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal, state.coverage); },
-  }, rerender, [incidentsSection(ctx, state, { onFilter: loadCells }, rerender), coverageSection(ctx, state, coverageViews, rerender)]);
+  }, rerender, [incidentsSection(ctx, state, { onFilter: loadCells }, rerender), coverageSection(ctx, state, coverageViews, rerender),
+    reachSection(ctx, state, rerender)]);
 
   rerender();
   await loadCells();
-  map.on('click', (e) => {
+  map.on('click', async (e) => {
+    if (await reachTools.onMapClick(e.lngLat.lng, e.lngLat.lat)) return;
     const layers = Object.keys(CLICKABLE).filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
-    const hit: MapGeoJSONFeature | undefined = map.queryRenderedFeatures(e.point, { layers })[0];
+    const hits = map.queryRenderedFeatures(e.point, { layers });
+    // Patrols are planned for the beat under the click, even when a grid or a point is drawn above it.
+    const beat = hits.find((f) => f.layer.id === 'beats-fill' || f.layer.id === 'rate-beats');
+    if (beat) reachTools.setBeat(beat);
+    const hit: MapGeoJSONFeature | undefined = hits[0];
     if (!hit) return;
     showSelection(map, { type: 'Feature', geometry: hit.geometry });
     shown = { label: CLICKABLE[hit.layer.id] ?? '', feature: hit };

@@ -141,11 +141,34 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
   it('when the day is played, then the heat map steps through single hours and comes back to the filter', async () => {
     const before = await page.evaluate(() => window.gridpatrol.cellsTotal);
     await page.locator('button[data-testid="play"]').click();
-    await page.waitForFunction(() => window.gridpatrol.playedHours === 1, undefined, { timeout: 30_000 });
+    // Read the total in the same tick the player reports hour 0 done (the next hour loads 1.5 s later).
+    const firstHour = await page.waitForFunction(() => (window.gridpatrol.playedHours === 1 ? window.gridpatrol.cellsTotal : false),
+      undefined, { timeout: 30_000, polling: 50 });
     const [midnight] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident WHERE extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') = 0`);
-    expect(await page.evaluate(() => window.gridpatrol.cellsTotal), 'incidents in 0:00–1:00').toBe(midnight!.n);
+    expect(await firstHour.jsonValue(), 'incidents in 0:00–1:00').toBe(midnight!.n);
     await page.locator('button[data-testid="play"]').click();
     await page.waitForFunction((b) => window.gridpatrol.cellsTotal === b, before, { timeout: 30_000 });
+  });
+
+  it('when the planner draws the reach map, an isochrone and a patrol for a clicked beat, then each shows what the API planned', async () => {
+    await page.locator('details[data-section="reach"] > summary').click();
+    await page.locator('button[data-testid="reach-run"]').click();
+    await page.waitForFunction(() => window.gridpatrol.reachEdges > 0, undefined, { timeout: 60_000 });
+    const edges = await page.evaluate(async () => ((await (await fetch('/api/v1/routing/reach?format=geojson')).json()) as { features: unknown[] }).features.length);
+    expect(await page.evaluate(() => window.gridpatrol.reachEdges)).toBe(edges);
+    expect(await page.locator('[data-testid="reach-table"] tr').count(), 'a header and the 1, 3, 5 minute rows').toBe(4);
+    await page.locator('input[data-testid="isochrone-mode"]').check();
+    await page.mouse.click(840, 450);
+    await page.waitForFunction(() => window.gridpatrol.isochroneBands === 3, undefined, { timeout: 30_000 });
+    await page.locator('input[data-testid="isochrone-mode"]').uncheck();
+    await page.mouse.click(840, 450);
+    await page.locator('button[data-testid="patrol-run"]:not([disabled])').waitFor({ timeout: 10_000 });
+    await page.locator('button[data-testid="patrol-run"]').click();
+    await page.waitForFunction(() => window.gridpatrol.patrolUnits === 2, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => window.gridpatrol.replayMinute > 30, undefined, { timeout: 30_000 });
+    expect(await page.locator('[data-testid="patrol-summary"] p').count()).toBe(2);
+    await waitIdle();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-reach-patrol-en.png') });
   });
 
   it('when the leader computes coverage per community, then every community is coloured by the API rate', async () => {

@@ -215,9 +215,9 @@ const clock = (startHour: number, s: number) => {
 };
 
 /**
- * Patrol routes for one shift: every required checkpoint (split among the units by direction from the base), then
- * as much incident prize as fits — cells busy at the hour the unit would be there (incident counts per res-9 cell and
- * Beijing hour). Units plan one after another and a place taken by one is not offered to the next: no overlap.
+ * Patrol routes for one shift: every required checkpoint, then as much incident prize as fits — cells busy at the hour
+ * the unit would be there (incident counts per res-9 cell and Beijing hour). Checkpoints and prize places are split
+ * among the units by direction from the base (a sweep), so the units share no stop and each has its own sector.
  * Camera blind spots are not yet a prize (they come with the coverage service's blind-spot cells).
  */
 export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3: string; hour: number; n: number }[]): Promise<PlannedUnit[]> {
@@ -243,7 +243,13 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
   const angle = (p: { lon: number; lat: number }) => Math.atan2(p.lat - base.lat, (p.lon - base.lon) * Math.cos((base.lat * Math.PI) / 180));
   const sorted = [...checkpoints].sort((a, b) => angle(a) - angle(b));
   const per = Math.ceil(sorted.length / req.units);
-  const taken = new Set<string>();
+  // Prize places are split the same way (by direction from the base), so every unit has its own share of the work.
+  const prizesByAngle = prizes.map((p) => {
+    const [lat, lon] = cellToLatLng(p.h3);
+    return { ...p, a: angle({ lon, lat }) };
+  }).sort((a, b) => a.a - b.a);
+  const perPrize = Math.ceil(prizesByAngle.length / req.units);
+  const unitPrizes = Array.from({ length: req.units }, (_, u) => prizesByAngle.slice(u * perPrize, (u + 1) * perPrize));
   const units: PlannedUnit[] = [];
   const nodeOf = (lon: number, lat: number) => {
     const s = net.index.snap(lon, lat, MAX_SNAP_METERS);
@@ -256,8 +262,7 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
       const node = nodeOf(c.lon, c.lat);
       if (node !== undefined) stops.push({ id: `checkpoint:${c.id}`, node, dwellSeconds: c.dwellMinutes * 60, kind: 'checkpoint', lon: c.lon, lat: c.lat });
     }
-    for (const p of prizes) {
-      if (taken.has(p.h3)) continue;
+    for (const p of unitPrizes[u] ?? []) {
       const [lat, lon] = cellToLatLng(p.h3);
       const node = nodeOf(lon, lat);
       if (node !== undefined) stops.push({ id: `cell:${p.h3}`, node, dwellSeconds: req.prizeDwellMinutes * 60, kind: 'prize', prizeByHour: p.hours, lon, lat });
@@ -277,7 +282,6 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
       const piece = pathLine(g, nodes.reverse(), edges.reverse());
       line.push(...(line.length ? piece.slice(1) : piece));
     }
-    for (const s of plan.stops) if (s.kind === 'prize') taken.add(s.id.slice('cell:'.length));
     units.push({
       unit: u + 1,
       stops: plan.stops.map((s) => ({

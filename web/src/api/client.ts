@@ -106,3 +106,31 @@ export async function namesByCode(layer: 'grids' | 'beats' | 'admin-areas', filt
   const fc = await getJson<FeatureCollection>(`/api/v1/${layer}?${new URLSearchParams({ ...filter, limit: '10000' })}`);
   return new Map(fc.features.map((f) => [String(f.properties?.code), String(f.properties?.name ?? f.properties?.code)]));
 }
+
+export interface ReachSummary {
+  limitsMinutes: number[];
+  roads: { limitMinutes: number; share: number; reachedMeters: number; roadMeters: number }[];
+  shares: { limitMinutes: number; grids: number; keyPlaces: number }[];
+  grids: { code: string; name: string; minutes: number | null }[];
+  keyPlaces: { id: number; name: string | null; minutes: number | null }[];
+}
+export const reachSummary = (profile: string) => getJson<ReachSummary>(`/api/v1/routing/reach?profile=${profile}`);
+export const reachEdges = (profile: string) => getJson<FeatureCollection>(`/api/v1/routing/reach?profile=${profile}&format=geojson`);
+export const isochrone = (lon: number, lat: number, profile: string) =>
+  getJson<FeatureCollection>(`/api/v1/routing/isochrone?lon=${lon}&lat=${lat}&profile=${profile}&minutes=1,3,5`);
+
+export interface PatrolUnit {
+  unit: number;
+  stops: { id: string; kind: 'checkpoint' | 'prize'; lon: number; lat: number; arrival: string; arrivalSeconds: number; prize: number }[];
+  line: [number, number][];
+  km: number;
+  minutes: number;
+  prize: number;
+  checkpoints: number;
+}
+export interface PatrolRequest { base: { kind: 'station' | 'post'; id: number }; beatId: number; units: number; hours: number; startHour: number; profile: string }
+export async function planPatrol(body: PatrolRequest, format: 'json' | 'gpx' = 'json'): Promise<Response> {
+  const res = await fetch(`/api/v1/routing/patrol?format=${format}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`patrol: ${res.status} ${await res.text()}`);
+  return res;
+}

@@ -1,4 +1,4 @@
-import type { CoverageAnswer, GridGrade, HotspotCell, IncidentCell, IncidentFilter } from '../api/client.js';
+import type { CoverageAnswer, GridGrade, HotspotCell, IncidentCell, IncidentFilter, ReachSummary } from '../api/client.js';
 import { roleDefaults, type Role } from '../layers/catalog.js';
 
 /** The little state the app has: the role view, which toggles are on, the incident filter and its cells. */
@@ -21,6 +21,13 @@ export interface AppState {
   grades?: GridGrade[];
   /** The day player is stepping through the hours. */
   playing: boolean;
+  /** Travel mode of reach, isochrones and patrols. */
+  profile: 'car' | 'foot';
+  /** The next map click draws an isochrone instead of selecting. */
+  isochroneMode: boolean;
+  reach?: ReachSummary;
+  /** The beat patrols are planned for (the last one clicked). */
+  patrolBeat?: { id: number; stationId: number; name: string };
 }
 
 export type CoverageMetric = 'weightedRoadRate' | 'roadRate' | 'workingRate' | 'networkedRate';
@@ -28,5 +35,6 @@ export type CoverageMetric = 'weightedRoadRate' | 'roadRate' | 'workingRate' | '
 export function initialState(): AppState {
   const role = (new URLSearchParams(location.search).get('role') as Role | null) ?? 'planner';
   return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [],
-    openSections: new Set(['layers', 'filter']), showCameraViews: false, playing: false };
+    openSections: new Set(['layers', 'filter']), showCameraViews: false, playing: false,
+    profile: 'car', isochroneMode: false };
 }

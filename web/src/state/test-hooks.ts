@@ -19,6 +19,14 @@ export interface TestHooks {
   playedHours: number;
   /** Cells in the 24×7 chart of the clicked area. */
   hourChartTotal: number;
+  /** Road edges drawn by the reach map. */
+  reachEdges: number;
+  /** Bands of the last isochrone. */
+  isochroneBands: number;
+  /** Units of the last patrol plan. */
+  patrolUnits: number;
+  /** Shift minute the route replay has reached. */
+  replayMinute: number;
   /** Whether a MapLibre layer is shown (layout visibility). */
   layerVisible(id: string): boolean;
   /** How many features the selection outline holds. */
@@ -31,7 +39,7 @@ declare global {
 export function installTestHooks(): TestHooks {
   window.gridpatrol = {
     idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, ratedAreas: 0, cameraViews: 0, cameraViewsBox: [],
-    hotspotCells: 0, gradedGrids: 0, playedHours: 0, hourChartTotal: 0,
+    hotspotCells: 0, gradedGrids: 0, playedHours: 0, hourChartTotal: 0, reachEdges: 0, isochroneBands: 0, patrolUnits: 0, replayMinute: 0,
     layerVisible: () => false, selectedCount: () => 0,
   };
   return window.gridpatrol;

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../src/db/client.js';
+import { cellHourCounts } from '../src/db/repos/incident-analysis.repo.js';
+import { isochrones, travelTimes, type RoadGraph } from '../src/engines/routing/index.js';
+import { importFile } from '../src/import/import.service.js';
+import { loadDemoCity } from '../src/services/demo-city.service.js';
+import { network, planPatrols, reachMap } from '../src/services/routing.service.js';
+import { medianMs, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+
+/**
+ * Routing against pgRouting on the same road_edge table (server), on the real Monaco network and the demo city:
+ * one 5-minute isochrone vs pgr_drivingDistance (goal ≤ 0.5×), 1,000 shortest paths (10 sources × 100 targets) vs
+ * pgr_dijkstra, the reach map of all posts and stations vs a multi-start pgr_drivingDistance, and one 8-hour patrol
+ * with 20 checkpoints.
+ */
+const MONACO = path.resolve(import.meta.dirname, '../../../shared/data/monaco/monaco.osm.pbf');
+const EDGES = `SELECT id, source, target, cost, reverse_cost FROM road_edge WHERE profile = ''car''`;
+const pick = (count: number, n: number, salt: number) => Array.from({ length: count }, (_, i) => (i * 7919 + salt * 104_729) % n);
+
+/** The node nearest the middle of the network: a fair isochrone start. */
+function centralNode(g: RoadGraph): number {
+  let lon = 0, lat = 0;
+  for (let v = 0; v < g.nodeCount; v++) { lon += g.nodeLon[v] ?? 0; lat += g.nodeLat[v] ?? 0; }
+  lon /= g.nodeCount; lat /= g.nodeCount;
+  let best = 0, bestD = Infinity;
+  for (let v = 0; v < g.nodeCount; v++) {
+    const d = ((g.nodeLon[v] ?? 0) - lon) ** 2 + ((g.nodeLat[v] ?? 0) - lat) ** 2;
+    if (d < bestD) { bestD = d; best = v; }
+  }
+  return best;
+}
+
+async function graphRows(db: Db, on: string, city: string, hasPgr: boolean): Promise<BenchRow[]> {
+  const g = (await network(db, 'car')).graph;
+  const size = `${g.nodeCount.toLocaleString('en')} nodes, ${g.edgeCount.toLocaleString('en')} edges`;
+  const start = centralNode(g);
+  const sources = pick(10, g.nodeCount, 1), targets = pick(100, g.nodeCount, 2);
+  const rows: BenchRow[] = [];
+  rows.push({
+    operation: `isochrone 5 min (${city})`, on, size, goal: '≤ 0.5×',
+    oursMs: await medianMs(async () => isochrones(g, [{ node: start }], [300]), 9),
+    reference: hasPgr ? 'pgr_drivingDistance' : '—',
+    referenceMs: hasPgr ? await medianMs(() => db.query(`SELECT node FROM pgr_drivingDistance('${EDGES}', $1::bigint, 300, true)`, [start + 1]), 9) : null,
+  });
+  rows.push({
+    operation: `1,000 shortest paths (${city})`, on, size: `10 × 100 node pairs; ${size}`,
+    // One search per source, then the 100 paths read back from it: the one-to-many form pgr_dijkstra also uses.
+    oursMs: await medianMs(async () => {
+      for (const s of sources) {
+        const t = travelTimes(g, [{ node: s }]);
+        for (const d of targets) for (let v = d; (t.previous[v] ?? -1) >= 0; v = t.previous[v] ?? -1) void t.viaEdge[v];
+      }
+    }, 3),
+    reference: hasPgr ? 'pgr_dijkstra (one call, 10 × 100)' : '—',
+    referenceMs: hasPgr ? await medianMs(() => db.query(`SELECT count(*) FROM pgr_dijkstra('${EDGES}', $1::bigint[], $2::bigint[], true)`,
+      [sources.map((s) => s + 1), targets.map((t) => t + 1)]), 3) : null,
+  });
+  return rows;
+}
+
+const suite: BenchSuite = {
+  name: 'routing',
+  async run(ctx: BenchContext): Promise<BenchRow[]> {
+    const rows: BenchRow[] = [];
+    const dbs: [string, Db][] = [['embedded', ctx.embedded], ...(ctx.server ? [['server', ctx.server] as [string, Db]] : [])];
+    for (const [on, db] of dbs) {
+      const hasPgr = on === 'server' && (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'pgrouting'`)).length > 0;
+      ctx.log(`${on}: Monaco roads`);
+      await importFile(db, new Uint8Array(readFileSync(MONACO)), { fileName: 'monaco.osm.pbf', format: 'osm-pbf', actor: 'bench' });
+      rows.push(...(await graphRows(db, on, 'Monaco', hasPgr)));
+      await db.exec('TRUNCATE road, building, key_place, camera RESTART IDENTITY CASCADE');
+      ctx.log(`${on}: demo city`);
+      await loadDemoCity(db, { seed: 20261125 });
+      rows.push(...(await graphRows(db, on, 'demo city', hasPgr)));
+      const g = (await network(db, 'car')).graph;
+      const bases = await db.query<{ lon: number; lat: number }>('SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM post UNION ALL SELECT ST_X(geom), ST_Y(geom) FROM station');
+      const baseNodes = [...new Set(bases.map((b) => {
+        let best = 0, bestD = Infinity;
+        for (let v = 0; v < g.nodeCount; v++) {
+          const d = ((g.nodeLon[v] ?? 0) - b.lon) ** 2 + ((g.nodeLat[v] ?? 0) - b.lat) ** 2;
+          if (d < bestD) { bestD = d; best = v; }
+        }
+        return best + 1;
+      }))];
+      rows.push({
+        operation: 'reach map, all posts + stations (demo city)', on, size: `${bases.length} bases, grids, key places`,
+        oursMs: await medianMs(() => reachMap(db, 'car'), 3),
+        reference: hasPgr ? 'pgr_drivingDistance multi-start 5 min (roads only)' : '—',
+        referenceMs: hasPgr ? await medianMs(() => db.query(`SELECT count(*) FROM pgr_drivingDistance('${EDGES}', $1::bigint[], 300, true, true)`, [baseNodes]), 3) : null,
+      });
+      const [station] = await db.query<{ id: number; lon: number; lat: number }>('SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM station ORDER BY id LIMIT 1');
+      const nearest = await db.query<{ id: number }>(`SELECT id FROM checkpoint ORDER BY geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) LIMIT 20`, [station!.lon, station!.lat]);
+      const prizes = await cellHourCounts(db, 9);
+      let plan: Awaited<ReturnType<typeof planPatrols>> = [];
+      const ms = await medianMs(async () => {
+        plan = await planPatrols(db, { profile: 'car', base: { kind: 'station', id: station!.id }, startHour: 18, hours: 8,
+          checkpointIds: nearest.map((c) => c.id), units: 1, prizeCells: 30, prizeDwellMinutes: 10 }, prizes);
+      }, 3);
+      rows.push({
+        operation: '8-hour patrol, 20 checkpoints + 30 prize cells', on, size: 'one car unit', oursMs: ms, reference: '—', referenceMs: null,
+        note: `${plan[0]?.checkpoints ?? 0} checkpoints, prize ${Math.round(plan[0]?.prize ?? 0)}, ${plan[0]?.km.toFixed(1) ?? '?'} km; optimum unknown at this size (= brute force on 5 small instances in tests)`,
+      });
+      await db.exec('TRUNCATE incident, camera, building, road, key_place, checkpoint, post, beat, station, grid, admin_area RESTART IDENTITY CASCADE');
+    }
+    return rows;
+  },
+};
+
+export default suite;
