@@ -95,7 +95,7 @@ const suite: BenchSuite = {
       let plan: Awaited<ReturnType<typeof planPatrols>> = [];
       const ms = await medianMs(async () => {
         plan = await planPatrols(db, { profile: 'car', base: { kind: 'station', id: station!.id }, startHour: 18, hours: 8,
-          checkpointIds: nearest.map((c) => c.id), units: 1, prizeCells: 30, prizeDwellMinutes: 10 }, prizes);
+          checkpointIds: nearest.map((c) => c.id), units: 1, prizeCells: 30, prizeDwellMinutes: 10, blindSpotWeight: 0 }, prizes);
       }, 3);
       rows.push({
         operation: '8-hour patrol, 20 checkpoints + 30 prize cells', on, size: 'one car unit', oursMs: ms, reference: '—', referenceMs: null,

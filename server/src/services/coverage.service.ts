@@ -1,3 +1,4 @@
+import { latLngToCell } from 'h3-js';
 import {
   indexBuildings, RoadCoverage, viewPolygon, type CameraInput, type ViewPolygon,
 } from '../engines/coverage/index.js';
@@ -67,4 +68,32 @@ export async function cameraViews(db: Db, bbox: BBox): Promise<(ViewPolygon & { 
   const [cameras, buildings] = await Promise.all([loadCameras(db, bbox), loadBuildings(db, bbox)]);
   const index = indexBuildings(buildings);
   return cameras.map((c) => ({ ...viewPolygon(c, index), camera: c }));
+}
+
+export interface BlindSpan {
+  areaId: string;
+  meters: number;
+  line: [[number, number], [number, number]];
+}
+
+/** Road not seen by any working camera (occluded views), per road segment span, with the grid it lies in. */
+export async function blindSpots(db: Db, opts: { bbox?: BBox; areaKind?: CoverageAreaKind } = {}): Promise<BlindSpan[]> {
+  const [cameras, buildings, pieces] = await Promise.all([
+    loadCameras(db, opts.bbox), loadBuildings(db, opts.bbox), loadRoadPieces(db, opts.areaKind ?? 'grid', opts.bbox),
+  ]);
+  const index = indexBuildings(buildings);
+  const working = new RoadCoverage(pieces);
+  for (const c of cameras) if (c.status === 'working') working.setCamera(viewPolygon(c, index));
+  return working.unseenSpans().map(({ areaId, meters, line }) => ({ areaId, meters, line }));
+}
+
+/** Unseen road metres per H3 cell (by each span's midpoint): the blind-spot heat map and the patrols' blind-spot prize. */
+export function blindSpotCells(spans: readonly BlindSpan[], res: number): { h3: string; meters: number }[] {
+  const acc = new Map<string, number>();
+  for (const s of spans) {
+    const [[x0, y0], [x1, y1]] = s.line;
+    const h3 = latLngToCell((y0 + y1) / 2, (x0 + x1) / 2, res);
+    acc.set(h3, (acc.get(h3) ?? 0) + s.meters);
+  }
+  return [...acc].map(([h3, meters]) => ({ h3, meters })).sort((a, b) => a.h3.localeCompare(b.h3));
 }

@@ -197,6 +197,8 @@ export interface PatrolRequest {
   prizeCells: number;
   /** Minutes a unit stays at a prize stop. */
   prizeDwellMinutes: number;
+  /** Prize per 100 m of road no working camera sees in a cell, at every hour (patrols see what cameras cannot). */
+  blindSpotWeight: number;
 }
 
 export interface PlannedUnit {
@@ -207,6 +209,8 @@ export interface PlannedUnit {
   minutes: number;
   prize: number;
   checkpoints: number;
+  /** Minutes spent at stops in cells with camera blind spots. */
+  blindSpotMinutes: number;
 }
 
 const clock = (startHour: number, s: number) => {
@@ -215,12 +219,12 @@ const clock = (startHour: number, s: number) => {
 };
 
 /**
- * Patrol routes for one shift: every required checkpoint, then as much incident prize as fits — cells busy at the hour
- * the unit would be there (incident counts per res-9 cell and Beijing hour). Checkpoints and prize places are split
+ * Patrol routes for one shift: every required checkpoint, then as much prize as fits — cells busy at the hour the unit
+ * would be there (incident counts per res-9 cell and Beijing hour) plus road no camera sees (`blindSpotWeight` per 100 m). Checkpoints and prize places are split
  * among the units by direction from the base (a sweep), so the units share no stop and each has its own sector.
- * Camera blind spots are not yet a prize (they come with the coverage service's blind-spot cells).
  */
-export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3: string; hour: number; n: number }[]): Promise<PlannedUnit[]> {
+export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3: string; hour: number; n: number }[],
+  blindCells: readonly { h3: string; meters: number }[] = []): Promise<PlannedUnit[]> {
   const net = await network(db, req.profile);
   const g = net.graph;
   const all = await loadPlaces(db, [req.base.kind, 'checkpoint']);
@@ -236,6 +240,11 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
     const hours = byCell.get(c.h3) ?? new Array<number>(24).fill(0);
     hours[c.hour] = (hours[c.hour] ?? 0) + c.n;
     byCell.set(c.h3, hours);
+  }
+  const blindMeters = new Map(blindCells.map((c) => [c.h3, c.meters]));
+  for (const c of blindCells) {
+    const hours = byCell.get(c.h3) ?? new Array<number>(24).fill(0);
+    byCell.set(c.h3, hours.map((n) => n + (req.blindSpotWeight * c.meters) / 100));
   }
   const shiftHours = Array.from({ length: Math.ceil(req.hours) }, (_, i) => Math.floor(req.startHour + i) % 24);
   const prizes = [...byCell].map(([h3, hours]) => ({ h3, hours, score: shiftHours.reduce((s, h) => s + (hours[h] ?? 0), 0) }))
@@ -289,6 +298,7 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
         arrival: clock(req.startHour, s.arrivalSeconds), arrivalSeconds: s.arrivalSeconds, prize: s.prize,
       })),
       line, km: lineMeters(line) / 1000, minutes: plan.totalSeconds / 60, prize: plan.prize, checkpoints: plan.checkpoints,
+      blindSpotMinutes: plan.stops.filter((s) => s.kind === 'prize' && (blindMeters.get(s.id.slice('cell:'.length)) ?? 0) > 0).length * req.prizeDwellMinutes,
     });
   }
   return units;

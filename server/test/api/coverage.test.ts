@@ -64,6 +64,27 @@ describe('coverage analysis API', () => {
     for (const f of fc.features as Json[]) expect(f.properties.area_m2 / sector).toBeGreaterThan(0.99);
   });
 
+  it('when blind spots are asked, then each grid\'s unseen road is its road minus what working cameras see, and cells add up', async () => {
+    const cov = new Map((((await app.call('GET', '/api/v1/analysis/coverage?area=grid')).json as Json).rows as Json[]).map((r) => [r.areaId, r]));
+    const r = await app.call('GET', '/api/v1/analysis/blind-spots');
+    expect(r.status).toBe(200);
+    const spans = (r.json as Json).features as Json[];
+    for (const code of ['320102001001001', '320102001001002']) {
+      const unseen = spans.filter((f) => f.properties.grid_code === code).reduce((a, f) => a + f.properties.meters, 0);
+      expect(unseen, `grid ${code}`).toBeCloseTo(cov.get(code)!.roadMeters - cov.get(code)!.seenMeters, 6);
+    }
+    // Grid A: unseen west of the camera (118.770–118.775) and east of its 80 m of view.
+    const a = spans.filter((f) => f.properties.grid_code === '320102001001001').map((f) => f.geometry.coordinates);
+    expect(a[0][0][0]).toBeCloseTo(118.77, 9);
+    expect(a[0][1][0]).toBeCloseTo(118.775, 9);
+    expect(r.headers.get('content-type')).toMatch(/geo\+json/);
+    const oneGrid = (await app.call('GET', '/api/v1/analysis/blind-spots?code=320102001001002')).json as Json;
+    expect(oneGrid.features.every((f: Json) => f.properties.grid_code === '320102001001002')).toBe(true);
+    const cells = (await app.call('GET', '/api/v1/analysis/blind-spot-cells?res=10')).json as Json[];
+    expect(cells.reduce((t, c) => t + c.meters, 0)).toBeCloseTo(spans.reduce((t, f) => t + f.properties.meters, 0), 6);
+    expect((await app.call('GET', '/api/v1/analysis/blind-spots?code=12')).status).toBe(400);
+  });
+
   it('when the box is too large, then it is refused naming the bbox', async () => {
     const r = await app.call('GET', '/api/v1/analysis/camera-views?bbox=118,32,119,33');
     expect(r.status).toBe(400);

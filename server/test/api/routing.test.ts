@@ -118,6 +118,15 @@ describe('patrol', () => {
     expect(xml.match(/<trk>/g)?.length).toBe(2);
   });
 
+  it('when blind spots weigh heavily, then the patrol spends time where cameras see no road', async () => {
+    const [station] = await app.db.query<{ id: number }>('SELECT id FROM station ORDER BY id LIMIT 1');
+    const r = await app.call('POST', '/api/v1/routing/patrol', { base: { kind: 'station', id: station!.id }, checkpointIds: [], hours: 2, blindSpotWeight: 1000 });
+    expect(r.status, JSON.stringify(r.json).slice(0, 300)).toBe(200);
+    const [unit] = (r.json as { units: { blindSpotMinutes: number; stops: unknown[] }[] }).units;
+    expect(unit!.stops.length).toBeGreaterThan(0);
+    expect(unit!.blindSpotMinutes).toBeGreaterThan(0);
+  });
+
   it('when the base does not exist, then 422 names it and nothing is planned', async () => {
     const r = await app.call('POST', '/api/v1/routing/patrol', { base: { kind: 'post', id: 99999 } });
     expect(r.status).toBe(422);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { areaCoverage, cameraViews, XUELIANG_TARGETS } from '../../services/coverage.service.js';
+import { areaCoverage, blindSpotCells, blindSpots, cameraViews, XUELIANG_TARGETS } from '../../services/coverage.service.js';
 import { parseOrThrow } from '../contract/features.js';
 
 const bbox = z
@@ -23,6 +23,9 @@ const viewsQuery = z.strictObject({
     `bbox may span at most ${MAX_VIEW_BOX_DEG}° each way`),
 });
 
+const blindQuery = z.strictObject({ code: z.string().regex(/^[0-9]{15}$/, 'a 15-digit grid code').optional(), bbox: bbox.optional() });
+const blindCellsQuery = z.strictObject({ res: z.coerce.number().int().min(7).max(12).default(10), bbox: bbox.optional() });
+
 /** Analysis endpoints under /api/v1/analysis: camera coverage now; hot spots and reach as their issues land. */
 export function analysisRoutes(db: Db): Router {
   const router = Router();
@@ -31,6 +34,20 @@ export function analysisRoutes(db: Db): Router {
     const q = parseOrThrow(coverageQuery, req.query, 'query', 'query');
     const rows = await areaCoverage(db, q.area, q.bbox ? { bbox: q.bbox } : {});
     res.json({ area: q.area, targets: XUELIANG_TARGETS, rows });
+  });
+
+  router.get('/analysis/blind-spots', async (req, res) => {
+    const q = parseOrThrow(blindQuery, req.query, 'query', 'query');
+    const spans = (await blindSpots(db, q.bbox ? { bbox: q.bbox } : {})).filter((s) => !q.code || s.areaId === q.code);
+    res.type('application/geo+json').json({
+      type: 'FeatureCollection',
+      features: spans.map((s) => ({ type: 'Feature', geometry: { type: 'LineString', coordinates: s.line }, properties: { grid_code: s.areaId, meters: s.meters } })),
+    });
+  });
+
+  router.get('/analysis/blind-spot-cells', async (req, res) => {
+    const q = parseOrThrow(blindCellsQuery, req.query, 'query', 'query');
+    res.json(blindSpotCells(await blindSpots(db, q.bbox ? { bbox: q.bbox } : {}), q.res));
   });
 
   router.get('/analysis/camera-views', async (req, res) => {

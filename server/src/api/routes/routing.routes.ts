@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { cellHourCounts } from '../../db/repos/incident-analysis.repo.js';
 import { NotFoundError } from '../../errors.js';
+import { blindSpotCells, blindSpots } from '../../services/coverage.service.js';
 import {
   isochrone, patrolGpx, planPatrols, postSuggestions, reachMap, route,
 } from '../../services/routing.service.js';
@@ -31,6 +32,7 @@ export const patrolBody = z.strictObject({
   units: z.number().int().min(1).max(6).default(1),
   prizeCells: z.number().int().min(0).max(60).default(20),
   prizeDwellMinutes: z.number().min(0).max(60).default(10),
+  blindSpotWeight: z.number().min(0).max(1000).default(1),
 });
 const patrolQuery = z.strictObject({ format: z.enum(['json', 'gpx']).default('json') });
 
@@ -80,8 +82,8 @@ export function routingRoutes(db: Db): Router {
     const b = parseOrThrow(patrolBody, req.body ?? {}, 'body', 'body');
     const units = await planPatrols(db, {
       profile: b.profile, base: b.base, startHour: b.startHour, hours: b.hours, units: b.units, prizeCells: b.prizeCells,
-      prizeDwellMinutes: b.prizeDwellMinutes, ...(b.beatId ? { beatId: b.beatId } : {}), ...(b.checkpointIds ? { checkpointIds: b.checkpointIds } : {}),
-    }, await cellHourCounts(db, 9));
+      prizeDwellMinutes: b.prizeDwellMinutes, blindSpotWeight: b.blindSpotWeight, ...(b.beatId ? { beatId: b.beatId } : {}), ...(b.checkpointIds ? { checkpointIds: b.checkpointIds } : {}),
+    }, await cellHourCounts(db, 9), b.blindSpotWeight > 0 ? blindSpotCells(await blindSpots(db), 9) : []);
     if (q.format === 'gpx') {
       res.type('application/gpx+xml').attachment('patrol.gpx').send(patrolGpx(units, new Date().toISOString().slice(0, 10)));
       return;

@@ -38,6 +38,19 @@ describe('RoadCoverage', () => {
   ];
   const noBuildings = indexBuildings([]);
 
+  it('when blind spots are listed, then unseen spans and seen metres add up to each road and lie outside every view', () => {
+    const cov = new RoadCoverage(roads);
+    cov.setCamera(viewPolygon(cam(1, 118.7805, 32.04, 90), noBuildings));
+    const spans = cov.unseenSpans();
+    for (const [id, v] of cov.seenByPiece()) {
+      const unseen = spans.filter((x) => x.pieceId === id).reduce((a, x) => a + x.meters, 0);
+      expect(unseen + v.seenMeters, `road ${id}`).toBeCloseTo(v.roadMeters, 6);
+    }
+    // The camera at 118.7805 looks east 50 m: the street west of it is unseen from its start.
+    expect(spans[0]?.line[0]).toEqual([118.78, 32.04]);
+    expect(spans[0]?.line[1]?.[0]).toBeCloseTo(118.7805, 6);
+  });
+
   it('when a camera looks along the street, then it sees its range of street; a camera looking away sees none', () => {
     const cov = new RoadCoverage(roads);
     cov.setCamera(viewPolygon(cam(1, 118.78, 32.04, 90), noBuildings));

@@ -167,4 +167,33 @@ export class RoadCoverage {
     }
     return out;
   }
+
+  /**
+   * The unseen parts of every road segment, as [lon, lat] lines with their length and area: the blind spots.
+   * The complement of the union of the seen intervals along each segment.
+   */
+  unseenSpans(): { pieceId: number; areaId: string; meters: number; line: [[number, number], [number, number]] }[] {
+    const out: { pieceId: number; areaId: string; meters: number; line: [[number, number], [number, number]] }[] = [];
+    for (let s = 0; s < this.segPiece.length; s++) {
+      const piece = this.pieces[this.segPiece[s] ?? 0];
+      if (!piece) continue;
+      const seen: Interval[] = [];
+      for (const iv of this.seenBy[s]?.values() ?? []) seen.push(...iv);
+      seen.sort((p, q) => p[0] - q[0]);
+      const x0 = this.segA[4 * s] ?? 0, y0 = this.segA[4 * s + 1] ?? 0, x1 = this.segA[4 * s + 2] ?? 0, y1 = this.segA[4 * s + 3] ?? 0;
+      const len = this.segLenM[s] ?? 0;
+      const emit = (a: number, b: number) => {
+        if (b - a <= 1e-9) return;
+        out.push({ pieceId: piece.id, areaId: piece.areaId, meters: (b - a) * len,
+          line: [[x0 + (x1 - x0) * a, y0 + (y1 - y0) * a], [x0 + (x1 - x0) * b, y0 + (y1 - y0) * b]] });
+      };
+      let at = 0;
+      for (const [a, b] of seen) {
+        if (a > at) emit(at, a);
+        at = Math.max(at, b);
+      }
+      if (at < 1) emit(at, 1);
+    }
+    return out;
+  }
 }
