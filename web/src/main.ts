@@ -12,7 +12,7 @@ import { initReach, reachSection } from './panels/reach-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
 import { renderSidebar } from './panels/sidebar.js';
-import { initialState } from './state/app-state.js';
+import { initialState, resForZoom } from './state/app-state.js';
 import { installTestHooks } from './state/test-hooks.js';
 import './styles.css';
 
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   }, rerender, [incidentsSection(ctx, state, { onFilter: loadCells }, rerender), coverageSection(ctx, state, coverageViews, rerender),
     reachSection(ctx, state, rerender)]);
 
+  state.filter = { ...state.filter, res: resForZoom(map.getZoom()) };
   rerender();
   await loadCells();
   map.on('click', async (e) => {
@@ -104,6 +105,14 @@ async function main(): Promise<void> {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
+  // Hexagons follow the zoom unless a resolution was chosen: reload when the zoom crosses a resolution step.
+  map.on('zoomend', () => {
+    if (!state.autoRes || state.playing) return;
+    const res = resForZoom(map.getZoom());
+    if (res === state.filter.res) return;
+    state.filter = { ...state.filter, res };
+    void loadCells().then(() => renderSidebarNow());
+  });
   map.on('idle', () => { window.gridpatrol.idle = true; });
   map.on('movestart', () => { window.gridpatrol.idle = false; });
 }

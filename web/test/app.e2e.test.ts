@@ -116,6 +116,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
   });
 
   it('when the planner asks for hot spots and grades, then the map draws what the API computed, and a clicked grid shows its 24×7 chart', async () => {
+    // A fixed resolution (the default follows the zoom, and the map is zoomed in on a grid here).
+    await page.locator('select[data-testid="resolution"]').selectOption('9');
+    await page.locator('button[data-testid="apply-filter"]').click();
     await page.locator('details[data-section="incidents"] > summary').click();
     await page.locator('button[data-testid="hotspots-run"]').click();
     await page.waitForFunction(() => window.gridpatrol.hotspotCells > 0, undefined, { timeout: 60_000 });
@@ -142,11 +145,27 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     const before = await page.evaluate(() => window.gridpatrol.cellsTotal);
     await page.locator('button[data-testid="play"]').click();
     // Read the total in the same tick the player reports hour 0 done (the next hour loads 1.5 s later).
-    const firstHour = await page.waitForFunction(() => (window.gridpatrol.playedHours === 1 ? window.gridpatrol.cellsTotal : false),
+    const firstHour = await page.waitForFunction(() => (window.gridpatrol.playedSteps === 1 ? window.gridpatrol.cellsTotal : false),
       undefined, { timeout: 30_000, polling: 50 });
     const [midnight] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident WHERE extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') = 0`);
     expect(await firstHour.jsonValue(), 'incidents in 0:00–1:00').toBe(midnight!.n);
     await page.locator('button[data-testid="play"]').click();
+    await page.waitForFunction((b) => window.gridpatrol.cellsTotal === b, before, { timeout: 30_000 });
+  });
+
+  it('when the last 12 weeks are played, then the first step shows exactly that week', async () => {
+    const before = await page.evaluate(() => { window.gridpatrol.playedSteps = 0; return window.gridpatrol.cellsTotal; });
+    await page.locator('button[data-testid="play-weeks"]').click();
+    // Total and label read in the same tick the player reports its first week done.
+    const first = await page.waitForFunction(() => (window.gridpatrol.playedSteps === 1
+      ? [window.gridpatrol.cellsTotal, document.querySelector('[data-testid="play-hour"]')?.textContent ?? ''] : false),
+    undefined, { timeout: 30_000, polling: 50 });
+    const [total, label] = (await first.jsonValue()) as [number, string];
+    const [week] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident WHERE occurred_at >= ($1 || 'T00:00:00+08:00')::timestamptz
+      AND occurred_at < ($1 || 'T00:00:00+08:00')::timestamptz + interval '7 days'
+      AND extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') IN (20, 21)`, [label]);
+    expect(total, `week of ${label}, 20–22 h`).toBe(week!.n);
+    await page.locator('button[data-testid="play-weeks"]').click();
     await page.waitForFunction((b) => window.gridpatrol.cellsTotal === b, before, { timeout: 30_000 });
   });
 

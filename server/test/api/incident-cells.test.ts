@@ -42,3 +42,20 @@ describe('incident cells', () => {
     expect((r.json as { errors: { path: string }[] }).errors[0]?.path).toBe('query.res');
   });
 });
+
+describe('incident cells as GeoJSON and the time range', () => {
+  it('when GeoJSON is asked, then each cell is its closed H3 hexagon with its count', async () => {
+    const r = await app.call('GET', '/api/v1/incidents/cells?res=9&format=geojson');
+    expect(r.status).toBe(200);
+    const fc = r.json as { features: { geometry: { coordinates: number[][][] }; properties: { h3: string; n: number } }[] };
+    expect(fc.features.map((f) => f.properties.n).sort()).toEqual([1, 3]);
+    const ring = fc.features[0]!.geometry.coordinates[0]!;
+    expect(ring).toHaveLength(7);
+    expect(ring[0]).toEqual(ring[6]);
+  });
+
+  it('when the range is asked, then it is the first and last incident in Beijing time', async () => {
+    const r = await app.call('GET', '/api/v1/incidents/range');
+    expect(r.json).toEqual({ from: '2026-03-02T04:30:00+08:00', to: '2026-03-07T09:00:00+08:00' });
+  });
+});

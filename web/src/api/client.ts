@@ -134,3 +134,5 @@ export async function planPatrol(body: PatrolRequest, format: 'json' | 'gpx' = '
   if (!res.ok) throw new Error(`patrol: ${res.status} ${await res.text()}`);
   return res;
 }
+
+export const incidentRange = () => getJson<{ from: string | null; to: string | null }>('/api/v1/incidents/range');

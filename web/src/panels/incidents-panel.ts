@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import { computeGrades, incidentHotspots, latestGrades, type Grade, type GridGrade } from '../api/client.js';
+import { computeGrades, incidentHotspots, incidentRange, latestGrades, type Grade, type GridGrade } from '../api/client.js';
 import { HOTSPOT_BINS, HOTSPOT_COLOURS, hotspotLayer } from '../analysis/hotspot-layers.js';
 import { t } from '../i18n/index.js';
 import type { MapContext } from '../map/map-context.js';
@@ -64,30 +64,44 @@ export function incidentsSection(ctx: MapContext, state: AppState, hooks: { onFi
     ...(['red', 'yellow', 'green', 'blue'] as const).filter((g) => g !== 'blue' || counts.has('blue'))
       .map((g) => h('span', { class: 'item' }, swatch(GRADE_COLOURS[g], 'fill'), `${t(`incidents.grade_names.${g}`)}${state.grades ? ` ${counts.get(g) ?? 0}` : ''}`)));
 
-  // The day player: one hour at a time, the heat map and hexagons follow.
-  const clock = h('span', { class: 'clock', 'data-testid': 'play-hour' }, state.playing ? `${state.filter.hours?.[0] ?? 0}:00` : '');
+  // The players: one hour of the day, or one week of the last twelve, at a time; the heat map and hexagons follow.
+  const clock = h('span', { class: 'clock', 'data-testid': 'play-hour' });
   const play = h('button', { 'data-testid': 'play' }, state.playing ? t('incidents.stop') : t('incidents.play'));
-  play.onclick = async () => {
+  const playWeeks = h('button', { 'data-testid': 'play-weeks' }, state.playing ? t('incidents.stop') : t('incidents.play_weeks'));
+  const runPlayer = async (steps: { label: string; filter: Partial<AppState['filter']> }[], button: HTMLElement) => {
     if (state.playing) { state.playing = false; rerender(); return; }
     state.playing = true;
-    play.textContent = t('incidents.stop');
-    const saved = state.filter.hours;
-    for (let hour = 0; hour < 24 && state.playing; hour++) {
-      state.filter = { ...state.filter, hours: [hour] };
-      clock.textContent = `${hour}:00`;
+    button.textContent = t('incidents.stop');
+    const saved = state.filter;
+    for (let i = 0; i < steps.length && state.playing; i++) {
+      const step = steps[i];
+      if (!step) break;
+      state.filter = { ...saved, ...step.filter };
+      clock.textContent = step.label;
       await hooks.onFilter();
-      window.gridpatrol.playedHours = hour + 1;
+      window.gridpatrol.playedSteps = i + 1;
       await new Promise((r) => setTimeout(r, PLAY_STEP_MS));
     }
     state.playing = false;
-    state.filter = { ...state.filter, ...(saved ? { hours: saved } : {}) };
-    if (!saved) delete state.filter.hours;
+    state.filter = saved;
     await hooks.onFilter();
     rerender();
+  };
+  play.onclick = () => runPlayer(Array.from({ length: 24 }, (_, hour) => ({ label: `${hour}:00`, filter: { hours: [hour] } })), play);
+  playWeeks.onclick = async () => {
+    const range = await incidentRange();
+    if (!range.to) return;
+    const last = new Date(range.to.slice(0, 10) + 'T00:00:00Z');
+    last.setUTCDate(last.getUTCDate() - ((last.getUTCDay() + 6) % 7)); // Monday of the newest week
+    const day = (d: Date, plus: number) => new Date(d.getTime() + plus * 86_400_000).toISOString().slice(0, 10);
+    await runPlayer(Array.from({ length: 12 }, (_, i) => {
+      const from = day(last, -7 * (11 - i));
+      return { label: from, filter: { from: `${from}T00:00:00+08:00`, to: `${day(last, -7 * (11 - i) + 7)}T00:00:00+08:00` } };
+    }), playWeeks);
   };
 
   return section('incidents', t('incidents.title'), state.openSections,
     h('div', { class: 'buttons' }, hot, hotClear), hotLegend, hotSummary,
     h('div', { class: 'buttons' }, grade, gradeClear), gradeLegend,
-    h('div', { class: 'buttons' }, play, clock), status);
+    h('div', { class: 'buttons' }, play, playWeeks), h('div', { class: 'row' }, clock), status);
 }

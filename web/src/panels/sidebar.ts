@@ -4,7 +4,7 @@ import { setLocale, t, tList } from '../i18n/index.js';
 import { LAYER_TOGGLES, roleDefaults, type Role } from '../layers/catalog.js';
 import { flyToFeature } from '../map/map.js';
 import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
-import type { AppState } from '../state/app-state.js';
+import { resForZoom, type AppState } from '../state/app-state.js';
 import { h, section, swatch } from './dom.js';
 
 export interface SidebarHooks {
@@ -97,9 +97,10 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
     for (const c of cats) category.append(h('option', { value: c.category }, `${c.category} (${c.n})`));
     category.value = f.category ?? '';
   });
-  const res = h('select', {}) as HTMLSelectElement;
+  const res = h('select', { 'data-testid': 'resolution' }) as HTMLSelectElement;
+  res.append(h('option', { value: 'auto' }, t('filter.res_auto')));
   for (const r of [7, 8, 9, 10]) res.append(h('option', { value: String(r) }, `H3 r${r}`));
-  res.value = String(f.res);
+  res.value = state.autoRes ? 'auto' : String(f.res);
   const info = h('p', { class: 'muted', 'data-testid': 'cell-info' });
   const total = state.cells.reduce((s, c) => s + c.n, 0);
   info.textContent = t('filter.cells', { count: state.cells.length, total });
@@ -108,9 +109,10 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
     const a = Number(hourFrom.value), b = Number(hourTo.value);
     const hours: number[] = [];
     for (let x = a; ; x = (x + 1) % 24) { hours.push(x); if (x === b) break; }
+    state.autoRes = res.value === 'auto';
     const weekdays = [...days.querySelectorAll('input')].filter((i) => i.checked).map((i) => Number(i.value));
     state.filter = {
-      res: Number(res.value) as 7 | 8 | 9 | 10,
+      res: res.value === 'auto' ? resForZoom(map.getZoom()) : (Number(res.value) as 7 | 8 | 9 | 10),
       ...(from.value ? { from: `${from.value}T00:00:00+08:00` } : {}), ...(to.value ? { to: `${to.value}T00:00:00+08:00` } : {}),
       ...(hours.length < 24 ? { hours } : {}), ...(weekdays.length < 7 ? { weekdays } : {}), ...(category.value ? { category: category.value } : {}),
     };
@@ -118,7 +120,7 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
     rerender();
   };
   const reset = h('button', {}, t('filter.reset'));
-  reset.onclick = async () => { state.filter = { res: 9 }; await hooks.onFilter(); rerender(); };
+  reset.onclick = async () => { state.autoRes = true; state.filter = { res: resForZoom(map.getZoom()) }; await hooks.onFilter(); rerender(); };
   el.append(section('filter', t('filter.title'), state.openSections,
     h('label', { class: 'row' }, t('filter.from'), from), h('label', { class: 'row' }, t('filter.to'), to),
     h('label', { class: 'row' }, t('filter.hours'), hourFrom, '–', hourTo), h('div', { class: 'row' }, t('filter.weekdays'), days),

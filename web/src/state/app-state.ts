@@ -21,6 +21,8 @@ export interface AppState {
   grades?: GridGrade[];
   /** The day player is stepping through the hours. */
   playing: boolean;
+  /** The hexagon resolution follows the zoom (the default) rather than a fixed choice. */
+  autoRes: boolean;
   /** Travel mode of reach, isochrones and patrols. */
   profile: 'car' | 'foot';
   /** The next map click draws an isochrone instead of selecting. */
@@ -35,6 +37,11 @@ export type CoverageMetric = 'weightedRoadRate' | 'roadRate' | 'workingRate' | '
 export function initialState(): AppState {
   const role = (new URLSearchParams(location.search).get('role') as Role | null) ?? 'planner';
   return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [],
-    openSections: new Set(['layers', 'filter']), showCameraViews: false, playing: false,
+    openSections: new Set(['layers', 'filter']), showCameraViews: false, playing: false, autoRes: true,
     profile: 'car', isochroneMode: false };
+}
+
+/** H3 resolution for a map zoom: cells of roughly 20–60 px across, from res 7 at city zoom to res 10 on a street. */
+export function resForZoom(zoom: number): 7 | 8 | 9 | 10 {
+  return zoom < 12 ? 7 : zoom < 13.5 ? 8 : zoom < 15 ? 9 : 10;
 }

@@ -15,8 +15,8 @@ export interface TestHooks {
   hotspotCells: number;
   /** Grids coloured by grade. */
   gradedGrids: number;
-  /** Hours the day player has stepped through. */
-  playedHours: number;
+  /** Steps (hours or weeks) the player has gone through. */
+  playedSteps: number;
   /** Cells in the 24×7 chart of the clicked area. */
   hourChartTotal: number;
   /** Road edges drawn by the reach map. */
@@ -39,7 +39,7 @@ declare global {
 export function installTestHooks(): TestHooks {
   window.gridpatrol = {
     idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, ratedAreas: 0, cameraViews: 0, cameraViewsBox: [],
-    hotspotCells: 0, gradedGrids: 0, playedHours: 0, hourChartTotal: 0, reachEdges: 0, isochroneBands: 0, patrolUnits: 0, replayMinute: 0,
+    hotspotCells: 0, gradedGrids: 0, playedSteps: 0, hourChartTotal: 0, reachEdges: 0, isochroneBands: 0, patrolUnits: 0, replayMinute: 0,
     layerVisible: () => false, selectedCount: () => 0,
   };
   return window.gridpatrol;

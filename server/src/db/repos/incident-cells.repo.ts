@@ -56,3 +56,11 @@ export async function incidentCells(db: Queryable, f: IncidentCellFilter): Promi
 export async function incidentCategories(db: Queryable): Promise<{ category: string; n: number }[]> {
   return db.query('SELECT category, count(*)::int AS n FROM incident GROUP BY category ORDER BY n DESC, category');
 }
+
+/** First and last incident time (for players and default periods). */
+export async function incidentTimeRange(db: Queryable): Promise<{ from: string | null; to: string | null }> {
+  const [r] = await db.query<{ from: string | null; to: string | null }>(
+    `SELECT to_char(min(occurred_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"') AS "from",
+            to_char(max(occurred_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"') AS "to" FROM incident`);
+  return r ?? { from: null, to: null };
+}
