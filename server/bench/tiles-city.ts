@@ -1,5 +1,6 @@
 import type { LineString, Point, Polygon } from 'geojson';
 import type { FeatureRow } from '../src/db/bulk-insert.js';
+import { mulberry32 } from '../src/engines/demo/prng.js';
 
 /**
  * A deterministic bench city for the tiles bench: a 9 km × 9 km patch of Nanjing (118.74–118.83 E, 32.00–32.08 N)
@@ -8,18 +9,6 @@ import type { FeatureRow } from '../src/db/bulk-insert.js';
  */
 
 export const CITY_BOUNDS = { west: 118.74, south: 32.0, east: 118.83, north: 32.08 } as const;
-
-/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const M_PER_DEG_LAT = 111_320;
 const M_PER_DEG_LON = 111_320 * Math.cos((32.04 * Math.PI) / 180);
@@ -38,7 +27,7 @@ export interface BenchCity {
 
 /** Builds the city from a seed; the same seed gives the same rows. */
 export function buildBenchCity(seed = 20260301): BenchCity {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const { west, south, east, north } = CITY_BOUNDS;
   const district = '320102000000';
   const admin: FeatureRow[] = [

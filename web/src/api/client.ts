@@ -1,4 +1,7 @@
 import type { Feature, FeatureCollection } from 'geojson';
+// The API's answer types come from the server modules that produce them (type-only: nothing of the server is bundled).
+import type { AreaCoverageRow } from '../../../server/src/services/coverage.service.js';
+import type { PlannedUnit } from '../../../server/src/services/routing.service.js';
 
 /** Typed calls to the gridpatrol API (same origin). */
 export interface IncidentCell {
@@ -80,17 +83,7 @@ export interface TileJson {
 export const tileJson = (tileset: string) => getJson<TileJson>(`/tiles/${tileset}.json`);
 
 export type CoverageArea = 'grid' | 'beat' | 'community';
-export interface CoverageRow {
-  areaId: string;
-  roadMeters: number;
-  seenMeters: number;
-  roadRate: number;
-  weightedRoadRate: number;
-  networkedSeenMeters: number;
-  cameras: number;
-  workingRate: number;
-  networkedRate: number;
-}
+export type CoverageRow = AreaCoverageRow;
 export interface CoverageAnswer {
   area: CoverageArea;
   targets: { roadCoverage: number; networkedRate: number; workingRate: number };
@@ -119,15 +112,7 @@ export const reachEdges = (profile: string) => getJson<FeatureCollection>(`/api/
 export const isochrone = (lon: number, lat: number, profile: string) =>
   getJson<FeatureCollection>(`/api/v1/routing/isochrone?lon=${lon}&lat=${lat}&profile=${profile}&minutes=1,3,5`);
 
-export interface PatrolUnit {
-  unit: number;
-  stops: { id: string; kind: 'checkpoint' | 'prize'; lon: number; lat: number; arrival: string; arrivalSeconds: number; prize: number }[];
-  line: [number, number][];
-  km: number;
-  minutes: number;
-  prize: number;
-  checkpoints: number;
-}
+export type PatrolUnit = PlannedUnit;
 export interface PatrolRequest { base: { kind: 'station' | 'post'; id: number }; beatId: number; units: number; hours: number; startHour: number; profile: string }
 export async function planPatrol(body: PatrolRequest, format: 'json' | 'gpx' = 'json'): Promise<Response> {
   const res = await fetch(`/api/v1/routing/patrol?format=${format}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,17 +1,8 @@
-import type { Grade, GradeReason } from '../../engines/hotspots/grid-grades.js';
+import type { GridGrade } from '../../engines/hotspots/grid-grades.js';
 import type { Db, Queryable } from '../client.js';
 
-export interface GridGradeRow {
-  gridCode: string;
-  computedOn: string;
-  grade: Grade;
-  incidents: number;
-  ratePer1000: number | null;
-  rateRatio: number;
-  basis: 'population' | 'area';
-  hotCells: number;
-  reasons: GradeReason[];
-}
+/** A stored grade: the engine's grade under the grid's code, and the day it was computed for. */
+export type GridGradeRow = Omit<GridGrade, 'code'> & { gridCode: string; computedOn: string };
 
 const SELECT = `SELECT grid_code AS "gridCode", to_char(computed_on, 'YYYY-MM-DD') AS "computedOn", grade, incidents,
   rate_per_1000 AS "ratePer1000", rate_ratio AS "rateRatio", basis, hot_cells AS "hotCells", reasons FROM grid_grade`;

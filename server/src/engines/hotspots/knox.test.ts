@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../demo/prng.js';
 import { knoxTest, type SpaceTimeEvent } from './knox.js';
 
 const DAY = 86_400_000;
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('knoxTest', () => {
   it('when counting a hand-made set, then the observed count is the pairs near in both space and time', () => {
     // A–B: 50 m, 1 day → near/near. A–C: 50 m, 30 days → near/far. B–C: 70.7 m, 29 days → near in space only.
