@@ -35,12 +35,25 @@ export interface HotspotAnswer {
   cells: H3Hotspot[];
 }
 
-/** Getis-Ord Gi* with FDR over the incident counts of the filter, on the study area's cells. */
+/**
+ * Getis-Ord Gi* with FDR over the incident counts of the filter, on the study area's cells. A `bbox` only clips the
+ * answer to the cells whose centre lies in it: the statistic (mean, spread, FDR over all tests) stays the study
+ * area's, so a cell keeps its class when the map is panned, and the box's edge does not make a ring of false hot spots
+ * against zeros outside it.
+ */
 export async function incidentHotspots(db: Db, res: Res, kRing: number, f: IncidentFilter): Promise<HotspotAnswer> {
-  const [counts, area] = await Promise.all([incidentCells(db, { ...f, res }), studyCells(db, res)]);
+  const { bbox, ...rest } = f;
+  const [counts, area] = await Promise.all([incidentCells(db, { ...rest, res }), studyCells(db, res)]);
   const values = new Map<string, number>(area.map((h) => [h, 0]));
   for (const c of counts) values.set(c.h3, c.n);
-  return { res, kRing, studyCells: values.size, cells: h3Hotspots(values, { kRing }) };
+  const cells = h3Hotspots(values, { kRing });
+  return {
+    res, kRing, studyCells: values.size,
+    cells: bbox ? cells.filter((c) => {
+      const [lat, lon] = cellToLatLng(c.h3);
+      return lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3];
+    }) : cells,
+  };
 }
 
 export interface CellTrend {

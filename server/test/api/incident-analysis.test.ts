@@ -1,5 +1,5 @@
 import { area as turfArea, booleanPointInPolygon } from '@turf/turf';
-import { gridDisk, polygonToCells } from 'h3-js';
+import { cellToLatLng, gridDisk, polygonToCells } from 'h3-js';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoCity } from '../../src/services/demo-city.service.js';
@@ -123,6 +123,23 @@ describe('hot spots (Gi*)', () => {
       expect(byH3.get(c.h3)?.z, `cell ${c.h3}`).toBeCloseTo(zOf(c.h3), 9);
     }
     expect(strongest[0]!.bin, 'the strongest cell of a clustered city is a 99 % hot spot').toBe(3);
+  });
+});
+
+describe('hot spots in a box', () => {
+  it('when a bbox is given, then exactly the cells centred in it come back with the citywide z and class', async () => {
+    type Answer = { studyCells: number; cells: { h3: string; z: number; bin: number }[] };
+    const box = [118.77, 32.03, 118.80, 32.05] as const;
+    const all = await get<Answer>('/api/v1/incidents/hotspots?res=9&hours=18,19,20,21');
+    const clipped = await get<Answer>(`/api/v1/incidents/hotspots?res=9&hours=18,19,20,21&bbox=${box.join(',')}`);
+    const inBox = all.cells.filter((c) => {
+      const [lat, lon] = cellToLatLng(c.h3);
+      return lon >= box[0] && lon <= box[2] && lat >= box[1] && lat <= box[3];
+    });
+    expect(inBox.length, 'the box holds cells').toBeGreaterThan(10);
+    expect(inBox.length, 'the box is smaller than the city').toBeLessThan(all.cells.length);
+    expect(clipped.studyCells).toBe(all.studyCells);
+    expect(clipped.cells).toEqual(inBox);
   });
 });
 
