@@ -253,6 +253,30 @@ describe('grid grades', () => {
     expect(audit.map((a) => a.actor)).toEqual(['grid-office-1', 'anonymous']);
   });
 
+  it('when grades are read back, then incidents, rate ratio and hot cells equal turf counts, stored residents and the Gi* answer', async () => {
+    type G = { gridCode: string; incidents: number; ratePer1000: number | null; rateRatio: number; basis: string; hotCells: number };
+    const { grades } = await get<{ grades: G[] }>('/api/v1/grades?date=2026-11-01');
+    const pop = new Map((await app.db.query<{ code: string; population: number }>('SELECT code, population FROM grid')).map((x) => [x.code, x.population]));
+    const total = grades.reduce((s, g) => s + g.incidents, 0);
+    const people = [...pop.values()].reduce((s, n) => s + n, 0);
+    const hot = (await get<{ cells: { h3: string; bin: number }[] }>('/api/v1/incidents/hotspots?res=9&k=1')).cells
+      .filter((c) => c.bin >= 2).map((c) => cellToLatLng(c.h3));
+    const shapes = new Map((await gridShapes()).map((x) => [x.code, x.g]));
+    const sample = grades.filter((g, i) => i % 30 === 0 || g.hotCells > 0).slice(0, 40);
+    expect(sample.some((g) => g.hotCells > 0), 'some sampled grid holds hot cells').toBe(true);
+    for (const g of sample) {
+      const shape = shapes.get(g.gridCode)!;
+      expect(g.incidents, `grid ${g.gridCode} incidents`).toBe(incidents.filter((p) => booleanPointInPolygon([p.lon, p.lat], shape)).length);
+      expect(g.hotCells, `grid ${g.gridCode} hot cells`).toBe(hot.filter(([lat, lon]) => booleanPointInPolygon([lon, lat], shape)).length);
+      const residents = pop.get(g.gridCode)!;
+      if (residents >= 50) {
+        expect(g.basis).toBe('population');
+        expect(g.ratePer1000!, `grid ${g.gridCode} rate`).toBeCloseTo((1000 * g.incidents) / residents, 9);
+        expect(g.rateRatio, `grid ${g.gridCode} ratio`).toBeCloseTo(g.incidents / residents / (total / people), 9);
+      }
+    }
+  });
+
   it('when an earlier day is asked, then its stored grades come back, and as GeoJSON each grid outline carries the same grade', async () => {
     const [g] = (await gridShapes()).slice(50, 51);
     const history = await get<{ history: { computedOn: string; grade: string; incidents: number }[] }>(`/api/v1/grades/${g!.code}/history`);
