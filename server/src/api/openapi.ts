@@ -69,7 +69,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   for (const e of INCIDENT_ANALYSIS_PATHS) {
     registry.registerPath({
       method: e.method, path: e.path, tags: ['incident analysis'], summary: e.summary,
-      request: 'query' in e ? { query: e.query } : { body: { content: { 'application/json': { schema: e.body } } } },
+      request: 'query' in e ? { query: e.query, ...('params' in e ? { params: e.params } : {}) } : { body: { content: { 'application/json': { schema: e.body } } } },
       responses: { 200: { description: 'the result as JSON' }, 400: problemResponse('bad query or body, with the field path') },
     });
   }

@@ -35,12 +35,25 @@ export interface HotspotAnswer {
   cells: H3Hotspot[];
 }
 
-/** Getis-Ord Gi* with FDR over the incident counts of the filter, on the study area's cells. */
+/**
+ * Getis-Ord Gi* with FDR over the incident counts of the filter, on the study area's cells. A `bbox` only clips the
+ * answer to the cells whose centre lies in it: the statistic (mean, spread, FDR over all tests) stays the study
+ * area's, so a cell keeps its class when the map is panned, and the box's edge does not make a ring of false hot spots
+ * against zeros outside it.
+ */
 export async function incidentHotspots(db: Db, res: Res, kRing: number, f: IncidentFilter): Promise<HotspotAnswer> {
-  const [counts, area] = await Promise.all([incidentCells(db, { ...f, res }), studyCells(db, res)]);
+  const { bbox, ...rest } = f;
+  const [counts, area] = await Promise.all([incidentCells(db, { ...rest, res }), studyCells(db, res)]);
   const values = new Map<string, number>(area.map((h) => [h, 0]));
   for (const c of counts) values.set(c.h3, c.n);
-  return { res, kRing, studyCells: values.size, cells: h3Hotspots(values, { kRing }) };
+  const cells = h3Hotspots(values, { kRing });
+  return {
+    res, kRing, studyCells: values.size,
+    cells: bbox ? cells.filter((c) => {
+      const [lat, lon] = cellToLatLng(c.h3);
+      return lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3];
+    }) : cells,
+  };
 }
 
 export interface CellTrend {
@@ -53,6 +66,8 @@ export interface CellTrend {
   category: EmergingCategory;
 }
 
+const DAY_MS = 86_400_000;
+
 /** Monday of the Beijing week holding `d`, as YYYY-MM-DD. */
 function beijingWeekStart(d: Date): string {
   const local = new Date(d.getTime() + 8 * 3600_000);
@@ -60,22 +75,40 @@ function beijingWeekStart(d: Date): string {
   return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - dow)).toISOString().slice(0, 10);
 }
 
+/** Beijing midnight starting the day after the one holding `d`. */
+function nextBeijingMidnight(d: Date): Date {
+  const local = new Date(d.getTime() + 8 * 3600_000);
+  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1) - 8 * 3600_000);
+}
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+
+export interface TrendAnswer {
+  /** Monday (Beijing) of each week, oldest first. */
+  weeks: string[];
+  /** The window: Monday 00:00 of the first week … Monday 00:00 after the last (exclusive), Beijing time. */
+  from: string | null;
+  to: string | null;
+  cells: CellTrend[];
+}
+
 /**
- * Space–time trend per cell over the last `weeks` whole Beijing weeks up to the newest incident: Mann-Kendall on the
- * weekly counts, and the emerging hot-spot category from the weekly Gi* bins (rules in engines/hotspots/emerging.ts).
- * Only cells with at least one incident in the window are returned.
+ * Space–time trend per cell over the last `weeks` whole Beijing weeks (Monday 00:00 – Monday 00:00) that end by the
+ * end of the data: `to` when given (exclusive), else the Beijing midnight after the newest incident (the newest day
+ * counts as complete). A week cut by the end is left out, as Esri's end-time alignment does: a part week would read
+ * as a fall and bias every trend downwards. `from` of the filter is not used (the window is set by `weeks`).
+ * Per cell: Mann-Kendall on the weekly counts, and the emerging hot-spot category from the weekly Gi* bins (rules in
+ * engines/hotspots/emerging.ts). Only cells with at least one incident in the window are returned.
  */
-export async function incidentTrends(db: Db, res: Res, weeks: number, f: IncidentFilter): Promise<{ weeks: string[]; cells: CellTrend[] }> {
-  const latest = f.to ? new Date(f.to) : await latestIncidentAt(db);
-  if (!latest) return { weeks: [], cells: [] };
-  const lastWeek = beijingWeekStart(latest);
-  const weekList = Array.from({ length: weeks }, (_, i) => {
-    const d = new Date(`${lastWeek}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() - 7 * (weeks - 1 - i));
-    return d.toISOString().slice(0, 10);
-  });
+export async function incidentTrends(db: Db, res: Res, weeks: number, f: IncidentFilter): Promise<TrendAnswer> {
+  const end = f.to ? new Date(f.to) : await latestIncidentAt(db).then((d) => (d ? nextBeijingMidnight(d) : undefined));
+  if (!end) return { weeks: [], from: null, to: null, cells: [] };
+  // The week holding `end` is incomplete unless `end` is its Monday 00:00, when the week before ends exactly at `end`.
+  const lastWeek = addDays(beijingWeekStart(end), -7);
+  const weekList = Array.from({ length: weeks }, (_, i) => addDays(lastWeek, -7 * (weeks - 1 - i)));
   const from = `${weekList[0]}T00:00:00+08:00`;
-  const [rows, area] = await Promise.all([weeklyCellCounts(db, res, { ...f, from, to: undefined }), studyCells(db, res)]);
+  const to = `${addDays(lastWeek, 7)}T00:00:00+08:00`;
+  const [rows, area] = await Promise.all([weeklyCellCounts(db, res, { ...f, from, to }), studyCells(db, res)]);
   const index = new Map(weekList.map((w, i) => [w, i]));
   const series = new Map<string, number[]>(area.map((h) => [h, new Array<number>(weeks).fill(0)]));
   for (const r of rows) {
@@ -95,7 +128,7 @@ export async function incidentTrends(db: Db, res: Res, weeks: number, f: Inciden
     const zs = perWeek.map((m) => m.get(h3)?.z ?? 0);
     cells.push({ h3, weekly, tau: mk.tau, z: mk.z, p: mk.p, category: emergingCategory(bins, zs) });
   }
-  return { weeks: weekList, cells: cells.sort((a, b) => a.h3.localeCompare(b.h3)) };
+  return { weeks: weekList, from, to, cells: cells.sort((a, b) => a.h3.localeCompare(b.h3)) };
 }
 
 /** The most events the near-repeat test takes in one request (pairs near in space grow with the square). */

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { gradeHistory, gradesOn, type GridGradeRow } from '../../db/repos/grades.repo.js';
-import { incidentsByArea } from '../../db/repos/incident-analysis.repo.js';
+import { gradeHistory, gradesOn, gradesWithOutlines, type GridGradeRow } from '../../db/repos/grades.repo.js';
+import { incidentsByArea, type AreaIncidentCount } from '../../db/repos/incident-analysis.repo.js';
 import { DEFAULT_GRADE_THRESHOLDS, reasonText } from '../../engines/hotspots/index.js';
 import {
   areaHourProfile, computeGrades, incidentHotspots, incidentTrends, nearRepeat,
@@ -15,8 +15,9 @@ import { actorOf } from './features.routes.js';
 const areaKind = z.enum(['grid', 'beat', 'community', 'township', 'district']);
 const lang = z.enum(['zh-CN', 'en']).default('zh-CN');
 const day = z.iso.date();
+const format = z.enum(['json', 'geojson']).default('json');
 
-const areasQuery = z.strictObject({ area: areaKind.default('grid'), ...incidentFilterQuery });
+const areasQuery = z.strictObject({ area: areaKind.default('grid'), format, ...incidentFilterQuery });
 const hotspotsQuery = z.strictObject({ res: h3Res, k: z.coerce.number().int().min(1).max(3).default(1), ...incidentFilterQuery });
 const trendsQuery = z.strictObject({ res: h3Res.default(8), weeks: z.coerce.number().int().min(4).max(104).default(12), ...incidentFilterQuery });
 const nearRepeatQuery = z.strictObject({
@@ -39,21 +40,32 @@ const gradesFields = z.strictObject({
 });
 const gradesBody = gradesFields.refine((b) => (b.thresholds.redRatio ?? DEFAULT_GRADE_THRESHOLDS.redRatio) >= (b.thresholds.yellowRatio ?? DEFAULT_GRADE_THRESHOLDS.yellowRatio),
   { message: 'redRatio must be at least yellowRatio', path: ['thresholds', 'redRatio'] });
-const gradesQuery = z.strictObject({ date: day.optional(), lang });
+const gradesQuery = z.strictObject({ date: day.optional(), lang, format });
+const historyQuery = z.strictObject({ lang });
+const gridCodeParam = z.strictObject({ gridCode: z.string().regex(/^[0-9A-Za-z_-]{1,40}$/) });
 
 /** The endpoints above, for the OpenAPI document (the same zod schemas that validate the requests). */
 export const INCIDENT_ANALYSIS_PATHS = [
-  { method: 'get', path: '/api/v1/incidents/areas', summary: 'Incidents per grid, beat or admin area for a filter', query: areasQuery },
+  { method: 'get', path: '/api/v1/incidents/areas', summary: 'Incidents per grid, beat or admin area for a filter (format=geojson: outlines with counts and rates)', query: areasQuery },
   { method: 'get', path: '/api/v1/incidents/hotspots', summary: 'Getis-Ord Gi* hot/cold spots on H3 cells with FDR classes', query: hotspotsQuery },
   { method: 'get', path: '/api/v1/incidents/trends', summary: 'Weekly Mann-Kendall trend and emerging hot-spot category per cell', query: trendsQuery },
   { method: 'get', path: '/api/v1/incidents/near-repeat', summary: 'Knox near-repeat test with Monte-Carlo p', query: nearRepeatQuery },
   { method: 'get', path: '/api/v1/incidents/hour-profile', summary: '24×7 counts and peak hours for an area', query: profileFields },
   { method: 'post', path: '/api/v1/grades/compute', summary: 'Grade every grid red/yellow/green(/blue) and store the day', body: gradesFields },
-  { method: 'get', path: '/api/v1/grades', summary: 'Grid grades of a day (latest by default)', query: gradesQuery },
+  { method: 'get', path: '/api/v1/grades', summary: 'Grid grades of a day (latest by default); format=geojson: grid outlines with the grade', query: gradesQuery },
+  { method: 'get', path: '/api/v1/grades/{gridCode}/history', summary: 'Every stored grade of one grid, oldest first', query: historyQuery, params: gridCodeParam },
 ] as const;
 
 /** Grades with their reasons as sentences in the asked language. */
-const withText = (rows: GridGradeRow[], l: 'zh-CN' | 'en') => rows.map((r) => ({ ...r, reasonText: r.reasons.map((x) => reasonText(x, l)).join('；') }));
+const withText = <R extends GridGradeRow>(rows: R[], l: 'zh-CN' | 'en') =>
+  rows.map((r) => ({ ...r, reasonText: r.reasons.map((x) => reasonText(x, l)).join(l === 'en' ? '; ' : '；') }));
+
+/** An area's counts with its rates: per 1,000 residents (null without residents) and per km². */
+const areaRates = (r: Omit<AreaIncidentCount, 'geometry'>) => ({
+  ...r,
+  per1000: r.population > 0 ? (1000 * r.incidents) / r.population : null,
+  perKm2: r.areaKm2 > 0 ? r.incidents / r.areaKm2 : null,
+});
 
 /**
  * Incident analysis under /api/v1: counts per area, Gi* hot spots, space–time trends, near repeat, 24×7 profiles,
@@ -63,8 +75,15 @@ export function incidentAnalysisRoutes(db: Db): Router {
   const router = Router();
   router.get('/incidents/areas', async (req, res) => {
     const q = parseOrThrow(areasQuery, req.query, 'query', 'query');
-    const rows = await incidentsByArea(db, q.area, toIncidentFilter(q));
-    res.json({ area: q.area, rows: rows.map((r) => ({ ...r, per1000: r.population > 0 ? (1000 * r.incidents) / r.population : null })) });
+    const rows = await incidentsByArea(db, q.area, toIncidentFilter(q), { geometry: q.format === 'geojson' });
+    if (q.format === 'geojson') {
+      res.type('application/geo+json').json({
+        type: 'FeatureCollection',
+        features: rows.map(({ geometry, ...r }) => ({ type: 'Feature', id: r.code, geometry, properties: { area: q.area, ...areaRates(r) } })),
+      });
+      return;
+    }
+    res.json({ area: q.area, rows: rows.map(areaRates) });
   });
   router.get('/incidents/hotspots', async (req, res) => {
     const q = parseOrThrow(hotspotsQuery, req.query, 'query', 'query');
@@ -92,14 +111,24 @@ export function incidentAnalysisRoutes(db: Db): Router {
   });
   router.get('/grades', async (req, res) => {
     const q = parseOrThrow(gradesQuery, req.query, 'query', 'query');
+    if (q.format === 'geojson') {
+      const rows = await gradesWithOutlines(db, q.date);
+      res.type('application/geo+json').json({
+        type: 'FeatureCollection',
+        day: rows[0]?.computedOn ?? null,
+        features: withText(rows, q.lang).map(({ geometry, ...r }) => ({ type: 'Feature', id: r.gridCode, geometry, properties: r })),
+      });
+      return;
+    }
     const rows = await gradesOn(db, q.date);
     res.json({ day: rows[0]?.computedOn ?? null, grades: withText(rows, q.lang) });
   });
-  router.get('/grades/:code/history', async (req, res) => {
-    const q = parseOrThrow(gradesQuery, req.query, 'query', 'query');
-    const rows = await gradeHistory(db, req.params.code);
-    if (rows.length === 0) throw new NotFoundError(`No grades stored for grid ${req.params.code}`);
-    res.json({ grid: req.params.code, history: withText(rows, q.lang) });
+  router.get('/grades/:gridCode/history', async (req, res) => {
+    const { gridCode } = parseOrThrow(gridCodeParam, req.params, 'path', 'path');
+    const q = parseOrThrow(historyQuery, req.query, 'query', 'query');
+    const rows = await gradeHistory(db, gridCode);
+    if (rows.length === 0) throw new NotFoundError(`No grades stored for grid ${gridCode}`);
+    res.json({ grid: gridCode, history: withText(rows, q.lang) });
   });
   return router;
 }

@@ -1,4 +1,5 @@
 import type { GridGrade } from '../../engines/hotspots/grid-grades.js';
+import type { MultiPolygon } from 'geojson';
 import type { Db, Queryable } from '../client.js';
 
 /** A stored grade: the engine's grade under the grid's code, and the day it was computed for. */
@@ -34,6 +35,16 @@ export async function saveGrades(db: Db, actor: string, day: string, rows: reado
 export async function gradesOn(db: Queryable, day?: string): Promise<GridGradeRow[]> {
   return db.query<GridGradeRow>(
     `${SELECT} WHERE computed_on = ${day ? '$1::date' : '(SELECT max(computed_on) FROM grid_grade)'} ORDER BY grid_code`, day ? [day] : []);
+}
+
+/** The grades of one day (or the latest) with each grid's name and outline, for the map. */
+export async function gradesWithOutlines(db: Queryable, day?: string): Promise<(GridGradeRow & { name: string; geometry: MultiPolygon })[]> {
+  return db.query(
+    `SELECT gg.grid_code AS "gridCode", to_char(gg.computed_on, 'YYYY-MM-DD') AS "computedOn", gg.grade, gg.incidents,
+       gg.rate_per_1000 AS "ratePer1000", gg.rate_ratio AS "rateRatio", gg.basis, gg.hot_cells AS "hotCells", gg.reasons,
+       g.name, ST_AsGeoJSON(ST_Multi(g.geom), 7)::json AS geometry
+     FROM grid_grade gg JOIN grid g ON g.code = gg.grid_code
+     WHERE gg.computed_on = ${day ? '$1::date' : '(SELECT max(computed_on) FROM grid_grade)'} ORDER BY gg.grid_code`, day ? [day] : []);
 }
 
 /** Every stored grade of one grid, oldest first. */

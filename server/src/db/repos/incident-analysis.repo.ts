@@ -25,18 +25,25 @@ export interface AreaIncidentCount {
   incidents: number;
   population: number;
   areaKm2: number;
+  /** The area's outline (WGS84, 7 decimals), only when asked for. */
+  geometry?: MultiPolygon;
 }
 
 /**
- * Incidents per area for a filter: a spatial join on the GiST indexes (an incident on a shared boundary counts in
- * each area it touches; with points on lines this is rare and visible rather than silently lost).
+ * Incidents per area for a filter: a spatial join on the GiST indexes, evaluated at query time (an incident on a
+ * shared boundary counts in each area it touches; with points on lines this is rare and visible rather than silently
+ * lost). Not a containment code stored on the incident: grids and beats are edited through the feature API and
+ * re-districted, and a stored code would silently go stale; one index probe per area (384 grids) costs about as
+ * much as the filter's scan.
  */
-export async function incidentsByArea(db: Queryable, kind: IncidentAreaKind, f: IncidentFilter): Promise<AreaIncidentCount[]> {
+export async function incidentsByArea(db: Queryable, kind: IncidentAreaKind, f: IncidentFilter,
+  opts: { geometry?: boolean } = {}): Promise<AreaIncidentCount[]> {
   const params: unknown[] = [];
   const where = incidentWhere(f, params, 'i');
   return db.query<AreaIncidentCount>(
     `SELECT a.code, a.name, ${POPULATION[kind]} AS population, ST_Area(a.geom::geography) / 1e6 AS "areaKm2",
        (SELECT count(*)::int FROM incident i WHERE ST_Intersects(a.geom, i.geom) ${where.map((w) => `AND ${w}`).join(' ')}) AS incidents
+       ${opts.geometry ? ', ST_AsGeoJSON(ST_Multi(a.geom), 7)::json AS geometry' : ''}
      FROM ${AREA_FROM[kind]} a ORDER BY a.code`, params);
 }
 

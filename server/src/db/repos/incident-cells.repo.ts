@@ -30,7 +30,9 @@ export function incidentWhere(f: IncidentFilter, params: unknown[], t = ''): str
   if (f.hours?.length) where.push(`extract(hour FROM ${c('occurred_at')} AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.hours)}::int[])`);
   if (f.weekdays?.length) where.push(`extract(isodow FROM ${c('occurred_at')} AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.weekdays)}::int[])`);
   if (f.categories?.length) where.push(`${c('category')} = ANY(${p(f.categories)}::text[])`);
-  if (f.bbox) where.push(`${c('geom')} && ST_MakeEnvelope(${p(f.bbox[0])}, ${p(f.bbox[1])}, ${p(f.bbox[2])}, ${p(f.bbox[3])}, 4326)`);
+  // ST_Intersects, not a bare &&: the index's boxes are float4 rounded outwards, so && alone also lets in points up to
+  // ~1e-5° (about a metre) outside the box (8 of 20,000 demo incidents on a 3 × 3 km box).
+  if (f.bbox) where.push(`ST_Intersects(${c('geom')}, ST_MakeEnvelope(${p(f.bbox[0])}, ${p(f.bbox[1])}, ${p(f.bbox[2])}, ${p(f.bbox[3])}, 4326))`);
   return where;
 }
 
