@@ -1,14 +1,18 @@
 import { latLngToCell } from 'h3-js';
+import { outerBox } from '../engines/coverage/outer-box.js';
 import {
-  indexBuildings, RoadCoverage, viewPolygon, type CameraInput, type ViewPolygon,
+  candidateCameras, CoverageModel, indexBuildings, placeCameras, viewPolygon,
+  type AreaCoverageRates, type BuildingIndex, type CameraInput, type CandidateSpec, type GroundArea,
+  type KeyPlaceInput, type PlacementWeights, type RoadPiece, type ViewPolygon,
 } from '../engines/coverage/index.js';
 import type { Db } from '../db/client.js';
 import {
-  cameraCountsByArea, loadBuildings, loadCameras, loadRoadPieces, type BBox, type CoverageAreaKind,
+  cameraVersions, coverageInputsKey, loadAreas, loadBuildings, loadCameras, loadKeyPlaces, loadRoadPieces,
+  type BBox, type CoverageAreaKind,
 } from '../db/repos/coverage.repo.js';
 
 /** The 雪亮工程 targets an area is shown against: key areas fully covered and networked, ≥ 98 % working. */
-export const XUELIANG_TARGETS = { roadCoverage: 1, networkedRate: 1, workingRate: 0.98 } as const;
+export const XUELIANG_TARGETS = { roadCoverage: 1, keyPlaceCoverage: 1, networkedRate: 1, workingRate: 0.98 } as const;
 
 /** Default weights of road classes in the coverage rate: arterials count more than lanes. Settable per request. */
 export const DEFAULT_ROAD_CLASS_WEIGHTS: Readonly<Record<string, number>> = {
@@ -16,51 +20,116 @@ export const DEFAULT_ROAD_CLASS_WEIGHTS: Readonly<Record<string, number>> = {
   footway: 0.5, pedestrian: 1, path: 0.3, steps: 0.3,
 };
 
-export interface AreaCoverageRow {
-  areaId: string;
-  roadMeters: number;
-  /** Seen by working cameras. */
-  seenMeters: number;
-  roadRate: number;
-  weightedRoadRate: number;
-  /** Seen by working and networked cameras (what the command centre actually gets). */
-  networkedSeenMeters: number;
-  cameras: number;
-  workingRate: number;
-  networkedRate: number;
+export type AreaCoverageRow = AreaCoverageRates;
+
+/** A city's coverage kept in memory per database and area kind, synchronised with the camera table on each use. */
+interface CityCoverage {
+  key: string;
+  model: CoverageModel;
+  buildings: BuildingIndex;
+  areas: readonly GroundArea[];
+  pieces: readonly RoadPiece[];
+  places: readonly KeyPlaceInput[];
+  versions: Map<number, number>;
+  /** Serialises use: placement adds and removes candidates on the shared model. */
+  queue: Promise<unknown>;
+}
+
+const cities = new WeakMap<Db, Map<CoverageAreaKind, Promise<CityCoverage>>>();
+
+/** Lattice step for the ground share. */
+const GROUND_STEP_M = 5;
+
+async function buildCity(db: Db, kind: CoverageAreaKind, key: string): Promise<CityCoverage> {
+  const [areas, pieces, places, buildings] = await Promise.all([
+    loadAreas(db, kind), loadRoadPieces(db, kind), loadKeyPlaces(db, kind), loadBuildings(db),
+  ]);
+  const model = new CoverageModel({
+    areas, roadPieces: pieces, places, buildings: buildings.map((b) => b.polygons),
+    classWeights: DEFAULT_ROAD_CLASS_WEIGHTS, groundStepM: GROUND_STEP_M,
+  });
+  return { key, model, buildings: indexBuildings(buildings), areas, pieces, places, versions: new Map(), queue: Promise.resolve() };
+}
+
+/** Brings the model in line with the camera table: only new, changed and removed cameras are touched. */
+async function syncCameras(db: Db, city: CityCoverage): Promise<{ changed: number; removed: number }> {
+  const now = await cameraVersions(db);
+  const changed: number[] = [];
+  for (const [id, v] of now) if (city.versions.get(id) !== v) changed.push(id);
+  let removed = 0;
+  for (const id of city.versions.keys()) {
+    if (!now.has(id)) { city.model.removeCamera(id); city.versions.delete(id); removed++; }
+  }
+  if (changed.length > 0) {
+    for (const c of await loadCameras(db, undefined, changed)) {
+      city.model.setCamera(c, viewPolygon(c, city.buildings));
+      city.versions.set(c.id, now.get(c.id) ?? 0);
+    }
+  }
+  return { changed: changed.length, removed };
 }
 
 /**
- * Road coverage per area: view polygons of the cameras (occluded by buildings), intersected with the road pieces of
- * each area, counted twice — from working cameras, and from working *and* networked ones.
+ * Runs `fn` on the city's coverage model, built on first use (or when roads, buildings, key places or areas change)
+ * and otherwise only synchronised camera by camera. Calls on one model run one after another.
  */
-export async function areaCoverage(
-  db: Db, areaKind: CoverageAreaKind, opts: { bbox?: BBox; classWeights?: Readonly<Record<string, number>> } = {},
-): Promise<AreaCoverageRow[]> {
-  const [cameras, buildings, pieces, camerasByArea] = await Promise.all([
-    loadCameras(db, opts.bbox), loadBuildings(db, opts.bbox), loadRoadPieces(db, areaKind, opts.bbox),
-    cameraCountsByArea(db, areaKind, opts.bbox),
-  ]);
-  const weights = opts.classWeights ?? DEFAULT_ROAD_CLASS_WEIGHTS;
-  const index = indexBuildings(buildings);
-  const working = new RoadCoverage(pieces, weights);
-  const networked = new RoadCoverage(pieces, weights);
-  for (const c of cameras) {
-    if (c.status !== 'working') continue;
-    const view = viewPolygon(c, index);
-    working.setCamera(view);
-    if (c.networked) networked.setCamera(view);
+async function withCity<T>(db: Db, kind: CoverageAreaKind, fn: (city: CityCoverage) => T | Promise<T>): Promise<T> {
+  const perDb = cities.get(db) ?? new Map<CoverageAreaKind, Promise<CityCoverage>>();
+  cities.set(db, perDb);
+  const key = await coverageInputsKey(db, kind);
+  let pending = perDb.get(kind);
+  if (!pending || (await pending.catch(() => null))?.key !== key) {
+    pending = buildCity(db, kind, key);
+    perDb.set(kind, pending);
+    pending.catch(() => perDb.delete(kind));
   }
-  const net = new Map(networked.byArea().map((a) => [a.areaId, a.seenMeters]));
-  return working.byArea().map((a) => {
-    const cams = camerasByArea.get(a.areaId) ?? { total: 0, working: 0, networked: 0 };
-    return {
-      areaId: a.areaId, roadMeters: a.roadMeters, seenMeters: a.seenMeters,
-      roadRate: a.roadMeters > 0 ? a.seenMeters / a.roadMeters : 0, weightedRoadRate: a.weightedRate,
-      networkedSeenMeters: net.get(a.areaId) ?? 0, cameras: cams.total,
-      workingRate: cams.total ? cams.working / cams.total : 0, networkedRate: cams.total ? cams.networked / cams.total : 0,
-    };
+  const city = await pending;
+  const run = city.queue.then(async () => {
+    await syncCameras(db, city);
+    return fn(city);
   });
+  city.queue = run.catch(() => undefined);
+  return run;
+}
+
+const areaBox = (a: GroundArea): BBox => outerBox(a.coordinates);
+
+const boxesMeet = (a: BBox, b: BBox) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+
+/**
+ * Coverage rates per area: road seen (plain, class-weighted, and by networked cameras), key places and schools seen,
+ * open ground seen, camera working and networked rates. With a bbox, only the areas that reach into it.
+ */
+export async function areaCoverage(db: Db, areaKind: CoverageAreaKind, opts: { bbox?: BBox } = {}): Promise<AreaCoverageRow[]> {
+  return withCity(db, areaKind, (city) => {
+    const rows = city.model.rates();
+    if (!opts.bbox) return rows;
+    const box = opts.bbox;
+    const keep = new Set(city.areas.filter((a) => boxesMeet(areaBox(a), box)).map((a) => a.areaId));
+    return rows.filter((r) => keep.has(r.areaId));
+  });
+}
+
+/** The areas' outlines with their rates as properties (a choropleth straight from the API). */
+export async function areaCoverageGeoJson(db: Db, areaKind: CoverageAreaKind, opts: { bbox?: BBox } = {}) {
+  return withCity(db, areaKind, (city) => {
+    const rates = new Map(city.model.rates().map((r) => [r.areaId, r]));
+    const features = city.areas
+      .filter((a) => !opts.bbox || boxesMeet(areaBox(a), opts.bbox))
+      .map((a) => ({
+        type: 'Feature' as const, id: a.areaId,
+        geometry: { type: 'MultiPolygon' as const, coordinates: a.coordinates },
+        properties: { code: a.areaId, ...rates.get(a.areaId) },
+      }));
+    return { type: 'FeatureCollection' as const, features };
+  });
+}
+
+/** Key places with whether a working camera sees them (schools first in the list). */
+export async function keyPlaceCoverage(db: Db) {
+  return withCity(db, 'grid', (city) => city.model.placeStatus()
+    .map(({ place, cameras }) => ({ id: place.id, kind: place.kind, name: place.name, gridCode: place.areaId, cameras, seen: cameras > 0 }))
+    .sort((a, b) => Number(b.kind === 'school' || b.kind === 'kindergarten') - Number(a.kind === 'school' || a.kind === 'kindergarten') || a.id - b.id));
 }
 
 /** View polygons of the cameras in a box, for the map (deck.gl draws them). */
@@ -77,14 +146,12 @@ export interface BlindSpan {
 }
 
 /** Road not seen by any working camera (occluded views), per road segment span, with the grid it lies in. */
-export async function blindSpots(db: Db, opts: { bbox?: BBox; areaKind?: CoverageAreaKind } = {}): Promise<BlindSpan[]> {
-  const [cameras, buildings, pieces] = await Promise.all([
-    loadCameras(db, opts.bbox), loadBuildings(db, opts.bbox), loadRoadPieces(db, opts.areaKind ?? 'grid', opts.bbox),
-  ]);
-  const index = indexBuildings(buildings);
-  const working = new RoadCoverage(pieces);
-  for (const c of cameras) if (c.status === 'working') working.setCamera(viewPolygon(c, index));
-  return working.unseenSpans().map(({ areaId, meters, line }) => ({ areaId, meters, line }));
+export async function blindSpots(db: Db, opts: { bbox?: BBox } = {}): Promise<BlindSpan[]> {
+  const spans = await withCity(db, 'grid', (city) => city.model.unseenSpans());
+  const box = opts.bbox;
+  return spans
+    .filter((s) => !box || s.line.some(([x, y]) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3]))
+    .map(({ areaId, meters, line }) => ({ areaId, meters, line }));
 }
 
 /** Unseen road metres per H3 cell (by each span's midpoint): the blind-spot heat map and the patrols' blind-spot prize. */
@@ -96,4 +163,87 @@ export function blindSpotCells(spans: readonly BlindSpan[], res: number): { h3: 
     acc.set(h3, (acc.get(h3) ?? 0) + s.meters);
   }
   return [...acc].map(([h3, meters]) => ({ h3, meters })).sort((a, b) => a.h3.localeCompare(b.h3));
+}
+
+export interface PlacementRequest {
+  k: number;
+  areaKind: CoverageAreaKind;
+  /** Codes of the areas to place in (candidates on their roads and at their key places); none: the whole city. */
+  areaCodes?: readonly string[];
+  camera: CandidateSpec;
+  weights?: PlacementWeights;
+}
+
+export interface ProposedCamera extends Pick<CameraInput, 'lon' | 'lat' | 'headingDeg' | 'fovDeg' | 'rangeM' | 'heightM' | 'cameraType'> {
+  rank: number;
+  /** Weighted metres (road by class, places by their weight) this camera adds given those ranked before it. */
+  marginalGain: number;
+  /** Road metres and key places it brings into sight given those before it. */
+  addedRoadMeters: number;
+  addedKeyPlaces: number;
+  view: [number, number][][][];
+}
+
+export interface PlacementAnswer {
+  candidates: number;
+  proposals: ProposedCamera[];
+  /** Rates of the areas placed in (all areas without codes), before and with the proposed cameras. */
+  before: AreaCoverageRow[];
+  after: AreaCoverageRow[];
+  seconds: number;
+}
+
+/**
+ * Proposes `k` new cameras that add the most (lazy greedy over candidate sites and headings, see `placeCameras`),
+ * with each one's marginal gain and the areas' rates before and after. The shared model is left as it was.
+ */
+export async function proposePlacement(
+  db: Db, req: PlacementRequest, signal?: AbortSignal,
+  /** The placement algorithm; the bench swaps in plain greedy as its reference. */
+  impl: { place: typeof placeCameras } = { place: placeCameras },
+): Promise<PlacementAnswer> {
+  const started = performance.now();
+  return withCity(db, req.areaKind, (city) => {
+    const codes = req.areaCodes && req.areaCodes.length > 0 ? new Set(req.areaCodes) : null;
+    const pieces = codes ? city.pieces.filter((p) => codes.has(p.areaId)) : city.pieces;
+    const places = codes ? city.places.filter((p) => codes.has(p.areaId)) : city.places;
+    const candidates = candidateCameras(pieces, places, req.camera, -1);
+    const views = candidates.map((c) => viewPolygon(c, city.buildings));
+    const inScope = (r: AreaCoverageRow) => !codes || codes.has(r.areaId);
+    const before = city.model.rates().filter(inScope);
+    const sum = (rows: AreaCoverageRow[], f: (r: AreaCoverageRow) => number) => rows.reduce((s, r) => s + f(r), 0);
+    const chosen: number[] = [];
+    try {
+      let seenM = sum(before, (r) => r.seenMeters), placesSeen = sum(before, (r) => r.keyPlacesSeen);
+      const added: { roadM: number; places: number }[] = [];
+      const steps = impl.place({
+        gainOf: (v) => city.model.gainOf(v, req.weights),
+        setCamera: (v) => {
+          const c = candidates[-v.cameraId - 1] as CameraInput;
+          city.model.setCamera(c, v);
+          chosen.push(c.id);
+          const now = city.model.rates().filter(inScope);
+          const m = sum(now, (r) => r.seenMeters), p = sum(now, (r) => r.keyPlacesSeen);
+          added.push({ roadM: m - seenM, places: p - placesSeen });
+          seenM = m; placesSeen = p;
+        },
+      }, views, req.k, signal);
+      const after = city.model.rates().filter(inScope);
+      return {
+        candidates: candidates.length,
+        proposals: steps.map((s, rank) => {
+          const c = candidates[s.candidate] as CameraInput;
+          return {
+            rank: rank + 1, lon: c.lon, lat: c.lat, headingDeg: c.headingDeg, fovDeg: c.fovDeg, rangeM: c.rangeM,
+            heightM: c.heightM, cameraType: c.cameraType, marginalGain: s.marginalGain,
+            addedRoadMeters: added[rank]?.roadM ?? 0, addedKeyPlaces: added[rank]?.places ?? 0,
+            view: (views[s.candidate]?.coordinates ?? []),
+          };
+        }),
+        before, after, seconds: (performance.now() - started) / 1000,
+      };
+    } finally {
+      for (const id of chosen) city.model.removeCamera(id);
+    }
+  });
 }

@@ -17,4 +17,5 @@ export function rateFillColour(): unknown[] {
     ...RATE_BREAKS.slice(1).flatMap((b, i) => [b, RATE_COLOURS[i + 1]])];
 }
 
-export const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
+/** A share as a percentage; no value (no places, no cameras) as a dash. */
+export const pct = (x: number | null, digits = 1): string => (x === null ? '—' : `${(x * 100).toFixed(digits)}%`);

@@ -13,10 +13,13 @@ const AREA_LAYERS: Record<CoverageArea, { layer: string; source: string; sourceL
   beat: { layer: 'rate-beats', source: 'beats', sourceLayer: 'beats', api: 'beats' },
   community: { layer: 'rate-communities', source: 'basemap', sourceLayer: 'admin', api: 'admin-areas' },
 };
-const METRICS: readonly CoverageMetric[] = ['weightedRoadRate', 'roadRate', 'workingRate', 'networkedRate'];
-/** The 雪亮 target each metric is read against. */
-const TARGET: Record<CoverageMetric, 'roadCoverage' | 'workingRate' | 'networkedRate'> = {
-  weightedRoadRate: 'roadCoverage', roadRate: 'roadCoverage', workingRate: 'workingRate', networkedRate: 'networkedRate',
+const METRICS: readonly CoverageMetric[] = [
+  'weightedRoadRate', 'roadRate', 'keyPlaceRate', 'schoolRate', 'groundRate', 'workingRate', 'networkedRate',
+];
+/** The 雪亮 target each metric is read against (open ground has none: it is context, not a target). */
+const TARGET: Record<CoverageMetric, 'roadCoverage' | 'keyPlaceCoverage' | 'workingRate' | 'networkedRate' | null> = {
+  weightedRoadRate: 'roadCoverage', roadRate: 'roadCoverage', keyPlaceRate: 'keyPlaceCoverage', schoolRate: 'keyPlaceCoverage',
+  groundRate: null, workingRate: 'workingRate', networkedRate: 'networkedRate',
 };
 /** View polygons are computed per request: only for a street-level view. */
 const VIEWS_MIN_ZOOM = 15;
@@ -34,7 +37,9 @@ export function applyCoverage(ctx: MapContext, state: AppState): void {
   if (!cov) return;
   const where = AREA_LAYERS[cov.answer.area];
   for (const r of cov.answer.rows) {
-    map.setFeatureState({ source: where.source, sourceLayer: where.sourceLayer, id: r.areaId }, { rate: r[cov.metric] });
+    const rate = r[cov.metric];
+    // No schools or no cameras in an area: no rate, left uncoloured rather than shown as 0 %.
+    if (rate !== null) map.setFeatureState({ source: where.source, sourceLayer: where.sourceLayer, id: r.areaId }, { rate });
   }
   map.setLayoutProperty(where.layer, 'visibility', 'visible');
   window.gridpatrol.ratedAreas = cov.answer.rows.length;
@@ -75,14 +80,16 @@ function worstTable(ctx: MapContext, state: AppState): HTMLElement {
   const cov = state.coverage;
   if (!cov) return h('div');
   const { metric, answer, names } = cov;
-  const target = answer.targets[TARGET[metric]];
-  const below = answer.rows.filter((r) => r[metric] < target).length;
-  const mean = answer.rows.reduce((s, r) => s + r[metric], 0) / Math.max(1, answer.rows.length);
-  const worst = [...answer.rows].sort((a, b) => a[metric] - b[metric]).slice(0, 8);
+  const targetKey = TARGET[metric];
+  const target = targetKey ? answer.targets[targetKey] : null;
+  const rated = answer.rows.flatMap((r) => { const v = r[metric]; return v === null ? [] : [{ r, v }]; });
+  const below = target === null ? 0 : rated.filter((x) => x.v < target).length;
+  const mean = rated.reduce((s, x) => s + x.v, 0) / Math.max(1, rated.length);
+  const worst = [...rated].sort((a, b) => a.v - b.v).slice(0, 8);
   const table = h('table', { 'data-testid': 'coverage-table' });
-  for (const r of worst) {
+  for (const { r, v } of worst) {
     const row = h('tr', { class: 'link' }, h('td', {}, names.get(r.areaId) ?? r.areaId),
-      h('td', {}, swatch(rateColour(r[metric]), 'fill'), ` ${pct(r[metric])}`), h('td', {}, `${r.cameras}`));
+      h('td', {}, swatch(rateColour(v), 'fill'), ` ${pct(v)}`), h('td', {}, `${r.cameras}`));
     row.onclick = async () => {
       const hit = (await findFeatures(AREA_LAYERS[answer.area].api, 'code', r.areaId)).features[0];
       if (hit) flyToFeature(ctx.map, hit);
@@ -90,7 +97,9 @@ function worstTable(ctx: MapContext, state: AppState): HTMLElement {
     table.append(row);
   }
   return h('div', {},
-    h('p', { 'data-testid': 'coverage-summary' }, t('coverage.summary', { count: answer.rows.length, mean: pct(mean), target: pct(target, 0), below })),
+    h('p', { 'data-testid': 'coverage-summary' }, target === null
+      ? t('coverage.summary_no_target', { count: rated.length, mean: pct(mean) })
+      : t('coverage.summary', { count: rated.length, mean: pct(mean), target: pct(target, 0), below })),
     h('table', {}, h('tr', {}, h('td', {}, t('coverage.lowest')), h('td', {}, t(`coverage.metrics.${metric}`)), h('td', {}, t('figures.cameras')))),
     table);
 }

@@ -125,13 +125,13 @@ function tableBlock(title: string, header: string[], rows: { cells: string[]; co
 /** The coverage table of the last analysis, one row per area sorted by code; areas under half the target in red. */
 function coverageTable(cov: NonNullable<AppState['coverage']>): HTMLCanvasElement {
   const rows = [...cov.answer.rows].sort((a, b) => a.areaId.localeCompare(b.areaId)).map((r) => ({
-    cells: [cov.names.get(r.areaId) ?? r.areaId, r.areaId, pct(r.weightedRoadRate), pct(r.roadRate), pct(r.workingRate), pct(r.networkedRate), String(r.cameras)],
+    cells: [cov.names.get(r.areaId) ?? r.areaId, r.areaId, pct(r.weightedRoadRate), pct(r.roadRate), pct(r.keyPlaceRate), pct(r.workingRate), pct(r.networkedRate), String(r.cameras)],
     colour: r.weightedRoadRate < cov.answer.targets.roadCoverage * 0.5 ? '#b91c1c' : '#111827',
   }));
   return tableBlock(`${t('coverage.title')} · ${t(`coverage.areas.${cov.answer.area}`)}`,
     [t('coverage.area'), t('fields.code'), t('coverage.metrics.weightedRoadRate'), t('coverage.metrics.roadRate'),
-      t('figures.working_rate'), t('figures.networked_rate'), t('figures.cameras')],
-    rows, [200, 200, 260, 150, 120, 120, 100]);
+      t('coverage.metrics.keyPlaceRate'), t('figures.working_rate'), t('figures.networked_rate'), t('figures.cameras')],
+    rows, [190, 190, 230, 130, 150, 110, 110, 90]);
 }
 
 /**

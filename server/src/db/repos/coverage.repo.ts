@@ -1,4 +1,4 @@
-import type { BuildingInput, CameraInput, RoadPiece } from '../../engines/coverage/index.js';
+import type { BuildingInput, CameraInput, GroundArea, KeyPlaceInput, RoadPiece } from '../../engines/coverage/index.js';
 import type { Queryable } from '../client.js';
 
 /** [minLon, minLat, maxLon, maxLat] */
@@ -6,14 +6,16 @@ export type BBox = readonly [number, number, number, number];
 
 const envelope = (first: number) => `ST_MakeEnvelope($${first}, $${first + 1}, $${first + 2}, $${first + 3}, 4326)`;
 
-/** Cameras as the coverage engine takes them, optionally only those in a box. */
-export async function loadCameras(db: Queryable, bbox?: BBox): Promise<CameraInput[]> {
+const CAMERA_COLUMNS = 'id, ST_X(geom) AS lon, ST_Y(geom) AS lat, heading_deg, fov_deg, range_m, height_m, camera_type, status, networked';
+
+/** Cameras as the coverage engine takes them, optionally only those in a box or with the given ids. */
+export async function loadCameras(db: Queryable, bbox?: BBox, ids?: readonly number[]): Promise<CameraInput[]> {
+  const where = bbox ? `WHERE geom && ${envelope(1)}` : ids ? 'WHERE id = ANY($1::bigint[])' : '';
   const rows = await db.query<{
     id: number; lon: number; lat: number; heading_deg: number; fov_deg: number; range_m: number; height_m: number;
     camera_type: CameraInput['cameraType']; status: CameraInput['status']; networked: boolean;
   }>(
-    `SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat, heading_deg, fov_deg, range_m, height_m, camera_type, status, networked
-     FROM camera ${bbox ? `WHERE geom && ${envelope(1)}` : ''} ORDER BY id`, bbox ? [...bbox] : [],
+    `SELECT ${CAMERA_COLUMNS} FROM camera ${where} ORDER BY id`, bbox ? [...bbox] : ids ? [ids] : [],
   );
   return rows.map((r) => ({
     id: r.id, lon: r.lon, lat: r.lat, headingDeg: r.heading_deg, fovDeg: r.fov_deg, rangeM: r.range_m, heightM: r.height_m,
@@ -75,4 +77,43 @@ export async function cameraCountsByArea(db: Queryable, areaKind: CoverageAreaKi
      ${bbox ? `WHERE c.geom && ${envelope(1)}` : ''} GROUP BY a.area_id`, bbox ? [...bbox] : [],
   );
   return new Map(rows.map((r) => [r.area_id, { total: r.total, working: r.working, networked: r.networked }]));
+}
+
+/** Every camera's id and version: what the cached coverage model compares to find moved, new and removed cameras. */
+export async function cameraVersions(db: Queryable): Promise<Map<number, number>> {
+  const rows = await db.query<{ id: number; version: number }>('SELECT id, version FROM camera');
+  return new Map(rows.map((r) => [Number(r.id), r.version]));
+}
+
+/**
+ * A key that changes whenever anything coverage is computed over changes, except cameras (those are followed one by
+ * one): roads, buildings, key places and the areas of the kind asked for.
+ */
+export async function coverageInputsKey(db: Queryable, areaKind: CoverageAreaKind): Promise<string> {
+  const table = areaKind === 'grid' || areaKind === 'beat' ? areaKind : 'admin_area';
+  const part = (t: string) =>
+    `(SELECT count(*)::text || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(id), 0)::text FROM ${t})`;
+  const [r] = await db.query<{ k: string }>(
+    `SELECT ${['road', 'building', 'key_place', table].map(part).join(" || '|' || ")} AS k`);
+  return `${areaKind}|${r?.k ?? ''}`;
+}
+
+/** The outlines of the areas of a kind. */
+export async function loadAreas(db: Queryable, areaKind: CoverageAreaKind): Promise<GroundArea[]> {
+  const area = AREA_SOURCES[areaKind];
+  const rows = await db.query<{ area_id: string; g: { coordinates: [number, number][][][] } }>(
+    `SELECT ${area.key} AS area_id, ST_AsGeoJSON(geom)::json AS g FROM ${area.from} ORDER BY ${area.key}`);
+  return rows.map((r) => ({ areaId: r.area_id, coordinates: r.g.coordinates }));
+}
+
+/** Key places with the area that holds a point on their surface (each place counts in exactly one area). */
+export async function loadKeyPlaces(db: Queryable, areaKind: CoverageAreaKind): Promise<KeyPlaceInput[]> {
+  const area = AREA_SOURCES[areaKind];
+  const rows = await db.query<{ id: number; kind: string; name: string; area_id: string | null; g: KeyPlaceInput['geometry'] }>(
+    `WITH a AS (SELECT ${area.key} AS area_id, geom FROM ${area.from})
+     SELECT k.id, k.kind, k.name, ST_AsGeoJSON(CASE WHEN GeometryType(k.geom) = 'POINT' THEN k.geom ELSE ST_Multi(k.geom) END)::json AS g,
+            (SELECT a.area_id FROM a WHERE ST_Intersects(a.geom, ST_PointOnSurface(k.geom)) ORDER BY a.area_id LIMIT 1) AS area_id
+     FROM key_place k ORDER BY k.id`);
+  return rows.filter((r) => r.area_id !== null)
+    .map((r) => ({ id: Number(r.id), kind: r.kind, name: r.name, areaId: r.area_id ?? '', geometry: r.g }));
 }

@@ -1,4 +1,5 @@
 import Flatbush from 'flatbush';
+import { outerBox } from './outer-box.js';
 import { metersPerDegree } from './local-projection.js';
 
 /** A building footprint: polygons of [lon, lat] rings (outer first, then holes), as stored (MultiPolygon). */
@@ -18,16 +19,7 @@ export interface BuildingIndex {
 export function indexBuildings(buildings: readonly BuildingInput[]): BuildingIndex {
   const index = new Flatbush(Math.max(1, buildings.length));
   for (const b of buildings) {
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (const poly of b.polygons) {
-      for (const [x, y] of poly[0] ?? []) {
-        if (x < minX) minX = x;
-        if (y < minY) minY = y;
-        if (x > maxX) maxX = x;
-        if (y > maxY) maxY = y;
-      }
-    }
-    index.add(minX, minY, maxX, maxY);
+    index.add(...outerBox(b.polygons));
   }
   if (buildings.length === 0) index.add(0, 0, 0, 0);
   index.finish();

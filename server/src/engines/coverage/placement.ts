@@ -1,5 +1,11 @@
 import FlatQueue from 'flatqueue';
-import type { CameraView, RoadCoverage } from './road-coverage.js';
+import type { CameraView } from './road-coverage.js';
+
+/** Anything placement can grow: it tells what a view would add and takes a chosen view. */
+export interface MarginalCoverage {
+  gainOf(view: CameraView): number;
+  setCamera(view: CameraView): void;
+}
 
 export interface PlacementStep {
   /** Index into the candidates. */
@@ -18,7 +24,7 @@ export interface PlacementStep {
  * @param k how many cameras to place
  */
 export function placeCameras(
-  coverage: RoadCoverage, candidates: readonly CameraView[], k: number, signal?: AbortSignal,
+  coverage: MarginalCoverage, candidates: readonly CameraView[], k: number, signal?: AbortSignal,
 ): PlacementStep[] {
   const queue = new FlatQueue<number>();
   const fresh = new Int32Array(candidates.length); // the round in which each bound was last computed

@@ -1,4 +1,5 @@
 import Flatbush from 'flatbush';
+import { outerBox } from './outer-box.js';
 import { metersPerDegree } from './local-projection.js';
 import { clipSegmentToPolygon, unionLength, type Interval } from './segment-clip.js';
 
@@ -97,11 +98,7 @@ export class RoadCoverage {
   private clip(view: CameraView): Map<number, Interval[]> {
     const out = new Map<number, Interval[]>();
     for (const polygon of view.coordinates) {
-      const outer = polygon[0] ?? [];
-      let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-      for (const [x, y] of outer) {
-        minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y);
-      }
+      const [minX, minY, maxX, maxY] = outerBox([polygon]);
       for (const s of this.index.search(minX, minY, maxX, maxY)) {
         if (s >= this.segPiece.length) continue;
         const iv = clipSegmentToPolygon(this.segA[4 * s] ?? 0, this.segA[4 * s + 1] ?? 0, this.segA[4 * s + 2] ?? 0,

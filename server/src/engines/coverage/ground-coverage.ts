@@ -1,0 +1,144 @@
+import { metersPerDegree } from './local-projection.js';
+import { outerBox } from './outer-box.js';
+import type { CameraView } from './road-coverage.js';
+
+type Ring = readonly (readonly [number, number])[];
+/** [lon, lat] MultiPolygon coordinates. */
+export type MultiPolygonCoords = readonly (readonly Ring[])[];
+
+export interface GroundArea {
+  areaId: string;
+  coordinates: MultiPolygonCoords;
+}
+
+/** Cell states below 0: outside every area, or inside a building (not open ground). */
+const OUTSIDE = -1;
+const BUILDING = -2;
+
+/**
+ * Share of open ground seen, per area, sampled on a regular lattice of cell centres (`stepM` apart, default 5 m):
+ * each cell belongs to the area holding its centre, cells inside building footprints are not open ground and are left
+ * out. A counter per cell says how many working cameras see it, so adding, moving or removing a camera touches only
+ * the cells under its view, and an area's seen share is kept as a running count (a rate is O(1) to read).
+ *
+ * Written here rather than with a polygon union (turf/polyclip over 15,000 views is minutes) or a point index: the
+ * lattice is implicit, so rows are filled by scanline (even–odd, as PostGIS decides inside) with no search at all.
+ * Sampling error of the share is about one cell row along the area's edge, i.e. < 1 % for a 5 m step over a grid of
+ * a few hectares (checked against PostGIS in server/test/coverage/ground-coverage-postgis.test.ts).
+ */
+export class GroundCoverage {
+  readonly stepM: number;
+  private readonly lon0: number;
+  private readonly lat0: number;
+  private readonly dLon: number;
+  private readonly dLat: number;
+  private readonly cols: number;
+  private readonly rows: number;
+  /** Area index per cell, or OUTSIDE / BUILDING. */
+  private readonly owner: Int32Array;
+  private readonly seenBy: Uint16Array;
+  private readonly cellsOf: Float64Array;
+  private readonly seenOf: Float64Array;
+  private readonly cameraCells = new Map<number, Int32Array>();
+
+  constructor(
+    private readonly areas: readonly GroundArea[],
+    buildings: readonly MultiPolygonCoords[],
+    opts: { stepM?: number } = {},
+  ) {
+    this.stepM = opts.stepM ?? 5;
+    let [minX, minY, maxX, maxY] = outerBox(areas.flatMap((a) => a.coordinates));
+    if (!Number.isFinite(minX)) minX = minY = maxX = maxY = 0;
+    const m = metersPerDegree((minY + maxY) / 2);
+    this.dLon = this.stepM / m.lon;
+    this.dLat = this.stepM / m.lat;
+    this.lon0 = minX;
+    this.lat0 = minY;
+    this.cols = Math.max(1, Math.ceil((maxX - minX) / this.dLon));
+    this.rows = Math.max(1, Math.ceil((maxY - minY) / this.dLat));
+    this.owner = new Int32Array(this.cols * this.rows).fill(OUTSIDE);
+    this.seenBy = new Uint16Array(this.cols * this.rows);
+    this.cellsOf = new Float64Array(areas.length);
+    this.seenOf = new Float64Array(areas.length);
+    areas.forEach((a, i) => {
+      for (const poly of a.coordinates) this.fill(poly, (c) => { this.owner[c] = i; });
+    });
+    for (const b of buildings) for (const poly of b) this.fill(poly, (c) => { this.owner[c] = BUILDING; });
+    for (const o of this.owner) if (o >= 0) this.cellsOf[o] = (this.cellsOf[o] ?? 0) + 1;
+  }
+
+  /** Calls `visit` for each lattice cell whose centre lies inside the polygon (even–odd over its rings). */
+  private fill(polygon: readonly Ring[], visit: (cell: number) => void): void {
+    let minY = Infinity, maxY = -Infinity;
+    for (const [, y] of polygon[0] ?? []) { minY = Math.min(minY, y); maxY = Math.max(maxY, y); }
+    const r0 = Math.max(0, Math.ceil((minY - this.lat0) / this.dLat - 0.5));
+    const r1 = Math.min(this.rows - 1, Math.floor((maxY - this.lat0) / this.dLat - 0.5));
+    const xs: number[] = [];
+    for (let r = r0; r <= r1; r++) {
+      const y = this.lat0 + (r + 0.5) * this.dLat;
+      xs.length = 0;
+      for (const ring of polygon) {
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          const [xi, yi] = ring[i] ?? [0, 0];
+          const [xj, yj] = ring[j] ?? [0, 0];
+          if (yi > y !== yj > y) xs.push(((xj - xi) * (y - yi)) / (yj - yi) + xi);
+        }
+      }
+      xs.sort((a, b) => a - b);
+      for (let k = 0; k + 1 < xs.length; k += 2) {
+        // Cells whose centre x lies in [xs[k], xs[k+1]).
+        const c0 = Math.max(0, Math.ceil(((xs[k] ?? 0) - this.lon0) / this.dLon - 0.5));
+        const c1 = Math.min(this.cols - 1, Math.ceil(((xs[k + 1] ?? 0) - this.lon0) / this.dLon - 0.5) - 1);
+        for (let c = c0; c <= c1; c++) visit(r * this.cols + c);
+      }
+    }
+  }
+
+  /** Adds or replaces what one camera sees. */
+  setCamera(view: CameraView): void {
+    this.removeCamera(view.cameraId);
+    const cells = this.cellsUnder(view);
+    for (const c of cells) {
+      const o = this.owner[c] ?? OUTSIDE;
+      if (o < 0) continue;
+      if ((this.seenBy[c] ?? 0) === 0) this.seenOf[o] = (this.seenOf[o] ?? 0) + 1;
+      this.seenBy[c] = (this.seenBy[c] ?? 0) + 1;
+    }
+    this.cameraCells.set(view.cameraId, cells);
+  }
+
+  removeCamera(cameraId: number): void {
+    const cells = this.cameraCells.get(cameraId);
+    if (!cells) return;
+    this.cameraCells.delete(cameraId);
+    for (const c of cells) {
+      const o = this.owner[c] ?? OUTSIDE;
+      if (o < 0) continue;
+      this.seenBy[c] = (this.seenBy[c] ?? 1) - 1;
+      if (this.seenBy[c] === 0) this.seenOf[o] = (this.seenOf[o] ?? 1) - 1;
+    }
+  }
+
+  /** Open-ground cells a view would newly see, in square metres (placement's gain from ground). */
+  gainOf(view: CameraView): number {
+    let n = 0;
+    for (const c of this.cellsUnder(view)) if ((this.owner[c] ?? OUTSIDE) >= 0 && this.seenBy[c] === 0) n++;
+    return n * this.stepM * this.stepM;
+  }
+
+  private cellsUnder(view: CameraView): Int32Array {
+    const out: number[] = [];
+    // A view's polygons do not overlap each other, so no cell is listed twice.
+    for (const poly of view.coordinates) this.fill(poly, (c) => out.push(c));
+    return Int32Array.from(out);
+  }
+
+  /** Open ground and open ground seen per area, in square metres of lattice cells. */
+  byArea(): { areaId: string; groundM2: number; seenGroundM2: number; groundRate: number }[] {
+    const cell = this.stepM * this.stepM;
+    return this.areas.map((a, i) => {
+      const cells = this.cellsOf[i] ?? 0, seen = this.seenOf[i] ?? 0;
+      return { areaId: a.areaId, groundM2: cells * cell, seenGroundM2: seen * cell, groundRate: cells > 0 ? seen / cells : 0 };
+    });
+  }
+}
