@@ -21,19 +21,25 @@ interface Network {
   index: EdgeIndex;
 }
 
-/** Built networks per database and profile; rebuilt (and written to road_edge) when the roads change. */
-const networks = new WeakMap<Db, Map<ProfileName, Network>>();
+/**
+ * Built networks per database and profile; rebuilt (and written to road_edge) when the roads change. The promise is
+ * kept, not the result, so concurrent requests after a change share one build instead of each writing road_edge.
+ */
+const networks = new WeakMap<Db, Map<ProfileName, { key: string; built: Promise<Network> }>>();
 
 export async function network(db: Db, profile: ProfileName): Promise<Network> {
   const key = await roadsKey(db);
-  const perDb = networks.get(db) ?? new Map<ProfileName, Network>();
+  const perDb = networks.get(db) ?? new Map<ProfileName, { key: string; built: Promise<Network> }>();
   networks.set(db, perDb);
   const cached = perDb.get(profile);
-  if (cached?.key === key) return cached;
-  const graph = buildRoadGraph(await loadRoads(db), PROFILES[profile]);
-  await storeRoadEdges(db, profile, graph, key);
-  const built = { key, graph, index: indexEdges(graph) };
-  perDb.set(profile, built);
+  if (cached?.key === key) return cached.built;
+  const built = (async () => {
+    const graph = buildRoadGraph(await loadRoads(db), PROFILES[profile]);
+    await storeRoadEdges(db, profile, graph, key);
+    return { key, graph, index: indexEdges(graph) };
+  })();
+  perDb.set(profile, { key, built });
+  built.catch(() => { if (perDb.get(profile)?.built === built) perDb.delete(profile); });
   return built;
 }
 

@@ -36,6 +36,15 @@ export const patrolBody = z.strictObject({
 });
 const patrolQuery = z.strictObject({ format: z.enum(['json', 'gpx']).default('json') });
 
+/** The routing endpoints for the OpenAPI document, with the schemas that validate them. */
+export const ROUTING_PATHS = [
+  { method: 'get', path: '/api/v1/routing/isochrone', summary: 'Isochrone bands (network-buffer areas) from a point', query: isochroneQuery },
+  { method: 'get', path: '/api/v1/routing/route', summary: 'Fastest route between two points with its edges', query: routeQuery },
+  { method: 'get', path: '/api/v1/routing/reach', summary: '1-3-5 minute reach map of posts and stations with shares of roads, grids and key places', query: reachQuery },
+  { method: 'get', path: '/api/v1/routing/post-suggestions', summary: 'Sites for new posts that reach the most unreached road', query: suggestQuery },
+  { method: 'post', path: '/api/v1/routing/patrol', summary: 'Patrol plans for a beat (format=gpx for GPX)', body: patrolBody, query: patrolQuery },
+] as const;
+
 /** Road network analysis under /api/v1/routing: isochrones, routes, the 1-3-5 minute reach map, post suggestions, patrols. */
 export function routingRoutes(db: Db): Router {
   const router = Router();

@@ -26,6 +26,8 @@ export async function storeRoadEdges(db: Db, profile: 'car' | 'foot', g: RoadGra
     lines.push(`LINESTRING(${pts.join(',')})`);
   }
   await db.transaction(async (tx) => {
+    // Two servers on one database rebuilding at once would interleave their deletes and inserts.
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext('gridpatrol.road_edge.' || $1))", [profile]);
     await tx.query('DELETE FROM road_edge WHERE profile = $1', [profile]);
     await tx.query(
       `INSERT INTO road_edge (profile, id, source, target, cost, reverse_cost, length_m, road_id, geom)
