@@ -1,61 +1,25 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import pino from 'pino';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/src/app.js';
-import { openDb, type Db } from '../../server/src/db/client.js';
-import { migrate } from '../../server/src/db/migrate.js';
-import { loadDemoCity } from '../../server/src/services/demo-city.service.js';
-import { ensureWebBuilt } from '../../server/src/web-app.js';
+import type { Db } from '../../server/src/db/client.js';
+import { ARTIFACTS, hasChromium, startBrowserSession, waitIdle as idle, type BrowserSession } from './browser-session.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn('[gridpatrol] /usr/bin/chromium not found: browser tests skipped (apt-get install chromium)');
-
+let session: BrowserSession | undefined;
 let db: Db;
-let server: Server;
 let base: string;
-let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
-const foreignRequests: string[] = [];
+let consoleErrors: string[] = [];
+let foreignRequests: string[] = [];
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  await ensureWebBuilt(() => undefined);
-  db = await openDb({});
-  await migrate(db);
-  await loadDemoCity(db, { seed: 20261125 });
-  server = createApp({ db, logger: pino({ level: 'silent' }) }).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreignRequests.push(r.url()); });
+  session = await startBrowserSession({});
+  ({ db, base, page, consoleErrors, foreignRequests } = session);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await db?.close();
-});
+afterAll(async () => session?.close());
 
-async function waitIdle(): Promise<void> {
-  await page.waitForFunction(() => window.gridpatrol?.idle === true, undefined, { timeout: 90_000 });
-  await page.waitForTimeout(500);
-}
+const waitIdle = () => idle(page);
 
 describe.skipIf(!hasChromium)('web app in Chromium', () => {
   it('when the planner opens the map, then the basemap, Chinese UI and incident hexagons load from this server only', async () => {
@@ -220,6 +184,33 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(await page.evaluate(() => window.gridpatrol.cameraViews), 'one view per camera in the box').toBe(inBox!.n);
     await waitIdle();
     await page.screenshot({ path: path.join(ARTIFACTS, 'leader-camera-views-zh-CN.png') });
+  });
+
+  it('when blind spots are shown and 5 cameras are placed in view, then the heat map holds the API cells and the proposal raises the road rate', async () => {
+    await page.locator('details[data-section="placement"] > summary').click();
+    await page.locator('input[data-testid="blind-spots"]').check();
+    await page.waitForFunction(() => window.gridpatrol.blindSpotCells > 0, undefined, { timeout: 120_000 });
+    const cells = await (await fetch(`${base}/api/v1/analysis/blind-spot-cells?res=10`)).json() as unknown[];
+    expect(await page.evaluate(() => window.gridpatrol.blindSpotCells), 'one hexagon per API cell').toBe(cells.length);
+    await page.locator('input[data-testid="placement-k"]').fill('5');
+    await page.locator('button[data-testid="placement-run"]').click();
+    await page.waitForFunction(() => window.gridpatrol.proposedCameras > 0, undefined, { timeout: 120_000 });
+    expect(await page.evaluate(() => window.gridpatrol.proposedCameras)).toBe(5);
+    expect(await page.locator('[data-testid="placement-list"] tr').count(), 'a header and one row per camera').toBe(6);
+    const cellsText = await page.locator('[data-testid="placement-table"] tr').nth(1).locator('td').allTextContents();
+    const [before, after] = [parseFloat(cellsText[1] ?? ''), parseFloat(cellsText[2] ?? '')];
+    expect(after, `road rate before ${cellsText[1]}, after ${cellsText[2]}`).toBeGreaterThan(before);
+    await waitIdle();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-placement-zh-CN.png') });
+    const { n: camerasBefore } = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM camera'))[0]!;
+    await page.locator('button[data-testid="placement-accept"]').click();
+    await expect(page.locator('[data-testid="placement-status"]').textContent()).resolves.toMatch(/5/);
+    await page.waitForFunction(() => window.gridpatrol.proposedCameras === 0, undefined, { timeout: 30_000 });
+    const { n: camerasAfter } = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM camera'))[0]!;
+    expect(camerasAfter - camerasBefore, 'accepted cameras stored').toBe(5);
+    const { n: planned } = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM camera WHERE name LIKE '补盲 #%' AND status = 'offline'`))[0]!;
+    expect(planned).toBe(5);
+    await page.locator('input[data-testid="blind-spots"]').uncheck();
   });
 
   it('when the leader view is exported, then a PNG and a PDF report come out', async () => {

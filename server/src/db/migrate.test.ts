@@ -18,7 +18,7 @@ describe('migrations', () => {
     );
     const tables = rows.map((r) => r.table_name);
     expect(tables).toEqual([
-      'admin_area', 'beat', 'building', 'camera', 'checkpoint', 'grid', 'incident', 'key_place', 'post', 'road', 'road_edge', 'station',
+      'admin_area', 'area_version', 'beat', 'building', 'camera', 'checkpoint', 'grid', 'incident', 'key_place', 'post', 'road', 'road_edge', 'station',
     ]);
     const gist = await t.db.query<{ tablename: string }>(
       `SELECT tablename FROM pg_indexes WHERE schemaname = $1 AND indexdef ILIKE '%USING gist (geom)%' ORDER BY 1`,

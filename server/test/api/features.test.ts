@@ -168,4 +168,20 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/api/v1/health']).toBeDefined();
     expect(doc.components.schemas.Problem).toBeDefined();
   });
+
+  it('when fetched, then the coverage and routing endpoints are listed with the bounds their validators enforce', async () => {
+    const doc = (await app.call('GET', '/api/openapi.json')).json as Json;
+    for (const p of ['/api/v1/analysis/coverage', '/api/v1/analysis/blind-spot-cells', '/api/v1/routing/isochrone', '/api/v1/routing/reach']) {
+      expect(Object.keys(doc.paths[p] ?? {}), p).toEqual(['get']);
+    }
+    for (const p of ['/api/v1/analysis/placement', '/api/v1/analysis/placement/accept', '/api/v1/routing/patrol']) {
+      expect(Object.keys(doc.paths[p] ?? {}), p).toEqual(['post']);
+    }
+    const k = doc.paths['/api/v1/analysis/placement'].post.requestBody.content['application/json'].schema.properties.k;
+    expect([k.minimum, k.maximum]).toEqual([1, 200]);
+    // And the server enforces the same bound.
+    const r = await app.call('POST', '/api/v1/analysis/placement', { k: 201 });
+    expect(r.status).toBe(400);
+    expect((r.json as Json).errors[0].path).toBe('k');
+  });
 });

@@ -92,6 +92,15 @@ async function mapped<T>(layer: LayerDef, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Tells the version trigger (migration 005) who is editing and why, for the rest of the transaction. The change kind
+ * and parent codes are for splits, merges and the like; a plain edit leaves them empty.
+ */
+export async function stampEdit(tx: Queryable, actor: string, change = '', parents: readonly string[] = []): Promise<void> {
+  await tx.query(`SELECT set_config('gridpatrol.actor', $1, true), set_config('gridpatrol.change', $2, true),
+    set_config('gridpatrol.parents', $3, true)`, [actor, change, parents.length ? `{${parents.join(',')}}` : '']);
+}
+
 export interface WriteContext {
   tx: Queryable;
   actor: string;
@@ -100,6 +109,7 @@ export interface WriteContext {
 export async function createFeature(
   { tx, actor }: WriteContext, layer: LayerDef, geometry: Geometry, properties: Record<string, unknown>,
 ): Promise<Feature> {
+  await stampEdit(tx, actor);
   await assertValidGeometry(tx, layer, geometry);
   const [id] = await mapped(layer, () => insertFeatures(tx, layer, [{ geometry, properties }]));
   const created = await getFeature(tx, layer, id ?? -1);
@@ -125,6 +135,7 @@ export async function updateFeature(
   { tx, actor }: WriteContext, layer: LayerDef, id: number, baseVersion: number,
   patch: { geometry?: Geometry | undefined; properties?: Record<string, unknown> | undefined },
 ): Promise<Feature> {
+  await stampEdit(tx, actor);
   const before = await lockCurrent(tx, layer, id, baseVersion);
   const params: unknown[] = [id];
   const p = (v: unknown) => `$${params.push(v)}`;
@@ -149,6 +160,7 @@ export async function updateFeature(
 }
 
 export async function deleteFeature({ tx, actor }: WriteContext, layer: LayerDef, id: number, baseVersion: number): Promise<void> {
+  await stampEdit(tx, actor);
   const before = await lockCurrent(tx, layer, id, baseVersion);
   await mapped(layer, () => tx.query(`DELETE FROM ${layer.table} WHERE id = $1`, [id]));
   await audit(tx, actor, layer, id, 'delete', before, null);

@@ -13,6 +13,11 @@ export interface DistrictingOptions {
   seeds?: readonly string[];
   /** Grids that must stay in the beat of the given seed index (locked beats, a station's own grid). */
   locked?: ReadonlyMap<string, number>;
+  /**
+   * The plan in force (beat index per grid, all of 0…beats−1 used, each beat contiguous): the search also starts from
+   * it and the better of the two drafts is returned. Its locked grids must already sit in their beats.
+   */
+  current?: readonly number[];
   /** Tabu tenure: moves of a grid are barred for this many iterations after it moved. Default 7. */
   tabuTenure?: number;
   maxIterations?: number;
@@ -39,16 +44,24 @@ export interface DistrictPlan {
  * and keep the best plan seen. Objective: Σ (load/mean − 1)² + λ · Σ (1 − Polsby–Popper).
  */
 export function autoDistrict(g: GridGraph, opts: DistrictingOptions): DistrictPlan {
+  const grown = searchFrom(g, opts, null);
+  if (!opts.current) return grown;
+  // The same search started from the plan in force: a draft is then never worse than what the planner has now.
+  const fromCurrent = searchFrom(g, opts, opts.current);
+  return fromCurrent.objective < grown.objective - 1e-12 ? { ...fromCurrent, initialObjective: grown.initialObjective } : grown;
+}
+
+function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly number[] | null): DistrictPlan {
   const n = g.units.length;
   const k = opts.beats;
   if (k < 1 || k > n) throw new RangeError(`cannot make ${k} beats from ${n} grids`);
   const lambda = opts.compactnessWeight ?? 0.2;
   const unitLoad = g.units.map((_, i) => weightedLoad(g, [i], opts.weights));
   const mean = unitLoad.reduce((s, v) => s + v, 0) / k;
-  const seeds = opts.seeds?.map((id) => g.index.get(id) ?? -1) ?? spreadSeeds(g, k);
-  if (seeds.length !== k || seeds.some((s) => s < 0)) throw new RangeError('seeds must name one existing grid per beat');
+  const seeds = start ? [] : opts.seeds?.map((id) => g.index.get(id) ?? -1) ?? spreadSeeds(g, k);
+  if (!start && (seeds.length !== k || seeds.some((s) => s < 0))) throw new RangeError('seeds must name one existing grid per beat');
 
-  const assignment = grow(g, seeds, unitLoad, opts.locked);
+  const assignment = start ? [...start] : grow(g, seeds, unitLoad, opts.locked);
   const members = Array.from({ length: k }, (_, b) => new Set(assignment.flatMap((a, i) => (a === b ? [i] : []))));
   const loads = members.map((m) => [...m].reduce((s, i) => s + (unitLoad[i] ?? 0), 0));
   const pp = members.map((m) => beatShape(g, m).polsbyPopper);
@@ -175,4 +188,18 @@ function grow(g: GridGraph, seeds: number[], unitLoad: number[], locked?: Readon
   }
   // Grids no seed could reach (islands) go to beat 0 so the plan is complete; contiguity then flags them.
   return assignment.map((a) => (a < 0 ? 0 : a));
+}
+
+/**
+ * Scores a given beat plan (e.g. the beats as they are) with the objective `autoDistrict` minimises, so a draft can
+ * be compared with what it would replace. `assignment[i]` is the beat index of grid i.
+ */
+export function scoreAssignment(
+  g: GridGraph, assignment: readonly number[], k: number,
+  opts: Pick<DistrictingOptions, 'weights' | 'compactnessWeight' | 'tolerance'>,
+): DistrictPlan {
+  const unitLoad = g.units.map((_, i) => weightedLoad(g, [i], opts.weights));
+  const mean = unitLoad.reduce((s, v) => s + v, 0) / k;
+  const plan = summarise(g, [...assignment], unitLoad, k, mean, opts.compactnessWeight ?? 0.2, 0, opts.tolerance ?? 0.1);
+  return { ...plan, initialObjective: plan.objective };
 }

@@ -1,0 +1,231 @@
+import type { Geometry } from 'geojson';
+import type { Db } from '../db/client.js';
+import {
+  beatShapes, gridBeatOverlaps, measureShapes, stationGridGraph, unionOfGrids, type BeatMeasures,
+} from '../db/repos/beat-workload.repo.js';
+import { setBeatsFromGrids } from '../db/repos/area-edits.repo.js';
+import { DEFAULT_SLIVER_M2 } from '../db/repos/topology.repo.js';
+import {
+  autoDistrict, balanceOf, gridGraph, isContiguous, scoreAssignment, type Balance, type DistrictPlan,
+} from '../engines/districting/index.js';
+import { UnprocessableError } from '../errors.js';
+
+/** Weights of incident categories in the workload; unlisted categories weigh `default` (1). */
+export type CategoryWeights = Readonly<Record<string, number>>;
+
+export interface BeatWorkload extends BeatMeasures {
+  /** Σ weight(category) × incidents of the last 365 days. */
+  weightedIncidents: number;
+  /** 4πA / P² (1 for a circle). */
+  polsbyPopper: number;
+  /** Area / area of the convex hull. */
+  convexHullRatio: number;
+  contiguous: boolean;
+}
+
+const MEASURES = ['weightedIncidents', 'population', 'households', 'roadM', 'areaM2', 'keyPlaces', 'cameras'] as const;
+type Measure = (typeof MEASURES)[number];
+
+function withScores(m: BeatMeasures, weights: CategoryWeights): BeatWorkload {
+  const weightedIncidents = Object.entries(m.incidentsByCategory).reduce((s, [c, n]) => s + (weights[c] ?? weights.default ?? 1) * n, 0);
+  return {
+    ...m, weightedIncidents,
+    polsbyPopper: m.perimeterM > 0 ? (4 * Math.PI * m.areaM2) / m.perimeterM ** 2 : 0,
+    convexHullRatio: m.convexHullM2 > 0 ? m.areaM2 / m.convexHullM2 : 0,
+    contiguous: m.parts === 1,
+  };
+}
+
+/** Balance of each measure over a set of beats: max/mean and coefficient of variation. */
+function balances(beats: readonly BeatWorkload[]): Balance[] {
+  return MEASURES.map((k: Measure) => balanceOf(k, beats.map((b) => b[k])));
+}
+
+export interface WorkloadAnswer {
+  beats: BeatWorkload[];
+  /** Per station (and `all`): balance of each measure across its beats. */
+  balance: { stationId: number | 'all'; beats: number; measures: Balance[] }[];
+  note: string;
+}
+
+/** Workload per beat and balance per station, with compactness and contiguity, as a territory designer reads them. */
+export async function beatWorkload(db: Db, opts: { stationId?: number; weights?: CategoryWeights } = {}): Promise<WorkloadAnswer> {
+  const shapes = await beatShapes(db, opts.stationId);
+  const beats = (await measureShapes(db, shapes)).map((m) => withScores(m, opts.weights ?? {}));
+  const stations = [...new Set(beats.map((b) => b.stationId ?? 0))].sort((a, b) => a - b);
+  return {
+    beats,
+    balance: [
+      ...stations.map((s) => { const of = beats.filter((b) => (b.stationId ?? 0) === s); return { stationId: s, beats: of.length, measures: balances(of) }; }),
+      { stationId: 'all' as const, beats: beats.length, measures: balances(beats) },
+    ],
+    note: 'farthestStraightM is the straight line from the station to the farthest point of the beat, not travel time',
+  };
+}
+
+export interface CutGrid {
+  gridCode: string;
+  gridM2: number;
+  /** The beats the grid lies in, largest share first. */
+  beats: { beatCode: string; m2: number; share: number; households: number; incidents: number }[];
+}
+
+/** Grids cut by a beat boundary (网格+警格: a beat should be whole grids), with how much lies in each beat. */
+export async function nestingCheck(db: Db, opts: { stationId?: number; sliverM2?: number } = {}): Promise<{ grids: number; cut: CutGrid[] }> {
+  const sliver = opts.sliverM2 ?? DEFAULT_SLIVER_M2;
+  const rows = (await gridBeatOverlaps(db, opts.stationId)).filter((r) => r.m2 > sliver);
+  const byGrid = new Map<string, typeof rows>();
+  for (const r of rows) byGrid.set(r.gridCode, [...(byGrid.get(r.gridCode) ?? []), r]);
+  const cut: CutGrid[] = [];
+  for (const [gridCode, parts] of byGrid) {
+    if (parts.length < 2) continue;
+    const gridM2 = parts[0]?.gridM2 ?? 0;
+    cut.push({ gridCode, gridM2, beats: parts.map((p) => ({ beatCode: p.beatCode, m2: p.m2, share: gridM2 > 0 ? p.m2 / gridM2 : 0,
+      households: gridM2 > 0 ? (p.households * p.m2) / gridM2 : 0, incidents: p.incidents })).sort((a, b) => b.m2 - a.m2) });
+  }
+  return { grids: byGrid.size, cut };
+}
+
+export interface AlignProposal {
+  by: 'area' | 'incidents';
+  /** Grid → beat for every grid that is cut (the others stay where they are). */
+  moves: { gridCode: string; toBeat: string }[];
+  beats: { code: string; version: number; gridCodes: string[]; geometry: Geometry | null; before: BeatWorkload; after: BeatWorkload | null }[];
+}
+
+/**
+ * Moves every beat boundary onto grid boundaries: each grid goes wholly to the beat holding most of its area (or most
+ * of its incidents), and each beat becomes the union of its grids. A preview with the workload before and after; apply
+ * it with `applyAlign` (the versions it was made from are checked).
+ */
+export async function alignProposal(db: Db, opts: { stationId?: number; by?: 'area' | 'incidents'; weights?: CategoryWeights; sliverM2?: number } = {}): Promise<AlignProposal> {
+  const by = opts.by ?? 'area';
+  const sliver = opts.sliverM2 ?? DEFAULT_SLIVER_M2;
+  const rows = (await gridBeatOverlaps(db, opts.stationId)).filter((r) => r.m2 > sliver);
+  const best = new Map<string, { beat: string; score: number; m2: number; parts: number }>();
+  for (const r of rows) {
+    const score = by === 'area' ? r.m2 : r.incidents;
+    const cur = best.get(r.gridCode);
+    // Ties (e.g. no incidents either side) go to the larger area.
+    if (!cur || score > cur.score || (score === cur.score && r.m2 > cur.m2)) best.set(r.gridCode, { beat: r.beatCode, score, m2: r.m2, parts: (cur?.parts ?? 0) + 1 });
+    else cur.parts++;
+  }
+  const shapes = await beatShapes(db, opts.stationId);
+  const groups = new Map<string, string[]>(shapes.map((s) => [s.code, []]));
+  for (const [grid, b] of best) groups.get(b.beat)?.push(grid);
+  const unions = await unionOfGrids(db, groups);
+  const before = new Map((await measureShapes(db, shapes)).map((m) => [m.code, withScores(m, opts.weights ?? {})]));
+  const proposed = shapes.flatMap((s) => { const g = unions.get(s.code); return g ? [{ code: s.code, stationId: s.stationId, geometry: g }] : []; });
+  const after = new Map((await measureShapes(db, proposed)).map((m) => [m.code, withScores(m, opts.weights ?? {})]));
+  return {
+    by,
+    moves: [...best].filter(([, b]) => b.parts > 1).map(([gridCode, b]) => ({ gridCode, toBeat: b.beat })).sort((a, b) => a.gridCode.localeCompare(b.gridCode)),
+    beats: shapes.map((s) => ({ code: s.code, version: s.version, gridCodes: (groups.get(s.code) ?? []).sort(),
+      geometry: unions.get(s.code) ?? null, before: before.get(s.code) as BeatWorkload, after: after.get(s.code) ?? null })),
+  };
+}
+
+/** Writes an align proposal (or any beats-from-grids plan) as one versioned edit. */
+export async function applyBeatPlan(db: Db, actor: string, change: 'align' | 'district',
+  beats: readonly { code: string; version: number; gridCodes: readonly string[] }[]): Promise<{ code: string; version: number }[]> {
+  const empty = beats.filter((b) => b.gridCodes.length === 0);
+  if (empty.length) throw new UnprocessableError('A beat would have no grids', empty.map((b) => ({ path: `beats.${b.code}`, message: 'no grids' })));
+  const all = beats.flatMap((b) => b.gridCodes);
+  if (new Set(all).size !== all.length) throw new UnprocessableError('A grid is in two beats of the plan', [{ path: 'beats', message: 'each grid once' }]);
+  return db.transaction((tx) => setBeatsFromGrids({ tx, actor }, change,
+    new Map(beats.map((b) => [b.code, b.gridCodes])), Object.fromEntries(beats.map((b) => [b.code, b.version]))));
+}
+
+export interface DistrictDraft {
+  stationId: number;
+  beats: { code: string; version: number; gridCodes: string[]; load: number; polsbyPopper: number; contiguous: boolean }[];
+  /** The same objective on the beats as they are (each grid in the beat holding its inside point). */
+  current: { objective: number; balance: Balance; withinTolerance: boolean };
+  draft: { objective: number; initialObjective: number; balance: Balance; withinTolerance: boolean };
+  weights: Readonly<Record<string, number>>;
+  tolerance: number;
+}
+
+/**
+ * A draft beat plan for a station (never applied here): its grids regrouped into the same number of beats (or
+ * `beats`), contiguous, balanced on the weighted workload within the tolerance where possible, compact — region growing
+ * then tabu search (engines/districting). Locked beats keep their grids. Compared with the current plan on the same
+ * objective.
+ */
+export async function districtDraft(db: Db, opts: {
+  stationId: number; beats?: number; weights?: Readonly<Record<string, number>>; tolerance?: number; lockedBeats?: readonly string[];
+  compactnessWeight?: number;
+}): Promise<DistrictDraft> {
+  const { units, adjacency, beatOf } = await stationGridGraph(db, opts.stationId);
+  if (units.length === 0) throw new UnprocessableError(`Station ${opts.stationId} has no beats with grids`, [{ path: 'stationId', message: 'no grids' }]);
+  const g = gridGraph(units, adjacency);
+  const shapes = await beatShapes(db, opts.stationId);
+  const codes = shapes.map((s) => s.code);
+  const k = opts.beats ?? codes.length;
+  const weights = opts.weights ?? { incidents: 1, population: 0.01 };
+  const tolerance = opts.tolerance ?? 0.1;
+  const currentAssignment = units.map((u) => codes.indexOf(beatOf.get(u.id) ?? ''));
+  const current = scoreAssignment(g, currentAssignment, codes.length, { weights, tolerance, ...(opts.compactnessWeight === undefined ? {} : { compactnessWeight: opts.compactnessWeight }) });
+  // Locked beats: their grids stay with them; they seed their own beat index.
+  const locked = new Map<string, number>();
+  const seeds: string[] = [];
+  (opts.lockedBeats ?? []).forEach((code, b) => {
+    const own = units.filter((u) => beatOf.get(u.id) === code).map((u) => u.id);
+    if (own.length === 0) throw new UnprocessableError(`Beat ${code} is not a beat of station ${opts.stationId}`, [{ path: `lockedBeats[${b}]`, message: 'unknown beat' }]);
+    for (const id of own) locked.set(id, b);
+    seeds.push(own[0] as string);
+  });
+  const plan: DistrictPlan = autoDistrict(g, {
+    beats: k, weights, tolerance, ...(opts.compactnessWeight === undefined ? {} : { compactnessWeight: opts.compactnessWeight }),
+    // Same number of beats and every grid in one: the search also starts from the plan in force.
+    ...(k === codes.length && locked.size === 0 && currentAssignment.every((a) => a >= 0) ? { current: currentAssignment } : {}),
+    ...(locked.size ? { locked, seeds: completeSeeds(g, seeds, k) } : {}),
+  });
+  // Name each drafted beat after the current beat it shares most grids with (locked ones keep theirs).
+  const names = nameBeats(plan.assignment, currentAssignment, k, codes, opts.lockedBeats ?? []);
+  return {
+    stationId: opts.stationId,
+    beats: Array.from({ length: k }, (_, b) => {
+      const members = new Set(plan.assignment.flatMap((a, i) => (a === b ? [i] : [])));
+      const code = names[b] ?? `new-${b + 1}`;
+      return { code, version: shapes.find((s) => s.code === code)?.version ?? 0, gridCodes: [...members].map((i) => units[i]?.id ?? '').sort(),
+        load: plan.loads[b] ?? 0, polsbyPopper: plan.polsbyPopper[b] ?? 0, contiguous: isContiguous(g, members) };
+    }),
+    current: { objective: current.objective, balance: current.balance, withinTolerance: current.withinTolerance },
+    draft: { objective: plan.objective, initialObjective: plan.initialObjective, balance: plan.balance, withinTolerance: plan.withinTolerance },
+    weights, tolerance,
+  };
+}
+
+/** Seeds for the beats after the locked ones: grids far from those chosen (engine picks when none are locked). */
+function completeSeeds(g: ReturnType<typeof gridGraph>, seeds: readonly string[], k: number): string[] {
+  const out = [...seeds];
+  for (const u of g.units) {
+    if (out.length >= k) break;
+    if (!out.includes(u.id)) out.push(u.id);
+  }
+  return out;
+}
+
+function nameBeats(draft: readonly number[], current: readonly number[], k: number, codes: readonly string[], locked: readonly string[]): (string | undefined)[] {
+  const names: (string | undefined)[] = Array.from({ length: k }, (_, b) => locked[b]);
+  const taken = new Set(locked);
+  const pairs: { b: number; c: number; n: number }[] = [];
+  for (let b = locked.length; b < k; b++) {
+    for (let c = 0; c < codes.length; c++) {
+      const n = draft.filter((a, i) => a === b && current[i] === c).length;
+      if (n > 0) pairs.push({ b, c, n });
+    }
+  }
+  pairs.sort((x, y) => y.n - x.n);
+  for (const { b, c } of pairs) {
+    const code = codes[c];
+    if (names[b] !== undefined || code === undefined || taken.has(code)) continue;
+    names[b] = code;
+    taken.add(code);
+  }
+  // A draft beat that shares no grid with a free code still takes one: the station keeps its beat codes.
+  const free = codes.filter((c) => !taken.has(c));
+  for (let b = 0; b < k; b++) if (names[b] === undefined) names[b] = free.shift();
+  return names;
+}
