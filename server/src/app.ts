@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
 import { analysisRoutes } from './api/routes/analysis.routes.js';
+import { editingRoutes } from './api/routes/editing.routes.js';
 import { featureRoutes } from './api/routes/features.routes.js';
 import { importRoutes } from './api/routes/import.routes.js';
 import { incidentAnalysisRoutes } from './api/routes/incident-analysis.routes.js';
@@ -25,6 +27,21 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Security headers with a CSP the web app passes: everything from this origin; MapLibre's workers and images come
+  // as blob:/data: URLs; inline styles are set by MapLibre, deck.gl and ECharts on their elements. No CORS headers
+  // are ever sent, so other origins cannot read the API (closed by default).
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], childSrc: ["'self'", 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"],
+      },
+    },
+    // Tiles and the web app's own modules are same-origin; no cross-origin isolation is needed.
+    crossOriginEmbedderPolicy: false,
+  }));
   app.set('query parser', 'extended');
 
   const api = express.Router();
@@ -37,6 +54,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(incidentCellRoutes(deps.db));
   api.use(incidentAnalysisRoutes(deps.db));
   api.use(routingRoutes(deps.db));
+  // Before the feature routes: /grids/merge would otherwise read as /grids/{id}.
+  api.use(editingRoutes(deps.db));
   api.use(featureRoutes(deps.db));
   app.use('/api/v1', api);
   const openapi = buildOpenApiDocument();
@@ -46,7 +65,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/tiles', tilesRoutes(deps.db));
   serveWebApp(app);
 
-  app.use('/api', notFoundHandler);
+  // Every unknown path, page or API, answers problem+json under the CSP above (Express's own 404 page would send
+  // its own `default-src 'none'` policy, e.g. before the web app is built).
+  app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
 }

@@ -6,6 +6,8 @@ import { makeHeatmapLayer, makeHexagonLayer } from './layers/incident-layers.js'
 import { createMap, showSelection } from './map/map.js';
 import { createMapContext } from './map/map-context.js';
 import { coverageSection, initCoverage } from './panels/coverage-panel.js';
+import { initBlindSpots, placementSection } from './panels/placement-panel.js';
+import { editingSection, initEditing } from './panels/editing-panel.js';
 import { renderHourChart } from './panels/hour-chart.js';
 import { incidentsSection } from './panels/incidents-panel.js';
 import { initReach, reachSection } from './panels/reach-panel.js';
@@ -40,7 +42,14 @@ async function main(): Promise<void> {
     makeHexagonLayer(state.cells, state.visible.has('hexagons')), makeHeatmapLayer(state.heatCells, state.visible.has('heatmap')),
   ]);
   const coverageViews = initCoverage(ctx, state);
+  initBlindSpots(ctx, state);
   const reachTools = initReach(ctx, state, () => rerender());
+  const editing = initEditing(ctx, state, () => rerender());
+  window.gridpatrol.project = (lon, lat) => {
+    const p = map.project([lon, lat]);
+    const r = map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y];
+  };
   window.gridpatrol.layerVisible = (id) => map.getLayoutProperty(id, 'visibility') !== 'none';
   window.gridpatrol.selectedCount = () => map.querySourceFeatures('selection').length;
 
@@ -73,7 +82,8 @@ async function main(): Promise<void> {
     onExportPng: () => { window.gridpatrol.lastPngBytes = exportPng(map).length; },
     onExportPdf: async () => { window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal, state.coverage); },
   }, rerender, [incidentsSection(ctx, state, { onFilter: loadCells }, rerender), coverageSection(ctx, state, coverageViews, rerender),
-    reachSection(ctx, state, rerender)]);
+    placementSection(ctx, state, rerender),
+    reachSection(ctx, state, rerender), editingSection(state)]);
 
   state.filter = { ...state.filter, res: resForZoom(map.getZoom()) };
   rerender();
@@ -82,6 +92,7 @@ async function main(): Promise<void> {
     if (await reachTools.onMapClick(e.lngLat.lng, e.lngLat.lat)) return;
     const layers = Object.keys(CLICKABLE).filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
     const hits = map.queryRenderedFeatures(e.point, { layers });
+    if (await editing.onMapClick(hits)) return;
     // Patrols are planned for the beat under the click, even when a grid or a point is drawn above it.
     const beat = hits.find((f) => f.layer.id === 'beats-fill' || f.layer.id === 'rate-beats');
     if (beat) reachTools.setBeat(beat);

@@ -1,13 +1,25 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { LAYERS, propertiesSchema } from '../db/layers.js';
 import { geometryUnionFor } from './contract/geometry.js';
+import { ANALYSIS_PATHS } from './routes/analysis.routes.js';
 import { INCIDENT_ANALYSIS_PATHS } from './routes/incident-analysis.routes.js';
+import { ROUTING_PATHS } from './routes/routing.routes.js';
 
 const problem = z.object({
   type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional(), instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 }).meta({ id: 'Problem', description: 'RFC 9457 problem details; `errors` names each offending field' });
+
+/** One endpoint of a route module as the OpenAPI document lists it. */
+interface PathEntry {
+  method: 'get' | 'post';
+  path: string;
+  summary: string;
+  query?: NonNullable<RouteConfig['request']>['query'];
+  params?: NonNullable<RouteConfig['request']>['params'];
+  body?: z.ZodType;
+}
 
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problem } } });
 
@@ -66,12 +78,20 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       responses: { 204: { description: 'deleted' }, 404: problemResponse('no such feature'), 409: problemResponse('stale version') },
     });
   }
-  for (const e of INCIDENT_ANALYSIS_PATHS) {
-    registry.registerPath({
-      method: e.method, path: e.path, tags: ['incident analysis'], summary: e.summary,
-      request: 'query' in e ? { query: e.query, ...('params' in e ? { params: e.params } : {}) } : { body: { content: { 'application/json': { schema: e.body } } } },
-      responses: { 200: { description: 'the result as JSON' }, 400: problemResponse('bad query or body, with the field path') },
-    });
+  const groups: [string, readonly PathEntry[]][] = [
+    ['incident analysis', INCIDENT_ANALYSIS_PATHS], ['coverage', ANALYSIS_PATHS], ['routing', ROUTING_PATHS],
+  ];
+  for (const [tag, entries] of groups) {
+    for (const e of entries) {
+      registry.registerPath({
+        method: e.method, path: e.path, tags: [tag], summary: e.summary,
+        request: {
+          ...('query' in e && e.query ? { query: e.query } : {}), ...('params' in e && e.params ? { params: e.params } : {}),
+          ...('body' in e && e.body ? { body: { content: { 'application/json': { schema: e.body } } } } : {}),
+        },
+        responses: { 200: { description: 'the result' }, 400: problemResponse('bad query or body, with the field path') },
+      });
+    }
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
 // The API's answer types come from the server modules that produce them (type-only: nothing of the server is bundled).
-import type { AreaCoverageRow } from '../../../server/src/services/coverage.service.js';
+import type { AreaCoverageRow, PlacementAnswer } from '../../../server/src/services/coverage.service.js';
 import type { PlannedUnit } from '../../../server/src/services/routing.service.js';
 
 /** Typed calls to the gridpatrol API (same origin). */
@@ -86,7 +86,7 @@ export type CoverageArea = 'grid' | 'beat' | 'community';
 export type CoverageRow = AreaCoverageRow;
 export interface CoverageAnswer {
   area: CoverageArea;
-  targets: { roadCoverage: number; networkedRate: number; workingRate: number };
+  targets: { roadCoverage: number; keyPlaceCoverage: number; networkedRate: number; workingRate: number };
   rows: CoverageRow[];
 }
 export const coverage = (area: CoverageArea) => getJson<CoverageAnswer>(`/api/v1/analysis/coverage?area=${area}`);
@@ -121,3 +121,34 @@ export async function planPatrol(body: PatrolRequest, format: 'json' | 'gpx' = '
 }
 
 export const incidentRange = () => getJson<{ from: string | null; to: string | null }>('/api/v1/incidents/range');
+
+export const blindSpotCells = () => getJson<{ h3: string; meters: number }[]>('/api/v1/analysis/blind-spot-cells?res=10');
+export const blindSpotLines = (bbox: readonly number[]) => getJson<FeatureCollection>(`/api/v1/analysis/blind-spots?bbox=${bbox.join(',')}`);
+export const coverageInBox = (bbox: readonly number[]) => getJson<CoverageAnswer>(`/api/v1/analysis/coverage?area=grid&bbox=${bbox.join(',')}`);
+
+export type { PlacementAnswer };
+export async function proposePlacement(body: { k: number; codes?: string[]; camera?: { cameraType: 'bullet' | 'dome'; rangeM: number; fovDeg: number } }): Promise<PlacementAnswer> {
+  return sendJson<PlacementAnswer>('POST', '/api/v1/analysis/placement', { area: 'grid', ...body });
+}
+export async function acceptPlacement(cameras: PlacementAnswer['proposals']): Promise<FeatureCollection> {
+  return sendJson<FeatureCollection>('POST', '/api/v1/analysis/placement/accept', {
+    status: 'offline',
+    cameras: cameras.map((c) => ({ lon: c.lon, lat: c.lat, headingDeg: c.headingDeg, fovDeg: c.fovDeg, rangeM: c.rangeM,
+      heightM: c.heightM, cameraType: c.cameraType, name: `补盲 #${c.rank}` })),
+  });
+}
+
+async function sendJson<T>(method: string, path: string, body: unknown): Promise<T> {
+  const res = await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** An editing call: the raw response, so the panel can read 409 and 422 problem bodies. */
+export const editCall = (method: 'POST' | 'PUT', path: string, body: unknown) =>
+  fetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export const beatGrids = (code: string) => getJson<{ code: string; id: number; version: number; gridCodes: string[] }>(`/api/v1/beats/${encodeURIComponent(code)}/grids`);
+export async function incidentCountsByGrid(): Promise<Map<string, number>> {
+  const a = await getJson<{ rows: { code: string; incidents: number }[] }>('/api/v1/incidents/areas?area=grid');
+  return new Map(a.rows.map((r) => [r.code, r.incidents]));
+}

@@ -1,4 +1,5 @@
-import type { CoverageAnswer, GridGrade, HotspotCell, IncidentCell, IncidentFilter, ReachSummary } from '../api/client.js';
+import type { CoverageAnswer, GridGrade, PlacementAnswer, HotspotCell, IncidentCell, IncidentFilter, ReachSummary } from '../api/client.js';
+import type { TerraDraw } from 'terra-draw';
 import { roleDefaults, type Role } from '../layers/catalog.js';
 
 /** The little state the app has: the role view, which toggles are on, the incident filter and its cells. */
@@ -15,6 +16,13 @@ export interface AppState {
   /** The last coverage analysis and which rate colours the areas. */
   coverage?: { answer: CoverageAnswer; metric: CoverageMetric; names: Map<string, string> };
   showCameraViews: boolean;
+  /** The blind-spot heat map (and, at street zoom, the unseen road spans) is on. */
+  showBlindSpots: boolean;
+  /** The last placement proposal, until accepted or cleared. */
+  placement?: PlacementAnswer;
+  placementK: number;
+  /** The drawing tool, once the map is up. */
+  editing?: { draw: TerraDraw };
   /** Gi* result for the current filter, when asked for. */
   hotspots?: HotspotCell[];
   /** The latest stored grid grades, when shown. */
@@ -32,12 +40,13 @@ export interface AppState {
   patrolBeat?: { id: number; stationId: number; name: string };
 }
 
-export type CoverageMetric = 'weightedRoadRate' | 'roadRate' | 'workingRate' | 'networkedRate';
+export type CoverageMetric =
+  | 'weightedRoadRate' | 'roadRate' | 'keyPlaceRate' | 'schoolRate' | 'groundRate' | 'workingRate' | 'networkedRate';
 
 export function initialState(): AppState {
   const role = (new URLSearchParams(location.search).get('role') as Role | null) ?? 'planner';
   return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [],
-    openSections: new Set(['layers', 'filter']), showCameraViews: false, playing: false, autoRes: true,
+    openSections: new Set(['layers', 'filter']), showCameraViews: false, showBlindSpots: false, placementK: 10, playing: false, autoRes: true,
     profile: 'car', isochroneMode: false };
 }
 

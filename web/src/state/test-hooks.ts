@@ -27,6 +27,23 @@ export interface TestHooks {
   patrolUnits: number;
   /** Shift minute the route replay has reached. */
   replayMinute: number;
+  /** H3 cells of the blind-spot heat map. */
+  blindSpotCells: number;
+  /** Cameras of the last placement proposal drawn. */
+  proposedCameras: number;
+  /** Editing: problems drawn after a refused save, grids picked, outcome and count of saves, the grid or beat in hand. */
+  editProblems: number;
+  pickedGrids: number;
+  pickedPopulation: number;
+  editStatus: string;
+  editCount: number;
+  editTarget: string;
+  /** Pointer positions snapped to a grid boundary or road while drawing. */
+  snaps: number;
+  /** Old shapes of the grid or beat in hand drawn on the map. */
+  historyShown: number;
+  /** Screen position (page pixels) of a lon/lat on the map, for tests that click and draw. */
+  project(lon: number, lat: number): [number, number];
   /** Whether a MapLibre layer is shown (layout visibility). */
   layerVisible(id: string): boolean;
   /** How many features the selection outline holds. */
@@ -39,7 +56,8 @@ declare global {
 export function installTestHooks(): TestHooks {
   window.gridpatrol = {
     idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, ratedAreas: 0, cameraViews: 0, cameraViewsBox: [],
-    hotspotCells: 0, gradedGrids: 0, playedSteps: 0, hourChartTotal: 0, reachEdges: 0, isochroneBands: 0, patrolUnits: 0, replayMinute: 0,
+    hotspotCells: 0, gradedGrids: 0, playedSteps: 0, hourChartTotal: 0, reachEdges: 0, isochroneBands: 0, patrolUnits: 0, replayMinute: 0, blindSpotCells: 0, proposedCameras: 0,
+    editProblems: 0, pickedGrids: 0, pickedPopulation: 0, editStatus: '', editCount: 0, editTarget: '', snaps: 0, historyShown: 0, project: () => [0, 0],
     layerVisible: () => false, selectedCount: () => 0,
   };
   return window.gridpatrol;
