@@ -8,6 +8,7 @@ import { createMapContext } from './map/map-context.js';
 import { coverageSection, initCoverage } from './panels/coverage-panel.js';
 import { initBlindSpots, placementSection } from './panels/placement-panel.js';
 import { editingSection, initEditing } from './panels/editing-panel.js';
+import { initPlanning, planningSection } from './panels/planning-panel.js';
 import { renderHourChart } from './panels/hour-chart.js';
 import { incidentsSection } from './panels/incidents-panel.js';
 import { initReach, reachSection } from './panels/reach-panel.js';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   initBlindSpots(ctx, state);
   const reachTools = initReach(ctx, state, () => rerender());
   const editing = initEditing(ctx, state, () => rerender());
+  initPlanning(ctx);
   window.gridpatrol.project = (lon, lat) => {
     const p = map.project([lon, lat]);
     const r = map.getContainer().getBoundingClientRect();
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
     onExportPdf: async () => { window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal, state.coverage); },
   }, rerender, [incidentsSection(ctx, state, { onFilter: loadCells }, rerender), coverageSection(ctx, state, coverageViews, rerender),
     placementSection(ctx, state, rerender),
-    reachSection(ctx, state, rerender), editingSection(state)]);
+    reachSection(ctx, state, rerender), editingSection(state), planningSection(state, rerender)]);
 
   state.filter = { ...state.filter, res: resForZoom(map.getZoom()) };
   rerender();

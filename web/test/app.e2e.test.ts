@@ -204,8 +204,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-placement-zh-CN.png') });
     const { n: camerasBefore } = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM camera'))[0]!;
     await page.locator('button[data-testid="placement-accept"]').click();
-    await expect(page.locator('[data-testid="placement-status"]').textContent()).resolves.toMatch(/5/);
-    await page.waitForFunction(() => window.gridpatrol.proposedCameras === 0, undefined, { timeout: 30_000 });
+    // The accept is a round trip: wait for its answer before reading the message.
+    await page.waitForFunction(() => window.gridpatrol.proposedCameras === 0, undefined, { timeout: 60_000 });
+    await page.locator('[data-testid="placement-status"]', { hasText: /5/ }).waitFor({ timeout: 30_000 });
     const { n: camerasAfter } = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM camera'))[0]!;
     expect(camerasAfter - camerasBefore, 'accepted cameras stored').toBe(5);
     const { n: planned } = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM camera WHERE name LIKE '补盲 #%' AND status = 'offline'`))[0]!;

@@ -185,6 +185,39 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-beat-built-zh-CN.png') });
   });
 
+  it('when the planner draws a rough outline for a beat, then exactly the grids more than half inside it are picked and saved as the beat', async () => {
+    // The beat still in hand from the test before.
+    const target = await page.evaluate(() => window.gridpatrol.editTarget);
+    const b = await one<{ code: string; xmin: number; xmax: number; ymin: number; ymax: number }>(
+      `SELECT code, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax, ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax FROM beat WHERE code = $1`, [target]);
+    await page.locator('button[data-testid="edit-beat"]').click();
+    await page.waitForFunction(() => window.gridpatrol.pickedGrids > 0, undefined, { timeout: 30_000 });
+    await page.locator('button[data-testid="edit-lasso"]').click();
+    // A quadrilateral inside the beat's box, a little skewed so it cuts grids at odd places.
+    const dx = (b.xmax - b.xmin), dy = (b.ymax - b.ymin);
+    const corners: [number, number][] = [[b.xmin + 0.1 * dx, b.ymin + 0.15 * dy], [b.xmax - 0.2 * dx, b.ymin + 0.1 * dy], [b.xmax - 0.1 * dx, b.ymax - 0.2 * dy], [b.xmin + 0.2 * dx, b.ymax - 0.1 * dy]];
+    await ensureVisible(corners);
+    const picks = await page.evaluate(() => window.gridpatrol.lassoPicks);
+    for (const [x, y] of corners) await clickAt(x, y);
+    await finishDrawing();
+    await page.waitForFunction((n) => window.gridpatrol.lassoPicks > n, picks, { timeout: 30_000 });
+    const outline = await page.evaluate(() => window.gridpatrol.lassoOutline);
+    const ref = await one<{ n: number; pop: number; codes: string[] }>(
+      `WITH o AS (SELECT ST_SetSRID(ST_MakePolygon(ST_MakeLine(array_agg(ST_MakePoint((p->>0)::float8, (p->>1)::float8) ORDER BY i))), 4326) AS g
+                  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(p, i))
+       SELECT count(*)::int AS n, sum(g.population)::int AS pop, array_agg(g.code ORDER BY g.code) AS codes FROM grid g, o
+       WHERE ST_Area(ST_Intersection(g.geom, o.g)::geography) > 0.5 * ST_Area(g.geom::geography)`, [JSON.stringify(outline)]);
+    expect(ref.n, 'the outline holds grids').toBeGreaterThan(0);
+    expect(await page.evaluate(() => ({ n: window.gridpatrol.pickedGrids, pop: window.gridpatrol.pickedPopulation })), 'picked = PostGIS majority-inside grids').toEqual({ n: ref.n, pop: ref.pop });
+    const before = await saves();
+    await page.locator('button[data-testid="edit-save"]').click();
+    expect(await waitSave(before), await page.locator('[data-testid="edit-status"]').textContent() ?? '').toBe('ok');
+    const held = await db.query<{ code: string }>(`SELECT g.code FROM grid g, beat b WHERE b.code = $1 AND ST_Within(ST_PointOnSurface(g.geom), b.geom) ORDER BY g.code`, [b.code]);
+    expect(held.map((r) => r.code), 'the saved beat is exactly the picked grids').toEqual(ref.codes);
+    await waitIdle();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-beat-drawn-zh-CN.png') });
+  });
+
   it('when the session is over, then no console error was logged and no request left this server', () => {
     expect(foreignRequests).toEqual([]);
     expect(consoleErrors.filter((e) => !/status of 422|status of 409/.test(e))).toEqual([]);

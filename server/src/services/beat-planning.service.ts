@@ -127,7 +127,7 @@ export async function alignProposal(db: Db, opts: { stationId?: number; by?: 'ar
 
 /** Writes an align proposal (or any beats-from-grids plan) as one versioned edit. */
 export async function applyBeatPlan(db: Db, actor: string, change: 'align' | 'district',
-  beats: readonly { code: string; version: number; gridCodes: readonly string[] }[]): Promise<{ code: string; version: number }[]> {
+  beats: readonly { code: string; version: number; gridCodes: readonly string[] }[]): Promise<{ code: string; version: number; changed: boolean }[]> {
   const empty = beats.filter((b) => b.gridCodes.length === 0);
   if (empty.length) throw new UnprocessableError('A beat would have no grids', empty.map((b) => ({ path: `beats.${b.code}`, message: 'no grids' })));
   const all = beats.flatMap((b) => b.gridCodes);

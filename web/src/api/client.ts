@@ -2,6 +2,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 // The API's answer types come from the server modules that produce them (type-only: nothing of the server is bundled).
 import type { AreaCoverageRow, PlacementAnswer } from '../../../server/src/services/coverage.service.js';
 import type { PlannedUnit } from '../../../server/src/services/routing.service.js';
+import type { AlignProposal, CutGrid, DistrictDraft, WorkloadAnswer } from '../../../server/src/services/beat-planning.service.js';
 
 /** Typed calls to the gridpatrol API (same origin). */
 export interface IncidentCell {
@@ -18,9 +19,25 @@ export interface IncidentFilter {
   category?: string;
 }
 
-async function getJson<T>(path: string): Promise<T> {
+/** An API refusal: the problem+json title and field messages, readable in a panel; `status` for 409 handling. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) { super(message); }
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  const text = await res.text();
+  try {
+    const p = JSON.parse(text) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
+    const fields = (p.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
+    return new ApiError(res.status, [p.title ?? String(res.status), p.detail, fields].filter(Boolean).join(' — '));
+  } catch {
+    return new ApiError(res.status, `${res.status} ${text.slice(0, 200)}`);
+  }
+}
+
+export async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path);
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
 
@@ -140,7 +157,7 @@ export async function acceptPlacement(cameras: PlacementAnswer['proposals']): Pr
 
 async function sendJson<T>(method: string, path: string, body: unknown): Promise<T> {
   const res = await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
 
@@ -151,4 +168,24 @@ export const beatGrids = (code: string) => getJson<{ code: string; id: number; v
 export async function incidentCountsByGrid(): Promise<Map<string, number>> {
   const a = await getJson<{ rows: { code: string; incidents: number }[] }>('/api/v1/incidents/areas?area=grid');
   return new Map(a.rows.map((r) => [r.code, r.incidents]));
+}
+
+/** Beat planning: workload and balance, nesting, auto-align, districting draft (previews; applying is a separate call). */
+export type { WorkloadAnswer };
+export type AlignAnswer = AlignProposal;
+export type DraftAnswer = DistrictDraft;
+export interface NestingAnswer { grids: number; cut: CutGrid[] }
+export async function stationList(): Promise<{ id: number; name: string }[]> {
+  const fc = await getJson<FeatureCollection>('/api/v1/stations?limit=500');
+  return fc.features.map((f) => ({ id: Number(f.id), name: String(f.properties?.name ?? f.properties?.code ?? f.id) }));
+}
+export const stationBeats = (stationId: number) => getJson<FeatureCollection>(`/api/v1/beats?${new URLSearchParams({ station_id: String(stationId), limit: '500' })}`);
+const stationParam = (stationId: number | undefined) => (stationId ? `?stationId=${stationId}` : '');
+export const workload = (stationId?: number) => getJson<WorkloadAnswer>(`/api/v1/planning/workload${stationParam(stationId)}`);
+export const nestingCheck = (stationId?: number) => getJson<NestingAnswer>(`/api/v1/planning/nesting${stationParam(stationId)}`);
+export const alignPreview = (stationId: number | undefined, by: 'area' | 'incidents') =>
+  sendJson<AlignAnswer>('POST', '/api/v1/planning/align', { by, ...(stationId ? { stationId } : {}) });
+export const districtDraft = (body: { stationId: number; beats?: number; tolerance: number }) => sendJson<DraftAnswer>('POST', '/api/v1/planning/districting', body);
+export async function applyBeatPlan(kind: 'align' | 'district', beats: { code: string; version: number; gridCodes: string[] }[]): Promise<{ code: string; version: number; changed: boolean }[]> {
+  return (await sendJson<{ beats: { code: string; version: number; changed: boolean }[] }>('POST', `/api/v1/planning/${kind === 'align' ? 'align' : 'districting'}/apply`, { beats })).beats;
 }

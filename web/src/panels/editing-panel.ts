@@ -1,10 +1,11 @@
-import { area as turfArea } from '@turf/turf';
-import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
-import type { GeoJSONSource, MapGeoJSONFeature, VectorTileSource } from 'maplibre-gl';
+import { area as turfArea, bbox, intersect } from '@turf/turf';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
+import type { GeoJSONSource, MapGeoJSONFeature } from 'maplibre-gl';
 import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode, TerraDrawSelectMode, type GeoJSONStoreFeatures, type SnapToCustom } from 'terra-draw';
+import { refreshAreaTiles } from '../map/area-tiles.js';
 import { snapTarget } from '../map/snap.js';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
-import { beatGrids, editCall, findFeatures, incidentCountsByGrid } from '../api/client.js';
+import { beatGrids, editCall, findFeatures, getJson, incidentCountsByGrid } from '../api/client.js';
 import { t } from '../i18n/index.js';
 import type { MapContext } from '../map/map-context.js';
 import type { AppState } from '../state/app-state.js';
@@ -22,6 +23,8 @@ interface EditState {
   incidentsByGrid?: Map<string, number>;
   message: string;
   problems?: FeatureCollection;
+  /** A beat outline is being drawn (clicks draw, they do not pick grids). */
+  lassoing?: boolean;
   /** After a 409: the version now stored, to reload from. */
   stale?: boolean;
   /** Saved versions of the grid or beat in hand, when asked for. */
@@ -123,7 +126,33 @@ export function initEditing(ctx: MapContext, state: AppState, rerender: () => vo
     if (!f) return;
     if (edit.mode === 'draw' && f.geometry.type === 'Polygon') void saveDrawn(f);
     if (edit.mode === 'split' && f.geometry.type === 'LineString') void saveSplit(f);
+    if (edit.mode === 'beat' && f.geometry.type === 'Polygon') void lassoGrids(f);
   });
+
+  /**
+   * A beat drawn by hand: a beat is a union of whole grids, so the outline picks every grid with more than half of its
+   * area inside it (full grid shapes from the API, not the tile-clipped ones on screen); the planner then adjusts by clicks.
+   */
+  async function lassoGrids(f: GeoJSONStoreFeatures): Promise<void> {
+    draw.clear();
+    draw.setMode('static');
+    edit.lassoing = false;
+    // The outline is the beat: it replaces the grids picked so far (clicks adjust it afterwards).
+    edit.picked.clear();
+    const outline: Feature<Polygon> = { type: 'Feature', geometry: f.geometry as Polygon, properties: {} };
+    window.gridpatrol.lassoOutline = outline.geometry.coordinates[0] ?? [];
+    const [w, s, e, n] = bbox(outline);
+    const near = await getJson<FeatureCollection>(`/api/v1/grids?${new URLSearchParams({ bbox: [w, s, e, n].join(','), limit: '2000' })}`);
+    for (const g of near.features) {
+      if (g.geometry.type !== 'Polygon' && g.geometry.type !== 'MultiPolygon') continue;
+      const grid = g as Feature<Polygon | MultiPolygon>;
+      const inside = intersect({ type: 'FeatureCollection', features: [grid, outline] });
+      if (inside && turfArea(inside) > 0.5 * turfArea(grid)) edit.picked.set(String(g.properties?.code), g);
+    }
+    drawPicked(ctx);
+    window.gridpatrol.lassoPicks++;
+    rerender();
+  }
 
   const report = (ok: boolean, message: string, problems?: FeatureCollection) => {
     edit.message = message;
@@ -133,6 +162,7 @@ export function initEditing(ctx: MapContext, state: AppState, rerender: () => vo
     rerender();
   };
   const finishMode = () => {
+    edit.lassoing = false;
     draw.clear();
     draw.setMode('static');
     edit.mode = 'idle';
@@ -152,16 +182,7 @@ export function initEditing(ctx: MapContext, state: AppState, rerender: () => vo
     report(false, res.status === 409 ? t('editing.stale', { version: body.currentVersion ?? '?' }) : (body.title ?? String(res.status)), body.problems);
     return { ok: false };
   }
-  // New tile URLs (a version parameter) so neither MapLibre nor the browser's HTTP cache serves the shapes from before.
-  let tileVersion = 0;
-  const refreshTiles = () => {
-    tileVersion++;
-    for (const s of ['grids', 'beats']) {
-      const src = map.getSource<VectorTileSource>(s);
-      const url = src?.tiles[0]?.split('?')[0];
-      if (src && url) src.setTiles([`${url}?v=${tileVersion}`]);
-    }
-  };
+  const refreshTiles = () => refreshAreaTiles(map);
 
   async function saveDrawn(f: GeoJSONStoreFeatures): Promise<void> {
     const r = await answer<{ code: string; areaM2: number }>(await editCall('POST', '/api/v1/grids/draw', { geometry: f.geometry, snap: true }));
@@ -247,12 +268,13 @@ export function initEditing(ctx: MapContext, state: AppState, rerender: () => vo
     if (row) showOld(ctx, [{ geometry: row.geometry, label: `v${v}` }]);
   };
   tools.cancel = () => { finishMode(); setProblems(ctx, undefined); showOld(ctx, []); edit.message = ''; edit.history = undefined; rerender(); };
+  tools.lasso = () => { edit.lassoing = true; draw.setMode('polygon'); };
   tools.undo = () => { draw.undo(); };
   tools.redo = () => { draw.redo(); };
 
   return {
     async onMapClick(hits) {
-      if (edit.mode === 'draw' || edit.mode === 'split' || edit.mode === 'reshape') return true;
+      if (edit.mode === 'draw' || edit.mode === 'split' || edit.mode === 'reshape' || edit.lassoing) return true;
       const grid = hits.find((f) => f.layer.id === 'grids-fill' || f.layer.id === 'rate-grids' || f.layer.id === 'grade-grids');
       const beat = hits.find((f) => f.layer.id === 'beats-fill' || f.layer.id === 'rate-beats');
       if ((edit.mode === 'merge' || edit.mode === 'beat') && grid) {
@@ -282,7 +304,7 @@ export function initEditing(ctx: MapContext, state: AppState, rerender: () => vo
 /** Panel actions, bound once the map tools exist. */
 const tools: {
   start?: (m: Mode) => Promise<void>; saveReshape?: () => Promise<void>; saveMerge?: () => Promise<void>; saveBeat?: () => Promise<void>;
-  cancel?: () => void; undo?: () => void; redo?: () => void; history?: () => Promise<void>; showVersion?: (v: number) => void;
+  cancel?: () => void; lasso?: () => void; undo?: () => void; redo?: () => void; history?: () => Promise<void>; showVersion?: (v: number) => void;
 } = {};
 
 /** 网格/警格编辑: draw, reshape, split, merge grids; build a beat from clicked grids with its workload live. */
@@ -321,6 +343,7 @@ export function editingSection(state: AppState): HTMLElement {
     const save = edit.mode === 'reshape' ? tools.saveReshape : edit.mode === 'merge' ? tools.saveMerge : edit.mode === 'beat' ? tools.saveBeat : undefined;
     rows.push(h('div', { class: 'buttons' },
       ...(save ? [button('editing.save', 'edit-save', () => void save(), edit.mode !== 'merge' || edit.picked.size >= 2)] : []),
+      ...(edit.mode === 'beat' ? [button('editing.lasso', 'edit-lasso', () => tools.lasso?.())] : []),
       button('editing.undo', 'edit-undo', () => tools.undo?.()), button('editing.redo', 'edit-redo', () => tools.redo?.()),
       button('editing.cancel', 'edit-cancel', () => tools.cancel?.())));
   }

@@ -14,6 +14,8 @@ const sums = (rows: PlacementAnswer['before']): RowSums => rows.reduce((s, r) =>
   road: s.road + r.roadMeters, seen: s.seen + r.seenMeters, places: s.places + r.keyPlaces, placesSeen: s.placesSeen + r.keyPlacesSeen,
 }), { road: 0, seen: 0, places: 0, placesSeen: 0 });
 
+let placementMessage = '';
+
 function clearProposals(ctx: MapContext): void {
   for (const id of ['proposal-views', 'proposal-sites', 'proposal-ranks']) ctx.setDeckLayer(id, undefined);
   window.gridpatrol.proposedCameras = 0;
@@ -77,13 +79,15 @@ export function placementSection(ctx: MapContext, state: AppState, rerender: () 
   const k = h('input', { type: 'number', min: '1', max: '50', value: String(state.placementK), 'data-testid': 'placement-k' }) as HTMLInputElement;
   const kind = h('select', { 'data-testid': 'placement-type' }) as HTMLSelectElement;
   for (const c of ['bullet', 'dome'] as const) kind.append(h('option', { value: c }, t(`placement.types.${c}`)));
-  const status = h('p', { class: 'muted', 'data-testid': 'placement-status' });
+  // The message outlives a re-render of the sidebar (a zoom reloading cells re-renders it).
+  const status = h('p', { class: 'muted', 'data-testid': 'placement-status' }, placementMessage);
+  const say = (text: string) => { placementMessage = text; status.textContent = text; };
   const run = h('button', { 'data-testid': 'placement-run' }, t('placement.run'));
   const accept = h('button', { 'data-testid': 'placement-accept' }, t('placement.accept')) as HTMLButtonElement;
   const clear = h('button', {}, t('coverage.clear'));
   accept.disabled = !state.placement;
   run.onclick = async () => {
-    status.textContent = t('placement.running');
+    say(t('placement.running'));
     const b = ctx.map.getBounds();
     const inView = await coverageInBox([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
     const codes = inView.rows.map((r) => r.areaId).slice(0, 500);
@@ -91,13 +95,14 @@ export function placementSection(ctx: MapContext, state: AppState, rerender: () 
     const dome = kind.value === 'dome';
     state.placement = await proposePlacement({ k: state.placementK, codes,
       camera: dome ? { cameraType: 'dome', rangeM: 40, fovDeg: 360 } : { cameraType: 'bullet', rangeM: 60, fovDeg: 60 } });
+    placementMessage = '';
     drawProposals(ctx, state.placement);
     rerender();
   };
   accept.onclick = async () => {
     if (!state.placement) return;
     const created = await acceptPlacement(state.placement.proposals);
-    status.textContent = t('placement.accepted', { n: created.features.length });
+    say(t('placement.accepted', { n: created.features.length }));
     state.placement = undefined;
     clearProposals(ctx);
     accept.disabled = true;

@@ -255,7 +255,7 @@ export async function successorsOf(tx: Queryable, code: string): Promise<string[
  * beat must be at the version the plan was made from and come out in one piece. One new version per changed beat.
  */
 export async function setBeatsFromGrids(ctx: EditContext, change: 'align' | 'district', groups: ReadonlyMap<string, readonly string[]>,
-  versions: Readonly<Record<string, number>>): Promise<{ code: string; version: number }[]> {
+  versions: Readonly<Record<string, number>>): Promise<{ code: string; version: number; changed: boolean }[]> {
   const codes = [...groups.keys()];
   const rows = await ctx.tx.query<{ code: string; version: number }>('SELECT code, version FROM beat WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE', [codes]);
   const missing = codes.filter((c) => !rows.some((r) => r.code === c));
@@ -275,13 +275,22 @@ export async function setBeatsFromGrids(ctx: EditContext, change: 'align' | 'dis
     refuse('Every beat must be one piece of whole grids', broken.map((s) => ({ kind: 'not_contiguous', message: `beat ${s.code} would be ${s.parts} pieces`, areaM2: 0, with: s.code, geometry: s.g })), 'assignment');
   }
   await stampEdit(ctx.tx, ctx.actor, change);
-  const out: { code: string; version: number }[] = [];
+  const out: { code: string; version: number; changed: boolean }[] = [];
+  const sliver = ctx.sliverM2 ?? DEFAULT_SLIVER_M2;
   for (const s of shapes) {
-    const [before] = await ctx.tx.query<{ g: unknown }>('SELECT ST_AsGeoJSON(geom)::json AS g FROM beat WHERE code = $1', [s.code]);
+    const [before] = await ctx.tx.query<{ g: unknown; d: number }>(
+      `SELECT ST_AsGeoJSON(geom)::json AS g, ST_Area(ST_SymDifference(geom, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326), 1e-9)::geography) AS d
+       FROM beat WHERE code = $1`, [s.code, JSON.stringify(s.g)]);
+    // A beat the plan leaves as it is keeps its version: the history shows only the beats that moved.
+    // (No row back, as PGlite answers a GEOS error, counts as changed.)
+    if (before && before.d <= sliver) {
+      out.push({ code: s.code, version: versions[s.code] ?? 0, changed: false });
+      continue;
+    }
     await ctx.tx.query(`UPDATE beat SET geom = ST_SetSRID(ST_GeomFromGeoJSON($2), 4326), version = version + 1, updated_at = now() WHERE code = $1`,
       [s.code, JSON.stringify(s.g)]);
     await auditArea(ctx.tx, ctx.actor, 'beat', s.code, change, { version: versions[s.code], geometry: before?.g }, { geometry: s.g, grids: groups.get(s.code) });
-    out.push({ code: s.code, version: (versions[s.code] ?? 0) + 1 });
+    out.push({ code: s.code, version: (versions[s.code] ?? 0) + 1, changed: true });
   }
   return out;
 }
