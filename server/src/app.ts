@@ -3,6 +3,8 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
+import { requireSignIn } from './api/middleware/auth.js';
+import { sessionRoutes } from './api/routes/session.routes.js';
 import { analysisRoutes } from './api/routes/analysis.routes.js';
 import { editingRoutes } from './api/routes/editing.routes.js';
 import { featureRoutes } from './api/routes/features.routes.js';
@@ -49,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(importRoutes(deps.db));
   api.use(express.json({ limit: '10mb' }));
   api.use(healthRoutes(deps.db));
+  api.use(sessionRoutes(deps.db));
   api.use(analysisRoutes(deps.db));
   // Before the feature routes: /incidents/cells would otherwise read as /incidents/{id}.
   api.use(incidentCellRoutes(deps.db));
@@ -57,12 +60,13 @@ export function createApp(deps: AppDeps): Express {
   // Before the feature routes: /grids/merge would otherwise read as /grids/{id}.
   api.use(editingRoutes(deps.db));
   api.use(featureRoutes(deps.db));
-  app.use('/api/v1', api);
+  // Signed in, with a role that may do this, for every API call but health and sign-in (api/middleware/auth.ts).
+  app.use('/api/v1', requireSignIn(deps.db, '/api/v1'), api);
   const openapi = buildOpenApiDocument();
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  app.use('/tiles', tilesRoutes(deps.db));
+  app.use('/tiles', requireSignIn(deps.db, '/tiles'), tilesRoutes(deps.db));
   serveWebApp(app);
 
   // Every unknown path, page or API, answers problem+json under the CSP above (Express's own 404 page would send

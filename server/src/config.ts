@@ -15,6 +15,9 @@ const envSchema = z.object({
   GRIDPATROL_DEMO_SEED: z.coerce.number().int().default(20261125),
   /** Set to "0" to start on an empty database instead of loading the demo city. */
   GRIDPATROL_DEMO: z.enum(['0', '1']).default('1'),
+  /** The first admin, created on start when this user does not exist yet (no default password exists anywhere). */
+  GRIDPATROL_ADMIN_USER: z.string().regex(/^[A-Za-z0-9_.-]{2,40}$/).optional(),
+  GRIDPATROL_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

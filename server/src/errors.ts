@@ -43,3 +43,21 @@ export class ConflictError extends AppError {
   readonly status = 409;
   readonly type = 'conflict';
 }
+
+/** No signed-in user (or the session expired). */
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  readonly type = 'unauthorized';
+}
+
+/** Signed in, but the role (or the area the user is scoped to) does not allow this. */
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  readonly type = 'forbidden';
+}
+
+/** The account is locked after repeated failed sign-ins. */
+export class LockedError extends AppError {
+  readonly status = 423;
+  readonly type = 'locked';
+}

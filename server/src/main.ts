@@ -5,6 +5,7 @@ import { loadConfig } from './config.js';
 import { openDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { seedDemoCityIfEmpty } from './services/demo-city.service.js';
+import { createDemoUsers, ensureAdminFromEnv } from './services/auth.service.js';
 import { ensureWebBuilt } from './web-app.js';
 
 const config = loadConfig();
@@ -18,6 +19,16 @@ async function main(): Promise<void> {
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (config.GRIDPATROL_DEMO === '1') await seedDemoCityIfEmpty(db, config.GRIDPATROL_DEMO_SEED, logger);
+  const admin = await ensureAdminFromEnv(db, config.GRIDPATROL_ADMIN_USER, config.GRIDPATROL_ADMIN_PASSWORD);
+  if (admin) logger.info({ username: admin.username }, 'first admin created from GRIDPATROL_ADMIN_USER');
+  if (config.GRIDPATROL_DEMO === '1') {
+    // A demo database with no account yet: one per role with a random password, shown once here and never stored in clear.
+    const demo = await createDemoUsers(db);
+    if (demo.length) {
+      console.log('Demo accounts (passwords shown once; change them or add users with `npm run user`):');
+      for (const u of demo) console.log(`  ${u.role.padEnd(12)} ${u.username.padEnd(18)} ${u.password}`);
+    }
+  }
 
   const app = createApp({ db, logger });
   const server = app.listen(config.PORT, config.HOST, () => {

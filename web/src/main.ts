@@ -1,5 +1,6 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
-import { hourProfile, incidentCells } from './api/client.js';
+import { currentSession, hourProfile, incidentCells } from './api/client.js';
+import { renderSignIn } from './panels/sign-in.js';
 import { initI18n, t } from './i18n/index.js';
 import { LAYER_TOGGLES } from './layers/catalog.js';
 import { makeHeatmapLayer, makeHexagonLayer } from './layers/incident-layers.js';
@@ -35,7 +36,17 @@ const PROFILE_AREA: Record<string, 'grid' | 'beat' | 'community'> = {
 async function main(): Promise<void> {
   installTestHooks();
   await initI18n();
-  const state = initialState();
+  const session = await currentSession();
+  if (!session) {
+    document.getElementById('map')?.remove();
+    document.getElementById('details')?.remove();
+    renderSignIn(document.getElementById('sidebar') as HTMLElement);
+    document.body.classList.add('signed-out');
+    window.gridpatrol.signedIn = false;
+    return;
+  }
+  window.gridpatrol.signedIn = true;
+  const state = initialState(session.user);
   const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
   const sidebar = document.getElementById('sidebar') as HTMLElement;
   const details = document.getElementById('details') as HTMLElement;

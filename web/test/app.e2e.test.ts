@@ -10,11 +10,12 @@ let base: string;
 let page: Page;
 let consoleErrors: string[] = [];
 let foreignRequests: string[] = [];
+let cookie = '';
 
 beforeAll(async () => {
   if (!hasChromium) return;
   session = await startBrowserSession({});
-  ({ db, base, page, consoleErrors, foreignRequests } = session);
+  ({ db, base, page, consoleErrors, foreignRequests, cookie } = session);
 });
 
 afterAll(async () => session?.close());
@@ -187,10 +188,12 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
   });
 
   it('when blind spots are shown and 5 cameras are placed in view, then the heat map holds the API cells and the proposal raises the road rate', async () => {
+    // Placing cameras is the planner's: the admin this session runs as switches to that view (the map stays put).
+    await page.locator('select[data-testid="role"]').selectOption('planner');
     await page.locator('details[data-section="placement"] > summary').click();
     await page.locator('input[data-testid="blind-spots"]').check();
     await page.waitForFunction(() => window.gridpatrol.blindSpotCells > 0, undefined, { timeout: 120_000 });
-    const cells = await (await fetch(`${base}/api/v1/analysis/blind-spot-cells?res=10`)).json() as unknown[];
+    const cells = await (await fetch(`${base}/api/v1/analysis/blind-spot-cells?res=10`, { headers: { cookie } })).json() as unknown[];
     expect(await page.evaluate(() => window.gridpatrol.blindSpotCells), 'one hexagon per API cell').toBe(cells.length);
     await page.locator('input[data-testid="placement-k"]').fill('5');
     await page.locator('button[data-testid="placement-run"]').click();

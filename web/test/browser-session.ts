@@ -10,6 +10,9 @@ import { openDb, type Db } from '../../server/src/db/client.js';
 import { migrate } from '../../server/src/db/migrate.js';
 import { loadDemoCity } from '../../server/src/services/demo-city.service.js';
 import { ensureWebBuilt } from '../../server/src/web-app.js';
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../../server/src/auth/policy.js';
+import { createUser } from '../../server/src/services/auth.service.js';
 
 /** Debian's Chromium: the browser tests drive it headless with software WebGL. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -25,6 +28,12 @@ export interface BrowserSession {
   consoleErrors: string[];
   /** Requests to anything but this server (the app must work on a closed network). */
   foreignRequests: string[];
+  /** A session cookie of an admin, for the test's own API calls from Node. */
+  cookie: string;
+  /** Signs the browser in as a user of this role (signing out whoever was signed in); the next page load uses it. */
+  signInAs(role: Role, stationId?: number | null): Promise<void>;
+  /** The username and password of this role's test account (made on first use). */
+  credentials(role: Role): Promise<{ username: string; password: string }>;
   close(): Promise<void>;
 }
 
@@ -38,6 +47,20 @@ export async function startBrowserSession(opts: { incidents?: number } = {}): Pr
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await mkdir(ARTIFACTS, { recursive: true });
+  // One account per role, random passwords; the browser starts signed in as the admin (who may open every view).
+  const passwords = new Map<string, string>();
+  const account = async (role: Role, stationId: number | null = null) => {
+    const username = `e2e-${role.replace('_', '-')}${stationId ? `-${stationId}` : ''}`;
+    if (!passwords.has(username)) {
+      const password = randomBytes(12).toString('base64url');
+      await createUser(db, 'e2e', { username, role, password, stationId });
+      passwords.set(username, password);
+    }
+    return { username, password: passwords.get(username) as string };
+  };
+  const admin = await account('admin');
+  const signed = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+  const cookie = (signed.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -48,8 +71,13 @@ export async function startBrowserSession(opts: { incidents?: number } = {}): Pr
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreignRequests.push(r.url()); });
+  const signInAs = async (role: Role, stationId: number | null = null) => {
+    const res = await page.request.post(`${base}/api/v1/session`, { data: await account(role, stationId) });
+    if (res.status() !== 200) throw new Error(`e2e sign-in as ${role}: ${res.status()} ${await res.text()}`);
+  };
+  await signInAs('admin');
   return {
-    db, base, page, consoleErrors, foreignRequests,
+    db, base, page, consoleErrors, foreignRequests, cookie, signInAs, credentials: (role: Role) => account(role),
     async close() {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

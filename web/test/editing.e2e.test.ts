@@ -72,6 +72,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
   it('when the grid office splits a grid with a drawn line, then two new grids replace it', async () => {
     grid = await one(`SELECT code, version, ST_X(ST_Centroid(geom)) AS cx, ST_Y(ST_Centroid(geom)) AS cy, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax,
       ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax, ST_Area(geom::geography) AS area FROM grid WHERE kind = 'basic' ORDER BY code OFFSET 150 LIMIT 1`);
+    await session!.signInAs('grid_office');
     await page.goto(`${base}/?role=grid_office&lang=zh-CN`);
     await waitIdle();
     await page.locator('details[data-section="editing"] > summary').click();
@@ -117,7 +118,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     const n = await one<{ id: number; code: string; version: number; area: number; xmin: number; xmax: number; ymin: number; ymax: number }>(
       `SELECT id, code, version, ST_Area(geom::geography) AS area, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax, ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax
        FROM grid WHERE kind = 'basic' ORDER BY code OFFSET 160 LIMIT 1`);
-    const del = await fetch(`${base}/api/v1/grids/${n.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: n.version }) });
+    const del = await fetch(`${base}/api/v1/grids/${n.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json', cookie: session!.cookie }, body: JSON.stringify({ version: n.version }) });
     expect(del.status).toBe(204);
     await flyTo(await one<{ code: string }>('SELECT code FROM grid WHERE ST_Touches(geom, (SELECT geom FROM area_version WHERE code = $1 ORDER BY id DESC LIMIT 1)) LIMIT 1', [n.code]).then((r) => r.code));
     await page.locator('button[data-testid="edit-draw"]').click();
@@ -151,6 +152,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
        FROM beat b JOIN beat o ON o.code <> b.code AND ST_Length(ST_CollectionExtract(ST_Intersection(b.geom, o.geom), 2)::geography) > 100
        JOIN grid g ON ST_Within(ST_PointOnSurface(g.geom), o.geom) AND ST_Length(ST_CollectionExtract(ST_Intersection(g.geom, b.geom), 2)::geography) > 50
        ORDER BY b.code OFFSET 20 LIMIT 1`);
+    await session!.signInAs('planner');
     await page.goto(`${base}/?role=planner&lang=zh-CN`);
     await waitIdle();
     await page.locator('details[data-section="editing"] > summary').click();

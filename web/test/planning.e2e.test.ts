@@ -21,7 +21,7 @@ afterAll(async () => session?.close());
 type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
 const one = async <R>(sql: string, params: unknown[] = []): Promise<R> => (await db.query<R>(sql, params))[0] as R;
 const api = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> => {
-  const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json', cookie: session!.cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   return { status: res.status, json: await res.json() as Json };
 };
 const panel = (testid: string) => page.locator(`details[data-section="planning"] [data-testid="${testid}"]`);
@@ -46,6 +46,7 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect((await api('PATCH', `/api/v1/beats/${c.yid}`, { version: c.yv, geometry: c.yg })).status).toBe(200);
     cut = c;
 
+    await session!.signInAs('planner', c.station);
     await page.goto(`${base}/?role=planner&lang=zh-CN`);
     await idle(page);
     await page.locator('details[data-section="planning"] > summary').click();
@@ -114,6 +115,7 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
   });
 
   it('when a leader opens the same panel, then the previews are there but nothing can be applied', async () => {
+    await session!.signInAs('leader');
     await page.goto(`${base}/?role=leader&lang=en`);
     await idle(page);
     await page.locator('details[data-section="planning"] > summary').click();
@@ -122,5 +124,29 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     await page.waitForFunction(() => window.gridpatrol.planDraftGrids > 0, undefined, { timeout: 120_000 });
     await expect(panel('plan-draft-apply').count()).resolves.toBe(0);
     await expect(panel('plan-draft-summary').textContent()).resolves.toContain('Objective');
+  });
+
+  it('when nobody is signed in, then the sign-in page shows; a wrong password is refused with a message and the right one opens the map as that user', async () => {
+    await page.context().clearCookies();
+    await page.goto(`${base}/?lang=zh-CN`);
+    await page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => window.gridpatrol.signedIn)).toBe(false);
+    const { username, password } = await session!.credentials('grid_office');
+    await page.locator('[data-testid="signin-user"]').fill(username);
+    await page.locator('[data-testid="signin-password"]').fill('not the password');
+    await page.locator('[data-testid="signin-submit"]').click();
+    await page.locator('[data-testid="signin-error"]', { hasText: '用户名或密码错误' }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sign-in-refused-zh-CN.png') });
+    await page.locator('[data-testid="signin-password"]').fill(password);
+    await page.locator('[data-testid="signin-submit"]').click();
+    await page.waitForFunction(() => window.gridpatrol?.signedIn === true, undefined, { timeout: 60_000 });
+    await idle(page);
+    await expect(page.locator('[data-testid="user"]').textContent()).resolves.toContain(username);
+    await expect(page.locator('select[data-testid="role"]').count(), 'only an admin switches views').resolves.toBe(0);
+    await page.locator('details[data-section="editing"] > summary').click();
+    await expect(page.locator('button[data-testid="edit-beat"]').count(), 'the grid office does not build beats').resolves.toBe(1);
+    expect(await page.locator('button[data-testid="edit-beat"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="sign-out"]').click();
+    await page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
   });
 });

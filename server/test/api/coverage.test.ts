@@ -168,7 +168,7 @@ describe('coverage analysis API', () => {
     const acc = await app.call('POST', '/api/v1/analysis/placement/accept', {
       status: 'working', cameras: p.proposals.map((c: Json) => ({ lon: c.lon, lat: c.lat, headingDeg: c.headingDeg, fovDeg: c.fovDeg,
         rangeM: c.rangeM, heightM: c.heightM, cameraType: c.cameraType, name: `补盲 ${c.rank}` })),
-    }, { 'x-actor': 'planner-1' });
+    }, { cookie: await app.as('planner-1', 'planner') });
     expect(acc.status, JSON.stringify(acc.json)).toBe(201);
     expect((acc.json as Json).features).toHaveLength(2);
     const { n: auditAfter } = (await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE entity = 'camera' AND actor = 'planner-1'`))[0]!;
@@ -187,7 +187,7 @@ describe('coverage analysis API', () => {
   it('when camera views are asked as a vector tile, then the tile holds one view per camera near it', async () => {
     const z = 16, n = 2 ** z, x = Math.floor(((118.775 + 180) / 360) * n);
     const lat = (32.04 * Math.PI) / 180, y = Math.floor(((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2) * n);
-    const res = await fetch(`${app.url}/api/v1/analysis/camera-views/${z}/${x}/${y}.mvt`);
+    const res = await fetch(`${app.url}/api/v1/analysis/camera-views/${z}/${x}/${y}.mvt`, { headers: { cookie: app.cookie } });
     expect(res.status).toBe(200);
     const { VectorTile } = await import('@mapbox/vector-tile');
     const { PbfReader } = await import('pbf');

@@ -32,7 +32,7 @@ describe('grid editing', () => {
   it('when a grid is split by a line and the pieces are merged back, then codes, parentage, residents and the shape round-trip', async () => {
     const [code] = await neighbours(3);
     const before = await grid(code);
-    const split = await app.call('POST', `/api/v1/grids/${code}/split`, { version: before.version, line: await lineAcross(code) }, { 'x-actor': 'clerk-1' });
+    const split = await app.call('POST', `/api/v1/grids/${code}/split`, { version: before.version, line: await lineAcross(code) }, { cookie: await app.as('clerk-1', 'grid_office') });
     expect(split.status, JSON.stringify(split.json)).toBe(201);
     const codes = (split.json as Json).codes as string[];
     expect(codes).toHaveLength(2);
@@ -66,7 +66,7 @@ describe('grid editing', () => {
     const row = await one<{ id: number; version: number; area: number; g: Json }>('SELECT id, version, ST_Area(geom::geography) AS area, ST_AsGeoJSON(geom)::json AS g FROM grid WHERE code = $1', [a]);
     expect((await app.call('DELETE', `/api/v1/grids/${row.id}`, { version: row.version })).status).toBe(204);
     const rough = (await one<{ g: Json }>(`SELECT ST_AsGeoJSON(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), 0.0002, 2))::json AS g`, [JSON.stringify(row.g)])).g;
-    const r = await app.call('POST', '/api/v1/grids/draw', { geometry: rough, name: '新划网格' }, { 'x-actor': 'clerk-2' });
+    const r = await app.call('POST', '/api/v1/grids/draw', { geometry: rough, name: '新划网格' }, { cookie: await app.as('clerk-2', 'grid_office') });
     expect(r.status, JSON.stringify(r.json)).toBe(201);
     const made = r.json as Json;
     expect(made.code).not.toBe(a); // retired codes are not reused
@@ -102,8 +102,8 @@ describe('grid editing', () => {
     const g = await grid(a);
     const shrunk = (await one<{ g: Json }>(`SELECT ST_AsGeoJSON(geom)::json AS g FROM grid WHERE code = $1`, [a])).g;
     const [r1, r2] = await Promise.all([
-      app.call('POST', '/api/v1/grids/reshape', { grids: [{ code: a, version: g.version, geometry: shrunk }] }, { 'x-actor': 'alice' }),
-      app.call('POST', '/api/v1/grids/reshape', { grids: [{ code: a, version: g.version, geometry: shrunk }] }, { 'x-actor': 'bob' }),
+      app.call('POST', '/api/v1/grids/reshape', { grids: [{ code: a, version: g.version, geometry: shrunk }] }, { cookie: await app.as('alice', 'grid_office') }),
+      app.call('POST', '/api/v1/grids/reshape', { grids: [{ code: a, version: g.version, geometry: shrunk }] }, { cookie: await app.as('bob', 'grid_office') }),
     ]);
     expect([r1.status, r2.status].sort()).toEqual([200, 409]);
     const lost = r1.status === 409 ? r1 : r2;

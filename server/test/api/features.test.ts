@@ -41,7 +41,7 @@ describe('feature API', () => {
       type: 'Feature', geometry: square(118.781, 32.041),
       properties: { code: '320102001001001', name: '长江新村第一网格', community_code: '320102001001', district_code: '320102000000',
         households: 420, population: 1090, worker_name: '王芳', worker_phone: '13800000000' },
-    }, { 'x-actor': 'clerk-li' });
+    }, { cookie: await app.as('clerk-li', 'grid_office') });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
     const grid = created.json as Json;
     expect(created.headers.get('location')).toBe(`/api/v1/grids/${grid.id}`);
@@ -51,7 +51,7 @@ describe('feature API', () => {
     expect(grid.geometry).toEqual(stored?.g);
     expect((grid.geometry as Json).type).toBe('MultiPolygon');
 
-    const edited = await app.call('PATCH', `/api/v1/grids/${grid.id}`, { version: 1, properties: { households: 450 } }, { 'x-actor': 'clerk-li' });
+    const edited = await app.call('PATCH', `/api/v1/grids/${grid.id}`, { version: 1, properties: { households: 450 } }, { cookie: await app.as('clerk-li', 'grid_office') });
     expect(edited.status, JSON.stringify(edited.json)).toBe(200);
     expect((edited.json as Json).properties).toMatchObject({ households: 450, version: 2 });
 

@@ -8,8 +8,8 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.dispose());
 
-const upload = (query: string, body: string) =>
-  fetch(`${app.url}/api/v1/import?${query}`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream', 'x-actor': 'admin-zhao' } });
+const upload = async (query: string, body: string) =>
+  fetch(`${app.url}/api/v1/import?${query}`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream', cookie: await app.as('admin-zhao', 'admin') } });
 
 describe('import upload endpoint', () => {
   it('when a CSV of incidents is posted, then it answers 201 with the report and an audit row names the uploader', async () => {

@@ -232,7 +232,7 @@ describe('hour profile in a box', () => {
 
 describe('grid grades', () => {
   it('when grades are computed on two days, then both are stored, the history shows both and each grade follows the thresholds', async () => {
-    const first = await app.call('POST', '/api/v1/grades/compute', { day: '2026-10-01', to: '2026-09-01T00:00:00+08:00' }, { 'x-actor': 'grid-office-1' });
+    const first = await app.call('POST', '/api/v1/grades/compute', { day: '2026-10-01', to: '2026-09-01T00:00:00+08:00' }, { cookie: await app.as('grid-office-1', 'grid_office') });
     expect(first.status, JSON.stringify(first.json).slice(0, 300)).toBe(201);
     const second = await app.call('POST', '/api/v1/grades/compute', { day: '2026-11-01' });
     expect(second.status).toBe(201);
@@ -250,7 +250,7 @@ describe('grid grades', () => {
     const latest = await get<{ day: string }>('/api/v1/grades');
     expect(latest.day).toBe('2026-11-01');
     const audit = await app.db.query<{ actor: string }>(`SELECT actor FROM audit_log WHERE entity = 'grid_grade' ORDER BY id`);
-    expect(audit.map((a) => a.actor)).toEqual(['grid-office-1', 'anonymous']);
+    expect(audit.map((a) => a.actor), 'each row carries the signed-in user').toEqual(['grid-office-1', 'test-admin']);
   });
 
   it('when grades are read back, then incidents, rate ratio and hot cells equal turf counts, stored residents and the Gi* answer', async () => {

@@ -110,7 +110,7 @@ describe('patrol', () => {
       const t = u.stops.map((s) => s.arrivalSeconds);
       expect(t).toEqual([...t].sort((a, b) => a - b));
     }
-    const gpx = await fetch(`${app.url}/api/v1/routing/patrol?format=gpx`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const gpx = await fetch(`${app.url}/api/v1/routing/patrol?format=gpx`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: app.cookie }, body: JSON.stringify(body) });
     const xml = await gpx.text();
     expect(gpx.headers.get('content-type')).toMatch(/application\/gpx\+xml/);
     expect(xml).toContain('<gpx version="1.1" creator="gridpatrol" xmlns="http://www.topografix.com/GPX/1/1">');

@@ -1,13 +1,33 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.js';
+import type { Role } from '../../src/auth/policy.js';
+import { createUser } from '../../src/services/auth.service.js';
 import { openTestDb, type TestDb } from './test-db.js';
 
 export interface TestApp extends TestDb {
   /** Base URL of the app, e.g. http://127.0.0.1:41234 */
   url: string;
-  /** fetch relative to the app, JSON in and out. */
+  /** fetch relative to the app, JSON in and out, signed in as `test-admin` unless headers carry another cookie. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; headers: Headers }>;
+  /** The session cookie of the default user (an admin), for plain fetch calls. */
+  cookie: string;
+  /** A session cookie for this user, created with this role on first use (random password). */
+  as(username: string, role: Role, stationId?: number | null): Promise<string>;
+}
+
+/** Creates the user when new, signs in through the API, answers the session cookie (`gp_session=…`). */
+export async function signedIn(url: string, t: Pick<TestDb, 'db'>, cache: Map<string, string>, username: string, role: Role, stationId: number | null): Promise<string> {
+  const known = cache.get(username);
+  if (known) return known;
+  const password = randomBytes(12).toString('base64url');
+  await createUser(t.db, 'test', { username, role, password, stationId });
+  const res = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  if (res.status !== 200 || !cookie.startsWith('gp_session=')) throw new Error(`test sign-in of ${username} failed: ${res.status} ${await res.text()}`);
+  cache.set(username, cookie);
+  return cookie;
 }
 
 /** The real app, in-process on a throwaway database, listening on a free loopback port. */
@@ -17,13 +37,17 @@ export async function startTestApp(): Promise<TestApp> {
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sessions = new Map<string, string>();
+  const cookie = await signedIn(url, t, sessions, 'test-admin', 'admin', null);
   return {
     ...t,
     url,
+    cookie,
+    as: (username, role, stationId = null) => signedIn(url, t, sessions, username, role, stationId),
     async call(method, path, body, headers = {}) {
       const res = await fetch(url + path, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
         ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       });
       const text = await res.text();

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { signedIn } from '../helpers/test-app.js';
 import { mvtSql, tileParams } from '../../src/db/repos/tiles.repo.js';
 import { createTileSource, nodeTileSource, postgisTileSource, type TileSource } from '../../src/services/tile-source.js';
 import { findTileset, TILE_BUFFER, TILE_EXTENT, TILESETS, tileAt, type TileCoord } from '../../src/tiles/tilesets.js';
@@ -16,6 +17,9 @@ let ids: Record<string, number>;
 let source: TileSource;
 let server: Server;
 let base: string;
+let cookie = '';
+/** fetch as a signed-in leader (tiles need a session). */
+const get = (url: string, init: { headers?: Record<string, string> } = {}) => fetch(url, { ...init, headers: { ...init.headers, cookie } });
 
 beforeAll(async () => {
   t = await openTestDb();
@@ -24,6 +28,7 @@ beforeAll(async () => {
   server = createApp({ db: t.db, logger: pino({ level: 'silent' }) }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cookie = await signedIn(base, t, new Map(), 'tiles-reader', 'leader', null);
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -139,27 +144,27 @@ describe('min zooms', () => {
 
 describe('GET /tiles', () => {
   it('when a tile is fetched, then it is an MVT with ETag and a 60 s public cache, and If-None-Match gives 304', async () => {
-    const res = await fetch(tileUrl('grids', at(14)));
+    const res = await get(tileUrl('grids', at(14)));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
-    expect(res.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(res.headers.get('cache-control')).toBe('private, max-age=60');
     const etag = res.headers.get('etag');
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     expect(idsIn(decodeTile(new Uint8Array(await res.arrayBuffer())).grids)).toEqual([ids.grid0, ids.grid1]);
-    const again = await fetch(tileUrl('grids', at(14)), { headers: { 'If-None-Match': `W/"x", ${etag}` } });
+    const again = await get(tileUrl('grids', at(14)), { headers: { 'If-None-Match': `W/"x", ${etag}` } });
     expect(again.status).toBe(304);
-    const stale = await fetch(tileUrl('grids', at(14)), { headers: { 'If-None-Match': '"stale"' } });
+    const stale = await get(tileUrl('grids', at(14)), { headers: { 'If-None-Match': '"stale"' } });
     expect(stale.status).toBe(200);
   });
 
   it('when a tile is empty, then the answer is 204 with no body', async () => {
-    const res = await fetch(tileUrl('buildings', at(12)));
+    const res = await get(tileUrl('buildings', at(12)));
     expect(res.status).toBe(204);
     expect((await res.arrayBuffer()).byteLength).toBe(0);
   });
 
   it('when the tileset is unknown, then 404 problem+json names it', async () => {
-    const res = await fetch(`${base}/tiles/water/14/1/1.mvt`);
+    const res = await get(`${base}/tiles/water/14/1/1.mvt`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await res.json()).toMatchObject({ status: 404, title: 'Unknown tileset "water"', errors: [{ path: 'tileset' }] });
@@ -171,18 +176,18 @@ describe('GET /tiles', () => {
     ['x is outside the zoom', '/tiles/grids/2/4/1.mvt', 'x'],
     ['y is negative', '/tiles/grids/2/1/-1.mvt', 'y'],
   ])('when %s, then 400 problem+json names the field', async (_what, path, field) => {
-    const res = await fetch(base + path);
+    const res = await get(base + path);
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: { path: string }[] };
     expect(body.errors.map((e) => e.path)).toEqual([field]);
   });
 
   it('when the format is not .mvt, then 404', async () => {
-    expect((await fetch(`${base}/tiles/grids/14/1/1.png`)).status).toBe(404);
+    expect((await get(`${base}/tiles/grids/14/1/1.png`)).status).toBe(404);
   });
 
   it('when the TileJSON is fetched, then tiles point back at this host and bounds and fields come from the data', async () => {
-    const res = await fetch(`${base}/tiles/basemap.json`);
+    const res = await get(`${base}/tiles/basemap.json`);
     expect(res.status).toBe(200);
     const tj = (await res.json()) as {
       tiles: string[]; minzoom: number; maxzoom: number; bounds: number[];
@@ -194,7 +199,7 @@ describe('GET /tiles', () => {
     tj.bounds.forEach((v, i) => expect(v).toBeCloseTo([118.70, 31.98, 118.90, 32.10][i]!, 6));
     expect(tj.vector_layers.map((l) => l.id)).toEqual(['admin', 'admin_labels', 'roads', 'buildings']);
     expect(tj.vector_layers.find((l) => l.id === 'roads')!.fields).toMatchObject({ road_class: 'String', speed_kmh: 'Number' });
-    const cams = (await (await fetch(`${base}/tiles/cameras.json`)).json()) as { vector_layers: { fields: Record<string, string> }[] };
+    const cams = (await (await get(`${base}/tiles/cameras.json`)).json()) as { vector_layers: { fields: Record<string, string> }[] };
     expect(cams.vector_layers[0]!.fields).toMatchObject({ status: 'String', networked: 'Boolean' });
   });
 });

@@ -189,3 +189,16 @@ export const districtDraft = (body: { stationId: number; beats?: number; toleran
 export async function applyBeatPlan(kind: 'align' | 'district', beats: { code: string; version: number; gridCodes: string[] }[]): Promise<{ code: string; version: number; changed: boolean }[]> {
   return (await sendJson<{ beats: { code: string; version: number; changed: boolean }[] }>('POST', `/api/v1/planning/${kind === 'align' ? 'align' : 'districting'}/apply`, { beats })).beats;
 }
+
+/** The signed-in user and what the role may do; undefined when nobody is signed in. */
+export interface SessionAnswer { user: { id: number; username: string; displayName: string | null; role: 'leader' | 'planner' | 'grid_office' | 'admin'; stationId: number | null }; permissions: string[] }
+export async function currentSession(): Promise<SessionAnswer | undefined> {
+  const res = await fetch('/api/v1/session');
+  if (res.status === 401) return undefined;
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as SessionAnswer;
+}
+export const signIn = (username: string, password: string) => sendJson<SessionAnswer>('POST', '/api/v1/session', { username, password });
+export async function signOut(): Promise<void> {
+  await fetch('/api/v1/session', { method: 'DELETE' });
+}

@@ -317,7 +317,8 @@ export function editingSection(state: AppState): HTMLElement {
   };
   const target = edit.target;
   const onGrid = target?.kind === 'grid', onBeat = target?.kind === 'beat';
-  const canEditGrids = state.role !== 'planner', canEditBeats = state.role !== 'grid_office';
+  // The server checks the role on every save; the panel offers only what this role may do (a leader only reads history).
+  const canEditGrids = state.role === 'grid_office', canEditBeats = state.role === 'planner';
   const busy = edit.mode !== 'idle';
   const rows: HTMLElement[] = [
     h('p', { class: 'muted', 'data-testid': 'edit-target' }, target ? t(`editing.target_${target.kind}`, { code: target.code, version: target.version }) : t('editing.pick_first')),

@@ -111,6 +111,6 @@ export function placementSection(ctx: MapContext, state: AppState, rerender: () 
   return section('placement', t('placement.title'), state.openSections,
     h('label', { class: 'toggle' }, blind, t('placement.blind_spots')), legend,
     h('label', { class: 'row' }, t('placement.k'), k), h('label', { class: 'row' }, t('placement.type'), kind),
-    h('div', { class: 'buttons' }, run, accept, clear), status,
+    h('div', { class: 'buttons' }, run, ...(state.role === 'planner' ? [accept] : []), clear), status,
     state.placement ? beforeAfter(state.placement) : h('div'));
 }

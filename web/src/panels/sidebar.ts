@@ -1,5 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { findFeatures, incidentCategories } from '../api/client.js';
+import { findFeatures, incidentCategories, signOut } from '../api/client.js';
 import { setLocale, t, tList } from '../i18n/index.js';
 import { LAYER_TOGGLES, roleDefaults, type Role } from '../layers/catalog.js';
 import { flyToFeature } from '../map/map.js';
@@ -43,16 +43,22 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
   };
   el.append(h('header', {}, h('div', {}, h('h1', {}, t('app.title')), h('p', { class: 'muted' }, t('app.subtitle'))), lang));
 
-  const role = h('select', { 'data-testid': 'role' }) as HTMLSelectElement;
-  for (const r of ['planner', 'grid_office', 'leader'] as const) role.append(h('option', { value: r }, t(`role.${r}`)));
-  role.value = state.role;
-  role.onchange = () => {
-    state.role = role.value as Role;
-    state.visible = roleDefaults(state.role);
-    hooks.onVisibility();
-    rerender();
-  };
-  el.append(h('label', { class: 'row' }, t('role.label'), role));
+  const out = h('button', { 'data-testid': 'sign-out' }, t('signin.sign_out'));
+  out.onclick = async () => { await signOut(); location.reload(); };
+  el.append(h('div', { class: 'row user' }, h('span', { 'data-testid': 'user' }, t('signin.signed_in', { name: state.user.displayName ?? state.user.username, role: t(`role.${state.user.role}`) })), out));
+  // Only an admin (who may do everything) switches between the role views; everyone else sees their own.
+  if (state.user.role === 'admin') {
+    const role = h('select', { 'data-testid': 'role' }) as HTMLSelectElement;
+    for (const r of ['planner', 'grid_office', 'leader'] as const) role.append(h('option', { value: r }, t(`role.${r}`)));
+    role.value = state.role;
+    role.onchange = () => {
+      state.role = role.value as Role;
+      state.visible = roleDefaults(state.role);
+      hooks.onVisibility();
+      rerender();
+    };
+    el.append(h('label', { class: 'row' }, t('role.label'), role));
+  }
 
   const q = h('input', { type: 'search', placeholder: t('search.placeholder'), 'data-testid': 'search' }) as HTMLInputElement;
   const searchOut = h('p', { class: 'muted', 'data-testid': 'search-result' });

@@ -1,9 +1,11 @@
-import type { CoverageAnswer, GridGrade, PlacementAnswer, HotspotCell, IncidentCell, IncidentFilter, ReachSummary } from '../api/client.js';
+import type { CoverageAnswer, GridGrade, PlacementAnswer, HotspotCell, IncidentCell, IncidentFilter, ReachSummary, SessionAnswer } from '../api/client.js';
 import type { TerraDraw } from 'terra-draw';
 import { roleDefaults, type Role } from '../layers/catalog.js';
 
 /** The little state the app has: the role view, which toggles are on, the incident filter and its cells. */
 export interface AppState {
+  /** Who is signed in; `role` is the view (the user's role, or any view for an admin). */
+  user: SignedInUser;
   role: Role;
   visible: Set<string>;
   filter: IncidentFilter;
@@ -40,12 +42,19 @@ export interface AppState {
   patrolBeat?: { id: number; stationId: number; name: string };
 }
 
+export type SignedInUser = SessionAnswer['user'];
+
 export type CoverageMetric =
   | 'weightedRoadRate' | 'roadRate' | 'keyPlaceRate' | 'schoolRate' | 'groundRate' | 'workingRate' | 'networkedRate';
 
-export function initialState(): AppState {
-  const role = (new URLSearchParams(location.search).get('role') as Role | null) ?? 'planner';
-  return { role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [],
+/**
+ * The view follows the signed-in user's role; an admin (who may do everything) picks a view with ?role= or the
+ * selector, planner by default.
+ */
+export function initialState(user: SignedInUser): AppState {
+  const asked = new URLSearchParams(location.search).get('role') as Role | null;
+  const role: Role = user.role === 'admin' ? (asked && ['planner', 'grid_office', 'leader'].includes(asked) ? asked : 'planner') : user.role;
+  return { user, role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [],
     openSections: new Set(['layers', 'filter']), showCameraViews: false, showBlindSpots: false, placementK: 10, playing: false, autoRes: true,
     profile: 'car', isochroneMode: false };
 }

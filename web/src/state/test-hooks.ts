@@ -42,6 +42,8 @@ export interface TestHooks {
   snaps: number;
   /** Old shapes of the grid or beat in hand drawn on the map. */
   historyShown: number;
+  /** Whether a session was found on load (false: the sign-in page is shown). */
+  signedIn: boolean;
   /** The last outline drawn to pick a beat's grids (one ring, lon/lat) and how many such picks were made. */
   lassoOutline: number[][];
   lassoPicks: number;
@@ -66,7 +68,7 @@ export function installTestHooks(): TestHooks {
   window.gridpatrol = {
     idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, ratedAreas: 0, cameraViews: 0, cameraViewsBox: [],
     hotspotCells: 0, gradedGrids: 0, playedSteps: 0, hourChartTotal: 0, reachEdges: 0, isochroneBands: 0, patrolUnits: 0, replayMinute: 0, blindSpotCells: 0, proposedCameras: 0,
-    editProblems: 0, pickedGrids: 0, pickedPopulation: 0, editStatus: '', editCount: 0, editTarget: '', snaps: 0, historyShown: 0, lassoOutline: [], lassoPicks: 0, planCutGrids: 0, planAlignBeats: 0, planDraftGrids: 0, planWorkloadRows: 0, planApplied: 0, project: () => [0, 0],
+    editProblems: 0, pickedGrids: 0, pickedPopulation: 0, editStatus: '', editCount: 0, editTarget: '', snaps: 0, historyShown: 0, signedIn: false, lassoOutline: [], lassoPicks: 0, planCutGrids: 0, planAlignBeats: 0, planDraftGrids: 0, planWorkloadRows: 0, planApplied: 0, project: () => [0, 0],
     layerVisible: () => false, selectedCount: () => 0,
   };
   return window.gridpatrol;

@@ -6,15 +6,13 @@ import {
   createFeature, deleteFeature, getFeature, listFeatures, updateFeature,
 } from '../../db/repos/features.repo.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
+import { assertBeatsInScope } from '../../services/scope.service.js';
 import { createFeatureSchema, listQuerySchema, parseOrThrow, updateFeatureSchema } from '../contract/features.js';
 
 const idSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const actorSchema = z.string().trim().min(1).max(100);
-
-/** Who is editing: the X-Actor header until sign-in exists (issue #9 replaces it with the session user). */
+/** Who is editing: the signed-in user (audit rows carry it). */
 export function actorOf(req: Request): string {
-  const r = actorSchema.safeParse(req.get('x-actor'));
-  return r.success ? r.data : 'anonymous';
+  return req.user?.username ?? 'anonymous';
 }
 
 /** The version an edit was based on: `version` in the body, or an If-Match header ("3" or W/"3"). */
@@ -66,8 +64,10 @@ function mountLayer(router: Router, db: Db, layer: LayerDef): void {
 
   router.post(base, async (req, res) => {
     const body = parseOrThrow(createBody, req.body, `${layer.name} feature`);
-    const feature = await db.transaction((tx) =>
-      createFeature({ tx, actor: actorOf(req) }, layer, body.geometry, body.properties));
+    const feature = await db.transaction(async (tx) => {
+      if (layer.name === 'beats') await assertBeatsInScope(tx, req.user, { newStationId: Number((body.properties as { station_id?: number }).station_id ?? 0) || null });
+      return createFeature({ tx, actor: actorOf(req) }, layer, body.geometry, body.properties);
+    });
     res.status(201).location(`${req.baseUrl}${base}/${String(feature.id)}`).type('application/geo+json').json(feature);
   });
 
@@ -75,8 +75,14 @@ function mountLayer(router: Router, db: Db, layer: LayerDef): void {
     const id = parseOrThrow(idSchema, req.params.id, 'feature id', 'id');
     const body = parseOrThrow(updateBody, req.body, `${layer.name} edit`);
     const version = baseVersionOf(req, body.version);
-    const feature = await db.transaction((tx) =>
-      updateFeature({ tx, actor: actorOf(req) }, layer, id, version, { geometry: body.geometry, properties: body.properties }));
+    const feature = await db.transaction(async (tx) => {
+      if (layer.name === 'beats') {
+        await assertBeatsInScope(tx, req.user, { ids: [id] });
+        const moveTo = (body.properties as { station_id?: number } | undefined)?.station_id;
+        if (moveTo !== undefined) await assertBeatsInScope(tx, req.user, { newStationId: moveTo });
+      }
+      return updateFeature({ tx, actor: actorOf(req) }, layer, id, version, { geometry: body.geometry, properties: body.properties });
+    });
     res.type('application/geo+json').json(feature);
   });
 
@@ -84,7 +90,10 @@ function mountLayer(router: Router, db: Db, layer: LayerDef): void {
     const id = parseOrThrow(idSchema, req.params.id, 'feature id', 'id');
     const body = parseOrThrow(z.strictObject({ version: z.number().int().positive().optional() }).optional(), req.body, 'delete');
     const version = baseVersionOf(req, body?.version);
-    await db.transaction((tx) => deleteFeature({ tx, actor: actorOf(req) }, layer, id, version));
+    await db.transaction(async (tx) => {
+      if (layer.name === 'beats') await assertBeatsInScope(tx, req.user, { ids: [id] });
+      await deleteFeature({ tx, actor: actorOf(req) }, layer, id, version);
+    });
     res.status(204).end();
   });
 }

@@ -5,6 +5,7 @@ import { LAYER_NAMES } from '../../db/layers.js';
 import { ValidationError } from '../../errors.js';
 import { importFile } from '../../import/import.service.js';
 import { parseOrThrow } from '../contract/features.js';
+import { limitRate } from '../middleware/auth.js';
 
 /** Uploads above this are refused with 413 before any parsing. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -21,13 +22,14 @@ const query = z.strictObject({
 /** POST /api/v1/import?format=…&layer=…: the file as the raw body; answers the import report. */
 export function importRoutes(db: Db): Router {
   const router = Router();
-  router.post('/import', express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES }), async (req, res) => {
+  // Imports are heavy: 30 per address per hour.
+  router.post('/import', limitRate(60 * 60_000, 30, 'imports'), express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES }), async (req, res) => {
     const q = parseOrThrow(query, req.query, 'query', 'query');
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
       throw new ValidationError('Empty upload', [{ path: 'body', message: 'send the file as the request body' }]);
     }
     const report = await importFile(db, new Uint8Array(req.body), {
-      fileName: q.name ?? `upload.${q.format}`, format: q.format, crs: q.crs, actor: req.get('x-actor')?.slice(0, 100) || 'anonymous',
+      fileName: q.name ?? `upload.${q.format}`, format: q.format, crs: q.crs, actor: req.user?.username ?? 'anonymous',
       ...(q.layer ? { layer: q.layer } : {}), ...(q.skip_invalid !== undefined ? { skipInvalid: q.skip_invalid } : {}),
       ...(q.tz ? { timeZone: q.tz } : {}),
     });

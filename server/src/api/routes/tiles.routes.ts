@@ -12,7 +12,8 @@ import { sendProblem } from '../middleware/error-handler.js';
 /** The registered media type of Mapbox Vector Tiles. */
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 /** Short: tiles change as soon as someone edits a grid; the ETag makes revalidation cheap. */
-export const TILE_CACHE_CONTROL = 'public, max-age=60';
+// private: tiles need a session, so no shared cache (proxy) may keep them for others.
+export const TILE_CACHE_CONTROL = 'private, max-age=60';
 
 const uint = z.string().regex(/^(0|[1-9][0-9]{0,9})$/, 'a non-negative integer').transform(Number);
 const tileParams = z.object({
@@ -52,7 +53,7 @@ function baseUrl(req: Request): string {
 /**
  * Vector tiles, mounted at /tiles:
  * - `GET /tiles/{tileset}/{z}/{x}/{y}.mvt`: one source-layer per feature layer (grids, roads …) or the composite
- *   `basemap`. 200 with the tile, ETag (hash of the bytes) and `Cache-Control: public, max-age=60`; 304 when
+ *   `basemap`. 200 with the tile, ETag (hash of the bytes) and `Cache-Control: private, max-age=60`; 304 when
  *   `If-None-Match` matches; **204 No Content for an empty tile** (below a layer's min zoom or no data there),
  *   which MapLibre treats as an empty tile; 404 for an unknown tileset, 400 for a bad z/x/y (problem+json).
  * - `GET /tiles/{tileset}.json`: TileJSON 3.0.0 with bounds from the data and vector_layers with their fields.
