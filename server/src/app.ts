@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
 import { requireSignIn } from './api/middleware/auth.js';
+import { refuseNulCharacters } from './api/middleware/text-guard.js';
 import { sessionRoutes } from './api/routes/session.routes.js';
 import { analysisRoutes } from './api/routes/analysis.routes.js';
 import { editingRoutes } from './api/routes/editing.routes.js';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   // Uploads take the raw body: mounted before the JSON parser.
   api.use(importRoutes(deps.db));
   api.use(express.json({ limit: '10mb' }));
+  api.use(refuseNulCharacters);
   api.use(healthRoutes(deps.db));
   api.use(sessionRoutes(deps.db));
   api.use(analysisRoutes(deps.db));

@@ -109,9 +109,8 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
   it('when the day is played, then the heat map steps through single hours and comes back to the filter', async () => {
     const before = await page.evaluate(() => window.gridpatrol.cellsTotal);
     await page.locator('button[data-testid="play"]').click();
-    // Read the total in the same tick the player reports hour 0 done (the next hour loads 1.5 s later).
-    const firstHour = await page.waitForFunction(() => (window.gridpatrol.playedSteps === 1 ? window.gridpatrol.cellsTotal : false),
-      undefined, { timeout: 30_000, polling: 50 });
+    // The player records what each step showed, so a slow machine cannot make the test read a later hour.
+    const firstHour = await page.waitForFunction(() => window.gridpatrol.playedFrames[0]?.total ?? false, undefined, { timeout: 30_000 });
     const [midnight] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident WHERE extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') = 0`);
     expect(await firstHour.jsonValue(), 'incidents in 0:00–1:00').toBe(midnight!.n);
     await page.locator('button[data-testid="play"]').click();
@@ -121,10 +120,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
   it('when the last 12 weeks are played, then the first step shows exactly that week', async () => {
     const before = await page.evaluate(() => { window.gridpatrol.playedSteps = 0; return window.gridpatrol.cellsTotal; });
     await page.locator('button[data-testid="play-weeks"]').click();
-    // Total and label read in the same tick the player reports its first week done.
-    const first = await page.waitForFunction(() => (window.gridpatrol.playedSteps === 1
-      ? [window.gridpatrol.cellsTotal, document.querySelector('[data-testid="play-hour"]')?.textContent ?? ''] : false),
-    undefined, { timeout: 30_000, polling: 50 });
+    // Total and label of the first week as the player recorded them.
+    const first = await page.waitForFunction(() => { const f = window.gridpatrol.playedFrames[0]; return f ? [f.total, f.label] : false; },
+      undefined, { timeout: 30_000 });
     const [total, label] = (await first.jsonValue()) as [number, string];
     const [week] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident WHERE occurred_at >= ($1 || 'T00:00:00+08:00')::timestamptz
       AND occurred_at < ($1 || 'T00:00:00+08:00')::timestamptz + interval '7 days'

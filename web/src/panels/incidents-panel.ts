@@ -71,6 +71,7 @@ export function incidentsSection(ctx: MapContext, state: AppState, hooks: { onFi
   const runPlayer = async (steps: { label: string; filter: Partial<AppState['filter']> }[], button: HTMLElement) => {
     if (state.playing) { state.playing = false; rerender(); return; }
     state.playing = true;
+    window.gridpatrol.playedFrames = [];
     button.textContent = t('incidents.stop');
     const saved = state.filter;
     for (let i = 0; i < steps.length && state.playing; i++) {
@@ -80,6 +81,7 @@ export function incidentsSection(ctx: MapContext, state: AppState, hooks: { onFi
       clock.textContent = step.label;
       await hooks.onFilter();
       window.gridpatrol.playedSteps = i + 1;
+      window.gridpatrol.playedFrames.push({ total: window.gridpatrol.cellsTotal, label: step.label });
       await new Promise((r) => setTimeout(r, PLAY_STEP_MS));
     }
     state.playing = false;

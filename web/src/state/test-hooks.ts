@@ -17,6 +17,8 @@ export interface TestHooks {
   gradedGrids: number;
   /** Steps (hours or weeks) the player has gone through. */
   playedSteps: number;
+  /** What each step of the last play showed: incidents on the map and the clock's label. */
+  playedFrames: { total: number; label: string }[];
   /** Cells in the 24×7 chart of the clicked area. */
   hourChartTotal: number;
   /** Road edges drawn by the reach map. */
@@ -67,7 +69,7 @@ declare global {
 export function installTestHooks(): TestHooks {
   window.gridpatrol = {
     idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, ratedAreas: 0, cameraViews: 0, cameraViewsBox: [],
-    hotspotCells: 0, gradedGrids: 0, playedSteps: 0, hourChartTotal: 0, reachEdges: 0, isochroneBands: 0, patrolUnits: 0, replayMinute: 0, blindSpotCells: 0, proposedCameras: 0,
+    hotspotCells: 0, gradedGrids: 0, playedSteps: 0, playedFrames: [], hourChartTotal: 0, reachEdges: 0, isochroneBands: 0, patrolUnits: 0, replayMinute: 0, blindSpotCells: 0, proposedCameras: 0,
     editProblems: 0, pickedGrids: 0, pickedPopulation: 0, editStatus: '', editCount: 0, editTarget: '', snaps: 0, historyShown: 0, signedIn: false, lassoOutline: [], lassoPicks: 0, planCutGrids: 0, planAlignBeats: 0, planDraftGrids: 0, planWorkloadRows: 0, planApplied: 0, project: () => [0, 0],
     layerVisible: () => false, selectedCount: () => 0,
   };
