@@ -11,7 +11,7 @@ import { findTestServer } from './server/test/helpers/find-test-server.js';
 export default defineConfig(async () => {
   const serverUrl = await findTestServer();
   const dbTests = ['server/**/*.test.ts', 'scripts/**/*.test.ts'];
-  const pureTests = ['server/src/engines/**/*.test.ts', 'web/src/**/*.test.ts'];
+  const pureTests = ['server/src/engines/**/*.test.ts', 'web/src/**/*.test.ts', 'server/test/security/**/*.test.ts'];
   const slow = { testTimeout: 180_000, hookTimeout: 180_000 };
   if (!serverUrl) console.warn('[gridpatrol] no PostGIS server found: the "server" test project is skipped');
   return {
