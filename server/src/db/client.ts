@@ -29,6 +29,8 @@ export interface Db extends Queryable {
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Embedded only: the whole database as a gzipped tarball (PGlite's dumpDataDir), for backups and test templates. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
       await pgl.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
     },
     transaction: (fn) => pgl.transaction((tx) => fn(wrap(tx))),
+    dumpDataDir: () => pgl.dumpDataDir('gzip'),
     close: () => pgl.close(),
   };
 }
