@@ -39,3 +39,15 @@ export async function medianMs(fn: () => Promise<unknown>, runs = 5, warmup = 1)
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
+
+/** A session cookie (`gp_session=…`) for an admin made for the bench, signed in through the app at `base`. */
+export async function benchCookie(db: Db, base: string): Promise<string> {
+  const { randomBytes } = await import('node:crypto');
+  const { createUser } = await import('../src/services/auth.service.js');
+  const username = `bench-${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('base64url');
+  await createUser(db, 'bench', { username, role: 'admin', password });
+  const res = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (res.status !== 200) throw new Error(`bench sign-in: ${res.status}`);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}

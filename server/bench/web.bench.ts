@@ -10,7 +10,7 @@ import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { createTileSource } from '../src/services/tile-source.js';
 import { MAX_DATA_ZOOM, TILESETS, tileAt, tilesetMinzoom, type TileCoord } from '../src/tiles/tilesets.js';
 import { ensureWebBuilt } from '../src/web-app.js';
-import type { BenchContext, BenchRow, BenchSuite } from './harness.js';
+import { benchCookie, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
  * What a user waits for and what the network carries when the web app opens on the demo city:
@@ -70,7 +70,7 @@ async function tileSizeRows(db: Db, on: string): Promise<BenchRow[]> {
 }
 
 /** Opens the app for a role, returns ms to first idle and the URLs and bytes it fetched. */
-async function firstIdle(base: string, role: string): Promise<{ ms: number; bytes: number; urls: string[] }> {
+async function firstIdle(base: string, role: string, cookie: string): Promise<{ ms: number; bytes: number; urls: string[] }> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -78,6 +78,8 @@ async function firstIdle(base: string, role: string): Promise<{ ms: number; byte
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const [name, value] = cookie.split('=') as [string, string];
+    await page.context().addCookies([{ name, value, url: base }]);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     let bytes = 0;
@@ -95,11 +97,11 @@ async function firstIdle(base: string, role: string): Promise<{ ms: number; byte
 }
 
 /** The same URLs fetched by Node, six at a time. */
-async function fetchFloor(urls: readonly string[]): Promise<number> {
+async function fetchFloor(urls: readonly string[], cookie: string): Promise<number> {
   const queue = [...urls];
   const t0 = performance.now();
   await Promise.all(Array.from({ length: 6 }, async () => {
-    for (let u = queue.shift(); u; u = queue.shift()) await (await fetch(u)).arrayBuffer();
+    for (let u = queue.shift(); u; u = queue.shift()) await (await fetch(u, { headers: { cookie } })).arrayBuffer();
   }));
   return performance.now() - t0;
 }
@@ -121,13 +123,14 @@ const suite: BenchSuite = {
     await ensureWebBuilt(ctx.log);
     for (const [on, db] of dbs) {
       const { server, base } = await listen(db);
+      const cookie = await benchCookie(db, base);
       try {
         for (const role of ['planner', 'leader']) {
-          await firstIdle(base, role); // warm: the database's caches and the page's first compile
-          const run = await firstIdle(base, role);
+          await firstIdle(base, role, cookie); // warm: the database's caches and the page's first compile
+          const run = await firstIdle(base, role, cookie);
           rows.push({
             operation: `open web app to first idle (${role})`, on, size: `${run.urls.length} requests, ${kb(run.bytes)}`,
-            oursMs: run.ms, reference: 'same requests by Node fetch ×6', referenceMs: await fetchFloor(run.urls),
+            oursMs: run.ms, reference: 'same requests by Node fetch ×6', referenceMs: await fetchFloor(run.urls, cookie),
           });
         }
       } finally {

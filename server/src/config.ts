@@ -9,6 +9,8 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** When set, use this PostgreSQL/PostGIS server instead of the embedded database. */
   DATABASE_URL: z.string().optional(),
+  /** Server mode: the schema gridpatrol's tables live in (default: the connection's search_path, usually public). */
+  GRIDPATROL_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
   /** Directory of the embedded PGlite database. */
   GRIDPATROL_DATA_DIR: z.string().default(path.join(projectRoot, 'data', 'pglite')),
   /** Seed of the generated demo city loaded into an empty database on start. */

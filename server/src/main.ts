@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   await ensureWebBuilt((msg) => logger.info(msg));
   if (!config.DATABASE_URL) await mkdir(config.GRIDPATROL_DATA_DIR, { recursive: true });
   logger.info(config.DATABASE_URL ? 'opening PostGIS server' : `opening embedded database in ${config.GRIDPATROL_DATA_DIR}`);
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRIDPATROL_DATA_DIR });
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRIDPATROL_DATA_DIR, schema: config.GRIDPATROL_DB_SCHEMA });
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (config.GRIDPATROL_DEMO === '1') await seedDemoCityIfEmpty(db, config.GRIDPATROL_DEMO_SEED, logger);

@@ -88,6 +88,24 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
   };
 }
 
+/**
+ * A pooled connection for one unit of work. While it is checked out the pool does not listen for its errors, so a
+ * connection the server drops mid-work (terminated, restarted) would raise an unhandled 'error': listen here, let
+ * the failing query reject as usual, and hand the broken connection back to be destroyed rather than reused.
+ */
+async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => { broken = err; };
+  client.on('error', onError);
+  try {
+    return await work(client);
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
+}
+
 /** int8 as number, like PGlite does, so repositories see one shape on both databases. */
 const serverTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -104,6 +122,9 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
     // UTC on every connection, as on PGlite, so timestamps read back the same on both databases.
     options: `-c TimeZone=UTC${opts.schema ? ` -c search_path=${opts.schema},public` : ''}`,
   });
+  // An idle pooled connection the server drops (restart, failover, pg_terminate_backend) must not crash the process:
+  // the pool discards it and opens a new one on the next query; the error is only reported.
+  pool.on('error', (err) => { console.warn(`[gridpatrol] database connection lost: ${err.message}`); });
   // Surface a bad URL or a missing server at open time, not at the first request.
   const probe = await pool.connect();
   try {
@@ -128,16 +149,12 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
     mode: 'server',
     ...wrap(pool),
     async copyCsv(table, columns, csv) {
-      const client = await pool.connect();
-      try {
+      await withClient(pool, async (client) => {
         const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
         await pipeline(Readable.from([csv]), stream);
-      } finally {
-        client.release();
-      }
+      });
     },
-    async transaction(fn) {
-      const client = await pool.connect();
+    transaction: (fn) => withClient(pool, async (client) => {
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -146,10 +163,8 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
-      } finally {
-        client.release();
       }
-    },
+    }),
     close: () => pool.end(),
   };
 }
