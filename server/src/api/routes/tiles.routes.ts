@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { selectTilesetBounds } from '../../db/repos/tiles.repo.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { createTileSource, type TileSource } from '../../services/tile-source.js';
+import { cachedTileSource } from '../../services/tile-cache.js';
 import { etagMatches, tileEtag } from '../../tiles/tile-etag.js';
 import { buildTileJson } from '../../tiles/tilejson.js';
 import { findTileset, MAX_REQUEST_ZOOM, TILESETS, type TileCoord, type TilesetSpec } from '../../tiles/tilesets.js';
@@ -59,7 +60,7 @@ function baseUrl(req: Request): string {
  * - `GET /tiles/{tileset}.json`: TileJSON 3.0.0 with bounds from the data and vector_layers with their fields.
  * @param source defaults to ST_AsMVT on a server and the Node encoder embedded
  */
-export function tilesRoutes(db: Db, source: TileSource = createTileSource(db)): Router {
+export function tilesRoutes(db: Db, source: TileSource = cachedTileSource(db, createTileSource(db))): Router {
   const router = Router();
 
   router.get('/:tileset/:z/:x/:file', async (req, res) => {
