@@ -10,6 +10,7 @@ import { coverageSection, initCoverage } from './panels/coverage-panel.js';
 import { initBlindSpots, placementSection } from './panels/placement-panel.js';
 import { editingSection, initEditing } from './panels/editing-panel.js';
 import { initPlanning, planningSection } from './panels/planning-panel.js';
+import { usersSection } from './panels/users-panel.js';
 import { renderHourChart } from './panels/hour-chart.js';
 import { incidentsSection } from './panels/incidents-panel.js';
 import { initReach, reachSection } from './panels/reach-panel.js';
@@ -96,7 +97,8 @@ async function main(): Promise<void> {
     onExportPdf: async () => { window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal, state.coverage); },
   }, rerender, [incidentsSection(ctx, state, { onFilter: loadCells }, rerender), coverageSection(ctx, state, coverageViews, rerender),
     placementSection(ctx, state, rerender),
-    reachSection(ctx, state, rerender), editingSection(state), planningSection(state, rerender)]);
+    reachSection(ctx, state, rerender), editingSection(state), planningSection(state, rerender),
+    ...[usersSection(state, rerender)].filter((x): x is HTMLElement => x !== undefined)]);
 
   state.filter = { ...state.filter, res: resForZoom(map.getZoom()) };
   rerender();

@@ -50,6 +50,7 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     await page.goto(`${base}/?role=planner&lang=zh-CN`);
     await idle(page);
     await page.locator('details[data-section="planning"] > summary').click();
+    await panel(`plan-station`).locator(`option[value="${c.station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
     await panel('plan-station').selectOption(String(c.station));
 
     await panel('plan-workload-go').click();
@@ -119,7 +120,9 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     await page.goto(`${base}/?role=leader&lang=en`);
     await idle(page);
     await page.locator('details[data-section="planning"] > summary').click();
+    await panel(`plan-station`).locator(`option[value="${cut.station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
     await panel('plan-station').selectOption(String(cut.station));
+    await expect.poll(() => panel('plan-draft-go').isEnabled(), { timeout: 30_000 }).toBe(true);
     await panel('plan-draft-go').click();
     await page.waitForFunction(() => window.gridpatrol.planDraftGrids > 0, undefined, { timeout: 120_000 });
     await expect(panel('plan-draft-apply').count()).resolves.toBe(0);
@@ -148,5 +151,29 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect(await page.locator('button[data-testid="edit-beat"]').isDisabled()).toBe(true);
     await page.locator('[data-testid="sign-out"]').click();
     await page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
+  });
+
+  it('when an admin adds a leader in the users panel, then the new account signs in and sees the leader view', async () => {
+    await session!.signInAs('admin');
+    await page.goto(`${base}/?lang=zh-CN`);
+    await idle(page);
+    await page.locator('details[data-section="users"] > summary').click();
+    await page.locator('[data-testid="users"] tr[data-user]').first().waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="new-user-name"]').fill('li.leader');
+    await page.locator('[data-testid="new-user-role"]').selectOption('leader');
+    await page.locator('[data-testid="new-user-password"]').fill('a long first password');
+    await page.locator('[data-testid="new-user-add"]').click();
+    await page.locator('[data-testid="users"] tr[data-user="li.leader"]').waitFor({ timeout: 30_000 });
+    const [row] = await db.query<{ role: string }>(`SELECT role FROM app_user WHERE username = 'li.leader'`);
+    expect(row?.role).toBe('leader');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-users-zh-CN.png') });
+    await page.locator('[data-testid="sign-out"]').click();
+    await page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="signin-user"]').fill('li.leader');
+    await page.locator('[data-testid="signin-password"]').fill('a long first password');
+    await page.locator('[data-testid="signin-submit"]').click();
+    await page.waitForFunction(() => window.gridpatrol?.signedIn === true, undefined, { timeout: 60_000 });
+    await expect(page.locator('[data-testid="user"]').textContent()).resolves.toContain('领导');
+    await expect(page.locator('details[data-section="users"]').count(), 'no users panel for a leader').resolves.toBe(0);
   });
 });

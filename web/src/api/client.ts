@@ -202,3 +202,10 @@ export const signIn = (username: string, password: string) => sendJson<SessionAn
 export async function signOut(): Promise<void> {
   await fetch('/api/v1/session', { method: 'DELETE' });
 }
+
+/** User accounts (admins only). */
+export type UserAccount = SessionAnswer['user'] & { disabled: boolean };
+export const listUsers = async () => (await getJson<{ users: UserAccount[] }>('/api/v1/users')).users;
+export const createUserAccount = (body: { username: string; role: UserAccount['role']; password: string; stationId?: number }) =>
+  sendJson<UserAccount>('POST', '/api/v1/users', body);
+export const updateUserAccount = (id: number, change: { disabled?: boolean; password?: string }) => sendJson<UserAccount>('PATCH', `/api/v1/users/${id}`, change);

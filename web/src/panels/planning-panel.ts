@@ -27,6 +27,7 @@ interface PlanningView {
 
 const view: PlanningView = { stations: [], alignBy: 'area', tolerance: 0.1, message: '', error: false };
 let mapRef: MapLibreMap | undefined;
+let stationsLoading: Promise<void> | undefined;
 
 const NONE: ExpressionSpecification = ['==', ['get', 'code'], '\u0000'];
 
@@ -165,13 +166,13 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
     b.onclick = onclick;
     return b;
   };
-  if (view.stations.length === 0) {
-    void stationList().then((s) => {
-      if (s.length === 0) return;
+  // One request for the station list, however often the sidebar renders while it is on its way.
+  if (view.stations.length === 0 && !stationsLoading) {
+    stationsLoading = stationList().then((s) => {
       view.stations = s;
       view.stationId ??= s[0]?.id;
       rerender();
-    });
+    }).catch(() => { stationsLoading = undefined; });
   }
   const station = h('select', { 'data-testid': 'plan-station' }) as HTMLSelectElement;
   for (const s of view.stations) station.append(h('option', { value: String(s.id) }, s.name));
