@@ -118,7 +118,8 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
   });
 
   it('when the last 12 weeks are played, then the first step shows exactly that week', async () => {
-    const before = await page.evaluate(() => { window.gridpatrol.playedSteps = 0; return window.gridpatrol.cellsTotal; });
+    // Forget the day player's frames: the week player starts only after it has read the incident date range.
+    const before = await page.evaluate(() => { window.gridpatrol.playedSteps = 0; window.gridpatrol.playedFrames = []; return window.gridpatrol.cellsTotal; });
     await page.locator('button[data-testid="play-weeks"]').click();
     // Total and label of the first week as the player recorded them.
     const first = await page.waitForFunction(() => { const f = window.gridpatrol.playedFrames[0]; return f ? [f.total, f.label] : false; },
