@@ -1,3 +1,7 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
 import type { Db } from '../src/db/client.js';
 
 /** One line of the `npm run bench` table: our operation beside a reference measured in the same run. */
@@ -50,4 +54,11 @@ export async function benchCookie(db: Db, base: string): Promise<string> {
   const res = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
   if (res.status !== 200) throw new Error(`bench sign-in: ${res.status}`);
   return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
+
+/** The app on a free loopback port over `db`, for suites that measure over HTTP. */
+export async function listenApp(db: Db): Promise<{ server: Server; base: string }> {
+  const server = createApp({ db, logger: pino({ level: 'silent' }) }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -1,12 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import autocannon from 'autocannon';
-import { pino } from 'pino';
-import { createApp } from '../src/app.js';
 import type { Db } from '../src/db/client.js';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { tileAt } from '../src/tiles/tilesets.js';
-import { benchCookie, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import { benchCookie, listenApp, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
  * Bounded load on loopback: tiles and feature queries at 200 requests/s for BENCH_LOAD_SECONDS (default 60) while a
@@ -16,12 +12,6 @@ import { benchCookie, type BenchContext, type BenchRow, type BenchSuite } from '
  */
 const RATE = 200;
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
-
-async function listen(db: Db): Promise<{ server: Server; base: string }> {
-  const server = createApp({ db, logger: pino({ level: 'silent' }) }).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 /** What the web app asks for while a planner pans a street-level map: tiles of several layers and feature/cell queries. */
 async function readPaths(db: Db): Promise<string[]> {
@@ -82,7 +72,7 @@ const suite: BenchSuite = {
     for (const [on, db] of dbs) {
       const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid') as [{ n: number }];
       if (n === 0) { ctx.log(`loading the demo city (${on})`); await loadDemoCity(db, { seed: 20261125 }); }
-      const { server, base } = await listen(db);
+      const { server, base } = await listenApp(db);
       try {
         const cookie = await benchCookie(db, base);
         const paths = await readPaths(db);

@@ -1,16 +1,12 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { pino } from 'pino';
 import { chromium } from 'playwright-core';
-import { createApp } from '../src/app.js';
 import type { Db } from '../src/db/client.js';
 import { LAYERS } from '../src/db/layers.js';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { createTileSource } from '../src/services/tile-source.js';
 import { MAX_DATA_ZOOM, TILESETS, tileAt, tilesetMinzoom, type TileCoord } from '../src/tiles/tilesets.js';
 import { ensureWebBuilt } from '../src/web-app.js';
-import { benchCookie, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import { benchCookie, listenApp, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
  * What a user waits for and what the network carries when the web app opens on the demo city:
@@ -23,12 +19,6 @@ const TILE_GOAL_BYTES = 500 * 1024;
 const DEMO_SEED = 20261125;
 const CHROMIUM = '/usr/bin/chromium';
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
-
-async function listen(db: Db): Promise<{ server: Server; base: string }> {
-  const server = createApp({ db, logger: pino({ level: 'silent' }) }).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 /** Every tile at zoom z over the bounds. */
 function tilesOver(bounds: [number, number, number, number], z: number): TileCoord[] {
@@ -122,7 +112,7 @@ const suite: BenchSuite = {
     }
     await ensureWebBuilt(ctx.log);
     for (const [on, db] of dbs) {
-      const { server, base } = await listen(db);
+      const { server, base } = await listenApp(db);
       const cookie = await benchCookie(db, base);
       try {
         for (const role of ['planner', 'leader']) {
