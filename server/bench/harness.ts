@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import type { Db } from '../src/db/client.js';
+import { createAndSignIn } from '../test/helpers/sign-in.js';
+import { randomBytes } from 'node:crypto';
 
 /** One line of the `npm run bench` table: our operation beside a reference measured in the same run. */
 export interface BenchRow {
@@ -46,14 +48,7 @@ export async function medianMs(fn: () => Promise<unknown>, runs = 5, warmup = 1)
 
 /** A session cookie (`gp_session=…`) for an admin made for the bench, signed in through the app at `base`. */
 export async function benchCookie(db: Db, base: string): Promise<string> {
-  const { randomBytes } = await import('node:crypto');
-  const { createUser } = await import('../src/services/auth.service.js');
-  const username = `bench-${randomBytes(4).toString('hex')}`;
-  const password = randomBytes(12).toString('base64url');
-  await createUser(db, 'bench', { username, role: 'admin', password });
-  const res = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (res.status !== 200) throw new Error(`bench sign-in: ${res.status}`);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return (await createAndSignIn(base, db, `bench-${randomBytes(4).toString('hex')}`, 'admin')).cookie;
 }
 
 /** The app on a free loopback port over `db`, for suites that measure over HTTP. */

@@ -13,6 +13,7 @@ import { ensureWebBuilt } from '../../server/src/web-app.js';
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../server/src/auth/policy.js';
 import { createUser } from '../../server/src/services/auth.service.js';
+import { createAndSignIn } from '../../server/test/helpers/sign-in.js';
 
 /** Debian's Chromium: the browser tests drive it headless with software WebGL. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -58,9 +59,9 @@ export async function startBrowserSession(opts: { incidents?: number } = {}): Pr
     }
     return { username, password: passwords.get(username) as string };
   };
-  const admin = await account('admin');
-  const signed = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
-  const cookie = (signed.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const admin = await createAndSignIn(base, db, 'e2e-admin', 'admin');
+  passwords.set('e2e-admin', admin.password);
+  const cookie = admin.cookie;
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

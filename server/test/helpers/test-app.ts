@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.js';
 import type { Role } from '../../src/auth/policy.js';
-import { createUser } from '../../src/services/auth.service.js';
+import { createAndSignIn } from './sign-in.js';
 import { openTestDb, type TestDb } from './test-db.js';
 
 export interface TestApp extends TestDb {
@@ -21,11 +20,7 @@ export interface TestApp extends TestDb {
 export async function signedIn(url: string, t: Pick<TestDb, 'db'>, cache: Map<string, string>, username: string, role: Role, stationId: number | null): Promise<string> {
   const known = cache.get(username);
   if (known) return known;
-  const password = randomBytes(12).toString('base64url');
-  await createUser(t.db, 'test', { username, role, password, stationId });
-  const res = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  if (res.status !== 200 || !cookie.startsWith('gp_session=')) throw new Error(`test sign-in of ${username} failed: ${res.status} ${await res.text()}`);
+  const { cookie } = await createAndSignIn(url, t.db, username, role, stationId);
   cache.set(username, cookie);
   return cookie;
 }
