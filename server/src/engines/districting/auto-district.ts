@@ -135,7 +135,7 @@ function summarise(
 }
 
 /** k seeds spread over the graph: each next seed is the grid farthest (in hops) from those chosen. */
-function spreadSeeds(g: GridGraph, k: number): number[] {
+export function spreadSeeds(g: GridGraph, k: number): number[] {
   const seeds = [0];
   const dist = hops(g, 0);
   while (seeds.length < k) {
@@ -160,7 +160,7 @@ function hops(g: GridGraph, from: number): number[] {
 }
 
 /** Region growing: the lightest beat with a free neighbour takes the one it shares most boundary with. */
-function grow(g: GridGraph, seeds: number[], unitLoad: number[], locked?: ReadonlyMap<string, number>): number[] {
+export function grow(g: GridGraph, seeds: number[], unitLoad: number[], locked?: ReadonlyMap<string, number>): number[] {
   const assignment = new Array<number>(g.units.length).fill(-1);
   const loads = seeds.map((s) => unitLoad[s] ?? 0);
   seeds.forEach((s, b) => (assignment[s] = b));
