@@ -14,6 +14,7 @@ import { incidentAnalysisRoutes } from './api/routes/incident-analysis.routes.js
 import { incidentCellRoutes } from './api/routes/incident-cells.routes.js';
 import { healthRoutes } from './api/routes/health.routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
+import { planRoutes } from './api/routes/plans.routes.js';
 import { routingRoutes } from './api/routes/routing.routes.js';
 import { tilesRoutes } from './api/routes/tiles.routes.js';
 import { serveWebApp } from './web-app.js';
@@ -59,6 +60,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(incidentCellRoutes(deps.db));
   api.use(incidentAnalysisRoutes(deps.db));
   api.use(routingRoutes(deps.db));
+  // Plan sheets (CSV/xlsx) are read raw by their own route; the JSON parser above leaves non-JSON bodies alone.
+  api.use(planRoutes(deps.db));
   // Before the feature routes: /grids/merge would otherwise read as /grids/{id}.
   api.use(editingRoutes(deps.db));
   api.use(featureRoutes(deps.db));

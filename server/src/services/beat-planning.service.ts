@@ -1,5 +1,5 @@
 import type { Geometry } from 'geojson';
-import type { Db } from '../db/client.js';
+import type { Db, Queryable } from '../db/client.js';
 import {
   beatShapes, gridBeatOverlaps, measureShapes, stationGridGraph, unionOfGrids, type BeatMeasures,
 } from '../db/repos/beat-workload.repo.js';
@@ -127,13 +127,19 @@ export async function alignProposal(db: Db, opts: { stationId?: number; by?: 'ar
 
 /** Writes an align proposal (or any beats-from-grids plan) as one versioned edit. */
 export async function applyBeatPlan(db: Db, actor: string, change: 'align' | 'district',
-  beats: readonly { code: string; version: number; gridCodes: readonly string[] }[]): Promise<{ code: string; version: number; changed: boolean }[]> {
+  beats: readonly { code: string; version: number; gridCodes: readonly string[] }[],
+  /** More writes in the same transaction (a stored plan marked applied). */
+  alsoInTransaction?: (tx: Queryable) => Promise<void>): Promise<{ code: string; version: number; changed: boolean }[]> {
   const empty = beats.filter((b) => b.gridCodes.length === 0);
   if (empty.length) throw new UnprocessableError('A beat would have no grids', empty.map((b) => ({ path: `beats.${b.code}`, message: 'no grids' })));
   const all = beats.flatMap((b) => b.gridCodes);
   if (new Set(all).size !== all.length) throw new UnprocessableError('A grid is in two beats of the plan', [{ path: 'beats', message: 'each grid once' }]);
-  return db.transaction((tx) => setBeatsFromGrids({ tx, actor }, change,
-    new Map(beats.map((b) => [b.code, b.gridCodes])), Object.fromEntries(beats.map((b) => [b.code, b.version]))));
+  return db.transaction(async (tx) => {
+    const out = await setBeatsFromGrids({ tx, actor }, change,
+      new Map(beats.map((b) => [b.code, b.gridCodes])), Object.fromEntries(beats.map((b) => [b.code, b.version])));
+    await alsoInTransaction?.(tx);
+    return out;
+  });
 }
 
 export interface DistrictDraft {
@@ -207,7 +213,7 @@ function completeSeeds(g: ReturnType<typeof gridGraph>, seeds: readonly string[]
   return out;
 }
 
-function nameBeats(draft: readonly number[], current: readonly number[], k: number, codes: readonly string[], locked: readonly string[]): (string | undefined)[] {
+export function nameBeats(draft: readonly number[], current: readonly number[], k: number, codes: readonly string[], locked: readonly string[]): (string | undefined)[] {
   const names: (string | undefined)[] = Array.from({ length: k }, (_, b) => locked[b]);
   const taken = new Set(locked);
   const pairs: { b: number; c: number; n: number }[] = [];

@@ -5,6 +5,7 @@ import { t } from '../i18n/index.js';
 import { pct, RATE_BREAKS, RATE_COLOURS } from '../analysis/rate-scale.js';
 import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
 import type { AppState } from '../state/app-state.js';
+import { compareRows, currentComparison } from './plan-compare.js';
 
 const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
 
@@ -163,6 +164,14 @@ export async function exportPdf(map: MapLibreMap, incidentsInFilter: number, cov
     doc.addPage('a4', 'landscape');
     const table = coverageTable(cov);
     // Scale to the page: as wide as it can be, but never taller than the page.
+    const w = Math.min(277, (190 * table.width) / table.height);
+    doc.addImage(table.toDataURL('image/png'), 'PNG', 10, 10, w, (w * table.height) / table.width);
+  }
+  const cmp = currentComparison();
+  if (cmp) {
+    doc.addPage('a4', 'landscape');
+    const table = tableBlock(t('plancompare.pdf_title'), ['', `A ${cmp.names.a}`, `B ${cmp.names.b}`, t('plancompare.diff')],
+      compareRows(cmp).map((r) => ({ cells: [r.label, r.a, r.b, r.diff], colour: r.colour })), [520, 300, 300, 260]);
     const w = Math.min(277, (190 * table.width) / table.height);
     doc.addImage(table.toDataURL('image/png'), 'PNG', 10, 10, w, (w * table.height) / table.width);
   }

@@ -7,6 +7,7 @@ import { refreshAreaTiles } from '../map/area-tiles.js';
 import type { MapContext } from '../map/map-context.js';
 import type { AppState } from '../state/app-state.js';
 import { h, section } from './dom.js';
+import { initPlanCompare, planCompareBlock } from './plan-compare.js';
 
 /** Colours of draft beats: ColorBrewer Set3 (12 classes, qualitative), then repeated. */
 const DRAFT_COLOURS = ['#8dd3c7', '#ffffb3', '#bebada', '#fb8072', '#80b1d3', '#fdb462', '#b3de69', '#fccde5', '#d9d9d9', '#bc80bd', '#ccebc5', '#ffed6f'];
@@ -40,6 +41,7 @@ export function initPlanning(ctx: MapContext): void {
   map.addLayer({ id: 'plan-cut-line', type: 'line', source: 'grids', 'source-layer': 'grids', filter: NONE, paint: { 'line-color': '#c2410c', 'line-width': 2.5 } });
   map.addSource('plan-align', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
   map.addLayer({ id: 'plan-align-line', type: 'line', source: 'plan-align', paint: { 'line-color': '#15803d', 'line-width': 3.5, 'line-dasharray': [2, 1] } });
+  initPlanCompare(map);
 }
 
 function codesFilter(codes: readonly string[]): ExpressionSpecification {
@@ -251,5 +253,6 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
       button('planning.discard', 'plan-draft-discard', () => { view.draft = undefined; drawOnMap(); rerender(); })));
   }
   if (view.message) rows.push(h('p', { class: view.error ? 'error' : 'muted', 'data-testid': 'plan-status' }, view.message));
+  rows.push(planCompareBlock(mapRef, sid, rerender));
   return section('planning', t('planning.title'), state.openSections, ...rows);
 }
