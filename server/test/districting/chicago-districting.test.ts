@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autoDistrict, gridGraph, isContiguous, scoreAssignment } from '../../src/engines/districting/index.js';
+import { autoDistrict, balanceOf, draftPlan, gridGraph, isContiguous, scoreAssignment } from '../../src/engines/districting/index.js';
 import { importFile } from '../../src/import/import.service.js';
 import { openTestDb, type TestDb } from '../helpers/test-db.js';
 
@@ -74,4 +74,42 @@ describe('auto-districting on the real Chicago beat plan', () => {
     expect(draftTotal, 'the drafts score better than the real sectors on the same objective').toBeLessThan(currentTotal);
     expect(cvBetter, 'crime balance better in most districts').toBeGreaterThan(districts / 2);
   });
+  it('when each district is drafted with tabu search + ReCom (whole-scorecard engine), then every sector is one piece in PostGIS and crime balance is better than the real sectors', async () => {
+    const units = await t.db.query<{ beat: string; district: string; sector: string; area: number; perim: number; crimes: number }>(
+      `SELECT b.beat, b.district, b.sector, ST_Area(b.geom::geography) AS area, ST_Perimeter(b.geom::geography) AS perim,
+              (SELECT count(*)::int FROM incident i WHERE i.geom && b.geom AND ST_Intersects(b.geom, i.geom)) AS crimes
+       FROM cpd_beat b ORDER BY b.beat`);
+    const adjacency = await t.db.query<{ a: string; b: string; m: number }>(
+      `SELECT x.beat AS a, y.beat AS b, ST_Length(ST_Intersection(ST_Boundary(x.geom), ST_Buffer(y.geom, 0.00001))::geography) AS m
+       FROM cpd_beat x JOIN cpd_beat y ON x.district = y.district AND x.beat < y.beat AND x.geom && ST_Expand(y.geom, 0.00001)`);
+    let districts = 0, cvReal = 0, cvDraft = 0, ppReal = 0, ppDraft = 0, better = 0, tabuCv = 0;
+    const lines: string[] = [];
+    for (const district of [...new Set(units.map((u) => u.district))].sort()) {
+      const mine = units.filter((u) => u.district === district);
+      const sectors = [...new Set(mine.map((u) => u.sector))].sort();
+      if (sectors.length < 2 || mine.length < 6) continue;
+      const g = gridGraph(mine.map((u) => ({ id: u.beat, areaM2: u.area, perimeterM: u.perim, load: { crimes: u.crimes } })),
+        adjacency.filter((e) => e.m > 20).map((e) => ({ a: e.a, b: e.b, sharedBoundaryM: e.m })));
+      const real = mine.map((u) => sectors.indexOf(u.sector));
+      const draft = draftPlan(g, { beats: sectors.length, weights: { crimes: 1 }, current: real, objective: { reach: 0, coverage: 0, communitySplits: 0 } });
+      const tabu = autoDistrict(g, { beats: sectors.length, weights: { crimes: 1 }, current: real, tolerance: 0.1 });
+      const realScore = scoreAssignment(g, real, sectors.length, { weights: { crimes: 1 } });
+      const cv = balanceOf('crimes', draft.loads).cv;
+      const meanPp = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+      districts++; cvReal += realScore.balance.cv; cvDraft += cv; tabuCv += tabu.balance.cv;
+      ppReal += meanPp(realScore.polsbyPopper); ppDraft += meanPp(draft.polsbyPopper);
+      if (cv < realScore.balance.cv) better++;
+      lines.push(`district ${district}: crime CV ${realScore.balance.cv.toFixed(3)} (real) → ${cv.toFixed(3)} (tabu+ReCom; tabu only ${tabu.balance.cv.toFixed(3)}); mean PP ${meanPp(realScore.polsbyPopper).toFixed(3)} → ${meanPp(draft.polsbyPopper).toFixed(3)}; ReCom ${draft.recom.balancedCuts}/${draft.recom.proposed}, improved ${draft.recom.improvedBest}`);
+      for (let b = 0; b < sectors.length; b++) expect(isContiguous(g, new Set(draft.assignment.flatMap((a, i) => (a === b ? [i] : []))))).toBe(true);
+      const parts = await t.db.query<{ s: number; n: number }>(
+        `SELECT u.s, ST_NumGeometries(ST_Union(ST_Buffer(b.geom, 0.00001))) AS n FROM unnest($1::text[], $2::int[]) AS u(beat, s) JOIN cpd_beat b ON b.beat = u.beat GROUP BY u.s`,
+        [mine.map((u) => u.beat), draft.assignment]);
+      expect(parts).toHaveLength(sectors.length);
+      expect(parts.every((p) => p.n === 1), `district ${district}: sectors in pieces ${JSON.stringify(parts)}`).toBe(true);
+      expect(draft.objective).toBeLessThanOrEqual((draft.currentObjective ?? Infinity) + 1e-9);
+    }
+    console.info(`Chicago, tabu + ReCom (${districts} districts):\n${lines.join('\n')}\nmean crime CV: real ${(cvReal / districts).toFixed(3)} → tabu+ReCom ${(cvDraft / districts).toFixed(3)} (tabu only ${(tabuCv / districts).toFixed(3)}); mean PP ${(ppReal / districts).toFixed(3)} → ${(ppDraft / districts).toFixed(3)}; CV better in ${better} of ${districts}`);
+    expect(better).toBeGreaterThan(districts / 2);
+    expect(cvDraft).toBeLessThan(cvReal);
+  }, 600_000);
 });

@@ -233,7 +233,7 @@ describe('stored plans: drafts, change, compare, import and export', () => {
 });
 
 describe('districting draft on the whole scorecard, applied through the beat edit path', () => {
-  it('when a station is drafted, then every beat is one piece in PostGIS, communities split no more than today unless balance needs it, and the scorecard is reported before → after', async () => {
+  it('when a station is drafted, then every beat is one piece in PostGIS, the objective is never worse than the plan in force, and the scorecard is reported before → after', async () => {
     const r = await app.call('POST', '/api/v1/plans/districting', { name: '自动方案', stationId: station.id, categoryWeights: { 盗窃: 2 } });
     expect(r.status, JSON.stringify(r.json).slice(0, 600)).toBe(201);
     const d = r.json as Json;
