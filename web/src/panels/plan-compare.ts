@@ -84,6 +84,12 @@ function draw(map: MapLibreMap | undefined, assignments: { a: Map<string, string
   map.setFilter('plan-compare-fill', ['in', ['get', 'code'], ['literal', [...plan.keys()]]]);
   const moved = current.moved.map((m) => m.gridCode);
   map.setFilter('plan-compare-moved', moved.length ? ['in', ['get', 'code'], ['literal', moved]] : NONE);
+  window.gridpatrol.planCompareMovedDrawn = -1;
+  map.once('idle', () => {
+    const drawn = map.queryRenderedFeatures({ layers: ['plan-compare-moved'] }).map((f) => String(f.properties.code));
+    window.gridpatrol.planCompareMovedDrawn = new Set(drawn).size;
+  });
+  map.triggerRepaint();
 }
 
 let assignments: { a: Map<string, string>; b: Map<string, string> } | undefined;
@@ -127,6 +133,7 @@ export function planCompareBlock(map: MapLibreMap | undefined, stationId: number
       d.style.color = r.colour;
       table.append(h('tr', {}, h('td', {}, r.label), h('td', {}, r.a), h('td', {}, r.b), d));
     }
+    window.gridpatrol.planCompareRows = ROWS.length;
     const toggle = h('button', { 'data-testid': 'plan-compare-swap' }, t(shown === 'a' ? 'plancompare.show_b' : 'plancompare.show_a'));
     toggle.onclick = () => { shown = shown === 'a' ? 'b' : 'a'; draw(map, assignments); rerender(); };
     out.append(table, h('div', { class: 'buttons' }, toggle, h('span', { class: 'muted' }, t('plancompare.moved', { n: current.moved.length }))));
