@@ -39,8 +39,8 @@ const WRITE_RULES: readonly { path: RegExp; permission: Permission }[] = [
   { path: /^\/(beats|stations|posts|checkpoints|cameras|key-places|incidents)(\/|$)/, permission: 'edit_beats' },
   { path: /^\/(roads|buildings)(\/|$)/, permission: 'import' },
   { path: /^\/planning\/(align|districting)\/apply$/, permission: 'edit_beats' },
-  { path: /^\/plans\/[0-9]+\/apply$/, permission: 'edit_beats' },
-  { path: /^\/plans(\/|$)/, permission: 'analyse' },
+  // Stored beat plans (drafts, districting drafts, imports, apply) are the planners'; reading and comparing is `read`.
+  { path: /^\/plans(\/|$)/, permission: 'edit_beats' },
   { path: /^\/planning\/(align|districting)$/, permission: 'analyse' },
   { path: /^\/analysis\/placement\/accept$/, permission: 'edit_beats' },
   { path: /^\/(analysis|routing|grades|hotspots)(\/|$)/, permission: 'analyse' },
