@@ -35,7 +35,7 @@ function splitsByHand(g: ReturnType<typeof lattice>['g'], community: readonly st
   return [...pieces.values()].reduce((s, p) => s + p - 1, 0);
 }
 
-describe('ReCom', () => {
+describe('ReCom', { timeout: 120_000 }, () => {
   it('when two neighbouring beats are recombined, then both sides are connected, balanced and cover the same grids', () => {
     const { g } = lattice(12);
     const a = Int32Array.from(g.units, (_, i) => (Math.floor(i / 12) < 6 ? 0 : 1));
@@ -84,7 +84,7 @@ describe('ReCom', () => {
   });
 });
 
-describe('draftPlan on the whole scorecard', () => {
+describe('draftPlan on the whole scorecard', { timeout: 120_000 }, () => {
   it('when community splits are penalised (the default), then the draft splits fewer communities than with no penalty, and is contiguous', () => {
     const { g, community } = lattice(12);
     const inputs = { community };
