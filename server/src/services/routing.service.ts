@@ -4,9 +4,9 @@ import {
   bufferLines, loadPlaces, loadRoads, roadsKey, storeRoadEdges, type PlacePoint,
 } from '../db/repos/road-network.repo.js';
 import {
-  AT_JUNCTION, buildRoadGraph, CAR, edgeSlice, FOOT, indexEdges, isochrones, originsFor, pathLine, planPatrol, suggestPosts, summariseReach,
-  travelTimes, RESPONSE_LIMITS_SECONDS,
-  type EdgeIndex, type PatrolStopInput, type RoadGraph, type SnappedPoint, type TravelTimes,
+  arrivalAt, buildRoadGraph, routeBetween, CAR, edgeSlice, FOOT, indexEdges, isochrones, originsFor, originsForAll, pathLine, planPatrol,
+  suggestPosts, summariseReach, travelTimes, RESPONSE_LIMITS_SECONDS,
+  type EdgeIndex, type EdgePoint, type PatrolStopInput, type RoadGraph, type SnappedPoint, type TravelTimes,
 } from '../engines/routing/index.js';
 import { UnprocessableError } from '../errors.js';
 
@@ -49,17 +49,6 @@ function snapOrThrow(net: Network, lon: number, lat: number, field: string): Sna
   return p;
 }
 
-/** Seconds to reach a snapped point from a search, and by which end of its edge (or Infinity). */
-function arrivalAt(g: RoadGraph, t: TravelTimes, p: SnappedPoint): { seconds: number; via: 'source' | 'target' | null } {
-  const fwd = g.edgeCost[p.edge] ?? -1, rev = g.edgeReverseCost[p.edge] ?? -1;
-  const atSource = t.seconds[g.edgeSource[p.edge] ?? 0] ?? Infinity, atTarget = t.seconds[g.edgeTarget[p.edge] ?? 0] ?? Infinity;
-  // A point on a junction is reached when the junction is, from whichever street.
-  const viaSource = p.fraction <= AT_JUNCTION ? atSource : fwd >= 0 ? atSource + p.fraction * fwd : Infinity;
-  const viaTarget = p.fraction >= 1 - AT_JUNCTION ? atTarget : rev >= 0 ? atTarget + (1 - p.fraction) * rev : Infinity;
-  if (!Number.isFinite(Math.min(viaSource, viaTarget))) return { seconds: Infinity, via: null };
-  return viaSource <= viaTarget ? { seconds: viaSource, via: 'source' } : { seconds: viaTarget, via: 'target' };
-}
-
 export interface RouteAnswer {
   seconds: number;
   meters: number;
@@ -77,32 +66,9 @@ function lineMeters(line: readonly [number, number][]): number {
   return m;
 }
 
-/** Fastest route between two points, each snapped to the nearest road (part-edges at both ends count). */
 function routeOn(net: Network, from: SnappedPoint, to: SnappedPoint): RouteAnswer | undefined {
-  const g = net.graph;
-  // Both on one edge, the second further along and the edge travelled forwards: no junction in between.
-  const fwd = g.edgeCost[from.edge] ?? -1;
-  if (from.edge === to.edge && to.fraction >= from.fraction && fwd >= 0) {
-    const line = edgeSlice(g, from.edge, from.fraction, to.fraction);
-    return { seconds: (to.fraction - from.fraction) * fwd, meters: lineMeters(line), line, snapped: { from, to } };
-  }
-  const t = travelTimes(g, originsFor(g, from));
-  const end = arrivalAt(g, t, to);
-  if (!end.via) return undefined;
-  let v = end.via === 'source' ? (g.edgeSource[to.edge] ?? 0) : (g.edgeTarget[to.edge] ?? 0);
-  const nodes = [v];
-  const edges: number[] = [];
-  while ((t.previous[v] ?? -1) >= 0) {
-    edges.push(t.viaEdge[v] ?? 0);
-    v = t.previous[v] ?? 0;
-    nodes.push(v);
-  }
-  nodes.reverse();
-  edges.reverse();
-  const start = nodes[0] === g.edgeSource[from.edge] ? edgeSlice(g, from.edge, 0, from.fraction).reverse() : edgeSlice(g, from.edge, from.fraction, 1);
-  const finish = end.via === 'source' ? edgeSlice(g, to.edge, 0, to.fraction) : edgeSlice(g, to.edge, to.fraction, 1).reverse();
-  const line = [...start, ...pathLine(g, nodes, edges).slice(1), ...finish.slice(1)];
-  return { seconds: end.seconds, meters: lineMeters(line), line, snapped: { from, to } };
+  const r = routeBetween(net.graph, from, to);
+  return r && { seconds: r.seconds, meters: lineMeters(r.line), line: r.line, snapped: { from, to } };
 }
 
 export async function route(db: Db, profile: ProfileName, from: [number, number], to: [number, number]): Promise<RouteAnswer | undefined> {
@@ -119,7 +85,7 @@ export interface IsochroneAnswer {
 export async function isochrone(db: Db, profile: ProfileName, lon: number, lat: number, minutes: readonly number[]): Promise<IsochroneAnswer> {
   const net = await network(db, profile);
   const snapped = snapOrThrow(net, lon, lat, 'query.lon');
-  const bands = isochrones(net.graph, originsFor(net.graph, snapped), minutes.map((m) => m * 60));
+  const bands = isochrones(net.graph, { kind: 'points', points: [snapped] }, minutes.map((m) => m * 60));
   return {
     snapped,
     bands: await Promise.all(bands.map(async (b, i) => {
@@ -129,14 +95,11 @@ export async function isochrone(db: Db, profile: ProfileName, lon: number, lat: 
   };
 }
 
-/** One search from every post and station together (each snapped to its road), up to the longest response limit. */
-async function fromBases(db: Db, net: Network): Promise<{ times: TravelTimes; bases: PlacePoint[] }> {
+/** One search from every post and station together (each snapped to its road, its edge split there). */
+async function fromBases(db: Db, net: Network): Promise<{ times: TravelTimes; bases: PlacePoint[]; starts: SnappedPoint[] }> {
   const bases = await loadPlaces(db, ['post', 'station']);
-  const origins = bases.flatMap((b) => {
-    const s = net.index.snap(b.lon, b.lat, MAX_SNAP_METERS);
-    return s ? originsFor(net.graph, s) : [];
-  });
-  return { times: travelTimes(net.graph, origins), bases };
+  const starts = bases.flatMap((b) => net.index.snap(b.lon, b.lat, MAX_SNAP_METERS) ?? []);
+  return { times: travelTimes(net.graph, originsForAll(net.graph, starts)), bases, starts };
 }
 
 export interface ReachAnswer {
@@ -154,11 +117,11 @@ export interface ReachAnswer {
 export async function reachMap(db: Db, profile: ProfileName): Promise<ReachAnswer> {
   const net = await network(db, profile);
   const g = net.graph;
-  const { times } = await fromBases(db, net);
+  const { times, starts } = await fromBases(db, net);
   const limits = RESPONSE_LIMITS_SECONDS.map((s) => s / 60);
   const minutesTo = (p: PlacePoint): number | null => {
     const s = net.index.snap(p.lon, p.lat, MAX_SNAP_METERS);
-    const t = s ? arrivalAt(g, times, s).seconds : Infinity;
+    const t = s ? arrivalAt(g, times.seconds, s, starts).seconds : Infinity;
     return Number.isFinite(t) ? t / 60 : null;
   };
   const places = await loadPlaces(db, ['grid', 'key_place']);
@@ -172,7 +135,7 @@ export async function reachMap(db: Db, profile: ProfileName): Promise<ReachAnswe
   }
   return {
     limitsMinutes: limits,
-    roads: summariseReach(g, times.seconds, RESPONSE_LIMITS_SECONDS).map((r) => ({ limitMinutes: r.limitSeconds / 60, reachedMeters: r.reachedMeters, roadMeters: r.roadMeters, share: r.share })),
+    roads: summariseReach(g, times.seconds, RESPONSE_LIMITS_SECONDS, starts).map((r) => ({ limitMinutes: r.limitSeconds / 60, reachedMeters: r.reachedMeters, roadMeters: r.roadMeters, share: r.share })),
     grids, keyPlaces,
     shares: limits.map((m) => ({ limitMinutes: m, grids: within(grids, m), keyPlaces: within(keyPlaces, m) })),
     edges,
@@ -266,35 +229,30 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
   const perPrize = Math.ceil(prizesByAngle.length / req.units);
   const unitPrizes = Array.from({ length: req.units }, (_, u) => prizesByAngle.slice(u * perPrize, (u + 1) * perPrize));
   const units: PlannedUnit[] = [];
-  const nodeOf = (lon: number, lat: number) => {
-    const s = net.index.snap(lon, lat, MAX_SNAP_METERS);
-    if (!s) return undefined;
-    return (g.edgeCost[s.edge] ?? -1) >= 0 ? (g.edgeTarget[s.edge] ?? 0) : (g.edgeSource[s.edge] ?? 0);
+  // Each stop is where it stands on its street (the edge split there); `node` is only the nearer end, for display.
+  const placeOf = (lon: number, lat: number) => {
+    const point = net.index.snap(lon, lat, MAX_SNAP_METERS);
+    if (!point) return undefined;
+    return { point, node: point.fraction < 0.5 ? (g.edgeSource[point.edge] ?? 0) : (g.edgeTarget[point.edge] ?? 0) };
   };
   for (let u = 0; u < req.units; u++) {
     const stops: (PatrolStopInput & { lon: number; lat: number })[] = [];
     for (const c of sorted.slice(u * per, (u + 1) * per)) {
-      const node = nodeOf(c.lon, c.lat);
-      if (node !== undefined) stops.push({ id: `checkpoint:${c.id}`, node, dwellSeconds: c.dwellMinutes * 60, kind: 'checkpoint', lon: c.lon, lat: c.lat });
+      const at = placeOf(c.lon, c.lat);
+      if (at) stops.push({ id: `checkpoint:${c.id}`, ...at, dwellSeconds: c.dwellMinutes * 60, kind: 'checkpoint', lon: c.lon, lat: c.lat });
     }
     for (const p of unitPrizes[u] ?? []) {
       const [lat, lon] = cellToLatLng(p.h3);
-      const node = nodeOf(lon, lat);
-      if (node !== undefined) stops.push({ id: `cell:${p.h3}`, node, dwellSeconds: req.prizeDwellMinutes * 60, kind: 'prize', prizeByHour: p.hours, lon, lat });
+      const at = placeOf(lon, lat);
+      if (at) stops.push({ id: `cell:${p.h3}`, ...at, dwellSeconds: req.prizeDwellMinutes * 60, kind: 'prize', prizeByHour: p.hours, lon, lat });
     }
-    const plan = planPatrol({ graph: g, depotNode, shiftSeconds: req.hours * 3600, startHour: req.startHour, stops });
+    const plan = planPatrol({ graph: g, depotNode, depotPoint: baseSnap, shiftSeconds: req.hours * 3600, startHour: req.startHour, stops });
     if (plan.kind === 'infeasible') throw new UnprocessableError(`Unit ${u + 1}: ${plan.reason}`, [{ path: 'body', message: plan.reason }]);
     const byId = new Map(stops.map((s) => [s.id, s]));
     const line: [number, number][] = [];
-    const legs = [depotNode, ...plan.stops.map((s) => s.node), depotNode];
+    const legs: EdgePoint[] = [baseSnap, ...plan.stops.map((s) => byId.get(s.id)?.point ?? baseSnap), baseSnap];
     for (let i = 1; i < legs.length; i++) {
-      const a = legs[i - 1] ?? 0, b = legs[i] ?? 0;
-      if (a === b) continue;
-      const t = travelTimes(g, [{ node: a }], { target: b });
-      const nodes = [b];
-      const edges: number[] = [];
-      for (let v = b; v !== a && (t.previous[v] ?? -1) >= 0; ) { edges.push(t.viaEdge[v] ?? 0); v = t.previous[v] ?? a; nodes.push(v); }
-      const piece = pathLine(g, nodes.reverse(), edges.reverse());
+      const piece = routeBetween(g, legs[i - 1] ?? baseSnap, legs[i] ?? baseSnap)?.line ?? [];
       line.push(...(line.length ? piece.slice(1) : piece));
     }
     units.push({
