@@ -1,10 +1,12 @@
+import { booleanPointInPolygon } from '@turf/turf';
+import type { MultiPolygon } from 'geojson';
 import { cellToLatLng } from 'h3-js';
 import type { Db } from '../db/client.js';
 import {
-  bufferLines, loadPlaces, loadRoads, roadsKey, storeRoadEdges, type PlacePoint,
+  bufferLines, incidentDays, loadBeatArea, loadPlaces, loadRoads, roadsKey, storeRoadEdges, type PlacePoint,
 } from '../db/repos/road-network.repo.js';
 import {
-  arrivalAt, buildRoadGraph, routeBetween, CAR, edgeSlice, FOOT, indexEdges, isochrones, originsFor, originsForAll, pathLine, planPatrol,
+  arrivalAt, beatPrizes, buildRoadGraph, describePlan, haversineMeters, routeBetween, shiftHoursOf, CAR, edgeSlice, FOOT, indexEdges, isochrones, originsFor, originsForAll, pathLine, planPatrol,
   suggestPosts, summariseReach, travelTimes, RESPONSE_LIMITS_SECONDS,
   type EdgeIndex, type EdgePoint, type PatrolStopInput, type RoadGraph, type SnappedPoint, type TravelTimes,
 } from '../engines/routing/index.js';
@@ -158,15 +160,18 @@ export interface PatrolRequest {
   base: { kind: 'post' | 'station'; id: number };
   startHour: number;
   hours: number;
-  /** Checkpoints of this beat (all of them), or the listed ids. */
+  /** The beat patrolled: its checkpoints and prize cells are those inside it; roads outside only lead there and back. */
   beatId?: number;
+  /** The checkpoints to visit instead of the beat's. */
   checkpointIds?: number[];
   units: number;
-  /** Hot places (res-9 cells by incidents at the hour) offered as prize stops. */
+  /** How many of the beat's cells (res-9, best first) are offered as prize stops. */
   prizeCells: number;
   /** Minutes a unit stays at a prize stop. */
   prizeDwellMinutes: number;
-  /** Prize per 100 m of road no working camera sees in a cell, at every hour (patrols see what cameras cannot). */
+  /** Weight of a cell's share of the beat's incidents in the shift's hours (default 1). */
+  incidentWeight: number;
+  /** Weight of a cell's share of the beat's road no camera sees (default 0.3). */
   blindSpotWeight: number;
 }
 
@@ -180,6 +185,14 @@ export interface PlannedUnit {
   checkpoints: number;
   /** Minutes spent at stops in cells with camera blind spots. */
   blindSpotMinutes: number;
+  /** Minutes driven (or walked) outside the beat, getting there and back. */
+  minutesOutside: number;
+  /** Incidents expected per shift in the visited cells at the hours the unit is there (history's daily mean). */
+  expectedIncidents: number;
+  /** That as a share of the beat's expected incidents over the shift (0–1). */
+  incidentShare: number;
+  /** What the plan buys, in words (zh-CN and English). */
+  words: { zh: string; en: string };
 }
 
 const clock = (startHour: number, s: number) => {
@@ -187,10 +200,24 @@ const clock = (startHour: number, s: number) => {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 };
 
+/** Share of a line's length outside an area (segment midpoints tested), 0 when there is no area. */
+function outsideShare(line: readonly [number, number][], area: MultiPolygon | undefined): number {
+  if (!area || line.length < 2) return 0;
+  let all = 0, out = 0;
+  for (let i = 1; i < line.length; i++) {
+    const a = line[i - 1] ?? [0, 0], b = line[i] ?? [0, 0];
+    const len = haversineMeters(a[0], a[1], b[0], b[1]);
+    all += len;
+    if (!booleanPointInPolygon([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], area)) out += len;
+  }
+  return all > 0 ? out / all : 0;
+}
+
 /**
- * Patrol routes for one shift: every required checkpoint, then as much prize as fits — cells busy at the hour the unit
- * would be there (incident counts per res-9 cell and Beijing hour) plus road no camera sees (`blindSpotWeight` per 100 m). Checkpoints and prize places are split
- * among the units by direction from the base (a sweep), so the units share no stop and each has its own sector.
+ * Patrol routes for one shift: every required checkpoint, then as much prize as fits — the beat's cells by their share
+ * of the beat's incidents at the hour the unit would be there (local hours) and their share of the beat's road no
+ * camera sees (see beatPrizes). For a beat, checkpoints and prize cells are those inside it. Checkpoints and prize
+ * places are split among the units by direction from the base (a sweep), so the units share no stop.
  */
 export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3: string; hour: number; n: number }[],
   blindCells: readonly { h3: string; meters: number }[] = []): Promise<PlannedUnit[]> {
@@ -201,31 +228,36 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
   if (!base) throw new UnprocessableError(`No ${req.base.kind} ${req.base.id}`, [{ path: 'body.base.id', message: 'not found' }]);
   const baseSnap = snapOrThrow(net, base.lon, base.lat, 'body.base');
   const depotNode = (g.edgeCost[baseSnap.edge] ?? -1) >= 0 ? (g.edgeTarget[baseSnap.edge] ?? 0) : (g.edgeSource[baseSnap.edge] ?? 0);
+  const area = req.beatId === undefined ? undefined : await loadBeatArea(db, req.beatId);
+  if (req.beatId !== undefined && !area) throw new UnprocessableError(`No beat ${req.beatId}`, [{ path: 'body.beatId', message: 'not found' }]);
+  const inArea = (lon: number, lat: number) => !area || booleanPointInPolygon([lon, lat], area);
   const checkpoints = all.filter((p) => p.kind === 'checkpoint'
-    && (req.checkpointIds ? req.checkpointIds.includes(p.id) : req.beatId === undefined || p.groupId === req.beatId));
-  // Prize places: the busiest cells over the shift's hours, each with its 24-hour profile.
-  const byCell = new Map<string, number[]>();
-  for (const c of prizeCounts) {
-    const hours = byCell.get(c.h3) ?? new Array<number>(24).fill(0);
-    hours[c.hour] = (hours[c.hour] ?? 0) + c.n;
-    byCell.set(c.h3, hours);
-  }
-  const blindMeters = new Map(blindCells.map((c) => [c.h3, c.meters]));
-  for (const c of blindCells) {
-    const hours = byCell.get(c.h3) ?? new Array<number>(24).fill(0);
-    byCell.set(c.h3, hours.map((n) => n + (req.blindSpotWeight * c.meters) / 100));
-  }
-  const shiftHours = Array.from({ length: Math.ceil(req.hours) }, (_, i) => Math.floor(req.startHour + i) % 24);
-  const prizes = [...byCell].map(([h3, hours]) => ({ h3, hours, score: shiftHours.reduce((s, h) => s + (hours[h] ?? 0), 0) }))
-    .sort((a, b) => b.score - a.score).slice(0, req.prizeCells);
+    && (req.checkpointIds ? req.checkpointIds.includes(p.id) : req.beatId === undefined || inArea(p.lon, p.lat)));
+  // Prize places: the beat's cells (centre inside it), each with its 24-hour incident profile and blind road.
+  const byCell = new Map<string, { hours: number[]; blind: number; lon: number; lat: number }>();
+  const cell = (h3: string) => {
+    let c = byCell.get(h3);
+    if (!c) {
+      const [lat, lon] = cellToLatLng(h3);
+      c = { hours: new Array<number>(24).fill(0), blind: 0, lon, lat };
+      byCell.set(h3, c);
+    }
+    return c;
+  };
+  for (const c of prizeCounts) { const x = cell(c.h3); x.hours[c.hour] = (x.hours[c.hour] ?? 0) + c.n; }
+  for (const c of blindCells) cell(c.h3).blind += c.meters;
+  const beatCells = [...byCell].filter(([, c]) => inArea(c.lon, c.lat));
+  const shiftHours = shiftHoursOf(req.startHour, req.hours);
+  const ranked = beatPrizes(beatCells.map(([h3, c]) => ({ id: h3, incidentsByHour: c.hours, blindMeters: c.blind })), shiftHours,
+    { incidentWeight: req.incidentWeight, blindSpotWeight: req.blindSpotWeight });
+  const prizes = ranked.slice(0, req.prizeCells).map((p) => ({ ...p, ...(byCell.get(p.id) as { lon: number; lat: number; hours: number[]; blind: number }) }));
+  const days = await incidentDays(db);
+  const beatIncidents = beatCells.reduce((s, [, c]) => s + shiftHours.reduce((t, h) => t + (c.hours[h] ?? 0), 0), 0) / days;
   const angle = (p: { lon: number; lat: number }) => Math.atan2(p.lat - base.lat, (p.lon - base.lon) * Math.cos((base.lat * Math.PI) / 180));
   const sorted = [...checkpoints].sort((a, b) => angle(a) - angle(b));
   const per = Math.ceil(sorted.length / req.units);
   // Prize places are split the same way (by direction from the base), so every unit has its own share of the work.
-  const prizesByAngle = prizes.map((p) => {
-    const [lat, lon] = cellToLatLng(p.h3);
-    return { ...p, a: angle({ lon, lat }) };
-  }).sort((a, b) => a.a - b.a);
+  const prizesByAngle = prizes.map((p) => ({ ...p, a: angle(p) })).sort((a, b) => a.a - b.a);
   const perPrize = Math.ceil(prizesByAngle.length / req.units);
   const unitPrizes = Array.from({ length: req.units }, (_, u) => prizesByAngle.slice(u * perPrize, (u + 1) * perPrize));
   const units: PlannedUnit[] = [];
@@ -236,25 +268,40 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
     return { point, node: point.fraction < 0.5 ? (g.edgeSource[point.edge] ?? 0) : (g.edgeTarget[point.edge] ?? 0) };
   };
   for (let u = 0; u < req.units; u++) {
-    const stops: (PatrolStopInput & { lon: number; lat: number })[] = [];
+    const stops: (PatrolStopInput & { lon: number; lat: number; point: EdgePoint })[] = [];
     for (const c of sorted.slice(u * per, (u + 1) * per)) {
       const at = placeOf(c.lon, c.lat);
       if (at) stops.push({ id: `checkpoint:${c.id}`, ...at, dwellSeconds: c.dwellMinutes * 60, kind: 'checkpoint', lon: c.lon, lat: c.lat });
     }
     for (const p of unitPrizes[u] ?? []) {
-      const [lat, lon] = cellToLatLng(p.h3);
-      const at = placeOf(lon, lat);
-      if (at) stops.push({ id: `cell:${p.h3}`, ...at, dwellSeconds: req.prizeDwellMinutes * 60, kind: 'prize', prizeByHour: p.hours, lon, lat });
+      const at = placeOf(p.lon, p.lat);
+      if (at) stops.push({ id: `cell:${p.id}`, ...at, dwellSeconds: req.prizeDwellMinutes * 60, kind: 'prize', prizeByHour: p.prizeByHour, lon: p.lon, lat: p.lat });
     }
     const plan = planPatrol({ graph: g, depotNode, depotPoint: baseSnap, shiftSeconds: req.hours * 3600, startHour: req.startHour, stops });
     if (plan.kind === 'infeasible') throw new UnprocessableError(`Unit ${u + 1}: ${plan.reason}`, [{ path: 'body', message: plan.reason }]);
     const byId = new Map(stops.map((s) => [s.id, s]));
     const line: [number, number][] = [];
+    let secondsOutside = 0;
     const legs: EdgePoint[] = [baseSnap, ...plan.stops.map((s) => byId.get(s.id)?.point ?? baseSnap), baseSnap];
     for (let i = 1; i < legs.length; i++) {
-      const piece = routeBetween(g, legs[i - 1] ?? baseSnap, legs[i] ?? baseSnap)?.line ?? [];
+      const leg = routeBetween(g, legs[i - 1] ?? baseSnap, legs[i] ?? baseSnap);
+      const piece = leg?.line ?? [];
+      secondsOutside += (leg?.seconds ?? 0) * outsideShare(piece, area);
       line.push(...(line.length ? piece.slice(1) : piece));
     }
+    let expected = 0;
+    for (const s of plan.stops) {
+      if (s.kind !== 'prize') continue;
+      const c = byCell.get(s.id.slice('cell:'.length));
+      const hour = shiftHoursOf(req.startHour + s.arrivalSeconds / 3600, 1)[0] ?? 0;
+      expected += (c?.hours[hour] ?? 0) / days;
+    }
+    const blindSpotMinutes = plan.stops.filter((s) => s.kind === 'prize' && (byCell.get(s.id.slice('cell:'.length))?.blind ?? 0) > 0).length * req.prizeDwellMinutes;
+    const checkpointsPlanned = stops.filter((s) => s.kind === 'checkpoint').length;
+    const value = {
+      expectedIncidents: expected, incidentShare: beatIncidents > 0 ? expected / beatIncidents : 0, blindSpotMinutes,
+      minutesOutside: secondsOutside / 60, checkpointsVisited: plan.checkpoints, checkpointsTotal: checkpointsPlanned,
+    };
     units.push({
       unit: u + 1,
       stops: plan.stops.map((s) => ({
@@ -262,7 +309,8 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
         arrival: clock(req.startHour, s.arrivalSeconds), arrivalSeconds: s.arrivalSeconds, prize: s.prize,
       })),
       line, km: lineMeters(line) / 1000, minutes: plan.totalSeconds / 60, prize: plan.prize, checkpoints: plan.checkpoints,
-      blindSpotMinutes: plan.stops.filter((s) => s.kind === 'prize' && (blindMeters.get(s.id.slice('cell:'.length)) ?? 0) > 0).length * req.prizeDwellMinutes,
+      blindSpotMinutes, minutesOutside: value.minutesOutside, expectedIncidents: expected, incidentShare: value.incidentShare,
+      words: describePlan(value),
     });
   }
   return units;

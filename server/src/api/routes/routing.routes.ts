@@ -32,7 +32,8 @@ export const patrolBody = z.strictObject({
   units: z.number().int().min(1).max(6).default(1),
   prizeCells: z.number().int().min(0).max(60).default(20),
   prizeDwellMinutes: z.number().min(0).max(60).default(10),
-  blindSpotWeight: z.number().min(0).max(1000).default(1),
+  incidentWeight: z.number().min(0).max(10).default(1),
+  blindSpotWeight: z.number().min(0).max(10).default(0.3),
 });
 const patrolQuery = z.strictObject({ format: z.enum(['json', 'gpx']).default('json') });
 
@@ -91,7 +92,7 @@ export function routingRoutes(db: Db): Router {
     const b = parseOrThrow(patrolBody, req.body ?? {}, 'body', 'body');
     const units = await planPatrols(db, {
       profile: b.profile, base: b.base, startHour: b.startHour, hours: b.hours, units: b.units, prizeCells: b.prizeCells,
-      prizeDwellMinutes: b.prizeDwellMinutes, blindSpotWeight: b.blindSpotWeight, ...(b.beatId ? { beatId: b.beatId } : {}), ...(b.checkpointIds ? { checkpointIds: b.checkpointIds } : {}),
+      prizeDwellMinutes: b.prizeDwellMinutes, incidentWeight: b.incidentWeight, blindSpotWeight: b.blindSpotWeight, ...(b.beatId ? { beatId: b.beatId } : {}), ...(b.checkpointIds ? { checkpointIds: b.checkpointIds } : {}),
     }, await cellHourCounts(db, 9), b.blindSpotWeight > 0 ? blindSpotCells(await blindSpots(db), 9) : []);
     if (q.format === 'gpx') {
       res.type('application/gpx+xml').attachment('patrol.gpx').send(patrolGpx(units, new Date().toISOString().slice(0, 10)));

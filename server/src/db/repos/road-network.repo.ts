@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '../client.js';
+import type { MultiPolygon } from 'geojson';
 import type { RoadGraph, RoadInput } from '../../engines/routing/index.js';
 
 /** A key that changes whenever a road is added, edited or deleted: count, newest change, id sum. */
@@ -88,4 +89,17 @@ export async function bufferLines(db: Queryable, lines: readonly (readonly [numb
      FROM ST_Dump(ST_LineMerge(ST_Simplify(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), $3::text), 2))) d`,
     [JSON.stringify({ type: 'MultiLineString', coordinates: lines }), meters, proj]);
   return r?.g ?? null;
+}
+
+/** A beat's outline, or undefined when there is no such beat. */
+export async function loadBeatArea(db: Queryable, beatId: number): Promise<MultiPolygon | undefined> {
+  const [r] = await db.query<{ g: MultiPolygon }>('SELECT ST_AsGeoJSON(geom)::json AS g FROM beat WHERE id = $1', [beatId]);
+  return r?.g;
+}
+
+/** Days the incident history spans (at least 1): divides history counts into a mean per day, i.e. per shift. */
+export async function incidentDays(db: Queryable): Promise<number> {
+  const [r] = await db.query<{ d: number | null }>(
+    `SELECT extract(epoch FROM max(occurred_at) - min(occurred_at))::float8 / 86400 AS d FROM incident`);
+  return Math.max(1, Math.ceil(r?.d ?? 1));
 }

@@ -16,3 +16,4 @@ export {
 } from './patrol.js';
 export { edgeSlice, pathLine } from './edge-geometry.js';
 export { routeBetween } from './route.js';
+export { beatPrizes, describePlan, DEFAULT_PRIZE_WEIGHTS, shiftHoursOf, type PlanValue, type PrizeCell, type PrizeCellInput, type PrizeWeights } from './patrol-prizes.js';
