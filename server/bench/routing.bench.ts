@@ -70,23 +70,27 @@ function pointRows(g: RoadGraph, on: string, city: string, size: string): BenchR
   const edgeOf = (v: number) => g.arcEdge[g.arcStart[v] ?? 0] ?? 0;
   const mid = (v: number) => ({ edge: edgeOf(v), fraction: 0.37 });
   const sources = pick(10, g.nodeCount, 1), targets = pick(100, g.nodeCount, 2);
-  const runs = 15;
-  const timeIt = (fn: () => void) => {
-    fn();
-    const ts: number[] = [];
-    for (let i = 0; i < runs; i++) { const t0 = performance.now(); fn(); ts.push(performance.now() - t0); }
-    return ts.sort((a, b) => a - b)[runs >> 1] ?? 0;
+  const runs = 31;
+  // Ours and the reference alternate run by run, so JIT warm-up and a busy machine weigh on both alike.
+  const pair = (ours: () => void, ref: () => void): [number, number] => {
+    ours(); ref();
+    const a: number[] = [], b: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let t0 = performance.now(); ours(); a.push(performance.now() - t0);
+      t0 = performance.now(); ref(); b.push(performance.now() - t0);
+    }
+    const med = (xs: number[]) => xs.sort((x, y) => x - y)[runs >> 1] ?? 0;
+    return [med(a), med(b)];
   };
-  const isoPoint = timeIt(() => isochrones(g, { kind: 'points', points: [mid(start)] }, [300]));
-  const isoNode = timeIt(() => isochrones(g, [{ node: start }], [300]));
-  const routesPoint = timeIt(() => {
+  const [isoPoint, isoNode] = pair(() => isochrones(g, { kind: 'points', points: [mid(start)] }, [300]),
+    () => isochrones(g, [{ node: start }], [300]));
+  const [routesPoint, routesNode] = pair(() => {
     for (const s of sources) {
       const from = mid(s);
       const t = travelTimes(g, originsFor(g, from)).seconds;
       for (const d of targets) arrivalAt(g, t, mid(d), [from]);
     }
-  });
-  const routesNode = timeIt(() => {
+  }, () => {
     for (const s of sources) {
       const t = travelTimes(g, [{ node: s }]).seconds;
       for (const d of targets) void t[d];

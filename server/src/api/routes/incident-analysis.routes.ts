@@ -11,6 +11,7 @@ import { NotFoundError } from '../../errors.js';
 import { parseOrThrow } from '../contract/features.js';
 import { h3Res, incidentFilterQuery, toIncidentFilter } from '../contract/incident-filter.js';
 import { actorOf } from './features.routes.js';
+import { localDay } from '../../local-clock.js';
 
 const areaKind = z.enum(['grid', 'beat', 'community', 'township', 'district']);
 const lang = z.enum(['zh-CN', 'en']).default('zh-CN');
@@ -104,7 +105,7 @@ export function incidentAnalysisRoutes(db: Db): Router {
   });
   router.post('/grades/compute', async (req, res) => {
     const b = parseOrThrow(gradesBody, req.body ?? {}, 'body', 'body');
-    const on = b.day ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const on = b.day ?? localDay(new Date());
     const rows = await computeGrades(db, actorOf(req), on, { ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}) },
       { ...DEFAULT_GRADE_THRESHOLDS, ...b.thresholds });
     res.status(201).json({ day: on, grades: withText(rows, 'zh-CN') });
