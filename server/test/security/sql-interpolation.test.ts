@@ -19,7 +19,7 @@ const REVIEWED: Record<string, readonly string[]> = {
   'db/repos/incident-analysis.repo.ts': ["AREA_FROM[area.kind]", "AREA_FROM[kind]", "POPULATION[kind]", "opts.geometry ? ', ST_AsGeoJSON(ST_Multi(a.geom), 7)::json AS geometry' : ''", "res", "tzSql()", "where.join(' AND ')", "where.length ? `WHERE ${where.join(' AND ')}` : ''", "where.map((w) => `AND ${w}`).join(' ')"],
   'db/repos/incident-cells.repo.ts': ["c('occurred_at')", "col", "tzSql()", "p(f.hours)", "p(f.weekdays)", "where.join(' AND ')", "where.length ? `WHERE ${where.join(' AND ')}` : ''"],
   'db/repos/road-network.repo.ts': ["sql"],
-  'db/repos/tiles.repo.ts': ["ENVELOPE", "QUERY_BOX", "TILE_BUFFER", "TILE_EXTENT", "attrs.join(', ')", "from", "labelFilter", "layers.join('\\n || ')", "literal(l.id)", "mercatorGeom(l, z)", "props", "t", "table", "tileGeomSql(l, t.z)", "tzSql()", "union", "zoom"],
+  'db/repos/tiles.repo.ts': ["ENVELOPE", "QUERY_BOX", "TILE_BUFFER", "TILE_EXTENT", "attrs.join(', ')", "from", "labelFilter", "layers.join('\\n || ')", "literal(l.id)", "mercatorGeom(l, z)", "props", "t", "table", "tileGeomSql(l, t.z)", "union", "zoom"],
   'db/repos/topology.repo.ts': ["G", "GRID"],
   'db/repos/users.repo.ts': ["USER_COLUMNS"],
   'services/demo-city.service.ts': ["table"],
