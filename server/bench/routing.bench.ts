@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../src/db/client.js';
 import { cellHourCounts } from '../src/db/repos/incident-analysis.repo.js';
-import { isochrones, travelTimes, type RoadGraph } from '../src/engines/routing/index.js';
+import { arrivalAt, isochrones, originsFor, travelTimes, type RoadGraph } from '../src/engines/routing/index.js';
 import { importFile } from '../src/import/import.service.js';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
-import { network, planPatrols, reachMap } from '../src/services/routing.service.js';
+import { isochrone, network, planPatrols, reachMap } from '../src/services/routing.service.js';
 import { medianMs, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
@@ -56,7 +56,76 @@ async function graphRows(db: Db, on: string, city: string, hasPgr: boolean): Pro
     referenceMs: hasPgr ? await medianMs(() => db.query(`SELECT count(*) FROM pgr_dijkstra('${EDGES}', $1::bigint[], $2::bigint[], true)`,
       [sources.map((s) => s + 1), targets.map((t) => t + 1)]), 3) : null,
   });
+  rows.push(...pointRows(g, on, city, size));
   return rows;
+}
+
+/**
+ * Points on edges against the junction-only search on the same graph (issue 18: ≤ 1.1×): the same 5-minute isochrone
+ * and the same 1,000 routes, once from the middle of each start's first edge and once from the junction itself.
+ */
+function pointRows(g: RoadGraph, on: string, city: string, size: string): BenchRow[] {
+  if (on !== 'embedded') return []; // engine-only rows: once is enough
+  const start = centralNode(g);
+  const edgeOf = (v: number) => g.arcEdge[g.arcStart[v] ?? 0] ?? 0;
+  const mid = (v: number) => ({ edge: edgeOf(v), fraction: 0.37 });
+  const sources = pick(10, g.nodeCount, 1), targets = pick(100, g.nodeCount, 2);
+  const runs = 31;
+  // Ours and the reference alternate run by run, so JIT warm-up and a busy machine weigh on both alike.
+  const pair = (ours: () => void, ref: () => void): [number, number] => {
+    ours(); ref();
+    const a: number[] = [], b: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let t0 = performance.now(); ours(); a.push(performance.now() - t0);
+      t0 = performance.now(); ref(); b.push(performance.now() - t0);
+    }
+    const med = (xs: number[]) => xs.sort((x, y) => x - y)[runs >> 1] ?? 0;
+    return [med(a), med(b)];
+  };
+  const [isoPoint, isoNode] = pair(() => isochrones(g, { kind: 'points', points: [mid(start)] }, [300]),
+    () => isochrones(g, [{ node: start }], [300]));
+  const [routesPoint, routesNode] = pair(() => {
+    for (const s of sources) {
+      const from = mid(s);
+      const t = travelTimes(g, originsFor(g, from)).seconds;
+      for (const d of targets) arrivalAt(g, t, mid(d), [from]);
+    }
+  }, () => {
+    for (const s of sources) {
+      const t = travelTimes(g, [{ node: s }]).seconds;
+      for (const d of targets) void t[d];
+    }
+  });
+  return [
+    { operation: `isochrone 5 min from a mid-edge point (${city})`, on: 'engine', size, oursMs: isoPoint,
+      reference: 'same isochrone from a junction (junction-only search)', referenceMs: isoNode, goal: '≤ 1.1×' },
+    { operation: `1,000 point-to-point costs, mid-edge (${city})`, on: 'engine', size: `10 × 100; ${size}`, oursMs: routesPoint,
+      reference: 'same 1,000 junction-to-junction costs', referenceMs: routesNode, goal: '≤ 1.1×' },
+  ];
+}
+
+/**
+ * The 5-minute isochrone with its area as the API answers it (snap, search, pieces, local-projection buffer), against
+ * pgr_drivingDistance with ST_Buffer(ST_Union) of the reached edges through geography on the same road_edge (issue 17:
+ * ≤ 0.3 s). The start: Casino square, Monte-Carlo.
+ */
+async function areaRow(db: Db, on: string, hasPgr: boolean): Promise<BenchRow> {
+  const net = await network(db, 'foot');
+  const lon = 7.4275, lat = 43.7395;
+  const p = net.index.snap(lon, lat, 500);
+  let note = '';
+  const oursMs = await medianMs(async () => {
+    const a = await isochrone(db, 'foot', lon, lat, [5]);
+    note = `${a.bands[0]?.roads.length ?? 0} road pieces, ${((a.bands[0]?.reachedMeters ?? 0) / 1000).toFixed(1)} km reached`;
+  }, 5);
+  const node = p ? (p.fraction < 0.5 ? net.graph.edgeSource[p.edge] ?? 0 : net.graph.edgeTarget[p.edge] ?? 0) + 1 : 1;
+  const refSql = `WITH dd AS (SELECT edge FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM road_edge WHERE profile = ''foot''', $1::bigint, 300, true))
+    SELECT ST_AsGeoJSON(ST_Buffer(ST_Union(e.geom)::geography, 40, 'quad_segs=4')::geometry, 6) FROM road_edge e JOIN dd ON e.id = dd.edge WHERE e.profile = 'foot'`;
+  return {
+    operation: '5-min isochrone with its area (Monaco, foot)', on, size: `${net.graph.edgeCount.toLocaleString('en')} edges`,
+    oursMs, reference: hasPgr ? 'pgr_drivingDistance + ST_Buffer(ST_Union) geography' : '—',
+    referenceMs: hasPgr ? await medianMs(() => db.query(refSql, [node]), 5) : null, goal: '≤ 300 ms', note,
+  };
 }
 
 const suite: BenchSuite = {
@@ -69,6 +138,7 @@ const suite: BenchSuite = {
       ctx.log(`${on}: Monaco roads`);
       await importFile(db, new Uint8Array(readFileSync(MONACO)), { fileName: 'monaco.osm.pbf', format: 'osm-pbf', actor: 'bench' });
       rows.push(...(await graphRows(db, on, 'Monaco', hasPgr)));
+      rows.push(await areaRow(db, on, hasPgr));
       await db.exec('TRUNCATE road, building, key_place, camera RESTART IDENTITY CASCADE');
       ctx.log(`${on}: demo city`);
       await loadDemoCity(db, { seed: 20261125 });
@@ -95,7 +165,7 @@ const suite: BenchSuite = {
       let plan: Awaited<ReturnType<typeof planPatrols>> = [];
       const ms = await medianMs(async () => {
         plan = await planPatrols(db, { profile: 'car', base: { kind: 'station', id: station!.id }, startHour: 18, hours: 8,
-          checkpointIds: nearest.map((c) => c.id), units: 1, prizeCells: 30, prizeDwellMinutes: 10, blindSpotWeight: 0 }, prizes);
+          checkpointIds: nearest.map((c) => c.id), units: 1, prizeCells: 30, prizeDwellMinutes: 10, incidentWeight: 1, blindSpotWeight: 0 }, prizes);
       }, 3);
       rows.push({
         operation: '8-hour patrol, 20 checkpoints + 30 prize cells', on, size: 'one car unit', oursMs: ms, reference: '—', referenceMs: null,

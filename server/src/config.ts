@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isTimeZone } from './local-clock.js';
 
 /** Where the project root is, so relative defaults do not depend on the caller's cwd. */
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -20,6 +21,8 @@ const envSchema = z.object({
   /** The first admin, created on start when this user does not exist yet (no default password exists anywhere). */
   GRIDPATROL_ADMIN_USER: z.string().regex(/^[A-Za-z0-9_.-]{2,40}$/).optional(),
   GRIDPATROL_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
+  /** The deployment's IANA time zone: hours, weekdays, grade days, tile filters, patrol clocks and import defaults. */
+  GRIDPATROL_TZ: z.string().default('Asia/Shanghai').refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-/** Which incidents: a time window, Beijing hours and weekdays, categories, a box. */
+/** Which incidents: a time window, local hours and weekdays, categories, a box. */
 export interface IncidentFilter {
   from?: string;
   to?: string;
-  /** Local hours 0–23 (Asia/Shanghai). */
+  /** Local hours 0–23 (GRIDPATROL_TZ). */
   hours?: readonly number[];
   /** ISO weekdays 1 (Monday) – 7 (Sunday), local. */
   weekdays?: readonly number[];

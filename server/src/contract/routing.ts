@@ -24,7 +24,8 @@ export const patrolBody = z.strictObject({
   units: z.number().int().min(1).max(6).default(1),
   prizeCells: z.number().int().min(0).max(60).default(20),
   prizeDwellMinutes: z.number().min(0).max(60).default(10),
-  blindSpotWeight: z.number().min(0).max(1000).default(1),
+  incidentWeight: z.number().min(0).max(10).default(1),
+  blindSpotWeight: z.number().min(0).max(10).default(0.3),
 });
 export const patrolQuery = z.strictObject({ format: z.enum(['json', 'gpx']).default('json') });
 
@@ -48,6 +49,14 @@ export const plannedUnit = z.object({
     id: z.string(), kind: z.enum(['checkpoint', 'prize']), lon: z.number(), lat: z.number(), arrival: z.string(), arrivalSeconds: z.number(), prize: z.number(),
   })),
   line: z.array(lonLatPair), km: z.number(), minutes: z.number(), prize: z.number(), checkpoints: z.number().int(), blindSpotMinutes: z.number(),
+  /** Minutes driven (or walked) outside the beat, getting there and back. */
+  minutesOutside: z.number(),
+  /** Incidents expected per shift in the visited cells at the hours the unit is there (history's daily mean). */
+  expectedIncidents: z.number(),
+  /** That as a share of the beat's expected incidents over the shift (0–1). */
+  incidentShare: z.number(),
+  /** What the plan buys, in words. */
+  words: z.strictObject({ zh: z.string(), en: z.string() }),
 }).meta({ id: 'PlannedUnit' });
 export type PlannedUnit = z.infer<typeof plannedUnit>;
 export const patrolAnswer = z.object({ units: z.array(plannedUnit) });

@@ -3,12 +3,13 @@ import { LAYERS, type LayerName } from '../contract/layers.js';
 import { ValidationError } from '../errors.js';
 import type { ImportFeature } from './types.js';
 import { parseTimestamp } from './zoned-time.js';
+import { localTimeZone } from '../local-clock.js';
 
 export interface CsvOptions {
   /** Column names of the coordinates; detected from lon/lng/longitude/x and lat/latitude/y when absent. */
   lonColumn?: string;
   latColumn?: string;
-  /** Zone of timestamps written without an offset. Default Asia/Shanghai. */
+  /** Zone of timestamps written without an offset. Default: the deployment's (GRIDPATROL_TZ). */
   timeZone?: string;
 }
 
@@ -35,7 +36,7 @@ export function readCsv(text: string, layer: LayerName, opts: CsvOptions = {}): 
     throw new ValidationError('No coordinate columns', [{ path: 'header', message: `need lon/lat columns, found: ${header.join(', ')}` }]);
   }
   const def = LAYERS[layer];
-  const tz = opts.timeZone ?? 'Asia/Shanghai';
+  const tz = opts.timeZone ?? localTimeZone();
   const mapping = new Map<string, string>();
   for (const h of header) {
     if (h === lonCol || h === latCol) continue;

@@ -15,6 +15,7 @@ import {
 import { localProjection } from '../engines/coverage/index.js';
 import { mulberry32 } from '../engines/demo/prng.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
+import { localDay, localMidnight, toLocalIso } from '../local-clock.js';
 
 type Res = 7 | 8 | 9 | 10;
 
@@ -69,20 +70,20 @@ export interface CellTrend {
 
 const DAY_MS = 86_400_000;
 
-/** Monday of the Beijing week holding `d`, as YYYY-MM-DD. */
-function beijingWeekStart(d: Date): string {
-  const local = new Date(d.getTime() + 8 * 3600_000);
-  const dow = (local.getUTCDay() + 6) % 7;
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - dow)).toISOString().slice(0, 10);
-}
-
-/** Beijing midnight starting the day after the one holding `d`. */
-function nextBeijingMidnight(d: Date): Date {
-  const local = new Date(d.getTime() + 8 * 3600_000);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1) - 8 * 3600_000);
-}
-
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+
+/** Monday of the local week (GRIDPATROL_TZ) holding `d`, as YYYY-MM-DD. */
+function localWeekStart(d: Date): string {
+  const day = localDay(d);
+  const dow = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
+  return addDays(day, -dow);
+}
+
+/** Local midnight starting the day after the one holding `d`. */
+function nextLocalMidnight(d: Date): Date {
+  return new Date(localMidnight(addDays(localDay(d), 1)));
+}
+
 
 export interface TrendAnswer {
   /** Monday (Beijing) of each week, oldest first. */
@@ -102,13 +103,13 @@ export interface TrendAnswer {
  * engines/hotspots/emerging.ts). Only cells with at least one incident in the window are returned.
  */
 export async function incidentTrends(db: Db, res: Res, weeks: number, f: IncidentFilter): Promise<TrendAnswer> {
-  const end = f.to ? new Date(f.to) : await latestIncidentAt(db).then((d) => (d ? nextBeijingMidnight(d) : undefined));
+  const end = f.to ? new Date(f.to) : await latestIncidentAt(db).then((d) => (d ? nextLocalMidnight(d) : undefined));
   if (!end) return { weeks: [], from: null, to: null, cells: [] };
   // The week holding `end` is incomplete unless `end` is its Monday 00:00, when the week before ends exactly at `end`.
-  const lastWeek = addDays(beijingWeekStart(end), -7);
+  const lastWeek = addDays(localWeekStart(end), -7);
   const weekList = Array.from({ length: weeks }, (_, i) => addDays(lastWeek, -7 * (weeks - 1 - i)));
-  const from = `${weekList[0]}T00:00:00+08:00`;
-  const to = `${addDays(lastWeek, 7)}T00:00:00+08:00`;
+  const from = toLocalIso(new Date(localMidnight(weekList[0] ?? lastWeek)));
+  const to = toLocalIso(new Date(localMidnight(addDays(lastWeek, 7))));
   const [rows, area] = await Promise.all([weeklyCellCounts(db, res, { ...f, from, to }), studyCells(db, res)]);
   const index = new Map(weekList.map((w, i) => [w, i]));
   const series = new Map<string, number[]>(area.map((h) => [h, new Array<number>(weeks).fill(0)]));

@@ -1,15 +1,17 @@
+import { booleanPointInPolygon } from '@turf/turf';
+import type { MultiPolygon } from 'geojson';
 import { cellToLatLng } from 'h3-js';
 import type { PlannedUnit } from '../contract/routing.js';
 import type { Db } from '../db/client.js';
 import { cellHourCounts } from '../db/repos/incident-analysis.repo.js';
 import { blindSpotCells, blindSpots } from './coverage.service.js';
 import {
-  bufferLines, loadPlaces, loadRoads, roadsKey, storeRoadEdges, type PlacePoint,
+  bufferLines, incidentDays, loadBeatArea, loadPlaces, loadRoads, roadsKey, storeRoadEdges, type PlacePoint,
 } from '../db/repos/road-network.repo.js';
 import {
-  AT_JUNCTION, buildRoadGraph, CAR, edgeSlice, FOOT, indexEdges, isochrones, originsFor, pathLine, planPatrol, suggestPosts, summariseReach,
-  travelTimes, RESPONSE_LIMITS_SECONDS,
-  type EdgeIndex, type PatrolStopInput, type RoadGraph, type SnappedPoint, type TravelTimes,
+  arrivalAt, beatPrizes, buildRoadGraph, describePlan, haversineMeters, routeBetween, shiftHoursOf, CAR, edgeSlice, FOOT, indexEdges, isochrones, originsFor, originsForAll, pathLine, planPatrol,
+  suggestPosts, summariseReach, travelTimes, RESPONSE_LIMITS_SECONDS,
+  type EdgeIndex, type EdgePoint, type PatrolStopInput, type RoadGraph, type SnappedPoint, type TravelTimes,
 } from '../engines/routing/index.js';
 import { UnprocessableError } from '../errors.js';
 
@@ -52,17 +54,6 @@ function snapOrThrow(net: Network, lon: number, lat: number, field: string): Sna
   return p;
 }
 
-/** Seconds to reach a snapped point from a search, and by which end of its edge (or Infinity). */
-function arrivalAt(g: RoadGraph, t: TravelTimes, p: SnappedPoint): { seconds: number; via: 'source' | 'target' | null } {
-  const fwd = g.edgeCost[p.edge] ?? -1, rev = g.edgeReverseCost[p.edge] ?? -1;
-  const atSource = t.seconds[g.edgeSource[p.edge] ?? 0] ?? Infinity, atTarget = t.seconds[g.edgeTarget[p.edge] ?? 0] ?? Infinity;
-  // A point on a junction is reached when the junction is, from whichever street.
-  const viaSource = p.fraction <= AT_JUNCTION ? atSource : fwd >= 0 ? atSource + p.fraction * fwd : Infinity;
-  const viaTarget = p.fraction >= 1 - AT_JUNCTION ? atTarget : rev >= 0 ? atTarget + (1 - p.fraction) * rev : Infinity;
-  if (!Number.isFinite(Math.min(viaSource, viaTarget))) return { seconds: Infinity, via: null };
-  return viaSource <= viaTarget ? { seconds: viaSource, via: 'source' } : { seconds: viaTarget, via: 'target' };
-}
-
 export interface RouteAnswer {
   seconds: number;
   meters: number;
@@ -80,32 +71,9 @@ function lineMeters(line: readonly [number, number][]): number {
   return m;
 }
 
-/** Fastest route between two points, each snapped to the nearest road (part-edges at both ends count). */
 function routeOn(net: Network, from: SnappedPoint, to: SnappedPoint): RouteAnswer | undefined {
-  const g = net.graph;
-  // Both on one edge, the second further along and the edge travelled forwards: no junction in between.
-  const fwd = g.edgeCost[from.edge] ?? -1;
-  if (from.edge === to.edge && to.fraction >= from.fraction && fwd >= 0) {
-    const line = edgeSlice(g, from.edge, from.fraction, to.fraction);
-    return { seconds: (to.fraction - from.fraction) * fwd, meters: lineMeters(line), line, snapped: { from, to } };
-  }
-  const t = travelTimes(g, originsFor(g, from));
-  const end = arrivalAt(g, t, to);
-  if (!end.via) return undefined;
-  let v = end.via === 'source' ? (g.edgeSource[to.edge] ?? 0) : (g.edgeTarget[to.edge] ?? 0);
-  const nodes = [v];
-  const edges: number[] = [];
-  while ((t.previous[v] ?? -1) >= 0) {
-    edges.push(t.viaEdge[v] ?? 0);
-    v = t.previous[v] ?? 0;
-    nodes.push(v);
-  }
-  nodes.reverse();
-  edges.reverse();
-  const start = nodes[0] === g.edgeSource[from.edge] ? edgeSlice(g, from.edge, 0, from.fraction).reverse() : edgeSlice(g, from.edge, from.fraction, 1);
-  const finish = end.via === 'source' ? edgeSlice(g, to.edge, 0, to.fraction) : edgeSlice(g, to.edge, to.fraction, 1).reverse();
-  const line = [...start, ...pathLine(g, nodes, edges).slice(1), ...finish.slice(1)];
-  return { seconds: end.seconds, meters: lineMeters(line), line, snapped: { from, to } };
+  const r = routeBetween(net.graph, from, to);
+  return r && { seconds: r.seconds, meters: lineMeters(r.line), line: r.line, snapped: { from, to } };
 }
 
 export async function route(db: Db, profile: ProfileName, from: [number, number], to: [number, number]): Promise<RouteAnswer | undefined> {
@@ -122,7 +90,7 @@ export interface IsochroneAnswer {
 export async function isochrone(db: Db, profile: ProfileName, lon: number, lat: number, minutes: readonly number[]): Promise<IsochroneAnswer> {
   const net = await network(db, profile);
   const snapped = snapOrThrow(net, lon, lat, 'query.lon');
-  const bands = isochrones(net.graph, originsFor(net.graph, snapped), minutes.map((m) => m * 60));
+  const bands = isochrones(net.graph, { kind: 'points', points: [snapped] }, minutes.map((m) => m * 60));
   return {
     snapped,
     bands: await Promise.all(bands.map(async (b, i) => {
@@ -132,14 +100,11 @@ export async function isochrone(db: Db, profile: ProfileName, lon: number, lat: 
   };
 }
 
-/** One search from every post and station together (each snapped to its road), up to the longest response limit. */
-async function fromBases(db: Db, net: Network): Promise<{ times: TravelTimes; bases: PlacePoint[] }> {
+/** One search from every post and station together (each snapped to its road, its edge split there). */
+async function fromBases(db: Db, net: Network): Promise<{ times: TravelTimes; bases: PlacePoint[]; starts: SnappedPoint[] }> {
   const bases = await loadPlaces(db, ['post', 'station']);
-  const origins = bases.flatMap((b) => {
-    const s = net.index.snap(b.lon, b.lat, MAX_SNAP_METERS);
-    return s ? originsFor(net.graph, s) : [];
-  });
-  return { times: travelTimes(net.graph, origins), bases };
+  const starts = bases.flatMap((b) => net.index.snap(b.lon, b.lat, MAX_SNAP_METERS) ?? []);
+  return { times: travelTimes(net.graph, originsForAll(net.graph, starts)), bases, starts };
 }
 
 export interface ReachAnswer {
@@ -157,11 +122,11 @@ export interface ReachAnswer {
 export async function reachMap(db: Db, profile: ProfileName): Promise<ReachAnswer> {
   const net = await network(db, profile);
   const g = net.graph;
-  const { times } = await fromBases(db, net);
+  const { times, starts } = await fromBases(db, net);
   const limits = RESPONSE_LIMITS_SECONDS.map((s) => s / 60);
   const minutesTo = (p: PlacePoint): number | null => {
     const s = net.index.snap(p.lon, p.lat, MAX_SNAP_METERS);
-    const t = s ? arrivalAt(g, times, s).seconds : Infinity;
+    const t = s ? arrivalAt(g, times.seconds, s, starts).seconds : Infinity;
     return Number.isFinite(t) ? t / 60 : null;
   };
   const places = await loadPlaces(db, ['grid', 'key_place']);
@@ -175,7 +140,7 @@ export async function reachMap(db: Db, profile: ProfileName): Promise<ReachAnswe
   }
   return {
     limitsMinutes: limits,
-    roads: summariseReach(g, times.seconds, RESPONSE_LIMITS_SECONDS).map((r) => ({ limitMinutes: r.limitSeconds / 60, reachedMeters: r.reachedMeters, roadMeters: r.roadMeters, share: r.share })),
+    roads: summariseReach(g, times.seconds, RESPONSE_LIMITS_SECONDS, starts).map((r) => ({ limitMinutes: r.limitSeconds / 60, reachedMeters: r.reachedMeters, roadMeters: r.roadMeters, share: r.share })),
     grids, keyPlaces,
     shares: limits.map((m) => ({ limitMinutes: m, grids: within(grids, m), keyPlaces: within(keyPlaces, m) })),
     edges,
@@ -198,15 +163,18 @@ export interface PatrolRequest {
   base: { kind: 'post' | 'station'; id: number };
   startHour: number;
   hours: number;
-  /** Checkpoints of this beat (all of them), or the listed ids. */
+  /** The beat patrolled: its checkpoints and prize cells are those inside it; roads outside only lead there and back. */
   beatId?: number;
+  /** The checkpoints to visit instead of the beat's. */
   checkpointIds?: number[];
   units: number;
-  /** Hot places (res-9 cells by incidents at the hour) offered as prize stops. */
+  /** How many of the beat's cells (res-9, best first) are offered as prize stops. */
   prizeCells: number;
   /** Minutes a unit stays at a prize stop. */
   prizeDwellMinutes: number;
-  /** Prize per 100 m of road no working camera sees in a cell, at every hour (patrols see what cameras cannot). */
+  /** Weight of a cell's share of the beat's incidents in the shift's hours (default 1). */
+  incidentWeight: number;
+  /** Weight of a cell's share of the beat's road no camera sees (default 0.3). */
   blindSpotWeight: number;
 }
 
@@ -217,10 +185,24 @@ const clock = (startHour: number, s: number) => {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 };
 
+/** Share of a line's length outside an area (segment midpoints tested), 0 when there is no area. */
+function outsideShare(line: readonly [number, number][], area: MultiPolygon | undefined): number {
+  if (!area || line.length < 2) return 0;
+  let all = 0, out = 0;
+  for (let i = 1; i < line.length; i++) {
+    const a = line[i - 1] ?? [0, 0], b = line[i] ?? [0, 0];
+    const len = haversineMeters(a[0], a[1], b[0], b[1]);
+    all += len;
+    if (!booleanPointInPolygon([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], area)) out += len;
+  }
+  return all > 0 ? out / all : 0;
+}
+
 /**
- * Patrol routes for one shift: every required checkpoint, then as much prize as fits — cells busy at the hour the unit
- * would be there (incident counts per res-9 cell and Beijing hour) plus road no camera sees (`blindSpotWeight` per 100 m). Checkpoints and prize places are split
- * among the units by direction from the base (a sweep), so the units share no stop and each has its own sector.
+ * Patrol routes for one shift: every required checkpoint, then as much prize as fits — the beat's cells by their share
+ * of the beat's incidents at the hour the unit would be there (local hours) and their share of the beat's road no
+ * camera sees (see beatPrizes). For a beat, checkpoints and prize cells are those inside it. Checkpoints and prize
+ * places are split among the units by direction from the base (a sweep), so the units share no stop.
  */
 export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3: string; hour: number; n: number }[],
   blindCells: readonly { h3: string; meters: number }[] = []): Promise<PlannedUnit[]> {
@@ -231,65 +213,80 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
   if (!base) throw new UnprocessableError(`No ${req.base.kind} ${req.base.id}`, [{ path: 'body.base.id', message: 'not found' }]);
   const baseSnap = snapOrThrow(net, base.lon, base.lat, 'body.base');
   const depotNode = (g.edgeCost[baseSnap.edge] ?? -1) >= 0 ? (g.edgeTarget[baseSnap.edge] ?? 0) : (g.edgeSource[baseSnap.edge] ?? 0);
+  const area = req.beatId === undefined ? undefined : await loadBeatArea(db, req.beatId);
+  if (req.beatId !== undefined && !area) throw new UnprocessableError(`No beat ${req.beatId}`, [{ path: 'body.beatId', message: 'not found' }]);
+  const inArea = (lon: number, lat: number) => !area || booleanPointInPolygon([lon, lat], area);
   const checkpoints = all.filter((p) => p.kind === 'checkpoint'
-    && (req.checkpointIds ? req.checkpointIds.includes(p.id) : req.beatId === undefined || p.groupId === req.beatId));
-  // Prize places: the busiest cells over the shift's hours, each with its 24-hour profile.
-  const byCell = new Map<string, number[]>();
-  for (const c of prizeCounts) {
-    const hours = byCell.get(c.h3) ?? new Array<number>(24).fill(0);
-    hours[c.hour] = (hours[c.hour] ?? 0) + c.n;
-    byCell.set(c.h3, hours);
-  }
-  const blindMeters = new Map(blindCells.map((c) => [c.h3, c.meters]));
-  for (const c of blindCells) {
-    const hours = byCell.get(c.h3) ?? new Array<number>(24).fill(0);
-    byCell.set(c.h3, hours.map((n) => n + (req.blindSpotWeight * c.meters) / 100));
-  }
-  const shiftHours = Array.from({ length: Math.ceil(req.hours) }, (_, i) => Math.floor(req.startHour + i) % 24);
-  const prizes = [...byCell].map(([h3, hours]) => ({ h3, hours, score: shiftHours.reduce((s, h) => s + (hours[h] ?? 0), 0) }))
-    .sort((a, b) => b.score - a.score).slice(0, req.prizeCells);
+    && (req.checkpointIds ? req.checkpointIds.includes(p.id) : req.beatId === undefined || inArea(p.lon, p.lat)));
+  // Prize places: the beat's cells (centre inside it), each with its 24-hour incident profile and blind road.
+  const byCell = new Map<string, { hours: number[]; blind: number; lon: number; lat: number }>();
+  const cell = (h3: string) => {
+    let c = byCell.get(h3);
+    if (!c) {
+      const [lat, lon] = cellToLatLng(h3);
+      c = { hours: new Array<number>(24).fill(0), blind: 0, lon, lat };
+      byCell.set(h3, c);
+    }
+    return c;
+  };
+  for (const c of prizeCounts) { const x = cell(c.h3); x.hours[c.hour] = (x.hours[c.hour] ?? 0) + c.n; }
+  for (const c of blindCells) cell(c.h3).blind += c.meters;
+  const beatCells = [...byCell].filter(([, c]) => inArea(c.lon, c.lat));
+  const shiftHours = shiftHoursOf(req.startHour, req.hours);
+  const ranked = beatPrizes(beatCells.map(([h3, c]) => ({ id: h3, incidentsByHour: c.hours, blindMeters: c.blind })), shiftHours,
+    { incidentWeight: req.incidentWeight, blindSpotWeight: req.blindSpotWeight });
+  const prizes = ranked.slice(0, req.prizeCells).map((p) => ({ ...p, ...(byCell.get(p.id) as { lon: number; lat: number; hours: number[]; blind: number }) }));
+  const days = await incidentDays(db);
+  const beatIncidents = beatCells.reduce((s, [, c]) => s + shiftHours.reduce((t, h) => t + (c.hours[h] ?? 0), 0), 0) / days;
   const angle = (p: { lon: number; lat: number }) => Math.atan2(p.lat - base.lat, (p.lon - base.lon) * Math.cos((base.lat * Math.PI) / 180));
   const sorted = [...checkpoints].sort((a, b) => angle(a) - angle(b));
   const per = Math.ceil(sorted.length / req.units);
   // Prize places are split the same way (by direction from the base), so every unit has its own share of the work.
-  const prizesByAngle = prizes.map((p) => {
-    const [lat, lon] = cellToLatLng(p.h3);
-    return { ...p, a: angle({ lon, lat }) };
-  }).sort((a, b) => a.a - b.a);
+  const prizesByAngle = prizes.map((p) => ({ ...p, a: angle(p) })).sort((a, b) => a.a - b.a);
   const perPrize = Math.ceil(prizesByAngle.length / req.units);
   const unitPrizes = Array.from({ length: req.units }, (_, u) => prizesByAngle.slice(u * perPrize, (u + 1) * perPrize));
   const units: PlannedUnit[] = [];
-  const nodeOf = (lon: number, lat: number) => {
-    const s = net.index.snap(lon, lat, MAX_SNAP_METERS);
-    if (!s) return undefined;
-    return (g.edgeCost[s.edge] ?? -1) >= 0 ? (g.edgeTarget[s.edge] ?? 0) : (g.edgeSource[s.edge] ?? 0);
+  // Each stop is where it stands on its street (the edge split there); `node` is only the nearer end, for display.
+  const placeOf = (lon: number, lat: number) => {
+    const point = net.index.snap(lon, lat, MAX_SNAP_METERS);
+    if (!point) return undefined;
+    return { point, node: point.fraction < 0.5 ? (g.edgeSource[point.edge] ?? 0) : (g.edgeTarget[point.edge] ?? 0) };
   };
   for (let u = 0; u < req.units; u++) {
-    const stops: (PatrolStopInput & { lon: number; lat: number })[] = [];
+    const stops: (PatrolStopInput & { lon: number; lat: number; point: EdgePoint })[] = [];
     for (const c of sorted.slice(u * per, (u + 1) * per)) {
-      const node = nodeOf(c.lon, c.lat);
-      if (node !== undefined) stops.push({ id: `checkpoint:${c.id}`, node, dwellSeconds: c.dwellMinutes * 60, kind: 'checkpoint', lon: c.lon, lat: c.lat });
+      const at = placeOf(c.lon, c.lat);
+      if (at) stops.push({ id: `checkpoint:${c.id}`, ...at, dwellSeconds: c.dwellMinutes * 60, kind: 'checkpoint', lon: c.lon, lat: c.lat });
     }
     for (const p of unitPrizes[u] ?? []) {
-      const [lat, lon] = cellToLatLng(p.h3);
-      const node = nodeOf(lon, lat);
-      if (node !== undefined) stops.push({ id: `cell:${p.h3}`, node, dwellSeconds: req.prizeDwellMinutes * 60, kind: 'prize', prizeByHour: p.hours, lon, lat });
+      const at = placeOf(p.lon, p.lat);
+      if (at) stops.push({ id: `cell:${p.id}`, ...at, dwellSeconds: req.prizeDwellMinutes * 60, kind: 'prize', prizeByHour: p.prizeByHour, lon: p.lon, lat: p.lat });
     }
-    const plan = planPatrol({ graph: g, depotNode, shiftSeconds: req.hours * 3600, startHour: req.startHour, stops });
+    const plan = planPatrol({ graph: g, depotNode, depotPoint: baseSnap, shiftSeconds: req.hours * 3600, startHour: req.startHour, stops });
     if (plan.kind === 'infeasible') throw new UnprocessableError(`Unit ${u + 1}: ${plan.reason}`, [{ path: 'body', message: plan.reason }]);
     const byId = new Map(stops.map((s) => [s.id, s]));
     const line: [number, number][] = [];
-    const legs = [depotNode, ...plan.stops.map((s) => s.node), depotNode];
+    let secondsOutside = 0;
+    const legs: EdgePoint[] = [baseSnap, ...plan.stops.map((s) => byId.get(s.id)?.point ?? baseSnap), baseSnap];
     for (let i = 1; i < legs.length; i++) {
-      const a = legs[i - 1] ?? 0, b = legs[i] ?? 0;
-      if (a === b) continue;
-      const t = travelTimes(g, [{ node: a }], { target: b });
-      const nodes = [b];
-      const edges: number[] = [];
-      for (let v = b; v !== a && (t.previous[v] ?? -1) >= 0; ) { edges.push(t.viaEdge[v] ?? 0); v = t.previous[v] ?? a; nodes.push(v); }
-      const piece = pathLine(g, nodes.reverse(), edges.reverse());
+      const leg = routeBetween(g, legs[i - 1] ?? baseSnap, legs[i] ?? baseSnap);
+      const piece = leg?.line ?? [];
+      secondsOutside += (leg?.seconds ?? 0) * outsideShare(piece, area);
       line.push(...(line.length ? piece.slice(1) : piece));
     }
+    let expected = 0;
+    for (const s of plan.stops) {
+      if (s.kind !== 'prize') continue;
+      const c = byCell.get(s.id.slice('cell:'.length));
+      const hour = shiftHoursOf(req.startHour + s.arrivalSeconds / 3600, 1)[0] ?? 0;
+      expected += (c?.hours[hour] ?? 0) / days;
+    }
+    const blindSpotMinutes = plan.stops.filter((s) => s.kind === 'prize' && (byCell.get(s.id.slice('cell:'.length))?.blind ?? 0) > 0).length * req.prizeDwellMinutes;
+    const checkpointsPlanned = stops.filter((s) => s.kind === 'checkpoint').length;
+    const value = {
+      expectedIncidents: expected, incidentShare: beatIncidents > 0 ? expected / beatIncidents : 0, blindSpotMinutes,
+      minutesOutside: secondsOutside / 60, checkpointsVisited: plan.checkpoints, checkpointsTotal: checkpointsPlanned,
+    };
     units.push({
       unit: u + 1,
       stops: plan.stops.map((s) => ({
@@ -297,7 +294,8 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
         arrival: clock(req.startHour, s.arrivalSeconds), arrivalSeconds: s.arrivalSeconds, prize: s.prize,
       })),
       line, km: lineMeters(line) / 1000, minutes: plan.totalSeconds / 60, prize: plan.prize, checkpoints: plan.checkpoints,
-      blindSpotMinutes: plan.stops.filter((s) => s.kind === 'prize' && (blindMeters.get(s.id.slice('cell:'.length)) ?? 0) > 0).length * req.prizeDwellMinutes,
+      blindSpotMinutes, minutesOutside: value.minutesOutside, expectedIncidents: expected, incidentShare: value.incidentShare,
+      words: describePlan(value),
     });
   }
   return units;

@@ -118,9 +118,33 @@ describe('patrol', () => {
     expect(xml.match(/<trk>/g)?.length).toBe(2);
   });
 
+  it('when a beat is patrolled, then every stop is inside the beat, time outside is reported and the plan says what it buys', async () => {
+    const [beat] = await app.db.query<{ id: number; station_id: number; n: number }>(
+      `SELECT b.id, b.station_id, count(c.id)::int AS n FROM beat b JOIN checkpoint c ON ST_Contains(b.geom, c.geom) GROUP BY b.id ORDER BY n DESC, b.id LIMIT 1`);
+    const r = await app.call('POST', '/api/v1/routing/patrol', { base: { kind: 'station', id: beat!.station_id }, beatId: beat!.id, hours: 4, startHour: 19, profile: 'car' });
+    expect(r.status, JSON.stringify(r.json).slice(0, 300)).toBe(200);
+    const [unit] = (r.json as { units: { stops: { id: string; kind: string; lon: number; lat: number }[]; minutesOutside: number; minutes: number;
+      incidentShare: number; expectedIncidents: number; checkpoints: number; words: { zh: string; en: string } }[] }).units;
+    const prizes = unit!.stops.filter((s) => s.kind === 'prize');
+    expect(prizes.length, 'the plan visits hot cells of the beat').toBeGreaterThan(0);
+    // PostGIS is the judge of "inside": every stop's point against the beat's outline.
+    const [inside] = await app.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM beat b, unnest($2::float8[], $3::float8[]) AS s(lon, lat)
+       WHERE b.id = $1 AND ST_Intersects(b.geom, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))`,
+      [beat!.id, unit!.stops.map((s) => s.lon), unit!.stops.map((s) => s.lat)]);
+    expect(inside!.n, 'stops inside the beat').toBe(unit!.stops.length);
+    expect(unit!.checkpoints).toBe(beat!.n);
+    expect(unit!.minutesOutside).toBeGreaterThanOrEqual(0);
+    expect(unit!.minutesOutside).toBeLessThanOrEqual(unit!.minutes);
+    expect(unit!.incidentShare).toBeGreaterThan(0);
+    expect(unit!.incidentShare).toBeLessThanOrEqual(1);
+    expect(unit!.words.zh).toMatch(new RegExp(`^覆盖本时段预计警情 [0-9.]+ 起（占本警格 \\d+%）；盲区道路 \\d+ 分钟；必巡点 ${beat!.n}/${beat!.n}；警格外行驶 \\d+ 分钟$`));
+    expect(unit!.words.en).toMatch(/^covers [0-9.]+ expected incidents this shift \(\d+% of the beat\)/);
+  });
+
   it('when blind spots weigh heavily, then the patrol spends time where cameras see no road', async () => {
     const [station] = await app.db.query<{ id: number }>('SELECT id FROM station ORDER BY id LIMIT 1');
-    const r = await app.call('POST', '/api/v1/routing/patrol', { base: { kind: 'station', id: station!.id }, checkpointIds: [], hours: 2, blindSpotWeight: 1000 });
+    const r = await app.call('POST', '/api/v1/routing/patrol', { base: { kind: 'station', id: station!.id }, checkpointIds: [], hours: 2, incidentWeight: 0, blindSpotWeight: 1 });
     expect(r.status, JSON.stringify(r.json).slice(0, 300)).toBe(200);
     const [unit] = (r.json as { units: { blindSpotMinutes: number; stops: unknown[] }[] }).units;
     expect(unit!.stops.length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/import/import.service.js';
 import { isochrones, travelTimes } from '../../src/engines/routing/index.js';
-import { network } from '../../src/services/routing.service.js';
+import { isochrone, network } from '../../src/services/routing.service.js';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/test-db.js';
 
 /**
@@ -73,4 +73,20 @@ describe('road network on Monaco', () => {
       expect(band!.nodes, `start ${start}`).toEqual(rows.map((r) => r.node - 1).sort((a, b) => a - b));
     }
   });
+
+  it('when a 5-minute isochrone area is drawn in a local projection, then it matches the geography buffer of its roads to 1 %', async () => {
+    // Casino square, Monte-Carlo: a mid-street start.
+    const a = await isochrone(t.db, 'car', 7.4275, 43.7395, [5]);
+    const band = a.bands[0]!;
+    expect(band.roads.length).toBeGreaterThan(100);
+    const [r] = await t.db.query<{ ours: number; ref: number; diff: number }>(
+      `WITH x AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS ours,
+                         ST_Buffer(ST_GeomFromGeoJSON($2)::geography, 40, 'quad_segs=4')::geometry AS ref)
+       SELECT ST_Area(ours::geography) AS ours, ST_Area(ref::geography) AS ref,
+              ST_Area(ST_SymDifference(ours, ref)::geography) AS diff FROM x`,
+      [JSON.stringify(band.area), JSON.stringify({ type: 'MultiLineString', coordinates: band.roads })]);
+    console.info(`5-min area: ours ${(r!.ours / 1e6).toFixed(3)} km², geography buffer ${(r!.ref / 1e6).toFixed(3)} km², symmetric difference ${(100 * r!.diff / r!.ref).toFixed(2)} %`);
+    expect(Math.abs(r!.ours - r!.ref) / r!.ref).toBeLessThan(0.01);
+    expect(r!.diff / r!.ref, 'the two outlines nearly coincide, not just their areas').toBeLessThan(0.02);
+  }, 120_000);
 });

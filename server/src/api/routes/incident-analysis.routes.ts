@@ -11,6 +11,7 @@ import {
   incidentTimeSpan, incidentTrends, nearRepeat, withReasonText,
 } from '../../services/incidents.service.js';
 import { RouteGroup } from '../route.js';
+import { localDay } from '../../local-clock.js';
 
 const GEOJSON = 'application/geo+json';
 
@@ -63,7 +64,7 @@ export function incidentAnalysisRoutes(db: Db): RouteGroup {
       method: 'post', path: '/grades/compute', permission: 'analyse', summary: 'Grade every grid red/yellow/green(/blue) and store the day',
       request: { body: gradesBodySchema(DEFAULT_GRADE_THRESHOLDS), bodyPath: 'body' }, response: { status: 201, schema: computedGrades },
     }, async ({ body: b }, { actor }) => {
-      const on = b.day ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const on = b.day ?? localDay(new Date());
       const rows = await computeGrades(db, actor, on, { ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}) },
         { ...DEFAULT_GRADE_THRESHOLDS, ...b.thresholds });
       return { day: on, grades: withReasonText(rows, 'zh-CN') };

@@ -60,7 +60,7 @@ export function routingRoutes(db: Db): RouteGroup {
     }, async ({ query: q, body: b }, { res }) => {
       const units = await planPatrolsWithInputs(db, {
         profile: b.profile, base: b.base, startHour: b.startHour, hours: b.hours, units: b.units, prizeCells: b.prizeCells,
-        prizeDwellMinutes: b.prizeDwellMinutes, blindSpotWeight: b.blindSpotWeight, ...(b.beatId ? { beatId: b.beatId } : {}), ...(b.checkpointIds ? { checkpointIds: b.checkpointIds } : {}),
+        prizeDwellMinutes: b.prizeDwellMinutes, incidentWeight: b.incidentWeight, blindSpotWeight: b.blindSpotWeight, ...(b.beatId ? { beatId: b.beatId } : {}), ...(b.checkpointIds ? { checkpointIds: b.checkpointIds } : {}),
       });
       if (q.format === 'json') return { units };
       res.type('application/gpx+xml').attachment('patrol.gpx').send(patrolGpx(units, new Date().toISOString().slice(0, 10)));

@@ -1,6 +1,7 @@
 import type { MultiPolygon } from 'geojson';
 import type { Queryable } from '../client.js';
 import { incidentWhere, type IncidentFilter } from './incident-cells.repo.js';
+import { tzSql } from '../../local-clock.js';
 
 /** The kinds of area incidents are counted in, and where their polygons are. */
 export type IncidentAreaKind = 'grid' | 'beat' | 'community' | 'township' | 'district';
@@ -67,7 +68,7 @@ export async function weeklyCellCounts(db: Queryable, res: 7 | 8 | 9 | 10, f: In
   const params: unknown[] = [];
   const where = incidentWhere(f, params);
   return db.query(
-    `SELECT to_hex(h3_r${res}) AS h3, to_char(date_trunc('week', occurred_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD') AS week,
+    `SELECT to_hex(h3_r${res}) AS h3, to_char(date_trunc('week', occurred_at AT TIME ZONE ${tzSql()}), 'YYYY-MM-DD') AS week,
        count(*)::int AS n
      FROM incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1, 2 ORDER BY 2, 1`, params);
 }
@@ -85,8 +86,8 @@ export async function hourWeekCounts(db: Queryable, f: IncidentFilter, area?: { 
   const where = incidentWhere(f, params, 'i');
   if (area) where.push(`ST_Intersects(i.geom, (SELECT a.geom FROM ${AREA_FROM[area.kind]} a WHERE a.code = $${params.push(area.code)}))`);
   return db.query(
-    `SELECT extract(isodow FROM i.occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS weekday,
-       extract(hour FROM i.occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS hour, count(*)::int AS n
+    `SELECT extract(isodow FROM i.occurred_at AT TIME ZONE ${tzSql()})::int AS weekday,
+       extract(hour FROM i.occurred_at AT TIME ZONE ${tzSql()})::int AS hour, count(*)::int AS n
      FROM incident i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1, 2`, params);
 }
 
@@ -114,6 +115,6 @@ export async function cellHourCounts(db: Queryable, res: 7 | 8 | 9 | 10, f: Inci
   const params: unknown[] = [];
   const where = incidentWhere(f, params);
   return db.query(
-    `SELECT to_hex(h3_r${res}) AS h3, extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS hour, count(*)::int AS n
+    `SELECT to_hex(h3_r${res}) AS h3, extract(hour FROM occurred_at AT TIME ZONE ${tzSql()})::int AS hour, count(*)::int AS n
      FROM incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1, 2`, params);
 }

@@ -1,5 +1,6 @@
 import type { IncidentFilter } from '../../contract/incident-filter.js';
 import type { Queryable } from '../client.js';
+import { toLocalIso, tzSql } from '../../local-clock.js';
 
 export type { IncidentFilter };
 
@@ -10,7 +11,7 @@ export interface IncidentCellFilter extends IncidentFilter {
 
 /**
  * The WHERE terms of a filter on table alias `t` (no alias: bare columns), pushing values onto `params`.
- * Hours and weekdays are read in Beijing time.
+ * Hours and weekdays are read in the local zone (GRIDPATROL_TZ).
  */
 export function incidentWhere(f: IncidentFilter, params: unknown[], t = ''): string[] {
   const c = (col: string) => (t ? `${t}.${col}` : col);
@@ -18,8 +19,8 @@ export function incidentWhere(f: IncidentFilter, params: unknown[], t = ''): str
   const where: string[] = [];
   if (f.from) where.push(`${c('occurred_at')} >= ${p(f.from)}::timestamptz`);
   if (f.to) where.push(`${c('occurred_at')} < ${p(f.to)}::timestamptz`);
-  if (f.hours?.length) where.push(`extract(hour FROM ${c('occurred_at')} AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.hours)}::int[])`);
-  if (f.weekdays?.length) where.push(`extract(isodow FROM ${c('occurred_at')} AT TIME ZONE 'Asia/Shanghai')::int = ANY(${p(f.weekdays)}::int[])`);
+  if (f.hours?.length) where.push(`extract(hour FROM ${c('occurred_at')} AT TIME ZONE ${tzSql()})::int = ANY(${p(f.hours)}::int[])`);
+  if (f.weekdays?.length) where.push(`extract(isodow FROM ${c('occurred_at')} AT TIME ZONE ${tzSql()})::int = ANY(${p(f.weekdays)}::int[])`);
   if (f.categories?.length) where.push(`${c('category')} = ANY(${p(f.categories)}::text[])`);
   // ST_Intersects, not a bare &&: the index's boxes are float4 rounded outwards, so && alone also lets in points up to
   // ~1e-5° (about a metre) outside the box (8 of 20,000 demo incidents on a 3 × 3 km box).
@@ -34,7 +35,7 @@ export interface IncidentCell {
 
 /**
  * Incident counts per H3 cell for a time/category filter: a GROUP BY on the h3 id stored at write time, never a scan
- * that computes cells. Hours and weekdays are read in Beijing time.
+ * that computes cells. Hours and weekdays are read in the local zone (GRIDPATROL_TZ).
  */
 export async function incidentCells(db: Queryable, f: IncidentCellFilter): Promise<IncidentCell[]> {
   const params: unknown[] = [];
@@ -52,8 +53,9 @@ export async function incidentCategories(db: Queryable): Promise<{ category: str
 
 /** First and last incident time (for players and default periods). */
 export async function incidentTimeRange(db: Queryable): Promise<{ from: string | null; to: string | null }> {
-  const [r] = await db.query<{ from: string | null; to: string | null }>(
-    `SELECT to_char(min(occurred_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"') AS "from",
-            to_char(max(occurred_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"') AS "to" FROM incident`);
-  return r ?? { from: null, to: null };
+  const [r] = await db.query<{ from: Date | string | null; to: Date | string | null }>(
+    'SELECT min(occurred_at) AS "from", max(occurred_at) AS "to" FROM incident');
+  // Written in the deployment's local time with its offset (GRIDPATROL_TZ), as the rest of the API reads hours.
+  const local = (t: Date | string | null | undefined) => (t === null || t === undefined ? null : toLocalIso(new Date(t)));
+  return { from: local(r?.from), to: local(r?.to) };
 }

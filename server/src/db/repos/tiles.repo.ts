@@ -1,5 +1,6 @@
 import type { Queryable } from '../client.js';
 import { LAYERS } from '../../contract/layers.js';
+import { tzSql } from '../../local-clock.js';
 import {
   layersAtZoom, TILE_BUFFER, TILE_EXTENT, tileUnitMeters,
   type TileAttribute, type TileCoord, type TileLayerSpec, type TilesetSpec, type ZoomRule,
@@ -59,9 +60,9 @@ export function attributeSql(a: TileAttribute): string {
   const col = `s.${ident(a.column)}`;
   switch (a.format) {
     case undefined: return col;
-    case 'cst-date': return `to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
-    case 'cst-hour': return `date_part('hour', ${col} AT TIME ZONE 'Asia/Shanghai')::int`;
-    case 'cst-weekday': return `date_part('isodow', ${col} AT TIME ZONE 'Asia/Shanghai')::int`;
+    case 'cst-date': return `to_char(${col} AT TIME ZONE ${tzSql()}, 'YYYY-MM-DD')`;
+    case 'cst-hour': return `date_part('hour', ${col} AT TIME ZONE ${tzSql()})::int`;
+    case 'cst-weekday': return `date_part('isodow', ${col} AT TIME ZONE ${tzSql()})::int`;
     default: {
       const never: never = a.format;
       throw new Error(`unknown attribute format ${String(never)}`);

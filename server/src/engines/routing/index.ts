@@ -1,8 +1,11 @@
 export { buildRoadGraph, haversineMeters, type RoadGraph, type RoadInput } from './road-graph.js';
 export { travelTimes, shortestPath, type Origin, type ShortestPath, type TravelTimes } from './dijkstra.js';
 export { CAR, FOOT, type TravelProfile } from './travel-profile.js';
-export { AT_JUNCTION, indexEdges, originsFor, type EdgeIndex, type SnappedPoint } from './snap.js';
-export { isochrones, type IsochroneBand, type ReachedPiece } from './isochrone.js';
+export { indexEdges, type EdgeIndex, type SnappedPoint } from './snap.js';
+export {
+  alongEdgeSeconds, arrivalAt, AT_JUNCTION, originsFor, originsForAll, reachedIntervals, startsByEdge, type Arrival, type EdgePoint,
+} from './edge-point.js';
+export { isochrones, type IsochroneBand, type IsochroneStart, type ReachedPiece, type RunOptions } from './isochrone.js';
 export {
   edgeReachEnds, edgeReachFraction, responseTimes, suggestPosts, summariseReach, RESPONSE_LIMITS_SECONDS,
   type PostSuggestion, type ReachSummary,
@@ -12,3 +15,5 @@ export {
   type PatrolPlan, type PatrolProblem, type PatrolStopInput, type PlannedStop, type TravelMatrix,
 } from './patrol.js';
 export { edgeSlice, pathLine } from './edge-geometry.js';
+export { routeBetween } from './route.js';
+export { beatPrizes, describePlan, DEFAULT_PRIZE_WEIGHTS, shiftHoursOf, type PlanValue, type PrizeCell, type PrizeCellInput, type PrizeWeights } from './patrol-prizes.js';

@@ -1,5 +1,5 @@
 import { travelTimes, type Origin } from './dijkstra.js';
-import { edgeReachEnds } from './reach.js';
+import { originsForAll, reachedIntervals, startsByEdge, type EdgePoint } from './edge-point.js';
 import type { RoadGraph } from './road-graph.js';
 
 /** The part of one edge reached within a time limit: from `fromFraction` to `toFraction` of its length. */
@@ -11,23 +11,40 @@ export interface ReachedPiece {
 
 export interface IsochroneBand {
   limitSeconds: number;
-  /** Nodes reached within the limit (the set pgr_drivingDistance returns). */
+  /** Nodes reached within the limit (the vertices pgr_drivingDistance / pgr_withPointsDD return). */
   nodes: number[];
-  /** Road reached, whole edges and the reached ends of partly reached ones. */
+  /** Road reached, whole edges and the reached parts of partly reached ones (always the start's own edge). */
   pieces: ReachedPiece[];
   reachedMeters: number;
 }
 
+/** Where an isochrone starts: points on edges (split there, as pgr_withPointsDD does) or bare graph origins. */
+export type IsochroneStart = { kind: 'points'; points: readonly EdgePoint[] } | { kind: 'origins'; origins: readonly Origin[] };
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Called with 0…1 as the work goes on. */
+  onProgress?: (fraction: number) => void;
+}
+
 /**
  * Isochrones on the road network for several limits at once (e.g. 60, 180, 300 s for 1-3-5 minutes) from one search
- * bounded by the largest limit. An edge is reached from its source up to (limit − t_source)/cost of its length, and
- * from its target backwards likewise; where the two meet or overlap the edge is whole. The polygon around the pieces
- * is drawn by PostGIS (buffer of the reached lines), not here.
+ * bounded by the largest limit. An edge is reached from its source up to (limit − t_source)/cost of its length, from
+ * its target backwards likewise, and from a start on it both ways; overlapping parts are merged. The polygon around
+ * the pieces is drawn elsewhere (a buffer of the reached lines).
  */
-export function isochrones(g: RoadGraph, origins: readonly Origin[], limitsSeconds: readonly number[]): IsochroneBand[] {
+export function isochrones(g: RoadGraph, start: IsochroneStart | readonly Origin[], limitsSeconds: readonly number[],
+  opts: RunOptions = {}): IsochroneBand[] {
+  const s: IsochroneStart = Array.isArray(start) ? { kind: 'origins', origins: start } : (start as IsochroneStart);
+  const points = s.kind === 'points' ? s.points : [];
+  const origins = s.kind === 'points' ? originsForAll(g, s.points) : s.origins;
   const max = Math.max(...limitsSeconds);
-  const { seconds } = travelTimes(g, origins, { limitSeconds: max });
-  return limitsSeconds.map((limit) => {
+  const searchOpts = opts.signal ? { limitSeconds: max, signal: opts.signal } : { limitSeconds: max };
+  const { seconds } = travelTimes(g, origins, searchOpts);
+  opts.onProgress?.(0.5);
+  const onEdge = startsByEdge(points);
+  const bands = limitsSeconds.map((limit) => {
+    opts.signal?.throwIfAborted();
     const nodes: number[] = [];
     for (let v = 0; v < g.nodeCount; v++) if ((seconds[v] ?? Infinity) <= limit) nodes.push(v);
     const pieces: ReachedPiece[] = [];
@@ -35,17 +52,16 @@ export function isochrones(g: RoadGraph, origins: readonly Origin[], limitsSecon
     for (let e = 0; e < g.edgeCount; e++) {
       const ts = seconds[g.edgeSource[e] ?? 0] ?? Infinity;
       const tt = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
-      const [a, b] = edgeReachEnds(g, e, ts, tt, limit);
+      const here = onEdge.get(e);
+      if (ts > limit && tt > limit && !here) continue;
       const len = g.edgeLengthMeters[e] ?? 0;
-      if (a + b >= 1) {
-        pieces.push({ edge: e, fromFraction: 0, toFraction: 1 });
-        reachedMeters += len;
-        continue;
+      for (const [a, b] of reachedIntervals(g, e, ts, tt, limit, here)) {
+        pieces.push({ edge: e, fromFraction: a, toFraction: b });
+        reachedMeters += (b - a) * len;
       }
-      if (a > 0) pieces.push({ edge: e, fromFraction: 0, toFraction: a });
-      if (b > 0) pieces.push({ edge: e, fromFraction: 1 - b, toFraction: 1 });
-      reachedMeters += (a + b) * len;
     }
     return { limitSeconds: limit, nodes, pieces, reachedMeters };
   });
+  opts.onProgress?.(1);
+  return bands;
 }

@@ -1,10 +1,13 @@
 import { travelTimes } from './dijkstra.js';
+import { arrivalAt, originsFor, type EdgePoint } from './edge-point.js';
 import type { RoadGraph } from './road-graph.js';
 
 /** A place on a patrol: a required checkpoint (必巡点) or a place worth visiting (hot spot, camera blind spot). */
 export interface PatrolStopInput {
   id: string;
   node: number;
+  /** Where on its street the stop is (the edge split there); without it, at `node`. */
+  point?: EdgePoint;
   dwellSeconds: number;
   kind: 'checkpoint' | 'prize';
   /** Prize by local hour of arrival (24 values): incidents at that hour in that place, blind-spot weight, … */
@@ -15,6 +18,8 @@ export interface PatrolProblem {
   graph: RoadGraph;
   /** Post or station where the shift starts and ends. */
   depotNode: number;
+  /** The base's place on its street; without it, at `depotNode`. */
+  depotPoint?: EdgePoint;
   shiftSeconds: number;
   /** Local hour (may be fractional) at which the shift starts, e.g. 18 for 18:00. */
   startHour: number;
@@ -39,11 +44,14 @@ export interface TravelMatrix {
   seconds: Float64Array[];
 }
 
-export function travelMatrix(p: PatrolProblem): TravelMatrix {
-  const nodes = [p.depotNode, ...p.stops.map((s) => s.node)];
-  const seconds = nodes.map((n) => {
-    const t = travelTimes(p.graph, [{ node: n }]).seconds;
-    return Float64Array.from(nodes, (m) => t[m] ?? Infinity);
+export function travelMatrix(p: PatrolProblem, signal?: AbortSignal): TravelMatrix {
+  const places = [{ node: p.depotNode, point: p.depotPoint }, ...p.stops.map((s) => ({ node: s.node, point: s.point }))];
+  const seconds = places.map((from) => {
+    signal?.throwIfAborted();
+    const origins = from.point ? originsFor(p.graph, from.point) : [{ node: from.node }];
+    const starts = from.point ? [from.point] : [];
+    const t = travelTimes(p.graph, origins).seconds;
+    return Float64Array.from(places, (to) => (to.point ? arrivalAt(p.graph, t, to.point, starts).seconds : t[to.node] ?? Infinity));
   });
   return { seconds };
 }

@@ -1,4 +1,5 @@
 import { travelTimes, type Origin } from './dijkstra.js';
+import { reachedIntervals, startsByEdge, type EdgePoint } from './edge-point.js';
 import type { RoadGraph } from './road-graph.js';
 
 /** The 1-3-5-minute response standard (最小应急处置单元 1-3-5 分钟), in seconds. */
@@ -31,16 +32,24 @@ export interface ReachSummary {
   share: number;
 }
 
-/** Road length reached within each limit from node times (e.g. one multi-source search from every post). */
-export function summariseReach(g: RoadGraph, seconds: Float64Array, limits: readonly number[]): ReachSummary[] {
+/**
+ * Road length reached within each limit from node times (e.g. one multi-source search from every post), with the
+ * parts of the posts' own edges reached straight from them (`starts`: the points the search began from).
+ */
+export function summariseReach(g: RoadGraph, seconds: Float64Array, limits: readonly number[],
+  starts: readonly EdgePoint[] = []): ReachSummary[] {
   let roadMeters = 0;
   for (let e = 0; e < g.edgeCount; e++) roadMeters += g.edgeLengthMeters[e] ?? 0;
+  const onEdge = startsByEdge(starts);
   return limits.map((limit) => {
     let reached = 0;
     for (let e = 0; e < g.edgeCount; e++) {
       const ts = seconds[g.edgeSource[e] ?? 0] ?? Infinity, tt = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
-      if (ts > limit && tt > limit) continue;
-      reached += edgeReachFraction(g, e, ts, tt, limit) * (g.edgeLengthMeters[e] ?? 0);
+      const here = onEdge.get(e);
+      if (ts > limit && tt > limit && !here) continue;
+      let share = 0;
+      for (const [a, b] of reachedIntervals(g, e, ts, tt, limit, here)) share += b - a;
+      reached += share * (g.edgeLengthMeters[e] ?? 0);
     }
     return { limitSeconds: limit, reachedMeters: reached, roadMeters, share: roadMeters > 0 ? reached / roadMeters : 0 };
   });

@@ -3,7 +3,8 @@ import { buildRoadGraph, haversineMeters, type RoadInput } from './road-graph.js
 import { shortestPath, travelTimes } from './dijkstra.js';
 import { CAR, FOOT } from './travel-profile.js';
 import { isochrones } from './isochrone.js';
-import { indexEdges, originsFor } from './snap.js';
+import { indexEdges } from './snap.js';
+import { originsFor } from './edge-point.js';
 
 // A square block near Nanjing, ~100 m a side, corners A(0,0) B(1,0) C(1,1) D(0,1) in units of 0.001°:
 //   road 1: A → B → C as one line with a detour south of A–B (so it is longer than road 2)

@@ -1,11 +1,9 @@
 import Flatbush from 'flatbush';
-import type { Origin } from './dijkstra.js';
+import type { EdgePoint } from './edge-point.js';
 import type { RoadGraph } from './road-graph.js';
 
 /** A point placed on the network: the edge, the fraction along it (0 at source, 1 at target) and the gap in metres. */
-export interface SnappedPoint {
-  edge: number;
-  fraction: number;
+export interface SnappedPoint extends EdgePoint {
   distanceMeters: number;
   lon: number;
   lat: number;
@@ -79,24 +77,4 @@ function fractionAlong(g: RoadGraph, e: number, k: number, u: number): number {
     total += len;
   }
   return total > 0 ? before / total : 0;
-}
-
-/**
- * The graph origins for a snapped point: its edge's source, reached backwards over the fraction already covered,
- * and its target, reached forwards over the rest — each only where the edge may be travelled that way.
- */
-/** Fractions this close to an end count as the junction there. */
-export const AT_JUNCTION = 1e-9;
-
-export function originsFor(g: RoadGraph, p: SnappedPoint): Origin[] {
-  const origins: Origin[] = [];
-  const fwd = g.edgeCost[p.edge] ?? -1;
-  const rev = g.edgeReverseCost[p.edge] ?? -1;
-  const source = g.edgeSource[p.edge] ?? 0, target = g.edgeTarget[p.edge] ?? 0;
-  // A point on a junction starts from the junction itself, whatever the one-way rule of the edge it snapped to.
-  if (p.fraction <= AT_JUNCTION) origins.push({ node: source, offsetSeconds: 0 });
-  else if (rev >= 0) origins.push({ node: source, offsetSeconds: p.fraction * rev });
-  if (p.fraction >= 1 - AT_JUNCTION) origins.push({ node: target, offsetSeconds: 0 });
-  else if (fwd >= 0) origins.push({ node: target, offsetSeconds: (1 - p.fraction) * fwd });
-  return origins;
 }
