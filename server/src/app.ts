@@ -17,10 +17,15 @@ import { buildOpenApiDocument } from './api/openapi.js';
 import { routingRoutes } from './api/routes/routing.routes.js';
 import { tilesRoutes } from './api/routes/tiles.routes.js';
 import { serveWebApp } from './web-app.js';
+import { defaultJobManager } from './jobs/default-jobs.js';
+import { jobRoutes } from './jobs/jobs.routes.js';
+import type { JobManager } from './jobs/job-manager.js';
 
 export interface AppDeps {
   db: Db;
   logger: Logger;
+  /** Jobs (worker pool, job table); default: the process's pool and every job kind. */
+  jobs?: JobManager;
 }
 
 /**
@@ -54,7 +59,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(refuseNulCharacters);
   api.use(healthRoutes(deps.db));
   api.use(sessionRoutes(deps.db));
-  api.use(analysisRoutes(deps.db));
+  const jobs = deps.jobs ?? defaultJobManager(deps.db);
+  api.use(jobRoutes(jobs));
+  api.use(analysisRoutes(deps.db, jobs));
   // Before the feature routes: /incidents/cells would otherwise read as /incidents/{id}.
   api.use(incidentCellRoutes(deps.db));
   api.use(incidentAnalysisRoutes(deps.db));

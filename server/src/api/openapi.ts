@@ -5,6 +5,7 @@ import { geometryUnionFor } from './contract/geometry.js';
 import { ANALYSIS_PATHS } from './routes/analysis.routes.js';
 import { INCIDENT_ANALYSIS_PATHS } from './routes/incident-analysis.routes.js';
 import { ROUTING_PATHS } from './routes/routing.routes.js';
+import { JOB_PATHS } from '../jobs/jobs.routes.js';
 
 const problem = z.object({
   type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional(), instance: z.string().optional(),
@@ -13,7 +14,7 @@ const problem = z.object({
 
 /** One endpoint of a route module as the OpenAPI document lists it. */
 interface PathEntry {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
   summary: string;
   query?: NonNullable<RouteConfig['request']>['query'];
@@ -79,7 +80,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     });
   }
   const groups: [string, readonly PathEntry[]][] = [
-    ['incident analysis', INCIDENT_ANALYSIS_PATHS], ['coverage', ANALYSIS_PATHS], ['routing', ROUTING_PATHS],
+    ['incident analysis', INCIDENT_ANALYSIS_PATHS], ['coverage', ANALYSIS_PATHS], ['routing', ROUTING_PATHS], ['jobs', JOB_PATHS],
   ];
   for (const [tag, entries] of groups) {
     for (const e of entries) {

@@ -41,6 +41,8 @@ const WRITE_RULES: readonly { path: RegExp; permission: Permission }[] = [
   { path: /^\/planning\/(align|districting)\/apply$/, permission: 'edit_beats' },
   { path: /^\/planning\/(align|districting)$/, permission: 'analyse' },
   { path: /^\/analysis\/placement\/accept$/, permission: 'edit_beats' },
+  // Each job kind checks its own permission too (an import job needs `import`).
+  { path: /^\/jobs(\/|$)/, permission: 'read' },
   { path: /^\/(analysis|routing|grades|hotspots)(\/|$)/, permission: 'analyse' },
 ];
 

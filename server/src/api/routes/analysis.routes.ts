@@ -1,16 +1,27 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { LAYERS } from '../../db/layers.js';
 import { createFeature } from '../../db/repos/features.repo.js';
 import {
-  areaCoverage, areaCoverageGeoJson, blindSpotCells, blindSpots, cameraViews, keyPlaceCoverage, proposePlacement,
+  areaCoverage, areaCoverageGeoJson, blindSpotCells, blindSpots, cameraViews, keyPlaceCoverage,
   XUELIANG_TARGETS,
 } from '../../services/coverage.service.js';
 import { encodeMvt } from '../../tiles/mvt-encoder.js';
 import { TILE_EXTENT } from '../../tiles/tilesets.js';
 import { parseOrThrow } from '../contract/features.js';
 import { actorOf } from './features.routes.js';
+import type { JobManager } from '../../jobs/job-manager.js';
+import { answerJob, submitOrLimit } from '../../jobs/jobs.routes.js';
+import { UnauthorizedError } from '../../errors.js';
+
+/** How long a synchronous analysis request waits for its job before answering 202 with it. */
+const SYNC_WAIT_MS = 5_000;
+
+const actorUser = (req: Request) => {
+  if (!req.user) throw new UnauthorizedError('Sign in first');
+  return req.user;
+};
 
 const bbox = z
   .string()
@@ -23,7 +34,7 @@ const bbox = z
 const MAX_VIEW_BOX_DEG = 0.05;
 
 const areaKind = z.enum(['grid', 'beat', 'community', 'township', 'district']);
-const coverageQuery = z.strictObject({
+export const coverageQuery = z.strictObject({
   area: areaKind.default('grid'),
   bbox: bbox.optional(),
   format: z.enum(['json', 'geojson']).default('json'),
@@ -37,7 +48,7 @@ const cameraSpec = z.strictObject({
   spacingM: z.number().min(10).max(500).default(40),
   headings: z.number().int().min(1).max(16).default(8),
 });
-const placementBody = z.strictObject({
+export const placementBody = z.strictObject({
   k: z.number().int().min(1).max(200),
   area: areaKind.default('grid'),
   codes: z.array(z.string().min(1).max(40)).max(500).optional(),
@@ -86,7 +97,7 @@ export const ANALYSIS_PATHS = [
 ] as const;
 
 /** Analysis endpoints under /api/v1/analysis: camera coverage now; hot spots and reach as their issues land. */
-export function analysisRoutes(db: Db): Router {
+export function analysisRoutes(db: Db, jobs: JobManager): Router {
   const router = Router();
 
   router.get('/analysis/coverage', async (req, res) => {
@@ -104,13 +115,10 @@ export function analysisRoutes(db: Db): Router {
   });
 
   router.post('/analysis/placement', async (req, res) => {
-    const b = parseOrThrow(placementBody, req.body, 'placement');
-    const { spacingM, headings, ...camera } = b.camera;
-    const answer = await proposePlacement(db, {
-      k: b.k, areaKind: b.area, ...(b.codes ? { areaCodes: b.codes } : {}),
-      camera: { ...camera, spacingM, headings }, weights: b.weights,
-    });
-    res.json(answer);
+    parseOrThrow(placementBody, req.body, 'placement');
+    // Through the worker pool as a job: answered here when it ends within a few seconds, else 202 with the job.
+    const job = await submitOrLimit(res, () => jobs.submit(actorUser(req), 'placement', req.body));
+    if (job) answerJob(res, (job.state === 'queued' || job.state === 'running' ? await jobs.waitFor(job.id, SYNC_WAIT_MS) : job) ?? job);
   });
 
   /** Puts proposed cameras into the camera table: one transaction, an audit row per camera. */
