@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { TaskEnvelope, TaskProgress, WorkerResults, WorkerTask } from './task-types.js';
 
@@ -56,8 +56,9 @@ export class WorkerPool {
     return this.piscina.queueSize + this.piscina.threads.length - this.piscina.idleThreads;
   }
 
-  get threads(): number {
-    return this.piscina.threads.length;
+  /** The live threads (for tests and metrics: their ids and event-loop utilisation). */
+  get workers(): readonly Worker[] {
+    return this.piscina.threads;
   }
 
   async close(): Promise<void> {

@@ -41,10 +41,10 @@ function reporter(port: TaskEnvelope['port'], total: number): (done: number) => 
 }
 
 /** A footprint set handed back with its buffers moved, not copied (piscina's transferable wrapper). */
-const transferFootprints = (f: FootprintSet) => ({
+const transferFootprints = (f: FootprintSet) => Piscina.move({
   [Piscina.transferableSymbol]: [f.candEntry, f.entrySeg, f.entryIv, f.ivFrom, f.ivTo, f.candPlace, f.places, f.candCell, f.cells].map((a) => a.buffer),
   [Piscina.valueSymbol]: f,
-});
+} as unknown as Parameters<typeof Piscina.move>[0]); // piscina's Transferable type names its private symbols; these are them
 
 /** One task, on a pool thread. */
 export async function runTask({ task, port }: TaskEnvelope): Promise<WorkerResults[WorkerTask['kind']]> {
