@@ -3,7 +3,7 @@ import { outerBox } from '../engines/coverage/outer-box.js';
 import {
   candidateCameras, CoverageModel, indexBuildings, placeCameras, viewPolygon,
   type AreaCoverageRates, type BuildingIndex, type CameraInput, type CandidateSpec, type GroundArea,
-  type KeyPlaceInput, type PlacementWeights, type RoadPiece, type ViewPolygon,
+  type KeyPlaceInput, type PlacementWeights, type RoadPiece, type ViewPolygon, type ViewPolygonOptions,
 } from '../engines/coverage/index.js';
 import type { Db } from '../db/client.js';
 import type { BuildingInput, CameraView } from '../engines/coverage/index.js';
@@ -222,8 +222,8 @@ export interface PlacementAnswer {
  */
 export async function proposePlacement(
   db: Db, req: PlacementRequest, signal?: AbortSignal,
-  /** The placement algorithm; the bench swaps in plain greedy as its reference. */
-  impl: { place: typeof placeCameras } = { place: placeCameras },
+  /** The placement algorithm (the bench swaps in plain greedy) and view options (`overlay: 'general'`: today's views). */
+  impl: { place: typeof placeCameras; viewOptions?: ViewPolygonOptions } = { place: placeCameras },
 ): Promise<PlacementAnswer> {
   const started = performance.now();
   return withCity(db, req.areaKind, (city) => {
@@ -231,7 +231,7 @@ export async function proposePlacement(
     const pieces = codes ? city.pieces.filter((p) => codes.has(p.areaId)) : city.pieces;
     const places = codes ? city.places.filter((p) => codes.has(p.areaId)) : city.places;
     const candidates = candidateCameras(pieces, places, req.camera, -1);
-    const views = candidates.map((c) => viewPolygon(c, city.buildings));
+    const views = candidates.map((c) => viewPolygon(c, city.buildings, impl.viewOptions));
     const inScope = (r: AreaCoverageRow) => !codes || codes.has(r.areaId);
     const before = city.model.rates().filter(inScope);
     const sum = (rows: AreaCoverageRow[], f: (r: AreaCoverageRow) => number) => rows.reduce((s, r) => s + f(r), 0);
