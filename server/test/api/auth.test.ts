@@ -24,7 +24,7 @@ const layerRows = (layer: string, who: string): [string, string][] => [
 const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['POST /import', ADMIN], ['GET /health', ALL], ['POST /session', ALL], ['GET /session', ALL], ['DELETE /session', ALL],
   ['GET /users', ADMIN], ['POST /users', ADMIN], ['PATCH /users/:id', ADMIN],
-  ['GET /analysis/coverage', ALL], ['GET /analysis/key-places', ALL], ['POST /analysis/placement', ANALYSE], ['POST /analysis/placement/accept', BEATS],
+  ['GET /analysis/coverage', ALL], ['GET /analysis/key-places', ALL], ['POST /analysis/placement', ANALYSE], ['POST /jobs', ALL], ['GET /jobs', ALL], ['GET /jobs/:id', ALL], ['GET /jobs/:id/result', ALL], ['GET /jobs/:id/events', ALL], ['DELETE /jobs/:id', ALL], ['POST /analysis/placement/accept', BEATS],
   ['GET /analysis/camera-views/:z/:x/:file', ALL], ['GET /analysis/blind-spots', ALL], ['GET /analysis/blind-spot-cells', ALL], ['GET /analysis/camera-views', ALL],
   ...['cells', 'range', 'categories', 'areas', 'hotspots', 'trends', 'near-repeat', 'hour-profile'].map((p): [string, string] => [`GET /incidents/${p}`, ALL]),
   ['POST /grades/compute', ANALYSE], ['GET /grades', ALL], ['GET /grades/:gridCode/history', ALL],
