@@ -16,10 +16,15 @@ import { planRoutes } from './api/routes/plans.routes.js';
 import { routingRoutes } from './api/routes/routing.routes.js';
 import { tilesRoutes } from './api/routes/tiles.routes.js';
 import { serveWebApp } from './web-app.js';
+import { defaultJobManager } from './jobs/default-jobs.js';
+import { jobRoutes } from './jobs/jobs.routes.js';
+import type { JobManager } from './jobs/job-manager.js';
 
 export interface AppDeps {
   db: Db;
   logger: Logger;
+  /** Jobs (worker pool, job table); default: the process's pool and every job kind. */
+  jobs?: JobManager;
 }
 
 /**
@@ -51,7 +56,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'extended');
 
   // Route order matters where a fixed path and a parameter share a prefix: /grids/merge before /grids/{id}.
-  const api = [importRoutes(deps.db), healthRoutes(deps.db), sessionRoutes(deps.db), analysisRoutes(deps.db), incidentAnalysisRoutes(deps.db),
+  const jobs = deps.jobs ?? defaultJobManager(deps.db);
+  const api = [importRoutes(deps.db), healthRoutes(deps.db), sessionRoutes(deps.db), jobRoutes(jobs), analysisRoutes(deps.db, jobs), incidentAnalysisRoutes(deps.db),
     routingRoutes(deps.db), planRoutes(deps.db), editingRoutes(deps.db), featureRoutes(deps.db)];
   const tiles = tilesRoutes(deps.db);
   // Who is calling (from the session cookie); each route then checks its own permission (api/route.ts).

@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import { seedDemoCityIfEmpty } from './services/demo-city.service.js';
 import { createDemoUsers, ensureAdminFromEnv } from './services/auth.service.js';
 import { ensureWebBuilt } from './web-app.js';
+import { defaultJobManager } from './jobs/default-jobs.js';
 
 const config = loadConfig();
 const logger = pino({ level: config.LOG_LEVEL });
@@ -30,7 +31,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const app = createApp({ db, logger });
+  const jobs = defaultJobManager(db);
+  const orphaned = await jobs.recover();
+  if (orphaned) logger.info({ orphaned }, 'jobs left running by the last process marked failed');
+  const app = createApp({ db, logger, jobs });
   const server = app.listen(config.PORT, config.HOST, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;

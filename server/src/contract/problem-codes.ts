@@ -35,6 +35,10 @@ export const PROBLEM_CODES = {
   'import.invalid_features': 'features of the file are invalid; nothing was imported',
   'analysis.too_many_events': 'the filter matches more incidents than the analysis takes',
   'password.too_short': 'the password is shorter than the minimum',
+  'job.limit': 'too many jobs of this user at once (Retry-After; limit)',
+  'job.deadline': 'the job ran past its deadline (deadlineSeconds)',
+  'job.not_done': 'the job has no result yet (state)',
+  'job.failed': 'the job failed in its worker (detail)',
   internal: 'an unexpected server error (logged)',
 } as const;
 

@@ -150,6 +150,12 @@ describe('coverage analysis API', () => {
     const r = await app.call('POST', '/api/v1/analysis/placement', {
       k: 2, area: 'grid', codes: ['320102001001002'], camera: { cameraType: 'bullet', fovDeg: 60, rangeM: 80, spacingM: 50, headings: 4 },
     });
+    // Past a few seconds (a loaded machine) the endpoint answers 202 with its job: read the result when it ends.
+    if (r.status === 202) {
+      const id = (r.json as Json).id as string;
+      await (await fetch(`${app.url}/api/v1/jobs/${id}/events`, { headers: { cookie: app.cookie } })).text();
+      Object.assign(r, await app.call('GET', `/api/v1/jobs/${id}/result`));
+    }
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     const p = r.json as Json;
     expect(p.proposals).toHaveLength(2);

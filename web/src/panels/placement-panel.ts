@@ -1,4 +1,5 @@
-import { acceptPlacement, blindSpotCells, blindSpotLines, coverageInBox, proposePlacement, type PlacementAnswer } from '../api/client.js';
+import { acceptPlacement, blindSpotCells, blindSpotLines, coverageInBox, type PlacementAnswer } from '../api/client.js';
+import { runningJobElement, startJob } from './job-progress.js';
 import { BLIND_BREAKS, BLIND_COLOURS, blindSpotCellLayer, blindSpotLineLayer, proposalLayers } from '../analysis/coverage-layers.js';
 import { pct } from '../analysis/rate-scale.js';
 import { t } from '../i18n/index.js';
@@ -93,11 +94,12 @@ export function placementSection(ctx: MapContext, state: AppState, rerender: () 
     const codes = inView.rows.map((r) => r.areaId).slice(0, 500);
     state.placementK = Math.min(50, Math.max(1, Number(k.value) || 10));
     const dome = kind.value === 'dome';
-    state.placement = await proposePlacement({ k: state.placementK, codes,
-      camera: dome ? { cameraType: 'dome', rangeM: 40, fovDeg: 360 } : { cameraType: 'bullet', rangeM: 60, fovDeg: 60 } });
-    placementMessage = '';
-    drawProposals(ctx, state.placement);
-    rerender();
+    // A job with a progress bar and cancel; the answer lands in the state even if the panel was closed meanwhile.
+    status.after(startJob<PlacementAnswer>('placement', { area: 'grid', k: state.placementK, codes,
+      camera: dome ? { cameraType: 'dome', rangeM: 40, fovDeg: 360 } : { cameraType: 'bullet', rangeM: 60, fovDeg: 60 } }, {
+      onResult: (answer) => { state.placement = answer; placementMessage = ''; drawProposals(ctx, answer); rerender(); },
+      onError: (message) => { placementMessage = message; rerender(); },
+    }));
   };
   accept.onclick = async () => {
     if (!state.placement) return;
@@ -111,6 +113,6 @@ export function placementSection(ctx: MapContext, state: AppState, rerender: () 
   return section('placement', t('placement.title'), state.openSections,
     h('label', { class: 'toggle' }, blind, t('placement.blind_spots')), legend,
     h('label', { class: 'row' }, t('placement.k'), k), h('label', { class: 'row' }, t('placement.type'), kind),
-    h('div', { class: 'buttons' }, run, ...(state.role === 'planner' ? [accept] : []), clear), status,
+    h('div', { class: 'buttons' }, run, ...(state.role === 'planner' ? [accept] : []), clear), status, runningJobElement('placement') ?? '',
     state.placement ? beforeAfter(state.placement) : h('div'));
 }

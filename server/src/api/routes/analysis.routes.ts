@@ -5,15 +5,21 @@ import {
 } from '../../contract/coverage.js';
 import {
   acceptProposedCameras, areaCoverage, areaCoverageGeoJson, blindSpotCells, blindSpots, cameraViews, cameraViewTile, keyPlaceCoverage,
-  proposePlacement, XUELIANG_TARGETS,
+  XUELIANG_TARGETS,
 } from '../../services/coverage.service.js';
 import { MVT_CONTENT_TYPE } from '../../tiles/tilesets.js';
 import { RouteGroup, SENT } from '../route.js';
+import type { JobManager } from '../../jobs/job-manager.js';
+import { answerJob, submitOrLimit } from '../../jobs/jobs.routes.js';
+import { UnauthorizedError } from '../../errors.js';
 
 const GEOJSON = 'application/geo+json';
 
 /** Camera coverage under /api/v1/analysis: rates, key places, blind spots, view polygons, placement. */
-export function analysisRoutes(db: Db): RouteGroup {
+/** How long a synchronous placement request waits for its job before answering 202 with it. */
+const SYNC_WAIT_MS = 5_000;
+
+export function analysisRoutes(db: Db, jobs: JobManager): RouteGroup {
   return new RouteGroup('coverage')
     .add({
       method: 'get', path: '/analysis/coverage', permission: 'read',
@@ -33,9 +39,12 @@ export function analysisRoutes(db: Db): RouteGroup {
       method: 'post', path: '/analysis/placement', permission: 'analyse',
       summary: 'Propose k new cameras (lazy greedy maximal covering) with marginal gains and rates before/after',
       request: { body: placementBody }, response: { status: 200, schema: placementAnswer },
-    }, ({ body: b }) => {
-      const { spacingM, headings, ...camera } = b.camera;
-      return proposePlacement(db, { k: b.k, areaKind: b.area, ...(b.codes ? { areaCodes: b.codes } : {}), camera: { ...camera, spacingM, headings }, weights: b.weights });
+    }, async ({ body }, { res, user }): Promise<typeof SENT> => {
+      // Through the worker pool as a job: answered here when it ends within a few seconds, else 202 with the job.
+      if (!user) throw new UnauthorizedError('Sign in first');
+      const job = await submitOrLimit(res, () => jobs.submit(user, 'placement', body));
+      const settled = job.state === 'queued' || job.state === 'running' ? await jobs.waitFor(job.id, SYNC_WAIT_MS) : job;
+      return answerJob(res, settled ?? job);
     })
     .add({
       method: 'post', path: '/analysis/placement/accept', permission: 'edit_beats', summary: 'Store proposed cameras (one transaction, an audit row each)',

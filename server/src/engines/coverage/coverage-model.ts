@@ -5,6 +5,7 @@ import { GroundCoverage, type GroundArea, type MultiPolygonCoords } from './grou
 import { PlaceCoverage, SCHOOL_KINDS, type KeyPlaceInput } from './place-coverage.js';
 import { RoadCoverage, type CameraView, type RoadPiece } from './road-coverage.js';
 import { insidePolygon } from './segment-clip.js';
+import type { CoverageState } from './footprint-placement.js';
 
 export interface CoverageModelInput {
   /** Areas rates are reported for (grids, beats, communities …), with their outlines. */
@@ -130,6 +131,32 @@ export class CoverageModel {
     gain += this.places.gainOf(view, (p) => keyPlace + (SCHOOL_KINDS.has(p.kind) ? school : 0));
     if (w.groundPerM2) gain += w.groundPerM2 * this.ground.gainOf(view);
     return gain;
+  }
+
+  /**
+   * The coverage now as plain arrays for `greedyOverFootprints` (which adds gains exactly as `gainOf` does):
+   * segments and places in the order the model's own road and place coverage index them.
+   * @param inScope areas whose road metres and places count in each step's "added" figures
+   */
+  placementState(w: PlacementWeights, inScope: (areaId: string) => boolean): CoverageState {
+    const keyPlace = w.keyPlace ?? 100, school = w.school ?? 200;
+    const seg = this.working.segmentState();
+    const segInScope = new Uint8Array(seg.pieceOf.length);
+    seg.pieceOf.forEach((p, s) => { segInScope[s] = inScope(this.input.roadPieces[p]?.areaId ?? '') ? 1 : 0; });
+    const status = this.places.status();
+    const state: CoverageState = {
+      segLengthM: seg.lengthM, segWeight: seg.weight, segInScope, segSeen: seg.seen,
+      placeWeight: Float64Array.from(status, ({ place }) => keyPlace + (SCHOOL_KINDS.has(place.kind) ? school : 0)),
+      placeSeen: Uint8Array.from(status, ({ cameras }) => (cameras > 0 ? 1 : 0)),
+      placeInScope: Uint8Array.from(status, ({ place }) => (inScope(place.areaId) ? 1 : 0)),
+      groundPerM2: w.groundPerM2 ?? 0, cellM2: this.ground.stepM * this.ground.stepM,
+    };
+    if (w.groundPerM2) {
+      const cells = this.ground.cellState();
+      state.cellOpen = cells.open;
+      state.cellSeen = cells.seen;
+    }
+    return state;
   }
 
   /** Road, places and ground seen now, per area. */

@@ -126,7 +126,18 @@ export class GroundCoverage {
     return n * this.stepM * this.stepM;
   }
 
-  private cellsUnder(view: CameraView): Int32Array {
+  /** Per lattice cell: 1 when it is open ground (in an area, not in a building), and 1 when a working camera sees it. */
+  cellState(): { open: Uint8Array; seen: Uint8Array } {
+    const open = new Uint8Array(this.owner.length), seen = new Uint8Array(this.owner.length);
+    for (let c = 0; c < this.owner.length; c++) {
+      open[c] = (this.owner[c] ?? OUTSIDE) >= 0 ? 1 : 0;
+      seen[c] = (this.seenBy[c] ?? 0) > 0 ? 1 : 0;
+    }
+    return { open, seen };
+  }
+
+  /** Lattice cells whose centre a view covers. */
+  cellsUnder(view: CameraView): Int32Array {
     const out: number[] = [];
     // A view's polygons do not overlap each other, so no cell is listed twice.
     for (const poly of view.coordinates) this.fill(poly, (c) => out.push(c));

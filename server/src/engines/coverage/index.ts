@@ -10,3 +10,5 @@ export { GroundCoverage, type GroundArea, type MultiPolygonCoords } from './grou
 export { PlaceCoverage, SCHOOL_KINDS, type KeyPlaceInput } from './place-coverage.js';
 export { CoverageModel, type AreaCoverageRates, type CoverageModelInput, type PlacementWeights } from './coverage-model.js';
 export { candidateCameras, type CandidateSpec } from './candidates.js';
+export { footprintsOf, concatFootprints, greedyOverFootprints, type CoverageState, type FootprintSet, type GreedyStep } from './footprint-placement.js';
+export { clipByConvex } from './convex-clip.js';

@@ -1,7 +1,7 @@
 import Flatbush from 'flatbush';
 import { outerBox } from './outer-box.js';
 import { metersPerDegree } from './local-projection.js';
-import { clipSegmentToPolygon, unionLength, type Interval } from './segment-clip.js';
+import { clipSegmentToPolygon, mergeIntervals, unionLength, type Interval } from './segment-clip.js';
 
 /** A road piece as coverage needs it: its line, class (for weights) and the area it lies in (grid, beat …). */
 export interface RoadPiece {
@@ -92,6 +92,24 @@ export class RoadCoverage {
       gain += this.weightOf(s) * (after - before);
     }
     return gain;
+  }
+
+  /** The intervals of each road segment under a view (segment index → parameter intervals), in a stable order. */
+  footprint(view: CameraView): Map<number, Interval[]> {
+    return this.clip(view);
+  }
+
+  /** Per segment: its length in metres, its class weight, and the merged intervals seen now. */
+  segmentState(): { lengthM: Float64Array; weight: Float64Array; pieceOf: Int32Array; seen: Interval[][] } {
+    const weight = new Float64Array(this.segPiece.length);
+    const seen: Interval[][] = [];
+    for (let s = 0; s < this.segPiece.length; s++) {
+      weight[s] = this.weightOf(s);
+      const all: Interval[] = [];
+      for (const iv of this.seenBy[s]?.values() ?? []) all.push(...iv);
+      seen.push(mergeIntervals(all));
+    }
+    return { lengthM: Float64Array.from(this.segLenM), weight, pieceOf: Int32Array.from(this.segPiece), seen };
   }
 
   /** The intervals of each road segment under a view. */

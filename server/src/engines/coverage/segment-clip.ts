@@ -68,3 +68,20 @@ export function unionLength(intervals: readonly Interval[]): number {
   }
   return total + (e - s);
 }
+
+/** The union of intervals as sorted, disjoint runs (the runs `unionLength` adds up, so their lengths sum the same). */
+export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
+  if (intervals.length === 0) return [];
+  const sorted = [...intervals].sort((p, q) => p[0] - q[0]);
+  const out: Interval[] = [];
+  let [s, e] = sorted[0] ?? [0, 0];
+  for (const [a, b] of sorted.slice(1)) {
+    if (a > e) {
+      out.push([s, e]);
+      s = a;
+      e = b;
+    } else if (b > e) e = b;
+  }
+  out.push([s, e]);
+  return out;
+}

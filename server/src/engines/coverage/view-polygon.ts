@@ -2,6 +2,7 @@ import * as polyclip from 'polyclip-ts';
 import { breakIntersections, computeViewport, inPolygon, type Segments } from 'visibility-polygon';
 import type { BuildingIndex } from './building-index.js';
 import { effectiveFovDeg, sectorRing, type CameraInput } from './camera-view.js';
+import { clipByConvex } from './convex-clip.js';
 import { localProjection, signedArea, type EarthModel, type LocalPoint } from './local-projection.js';
 
 export interface ViewPolygon {
@@ -25,6 +26,11 @@ export interface ViewPolygonOptions {
   mountToleranceM?: number;
   /** Earth model of the local metres: WGS84 (default, as PostGIS geography) or turf's sphere. */
   earth?: EarthModel;
+  /**
+   * `convex` (default): a convex sector clips the visibility polygon directly (see `clipByConvex`); `general`: always
+   * polyclip-ts's overlay, the way views were computed before (kept as the tests' and the bench's reference).
+   */
+  overlay?: 'convex' | 'general';
 }
 
 /**
@@ -61,7 +67,14 @@ export function viewPolygon(camera: CameraInput, buildings: BuildingIndex, opts:
     const visible = computeViewport([0, 0], breakIntersections(segments), [-m, -m], [m, m]);
     const ring = visible.map(([x, y]) => [x, y] as [number, number]);
     ring.push(ring[0] ?? [0, 0]);
-    local = polyclip.intersection([sector], [ring]);
+    // A sector of ≤ 180° (or a full circle) is convex: clip the visibility polygon by it directly; a wider bullet
+    // sector is not, and goes through the general overlay.
+    if (opts.overlay !== 'general' && (effectiveFovDeg(camera) <= 180 || effectiveFovDeg(camera) >= 360)) {
+      const clipped = clipByConvex(ring, sector);
+      local = clipped.length > 0 ? [[clipped]] : [];
+    } else {
+      local = polyclip.intersection([sector], [ring]);
+    }
   }
   const multi = (isMulti(local) ? local : [local]) as [number, number][][][];
   let areaM2 = 0;
