@@ -97,7 +97,8 @@ function cell(f: DbfField, raw: Uint8Array, decode: (x: Uint8Array) => string): 
     }
     case 'D': {
       const t = new TextDecoder().decode(raw).trim();
-      return /^\d{8}$/.test(t) ? `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}` : null;
+      // GDAL, too, reads an empty date written as 00000000 as null.
+      return /^\d{8}$/.test(t) && t !== '00000000' ? `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}` : null;
     }
     default: {
       const t = decode(raw).replace(/[\0 ]+$/, '');
