@@ -11,9 +11,10 @@ import { limitRate } from '../middleware/auth.js';
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 const query = z.strictObject({
-  format: z.enum(['geojson', 'csv', 'shapefile', 'osm-pbf']),
+  format: z.enum(['geojson', 'csv', 'xlsx', 'shapefile', 'kml', 'kmz', 'osm-pbf']),
   layer: z.enum(LAYER_NAMES).optional(),
-  crs: z.enum(['wgs84', 'gcj02']).default('wgs84'),
+  // wgs84, cgcs2000, gcj02, bd09, webmercator or EPSG:n; the readers refuse an unknown one (422 at `crs`).
+  crs: z.string().regex(/^(wgs84|cgcs2000|gcj02|bd09|webmercator|EPSG:\d{4,5})$/i).default('wgs84'),
   skip_invalid: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   tz: z.string().max(64).optional(),
   name: z.string().max(200).optional(),

@@ -24,12 +24,14 @@ export function readShp(b: Uint8Array, where = 'file.shp', onVertices?: (n: numb
   const shapeType = v.getInt32(32, true);
   if (shapeType === 31) throw malformed('Unsupported .shp', 'MultiPatch shapes are not read', where);
   const geometries: (Geometry | null)[] = [];
+  // Some writers (shp-write among them) put too small a length in the header; the records present are read anyway.
+  const end = b.length;
   let p = 100;
-  while (p + 8 <= claimed) {
+  while (p + 8 <= end) {
     const record = v.getInt32(p, false);
     const len = v.getInt32(p + 4, false) * 2;
     const start = p + 8;
-    if (len < 4 || start + len > claimed) throw malformed('Malformed .shp', `record ${record} claims ${len} bytes at offset ${p}; ${claimed - start} remain`, where);
+    if (len < 4 || start + len > end) throw malformed('Malformed .shp', `record ${record} claims ${len} bytes at offset ${p}; ${end - start} remain`, where);
     geometries.push(shape(v, start, len, record, where, onVertices));
     p = start + len;
   }
