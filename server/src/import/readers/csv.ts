@@ -56,6 +56,22 @@ function decodeSample(sample: Uint8Array, enc: string): string {
   return text.replace(/^\uFEFF/, '');
 }
 
+/**
+ * Fields of the header line counted on the raw bytes (delimiters are ASCII, and no GBK or UTF-8 multi-byte sequence
+ * contains an ASCII byte), without decoding a header that may be megabytes long. Quotes are honoured.
+ */
+function headerFields(b: Uint8Array, delimiter: string): number {
+  const d = delimiter.charCodeAt(0);
+  let n = 1, quoted = false;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0x22) quoted = !quoted;
+    else if (!quoted && c === d) n++;
+    else if (!quoted && c === 0x0a) break;
+  }
+  return n;
+}
+
 export async function readCsvSource(input: ReadInput, opts: ReadOptions, limits: ReadLimits): Promise<SourceRead> {
   const sample = await head(input);
   const encoding = detectEncoding(sample, opts.encoding);
@@ -64,7 +80,10 @@ export async function readCsvSource(input: ReadInput, opts: ReadOptions, limits:
   const headerLine = nl < 0 ? text : text.slice(0, nl);
   // The column limit is checked on the raw header before any parser sees it (a million columns is 7 MB of header).
   const rough = Math.max(...[',', '\t', ';'].map((d) => headerLine.split(d).length));
-  if (rough > limits.maxColumns) checkColumnCount(headerLine.split(detectDelimiter([headerLine]).value).map((s) => s.trim()), limits);
+  if (rough > limits.maxColumns) {
+    const d = detectDelimiter([headerLine]).value;
+    checkColumnCount(headerLine.split(d).map((s) => s.trim()), limits, 'header', 'bytes' in input ? headerFields(input.bytes, d) : undefined);
+  }
   const lines = text.split(/\r?\n/).slice(0, 20).filter((l) => l.trim() !== '');
   const delimiter = detectDelimiter(lines.slice(0, Math.min(lines.length, 10)));
   const complete = nl >= 0 ? text.slice(0, sample.length === SAMPLE_BYTES ? text.lastIndexOf('\n') : text.length) : text;

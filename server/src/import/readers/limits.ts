@@ -54,8 +54,9 @@ export class VertexBudget {
   }
 }
 
-export function checkColumnCount(names: readonly string[] | number, limits: ReadLimits, where = 'header'): void {
-  const n = typeof names === 'number' ? names : names.length;
+/** `total` when the names are only the first of them (a header longer than the sample read). */
+export function checkColumnCount(names: readonly string[] | number, limits: ReadLimits, where = 'header', total?: number): void {
+  const n = total ?? (typeof names === 'number' ? names : names.length);
   if (n <= limits.maxColumns) return;
   const sample = typeof names === 'number' ? '' : `: ${firstFew(names.map((s) => JSON.stringify(s.slice(0, 40))), n)}`;
   throw new TooLargeError(`${n.toLocaleString('en')} columns`, [{ path: where,
