@@ -1,4 +1,4 @@
-import { LAYERS, type LayerName } from '../db/layers.js';
+import { LAYERS, type LayerName } from '../contract/layers.js';
 import type { RowAsRead } from './readers/source.js';
 import type { ImportFeature } from './types.js';
 import { parseTimestamp } from './zoned-time.js';

@@ -1,5 +1,7 @@
 import type { Geometry } from 'geojson';
 import type { Db } from '../db/client.js';
+import type { SignedInUser } from './auth.service.js';
+import { assertBeatsInScope } from './scope.service.js';
 import {
   beatShapes, gridBeatOverlaps, measureShapes, stationGridGraph, unionOfGrids, type BeatMeasures,
 } from '../db/repos/beat-workload.repo.js';
@@ -123,6 +125,13 @@ export async function alignProposal(db: Db, opts: { stationId?: number; by?: 'ar
     beats: shapes.map((s) => ({ code: s.code, version: s.version, gridCodes: (groups.get(s.code) ?? []).sort(),
       geometry: unions.get(s.code) ?? null, before: before.get(s.code) as BeatWorkload, after: after.get(s.code) ?? null })),
   };
+}
+
+/** A plan applied by a user: the planner's fence first, then the plan as one versioned edit. */
+export async function applyBeatPlanAs(db: Db, who: { user: SignedInUser | undefined; actor: string }, change: 'align' | 'district',
+  beats: readonly { code: string; version: number; gridCodes: readonly string[] }[]): Promise<{ code: string; version: number; changed: boolean }[]> {
+  await assertBeatsInScope(db, who.user, { codes: beats.map((x) => x.code) });
+  return applyBeatPlan(db, who.actor, change, beats);
 }
 
 /** Writes an align proposal (or any beats-from-grids plan) as one versioned edit. */
