@@ -1,8 +1,11 @@
 /**
- * `npm run import -- <file> [--layer roads] [--crs gcj02|wgs84] [--format geojson|csv|shapefile|osm-pbf]
+ * `npm run import -- <file> [--layer roads] [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:n] [--format F]
  *   [--skip-invalid] [--tz America/Chicago]` into the configured database (DATABASE_URL, or the embedded one).
+ * `npm run import -- <file> --inspect [--geojson OUT]` prints what was detected (format, encoding, CRS and why,
+ *   columns with types and samples, geometry types, row count, what was left out) and writes the rows as read (WGS84).
  * Prints progress to stderr and the import report as JSON to stdout; exits 1 when the file is refused.
  */
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,13 +15,15 @@ import { isLayerName } from '../server/src/contract/layers.js';
 import { migrate } from '../server/src/db/migrate.js';
 import { AppError } from '../server/src/errors.js';
 import { formatFromName, importFile } from '../server/src/import/import.service.js';
+import { readSource } from '../server/src/import/readers/index.js';
 import type { InputCrs, InputFormat } from '../server/src/import/types.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     layer: { type: 'string' }, crs: { type: 'string', default: 'wgs84' }, format: { type: 'string' },
-    'skip-invalid': { type: 'boolean' }, tz: { type: 'string' }, actor: { type: 'string', default: 'cli' },
+    'skip-invalid': { type: 'boolean' }, inspect: { type: 'boolean' }, geojson: { type: 'string' }, sheet: { type: 'string' },
+    encoding: { type: 'string' }, tz: { type: 'string' }, actor: { type: 'string', default: 'cli' },
   },
 });
 const file = positionals[0];
@@ -26,18 +31,50 @@ if (!file) {
   console.error('usage: npm run import -- <file> [--layer L] [--crs gcj02|wgs84] [--format F] [--skip-invalid] [--tz ZONE]');
   process.exit(2);
 }
+const FORMATS: readonly string[] = ['geojson', 'csv', 'xlsx', 'shapefile', 'kml', 'kmz', 'osm-pbf'];
+if (values.inspect) {
+  try {
+    await inspect(file);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    console.error(`refused: ${err.message}`);
+    for (const e of err.errors.slice(0, 20)) console.error(`  ${e.path}: ${e.message}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 const format = (values.format ?? formatFromName(file)) as InputFormat | undefined;
-if (!format || !['geojson', 'csv', 'shapefile', 'osm-pbf'].includes(format)) {
-  console.error(`cannot tell the format of ${file}: pass --format geojson|csv|shapefile|osm-pbf`);
+if (!format || !FORMATS.includes(format)) {
+  console.error(`cannot tell the format of ${file}: pass --format ${FORMATS.join('|')}`);
   process.exit(2);
 }
 if (values.layer !== undefined && !isLayerName(values.layer)) {
   console.error(`unknown layer ${values.layer}`);
   process.exit(2);
 }
-if (values.crs !== 'wgs84' && values.crs !== 'gcj02') {
-  console.error(`--crs must be wgs84 or gcj02, got ${values.crs}`);
+if (!/^(wgs84|cgcs2000|gcj02|bd09|webmercator|EPSG:\d{4,5})$/i.test(values.crs ?? '')) {
+  console.error(`--crs must be wgs84, cgcs2000, gcj02, bd09, webmercator or EPSG:n, got ${values.crs}`);
   process.exit(2);
+}
+
+/** --inspect: the detection as JSON on stdout; with --geojson OUT the rows as read, streamed to OUT. */
+async function inspect(f: string): Promise<void> {
+  const s = await readSource({ path: f }, {
+    filename: path.basename(f), ...(values.crs && values.crs !== 'wgs84' ? { crs: values.crs } : {}),
+    ...(values.sheet ? { sheet: values.sheet } : {}), ...(values.encoding ? { encoding: values.encoding } : {}),
+  }, values.format && FORMATS.includes(values.format) ? values.format as InputFormat : undefined);
+  const out = values.geojson ? createWriteStream(values.geojson) : undefined;
+  out?.write('{"type":"FeatureCollection","features":[\n');
+  let n = 0;
+  for await (const row of s.rows()) {
+    if (out && !out.write(`${n ? ',\n' : ''}${JSON.stringify({ type: 'Feature', properties: { ...row.properties, '@row': row.rowNumber }, geometry: row.geometry })}`)) {
+      await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    n++;
+  }
+  if (out) await new Promise<void>((r) => out.end('\n]}\n', () => r()));
+  const { rows: _rows, ...detected } = s;
+  console.log(JSON.stringify({ ...detected, rowCount: n }, null, 2));
 }
 
 const config = loadConfig();

@@ -1,16 +1,18 @@
-import { parse } from 'csv-parse/sync';
 import { LAYERS, type LayerName } from '../contract/layers.js';
-import { ValidationError } from '../errors.js';
+import type { RowAsRead } from './readers/source.js';
 import type { ImportFeature } from './types.js';
 import { parseTimestamp } from './zoned-time.js';
 import { localTimeZone } from '../local-clock.js';
 
-export interface CsvOptions {
-  /** Column names of the coordinates; detected from lon/lng/longitude/x and lat/latitude/y when absent. */
-  lonColumn?: string;
-  latColumn?: string;
+/**
+ * Rows as read (by `readers/`) → features of one layer. Interim mapping until the layer specs of the write side:
+ * header names matched to columns by name and a few aliases, values converted to the column's type.
+ */
+export interface TabularOptions {
   /** Zone of timestamps written without an offset. Default: the deployment's (GRIDPATROL_TZ). */
   timeZone?: string;
+  /** Tabular sources (CSV/xlsx) take aliases and type conversion; geometry files keep their properties as read. */
+  tabular: boolean;
 }
 
 /** Header names other systems use for our columns (police exports, the Chicago data portal). */
@@ -22,44 +24,47 @@ const ALIASES: Record<string, string> = {
 const norm = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
 
 /**
- * CSV with a header row and coordinate columns as point features of one layer. Values are converted to the column's
- * type (numbers, booleans, timestamps in `timeZone`); a row without coordinates is reported, not guessed.
+ * DBF field names hold at most 10 characters, so `heading_deg` arrives as `heading_de`: map each cut name back to the
+ * one column it can only be the start of.
  */
-export function readCsv(text: string, layer: LayerName, opts: CsvOptions = {}): ImportFeature[] {
-  const rows = parse(text, { columns: true, skip_empty_lines: true, bom: true, trim: true }) as Record<string, string>[];
-  const header = Object.keys(rows[0] ?? {});
-  const find = (given: string | undefined, names: string[]) =>
-    given ?? header.find((h) => names.includes(norm(h)));
-  const lonCol = find(opts.lonColumn, ['lon', 'lng', 'long', 'longitude', 'x']);
-  const latCol = find(opts.latColumn, ['lat', 'latitude', 'y']);
-  if (!lonCol || !latCol) {
-    throw new ValidationError('No coordinate columns', [{ path: 'header', message: `need lon/lat columns, found: ${header.join(', ')}` }]);
+function untruncate(layer: LayerName): Map<string, string> {
+  const out = new Map<string, string>();
+  const long = LAYERS[layer].columns.map((c) => c.name).filter((n) => n.length > 10);
+  for (const name of long) {
+    const cut = name.slice(0, 10);
+    if (long.filter((n) => n.startsWith(cut)).length === 1) out.set(cut, name);
   }
+  return out;
+}
+
+export function rowsToFeatures(rows: readonly RowAsRead[], header: readonly string[], layer: LayerName, opts: TabularOptions): ImportFeature[] {
   const def = LAYERS[layer];
   const tz = opts.timeZone ?? localTimeZone();
   const mapping = new Map<string, string>();
+  const restore = untruncate(layer);
   for (const h of header) {
-    if (h === lonCol || h === latCol) continue;
+    if (!opts.tabular) { mapping.set(h, restore.get(h) ?? h); continue; }
     const n = norm(h);
     const col = def.columns.find((c) => c.name === n) ?? def.columns.find((c) => c.name === ALIASES[n]);
     // First header wins when two map to one column (e.g. "ID" and "Case Number").
     if (col && ![...mapping.values()].includes(col.name)) mapping.set(h, col.name);
     else mapping.set(h, n);
   }
-  return rows.map((row, i) => {
+  const unit = opts.tabular ? 'row' : 'feature';
+  return rows.map((row) => {
     const properties: Record<string, unknown> = {};
     for (const [h, name] of mapping) {
-      const raw = row[h];
-      if (raw === undefined || raw === '') continue;
+      const raw = row.properties[h];
+      if (raw === undefined || raw === null || raw === '') continue;
       const col = def.columns.find((c) => c.name === name);
-      properties[name] = !col ? raw
-        : col.sqlType === 'timestamptz' ? (parseTimestamp(raw, tz) ?? raw)
-        : col.sqlType === 'boolean' ? /^(true|t|1|yes|y)$/i.test(raw)
+      if (!opts.tabular || !col) { properties[name] = raw instanceof Date ? raw.toISOString() : raw; continue; }
+      const text = raw instanceof Date ? raw.toISOString() : String(raw);
+      properties[name] = col.sqlType === 'timestamptz' ? (raw instanceof Date ? text : parseTimestamp(text, tz) ?? text)
+        : col.sqlType === 'boolean' ? (typeof raw === 'boolean' ? raw : /^(true|t|1|yes|y)$/i.test(text))
         : ['integer', 'smallint', 'bigint', 'double precision'].includes(col.sqlType) ? Number(raw)
-        : raw;
+        : text;
     }
-    const lonText = row[lonCol] ?? '', latText = row[latCol] ?? '';
-    const lon = lonText === '' ? Number.NaN : Number(lonText), lat = latText === '' ? Number.NaN : Number(latText);
-    return { layer, geometry: { type: 'Point', coordinates: [lon, lat] }, properties, source: `row ${i + 2}` };
+    // The geometry is null where a row has no coordinates; validation reports it.
+    return { layer, geometry: row.geometry as ImportFeature['geometry'], properties, source: `${unit} ${opts.tabular ? row.rowNumber : row.rowNumber - 1}` };
   });
 }

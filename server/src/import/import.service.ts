@@ -3,11 +3,10 @@ import type { Db, Queryable } from '../db/client.js';
 import { LAYER_NAMES, LAYERS, type LayerName } from '../contract/layers.js';
 import { problemFromDbError } from '../db/pg-errors.js';
 import { UnprocessableError, ValidationError } from '../errors.js';
-import { readCsv } from './csv.reader.js';
-import { gcj02ToWgs84 } from './gcj02.js';
-import { parseGeoJsonText } from './geojson.reader.js';
-import { readOsmPbf } from './osm.reader.js';
-import { readShapefileZip } from './shapefile.reader.js';
+import { rowsToFeatures } from './csv.reader.js';
+import { osmFeatures } from './osm.reader.js';
+import { parseInWorker } from './readers/parse-in-worker.js';
+import type { LeftOut, ReadLimits } from './readers/source.js';
 import type { ImportFeature, ImportIssue, ImportReport, InputCrs, InputFormat, ProgressFn } from './types.js';
 import { validateFeature } from './validate.js';
 
@@ -23,35 +22,41 @@ export interface ImportOptions {
   timeZone?: string;
   actor: string;
   onProgress?: ProgressFn;
+  /** Budgets against hostile files (zip sizes, vertices, columns); defaults in readers/limits.ts. */
+  limits?: Partial<ReadLimits>;
 }
 
 const MAX_ISSUES = 200;
 /** Rows per insert call, so progress moves during large layers. */
 const SLICE = 5000;
 
-/** The format from a file name, for the CLI and uploads without a `format`. */
+/** The format from a file name, for the CLI and uploads without a `format` (the readers also look at the bytes). */
 export function formatFromName(name: string): InputFormat | undefined {
   const n = name.toLowerCase();
   if (n.endsWith('.osm.pbf') || n.endsWith('.pbf')) return 'osm-pbf';
   if (n.endsWith('.geojson') || n.endsWith('.json')) return 'geojson';
-  if (n.endsWith('.csv')) return 'csv';
+  if (n.endsWith('.csv') || n.endsWith('.tsv') || n.endsWith('.txt')) return 'csv';
+  if (n.endsWith('.xlsx')) return 'xlsx';
+  if (n.endsWith('.kml')) return 'kml';
+  if (n.endsWith('.kmz')) return 'kmz';
   if (n.endsWith('.zip')) return 'shapefile';
   return undefined;
 }
 
-async function read(bytes: Uint8Array, o: ImportOptions): Promise<{ features: ImportFeature[]; skipped: Record<string, number> }> {
-  if (o.format === 'osm-pbf') return readOsmPbf(bytes);
-  if (!o.layer) throw new ValidationError('Which layer?', [{ path: 'layer', message: `a ${o.format} import needs a target layer` }]);
-  const text = () => new TextDecoder().decode(bytes);
-  switch (o.format) {
-    case 'geojson': return { features: parseGeoJsonText(text(), o.layer), skipped: {} };
-    case 'csv': return { features: readCsv(text(), o.layer, o.timeZone ? { timeZone: o.timeZone } : {}), skipped: {} };
-    case 'shapefile': return { features: await readShapefileZip(bytes, o.layer), skipped: {} };
-    default: {
-      const never: never = o.format;
-      throw new ValidationError('Unknown format', [{ path: 'format', message: String(never) }]);
-    }
-  }
+async function read(bytes: Uint8Array, o: ImportOptions): Promise<{ features: ImportFeature[]; leftOut: LeftOut[] }> {
+  if (o.format !== 'osm-pbf' && !o.layer) throw new ValidationError('Which layer?', [{ path: 'layer', message: `a ${o.format} import needs a target layer` }]);
+  // Parsed in a worker thread with resource limits: a hostile file ends there, never in the server.
+  const parsed = await parseInWorker(bytes, {
+    filename: o.fileName, ...(o.crs && o.crs !== 'wgs84' ? { crs: o.crs } : {}), ...(o.limits ? { limits: o.limits } : {}),
+  }, o.format);
+  if (o.format === 'osm-pbf') return { features: osmFeatures(parsed.rows, parsed.leftOut).features, leftOut: parsed.leftOut };
+  const layer = o.layer;
+  if (!layer) throw new ValidationError('Which layer?', [{ path: 'layer', message: `a ${o.format} import needs a target layer` }]);
+  const tabular = o.format === 'csv' || o.format === 'xlsx';
+  return {
+    features: rowsToFeatures(parsed.rows, parsed.columns.map((c) => c.name), layer, { tabular, ...(o.timeZone ? { timeZone: o.timeZone } : {}) }),
+    leftOut: parsed.leftOut,
+  };
 }
 
 /** Features whose geometry PostGIS finds invalid (self-intersections …), checked in one query per layer. */
@@ -75,13 +80,13 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
   const crs = o.crs ?? 'wgs84';
   const skipInvalid = o.skipInvalid ?? o.format === 'osm-pbf'; // OSM always holds a few broken polygons
   o.onProgress?.(0, 'reading');
-  const { features } = await read(bytes, o);
+  const { features, leftOut } = await read(bytes, o);
   const issues: ImportIssue[] = [];
   const ignoredProperties: Record<string, number> = {};
   let rejected = 0;
   const good = new Map<LayerName, ImportFeature[]>();
   for (const raw of features) {
-    const f = crs === 'gcj02' && raw.geometry ? { ...raw, geometry: gcj02ToWgs84(raw.geometry) } : raw;
+    const f = raw;
     const v = validateFeature(f, ignoredProperties);
     if (!v.ok) {
       rejected++;
@@ -128,5 +133,5 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
       [o.actor, JSON.stringify({ file: o.fileName, format: o.format, crs, imported, rejected })]);
   });
   o.onProgress?.(1, 'done');
-  return { file: o.fileName, format: o.format, crs, imported, rejected, issues: issues.slice(0, MAX_ISSUES), ignoredProperties, ms: performance.now() - t0 };
+  return { file: o.fileName, format: o.format, crs, imported, rejected, issues: issues.slice(0, MAX_ISSUES), ignoredProperties, leftOut, ms: performance.now() - t0 };
 }

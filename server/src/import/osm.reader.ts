@@ -1,11 +1,9 @@
-import tinyosmpbf, { type OsmElement, type OsmNode, type OsmWay } from 'tiny-osmpbf';
+import type { LeftOut, RowAsRead } from './readers/source.js';
 import type { ImportFeature } from './types.js';
 
 /**
- * OpenStreetMap PBF → roads, buildings, key places and cameras. Parsed with tiny-osmpbf (a small, dependency-light
- * reader by an Overpass-turbo author, giving Overpass-JSON elements): the alternatives on npm pull in stream or
- * protobuf stacks several majors out of date. It reads the whole file into memory, which suits city extracts
- * (Monaco: 1.7 MB, 0.5 s); a province-sized file should be cut with osmium first.
+ * OpenStreetMap → roads, buildings, key places and cameras, from the rows `readers/osm-pbf.ts` reads (tiny-osmpbf
+ * underneath; it holds the whole file in memory, which suits city extracts; cut province-sized files with osmium).
  */
 
 /** Speeds when a way has no usable `maxspeed`, km/h, by highway class (urban China / EU defaults). Settable. */
@@ -66,68 +64,58 @@ function placeKind(tags: Record<string, string>): string | undefined {
 
 export interface OsmReadResult {
   features: ImportFeature[];
-  /** Elements seen but not turned into features, by reason (e.g. multipolygon buildings). */
+  /** What the file holds that no layer takes, by reason (from the reader's `leftOut`). */
   skipped: Record<string, number>;
 }
 
-export function readOsmPbf(buffer: Uint8Array): OsmReadResult {
-  const { elements } = tinyosmpbf(buffer);
-  const nodes = new Map<number, OsmNode>();
-  for (const e of elements) if (e.type === 'node') nodes.set(e.id, e);
+/** OSM rows as read (tags + `@type`/`@id`, WGS84 geometry) → roads, buildings (multipolygons included), key places, cameras. */
+export function osmFeatures(rows: readonly RowAsRead[], leftOut: readonly LeftOut[]): OsmReadResult {
   const features: ImportFeature[] = [];
   const skipped: Record<string, number> = {};
-  const skip = (why: string) => (skipped[why] = (skipped[why] ?? 0) + 1);
-  const coordsOf = (w: OsmWay): [number, number][] | undefined => {
-    const out: [number, number][] = [];
-    for (const id of w.nodes) {
-      const n = nodes.get(id);
-      if (!n) return undefined;
-      out.push([n.lon, n.lat]);
-    }
-    return out;
-  };
-  for (const e of elements as OsmElement[]) {
-    const tags = e.tags ?? {};
+  for (const l of leftOut) skipped[`${l.what}: ${l.why}`] = l.count;
+  for (const row of rows) {
+    const { '@type': type, '@id': rawId, ...rest } = row.properties;
+    const tags: Record<string, string> = {};
+    for (const [k, v] of Object.entries(rest)) if (typeof v === 'string') tags[k] = v;
+    const id = Number(rawId);
+    const source = `${String(type)} ${id}`;
+    const g = row.geometry;
+    if (!g) continue;
     const name = tags['name:zh'] ?? tags.name ?? null;
-    if (e.type === 'node') {
+    if (g.type === 'Point') {
+      const [lon, lat] = g.coordinates;
       if (tags.man_made === 'surveillance') {
-        const type = tags['camera:type'] === 'dome' ? 'dome' : tags['camera:type'] === 'panning' ? 'ptz' : 'bullet';
+        const kind = tags['camera:type'] === 'dome' ? 'dome' : tags['camera:type'] === 'panning' ? 'ptz' : 'bullet';
         const dir = tags['camera:direction'] ?? tags.direction;
         const heading = dir === undefined ? undefined : CARDINAL[dir.toUpperCase()] ?? Number(dir);
-        features.push({ layer: 'cameras', geometry: { type: 'Point', coordinates: [e.lon, e.lat] }, source: `node ${e.id}`, properties: {
-          osm_id: e.id, name, camera_type: type, fov_deg: type === 'bullet' ? OSM_CAMERA_DEFAULTS.fovDeg : 360,
+        features.push({ layer: 'cameras', geometry: g, source, properties: {
+          osm_id: id, name, camera_type: kind, fov_deg: kind === 'bullet' ? OSM_CAMERA_DEFAULTS.fovDeg : 360,
           range_m: OSM_CAMERA_DEFAULTS.rangeM, height_m: parseMeters(tags.height) ?? OSM_CAMERA_DEFAULTS.heightM,
           ...(heading !== undefined && Number.isFinite(heading) ? { heading_deg: ((heading % 360) + 360) % 360 } : {}),
           owner: tags.operator ?? null } });
       }
       const kind = placeKind(tags);
-      if (kind && name) features.push({ layer: 'key-places', geometry: { type: 'Point', coordinates: [e.lon, e.lat] }, source: `node ${e.id}`, properties: { osm_id: e.id, kind, name } });
+      if (kind && name) features.push({ layer: 'key-places', geometry: { type: 'Point', coordinates: [lon ?? 0, lat ?? 0] }, source, properties: { osm_id: id, kind, name } });
       continue;
     }
-    if (e.type === 'relation') {
-      if (tags.building) skip('multipolygon building relation');
-      continue;
+    if (tags.highway && tags.area !== 'yes' && type === 'way') {
+      // A closed highway way the reader read as an area (it also carries an area key) is still a road.
+      const line = g.type === 'LineString' ? g.coordinates : g.type === 'Polygon' ? g.coordinates[0] : undefined;
+      if (line && line.length >= 2) {
+        features.push({ layer: 'roads', geometry: { type: 'LineString', coordinates: line }, source, properties: {
+          osm_id: id, name, road_class: tags.highway, oneway: onewayOf(tags),
+          speed_kmh: parseMaxspeedKmh(tags.maxspeed) ?? DEFAULT_SPEED_KMH[tags.highway] ?? 30 } });
+      }
     }
-    const closed = e.nodes.length >= 4 && e.nodes[0] === e.nodes[e.nodes.length - 1];
-    if (tags.highway && tags.area !== 'yes') {
-      const coords = coordsOf(e);
-      if (!coords || coords.length < 2) { skip('way with missing nodes'); continue; }
-      features.push({ layer: 'roads', geometry: { type: 'LineString', coordinates: coords }, source: `way ${e.id}`, properties: {
-        osm_id: e.id, name, road_class: tags.highway, oneway: onewayOf(tags),
-        speed_kmh: parseMaxspeedKmh(tags.maxspeed) ?? DEFAULT_SPEED_KMH[tags.highway] ?? 30 } });
-    }
+    const area = g.type === 'Polygon' || g.type === 'MultiPolygon';
     if (tags.building && tags.building !== 'no') {
-      const coords = closed ? coordsOf(e) : undefined;
-      if (!coords) { skip(closed ? 'way with missing nodes' : 'unclosed building way'); continue; }
+      if (!area) { skipped['unclosed building way'] = (skipped['unclosed building way'] ?? 0) + 1; continue; }
       const levels = Number.parseInt(tags['building:levels'] ?? '', 10);
-      features.push({ layer: 'buildings', geometry: { type: 'Polygon', coordinates: [coords] }, source: `way ${e.id}`, properties: {
-        osm_id: e.id, name, height_m: parseMeters(tags.height) ?? null, levels: Number.isFinite(levels) && levels > 0 ? levels : null } });
+      features.push({ layer: 'buildings', geometry: g, source, properties: {
+        osm_id: id, name, height_m: parseMeters(tags.height) ?? null, levels: Number.isFinite(levels) && levels > 0 ? levels : null } });
     }
     const kind = placeKind(tags);
-    if (kind && name && closed) {
-      const coords = coordsOf(e);
-      if (coords) features.push({ layer: 'key-places', geometry: { type: 'Polygon', coordinates: [coords] }, source: `way ${e.id}`, properties: { osm_id: e.id, kind, name } });
-    }
+    if (kind && name && area) features.push({ layer: 'key-places', geometry: g, source, properties: { osm_id: id, kind, name } });
   }
   return { features, skipped };
 }

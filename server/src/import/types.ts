@@ -1,5 +1,6 @@
 import type { Geometry } from 'geojson';
 import type { LayerName } from '../contract/layers.js';
+import type { LeftOut, SourceFormat } from './readers/source.js';
 
 /** One feature read from a file, before validation. `source` says where it came from for error reports. */
 export interface ImportFeature {
@@ -18,8 +19,9 @@ export interface ImportIssue {
   message: string;
 }
 
-export type InputFormat = 'geojson' | 'csv' | 'shapefile' | 'osm-pbf';
-export type InputCrs = 'wgs84' | 'gcj02';
+export type InputFormat = SourceFormat;
+/** 'wgs84', 'gcj02', 'bd09', 'EPSG:n' (see readers/crs.ts). */
+export type InputCrs = string;
 
 export interface ImportReport {
   file: string;
@@ -33,6 +35,8 @@ export interface ImportReport {
   issues: ImportIssue[];
   /** Properties in the file that no column takes, with how often they occurred. */
   ignoredProperties: Record<string, number>;
+  /** What the file holds that was not read, and why (e.g. OSM route relations). */
+  leftOut: LeftOut[];
   ms: number;
 }
 

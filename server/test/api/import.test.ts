@@ -31,7 +31,7 @@ describe('import upload endpoint', () => {
     expect(((await noLayer.json()) as Json).errors[0].path).toBe('layer');
     const empty = await upload('format=csv&layer=incidents', '');
     expect(empty.status).toBe(400);
-    const badFormat = await upload('format=kml&layer=incidents', 'x');
+    const badFormat = await upload('format=dwg&layer=incidents', 'x');
     expect(badFormat.status).toBe(400);
     expect(((await badFormat.json()) as Json).errors[0].path).toBe('query.format');
   });
