@@ -5,6 +5,8 @@ import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
 import { requireSignIn } from './api/middleware/auth.js';
 import { refuseNulCharacters } from './api/middleware/text-guard.js';
+import { fairUseGate } from './api/middleware/fair-use.js';
+import { FairUse, UNLIMITED_FAIR_USE, type FairUseLimits } from './services/fair-use.js';
 import { sessionRoutes } from './api/routes/session.routes.js';
 import { analysisRoutes } from './api/routes/analysis.routes.js';
 import { editingRoutes } from './api/routes/editing.routes.js';
@@ -21,6 +23,14 @@ import { serveWebApp } from './web-app.js';
 export interface AppDeps {
   db: Db;
   logger: Logger;
+  /**
+   * Express's `trust proxy` (GRIDPATROL_TRUST_PROXY): behind a reverse proxy that terminates HTTPS, trusting it makes
+   * `req.secure` follow its X-Forwarded-Proto, so the session cookie is `Secure`. Off by default: a client cannot
+   * claim HTTPS (or another address for the rate limits) with a header of its own.
+   */
+  trustProxy?: boolean | number | string;
+  /** Per-user limits on heavy analyses (services/fair-use.ts); defaults when absent. */
+  fairUse?: FairUseLimits;
 }
 
 /**
@@ -30,6 +40,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
   // Security headers with a CSP the web app passes: everything from this origin; MapLibre's workers and images come
   // as blob:/data: URLs; inline styles are set by MapLibre, deck.gl and ECharts on their elements. No CORS headers
   // are ever sent, so other origins cannot read the API (closed by default).
@@ -48,6 +59,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'extended');
 
   const api = express.Router();
+  // Per-user limits on the heavy analyses (429 + Retry-After), after sign-in so they count per user.
+  api.use(fairUseGate(new FairUse(deps.fairUse ?? UNLIMITED_FAIR_USE)));
   // Uploads take the raw body: mounted before the JSON parser.
   api.use(importRoutes(deps.db));
   api.use(express.json({ limit: '10mb' }));
@@ -65,7 +78,8 @@ export function createApp(deps: AppDeps): Express {
   // Signed in, with a role that may do this, for every API call but health and sign-in (api/middleware/auth.ts).
   app.use('/api/v1', requireSignIn(deps.db, '/api/v1'), api);
   const openapi = buildOpenApiDocument();
-  app.get('/api/openapi.json', (_req, res) => {
+  // The API's map is for signed-in users only (it lists every route and its permission).
+  app.get('/api/openapi.json', requireSignIn(deps.db, '/api/openapi.json'), (_req, res) => {
     res.json(openapi);
   });
   app.use('/tiles', requireSignIn(deps.db, '/tiles'), tilesRoutes(deps.db));

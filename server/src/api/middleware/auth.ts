@@ -40,15 +40,20 @@ const PUBLIC: readonly { method: string; path: string }[] = [
  * Every API and tile request: the signed-in user from the session cookie (401 without one), then the permission the
  * route needs for the user's role (403 without it). `base` is where the guarded router is mounted.
  */
-export function requireSignIn(db: Db, base: '/api/v1' | '/tiles'): RequestHandler {
+export function requireSignIn(db: Db, base: '/api/v1' | '/tiles' | '/api/openapi.json'): RequestHandler {
   return async (req, _res, next) => {
-    if (base === '/api/v1' && PUBLIC.some((p) => p.method === req.method && p.path === req.path)) { next(); return; }
     const token = sessionTokenOf(req);
     const user = token ? await userOfSession(db, token) : undefined;
+    if (base === '/api/v1' && PUBLIC.some((p) => p.method === req.method && p.path === req.path)) {
+      // Public, but a signed-in caller is still known (health tells signed-in users more).
+      if (user && token) { req.user = user; req.sessionToken = token; }
+      next();
+      return;
+    }
     if (!user || !token) throw new UnauthorizedError('Sign in first', [{ path: 'cookie', message: 'no valid session' }]);
     req.user = user;
     req.sessionToken = token;
-    const needed = base === '/tiles' ? 'read' : permissionFor(req.method, req.path);
+    const needed = base === '/api/v1' ? permissionFor(req.method, req.path) : 'read';
     if (!can(user.role, needed)) {
       throw new ForbiddenError(`The ${user.role} role may not ${req.method} ${base}${req.path}`, [{ path: 'role', message: `needs ${needed}` }],
         { role: user.role, permission: needed });

@@ -2,12 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import {
-  areaHistory, assignGridsToBeat, createDrawnGrid, mergeGrids, reshapeGrids, splitGrid, successorsOf,
+  areaHistory, createDrawnGrid, mergeGrids, reshapeGrids, splitGrid, successorsOf,
 } from '../../db/repos/area-edits.repo.js';
 import { gridProblems, problemFeatures } from '../../db/repos/topology.repo.js';
-import { alignProposal, applyBeatPlan, beatWorkload, districtDraft, nestingCheck } from '../../services/beat-planning.service.js';
+import { alignProposal, applyBeatPlan, assignBeatGrids, beatWorkload, districtDraft, nestingCheck } from '../../services/beat-planning.service.js';
 import { NotFoundError } from '../../errors.js';
-import { assertBeatsInScope, beatsHoldingGrids } from '../../services/scope.service.js';
 import { parseOrThrow } from '../contract/features.js';
 import { geometryUnionFor } from '../contract/geometry.js';
 import { actorOf } from './features.routes.js';
@@ -120,12 +119,7 @@ export function editingRoutes(db: Db): Router {
   router.put('/beats/:code/grids', async (req, res) => {
     const code = parseOrThrow(beatCode, req.params.code, 'beat code', 'code');
     const b = parseOrThrow(assignBody, req.body, 'beat grids');
-    res.json(await db.transaction(async (tx) => {
-      // The beat and every beat its new grids come from change: all must be the planner's station's.
-      await assertBeatsInScope(tx, req.user, { codes: [code, ...await beatsHoldingGrids(tx, b.gridCodes)] });
-      return assignGridsToBeat({ tx, actor: actorOf(req), ...(b.sliverM2 === undefined ? {} : { sliverM2: b.sliverM2 }) },
-        code, b.version, b.gridCodes, b.others ?? {});
-    }));
+    res.json(await assignBeatGrids(db, req.user, actorOf(req), code, b));
   });
 
   router.get('/planning/workload', async (req, res) => {
@@ -146,8 +140,7 @@ export function editingRoutes(db: Db): Router {
 
   router.post('/planning/align/apply', async (req, res) => {
     const b = parseOrThrow(applyBody, req.body, 'align plan');
-    await assertBeatsInScope(db, req.user, { codes: b.beats.map((x) => x.code) });
-    res.json({ beats: await applyBeatPlan(db, actorOf(req), 'align', b.beats) });
+    res.json({ beats: await applyBeatPlan(db, req.user, actorOf(req), 'align', b.beats) });
   });
 
   router.post('/planning/districting', async (req, res) => {
@@ -159,8 +152,7 @@ export function editingRoutes(db: Db): Router {
 
   router.post('/planning/districting/apply', async (req, res) => {
     const b = parseOrThrow(applyBody, req.body, 'districting plan');
-    await assertBeatsInScope(db, req.user, { codes: b.beats.map((x) => x.code) });
-    res.json({ beats: await applyBeatPlan(db, actorOf(req), 'district', b.beats) });
+    res.json({ beats: await applyBeatPlan(db, req.user, actorOf(req), 'district', b.beats) });
   });
   return router;
 }

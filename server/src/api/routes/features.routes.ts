@@ -6,7 +6,7 @@ import {
   createFeature, deleteFeature, getFeature, listFeatures, updateFeature,
 } from '../../db/repos/features.repo.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { assertBeatsInScope } from '../../services/scope.service.js';
+import { assertFeatureWriteAllowed } from '../../services/scope.service.js';
 import { createFeatureSchema, listQuerySchema, parseOrThrow, updateFeatureSchema } from '../contract/features.js';
 
 const idSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -65,7 +65,7 @@ function mountLayer(router: Router, db: Db, layer: LayerDef): void {
   router.post(base, async (req, res) => {
     const body = parseOrThrow(createBody, req.body, `${layer.name} feature`);
     const feature = await db.transaction(async (tx) => {
-      if (layer.name === 'beats') await assertBeatsInScope(tx, req.user, { newStationId: Number((body.properties as { station_id?: number }).station_id ?? 0) || null });
+      await assertFeatureWriteAllowed(tx, req.user, layer, { kind: 'create', properties: body.properties, geometry: body.geometry });
       return createFeature({ tx, actor: actorOf(req) }, layer, body.geometry, body.properties);
     });
     res.status(201).location(`${req.baseUrl}${base}/${String(feature.id)}`).type('application/geo+json').json(feature);
@@ -76,11 +76,7 @@ function mountLayer(router: Router, db: Db, layer: LayerDef): void {
     const body = parseOrThrow(updateBody, req.body, `${layer.name} edit`);
     const version = baseVersionOf(req, body.version);
     const feature = await db.transaction(async (tx) => {
-      if (layer.name === 'beats') {
-        await assertBeatsInScope(tx, req.user, { ids: [id] });
-        const moveTo = (body.properties as { station_id?: number } | undefined)?.station_id;
-        if (moveTo !== undefined) await assertBeatsInScope(tx, req.user, { newStationId: moveTo });
-      }
+      await assertFeatureWriteAllowed(tx, req.user, layer, { kind: 'update', id, properties: body.properties, geometry: body.geometry });
       return updateFeature({ tx, actor: actorOf(req) }, layer, id, version, { geometry: body.geometry, properties: body.properties });
     });
     res.type('application/geo+json').json(feature);
@@ -91,7 +87,7 @@ function mountLayer(router: Router, db: Db, layer: LayerDef): void {
     const body = parseOrThrow(z.strictObject({ version: z.number().int().positive().optional() }).optional(), req.body, 'delete');
     const version = baseVersionOf(req, body?.version);
     await db.transaction(async (tx) => {
-      if (layer.name === 'beats') await assertBeatsInScope(tx, req.user, { ids: [id] });
+      await assertFeatureWriteAllowed(tx, req.user, layer, { kind: 'delete', id });
       await deleteFeature({ tx, actor: actorOf(req) }, layer, id, version);
     });
     res.status(204).end();
