@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/src/config.js';
 import { openDb } from '../server/src/db/client.js';
-import { isLayerName } from '../server/src/db/layers.js';
+import { isLayerName } from '../server/src/contract/layers.js';
 import { migrate } from '../server/src/db/migrate.js';
 import { AppError } from '../server/src/errors.js';
 import { formatFromName, importFile } from '../server/src/import/import.service.js';

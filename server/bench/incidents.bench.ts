@@ -1,7 +1,7 @@
 import { gridDistance } from 'h3-js';
 import type { Db } from '../src/db/client.js';
 import { insertFeatures } from '../src/db/bulk-insert.js';
-import { LAYERS } from '../src/db/layers.js';
+import { LAYERS } from '../src/contract/layers.js';
 import { incidentCells } from '../src/db/repos/incident-cells.repo.js';
 import { incidentsByArea } from '../src/db/repos/incident-analysis.repo.js';
 import { generateDemoCity } from '../src/engines/demo/index.js';

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import type { Db } from '../src/db/client.js';
 import { insertFeatures } from '../src/db/bulk-insert.js';
-import { LAYERS } from '../src/db/layers.js';
+import { LAYERS } from '../src/contract/layers.js';
 import { attributeSql, zoomFilter } from '../src/db/repos/tiles.repo.js';
 import { nodeTileSource, postgisTileSource, type TileSource } from '../src/services/tile-source.js';
 import {

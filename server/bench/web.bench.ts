@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Db } from '../src/db/client.js';
-import { LAYERS } from '../src/db/layers.js';
+import { LAYERS } from '../src/contract/layers.js';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { createTileSource } from '../src/services/tile-source.js';
 import { MAX_DATA_ZOOM, TILESETS, tileAt, tilesetMinzoom, type TileCoord } from '../src/tiles/tilesets.js';

@@ -3,9 +3,9 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
-import { requireSignIn } from './api/middleware/auth.js';
-import { refuseNulCharacters } from './api/middleware/text-guard.js';
+import { attachUser } from './api/middleware/auth.js';
 import { fairUseGate } from './api/middleware/fair-use.js';
+import { requireAccess } from './api/route.js';
 import { FairUse, UNLIMITED_FAIR_USE, type FairUseLimits } from './services/fair-use.js';
 import { sessionRoutes } from './api/routes/session.routes.js';
 import { analysisRoutes } from './api/routes/analysis.routes.js';
@@ -13,7 +13,6 @@ import { editingRoutes } from './api/routes/editing.routes.js';
 import { featureRoutes } from './api/routes/features.routes.js';
 import { importRoutes } from './api/routes/import.routes.js';
 import { incidentAnalysisRoutes } from './api/routes/incident-analysis.routes.js';
-import { incidentCellRoutes } from './api/routes/incident-cells.routes.js';
 import { healthRoutes } from './api/routes/health.routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
 import { routingRoutes } from './api/routes/routing.routes.js';
@@ -29,7 +28,7 @@ export interface AppDeps {
    * claim HTTPS (or another address for the rate limits) with a header of its own.
    */
   trustProxy?: boolean | number | string;
-  /** Per-user limits on heavy analyses (services/fair-use.ts); defaults when absent. */
+  /** Per-user limits on heavy analyses (services/fair-use.ts); none when absent (main.ts passes the configured ones). */
   fairUse?: FairUseLimits;
 }
 
@@ -39,6 +38,10 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  // Paths match exactly: `/Users`, `/accept/`, `%61ccept` or `accept;x` are no route (404), never a looser one.
+  // Set before the first app.use: Express makes its router, with these options, on first use.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
   // Security headers with a CSP the web app passes: everything from this origin; MapLibre's workers and images come
@@ -58,31 +61,21 @@ export function createApp(deps: AppDeps): Express {
   }));
   app.set('query parser', 'extended');
 
-  const api = express.Router();
-  // Per-user limits on the heavy analyses (429 + Retry-After), after sign-in so they count per user.
-  api.use(fairUseGate(new FairUse(deps.fairUse ?? UNLIMITED_FAIR_USE)));
-  // Uploads take the raw body: mounted before the JSON parser.
-  api.use(importRoutes(deps.db));
-  api.use(express.json({ limit: '10mb' }));
-  api.use(refuseNulCharacters);
-  api.use(healthRoutes(deps.db));
-  api.use(sessionRoutes(deps.db));
-  api.use(analysisRoutes(deps.db));
-  // Before the feature routes: /incidents/cells would otherwise read as /incidents/{id}.
-  api.use(incidentCellRoutes(deps.db));
-  api.use(incidentAnalysisRoutes(deps.db));
-  api.use(routingRoutes(deps.db));
-  // Before the feature routes: /grids/merge would otherwise read as /grids/{id}.
-  api.use(editingRoutes(deps.db));
-  api.use(featureRoutes(deps.db));
-  // Signed in, with a role that may do this, for every API call but health and sign-in (api/middleware/auth.ts).
-  app.use('/api/v1', requireSignIn(deps.db, '/api/v1'), api);
-  const openapi = buildOpenApiDocument();
-  // The API's map is for signed-in users only (it lists every route and its permission).
-  app.get('/api/openapi.json', requireSignIn(deps.db, '/api/openapi.json'), (_req, res) => {
+  // Route order matters where a fixed path and a parameter share a prefix: /grids/merge before /grids/{id}.
+  const api = [importRoutes(deps.db), healthRoutes(deps.db), sessionRoutes(deps.db), analysisRoutes(deps.db), incidentAnalysisRoutes(deps.db),
+    routingRoutes(deps.db), editingRoutes(deps.db), featureRoutes(deps.db)];
+  const tiles = tilesRoutes(deps.db);
+  // Who is calling (from the session cookie); each route then checks its own permission (api/route.ts).
+  app.use(['/api/v1', '/tiles', '/api/openapi.json'], attachUser(deps.db));
+  // Per-user limits on the heavy analyses (429 + Retry-After), once the user is known.
+  app.use('/api/v1', fairUseGate(new FairUse(deps.fairUse ?? UNLIMITED_FAIR_USE)));
+  for (const group of api) app.use('/api/v1', group.router);
+  app.use('/tiles', tiles.router);
+  const openapi = buildOpenApiDocument([...api, tiles].flatMap((g) => g.docs));
+  // The API's map (every route and its permission) is for signed-in users only.
+  app.get('/api/openapi.json', requireAccess('signed_in', 'get', '/api/openapi.json'), (_req, res) => {
     res.json(openapi);
   });
-  app.use('/tiles', requireSignIn(deps.db, '/tiles'), tilesRoutes(deps.db));
   serveWebApp(app);
 
   // Every unknown path, page or API, answers problem+json under the CSP above (Express's own 404 page would send

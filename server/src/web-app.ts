@@ -32,7 +32,11 @@ export function serveWebApp(app: Express): void {
   app.use(express.static(WEB_DIST, { index: 'index.html', maxAge: '1h', setHeaders: (res, p) => {
     if (p.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
   } }));
-  app.get(/^\/(?!api\/|tiles\/).*/, (_req, res) => {
+  app.get(/.*/, (req, res, next) => {
+    // Never for /api or /tiles in any spelling (case, %-encoding): those answer 404 problem+json when no route matches.
+    let p = req.path;
+    try { p = decodeURIComponent(p); } catch { /* malformed escapes: keep the raw path */ }
+    if (/^\/+(api|tiles)(\/|;|$)/i.test(p)) { next(); return; }
     res.sendFile(path.join(WEB_DIST, 'index.html'));
   });
 }

@@ -1,10 +1,12 @@
 /**
- * Who may do what: one role per user, a permission per route, checked on the server for every API request.
- * The web app reads the same table (through GET /session) to hide what a role cannot do.
+ * Who may do what: one role per user, a permission per route. Each route declares its permission where it is mounted
+ * (api/route.ts) and it is checked for the route Express matched; the web app reads the grants (GET /session) to hide
+ * what a role cannot do.
  */
 export const ROLES = ['leader', 'planner', 'grid_office', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const PERMISSIONS = ['read', 'analyse', 'edit_grids', 'edit_beats', 'import', 'users'] as const;
 export type Permission =
   | 'read' // every layer, analysis and tile
   | 'analyse' // computations that store nothing, or only derived results (grades, placement proposals, patrol plans)
@@ -23,33 +25,3 @@ const GRANTS: Record<Role, readonly Permission[]> = {
 
 export const can = (role: Role, p: Permission): boolean => GRANTS[role].includes(p);
 export const permissionsOf = (role: Role): readonly Permission[] => GRANTS[role];
-
-type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
-
-/**
- * Writes under /api/v1, first match wins (paths relative to /api/v1). Reads need `read`. A write that matches no
- * rule needs `users`, i.e. only an admin: new endpoints are closed until they are listed here.
- */
-const WRITE_RULES: readonly { path: RegExp; permission: Permission }[] = [
-  { path: /^\/session$/, permission: 'read' },
-  { path: /^\/users(\/|$)/, permission: 'users' },
-  { path: /^\/import(\/|$)/, permission: 'import' },
-  { path: /^\/(grids|admin-areas)(\/|$)/, permission: 'edit_grids' },
-  { path: /^\/beats\/[^/]+\/grids$/, permission: 'edit_beats' },
-  { path: /^\/(beats|stations|posts|checkpoints|cameras|key-places|incidents)(\/|$)/, permission: 'edit_beats' },
-  { path: /^\/(roads|buildings)(\/|$)/, permission: 'import' },
-  { path: /^\/planning\/(align|districting)\/apply$/, permission: 'edit_beats' },
-  { path: /^\/planning\/(align|districting)$/, permission: 'analyse' },
-  { path: /^\/analysis\/placement\/accept$/, permission: 'edit_beats' },
-  { path: /^\/(analysis|routing|grades|hotspots)(\/|$)/, permission: 'analyse' },
-];
-
-/** Reads need `read`, except user accounts. */
-const READ_RULES: readonly { path: RegExp; permission: Permission }[] = [{ path: /^\/users(\/|$)/, permission: 'users' }];
-
-/** The permission a request needs (path relative to /api/v1). */
-export function permissionFor(method: string, path: string): Permission {
-  const m = method.toUpperCase() as Method;
-  if (m === 'GET' || m === 'HEAD' || m === 'OPTIONS') return READ_RULES.find((r) => r.path.test(path))?.permission ?? 'read';
-  return WRITE_RULES.find((r) => r.path.test(path))?.permission ?? 'users';
-}

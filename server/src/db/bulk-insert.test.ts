@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latLngToCell } from 'h3-js';
 import { openTestDb, type TestDb } from '../../test/helpers/test-db.js';
 import { insertFeatures } from './bulk-insert.js';
-import { LAYERS } from './layers.js';
+import { LAYERS } from '../contract/layers.js';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import type { Queryable } from './client.js';
 import { h3CellsOf } from './h3-cells.js';
-import type { LayerDef } from './layers.js';
+import type { LayerDef } from '../contract/layers.js';
 import type { Geometry } from 'geojson';
 
 export interface FeatureRow {

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { LAYERS, type LayerName } from '../db/layers.js';
+import { LAYERS, type LayerName } from '../contract/layers.js';
 import { ValidationError } from '../errors.js';
 import type { ImportFeature } from './types.js';
 import { parseTimestamp } from './zoned-time.js';

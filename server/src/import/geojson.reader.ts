@@ -1,5 +1,5 @@
 import type { Feature, Geometry } from 'geojson';
-import type { LayerName } from '../db/layers.js';
+import type { LayerName } from '../contract/layers.js';
 import { ValidationError } from '../errors.js';
 import type { ImportFeature } from './types.js';
 

@@ -1,6 +1,6 @@
 import { insertFeatures } from '../db/bulk-insert.js';
 import type { Db, Queryable } from '../db/client.js';
-import { LAYER_NAMES, LAYERS, type LayerName } from '../db/layers.js';
+import { LAYER_NAMES, LAYERS, type LayerName } from '../contract/layers.js';
 import { problemFromDbError } from '../db/pg-errors.js';
 import { UnprocessableError, ValidationError } from '../errors.js';
 import { readCsv } from './csv.reader.js';

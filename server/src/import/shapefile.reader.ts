@@ -1,5 +1,5 @@
 import shp from 'shpjs';
-import { LAYERS, type LayerName } from '../db/layers.js';
+import { LAYERS, type LayerName } from '../contract/layers.js';
 import { readGeoJson } from './geojson.reader.js';
 import type { ImportFeature } from './types.js';
 

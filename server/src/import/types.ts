@@ -1,5 +1,5 @@
 import type { Geometry } from 'geojson';
-import type { LayerName } from '../db/layers.js';
+import type { LayerName } from '../contract/layers.js';
 
 /** One feature read from a file, before validation. `source` says where it came from for error reports. */
 export interface ImportFeature {

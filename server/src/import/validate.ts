@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { geometrySchemaFor } from '../api/contract/geometry.js';
-import { formatPath } from '../api/contract/features.js';
-import { LAYERS, propertiesSchema, type LayerName } from '../db/layers.js';
+import { geometrySchemaFor } from '../contract/geometry.js';
+import { formatPath } from '../contract/features.js';
+import { LAYERS, propertiesSchema, type LayerName } from '../contract/layers.js';
 import type { ImportFeature, ImportIssue } from './types.js';
 
 const schemas = new Map<LayerName, { geometry: z.ZodType; properties: z.ZodType; columns: Set<string> }>();

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db, Queryable } from '../db/client.js';
 import {
-  auditUser, clearFailures, countUsers, firstStationId, deleteSession, findUserForSignIn, insertSession, insertUser, recordFailedSignIn, sessionUser, updateUser,
+  auditUser, clearFailures, countUsers, firstStationId, listUsers, deleteSession, findUserForSignIn, insertSession, insertUser, recordFailedSignIn, sessionUser, updateUser,
   type UserRow,
 } from '../db/repos/users.repo.js';
 import type { Role } from '../auth/policy.js';
@@ -25,7 +25,7 @@ const dummy = () => (dummyHash ??= hash(randomBytes(16).toString('hex')));
 
 export async function hashPassword(password: string): Promise<string> {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new UnprocessableError(`Password too short (at least ${MIN_PASSWORD_LENGTH} characters)`, [{ path: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
+    throw new UnprocessableError(`Password too short (at least ${MIN_PASSWORD_LENGTH} characters)`, [{ path: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }], { code: 'password.too_short' });
   }
   // argon2id with the library's defaults (m = 19 MiB, t = 2, p = 1: the OWASP minimum).
   return hash(password);
@@ -76,7 +76,7 @@ export async function signIn(db: Db, username: string, password: string): Promis
     throw new LockedError(`Account locked after ${MAX_FAILED_SIGN_INS} failed sign-ins; try again after ${outcome.until.toISOString()}`, [],
       { lockedUntil: outcome.until.toISOString() });
   }
-  if (outcome.kind === 'refused') throw new UnauthorizedError('Wrong username or password');
+  if (outcome.kind === 'refused') throw new UnauthorizedError('Wrong username or password', [], { code: 'auth.wrong_credentials' });
   return { token: outcome.token, user: outcome.user };
 }
 
@@ -89,6 +89,11 @@ export async function signOut(db: Db, token: string, user: SignedInUser): Promis
     await deleteSession(tx, tokenHash(token));
     await auditUser(tx, user.username, user.id, 'sign_out');
   });
+}
+
+/** Every user account, by username. */
+export async function listUserAccounts(db: Queryable): Promise<UserRow[]> {
+  return listUsers(db);
 }
 
 export async function createUser(db: Db, actor: string, u: { username: string; role: Role; password: string; stationId?: number | null; displayName?: string | null }): Promise<UserRow> {

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/client.js';
 import {
   beatShapes, gridBeatOverlaps, measureShapes, stationGridGraph, unionOfGrids, type BeatMeasures,
 } from '../db/repos/beat-workload.repo.js';
-import { assignGridsToBeat, setBeatsFromGrids } from '../db/repos/area-edits.repo.js';
+import { setBeatsFromGrids } from '../db/repos/area-edits.repo.js';
 import { beatsOfGrids, groundLeftOut } from '../db/repos/beat-fence.repo.js';
 import { DEFAULT_SLIVER_M2, problemFeatures } from '../db/repos/topology.repo.js';
 import {
@@ -128,6 +128,12 @@ export async function alignProposal(db: Db, opts: { stationId?: number; by?: 'ar
   };
 }
 
+/** A plan applied by a user (the route's caller): fenced and checked as a whole (applyBeatPlan). */
+export async function applyBeatPlanAs(db: Db, who: { user: SignedInUser | undefined; actor: string }, change: 'align' | 'district',
+  beats: readonly { code: string; version: number; gridCodes: readonly string[] }[]): Promise<{ code: string; version: number; changed: boolean }[]> {
+  return applyBeatPlan(db, who.user, who.actor, change, beats);
+}
+
 /**
  * Writes an align proposal or a districting draft (any beats-from-grids plan) as one versioned edit, checked as a whole
  * inside its transaction: every beat of the plan is the planner's (403); afterwards no grid of the plan lies in a
@@ -148,7 +154,7 @@ export async function applyBeatPlan(db: Db, user: SignedInUser | undefined, acto
     if (left.m2 > DEFAULT_SLIVER_M2) {
       throw new UnprocessableError(`The plan leaves ${left.m2.toFixed(0)} m² of its beats' ground with no beat: give it to a beat of the plan`,
         [{ path: 'beats', message: `${left.m2.toFixed(1)} m² left without a beat` }],
-        { problems: problemFeatures([{ kind: 'gap', message: 'ground left without a beat', areaM2: left.m2, geometry: left.geometry }]) });
+        { code: 'beat.ground_left', problems: problemFeatures([{ kind: 'gap', message: 'ground left without a beat', areaM2: left.m2, geometry: left.geometry }]) });
     }
     const out = await setBeatsFromGrids({ tx, actor }, change, new Map(beats.map((b) => [b.code, b.gridCodes])),
       Object.fromEntries(beats.map((b) => [b.code, b.version])));
@@ -158,30 +164,14 @@ export async function applyBeatPlan(db: Db, user: SignedInUser | undefined, acto
 }
 
 /** After a write: each grid lies in exactly one beat; a second beat is another station's (403) or not named (422). */
-async function assertGridsInOneBeat(tx: Queryable, user: SignedInUser | undefined, gridCodes: readonly string[]): Promise<void> {
+export async function assertGridsInOneBeat(tx: Queryable, user: SignedInUser | undefined, gridCodes: readonly string[]): Promise<void> {
   const held = await beatsOfGrids(tx, gridCodes);
   if (held.length !== new Set(gridCodes).size) throw new UnprocessableError('Some grids of the plan do not exist', [{ path: 'beats', message: `found ${held.length} of ${gridCodes.length}` }]);
   const doubled = held.filter((h) => h.beats.length > 1);
   if (doubled.length === 0) return;
   await assertBeatsInScope(tx, user, { codes: [...new Set(doubled.flatMap((h) => h.beats.map((b) => b.code)))] });
   throw new UnprocessableError(`Grid ${doubled.map((h) => h.gridCode).join(', ')} would lie in two beats: name every beat that gives up grids in the plan`,
-    doubled.map((h) => ({ path: `grids.${h.gridCode}`, message: `in beats ${h.beats.map((b) => b.code).join(', ')}` })));
-}
-
-/**
- * PUT /beats/{code}/grids: the beat becomes the union of the grids and the beats they came from shrink. The fence is
- * checked on the beats the write actually changed, inside its transaction (a refusal rolls everything back).
- */
-export async function assignBeatGrids(db: Db, user: SignedInUser | undefined, actor: string, code: string,
-  body: { version: number; gridCodes: readonly string[]; others?: Readonly<Record<string, number>>; sliverM2?: number }): Promise<{ code: string; version: number; changed: string[] }> {
-  return db.transaction(async (tx) => {
-    await assertBeatsInScope(tx, user, { codes: [code] });
-    const out = await assignGridsToBeat({ tx, actor, ...(body.sliverM2 === undefined ? {} : { sliverM2: body.sliverM2 }) },
-      code, body.version, body.gridCodes, body.others ?? {});
-    await assertBeatsInScope(tx, user, { codes: out.changed });
-    await assertGridsInOneBeat(tx, user, body.gridCodes);
-    return out;
-  });
+    doubled.map((h) => ({ path: `grids.${h.gridCode}`, message: `in beats ${h.beats.map((b) => b.code).join(', ')}` })), { code: 'beat.overlap' });
 }
 
 export interface DistrictDraft {

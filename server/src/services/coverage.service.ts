@@ -2,12 +2,18 @@ import { latLngToCell } from 'h3-js';
 import { outerBox } from '../engines/coverage/outer-box.js';
 import {
   candidateCameras, CoverageModel, indexBuildings, placeCameras, viewPolygon,
-  type AreaCoverageRates, type BuildingIndex, type CameraInput, type CandidateSpec, type GroundArea,
+  type BuildingIndex, type CameraInput, type CandidateSpec, type GroundArea,
   type KeyPlaceInput, type PlacementWeights, type RoadPiece, type ViewPolygon,
 } from '../engines/coverage/index.js';
+import type { AcceptedCamera, AreaCoverageRow, PlacementAnswer } from '../contract/coverage.js';
 import type { Db } from '../db/client.js';
+import { LAYERS } from '../contract/layers.js';
+import { createFeature } from '../db/repos/features.repo.js';
+import { lonLatToTileFraction, padBox, tileBounds } from '../engines/shared/geo.js';
+import { encodeMvt } from '../tiles/mvt-encoder.js';
+import { TILE_EXTENT } from '../tiles/tilesets.js';
 import {
-  cameraVersions, coverageInputsKey, loadAreas, loadBuildings, loadCameras, loadKeyPlaces, loadRoadPieces,
+  cameraVersions, coverageInputsKey, maxCameraRangeM, loadAreas, loadBuildings, loadCameras, loadKeyPlaces, loadRoadPieces,
   type BBox, type CoverageAreaKind,
 } from '../db/repos/coverage.repo.js';
 
@@ -20,7 +26,7 @@ export const DEFAULT_ROAD_CLASS_WEIGHTS: Readonly<Record<string, number>> = {
   footway: 0.5, pedestrian: 1, path: 0.3, steps: 0.3,
 };
 
-export type AreaCoverageRow = AreaCoverageRates;
+export type { AreaCoverageRow, PlacementAnswer };
 
 /** A city's coverage kept in memory per database and area kind, synchronised with the camera table on each use. */
 interface CityCoverage {
@@ -134,7 +140,9 @@ export async function keyPlaceCoverage(db: Db) {
 
 /** View polygons of the cameras in a box, for the map (deck.gl draws them). */
 export async function cameraViews(db: Db, bbox: BBox): Promise<(ViewPolygon & { camera: CameraInput })[]> {
-  const [cameras, buildings] = await Promise.all([loadCameras(db, bbox), loadBuildings(db, bbox)]);
+  const cameras = await loadCameras(db, bbox);
+  // Occluders as far out as the longest view in the box reaches.
+  const buildings = await loadBuildings(db, bbox, Math.max(0, ...cameras.map((c) => c.rangeM)));
   const index = indexBuildings(buildings);
   return cameras.map((c) => ({ ...viewPolygon(c, index), camera: c }));
 }
@@ -172,25 +180,6 @@ export interface PlacementRequest {
   areaCodes?: readonly string[];
   camera: CandidateSpec;
   weights?: PlacementWeights;
-}
-
-export interface ProposedCamera extends Pick<CameraInput, 'lon' | 'lat' | 'headingDeg' | 'fovDeg' | 'rangeM' | 'heightM' | 'cameraType'> {
-  rank: number;
-  /** Weighted metres (road by class, places by their weight) this camera adds given those ranked before it. */
-  marginalGain: number;
-  /** Road metres and key places it brings into sight given those before it. */
-  addedRoadMeters: number;
-  addedKeyPlaces: number;
-  view: [number, number][][][];
-}
-
-export interface PlacementAnswer {
-  candidates: number;
-  proposals: ProposedCamera[];
-  /** Rates of the areas placed in (all areas without codes), before and with the proposed cameras. */
-  before: AreaCoverageRow[];
-  after: AreaCoverageRow[];
-  seconds: number;
 }
 
 /**
@@ -246,4 +235,37 @@ export async function proposePlacement(
       for (const id of chosen) city.model.removeCamera(id);
     }
   });
+}
+
+/** Stores accepted proposals as cameras: one transaction, an audit row per camera. */
+export async function acceptProposedCameras(db: Db, actor: string, cameras: readonly AcceptedCamera[], status: 'working' | 'offline') {
+  return db.transaction(async (tx) => {
+    const out = [];
+    for (const c of cameras) {
+      out.push(await createFeature({ tx, actor }, LAYERS.cameras, { type: 'Point', coordinates: [c.lon, c.lat] }, {
+        name: c.name ?? null, heading_deg: c.headingDeg, fov_deg: c.fovDeg, range_m: c.rangeM, height_m: c.heightM,
+        camera_type: c.cameraType, status, networked: true,
+      }));
+    }
+    return { type: 'FeatureCollection' as const, features: out };
+  });
+}
+
+/** Occluded view polygons of the cameras that reach into one web-mercator tile, as MVT bytes (empty: no view there). */
+export async function cameraViewTile(db: Db, z: number, x: number, y: number): Promise<Uint8Array> {
+  // Cameras as far outside the tile as the longest stored view still reach into it.
+  const views = await cameraViews(db, padBox(tileBounds(z, x, y), await maxCameraRangeM(db)));
+  const toTile = ([lon, lat]: [number, number]): [number, number] => {
+    const [tx, ty] = lonLatToTileFraction(lon, lat, z);
+    return [(tx - x) * TILE_EXTENT, (ty - y) * TILE_EXTENT];
+  };
+  return encodeMvt([{
+    name: 'camera_views',
+    features: views.filter((v) => v.coordinates.length > 0).map((v) => ({
+      id: v.cameraId,
+      properties: { camera_id: v.cameraId, status: v.camera.status, networked: v.camera.networked, camera_type: v.camera.cameraType },
+      // Tile y runs down: rings flip orientation, as MVT wants exteriors clockwise in screen space.
+      geometry: { type: 'MultiPolygon', coordinates: v.coordinates.map((poly) => poly.map((ring) => ring.map(toTile))) },
+    })),
+  }]);
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { insertFeatures, type FeatureRow } from '../db/bulk-insert.js';
 import type { Db, Queryable } from '../db/client.js';
-import { LAYERS, type LayerName } from '../db/layers.js';
+import { LAYERS, type LayerName } from '../contract/layers.js';
 import { generateDemoCity, type DemoCity, type DemoFeature } from '../engines/demo/index.js';
 
 export interface DemoCityLoad {

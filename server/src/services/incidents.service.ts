@@ -1,19 +1,20 @@
-import { cellToLatLng, polygonToCells } from 'h3-js';
+import { cellToBoundary, cellToLatLng, polygonToCells } from 'h3-js';
 import type { MultiPolygon } from 'geojson';
 import type { Db } from '../db/client.js';
-import { incidentCells, type IncidentFilter } from '../db/repos/incident-cells.repo.js';
+import { incidentCategories, incidentCells, incidentTimeRange, type IncidentCellFilter, type IncidentFilter } from '../db/repos/incident-cells.repo.js';
 import {
   gridsContaining, hourWeekCounts, incidentEvents, incidentsByArea, latestIncidentAt, studyAreaGeometry, weeklyCellCounts,
   type IncidentAreaKind,
 } from '../db/repos/incident-analysis.repo.js';
-import { gradesOn, saveGrades, type GridGradeRow } from '../db/repos/grades.repo.js';
+import { gradeHistory, gradesOn, gradesWithOutlines, saveGrades, type GridGradeRow } from '../db/repos/grades.repo.js';
+import type { AreaIncidentCount } from '../db/repos/incident-analysis.repo.js';
 import {
-  emergingCategory, gradeGrids, h3Hotspots, hourProfile, knoxTest, mannKendall,
+  emergingCategory, gradeGrids, reasonText, h3Hotspots, hourProfile, knoxTest, mannKendall,
   type EmergingCategory, type GradeThresholds, type H3Hotspot, type HourProfile, type KnoxResult,
 } from '../engines/hotspots/index.js';
 import { localProjection } from '../engines/coverage/index.js';
 import { mulberry32 } from '../engines/demo/prng.js';
-import { UnprocessableError } from '../errors.js';
+import { NotFoundError, UnprocessableError } from '../errors.js';
 
 type Res = 7 | 8 | 9 | 10;
 
@@ -184,4 +185,62 @@ export async function computeGrades(db: Db, actor: string, day: string, f: Incid
   }));
   await saveGrades(db, actor, day, rows, { thresholds: t, filter: f });
   return gradesOn(db, day);
+}
+
+type Lang = 'zh-CN' | 'en';
+type Format = 'json' | 'geojson';
+
+/** Grades with their reasons as sentences in the asked language. */
+export const withReasonText = <R extends GridGradeRow>(rows: R[], l: Lang) =>
+  rows.map((r) => ({ ...r, reasonText: r.reasons.map((x) => reasonText(x, l)).join(l === 'en' ? '; ' : '；') }));
+
+/** An area's counts with its rates: per 1,000 residents (null without residents) and per km². */
+const areaRates = (r: Omit<AreaIncidentCount, 'geometry'>) => ({
+  ...r,
+  per1000: r.population > 0 ? (1000 * r.incidents) / r.population : null,
+  perKm2: r.areaKm2 > 0 ? r.incidents / r.areaKm2 : null,
+});
+
+/** Incidents per H3 cell: compact `[{h3, n}]`, or hexagon polygons as GeoJSON. */
+export async function incidentCellsOf(db: Db, f: IncidentCellFilter, format: Format) {
+  const cells = await incidentCells(db, f);
+  if (format === 'json') return cells;
+  return {
+    type: 'FeatureCollection' as const,
+    features: cells.map((c) => ({ type: 'Feature' as const, id: c.h3, geometry: { type: 'Polygon', coordinates: [cellToBoundary(c.h3, true)] }, properties: { h3: c.h3, n: c.n } })),
+  };
+}
+
+export const incidentTimeSpan = (db: Db) => incidentTimeRange(db);
+export const incidentCategoryCounts = (db: Db) => incidentCategories(db);
+
+/** Incidents per area with rates, or the areas' outlines with them as GeoJSON. */
+export async function incidentsPerArea(db: Db, area: IncidentAreaKind, f: IncidentFilter, format: Format) {
+  const rows = await incidentsByArea(db, area, f, { geometry: format === 'geojson' });
+  if (format === 'json') return { area, rows: rows.map(areaRates) };
+  return {
+    type: 'FeatureCollection' as const,
+    features: rows.map(({ geometry, ...r }) => ({ type: 'Feature' as const, id: r.code, geometry: geometry ?? null, properties: { area, ...areaRates(r) } })),
+  };
+}
+
+/** The grades of a day (the latest without one), with reason sentences; as GeoJSON with the grid outlines. */
+export async function gradesOfDay(db: Db, day: string | undefined, lang: Lang, format: Format) {
+  if (format === 'json') {
+    const rows = await gradesOn(db, day);
+    return { day: rows[0]?.computedOn ?? null, grades: withReasonText(rows, lang) };
+  }
+  const rows = await gradesWithOutlines(db, day);
+  return {
+    type: 'FeatureCollection' as const,
+    day: rows[0]?.computedOn ?? null,
+    features: withReasonText(rows, lang).map(({ geometry, ...r }) => ({ type: 'Feature' as const, id: r.gridCode, geometry, properties: r })),
+  };
+}
+
+/** Every stored grade of a grid, oldest first (404 when none). */
+export async function gradeHistoryOf(db: Db, gridCode: string, lang: Lang) {
+  const rows = await gradeHistory(db, gridCode);
+  if (rows.length === 0) throw new NotFoundError(`No grades stored for grid ${gridCode}`);
+  return withReasonText(rows, lang);
 }

@@ -1,5 +1,8 @@
 import { cellToLatLng } from 'h3-js';
+import type { PlannedUnit } from '../contract/routing.js';
 import type { Db } from '../db/client.js';
+import { cellHourCounts } from '../db/repos/incident-analysis.repo.js';
+import { blindSpotCells, blindSpots } from './coverage.service.js';
 import {
   bufferLines, loadPlaces, loadRoads, roadsKey, storeRoadEdges, type PlacePoint,
 } from '../db/repos/road-network.repo.js';
@@ -207,17 +210,7 @@ export interface PatrolRequest {
   blindSpotWeight: number;
 }
 
-export interface PlannedUnit {
-  unit: number;
-  stops: { id: string; kind: 'checkpoint' | 'prize'; lon: number; lat: number; arrival: string; arrivalSeconds: number; prize: number }[];
-  line: [number, number][];
-  km: number;
-  minutes: number;
-  prize: number;
-  checkpoints: number;
-  /** Minutes spent at stops in cells with camera blind spots. */
-  blindSpotMinutes: number;
-}
+export type { PlannedUnit };
 
 const clock = (startHour: number, s: number) => {
   const m = Math.round(startHour * 60 + s / 60) % (24 * 60);
@@ -322,4 +315,12 @@ export function patrolGpx(units: readonly PlannedUnit[], day: string): string {
 ${[...wpts, ...trks].join('\n')}
 </gpx>
 `;
+}
+
+/** Patrol plans with their inputs loaded: incidents per res-9 cell and hour, and the blind-spot cells when weighted. */
+export async function planPatrolsWithInputs(db: Db, req: PatrolRequest): Promise<PlannedUnit[]> {
+  const [counts, blind] = await Promise.all([
+    cellHourCounts(db, 9), req.blindSpotWeight > 0 ? blindSpots(db).then((s) => blindSpotCells(s, 9)) : Promise.resolve([]),
+  ]);
+  return planPatrols(db, req, counts, blind);
 }

@@ -1,6 +1,6 @@
 import type { Geometry } from 'geojson';
 import type { Queryable } from '../db/client.js';
-import type { LayerDef } from '../db/layers.js';
+import type { LayerDef } from '../contract/layers.js';
 import { beatOwners, beatsOverlapping, stationDependents } from '../db/repos/beat-fence.repo.js';
 import { DEFAULT_SLIVER_M2 } from '../db/repos/topology.repo.js';
 import { ConflictError, ForbiddenError } from '../errors.js';
@@ -20,7 +20,7 @@ export function fenceOf(user: SignedInUser | undefined): Fence {
 
 function closed(): never {
   throw new ForbiddenError('You are a planner of no station: a planner edits only the beats of their own station',
-    [{ path: 'user.stationId', message: 'not tied to a station (an admin sets it)' }]);
+    [{ path: 'user.stationId', message: 'not tied to a station (an admin sets it)' }], { code: 'scope.no_station' });
 }
 
 /**
@@ -34,12 +34,13 @@ export async function assertBeatsInScope(q: Queryable, user: SignedInUser | unde
   if (fence.kind === 'closed') closed();
   const own = fence.stationId;
   if ('newStationId' in beats && beats.newStationId !== own) {
-    throw new ForbiddenError(`You plan station ${own}: a beat must belong to it`, [{ path: 'properties.station_id', message: `must be ${own}` }]);
+    throw new ForbiddenError(`You plan station ${own}: a beat must belong to it`, [{ path: 'properties.station_id', message: `must be ${own}` }],
+      { code: 'scope.other_station' });
   }
   const foreign = (await beatOwners(q, beats.ids ?? [], beats.codes ?? [])).filter((r) => r.stationId !== own);
   if (foreign.length) {
     throw new ForbiddenError(`You plan station ${own}; beat ${foreign.map((r) => r.code).join(', ')} belongs to another station`,
-      foreign.map((r) => ({ path: `beats.${r.code}`, message: `station ${r.stationId}` })));
+      foreign.map((r) => ({ path: `beats.${r.code}`, message: `station ${r.stationId}` })), { code: 'scope.other_station' });
   }
 }
 
@@ -50,7 +51,7 @@ async function assertShapeInScope(q: Queryable, user: SignedInUser | undefined, 
   const foreign = (await beatsOverlapping(q, geometry, beatId, DEFAULT_SLIVER_M2)).filter((b) => b.stationId !== fence.stationId);
   if (foreign.length) {
     throw new ForbiddenError(`The shape reaches into beat ${foreign.map((b) => b.code).join(', ')} of another station`,
-      foreign.map((b) => ({ path: 'geometry', message: `overlaps beat ${b.code} (station ${b.stationId})` })));
+      foreign.map((b) => ({ path: 'geometry', message: `overlaps beat ${b.code} (station ${b.stationId})` })), { code: 'scope.other_station' });
   }
 }
 
@@ -59,9 +60,12 @@ function assertStationInScope(user: SignedInUser | undefined, stationId: number 
   const fence = fenceOf(user);
   if (fence.kind === 'open') return;
   if (fence.kind === 'closed') closed();
-  if (stationId === null) throw new ForbiddenError('Stations are created by an admin', [{ path: 'properties', message: 'planners plan their own station' }]);
+  if (stationId === null) {
+    throw new ForbiddenError('Stations are created by an admin', [{ path: 'properties', message: 'planners plan their own station' }], { code: 'scope.station_admin_only' });
+  }
   if (stationId !== fence.stationId) {
-    throw new ForbiddenError(`You plan station ${fence.stationId}, not station ${stationId}`, [{ path: 'id', message: `must be ${fence.stationId}` }]);
+    throw new ForbiddenError(`You plan station ${fence.stationId}, not station ${stationId}`, [{ path: 'id', message: `must be ${fence.stationId}` }],
+      { code: 'scope.other_station' });
   }
 }
 
@@ -76,7 +80,7 @@ async function assertStationUnused(q: Queryable, stationId: number): Promise<voi
   ];
   const parts = [d.beats.length ? `beats ${d.beats.join(', ')}` : '', d.users.length ? `users ${d.users.join(', ')}` : '',
     d.posts.length ? `posts ${d.posts.join(', ')}` : ''].filter(Boolean);
-  throw new ConflictError(`Station ${stationId} still has ${parts.join('; ')}: move or delete them first`, errors, { dependents: d });
+  throw new ConflictError(`Station ${stationId} still has ${parts.join('; ')}: move or delete them first`, errors, { code: 'station.in_use', dependents: d });
 }
 
 /** One write through the generic feature API (POST/PATCH/DELETE /{layer}). */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/client.js';
-import { LAYERS } from '../db/layers.js';
+import { LAYERS } from '../contract/layers.js';
 import type { TileCoord, TilesetSpec } from '../tiles/tilesets.js';
 import type { TileSource } from './tile-source.js';
 

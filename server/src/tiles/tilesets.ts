@@ -1,4 +1,4 @@
-import type { LayerName } from '../db/layers.js';
+import type { LayerName } from '../contract/layers.js';
 
 /**
  * The vector tilesets the server publishes: one per feature layer (`/tiles/grids/{z}/{x}/{y}.mvt` holds one
@@ -7,6 +7,8 @@ import type { LayerName } from '../db/layers.js';
  */
 
 /** Tile extent in tile units (the MVT default) and the buffer kept around the tile, in the same units. */
+/** The registered media type of Mapbox Vector Tiles. */
+export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
 /** Highest zoom tiles are cut for in the TileJSON; clients overzoom past it. */

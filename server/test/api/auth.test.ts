@@ -25,7 +25,7 @@ const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['POST /import', ADMIN], ['GET /health', ALL], ['POST /session', ALL], ['GET /session', ALL], ['DELETE /session', ALL],
   ['GET /users', ADMIN], ['POST /users', ADMIN], ['PATCH /users/:id', ADMIN],
   ['GET /analysis/coverage', ALL], ['GET /analysis/key-places', ALL], ['POST /analysis/placement', ANALYSE], ['POST /analysis/placement/accept', BEATS],
-  ['GET /analysis/camera-views/:z/:x/:file', ALL], ['GET /analysis/blind-spots', ALL], ['GET /analysis/blind-spot-cells', ALL], ['GET /analysis/camera-views', ALL],
+  ['GET /analysis/camera-views/:z/:x/:y.mvt', ALL], ['GET /analysis/blind-spots', ALL], ['GET /analysis/blind-spot-cells', ALL], ['GET /analysis/camera-views', ALL],
   ...['cells', 'range', 'categories', 'areas', 'hotspots', 'trends', 'near-repeat', 'hour-profile'].map((p): [string, string] => [`GET /incidents/${p}`, ALL]),
   ['POST /grades/compute', ANALYSE], ['GET /grades', ALL], ['GET /grades/:gridCode/history', ALL],
   ['GET /routing/isochrone', ALL], ['GET /routing/route', ALL], ['GET /routing/reach', ALL], ['GET /routing/post-suggestions', ALL], ['POST /routing/patrol', ANALYSE],
@@ -38,24 +38,67 @@ const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ...layerRows('incidents', BEATS), ...layerRows('roads', ADMIN), ...layerRows('buildings', ADMIN),
 ]);
 const LETTER: Record<Role, string> = { leader: 'L', planner: 'P', grid_office: 'G', admin: 'A' };
+/** Tiles: every role reads them. */
+const TILE_MATRIX: Record<string, string> = { 'GET /:tileset/:z/:x/:y.:format': ALL, 'GET /:tileset.json': ALL };
 
-type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
-/** Every route of the API router (/api/v1) the app registers (Express's router stack), as "METHOD /path". */
-function registeredRoutes(): string[] {
+/** What Express keeps of a mounted router or route (router 2.x): `match(path)` is its own matcher, with its options. */
+type Layer = {
+  route?: { path: unknown; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+  match(path: string): false | { path: string };
+};
+interface Mounted { base: '/api/v1' | '/tiles'; route: string; layer: Layer }
+/** Every route the app registers (Express's router stacks) under /api/v1 and /tiles, as "METHOD /path" with its layer. */
+function registeredRoutes(): Mounted[] {
   const app = createApp({ db: {} as never, logger: pino({ level: 'silent' }) }) as unknown as { router: { stack: Layer[] } };
-  const routesOf = (stack: readonly Layer[]): string[] => stack.flatMap((l) =>
-    (l.route ? Object.keys(l.route.methods).map((m) => `${m.toUpperCase()} ${String(l.route?.path)}`) : routesOf(l.handle?.stack ?? [])));
-  // The API router is the one that holds /health.
-  const api = app.router.stack.find((l) => routesOf(l.handle?.stack ?? []).includes('GET /health'));
-  return routesOf(api?.handle?.stack ?? []);
+  const routesOf = (stack: readonly Layer[]): { route: string; layer: Layer }[] => stack.flatMap((l) =>
+    (l.route ? Object.keys(l.route.methods).map((m) => ({ route: `${m.toUpperCase()} ${String(l.route?.path)}`, layer: l })) : routesOf(l.handle?.stack ?? [])));
+  const out: Mounted[] = [];
+  for (const mount of app.router.stack) {
+    if (!mount.handle?.stack) continue;
+    // The mount point is whichever prefix Express's own matcher takes (the web app's routers match neither).
+    const base: Mounted['base'] | undefined = mount.match('/api/v1/x') && !mount.match('/tiles/x') ? '/api/v1' : mount.match('/tiles/x') && !mount.match('/api/v1/x') ? '/tiles' : undefined;
+    if (base) out.push(...routesOf(mount.handle.stack).map((r) => ({ base, ...r })));
+  }
+  return out;
+}
+const matrixOf = (m: Pick<Mounted, 'base' | 'route'>): string | undefined => (m.base === '/tiles' ? TILE_MATRIX : MATRIX)[m.route];
+
+/** A concrete path for a route: made-up ids that exist nowhere, so nothing can change. */
+function concretePath(pattern: string): string {
+  return pattern.replace(':code/split', '320102001001001/split').replace(':code', 'NOPE0001').replace(':gridCode', '320102001001001')
+    .replace(':id', '987654').replace(':z/:x/:y.mvt', '14/13700/6600.mvt').replace(':tileset/:z/:x/:y.:format', 'grids/14/13700/6600.mvt')
+    .replace(':tileset.json', 'basemap.json');
+}
+function concrete(m: Mounted): { method: string; path: string } {
+  const [method, pattern] = m.route.split(' ') as [string, string];
+  return { method, path: m.base + concretePath(pattern) };
 }
 
-/** A concrete request for a route: made-up ids that exist nowhere and a body no schema accepts, so nothing can change. */
-function concrete(route: string): { method: string; path: string } {
-  const [method, pattern] = route.split(' ') as [string, string];
-  const path = pattern.replace(':code/split', '320102001001001/split').replace(':code', 'NOPE0001').replace(':gridCode', '320102001001001')
-    .replace(':id', '987654').replace(':z/:x/:file', '14/13700/6600.mvt');
-  return { method, path: `/api/v1${path}` };
+/**
+ * Spellings of a path that must never reach a looser handler: the last fixed segment capitalised, percent-encoded
+ * or with a `;x` parameter, a trailing slash, a doubled slash. (`exact`: variants no router may take at all.)
+ */
+function variants(path: string): { name: string; path: string; exact: boolean }[] {
+  const parts = path.split('/');
+  // The last segment that is a word of the route, not a made-up id or tile number.
+  const k = parts.findLastIndex((p, i) => i > 1 && /^[a-z][a-z-]*$/.test(p));
+  const at = k > 0 ? k : 1;
+  const seg = parts[at] ?? '';
+  const swap = (s: string) => parts.map((p, i) => (i === at ? s : p)).join('/');
+  const lastSlash = path.lastIndexOf('/');
+  return [
+    { name: 'capitalised', path: swap(seg.charAt(0).toUpperCase() + seg.slice(1)), exact: false },
+    { name: 'percent-encoded', path: swap(`%${seg.charCodeAt(0).toString(16).toUpperCase()}${seg.slice(1)}`), exact: false },
+    { name: ';x parameter', path: swap(`${seg};x`), exact: false },
+    { name: 'trailing slash', path: `${path}/`, exact: true },
+    { name: 'doubled slash', path: `${path.slice(0, lastSlash)}/${path.slice(lastSlash)}`, exact: true },
+  ];
+}
+
+/** The registered route Express would run for this method and raw path (its own matchers), if any. */
+function routeTaking(routes: readonly Mounted[], method: string, path: string): Mounted | undefined {
+  return routes.find((r) => r.route.startsWith(`${method} `) && path.startsWith(`${r.base}/`) && r.layer.match(path.slice(r.base.length)) !== false);
 }
 
 describe('sign-in, sessions and roles', () => {
@@ -124,19 +167,20 @@ describe('sign-in, sessions and roles', () => {
   });
 
   it('when every role calls every endpoint, then it is allowed or 403 exactly as the matrix says, and the database does not change', async () => {
-    const routes = registeredRoutes();
-    const unlisted = routes.filter((r) => !(r in MATRIX));
+    const mounted = registeredRoutes();
+    const unlisted = mounted.filter((m) => matrixOf(m) === undefined).map((m) => `${m.base} ${m.route}`);
     expect(unlisted, 'routes the matrix does not list').toEqual([]);
     const cookies = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await app.as(`matrix-${r.replace('_', '-')}`, r)] as const))) as Record<Role, string>;
     const before = await tableChecksums(app.db);
     const wrongs: string[] = [];
-    for (const route of routes) {
-      if (route === 'POST /session' || route === 'DELETE /session') continue; // would sign the matrix users in or out
-      const { method, path } = concrete(route);
+    for (const m of mounted) {
+      const route = `${m.base} ${m.route}`;
+      if (m.route === 'POST /session' || m.route === 'DELETE /session') continue; // would sign the matrix users in or out
+      const { method, path } = concrete(m);
       for (const role of ROLES) {
         const res = await fetch(app.url + path, { method, headers: { cookie: cookies[role], 'content-type': 'application/json' },
           ...(method === 'GET' ? {} : { body: JSON.stringify({ 'not a field': true }) }) });
-        const allowed = MATRIX[route]!.includes(LETTER[role]);
+        const allowed = matrixOf(m)!.includes(LETTER[role]);
         if (res.status === 401 || (res.status === 403) === allowed) wrongs.push(`${role} ${route}: ${res.status}, expected ${allowed ? 'allowed' : '403'}`);
         if (res.status === 403) expect(res.headers.get('content-type')).toMatch(/problem\+json/);
         await res.arrayBuffer();
@@ -145,9 +189,43 @@ describe('sign-in, sessions and roles', () => {
     expect(wrongs).toEqual([]);
     const after = await tableChecksums(app.db);
     expect(after, 'no table changed (audit rows for sign-in aside)').toEqual(before);
-    for (const t of ['/tiles/grids/14/13700/6600.mvt', '/tiles/basemap.json']) {
-      for (const role of ROLES) expect((await fetch(app.url + t, { headers: { cookie: cookies[role] } })).status, `${role} ${t}`).not.toBe(403);
+    expect(mounted.filter((m) => m.base === '/tiles').length, 'the tile routes are enumerated too').toBe(2);
+  });
+
+  it('when a path is spelt differently (case, %-encoding, ;x, trailing or doubled slash), then every role gets the permission of the route Express matched, or 404 when none', async () => {
+    const mounted = registeredRoutes();
+    const cookies = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await app.as(`variant-${r.replace('_', '-')}`, r)] as const))) as Record<Role, string>;
+    const before = await tableChecksums(app.db);
+    const wrongs: string[] = [];
+    let tried = 0;
+    for (const m of mounted) {
+      const { method, path } = concrete(m);
+      for (const v of variants(path)) {
+        const taker = routeTaking(mounted, method, v.path);
+        // Express's own matchers: the exact-path variants must be taken by no route at all (strict routing).
+        if (v.exact && taker) wrongs.push(`${method} ${v.path} (${v.name}) is taken by ${taker.route}`);
+        const who = taker ? matrixOf(taker) : undefined;
+        for (const role of ROLES) {
+          const res = await fetch(app.url + v.path, { method, headers: { cookie: cookies[role], 'content-type': 'application/json' },
+            ...(method === 'GET' ? {} : { body: JSON.stringify({ 'not a field': true }) }) });
+          await res.arrayBuffer();
+          tried++;
+          const what = `${role} ${method} ${v.path} (${v.name} of ${m.route}): ${res.status}`;
+          if (!taker || who === undefined) {
+            if (res.status !== 404) wrongs.push(`${what}, expected 404: no route takes it`);
+            else if (!/problem\+json/.test(res.headers.get('content-type') ?? '')) wrongs.push(`${what} is not problem+json`);
+          } else if (!who.includes(LETTER[role]) && res.status !== 403) {
+            wrongs.push(`${what}, expected 403 as on ${taker.route}`);
+          } else if (who.includes(LETTER[role]) && (res.status === 401 || res.status === 403)) {
+            wrongs.push(`${what}, expected the handler of ${taker.route}`);
+          }
+        }
+      }
     }
+    expect(tried).toBeGreaterThan(500);
+    expect(wrongs).toEqual([]);
+    // DELETE /session variants would have signed a user out: the sign-in audit rows aside, nothing changed.
+    expect(await tableChecksums(app.db)).toEqual(before);
   });
 
   it('when a planner of one station edits a beat of another, then 403 and nothing changes; their own station\'s beat saves with them as the actor', async () => {

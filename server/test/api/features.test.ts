@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latLngToCell } from 'h3-js';
-import { LAYER_NAMES } from '../../src/db/layers.js';
+import { LAYER_NAMES } from '../../src/contract/layers.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;

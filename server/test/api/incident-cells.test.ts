@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latLngToCell } from 'h3-js';
 import { insertFeatures } from '../../src/db/bulk-insert.js';
-import { LAYERS } from '../../src/db/layers.js';
+import { LAYERS } from '../../src/contract/layers.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBenchCity, CITY_BOUNDS } from '../../bench/tiles-city.js';
 import { insertFeatures } from '../../src/db/bulk-insert.js';
-import { LAYERS } from '../../src/db/layers.js';
+import { LAYERS } from '../../src/contract/layers.js';
 import { nodeTileSource, postgisTileSource } from '../../src/services/tile-source.js';
 import { findTileset, tileAt, type TileCoord } from '../../src/tiles/tilesets.js';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/test-db.js';

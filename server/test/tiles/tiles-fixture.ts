@@ -3,7 +3,7 @@ import type { Polygon } from 'geojson';
 import { PbfReader } from 'pbf';
 import type { Queryable } from '../../src/db/client.js';
 import { insertFeatures } from '../../src/db/bulk-insert.js';
-import { LAYERS } from '../../src/db/layers.js';
+import { LAYERS } from '../../src/contract/layers.js';
 
 /**
  * A small, real-looking corner of Nanjing (玄武区, around 118.78 E 32.04 N) with one row or a few of every layer,

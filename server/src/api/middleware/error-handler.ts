@@ -1,12 +1,14 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { ProblemCode } from '../../contract/problem-codes.js';
 import { AppError, type ProblemFieldError } from '../../errors.js';
 
-/** RFC 9457 problem details, with the offending fields in `errors`. */
+/** RFC 9457 problem details, with the offending fields in `errors` and a stable `code` (contract/problem-codes.ts). */
 export interface Problem {
   type: string;
   title: string;
   status: number;
+  code: ProblemCode;
   detail?: string;
   instance?: string;
   errors?: ProblemFieldError[];
@@ -30,6 +32,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         instance: req.originalUrl,
         ...(err.errors.length ? { errors: err.errors } : {}),
         ...err.extra,
+        code: err.code,
       });
       return;
     }
@@ -40,13 +43,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         type: PROBLEM_BASE + (e.type ?? 'bad-request'),
         title: e.message ?? 'Bad request',
         status: e.status,
+        code: e.status === 413 ? 'request.too_large' : 'request.invalid',
         instance: req.originalUrl,
         errors: [{ path: 'body', message: e.message ?? 'bad request body' }],
       });
       return;
     }
     logger.error({ err, url: req.originalUrl }, 'unhandled error');
-    sendProblem(res, { type: PROBLEM_BASE + 'internal', title: 'Internal server error', status: 500 });
+    sendProblem(res, { type: PROBLEM_BASE + 'internal', title: 'Internal server error', status: 500, code: 'internal' });
   };
 }
 
@@ -55,6 +59,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
     type: PROBLEM_BASE + 'not-found',
     title: `No route for ${req.method} ${req.path}`,
     status: 404,
+    code: 'route.not_found',
     instance: req.originalUrl,
   });
 };

@@ -24,7 +24,7 @@ export function fairUseGate(fairUse: FairUse): RequestHandler {
     if (a.kind === 'refused') {
       res.set('Retry-After', String(a.retryAfterS));
       sendProblem(res, {
-        type: 'https://gridpatrol.dev/problems/too-many-requests', title: 'Too many analyses; wait and try again', status: 429,
+        type: 'https://gridpatrol.dev/problems/too-many-requests', title: 'Too many analyses; wait and try again', status: 429, code: 'fair_use.limited',
         detail: a.detail, instance: req.originalUrl, reason: a.reason, retryAfterSeconds: a.retryAfterS,
       });
       return;

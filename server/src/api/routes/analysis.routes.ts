@@ -1,192 +1,82 @@
-import { Router } from 'express';
-import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { LAYERS } from '../../db/layers.js';
-import { createFeature } from '../../db/repos/features.repo.js';
 import {
-  areaCoverage, areaCoverageGeoJson, blindSpotCells, blindSpots, cameraViews, keyPlaceCoverage, proposePlacement,
-  XUELIANG_TARGETS,
+  acceptBody, acceptedCameras, blindCellsQuery, blindQuery, blindSpotCellsAnswer, blindSpotLines, cameraViewsAnswer, cameraViewTileParams,
+  coverageAnswer, coverageGeoJson, coverageQuery, keyPlaceStatus, placementAnswer, placementBody, viewsQuery,
+} from '../../contract/coverage.js';
+import {
+  acceptProposedCameras, areaCoverage, areaCoverageGeoJson, blindSpotCells, blindSpots, cameraViews, cameraViewTile, keyPlaceCoverage,
+  proposePlacement, XUELIANG_TARGETS,
 } from '../../services/coverage.service.js';
-import { encodeMvt } from '../../tiles/mvt-encoder.js';
-import { TILE_EXTENT } from '../../tiles/tilesets.js';
-import { parseOrThrow } from '../contract/features.js';
-import { actorOf } from './features.routes.js';
+import { MVT_CONTENT_TYPE } from '../../tiles/tilesets.js';
+import { RouteGroup, SENT } from '../route.js';
 
-const bbox = z
-  .string()
-  .transform((s) => s.split(',').map(Number))
-  .refine((b) => b.length === 4 && b.every(Number.isFinite) && (b[0] ?? 0) < (b[2] ?? 0) && (b[1] ?? 0) < (b[3] ?? 0),
-    'bbox is minLon,minLat,maxLon,maxLat with min < max')
-  .transform((b) => b as [number, number, number, number]);
+const GEOJSON = 'application/geo+json';
 
-/** View polygons are computed on the fly: keep the box to a few km so one request stays well under a second. */
-const MAX_VIEW_BOX_DEG = 0.05;
-
-const areaKind = z.enum(['grid', 'beat', 'community', 'township', 'district']);
-const coverageQuery = z.strictObject({
-  area: areaKind.default('grid'),
-  bbox: bbox.optional(),
-  format: z.enum(['json', 'geojson']).default('json'),
-});
-
-const cameraSpec = z.strictObject({
-  cameraType: z.enum(['bullet', 'dome', 'ptz']).default('bullet'),
-  fovDeg: z.number().gt(0).max(360).default(60),
-  rangeM: z.number().min(10).max(300).default(60),
-  heightM: z.number().min(0).max(100).default(6),
-  spacingM: z.number().min(10).max(500).default(40),
-  headings: z.number().int().min(1).max(16).default(8),
-});
-const placementBody = z.strictObject({
-  k: z.number().int().min(1).max(200),
-  area: areaKind.default('grid'),
-  codes: z.array(z.string().min(1).max(40)).max(500).optional(),
-  camera: cameraSpec.default(cameraSpec.parse({})),
-  weights: z.strictObject({
-    keyPlace: z.number().min(0).max(10_000).optional(),
-    school: z.number().min(0).max(10_000).optional(),
-    groundPerM2: z.number().min(0).max(100).optional(),
-  }).default({}),
-});
-const acceptBody = z.strictObject({
-  cameras: z.array(z.strictObject({
-    lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90),
-    headingDeg: z.number().min(0).lt(360), fovDeg: z.number().gt(0).max(360), rangeM: z.number().gt(0).max(2000),
-    heightM: z.number().min(0).max(300), cameraType: z.enum(['bullet', 'dome', 'ptz']),
-    name: z.string().min(1).max(200).optional(),
-  })).min(1).max(200),
-  /** Status new cameras start in: planned cameras are not yet working. */
-  status: z.enum(['working', 'offline']).default('offline'),
-});
-const tileParams = z.strictObject({
-  z: z.coerce.number().int().min(14).max(22),
-  x: z.coerce.number().int().min(0),
-  y: z.coerce.number().int().min(0),
-}).refine((t) => t.x < 2 ** t.z && t.y < 2 ** t.z, 'x and y must be below 2^z');
-const viewsQuery = z.strictObject({
-  bbox: bbox.refine((b) => b[2] - b[0] <= MAX_VIEW_BOX_DEG && b[3] - b[1] <= MAX_VIEW_BOX_DEG,
-    `bbox may span at most ${MAX_VIEW_BOX_DEG}° each way`),
-});
-
-const blindQuery = z.strictObject({ code: z.string().regex(/^[0-9]{15}$/, 'a 15-digit grid code').optional(), bbox: bbox.optional() });
-const blindCellsQuery = z.strictObject({ res: z.coerce.number().int().min(7).max(12).default(10), bbox: bbox.optional() });
-
-const cameraViewTileParams = z.object({ z: z.number().int(), x: z.number().int(), y: z.number().int() });
-
-/** The analysis endpoints for the OpenAPI document, with the schemas that validate them. */
-export const ANALYSIS_PATHS = [
-  { method: 'get', path: '/api/v1/analysis/coverage', summary: 'Coverage rates per area against the 雪亮 targets: road (weighted), key places, schools, open ground, working and networked (format=geojson: outlines with the rates)', query: coverageQuery },
-  { method: 'get', path: '/api/v1/analysis/key-places', summary: 'Key places (schools first) with the number of working cameras that see each' },
-  { method: 'get', path: '/api/v1/analysis/blind-spots', summary: 'Road spans no working camera sees, as GeoJSON lines with their grid', query: blindQuery },
-  { method: 'get', path: '/api/v1/analysis/blind-spot-cells', summary: 'Unseen road metres per H3 cell (the blind-spot heat map)', query: blindCellsQuery },
-  { method: 'get', path: '/api/v1/analysis/camera-views', summary: 'Occluded view polygons of the cameras in a box (GeoJSON)', query: viewsQuery },
-  { method: 'get', path: '/api/v1/analysis/camera-views/{z}/{x}/{y}.mvt', summary: 'Occluded view polygons as a vector tile (z ≥ 14)', params: cameraViewTileParams },
-  { method: 'post', path: '/api/v1/analysis/placement', summary: 'Propose k new cameras (lazy greedy maximal covering) with marginal gains and rates before/after', body: placementBody },
-  { method: 'post', path: '/api/v1/analysis/placement/accept', summary: 'Store proposed cameras (one transaction, an audit row each)', body: acceptBody },
-] as const;
-
-/** Analysis endpoints under /api/v1/analysis: camera coverage now; hot spots and reach as their issues land. */
-export function analysisRoutes(db: Db): Router {
-  const router = Router();
-
-  router.get('/analysis/coverage', async (req, res) => {
-    const q = parseOrThrow(coverageQuery, req.query, 'query', 'query');
-    const opts = q.bbox ? { bbox: q.bbox } : {};
-    if (q.format === 'geojson') {
-      res.type('application/geo+json').json(await areaCoverageGeoJson(db, q.area, opts));
-      return;
-    }
-    res.json({ area: q.area, targets: XUELIANG_TARGETS, rows: await areaCoverage(db, q.area, opts) });
-  });
-
-  router.get('/analysis/key-places', async (_req, res) => {
-    res.json(await keyPlaceCoverage(db));
-  });
-
-  router.post('/analysis/placement', async (req, res) => {
-    const b = parseOrThrow(placementBody, req.body, 'placement');
-    const { spacingM, headings, ...camera } = b.camera;
-    const answer = await proposePlacement(db, {
-      k: b.k, areaKind: b.area, ...(b.codes ? { areaCodes: b.codes } : {}),
-      camera: { ...camera, spacingM, headings }, weights: b.weights,
-    });
-    res.json(answer);
-  });
-
-  /** Puts proposed cameras into the camera table: one transaction, an audit row per camera. */
-  router.post('/analysis/placement/accept', async (req, res) => {
-    const b = parseOrThrow(acceptBody, req.body, 'accepted cameras');
-    const actor = actorOf(req);
-    const created = await db.transaction(async (tx) => {
-      const out = [];
-      for (const c of b.cameras) {
-        out.push(await createFeature({ tx, actor }, LAYERS.cameras, { type: 'Point', coordinates: [c.lon, c.lat] }, {
-          name: c.name ?? null, heading_deg: c.headingDeg, fov_deg: c.fovDeg, range_m: c.rangeM, height_m: c.heightM,
-          camera_type: c.cameraType, status: b.status, networked: true,
-        }));
+/** Camera coverage under /api/v1/analysis: rates, key places, blind spots, view polygons, placement. */
+export function analysisRoutes(db: Db): RouteGroup {
+  return new RouteGroup('coverage')
+    .add({
+      method: 'get', path: '/analysis/coverage', permission: 'read',
+      summary: 'Coverage rates per area against the 雪亮 targets: road (weighted), key places, schools, open ground, working and networked (format=geojson: outlines with the rates)',
+      request: { query: coverageQuery }, response: { schema: coverageAnswer.or(coverageGeoJson) },
+    }, async ({ query: q }, { res }) => {
+      const opts = q.bbox ? { bbox: q.bbox } : {};
+      if (q.format === 'geojson') {
+        res.type(GEOJSON);
+        return areaCoverageGeoJson(db, q.area, opts);
       }
-      return out;
+      return { area: q.area, targets: XUELIANG_TARGETS, rows: await areaCoverage(db, q.area, opts) };
+    })
+    .add({ method: 'get', path: '/analysis/key-places', permission: 'read', summary: 'Key places (schools first) with the number of working cameras that see each', response: { schema: keyPlaceStatus } },
+      () => keyPlaceCoverage(db))
+    .add({
+      method: 'post', path: '/analysis/placement', permission: 'analyse',
+      summary: 'Propose k new cameras (lazy greedy maximal covering) with marginal gains and rates before/after',
+      request: { body: placementBody }, response: { status: 200, schema: placementAnswer },
+    }, ({ body: b }) => {
+      const { spacingM, headings, ...camera } = b.camera;
+      return proposePlacement(db, { k: b.k, areaKind: b.area, ...(b.codes ? { areaCodes: b.codes } : {}), camera: { ...camera, spacingM, headings }, weights: b.weights });
+    })
+    .add({
+      method: 'post', path: '/analysis/placement/accept', permission: 'edit_beats', summary: 'Store proposed cameras (one transaction, an audit row each)',
+      request: { body: acceptBody }, response: { status: 201, schema: acceptedCameras, contentType: GEOJSON },
+    }, ({ body }, { actor }) => acceptProposedCameras(db, actor, body.cameras, body.status))
+    .add({
+      method: 'get', path: '/analysis/camera-views/:z/:x/:y.mvt', permission: 'read', summary: 'Occluded view polygons as a vector tile (z ≥ 14; 204 when empty)',
+      request: { params: cameraViewTileParams }, response: { contentType: MVT_CONTENT_TYPE, description: 'the tile (layer camera_views)' },
+    }, async ({ params: t }, { res }) => {
+      const bytes = await cameraViewTile(db, t.z, t.x, t.y);
+      if (bytes.byteLength === 0) res.status(204).end();
+      else res.type(MVT_CONTENT_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return SENT;
+    })
+    .add({
+      method: 'get', path: '/analysis/blind-spots', permission: 'read', summary: 'Road spans no working camera sees, as GeoJSON lines with their grid',
+      request: { query: blindQuery }, response: { schema: blindSpotLines, contentType: GEOJSON },
+    }, async ({ query: q }) => {
+      const spans = (await blindSpots(db, q.bbox ? { bbox: q.bbox } : {})).filter((s) => !q.code || s.areaId === q.code);
+      return {
+        type: 'FeatureCollection' as const,
+        features: spans.map((s) => ({ type: 'Feature' as const, geometry: { type: 'LineString', coordinates: s.line }, properties: { grid_code: s.areaId, meters: s.meters } })),
+      };
+    })
+    .add({
+      method: 'get', path: '/analysis/blind-spot-cells', permission: 'read', summary: 'Unseen road metres per H3 cell (the blind-spot heat map)',
+      request: { query: blindCellsQuery }, response: { schema: blindSpotCellsAnswer },
+    }, async ({ query: q }) => blindSpotCells(await blindSpots(db, q.bbox ? { bbox: q.bbox } : {}), q.res))
+    .add({
+      method: 'get', path: '/analysis/camera-views', permission: 'read', summary: 'Occluded view polygons of the cameras in a box (GeoJSON)',
+      request: { query: viewsQuery }, response: { schema: cameraViewsAnswer, contentType: GEOJSON },
+    }, async ({ query: q }) => {
+      const views = await cameraViews(db, q.bbox);
+      return {
+        type: 'FeatureCollection' as const,
+        features: views.map((v) => ({
+          type: 'Feature' as const, id: v.cameraId,
+          geometry: { type: 'MultiPolygon', coordinates: v.coordinates },
+          properties: { camera_id: v.cameraId, status: v.camera.status, networked: v.camera.networked,
+            camera_type: v.camera.cameraType, area_m2: v.areaM2, sector_area_m2: v.sectorAreaM2, occluders: v.occluders },
+        })),
+      };
     });
-    res.status(201).type('application/geo+json').json({ type: 'FeatureCollection', features: created });
-  });
-
-  router.get('/analysis/camera-views/:z/:x/:file', async (req, res) => {
-    const m = /^(\d+)\.mvt$/.exec(req.params.file);
-    const t = parseOrThrow(tileParams, { z: req.params.z, x: req.params.x, y: m?.[1] ?? 'bad' }, 'tile', 'tile');
-    const n = 2 ** t.z;
-    const lonOf = (x: number) => (x / n) * 360 - 180;
-    const latOf = (y: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
-    const box: [number, number, number, number] = [lonOf(t.x), latOf(t.y + 1), lonOf(t.x + 1), latOf(t.y)];
-    // Cameras up to 300 m outside the tile still reach into it.
-    const pad = 300 / 111_000;
-    const views = await cameraViews(db, [box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad]);
-    const toTile = ([lon, lat]: [number, number]): [number, number] => {
-      const sin = Math.sin((lat * Math.PI) / 180);
-      const wy = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * n;
-      return [((lon + 180) / 360 * n - t.x) * TILE_EXTENT, (wy - t.y) * TILE_EXTENT];
-    };
-    const bytes = encodeMvt([{
-      name: 'camera_views',
-      features: views.filter((v) => v.coordinates.length > 0).map((v) => ({
-        id: v.cameraId,
-        properties: { camera_id: v.cameraId, status: v.camera.status, networked: v.camera.networked, camera_type: v.camera.cameraType },
-        // Tile y runs down: rings flip orientation, as MVT wants exteriors clockwise in screen space.
-        geometry: { type: 'MultiPolygon', coordinates: v.coordinates.map((poly) => poly.map((ring) => ring.map(toTile))) },
-      })),
-    }]);
-    if (bytes.byteLength === 0) {
-      res.status(204).end();
-      return;
-    }
-    res.type('application/vnd.mapbox-vector-tile').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  });
-
-  router.get('/analysis/blind-spots', async (req, res) => {
-    const q = parseOrThrow(blindQuery, req.query, 'query', 'query');
-    const spans = (await blindSpots(db, q.bbox ? { bbox: q.bbox } : {})).filter((s) => !q.code || s.areaId === q.code);
-    res.type('application/geo+json').json({
-      type: 'FeatureCollection',
-      features: spans.map((s) => ({ type: 'Feature', geometry: { type: 'LineString', coordinates: s.line }, properties: { grid_code: s.areaId, meters: s.meters } })),
-    });
-  });
-
-  router.get('/analysis/blind-spot-cells', async (req, res) => {
-    const q = parseOrThrow(blindCellsQuery, req.query, 'query', 'query');
-    res.json(blindSpotCells(await blindSpots(db, q.bbox ? { bbox: q.bbox } : {}), q.res));
-  });
-
-  router.get('/analysis/camera-views', async (req, res) => {
-    const q = parseOrThrow(viewsQuery, req.query, 'query', 'query');
-    const views = await cameraViews(db, q.bbox);
-    res.type('application/geo+json').json({
-      type: 'FeatureCollection',
-      features: views.map((v) => ({
-        type: 'Feature', id: v.cameraId,
-        geometry: { type: 'MultiPolygon', coordinates: v.coordinates },
-        properties: { camera_id: v.cameraId, status: v.camera.status, networked: v.camera.networked,
-          camera_type: v.camera.cameraType, area_m2: v.areaM2, sector_area_m2: v.sectorAreaM2, occluders: v.occluders },
-      })),
-    });
-  });
-  return router;
 }

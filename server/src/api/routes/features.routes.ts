@@ -1,19 +1,15 @@
-import { Router, type Request } from 'express';
-import { z } from 'zod';
+import type { Request } from 'express';
 import type { Db } from '../../db/client.js';
-import { LAYERS, type LayerDef } from '../../db/layers.js';
+import { LAYERS, type LayerDef } from '../../contract/layers.js';
 import {
-  createFeature, deleteFeature, getFeature, listFeatures, updateFeature,
-} from '../../db/repos/features.repo.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
-import { assertFeatureWriteAllowed } from '../../services/scope.service.js';
-import { createFeatureSchema, listQuerySchema, parseOrThrow, updateFeatureSchema } from '../contract/features.js';
-
-const idSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-/** Who is editing: the signed-in user (audit rows carry it). */
-export function actorOf(req: Request): string {
-  return req.user?.username ?? 'anonymous';
-}
+  createFeatureSchema, deleteFeatureBody, featureAnswerSchema, featureIdParams, featurePageSchema, listQuerySchema, updateFeatureSchema,
+} from '../../contract/features.js';
+import { ValidationError } from '../../errors.js';
+import {
+  createLayerFeature, deleteLayerFeature, layerFeature, listLayerFeatures, updateLayerFeature,
+} from '../../services/features.service.js';
+import type { Permission } from '../../auth/policy.js';
+import { RouteGroup, SENT } from '../route.js';
 
 /** The version an edit was based on: `version` in the body, or an If-Match header ("3" or W/"3"). */
 function baseVersionOf(req: Request, bodyVersion: number | undefined): number {
@@ -28,22 +24,32 @@ function baseVersionOf(req: Request, bodyVersion: number | undefined): number {
   return v;
 }
 
+/** Who may write a layer: grids and admin areas the grid office; roads and buildings come by import; the rest planners. */
+const WRITE_PERMISSION: Record<LayerDef['name'], Permission> = {
+  'admin-areas': 'edit_grids', grids: 'edit_grids', stations: 'edit_beats', beats: 'edit_beats', cameras: 'edit_beats', 'key-places': 'edit_beats',
+  posts: 'edit_beats', checkpoints: 'edit_beats', incidents: 'edit_beats', roads: 'import', buildings: 'import',
+};
+
+const GEOJSON = 'application/geo+json';
+
 /** GET/POST /{layer}, GET/PATCH/DELETE /{layer}/{id} for every layer in the registry. */
-export function featureRoutes(db: Db): Router {
-  const router = Router();
-  for (const layer of Object.values(LAYERS)) mountLayer(router, db, layer);
-  return router;
+export function featureRoutes(db: Db): RouteGroup {
+  const group = new RouteGroup('features');
+  for (const layer of Object.values(LAYERS)) mountLayer(group, db, layer);
+  return group;
 }
 
-function mountLayer(router: Router, db: Db, layer: LayerDef): void {
+function mountLayer(group: RouteGroup, db: Db, layer: LayerDef): void {
   const base = `/${layer.name}`;
-  const listQuery = listQuerySchema(layer);
-  const createBody = createFeatureSchema(layer);
-  const updateBody = updateFeatureSchema(layer);
-
-  router.get(base, async (req, res) => {
-    const q = parseOrThrow(listQuery, req.query, 'query', 'query');
-    const page = await listFeatures(db, layer, q);
+  const write = WRITE_PERMISSION[layer.name];
+  const feature = featureAnswerSchema(layer);
+  // The repo builds each Feature in SQL from the layer's columns: the shape the schema documents.
+  type Answer = typeof feature._zod.input;
+  group.add({
+    method: 'get', path: base, permission: 'read', summary: `List ${layer.name} as GeoJSON (bbox, paging, equality filters on columns)`,
+    request: { query: listQuerySchema(layer) }, response: { schema: featurePageSchema(layer), contentType: GEOJSON },
+  }, async ({ query: q }, { req }) => {
+    const page = await listLayerFeatures(db, layer, q);
     const links: { rel: string; href: string }[] = [];
     if (q.offset + page.numberReturned < page.numberMatched) {
       const next = new URLSearchParams(req.query as Record<string, string>);
@@ -51,45 +57,44 @@ function mountLayer(router: Router, db: Db, layer: LayerDef): void {
       next.set('limit', String(q.limit));
       links.push({ rel: 'next', href: `${req.baseUrl}${base}?${next}` });
     }
-    res.type('application/geo+json').json({ ...page, links });
+    return { ...page, features: page.features as Answer[], links };
   });
 
-  router.get(`${base}/:id`, async (req, res) => {
-    const id = parseOrThrow(idSchema, req.params.id, 'feature id', 'id');
-    const feature = await getFeature(db, layer, id);
-    if (!feature) throw new NotFoundError(`No ${layer.name} feature ${id}`);
-    res.set('ETag', `"${String((feature.properties as { version?: number } | null)?.version ?? '')}"`);
-    res.type('application/geo+json').json(feature);
+  group.add({
+    method: 'get', path: `${base}/:id`, permission: 'read', summary: `One ${layer.table} (ETag: its version)`,
+    request: { params: featureIdParams }, response: { schema: feature, contentType: GEOJSON }, problems: { 404: 'no such feature' },
+  }, async ({ params }, { res }) => {
+    const f = await layerFeature(db, layer, params.id);
+    res.set('ETag', `"${String((f.properties as { version?: number } | null)?.version ?? '')}"`);
+    return f as Answer;
   });
 
-  router.post(base, async (req, res) => {
-    const body = parseOrThrow(createBody, req.body, `${layer.name} feature`);
-    const feature = await db.transaction(async (tx) => {
-      await assertFeatureWriteAllowed(tx, req.user, layer, { kind: 'create', properties: body.properties, geometry: body.geometry });
-      return createFeature({ tx, actor: actorOf(req) }, layer, body.geometry, body.properties);
-    });
-    res.status(201).location(`${req.baseUrl}${base}/${String(feature.id)}`).type('application/geo+json').json(feature);
+  group.add({
+    method: 'post', path: base, permission: write, summary: `Create one ${layer.table} (an audit row)`,
+    request: { body: createFeatureSchema(layer) }, response: { status: 201, schema: feature, contentType: GEOJSON },
+    problems: { 409: 'code taken', 422: 'invalid geometry or reference' },
+  }, async ({ body }, { req, res, user, actor }) => {
+    const f = await createLayerFeature(db, { user, actor }, layer, body.geometry, body.properties);
+    res.location(`${req.baseUrl}${base}/${String(f.id)}`);
+    return f as Answer;
   });
 
-  router.patch(`${base}/:id`, async (req, res) => {
-    const id = parseOrThrow(idSchema, req.params.id, 'feature id', 'id');
-    const body = parseOrThrow(updateBody, req.body, `${layer.name} edit`);
+  group.add({
+    method: 'patch', path: `${base}/:id`, permission: write, summary: `Edit one ${layer.table} (versioned: body version or If-Match)`,
+    request: { params: featureIdParams, body: updateFeatureSchema(layer) }, response: { schema: feature, contentType: GEOJSON },
+    problems: { 404: 'no such feature', 409: 'stale version: currentVersion tells the current one', 422: 'invalid geometry' },
+  }, async ({ params, body }, { req, user, actor }) => {
     const version = baseVersionOf(req, body.version);
-    const feature = await db.transaction(async (tx) => {
-      await assertFeatureWriteAllowed(tx, req.user, layer, { kind: 'update', id, properties: body.properties, geometry: body.geometry });
-      return updateFeature({ tx, actor: actorOf(req) }, layer, id, version, { geometry: body.geometry, properties: body.properties });
-    });
-    res.type('application/geo+json').json(feature);
+    return (await updateLayerFeature(db, { user, actor }, layer, params.id, version, { geometry: body.geometry, properties: body.properties })) as Answer;
   });
 
-  router.delete(`${base}/:id`, async (req, res) => {
-    const id = parseOrThrow(idSchema, req.params.id, 'feature id', 'id');
-    const body = parseOrThrow(z.strictObject({ version: z.number().int().positive().optional() }).optional(), req.body, 'delete');
-    const version = baseVersionOf(req, body?.version);
-    await db.transaction(async (tx) => {
-      await assertFeatureWriteAllowed(tx, req.user, layer, { kind: 'delete', id });
-      await deleteFeature({ tx, actor: actorOf(req) }, layer, id, version);
-    });
+  group.add({
+    method: 'delete', path: `${base}/:id`, permission: write, summary: `Delete one ${layer.table} (versioned)`,
+    request: { params: featureIdParams, body: deleteFeatureBody }, response: { status: 204, description: 'deleted' },
+    problems: { 404: 'no such feature', 409: 'stale version' },
+  }, async ({ params, body }, { req, res, user, actor }) => {
+    await deleteLayerFeature(db, { user, actor }, layer, params.id, baseVersionOf(req, body?.version));
     res.status(204).end();
+    return SENT;
   });
 }

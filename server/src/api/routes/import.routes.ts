@@ -1,39 +1,29 @@
-import express, { Router } from 'express';
-import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { LAYER_NAMES } from '../../db/layers.js';
+import { importQuery, importReport } from '../../contract/import.js';
 import { ValidationError } from '../../errors.js';
 import { importFile } from '../../import/import.service.js';
-import { parseOrThrow } from '../contract/features.js';
 import { limitRate } from '../middleware/auth.js';
+import { RouteGroup } from '../route.js';
 
 /** Uploads above this are refused with 413 before any parsing. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
-const query = z.strictObject({
-  format: z.enum(['geojson', 'csv', 'shapefile', 'osm-pbf']),
-  layer: z.enum(LAYER_NAMES).optional(),
-  crs: z.enum(['wgs84', 'gcj02']).default('wgs84'),
-  skip_invalid: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  tz: z.string().max(64).optional(),
-  name: z.string().max(200).optional(),
-});
-
 /** POST /api/v1/import?format=…&layer=…: the file as the raw body; answers the import report. */
-export function importRoutes(db: Db): Router {
-  const router = Router();
-  // Imports are heavy: 30 per address per hour.
-  router.post('/import', limitRate(60 * 60_000, 30, 'imports'), express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES }), async (req, res) => {
-    const q = parseOrThrow(query, req.query, 'query', 'query');
+export function importRoutes(db: Db): RouteGroup {
+  return new RouteGroup('import').add({
+    method: 'post', path: '/import', permission: 'import', summary: 'Import a file (GeoJSON, CSV, zipped Shapefile, OSM PBF) into a layer: the file is the raw body',
+    request: { query: importQuery }, response: { schema: importReport }, body: { kind: 'raw', limit: MAX_UPLOAD_BYTES },
+    problems: { 413: 'upload too large', 422: 'invalid features (nothing imported)', 429: 'too many imports from this address' },
+    // Imports are heavy: 30 per address per hour.
+    before: [limitRate(60 * 60_000, 30, 'imports')],
+  }, async ({ query: q }, { req, actor }) => {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
       throw new ValidationError('Empty upload', [{ path: 'body', message: 'send the file as the request body' }]);
     }
-    const report = await importFile(db, new Uint8Array(req.body), {
-      fileName: q.name ?? `upload.${q.format}`, format: q.format, crs: q.crs, actor: req.user?.username ?? 'anonymous',
+    return importFile(db, new Uint8Array(req.body), {
+      fileName: q.name ?? `upload.${q.format}`, format: q.format, crs: q.crs, actor,
       ...(q.layer ? { layer: q.layer } : {}), ...(q.skip_invalid !== undefined ? { skipInvalid: q.skip_invalid } : {}),
       ...(q.tz ? { timeZone: q.tz } : {}),
     });
-    res.status(201).json(report);
   });
-  return router;
 }

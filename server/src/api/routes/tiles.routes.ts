@@ -1,50 +1,18 @@
-import { Router, type Request } from 'express';
-import { z } from 'zod';
+import type { Request } from 'express';
 import type { Db } from '../../db/client.js';
-import { selectTilesetBounds } from '../../db/repos/tiles.repo.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { tileJsonAnswer, tileJsonParams, tileParamsSchema } from '../../contract/tiles.js';
+import { NotFoundError } from '../../errors.js';
 import { createTileSource, type TileSource } from '../../services/tile-source.js';
 import { cachedTileSource } from '../../services/tile-cache.js';
+import { tileJsonOf, tilesetOf } from '../../services/tiles.service.js';
 import { etagMatches, tileEtag } from '../../tiles/tile-etag.js';
-import { buildTileJson } from '../../tiles/tilejson.js';
-import { findTileset, MAX_REQUEST_ZOOM, TILESETS, type TileCoord, type TilesetSpec } from '../../tiles/tilesets.js';
-import { sendProblem } from '../middleware/error-handler.js';
+import { MAX_REQUEST_ZOOM, MVT_CONTENT_TYPE } from '../../tiles/tilesets.js';
+import { RouteGroup, SENT } from '../route.js';
 
-/** The registered media type of Mapbox Vector Tiles. */
-export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
+export { MVT_CONTENT_TYPE };
 /** Short: tiles change as soon as someone edits a grid; the ETag makes revalidation cheap. */
 // private: tiles need a session, so no shared cache (proxy) may keep them for others.
 export const TILE_CACHE_CONTROL = 'private, max-age=60';
-
-const uint = z.string().regex(/^(0|[1-9][0-9]{0,9})$/, 'a non-negative integer').transform(Number);
-const tileParams = z.object({
-  z: uint.pipe(z.number().max(MAX_REQUEST_ZOOM, `at most ${MAX_REQUEST_ZOOM}`)),
-  x: uint,
-  y: uint,
-}).superRefine((t, ctx) => {
-  const n = 2 ** t.z;
-  for (const k of ['x', 'y'] as const) {
-    if (t[k] >= n) ctx.addIssue({ code: 'custom', path: [k], message: `must be below 2^z = ${n} at zoom ${t.z}` });
-  }
-});
-
-function tilesetOf(name: string): TilesetSpec {
-  const ts = findTileset(name);
-  if (!ts) {
-    throw new NotFoundError(`Unknown tileset "${name}"`, [
-      { path: 'tileset', message: `one of ${[...TILESETS.keys()].join(', ')}` },
-    ]);
-  }
-  return ts;
-}
-
-function parseTile(raw: { z: string; x: string; y: string }): TileCoord {
-  const parsed = tileParams.safeParse(raw);
-  if (!parsed.success) {
-    throw new ValidationError('Bad tile address', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
-  return parsed.data;
-}
 
 /** Scheme, host and mount point as the client addressed us, so TileJSON URLs work from any host name. */
 function baseUrl(req: Request): string {
@@ -60,44 +28,33 @@ function baseUrl(req: Request): string {
  * - `GET /tiles/{tileset}.json`: TileJSON 3.0.0 with bounds from the data and vector_layers with their fields.
  * @param source defaults to ST_AsMVT on a server and the Node encoder embedded
  */
-export function tilesRoutes(db: Db, source: TileSource = cachedTileSource(db, createTileSource(db))): Router {
-  const router = Router();
-
-  router.get('/:tileset/:z/:x/:file', async (req, res) => {
-    const m = /^(.+)\.(mvt|pbf)$/.exec(req.params.file);
-    if (!m?.[1]) throw new NotFoundError(`No tile format "${req.params.file}": use {y}.mvt`);
-    const ts = tilesetOf(req.params.tileset);
-    const tile = parseTile({ z: req.params.z, x: req.params.x, y: m[1] });
-    const bytes = await source.getTile(ts, tile);
-    res.set('Cache-Control', TILE_CACHE_CONTROL);
-    if (bytes.byteLength === 0) {
-      res.status(204).end();
-      return;
-    }
-    const etag = tileEtag(bytes);
-    res.set('ETag', etag);
-    if (etagMatches(req.get('If-None-Match'), etag)) {
-      res.status(304).end();
-      return;
-    }
-    res.type(MVT_CONTENT_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  });
-
-  router.get('/:file', async (req, res) => {
-    const m = /^(.+)\.json$/.exec(req.params.file);
-    if (!m?.[1]) throw new NotFoundError(`No tiles resource "${req.params.file}": use {tileset}.json`);
-    const ts = tilesetOf(m[1]);
-    const bounds = await selectTilesetBounds(db, ts);
-    res.set('Cache-Control', TILE_CACHE_CONTROL).json(buildTileJson(ts, baseUrl(req), bounds));
-  });
-
-  router.use((req, res) => {
-    sendProblem(res, {
-      type: 'https://gridpatrol.dev/problems/not-found',
-      title: `No tiles route for ${req.method} ${req.baseUrl}${req.path}`,
-      status: 404,
-      instance: req.originalUrl,
+export function tilesRoutes(db: Db, source: TileSource = cachedTileSource(db, createTileSource(db))): RouteGroup {
+  return new RouteGroup('tiles', '/tiles')
+    .add({
+      method: 'get', path: '/:tileset/:z/:x/:y.:format', permission: 'read', summary: 'One vector tile ({y}.mvt or .pbf; 204 when empty, 304 on If-None-Match)',
+      request: { params: tileParamsSchema(MAX_REQUEST_ZOOM) }, response: { contentType: MVT_CONTENT_TYPE, description: 'the tile' },
+      problems: { 404: 'unknown tileset or format' },
+    }, async ({ params: t }, { req, res }) => {
+      if (t.format !== 'mvt' && t.format !== 'pbf') throw new NotFoundError(`No tile format "${t.format}": use {y}.mvt`);
+      const ts = tilesetOf(t.tileset);
+      const bytes = await source.getTile(ts, { z: t.z, x: t.x, y: t.y });
+      res.set('Cache-Control', TILE_CACHE_CONTROL);
+      if (bytes.byteLength === 0) {
+        res.status(204).end();
+        return SENT;
+      }
+      const etag = tileEtag(bytes);
+      res.set('ETag', etag);
+      if (etagMatches(req.get('If-None-Match'), etag)) res.status(304).end();
+      else res.type(MVT_CONTENT_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return SENT;
+    })
+    .add({
+      method: 'get', path: '/:tileset.json', permission: 'read', summary: 'TileJSON 3.0.0 of a tileset, bounds from the data',
+      request: { params: tileJsonParams }, response: { schema: tileJsonAnswer }, problems: { 404: 'unknown tileset' },
+    }, async ({ params }, { req, res }) => {
+      const tj = await tileJsonOf(db, tilesetOf(params.tileset), baseUrl(req));
+      res.set('Cache-Control', TILE_CACHE_CONTROL);
+      return tj;
     });
-  });
-  return router;
 }

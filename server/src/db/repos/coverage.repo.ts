@@ -1,4 +1,5 @@
 import type { BuildingInput, CameraInput, GroundArea, KeyPlaceInput, RoadPiece } from '../../engines/coverage/index.js';
+import { padBox } from '../../engines/shared/geo.js';
 import type { Queryable } from '../client.js';
 
 /** [minLon, minLat, maxLon, maxLat] */
@@ -23,11 +24,20 @@ export async function loadCameras(db: Queryable, bbox?: BBox, ids?: readonly num
   }));
 }
 
-/** Building footprints in a box (grown by `marginM` so cameras near the edge see their occluders). */
+/** The longest view range of any camera (metres; 0 without cameras): how far outside a box a camera can still see in. */
+export async function maxCameraRangeM(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ m: number | null }>('SELECT max(range_m)::float8 AS m FROM camera');
+  return row?.m ?? 0;
+}
+
+/**
+ * Building footprints in a box grown by `marginM` on every side (the longest view range of the cameras near the edge,
+ * so they see their occluders).
+ */
 export async function loadBuildings(db: Queryable, bbox?: BBox, marginM = 300): Promise<BuildingInput[]> {
-  const where = bbox ? `WHERE geom && ST_Expand(${envelope(1)}, $5 / 111000.0)` : '';
+  const where = bbox ? `WHERE geom && ${envelope(1)}` : '';
   const rows = await db.query<{ id: number; g: { coordinates: [number, number][][][] }; height_m: number | null }>(
-    `SELECT id, ST_AsGeoJSON(geom)::json AS g, height_m FROM building ${where} ORDER BY id`, bbox ? [...bbox, marginM] : [],
+    `SELECT id, ST_AsGeoJSON(geom)::json AS g, height_m FROM building ${where} ORDER BY id`, bbox ? padBox([...bbox], marginM) : [],
   );
   return rows.map((r) => ({ id: r.id, polygons: r.g.coordinates, heightM: r.height_m }));
 }

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../../errors.j
 import { geometrySql, insertFeatures } from '../bulk-insert.js';
 import type { Queryable } from '../client.js';
 import { h3CellsOf } from '../h3-cells.js';
-import type { LayerDef } from '../layers.js';
+import type { LayerDef } from '../../contract/layers.js';
 import { problemFromDbError } from '../pg-errors.js';
 
 /**

@@ -1,16 +1,7 @@
+import type { IncidentFilter } from '../../contract/incident-filter.js';
 import type { Queryable } from '../client.js';
 
-/** Which incidents: a time window, Beijing hours and weekdays, categories, a box. */
-export interface IncidentFilter {
-  from?: string;
-  to?: string;
-  /** Local hours 0–23 (Asia/Shanghai). */
-  hours?: readonly number[];
-  /** ISO weekdays 1 (Monday) – 7 (Sunday), local. */
-  weekdays?: readonly number[];
-  categories?: readonly string[];
-  bbox?: readonly [number, number, number, number];
-}
+export type { IncidentFilter };
 
 export interface IncidentCellFilter extends IncidentFilter {
   /** H3 resolution 7–10: the stored column it reads (h3_r7 … h3_r10). */

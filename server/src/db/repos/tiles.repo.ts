@@ -1,5 +1,5 @@
 import type { Queryable } from '../client.js';
-import { LAYERS } from '../layers.js';
+import { LAYERS } from '../../contract/layers.js';
 import {
   layersAtZoom, TILE_BUFFER, TILE_EXTENT, tileUnitMeters,
   type TileAttribute, type TileCoord, type TileLayerSpec, type TilesetSpec, type ZoomRule,

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import type { IncidentFilter } from '../../db/repos/incident-cells.repo.js';
+
+/** Which incidents: a time window, Beijing hours and weekdays, categories, a box. */
+export interface IncidentFilter {
+  from?: string;
+  to?: string;
+  /** Local hours 0–23 (Asia/Shanghai). */
+  hours?: readonly number[];
+  /** ISO weekdays 1 (Monday) – 7 (Sunday), local. */
+  weekdays?: readonly number[];
+  categories?: readonly string[];
+  bbox?: readonly [number, number, number, number];
+}
 
 export const intList = (min: number, max: number) => z.string().regex(/^\d+(,\d+)*$/, 'comma-separated integers')
   .transform((s) => s.split(',').map(Number))

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { propertiesSchema, type ColumnDef, type LayerDef } from '../../db/layers.js';
-import { ValidationError, type ProblemFieldError } from '../../errors.js';
-import { geometrySchemaFor } from './geometry.js';
+import { propertiesSchema, type ColumnDef, type LayerDef } from './layers.js';
+import { geometrySchemaFor, geometrySchemas } from './geometry.js';
 
 /** POST body: a GeoJSON Feature; `id` may be sent (GIS tools do) but the server assigns it. */
 export function createFeatureSchema(layer: LayerDef) {
@@ -103,10 +102,23 @@ export function formatPath(prefix: string, path: readonly PropertyKey[]): string
   return out;
 }
 
-/** Parses with zod; on failure throws a ValidationError that lists every offending field path. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string, prefix = ''): T {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const errors: ProblemFieldError[] = r.error.issues.map((i) => ({ path: formatPath(prefix, i.path) || prefix || 'body', message: i.message }));
-  throw new ValidationError(`Invalid ${what}`, errors);
+/** `/{layer}/{id}` path parameters. */
+export const featureIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+/** DELETE body: optionally the version (or an If-Match header). */
+export const deleteFeatureBody = z.strictObject({ version: z.number().int().positive().optional() }).optional();
+
+/** A stored feature of a layer as the API answers it: the writable properties plus version and timestamps. */
+export function featureAnswerSchema(layer: LayerDef) {
+  return z.object({
+    type: z.literal('Feature'), id: z.number().int(), geometry: geometrySchemas.Point.or(z.object({ type: z.string(), coordinates: z.unknown() }).loose()),
+    properties: propertiesSchema(layer, 'create').extend({ version: z.number().int(), created_at: z.string(), updated_at: z.string() }).loose(),
+  }).meta({ id: `${layer.table}Feature` });
+}
+
+/** A page of a layer: FeatureCollection with numberMatched, numberReturned and a `next` link. */
+export function featurePageSchema(layer: LayerDef) {
+  return z.object({
+    type: z.literal('FeatureCollection'), features: z.array(featureAnswerSchema(layer)),
+    numberMatched: z.number().int(), numberReturned: z.number().int(), links: z.array(z.object({ rel: z.string(), href: z.string() })),
+  });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GeometryKind } from '../../db/layers.js';
+import type { GeometryKind } from './layers.js';
 
 /**
  * GeoJSON geometry as the API accepts it: WGS84 [lon, lat] positions only (a third coordinate is refused rather than
