@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
-import { createApp } from '../src/app.js';
+import { createApp, type AppDeps } from '../src/app.js';
 import type { Db } from '../src/db/client.js';
 import { createAndSignIn } from '../test/helpers/sign-in.js';
 import { randomBytes } from 'node:crypto';
@@ -51,9 +51,9 @@ export async function benchCookie(db: Db, base: string): Promise<string> {
   return (await createAndSignIn(base, db, `bench-${randomBytes(4).toString('hex')}`, 'admin')).cookie;
 }
 
-/** The app on a free loopback port over `db`, for suites that measure over HTTP. */
-export async function listenApp(db: Db): Promise<{ server: Server; base: string }> {
-  const server = createApp({ db, logger: pino({ level: 'silent' }) }).listen(0, '127.0.0.1');
+/** The app on a free loopback port over `db` (and optional deps such as fair-use limits), for suites that measure over HTTP. */
+export async function listenApp(db: Db, deps: Partial<Omit<AppDeps, 'db' | 'logger'>> = {}): Promise<{ server: Server; base: string }> {
+  const server = createApp({ db, logger: pino({ level: 'silent' }), ...deps }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import type { Db } from './db/client.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
 import { attachUser } from './api/middleware/auth.js';
+import { fairUseGate } from './api/middleware/fair-use.js';
+import { requireAccess } from './api/route.js';
+import { FairUse, UNLIMITED_FAIR_USE, type FairUseLimits } from './services/fair-use.js';
 import { sessionRoutes } from './api/routes/session.routes.js';
 import { analysisRoutes } from './api/routes/analysis.routes.js';
 import { editingRoutes } from './api/routes/editing.routes.js';
@@ -25,6 +28,14 @@ export interface AppDeps {
   logger: Logger;
   /** Jobs (worker pool, job table); default: the process's pool and every job kind. */
   jobs?: JobManager;
+  /**
+   * Express's `trust proxy` (GRIDPATROL_TRUST_PROXY): behind a reverse proxy that terminates HTTPS, trusting it makes
+   * `req.secure` follow its X-Forwarded-Proto, so the session cookie is `Secure`. Off by default: a client cannot
+   * claim HTTPS (or another address for the rate limits) with a header of its own.
+   */
+  trustProxy?: boolean | number | string;
+  /** Per-user limits on heavy analyses (services/fair-use.ts); none when absent (main.ts passes the configured ones). */
+  fairUse?: FairUseLimits;
 }
 
 /**
@@ -38,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
   // Security headers with a CSP the web app passes: everything from this origin; MapLibre's workers and images come
   // as blob:/data: URLs; inline styles are set by MapLibre, deck.gl and ECharts on their elements. No CORS headers
   // are ever sent, so other origins cannot read the API (closed by default).
@@ -61,11 +73,14 @@ export function createApp(deps: AppDeps): Express {
     routingRoutes(deps.db), planRoutes(deps.db), editingRoutes(deps.db), featureRoutes(deps.db)];
   const tiles = tilesRoutes(deps.db);
   // Who is calling (from the session cookie); each route then checks its own permission (api/route.ts).
-  app.use(['/api/v1', '/tiles'], attachUser(deps.db));
+  app.use(['/api/v1', '/tiles', '/api/openapi.json'], attachUser(deps.db));
+  // Per-user limits on the heavy analyses (429 + Retry-After), once the user is known.
+  app.use('/api/v1', fairUseGate(new FairUse(deps.fairUse ?? UNLIMITED_FAIR_USE)));
   for (const group of api) app.use('/api/v1', group.router);
   app.use('/tiles', tiles.router);
   const openapi = buildOpenApiDocument([...api, tiles].flatMap((g) => g.docs));
-  app.get('/api/openapi.json', (_req, res) => {
+  // The API's map (every route and its permission) is for signed-in users only.
+  app.get('/api/openapi.json', requireAccess('signed_in', 'get', '/api/openapi.json'), (_req, res) => {
     res.json(openapi);
   });
   serveWebApp(app);

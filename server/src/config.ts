@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { isTimeZone } from './local-clock.js';
+import { DEFAULT_FAIR_USE, type FairUseLimits } from './services/fair-use.js';
 
 /** Where the project root is, so relative defaults do not depend on the caller's cwd. */
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -23,10 +24,30 @@ const envSchema = z.object({
   GRIDPATROL_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
   /** The deployment's IANA time zone: hours, weekdays, grade days, tile filters, patrol clocks and import defaults. */
   GRIDPATROL_TZ: z.string().default('Asia/Shanghai').refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai'),
+  /**
+   * Express `trust proxy` for a reverse proxy in front: `1` (one hop), a number of hops, `loopback`, addresses/CIDRs
+   * (comma-separated) or `true`. Unset: trust no proxy (X-Forwarded-* headers are ignored).
+   */
+  GRIDPATROL_TRUST_PROXY: z.string().max(500).optional().transform((v): boolean | number | string => {
+    if (v === undefined || v === '' || v === 'false') return false;
+    if (v === 'true') return true;
+    return /^\d+$/.test(v) ? Number(v) : v;
+  }),
+  /** Fair use of heavy analyses per user: at once, for everyone at once, and CPU ms per minute (0 = no limit). */
+  GRIDPATROL_FAIR_USE_CONCURRENT: z.coerce.number().int().min(0).default(DEFAULT_FAIR_USE.concurrentPerUser),
+  GRIDPATROL_FAIR_USE_CONCURRENT_TOTAL: z.coerce.number().int().min(0).default(DEFAULT_FAIR_USE.concurrentTotal),
+  GRIDPATROL_FAIR_USE_CPU_MS: z.coerce.number().int().min(0).default(DEFAULT_FAIR_USE.cpuMsPerWindow),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** The fair-use limits the configuration sets (0 = that limit off). */
+export function fairUseLimitsOf(c: Config): FairUseLimits {
+  const off = (n: number) => (n === 0 ? Number.POSITIVE_INFINITY : n);
+  return { concurrentPerUser: off(c.GRIDPATROL_FAIR_USE_CONCURRENT), concurrentTotal: off(c.GRIDPATROL_FAIR_USE_CONCURRENT_TOTAL),
+    cpuMsPerWindow: off(c.GRIDPATROL_FAIR_USE_CPU_MS), windowMs: 60_000 };
+}
 
 /** Reads the configuration from environment variables; throws a readable error on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

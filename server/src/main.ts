@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import pino from 'pino';
 import { createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { fairUseLimitsOf, loadConfig } from './config.js';
 import { openDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { seedDemoCityIfEmpty } from './services/demo-city.service.js';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const jobs = defaultJobManager(db);
   const orphaned = await jobs.recover();
   if (orphaned) logger.info({ orphaned }, 'jobs left running by the last process marked failed');
-  const app = createApp({ db, logger, jobs });
+  const app = createApp({ db, logger, jobs, trustProxy: config.GRIDPATROL_TRUST_PROXY, fairUse: fairUseLimitsOf(config) });
   const server = app.listen(config.PORT, config.HOST, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;

@@ -146,13 +146,15 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
   });
 
   it('when the planner builds a beat by clicking a neighbouring grid, then the workload updates live and the beat and its neighbour are saved', async () => {
-    const c = await one<{ beat: string; bx: number; by: number; grid: string; gx: number; gy: number; other: string; pop: number }>(
+    // Two beats of one station: a planner edits only their own station's beats.
+    const c = await one<{ beat: string; bx: number; by: number; grid: string; gx: number; gy: number; other: string; pop: number; station: number }>(
       `SELECT b.code AS beat, ST_X(ST_PointOnSurface(b.geom)) AS bx, ST_Y(ST_PointOnSurface(b.geom)) AS by,
-              g.code AS grid, ST_X(ST_PointOnSurface(g.geom)) AS gx, ST_Y(ST_PointOnSurface(g.geom)) AS gy, o.code AS other, g.population AS pop
-       FROM beat b JOIN beat o ON o.code <> b.code AND ST_Length(ST_CollectionExtract(ST_Intersection(b.geom, o.geom), 2)::geography) > 100
+              g.code AS grid, ST_X(ST_PointOnSurface(g.geom)) AS gx, ST_Y(ST_PointOnSurface(g.geom)) AS gy, o.code AS other, g.population AS pop,
+              b.station_id::int AS station
+       FROM beat b JOIN beat o ON o.code <> b.code AND o.station_id = b.station_id AND ST_Length(ST_CollectionExtract(ST_Intersection(b.geom, o.geom), 2)::geography) > 100
        JOIN grid g ON ST_Within(ST_PointOnSurface(g.geom), o.geom) AND ST_Length(ST_CollectionExtract(ST_Intersection(g.geom, b.geom), 2)::geography) > 50
        ORDER BY b.code OFFSET 20 LIMIT 1`);
-    await session!.signInAs('planner');
+    await session!.signInAs('planner', c.station);
     await page.goto(`${base}/?role=planner&lang=zh-CN`);
     await waitIdle();
     await page.locator('details[data-section="editing"] > summary').click();

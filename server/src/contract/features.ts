@@ -30,13 +30,30 @@ const bbox = z
   .refine((b) => (b[0] ?? 0) <= (b[2] ?? 0) && (b[1] ?? 0) <= (b[3] ?? 0), 'bbox min must not exceed max')
   .transform((b) => b as [number, number, number, number]);
 
-/** A query-string value parsed as the column's type (query strings are text). */
+/** A whole number written out in a query string, within the SQL type's range. */
+const wholeNumber = (min: number, max: number) => z.string()
+  .regex(/^-?[0-9]{1,20}$/, 'a whole number').transform(Number)
+  .refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, `a whole number from ${min} to ${max}`);
+
+/**
+ * A query-string value parsed as the column's type (query strings are text), so a bad value is a 400 at the edge and
+ * never reaches SQL: numbers in the type's range, `true`/`false`, ISO dates and timestamps with an offset, and text
+ * through the column's own rule (enumerations, codes).
+ */
 function filterSchema(c: ColumnDef): z.ZodType {
   switch (c.sqlType) {
-    case 'integer': case 'smallint': case 'bigint': return z.coerce.number().int();
-    case 'double precision': return z.coerce.number().refine(Number.isFinite, 'must be a number');
+    case 'smallint': return wholeNumber(-32_768, 32_767);
+    case 'integer': return wholeNumber(-2_147_483_648, 2_147_483_647);
+    case 'bigint': return wholeNumber(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    case 'double precision': return z.string().regex(/^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/, 'a number').transform(Number)
+      .refine(Number.isFinite, 'a finite number');
     case 'boolean': return z.enum(['true', 'false']).transform((v) => v === 'true');
-    case 'date': case 'timestamptz': case 'text': return z.string().max(200);
+    case 'date': return z.iso.date();
+    case 'timestamptz': return z.iso.datetime({ offset: true });
+    case 'text': return z.string().max(200).superRefine((v, ctx) => {
+      const r = c.schema.safeParse(v);
+      if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message });
+    });
     default: {
       const never: never = c.sqlType;
       throw new Error(`no filter for SQL type ${String(never)}`);

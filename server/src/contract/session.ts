@@ -26,7 +26,8 @@ export type SessionAnswer = z.infer<typeof sessionAnswer>;
 
 export const healthAnswer = z.object({
   status: z.enum(['ok', 'unavailable']),
-  database: z.object({ mode: z.enum(['embedded', 'server']), postgres: z.string().optional(), postgis: z.string().optional() }),
+  /** Signed-in callers only: versions help an attacker pick exploits, so anonymous probes get `status` alone. */
+  database: z.object({ mode: z.enum(['embedded', 'server']), postgres: z.string().optional(), postgis: z.string().optional() }).optional(),
   detail: z.string().optional(),
 });
 export type HealthAnswer = z.infer<typeof healthAnswer>;

@@ -7,7 +7,8 @@ import { beatWithGrids } from '../db/repos/beats.repo.js';
 import { gridProblems, problemFeatures } from '../db/repos/topology.repo.js';
 import { NotFoundError } from '../errors.js';
 import type { Editor } from './features.service.js';
-import { assertBeatsInScope, beatsHoldingGrids } from './scope.service.js';
+import { assertGridsInOneBeat } from './beat-planning.service.js';
+import { assertBeatsInScope } from './scope.service.js';
 
 /**
  * Grid and beat edits, each one transaction: the shapes are checked in PostGIS (overlaps, gaps, slivers, the
@@ -72,7 +73,11 @@ export async function beatGrids(db: Db, code: string) {
 export function assignBeatGrids(db: Db, who: Editor, code: string, version: number, gridCodes: readonly string[],
   others: Readonly<Record<string, number>>, sliverM2?: number) {
   return db.transaction(async (tx) => {
-    await assertBeatsInScope(tx, who.user, { codes: [code, ...await beatsHoldingGrids(tx, gridCodes)] });
-    return assignGridsToBeat(ctx(tx, who, sliverM2), code, version, gridCodes, others);
+    // Fenced on the beats the write actually changes (the ones it shrinks), inside the transaction: a refusal rolls back.
+    await assertBeatsInScope(tx, who.user, { codes: [code] });
+    const out = await assignGridsToBeat(ctx(tx, who, sliverM2), code, version, gridCodes, others);
+    await assertBeatsInScope(tx, who.user, { codes: out.changed });
+    await assertGridsInOneBeat(tx, who.user, gridCodes);
+    return out;
   });
 }

@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db, Queryable } from '../db/client.js';
 import {
-  auditUser, clearFailures, countUsers, listUsers, deleteSession, findUserForSignIn, insertSession, insertUser, recordFailedSignIn, sessionUser, updateUser,
+  auditUser, clearFailures, countUsers, firstStationId, listUsers, deleteSession, findUserForSignIn, insertSession, insertUser, recordFailedSignIn, sessionUser, updateUser,
   type UserRow,
 } from '../db/repos/users.repo.js';
 import type { Role } from '../auth/policy.js';
 import { ConflictError, LockedError, UnauthorizedError, UnprocessableError } from '../errors.js';
+import { phantomLockoutFor } from './sign-in-lockout.js';
 
 /** Failed sign-ins before the account locks, and for how long. */
 export const MAX_FAILED_SIGN_INS = 5;
@@ -44,7 +45,15 @@ export async function signIn(db: Db, username: string, password: string): Promis
   const outcome = await db.transaction(async (tx): Promise<Outcome> => {
     const u = await findUserForSignIn(tx, username);
     if (!u || u.disabled) {
-      await auditUser(tx, username.slice(0, 40), null, 'sign_in_failed');
+      // No usable account: counted and locked exactly like one (services/sign-in-lockout.ts), so no answer tells.
+      const phantoms = phantomLockoutFor(db), now = Date.now();
+      const until = phantoms.lockedUntil(username, now);
+      if (until) {
+        await auditUser(tx, username.slice(0, 40), null, 'sign_in_failed', { locked: true });
+        return { kind: 'locked', until };
+      }
+      const locked = phantoms.fail(username, now, MAX_FAILED_SIGN_INS, LOCK_MINUTES * 60_000);
+      await auditUser(tx, username.slice(0, 40), null, locked ? 'locked' : 'sign_in_failed');
       return { kind: 'refused' };
     }
     if (u.lockedUntil && u.lockedUntil > new Date()) {
@@ -121,9 +130,11 @@ export async function ensureAdminFromEnv(db: Db, username: string | undefined, p
 export async function createDemoUsers(db: Db): Promise<{ username: string; role: Role; password: string }[]> {
   if (await countUsers(db) > 0) return [];
   const out: { username: string; role: Role; password: string }[] = [];
+  // A planner edits only their station's beats (services/scope.service.ts): the demo planner plans the first station.
+  const station = await firstStationId(db);
   for (const role of ['admin', 'leader', 'planner', 'grid_office'] as const) {
     const password = randomBytes(12).toString('base64url');
-    await createUser(db, 'demo-city', { username: `demo-${role.replace('_', '-')}`, role, password });
+    await createUser(db, 'demo-city', { username: `demo-${role.replace('_', '-')}`, role, password, stationId: role === 'planner' ? station : null });
     out.push({ username: `demo-${role.replace('_', '-')}`, role, password });
   }
   return out;

@@ -1,16 +1,17 @@
 import type { Geometry } from 'geojson';
 import type { Db, Queryable } from '../db/client.js';
-import type { SignedInUser } from './auth.service.js';
-import { assertBeatsInScope } from './scope.service.js';
 import {
   beatShapes, gridBeatOverlaps, measureShapes, stationGridGraph, unionOfGrids, type BeatMeasures,
 } from '../db/repos/beat-workload.repo.js';
 import { setBeatsFromGrids } from '../db/repos/area-edits.repo.js';
-import { DEFAULT_SLIVER_M2 } from '../db/repos/topology.repo.js';
+import { beatsOfGrids, groundLeftOut } from '../db/repos/beat-fence.repo.js';
+import { DEFAULT_SLIVER_M2, problemFeatures } from '../db/repos/topology.repo.js';
 import {
   autoDistrict, balanceOf, gridGraph, isContiguous, scoreAssignment, type Balance, type DistrictPlan,
 } from '../engines/districting/index.js';
 import { UnprocessableError } from '../errors.js';
+import type { SignedInUser } from './auth.service.js';
+import { assertBeatsInScope } from './scope.service.js';
 
 /** Weights of incident categories in the workload; unlisted categories weigh `default` (1). */
 export type CategoryWeights = Readonly<Record<string, number>>;
@@ -127,15 +128,19 @@ export async function alignProposal(db: Db, opts: { stationId?: number; by?: 'ar
   };
 }
 
-/** A plan applied by a user: the planner's fence first, then the plan as one versioned edit. */
+/** A plan applied by a user (the route's caller): fenced and checked as a whole (applyBeatPlan). */
 export async function applyBeatPlanAs(db: Db, who: { user: SignedInUser | undefined; actor: string }, change: 'align' | 'district',
   beats: readonly { code: string; version: number; gridCodes: readonly string[] }[]): Promise<{ code: string; version: number; changed: boolean }[]> {
-  await assertBeatsInScope(db, who.user, { codes: beats.map((x) => x.code) });
-  return applyBeatPlan(db, who.actor, change, beats);
+  return applyBeatPlan(db, who.user, who.actor, change, beats);
 }
 
-/** Writes an align proposal (or any beats-from-grids plan) as one versioned edit. */
-export async function applyBeatPlan(db: Db, actor: string, change: 'align' | 'district',
+/**
+ * Writes an align proposal or a districting draft (any beats-from-grids plan) as one versioned edit, checked as a whole
+ * inside its transaction: every beat of the plan is the planner's (403); afterwards no grid of the plan lies in a
+ * second beat (403 when that beat is another station's, else 422: name it in the plan); and the ground the plan's
+ * beats hold now all goes to beats of the plan (else 422: it would be left with no beat).
+ */
+export async function applyBeatPlan(db: Db, user: SignedInUser | undefined, actor: string, change: 'align' | 'district',
   beats: readonly { code: string; version: number; gridCodes: readonly string[] }[],
   /** More writes in the same transaction (a stored plan marked applied). */
   alsoInTransaction?: (tx: Queryable) => Promise<void>): Promise<{ code: string; version: number; changed: boolean }[]> {
@@ -143,12 +148,33 @@ export async function applyBeatPlan(db: Db, actor: string, change: 'align' | 'di
   if (empty.length) throw new UnprocessableError('A beat would have no grids', empty.map((b) => ({ path: `beats.${b.code}`, message: 'no grids' })));
   const all = beats.flatMap((b) => b.gridCodes);
   if (new Set(all).size !== all.length) throw new UnprocessableError('A grid is in two beats of the plan', [{ path: 'beats', message: 'each grid once' }]);
+  const codes = beats.map((b) => b.code);
   return db.transaction(async (tx) => {
-    const out = await setBeatsFromGrids({ tx, actor }, change,
-      new Map(beats.map((b) => [b.code, b.gridCodes])), Object.fromEntries(beats.map((b) => [b.code, b.version])));
+    await assertBeatsInScope(tx, user, { codes });
+    const left = await groundLeftOut(tx, codes, all);
+    if (!left) throw new UnprocessableError('The plan could not be checked: the geometry engine failed on these shapes', [{ path: 'beats', message: 'check failed' }]);
+    if (left.m2 > DEFAULT_SLIVER_M2) {
+      throw new UnprocessableError(`The plan leaves ${left.m2.toFixed(0)} m² of its beats' ground with no beat: give it to a beat of the plan`,
+        [{ path: 'beats', message: `${left.m2.toFixed(1)} m² left without a beat` }],
+        { code: 'beat.ground_left', problems: problemFeatures([{ kind: 'gap', message: 'ground left without a beat', areaM2: left.m2, geometry: left.geometry }]) });
+    }
+    const out = await setBeatsFromGrids({ tx, actor }, change, new Map(beats.map((b) => [b.code, b.gridCodes])),
+      Object.fromEntries(beats.map((b) => [b.code, b.version])));
+    await assertGridsInOneBeat(tx, user, all);
     await alsoInTransaction?.(tx);
     return out;
   });
+}
+
+/** After a write: each grid lies in exactly one beat; a second beat is another station's (403) or not named (422). */
+export async function assertGridsInOneBeat(tx: Queryable, user: SignedInUser | undefined, gridCodes: readonly string[]): Promise<void> {
+  const held = await beatsOfGrids(tx, gridCodes);
+  if (held.length !== new Set(gridCodes).size) throw new UnprocessableError('Some grids of the plan do not exist', [{ path: 'beats', message: `found ${held.length} of ${gridCodes.length}` }]);
+  const doubled = held.filter((h) => h.beats.length > 1);
+  if (doubled.length === 0) return;
+  await assertBeatsInScope(tx, user, { codes: [...new Set(doubled.flatMap((h) => h.beats.map((b) => b.code)))] });
+  throw new UnprocessableError(`Grid ${doubled.map((h) => h.gridCode).join(', ')} would lie in two beats: name every beat that gives up grids in the plan`,
+    doubled.map((h) => ({ path: `grids.${h.gridCode}`, message: `in beats ${h.beats.map((b) => b.code).join(', ')}` })), { code: 'beat.overlap' });
 }
 
 export interface DistrictDraft {

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { createFeature, deleteFeature, getFeature, listFeatures, updateFeature, type FeaturePage } from '../db/repos/features.repo.js';
 import { NotFoundError } from '../errors.js';
 import type { SignedInUser } from './auth.service.js';
-import { assertBeatsInScope } from './scope.service.js';
+import { assertFeatureWriteAllowed } from './scope.service.js';
 
 /** Who edits: the signed-in user (scoping) and the name audit rows carry. */
 export interface Editor {
@@ -25,31 +25,27 @@ export async function layerFeature(db: Db, layer: LayerDef, id: number): Promise
   return feature;
 }
 
-/** Creates a feature in one transaction with its audit row; a planner's new beat must be of the planner's station. */
+/** Creates a feature in one transaction with its audit row, inside the planner fence (scope.service.ts). */
 export function createLayerFeature(db: Db, who: Editor, layer: LayerDef, geometry: Geometry, properties: Record<string, unknown>): Promise<Feature> {
   return db.transaction(async (tx) => {
-    if (layer.name === 'beats') await assertBeatsInScope(tx, who.user, { newStationId: Number((properties as { station_id?: number }).station_id ?? 0) || null });
+    await assertFeatureWriteAllowed(tx, who.user, layer, { kind: 'create', properties, geometry });
     return createFeature({ tx, actor: who.actor }, layer, geometry, properties);
   });
 }
 
-/** A versioned edit (409 when stale); a planner may only edit, and move beats to, their own station. */
+/** A versioned edit (409 when stale), inside the planner fence (scope.service.ts). */
 export function updateLayerFeature(db: Db, who: Editor, layer: LayerDef, id: number, baseVersion: number,
   patch: { geometry?: Geometry | undefined; properties?: Record<string, unknown> | undefined }): Promise<Feature> {
   return db.transaction(async (tx) => {
-    if (layer.name === 'beats') {
-      await assertBeatsInScope(tx, who.user, { ids: [id] });
-      const moveTo = (patch.properties as { station_id?: number } | undefined)?.station_id;
-      if (moveTo !== undefined) await assertBeatsInScope(tx, who.user, { newStationId: moveTo });
-    }
+    await assertFeatureWriteAllowed(tx, who.user, layer, { kind: 'update', id, properties: patch.properties, geometry: patch.geometry });
     return updateFeature({ tx, actor: who.actor }, layer, id, baseVersion, patch);
   });
 }
 
-/** A versioned delete (409 when stale). */
+/** A versioned delete (409 when stale), inside the planner fence; a station still referred to is 409. */
 export async function deleteLayerFeature(db: Db, who: Editor, layer: LayerDef, id: number, baseVersion: number): Promise<void> {
   await db.transaction(async (tx) => {
-    if (layer.name === 'beats') await assertBeatsInScope(tx, who.user, { ids: [id] });
+    await assertFeatureWriteAllowed(tx, who.user, layer, { kind: 'delete', id });
     await deleteFeature({ tx, actor: who.actor }, layer, id, baseVersion);
   });
 }

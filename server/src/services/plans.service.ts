@@ -166,7 +166,7 @@ export async function applyPlan(db: Db, user: SignedInUser | undefined, actor: s
   await assertBeatsInScope(db, user, { codes: [...new Set([...groups.keys(), ...holders])] });
   const missing = [...groups.keys()].filter((c) => p.baseVersions[c] === undefined);
   if (missing.length) throw new ConflictError('The plan was made before these beats existed', missing.map((c) => ({ path: `beats.${c}`, message: 'no base version' })));
-  const beats = await applyBeatPlan(db, actor, 'district',
+  const beats = await applyBeatPlan(db, user, actor, 'district',
     [...groups].map(([code, gridCodes]) => ({ code, version: p.baseVersions[code] as number, gridCodes: gridCodes.sort() })),
     async (tx) => { await updatePlan(tx, actor, id, version, { applied: true }); });
   return { beats, plan: await planDetail(db, { kind: 'stored', id }) };

@@ -1,31 +1,126 @@
+import type { Geometry } from 'geojson';
 import type { Queryable } from '../db/client.js';
-import { ForbiddenError } from '../errors.js';
+import type { LayerDef } from '../contract/layers.js';
+import { beatOwners, beatsOverlapping, stationDependents } from '../db/repos/beat-fence.repo.js';
+import { DEFAULT_SLIVER_M2 } from '../db/repos/topology.repo.js';
+import { ConflictError, ForbiddenError } from '../errors.js';
 import type { SignedInUser } from './auth.service.js';
 
 /**
- * Area scoping: a planner tied to a station edits only that station's beats. Checked on the beats an edit would
- * change (by id or code, and a new beat's station). Other roles, and planners of no one station, pass.
+ * The planner fence: a planner edits only the beats (and the station) of the station they are tied to. A planner tied
+ * to no station edits no beat at all (fail closed: a deleted or missing station never widens the fence). Other roles
+ * are not fenced (their role decides, api/middleware/auth.ts).
+ */
+export type Fence = { kind: 'open' } | { kind: 'station'; stationId: number } | { kind: 'closed' };
+
+export function fenceOf(user: SignedInUser | undefined): Fence {
+  if (!user || user.role !== 'planner') return { kind: 'open' };
+  return user.stationId === null ? { kind: 'closed' } : { kind: 'station', stationId: user.stationId };
+}
+
+function closed(): never {
+  throw new ForbiddenError('You are a planner of no station: a planner edits only the beats of their own station',
+    [{ path: 'user.stationId', message: 'not tied to a station (an admin sets it)' }], { code: 'scope.no_station' });
+}
+
+/**
+ * Refuses (403) unless every beat named (by id or code) and a new beat's station are the planner's station.
+ * Call it inside the write's transaction, on every beat the write changes.
  */
 export async function assertBeatsInScope(q: Queryable, user: SignedInUser | undefined,
   beats: { ids?: readonly number[]; codes?: readonly string[]; newStationId?: number | null }): Promise<void> {
-  if (!user || user.role !== 'planner' || user.stationId === null) return;
-  const own = user.stationId;
+  const fence = fenceOf(user);
+  if (fence.kind === 'open') return;
+  if (fence.kind === 'closed') closed();
+  const own = fence.stationId;
   if ('newStationId' in beats && beats.newStationId !== own) {
-    throw new ForbiddenError(`You plan station ${own}: a new beat must belong to it`, [{ path: 'properties.station_id', message: `must be ${own}` }]);
+    throw new ForbiddenError(`You plan station ${own}: a beat must belong to it`, [{ path: 'properties.station_id', message: `must be ${own}` }],
+      { code: 'scope.other_station' });
   }
-  const rows = await q.query<{ code: string; station: number | null }>(
-    `SELECT code, station_id::int AS station FROM beat WHERE id = ANY($1::bigint[]) OR code = ANY($2::text[]) ORDER BY code`,
-    [beats.ids ?? [], beats.codes ?? []]);
-  const foreign = rows.filter((r) => r.station !== own);
+  const foreign = (await beatOwners(q, beats.ids ?? [], beats.codes ?? [])).filter((r) => r.stationId !== own);
   if (foreign.length) {
     throw new ForbiddenError(`You plan station ${own}; beat ${foreign.map((r) => r.code).join(', ')} belongs to another station`,
-      foreign.map((r) => ({ path: `beats.${r.code}`, message: `station ${r.station ?? 'none'}` })));
+      foreign.map((r) => ({ path: `beats.${r.code}`, message: `station ${r.stationId}` })), { code: 'scope.other_station' });
   }
 }
 
-/** The beats that now hold these grids (a beat built from grids takes them from their beats, which change too). */
-export async function beatsHoldingGrids(q: Queryable, gridCodes: readonly string[]): Promise<string[]> {
-  const rows = await q.query<{ code: string }>(
-    `SELECT DISTINCT b.code FROM grid g JOIN beat b ON ST_Within(ST_PointOnSurface(g.geom), b.geom) WHERE g.code = ANY($1::text[]) ORDER BY b.code`, [gridCodes]);
-  return rows.map((r) => r.code);
+/** A fenced planner's beat shape may not reach into another station's beats (403 naming them). */
+async function assertShapeInScope(q: Queryable, user: SignedInUser | undefined, geometry: Geometry, beatId: number | null): Promise<void> {
+  const fence = fenceOf(user);
+  if (fence.kind !== 'station') return;
+  const foreign = (await beatsOverlapping(q, geometry, beatId, DEFAULT_SLIVER_M2)).filter((b) => b.stationId !== fence.stationId);
+  if (foreign.length) {
+    throw new ForbiddenError(`The shape reaches into beat ${foreign.map((b) => b.code).join(', ')} of another station`,
+      foreign.map((b) => ({ path: 'geometry', message: `overlaps beat ${b.code} (station ${b.stationId})` })), { code: 'scope.other_station' });
+  }
+}
+
+/** Stations: a fenced planner creates none and edits or deletes only their own. */
+function assertStationInScope(user: SignedInUser | undefined, stationId: number | null): void {
+  const fence = fenceOf(user);
+  if (fence.kind === 'open') return;
+  if (fence.kind === 'closed') closed();
+  if (stationId === null) {
+    throw new ForbiddenError('Stations are created by an admin', [{ path: 'properties', message: 'planners plan their own station' }], { code: 'scope.station_admin_only' });
+  }
+  if (stationId !== fence.stationId) {
+    throw new ForbiddenError(`You plan station ${fence.stationId}, not station ${stationId}`, [{ path: 'id', message: `must be ${fence.stationId}` }],
+      { code: 'scope.other_station' });
+  }
+}
+
+/** 409 naming what still belongs to the station: its beats, its users and its posts would lose their station. */
+async function assertStationUnused(q: Queryable, stationId: number): Promise<void> {
+  const d = await stationDependents(q, stationId);
+  if (d.beats.length + d.users.length + d.posts.length === 0) return;
+  const errors = [
+    ...d.beats.map((c) => ({ path: `beats.${c}`, message: 'a beat of this station' })),
+    ...d.users.map((u) => ({ path: `users.${u}`, message: 'a user tied to this station' })),
+    ...d.posts.map((p) => ({ path: `posts.${p}`, message: 'a post of this station' })),
+  ];
+  const parts = [d.beats.length ? `beats ${d.beats.join(', ')}` : '', d.users.length ? `users ${d.users.join(', ')}` : '',
+    d.posts.length ? `posts ${d.posts.join(', ')}` : ''].filter(Boolean);
+  throw new ConflictError(`Station ${stationId} still has ${parts.join('; ')}: move or delete them first`, errors, { code: 'station.in_use', dependents: d });
+}
+
+/** One write through the generic feature API (POST/PATCH/DELETE /{layer}). */
+export type FeatureWrite =
+  | { kind: 'create'; properties: Record<string, unknown>; geometry: Geometry }
+  | { kind: 'update'; id: number; properties?: Record<string, unknown> | undefined; geometry?: Geometry | undefined }
+  | { kind: 'delete'; id: number };
+
+/**
+ * The fence for the generic feature API, called inside the write's transaction before the write: beats (the beat, a
+ * new station, a shape reaching into other stations' beats), stations (own only; none deleted while something refers
+ * to it). Other layers pass.
+ */
+export async function assertFeatureWriteAllowed(q: Queryable, user: SignedInUser | undefined, layer: LayerDef, w: FeatureWrite): Promise<void> {
+  if (layer.name === 'beats') {
+    switch (w.kind) {
+      case 'create': {
+        const station = Number(w.properties.station_id ?? 0) || null;
+        await assertBeatsInScope(q, user, { newStationId: station });
+        await assertShapeInScope(q, user, w.geometry, null);
+        return;
+      }
+      case 'update': {
+        await assertBeatsInScope(q, user, { ids: [w.id] });
+        const moveTo = w.properties?.station_id;
+        if (moveTo !== undefined) await assertBeatsInScope(q, user, { newStationId: Number(moveTo) });
+        if (w.geometry) await assertShapeInScope(q, user, w.geometry, w.id);
+        return;
+      }
+      case 'delete':
+        await assertBeatsInScope(q, user, { ids: [w.id] });
+        return;
+      default: {
+        const never: never = w;
+        throw new Error(`unknown write ${String(never)}`);
+      }
+    }
+  }
+  if (layer.name === 'stations') {
+    assertStationInScope(user, w.kind === 'create' ? null : w.id);
+    if (w.kind === 'delete') await assertStationUnused(q, w.id);
+  }
 }

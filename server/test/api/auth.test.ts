@@ -266,9 +266,9 @@ describe('sign-in, sessions and roles', () => {
     // A fresh app: its limiter has counted nothing yet.
     const other = await startTestApp();
     try {
-      // startTestApp signed in once already.
+      // startTestApp signed in once already. A new name each time: a name locks after 5 failures, known or not.
       const statuses: number[] = [];
-      for (let i = 0; i < 20; i++) statuses.push((await fetch(`${other.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'x-y', password: 'nope' }) })).status);
+      for (let i = 0; i < 20; i++) statuses.push((await fetch(`${other.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `x-y-${i}`, password: 'nope' }) })).status);
       expect(statuses.slice(0, 19).every((s) => s === 401)).toBe(true);
       expect(statuses[19]).toBe(429);
     } finally {

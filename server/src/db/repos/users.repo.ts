@@ -25,6 +25,11 @@ export async function listUsers(tx: Queryable): Promise<UserRow[]> {
   return tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM app_user ORDER BY username`);
 }
 
+/** The first station (lowest id), if there is one: the demo planner's. */
+export async function firstStationId(tx: Queryable): Promise<number | null> {
+  return (await tx.query<{ id: number }>('SELECT id::int AS id FROM station ORDER BY id LIMIT 1'))[0]?.id ?? null;
+}
+
 export async function countUsers(tx: Queryable): Promise<number> {
   return (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM app_user'))[0]?.n ?? 0;
 }
