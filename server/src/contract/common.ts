@@ -1,3 +1,4 @@
+import type { Geometry } from 'geojson';
 import { z } from 'zod';
 
 /** GeoJSON as the API answers it (positions are [lon, lat]); answers are checked by type, not re-validated. */
@@ -29,3 +30,6 @@ export const problemSchema = z.object({
   type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string().optional(), instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 }).meta({ id: 'Problem', description: 'RFC 9457 problem details; `errors` names each offending field, `code` is stable' });
+
+/** A GeoJSON geometry in an answer, typed as GeoJSON (the server builds it in PostGIS or the engines). */
+export const geoJsonGeometry = z.custom<Geometry>((g) => typeof g === 'object' && g !== null && 'type' in g).meta({ id: 'GeoJsonGeometry', type: 'object', description: 'a GeoJSON geometry' });

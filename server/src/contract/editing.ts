@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { beatCode, featureCollection, gridCode, version } from './common.js';
+import { beatCode, featureCollection, geoJsonGeometry, gridCode, version } from './common.js';
 import { geometryUnionFor } from './geometry.js';
 
 const sliverM2 = z.number().min(0).max(10_000).optional();
@@ -54,7 +54,7 @@ export const splitAnswer = z.object({ retired: z.string(), codes: z.array(z.stri
 export const mergeAnswer = codeVersion.extend({ retired: z.array(z.string()) });
 const areaVersion = z.object({
   version: z.number().int(), change: z.string(), parentCodes: z.array(z.string()), retired: z.boolean(), actor: z.string(), savedAt: z.string(),
-  attrs: z.record(z.string(), z.unknown()), geometry: z.object({ type: z.string() }).nullable(),
+  attrs: z.record(z.string(), z.unknown()), geometry: geoJsonGeometry.nullable(),
 });
 export const gridHistoryAnswer = z.object({ code: z.string(), versions: z.array(areaVersion), successors: z.array(z.string()) });
 export const beatHistoryAnswer = z.object({ code: z.string(), versions: z.array(areaVersion) });
@@ -63,7 +63,12 @@ export type BeatGridsAnswer = z.infer<typeof beatGridsAnswer>;
 export const assignAnswer = codeVersion.extend({ changed: z.array(z.string()) });
 
 const balance = z.object({ measure: z.string(), mean: z.number(), max: z.number(), maxOverMean: z.number(), cv: z.number() });
-const beatWorkload = z.object({ code: z.string(), stationId: z.number().int().nullable() }).meta({ description: 'the beat and its measures (area, households, population, incidents, roads …)' });
+const beatWorkload = z.object({
+  code: z.string(), stationId: z.number().int().nullable(), areaM2: z.number(), perimeterM: z.number(), convexHullM2: z.number(), parts: z.number().int(),
+  population: z.number(), households: z.number(), roadM: z.number(), keyPlaces: z.number().int(), cameras: z.number().int(),
+  incidentsByCategory: z.record(z.string(), z.number()), farthestStraightM: z.number().nullable(),
+  weightedIncidents: z.number(), polsbyPopper: z.number(), convexHullRatio: z.number(), contiguous: z.boolean(),
+}).meta({ id: 'BeatWorkload' });
 export const workloadAnswer = z.object({
   beats: z.array(beatWorkload), balance: z.array(z.object({ stationId: z.union([z.number().int(), z.literal('all')]), beats: z.number().int(), measures: z.array(balance) })),
   note: z.string(),
@@ -76,7 +81,7 @@ export const nestingAnswer = z.object({
 export type NestingAnswer = z.infer<typeof nestingAnswer>;
 export const alignAnswer = z.object({
   by: z.enum(['area', 'incidents']), moves: z.array(z.object({ gridCode: z.string(), toBeat: z.string() })),
-  beats: z.array(z.object({ code: z.string(), version: z.number().int(), gridCodes: z.array(z.string()), geometry: z.object({ type: z.string() }).nullable(),
+  beats: z.array(z.object({ code: z.string(), version: z.number().int(), gridCodes: z.array(z.string()), geometry: geoJsonGeometry.nullable(),
     before: beatWorkload, after: beatWorkload.nullable() })),
 });
 export const districtAnswer = z.object({

@@ -1,14 +1,15 @@
 import type { Feature, FeatureCollection } from 'geojson';
-// The API's answer types come from the server modules that produce them (type-only: nothing of the server is bundled).
-import type { AreaCoverageRow, PlacementAnswer } from '../../../server/src/services/coverage.service.js';
-import type { PlannedUnit } from '../../../server/src/services/routing.service.js';
-import type { AlignProposal, CutGrid, DistrictDraft, WorkloadAnswer } from '../../../server/src/services/beat-planning.service.js';
+// The API's answer types come from the server's contract (type-only: nothing of the server is bundled).
+import type { z } from 'zod';
+import type { AreaCoverageRow, coverageAnswer, PlacementAnswer } from '../../../server/src/contract/coverage.js';
+import type { alignAnswer, applyAnswer, BeatGridsAnswer, districtAnswer, NestingAnswer, workloadAnswer } from '../../../server/src/contract/editing.js';
+import type { computedGrades, gradesAnswer, HotspotCell, hotspotsAnswer, HourProfileAnswer, IncidentCellAnswer, categories, timeRange } from '../../../server/src/contract/incidents.js';
+import type { PlannedUnit, ReachSummary } from '../../../server/src/contract/routing.js';
+import type { SessionAnswer, UserAccount } from '../../../server/src/contract/session.js';
+import type { TileJsonAnswer } from '../../../server/src/contract/tiles.js';
 
 /** Typed calls to the gridpatrol API (same origin). */
-export interface IncidentCell {
-  h3: string;
-  n: number;
-}
+export type IncidentCell = IncidentCellAnswer;
 
 export interface IncidentFilter {
   res: 7 | 8 | 9 | 10;
@@ -54,23 +55,21 @@ function filterParams(f: IncidentFilter): URLSearchParams {
 
 export const incidentCells = (f: IncidentFilter) => getJson<IncidentCell[]>(`/api/v1/incidents/cells?${filterParams(f)}`);
 
-export interface HotspotCell { h3: string; value: number; z: number; p: number; bin: number }
+export type { HotspotCell };
 export const incidentHotspots = (f: IncidentFilter) =>
-  getJson<{ res: number; studyCells: number; cells: HotspotCell[] }>(`/api/v1/incidents/hotspots?${filterParams(f)}`);
+  getJson<z.infer<typeof hotspotsAnswer>>(`/api/v1/incidents/hotspots?${filterParams(f)}`);
 
-export type Grade = 'red' | 'yellow' | 'green' | 'blue';
-export interface GridGrade { gridCode: string; grade: Grade; incidents: number; rateRatio: number; hotCells: number; reasonText: string }
-export async function computeGrades(): Promise<{ day: string; grades: GridGrade[] }> {
+type GradesAnswer = z.infer<typeof computedGrades>;
+export type GridGrade = GradesAnswer['grades'][number];
+export type Grade = GridGrade['grade'];
+export async function computeGrades(): Promise<GradesAnswer> {
   const res = await fetch('/api/v1/grades/compute', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   if (!res.ok) throw new Error(`grades: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { day: string; grades: GridGrade[] };
+  return (await res.json()) as GradesAnswer;
 }
-export const latestGrades = (lang: string) => getJson<{ day: string | null; grades: GridGrade[] }>(`/api/v1/grades?lang=${lang}`);
+export const latestGrades = (lang: string) => getJson<Extract<z.infer<typeof gradesAnswer>, { grades: unknown }>>(`/api/v1/grades?lang=${lang}`);
 
-export interface HourProfileAnswer {
-  matrix: number[][];
-  profile: { byHour: number[]; peaks: { fromHour: number; toHour: number; share: number }[]; busiest: { weekday: number; hour: number; count: number } };
-}
+export type { HourProfileAnswer };
 export const hourProfile = (area: 'grid' | 'beat' | 'community', code: string, f: IncidentFilter) => {
   const q = filterParams(f);
   q.delete('res');
@@ -79,7 +78,7 @@ export const hourProfile = (area: 'grid' | 'beat' | 'community', code: string, f
   return getJson<HourProfileAnswer>(`/api/v1/incidents/hour-profile?${q}`);
 };
 
-export const incidentCategories = () => getJson<{ category: string; n: number }[]>('/api/v1/incidents/categories');
+export const incidentCategories = () => getJson<z.infer<typeof categories>>('/api/v1/incidents/categories');
 
 /** Features of a layer matching one column exactly (search by code or name). */
 export const findFeatures = (layer: string, column: string, value: string) =>
@@ -93,19 +92,12 @@ export async function countOf(layer: string, filter: Record<string, string> = {}
   return page.numberMatched;
 }
 
-export interface TileJson {
-  bounds?: [number, number, number, number];
-  center?: [number, number, number];
-}
+export type TileJson = TileJsonAnswer;
 export const tileJson = (tileset: string) => getJson<TileJson>(`/tiles/${tileset}.json`);
 
 export type CoverageArea = 'grid' | 'beat' | 'community';
 export type CoverageRow = AreaCoverageRow;
-export interface CoverageAnswer {
-  area: CoverageArea;
-  targets: { roadCoverage: number; keyPlaceCoverage: number; networkedRate: number; workingRate: number };
-  rows: CoverageRow[];
-}
+export type CoverageAnswer = Omit<z.infer<typeof coverageAnswer>, 'area'> & { area: CoverageArea };
 export const coverage = (area: CoverageArea) => getJson<CoverageAnswer>(`/api/v1/analysis/coverage?area=${area}`);
 
 /** Occluded view polygons of the cameras in a box (at most 0.05° each way). */
@@ -117,13 +109,7 @@ export async function namesByCode(layer: 'grids' | 'beats' | 'admin-areas', filt
   return new Map(fc.features.map((f) => [String(f.properties?.code), String(f.properties?.name ?? f.properties?.code)]));
 }
 
-export interface ReachSummary {
-  limitsMinutes: number[];
-  roads: { limitMinutes: number; share: number; reachedMeters: number; roadMeters: number }[];
-  shares: { limitMinutes: number; grids: number; keyPlaces: number }[];
-  grids: { code: string; name: string; minutes: number | null }[];
-  keyPlaces: { id: number; name: string | null; minutes: number | null }[];
-}
+export type { ReachSummary };
 export const reachSummary = (profile: string) => getJson<ReachSummary>(`/api/v1/routing/reach?profile=${profile}`);
 export const reachEdges = (profile: string) => getJson<FeatureCollection>(`/api/v1/routing/reach?profile=${profile}&format=geojson`);
 export const isochrone = (lon: number, lat: number, profile: string) =>
@@ -137,7 +123,7 @@ export async function planPatrol(body: PatrolRequest, format: 'json' | 'gpx' = '
   return res;
 }
 
-export const incidentRange = () => getJson<{ from: string | null; to: string | null }>('/api/v1/incidents/range');
+export const incidentRange = () => getJson<z.infer<typeof timeRange>>('/api/v1/incidents/range');
 
 export const blindSpotCells = () => getJson<{ h3: string; meters: number }[]>('/api/v1/analysis/blind-spot-cells?res=10');
 export const blindSpotLines = (bbox: readonly number[]) => getJson<FeatureCollection>(`/api/v1/analysis/blind-spots?bbox=${bbox.join(',')}`);
@@ -164,17 +150,18 @@ async function sendJson<T>(method: string, path: string, body: unknown): Promise
 /** An editing call: the raw response, so the panel can read 409 and 422 problem bodies. */
 export const editCall = (method: 'POST' | 'PUT', path: string, body: unknown) =>
   fetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-export const beatGrids = (code: string) => getJson<{ code: string; id: number; version: number; gridCodes: string[] }>(`/api/v1/beats/${encodeURIComponent(code)}/grids`);
+export const beatGrids = (code: string) => getJson<BeatGridsAnswer>(`/api/v1/beats/${encodeURIComponent(code)}/grids`);
 export async function incidentCountsByGrid(): Promise<Map<string, number>> {
   const a = await getJson<{ rows: { code: string; incidents: number }[] }>('/api/v1/incidents/areas?area=grid');
   return new Map(a.rows.map((r) => [r.code, r.incidents]));
 }
 
 /** Beat planning: workload and balance, nesting, auto-align, districting draft (previews; applying is a separate call). */
-export type { WorkloadAnswer };
-export type AlignAnswer = AlignProposal;
-export type DraftAnswer = DistrictDraft;
-export interface NestingAnswer { grids: number; cut: CutGrid[] }
+export type WorkloadAnswer = z.infer<typeof workloadAnswer>;
+export type AlignAnswer = z.infer<typeof alignAnswer>;
+export type DraftAnswer = z.infer<typeof districtAnswer>;
+export type { NestingAnswer };
+type AppliedBeats = z.infer<typeof applyAnswer>['beats'];
 export async function stationList(): Promise<{ id: number; name: string }[]> {
   const fc = await getJson<FeatureCollection>('/api/v1/stations?limit=500');
   return fc.features.map((f) => ({ id: Number(f.id), name: String(f.properties?.name ?? f.properties?.code ?? f.id) }));
@@ -186,12 +173,12 @@ export const nestingCheck = (stationId?: number) => getJson<NestingAnswer>(`/api
 export const alignPreview = (stationId: number | undefined, by: 'area' | 'incidents') =>
   sendJson<AlignAnswer>('POST', '/api/v1/planning/align', { by, ...(stationId ? { stationId } : {}) });
 export const districtDraft = (body: { stationId: number; beats?: number; tolerance: number }) => sendJson<DraftAnswer>('POST', '/api/v1/planning/districting', body);
-export async function applyBeatPlan(kind: 'align' | 'district', beats: { code: string; version: number; gridCodes: string[] }[]): Promise<{ code: string; version: number; changed: boolean }[]> {
-  return (await sendJson<{ beats: { code: string; version: number; changed: boolean }[] }>('POST', `/api/v1/planning/${kind === 'align' ? 'align' : 'districting'}/apply`, { beats })).beats;
+export async function applyBeatPlan(kind: 'align' | 'district', beats: { code: string; version: number; gridCodes: string[] }[]): Promise<AppliedBeats> {
+  return (await sendJson<z.infer<typeof applyAnswer>>('POST', `/api/v1/planning/${kind === 'align' ? 'align' : 'districting'}/apply`, { beats })).beats;
 }
 
 /** The signed-in user and what the role may do; undefined when nobody is signed in. */
-export interface SessionAnswer { user: { id: number; username: string; displayName: string | null; role: 'leader' | 'planner' | 'grid_office' | 'admin'; stationId: number | null }; permissions: string[] }
+export type { SessionAnswer };
 export async function currentSession(): Promise<SessionAnswer | undefined> {
   const res = await fetch('/api/v1/session');
   if (res.status === 401) return undefined;
@@ -204,7 +191,7 @@ export async function signOut(): Promise<void> {
 }
 
 /** User accounts (admins only). */
-export type UserAccount = SessionAnswer['user'] & { disabled: boolean };
+export type { UserAccount };
 export const listUsers = async () => (await getJson<{ users: UserAccount[] }>('/api/v1/users')).users;
 export const createUserAccount = (body: { username: string; role: UserAccount['role']; password: string; stationId?: number }) =>
   sendJson<UserAccount>('POST', '/api/v1/users', body);
