@@ -103,7 +103,7 @@ export class RouteGroup {
     const { params, query, body } = spec.request ?? {};
     const run: RequestHandler = async (req, res) => {
       const input = {
-        params: params ? parseOrThrow(params, req.params, 'path', 'path') : undefined,
+        params: params ? parseOrThrow(params, req.params, 'path') : undefined,
         query: query ? parseOrThrow(query, req.query, 'query', 'query') : undefined,
         body: body ? parseOrThrow(body, req.body ?? {}, 'request body', spec.request?.bodyPath ?? '') : req.body,
       } as Input<P, Q, B>;
