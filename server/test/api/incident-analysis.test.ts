@@ -315,7 +315,7 @@ describe('bad input', () => {
     ['/api/v1/incidents/areas?format=kml', 'query.format'],
     ['/api/v1/incidents/near-repeat?space=0', 'query.space'],
     ['/api/v1/grades?date=2026-13-01', 'query.date'],
-    ['/api/v1/grades/no%20such%20grid!/history', 'path.gridCode'],
+    ['/api/v1/grades/no%20such%20grid!/history', 'gridCode'],
   ])('when %s is asked, then 400 names %s and nothing is computed', async (path, field) => {
     const r = await app.call('GET', path);
     expect(r.status).toBe(400);

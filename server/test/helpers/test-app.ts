@@ -30,6 +30,9 @@ export async function startTestApp(): Promise<TestApp> {
   const t = await openTestDb();
   const app = createApp({ db: t.db, logger: pino({ level: 'silent' }) });
   const server = app.listen(0, '127.0.0.1');
+  // fetch keeps the sign-in's socket alive; a test file's setup may then run SQL for longer than Node's 5 s keep-alive,
+  // and a request sent as the server closes that idle socket fails with ECONNRESET. Keep idle sockets for 10 minutes.
+  server.keepAliveTimeout = 600_000;
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sessions = new Map<string, string>();
