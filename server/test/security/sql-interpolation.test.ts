@@ -15,6 +15,9 @@ const REVIEWED: Record<string, readonly string[]> = {
   'db/client.ts': ["columns.join(', ')", "opts.schema", "table"],
   'db/repos/coverage.repo.ts': ["CAMERA_COLUMNS", "['road', 'building', 'key_place', table].map(part).join(\" || '|' || \")", "area.from", "area.key", "bbox ? `WHERE c.geom && ${envelope(1)}` : ''", "bbox ? `WHERE r.geom && ${envelope(1)}` : ''", "envelope(1)", "t", "where"],
   'db/repos/features.repo.ts': ["featureJsonSql(layer)", "geometrySql(layer, '$1')", "layer.table", "p(q.limit)", "p(q.offset)", "sets.join(', ')", "where.join(' AND ')", "where.length ? `WHERE ${where.join(' AND ')}` : ''"],
+  // Constant column lists written in the repo (no input reaches them).
+  'db/repos/jobs.repo.ts': ['COLUMNS'],
+  'db/repos/plans.repo.ts': ['SELECT_PLAN'],
   'db/repos/grades.repo.ts': ["SELECT", "day ? '$1::date' : '(SELECT max(computed_on) FROM grid_grade)'"],
   'db/repos/incident-analysis.repo.ts': ["AREA_FROM[area.kind]", "AREA_FROM[kind]", "POPULATION[kind]", "opts.geometry ? ', ST_AsGeoJSON(ST_Multi(a.geom), 7)::json AS geometry' : ''", "res", "tzSql()", "where.join(' AND ')", "where.length ? `WHERE ${where.join(' AND ')}` : ''", "where.map((w) => `AND ${w}`).join(' ')"],
   'db/repos/incident-cells.repo.ts': ["c('occurred_at')", "col", "tzSql()", "p(f.hours)", "p(f.weekdays)", "where.join(' AND ')", "where.length ? `WHERE ${where.join(' AND ')}` : ''"],
