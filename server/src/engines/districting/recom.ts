@@ -1,16 +1,8 @@
 import type { GridGraph } from './grid-graph.js';
+import { mulberry32 } from '../demo/prng.js';
 
-/** A small seeded generator (mulberry32), so drafts and chains repeat for a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so drafts and chains repeat for a seed: the demo city's mulberry32. */
+export const seededRandom = (seed: number): (() => number) => mulberry32(seed);
 
 export interface RecomOptions {
   /** Load each side should have (usually the mean beat load); a side within ±tolerance of it is balanced. */
