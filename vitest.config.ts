@@ -20,18 +20,36 @@ export default defineConfig(async () => {
         { test: { name: 'engines', include: pureTests } },
         {
           test: {
-            name: 'embedded', include: dbTests, exclude: pureTests, ...slow,
+            name: 'embedded',
+            include: dbTests,
+            exclude: pureTests,
+            ...slow,
             globalSetup: ['server/test/helpers/global-setup.ts'],
             env: { GP_TEST_DB: 'embedded' },
           },
         },
         {
           // Real Chromium (Debian's /usr/bin/chromium) driving the built web app against an in-process server.
-          test: { name: 'browser', include: ['web/test/**/*.e2e.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, fileParallelism: false },
+          test: {
+            name: 'browser',
+            include: ['web/test/**/*.e2e.test.ts'],
+            testTimeout: 240_000,
+            hookTimeout: 300_000,
+            fileParallelism: false,
+          },
         },
         ...(serverUrl
-          ? [{ test: { name: 'server', include: dbTests, exclude: pureTests, ...slow,
-              env: { GP_TEST_DB: 'server', DATABASE_URL: serverUrl } } }]
+          ? [
+              {
+                test: {
+                  name: 'server',
+                  include: dbTests,
+                  exclude: pureTests,
+                  ...slow,
+                  env: { GP_TEST_DB: 'server', DATABASE_URL: serverUrl },
+                },
+              },
+            ]
           : []),
       ],
     },

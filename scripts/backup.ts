@@ -9,7 +9,12 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/src/config.js';
 import { openDb } from '../server/src/db/client.js';
-import { backupEmbedded, backupServer, embeddedBackupBlob, restoreServer } from '../server/src/services/backup.service.js';
+import {
+  backupEmbedded,
+  backupServer,
+  embeddedBackupBlob,
+  restoreServer,
+} from '../server/src/services/backup.service.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { into: { type: 'string' } } });
 const [command, file] = positionals;
@@ -22,7 +27,11 @@ if (command === 'backup') {
   if (config.DATABASE_URL) await backupServer(config.DATABASE_URL, file);
   else {
     const db = await openDb({ dataDir: config.GRIDPATROL_DATA_DIR });
-    try { console.log(`${await backupEmbedded(db, file)} bytes`); } finally { await db.close(); }
+    try {
+      console.log(`${await backupEmbedded(db, file)} bytes`);
+    } finally {
+      await db.close();
+    }
   }
   console.log(`backup written to ${file}`);
 } else if (config.DATABASE_URL) {
@@ -30,7 +39,10 @@ if (command === 'backup') {
   console.log(`restored ${file} into the server database`);
 } else {
   const dir = values.into ?? config.GRIDPATROL_DATA_DIR;
-  if (existsSync(dir)) { console.error(`${dir} exists: restore into a new directory (--into DIR)`); process.exit(2); }
+  if (existsSync(dir)) {
+    console.error(`${dir} exists: restore into a new directory (--into DIR)`);
+    process.exit(2);
+  }
   const db = await openDb({ dataDir: dir, loadDataDir: await embeddedBackupBlob(file) });
   const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid');
   await db.close();

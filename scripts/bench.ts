@@ -14,7 +14,9 @@ const benchDir = path.join(import.meta.dirname, '..', 'server', 'bench');
 const only = process.argv.slice(2);
 
 async function main(): Promise<void> {
-  const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts')).sort()
+  const files = (await readdir(benchDir))
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort()
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const embedded = await openDb({ schema });
@@ -44,10 +46,15 @@ async function main(): Promise<void> {
 function printTable(rows: BenchRow[]): void {
   const fmt = (ms: number | null) => (ms === null ? '—' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
   const table = rows.map((r) => ({
-    operation: r.operation, on: r.on, size: r.size, 'ours ms': fmt(r.oursMs), reference: r.reference,
+    operation: r.operation,
+    on: r.on,
+    size: r.size,
+    'ours ms': fmt(r.oursMs),
+    reference: r.reference,
     'ref ms': fmt(r.referenceMs),
     ratio: r.referenceMs ? `${(r.oursMs / r.referenceMs).toFixed(2)}×` : '—',
-    goal: r.goal ?? '', note: r.note ?? '',
+    goal: r.goal ?? '',
+    note: r.note ?? '',
   }));
   const cols = Object.keys(table[0] ?? { operation: '' }) as (keyof (typeof table)[number])[];
   const width = cols.map((c) => Math.max(c.length, ...table.map((r) => String(r[c]).length)));

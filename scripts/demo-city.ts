@@ -10,9 +10,13 @@ import { migrate } from '../server/src/db/migrate.js';
 import { generateDemoCity } from '../server/src/engines/demo/index.js';
 import { loadDemoCity } from '../server/src/services/demo-city.service.js';
 
-const { values } = parseArgs({ options: {
-  seed: { type: 'string' }, geojson: { type: 'string' }, replace: { type: 'boolean', default: false },
-} });
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string' },
+    geojson: { type: 'string' },
+    replace: { type: 'boolean', default: false },
+  },
+});
 const config = loadConfig();
 const seed = values.seed !== undefined ? Number(values.seed) : config.GRIDPATROL_DEMO_SEED;
 if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
@@ -20,7 +24,10 @@ if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${v
 if (values.geojson) {
   const city = generateDemoCity(seed);
   const features = Object.entries(city).flatMap(([layer, rows]) =>
-    Array.isArray(rows) ? rows.map((f) => ({ type: 'Feature', geometry: f.geometry, properties: { layer, ...f.properties } })) : []);
+    Array.isArray(rows)
+      ? rows.map((f) => ({ type: 'Feature', geometry: f.geometry, properties: { layer, ...f.properties } }))
+      : [],
+  );
   await writeFile(values.geojson, JSON.stringify({ type: 'FeatureCollection', features }));
   console.log(`wrote ${features.length} features of seed ${seed} to ${values.geojson}`);
 } else {
@@ -34,7 +41,9 @@ if (values.geojson) {
       process.exitCode = 2;
     } else {
       if (values.replace) {
-        await db.exec(`TRUNCATE incident, camera, checkpoint, post, beat, station, key_place, road, building, grid, admin_area RESTART IDENTITY CASCADE`);
+        await db.exec(
+          `TRUNCATE incident, camera, checkpoint, post, beat, station, key_place, road, building, grid, admin_area RESTART IDENTITY CASCADE`,
+        );
       }
       const load = await loadDemoCity(db, { seed });
       console.log(`demo city (seed ${seed}) loaded in ${(load.loadMs / 1000).toFixed(1)} s:`, load.counts);

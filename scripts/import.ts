@@ -21,14 +21,23 @@ import type { InputCrs, InputFormat } from '../server/src/import/types.js';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    layer: { type: 'string' }, crs: { type: 'string', default: 'wgs84' }, format: { type: 'string' },
-    'skip-invalid': { type: 'boolean' }, inspect: { type: 'boolean' }, geojson: { type: 'string' }, sheet: { type: 'string' },
-    encoding: { type: 'string' }, tz: { type: 'string' }, actor: { type: 'string', default: 'cli' },
+    layer: { type: 'string' },
+    crs: { type: 'string', default: 'wgs84' },
+    format: { type: 'string' },
+    'skip-invalid': { type: 'boolean' },
+    inspect: { type: 'boolean' },
+    geojson: { type: 'string' },
+    sheet: { type: 'string' },
+    encoding: { type: 'string' },
+    tz: { type: 'string' },
+    actor: { type: 'string', default: 'cli' },
   },
 });
 const file = positionals[0];
 if (!file) {
-  console.error('usage: npm run import -- <file> [--layer L] [--crs gcj02|wgs84] [--format F] [--skip-invalid] [--tz ZONE]');
+  console.error(
+    'usage: npm run import -- <file> [--layer L] [--crs gcj02|wgs84] [--format F] [--skip-invalid] [--tz ZONE]',
+  );
   process.exit(2);
 }
 const FORMATS: readonly string[] = ['geojson', 'csv', 'xlsx', 'shapefile', 'kml', 'kmz', 'osm-pbf'];
@@ -59,15 +68,26 @@ if (!/^(wgs84|cgcs2000|gcj02|bd09|webmercator|EPSG:\d{4,5})$/i.test(values.crs ?
 
 /** --inspect: the detection as JSON on stdout; with --geojson OUT the rows as read, streamed to OUT. */
 async function inspect(f: string): Promise<void> {
-  const s = await readSource({ path: f }, {
-    filename: path.basename(f), ...(values.crs && values.crs !== 'wgs84' ? { crs: values.crs } : {}),
-    ...(values.sheet ? { sheet: values.sheet } : {}), ...(values.encoding ? { encoding: values.encoding } : {}),
-  }, values.format && FORMATS.includes(values.format) ? values.format as InputFormat : undefined);
+  const s = await readSource(
+    { path: f },
+    {
+      filename: path.basename(f),
+      ...(values.crs && values.crs !== 'wgs84' ? { crs: values.crs } : {}),
+      ...(values.sheet ? { sheet: values.sheet } : {}),
+      ...(values.encoding ? { encoding: values.encoding } : {}),
+    },
+    values.format && FORMATS.includes(values.format) ? (values.format as InputFormat) : undefined,
+  );
   const out = values.geojson ? createWriteStream(values.geojson) : undefined;
   out?.write('{"type":"FeatureCollection","features":[\n');
   let n = 0;
   for await (const row of s.rows()) {
-    if (out && !out.write(`${n ? ',\n' : ''}${JSON.stringify({ type: 'Feature', properties: { ...row.properties, '@row': row.rowNumber }, geometry: row.geometry })}`)) {
+    if (
+      out &&
+      !out.write(
+        `${n ? ',\n' : ''}${JSON.stringify({ type: 'Feature', properties: { ...row.properties, '@row': row.rowNumber }, geometry: row.geometry })}`,
+      )
+    ) {
       await new Promise<void>((r) => out.once('drain', () => r()));
     }
     n++;
@@ -84,7 +104,10 @@ try {
   await migrate(db);
   let last = -1;
   const report = await importFile(db, new Uint8Array(await readFile(file)), {
-    fileName: path.basename(file), format, crs: values.crs as InputCrs, actor: values.actor ?? 'cli',
+    fileName: path.basename(file),
+    format,
+    crs: values.crs as InputCrs,
+    actor: values.actor ?? 'cli',
     ...(values.layer && isLayerName(values.layer) ? { layer: values.layer } : {}),
     ...(values['skip-invalid'] !== undefined ? { skipInvalid: values['skip-invalid'] } : {}),
     ...(values.tz ? { timeZone: values.tz } : {}),

@@ -21,7 +21,10 @@ async function readPassword(): Promise<string> {
   if (process.env.GRIDPATROL_PASSWORD) return process.env.GRIDPATROL_PASSWORD;
   if (process.stdin.isTTY) process.stderr.write('password: ');
   const rl = createInterface({ input: process.stdin });
-  for await (const line of rl) { rl.close(); return line; }
+  for await (const line of rl) {
+    rl.close();
+    return line;
+  }
   throw new Error('no password on standard input');
 }
 
@@ -31,9 +34,17 @@ const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRID
 try {
   await migrate(db);
   if (command === 'list') {
-    for (const u of await listUsers(db)) console.log(`${String(u.id).padStart(4)}  ${u.username.padEnd(20)} ${u.role.padEnd(12)} ${u.stationId ?? ''}${u.disabled ? ' (disabled)' : ''}`);
+    for (const u of await listUsers(db))
+      console.log(
+        `${String(u.id).padStart(4)}  ${u.username.padEnd(20)} ${u.role.padEnd(12)} ${u.stationId ?? ''}${u.disabled ? ' (disabled)' : ''}`,
+      );
   } else if (command === 'add' && username && ROLES.includes(role as Role)) {
-    const u = await createUser(db, 'cli', { username, role: role as Role, password: await readPassword(), stationId: values.station ? Number(values.station) : null });
+    const u = await createUser(db, 'cli', {
+      username,
+      role: role as Role,
+      password: await readPassword(),
+      stationId: values.station ? Number(values.station) : null,
+    });
     console.log(`user ${u.username} (${u.role}) created, id ${u.id}`);
   } else if (command === 'password' && username) {
     const u = (await listUsers(db)).find((x) => x.username === username);
@@ -41,7 +52,9 @@ try {
     await changeUser(db, 'cli', u.id, { password: await readPassword() });
     console.log(`password of ${username} changed; their sessions are signed out`);
   } else {
-    console.error(`usage: npm run user -- add <username> <${ROLES.join('|')}> [--station ID] | password <username> | list`);
+    console.error(
+      `usage: npm run user -- add <username> <${ROLES.join('|')}> [--station ID] | password <username> | list`,
+    );
     process.exitCode = 2;
   }
 } finally {

@@ -1,7 +1,14 @@
 import type { Geometry, Position } from 'geojson';
 import {
-  CoverageModel, indexBuildings, viewPolygon, type BuildingInput, type CameraInput, type CameraView,
-  type GroundArea, type KeyPlaceInput, type RoadPiece,
+  CoverageModel,
+  indexBuildings,
+  viewPolygon,
+  type BuildingInput,
+  type CameraInput,
+  type CameraView,
+  type GroundArea,
+  type KeyPlaceInput,
+  type RoadPiece,
 } from '../src/engines/coverage/index.js';
 import { DEMO_LATTICE, generateDemoCity, type DemoFeature } from '../src/engines/demo/index.js';
 import { mulberry32 } from '../src/engines/demo/prng.js';
@@ -25,41 +32,72 @@ type Shift = (p: Position) => [number, number];
  */
 function bigCity() {
   const demo = generateDemoCity(20261125, { incidents: 0 });
-  const w = DEMO_LATTICE.cols * DEMO_LATTICE.blockLonDeg, hgt = DEMO_LATTICE.rows * DEMO_LATTICE.blockLatDeg;
-  const areas: GroundArea[] = [], pieces: RoadPiece[] = [], places: KeyPlaceInput[] = [], buildings: BuildingInput[] = [];
+  const w = DEMO_LATTICE.cols * DEMO_LATTICE.blockLonDeg,
+    hgt = DEMO_LATTICE.rows * DEMO_LATTICE.blockLatDeg;
+  const areas: GroundArea[] = [],
+    pieces: RoadPiece[] = [],
+    places: KeyPlaceInput[] = [],
+    buildings: BuildingInput[] = [];
   const cameras: CameraInput[] = [];
   const polys = (g: Geometry, s: Shift): [number, number][][][] =>
-    g.type === 'Polygon' ? [g.coordinates.map((r) => r.map(s))] : g.type === 'MultiPolygon' ? g.coordinates.map((p) => p.map((r) => r.map(s))) : [];
+    g.type === 'Polygon'
+      ? [g.coordinates.map((r) => r.map(s))]
+      : g.type === 'MultiPolygon'
+        ? g.coordinates.map((p) => p.map((r) => r.map(s)))
+        : [];
   for (let copy = 0; copy < 8; copy++) {
-    const dx = (copy % 4) * w, dy = Math.floor(copy / 4) * hgt;
+    const dx = (copy % 4) * w,
+      dy = Math.floor(copy / 4) * hgt;
     const s: Shift = (p) => [(p[0] ?? 0) + dx, (p[1] ?? 0) + dy];
-    const gridAreas = demo.grids.map((g) => ({ areaId: `${copy}-${String(g.properties.code)}`, coordinates: polys(g.geometry, s) }));
+    const gridAreas = demo.grids.map((g) => ({
+      areaId: `${copy}-${String(g.properties.code)}`,
+      coordinates: polys(g.geometry, s),
+    }));
     areas.push(...gridAreas);
-    const areaAt = (x: number, y: number) => gridAreas.find((a) => {
-      const ring = a.coordinates[0]?.[0] ?? [];
-      let inside = false;
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i] ?? [0, 0], [xj, yj] = ring[j] ?? [0, 0];
-        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-      return inside;
-    })?.areaId ?? 'outside';
+    const areaAt = (x: number, y: number) =>
+      gridAreas.find((a) => {
+        const ring = a.coordinates[0]?.[0] ?? [];
+        let inside = false;
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          const [xi, yi] = ring[i] ?? [0, 0],
+            [xj, yj] = ring[j] ?? [0, 0];
+          if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+        }
+        return inside;
+      })?.areaId ?? 'outside';
     for (const r of demo.roads) {
       if (r.geometry.type !== 'LineString') continue;
       const coords = r.geometry.coordinates.map(s);
       for (let i = 1; i < coords.length; i++) {
-        const a: [number, number] = coords[i - 1] ?? [0, 0], b: [number, number] = coords[i] ?? [0, 0];
-        pieces.push({ id: pieces.length + 1, coordinates: [a, b], roadClass: String(r.properties.road_class), areaId: areaAt((a[0] + b[0]) / 2, (a[1] + b[1]) / 2) });
+        const a: [number, number] = coords[i - 1] ?? [0, 0],
+          b: [number, number] = coords[i] ?? [0, 0];
+        pieces.push({
+          id: pieces.length + 1,
+          coordinates: [a, b],
+          roadClass: String(r.properties.road_class),
+          areaId: areaAt((a[0] + b[0]) / 2, (a[1] + b[1]) / 2),
+        });
       }
     }
-    for (const b of demo.buildings) buildings.push({ id: buildings.length + 1, polygons: polys(b.geometry, s), heightM: null });
+    for (const b of demo.buildings)
+      buildings.push({ id: buildings.length + 1, polygons: polys(b.geometry, s), heightM: null });
     for (const k of demo.keyPlaces) places.push(placeOf(k, places.length + 1, s, areaAt));
     for (const c of demo.cameras) {
       if (c.geometry.type !== 'Point') continue;
       const [lon, lat] = s(c.geometry.coordinates);
       const p = c.properties;
-      cameras.push({ id: cameras.length + 1, lon, lat, headingDeg: Number(p.heading_deg), fovDeg: Number(p.fov_deg), rangeM: Number(p.range_m),
-        heightM: Number(p.height_m), cameraType: p.camera_type as CameraInput['cameraType'], status: p.status as CameraInput['status'], networked: Boolean(p.networked) });
+      cameras.push({
+        id: cameras.length + 1,
+        lon,
+        lat,
+        headingDeg: Number(p.heading_deg),
+        fovDeg: Number(p.fov_deg),
+        rangeM: Number(p.range_m),
+        heightM: Number(p.height_m),
+        cameraType: p.camera_type as CameraInput['cameraType'],
+        status: p.status as CameraInput['status'],
+        networked: Boolean(p.networked),
+      });
     }
   }
   return { areas, pieces, places, buildings, cameras: cameras.slice(0, CITY_CAMERAS) };
@@ -72,25 +110,45 @@ function placeOf(k: DemoFeature, id: number, s: Shift, areaAt: (x: number, y: nu
     const at = s(g.coordinates);
     return { ...base, areaId: areaAt(at[0], at[1]), geometry: { type: 'Point', coordinates: at } };
   }
-  const rings = g.type === 'Polygon' ? [g.coordinates.map((r) => r.map(s))] : g.type === 'MultiPolygon' ? g.coordinates.map((p) => p.map((r) => r.map(s))) : [];
+  const rings =
+    g.type === 'Polygon'
+      ? [g.coordinates.map((r) => r.map(s))]
+      : g.type === 'MultiPolygon'
+        ? g.coordinates.map((p) => p.map((r) => r.map(s)))
+        : [];
   const [x, y] = rings[0]?.[0]?.[0] ?? [0, 0];
   return { ...base, areaId: areaAt(x, y), geometry: { type: 'MultiPolygon', coordinates: rings } };
 }
 
 /** Road metres seen per grid by PostGIS: the union of the same view polygons intersected with the roads. */
-async function postgisRoadCoverage(db: Db, pieces: readonly RoadPiece[], views: readonly CameraView[]): Promise<number> {
-  await db.exec('DROP TABLE IF EXISTS bench_view, bench_road; CREATE TABLE bench_view (id int, geom geometry(MultiPolygon, 4326)); CREATE TABLE bench_road (area text, geom geometry(LineString, 4326))');
+async function postgisRoadCoverage(
+  db: Db,
+  pieces: readonly RoadPiece[],
+  views: readonly CameraView[],
+): Promise<number> {
+  await db.exec(
+    'DROP TABLE IF EXISTS bench_view, bench_road; CREATE TABLE bench_view (id int, geom geometry(MultiPolygon, 4326)); CREATE TABLE bench_road (area text, geom geometry(LineString, 4326))',
+  );
   for (let i = 0; i < views.length; i += 2000) {
     const part = views.slice(i, i + 2000);
-    await db.query(`INSERT INTO bench_view SELECT u.id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326)) FROM unnest($1::int[], $2::text[]) AS u(id, g)`,
-      [part.map((v) => v.cameraId), part.map((v) => JSON.stringify({ type: 'MultiPolygon', coordinates: v.coordinates }))]);
+    await db.query(
+      `INSERT INTO bench_view SELECT u.id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326)) FROM unnest($1::int[], $2::text[]) AS u(id, g)`,
+      [
+        part.map((v) => v.cameraId),
+        part.map((v) => JSON.stringify({ type: 'MultiPolygon', coordinates: v.coordinates })),
+      ],
+    );
   }
   for (let i = 0; i < pieces.length; i += 5000) {
     const part = pieces.slice(i, i + 5000);
-    await db.query(`INSERT INTO bench_road SELECT u.a, ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326) FROM unnest($1::text[], $2::text[]) AS u(a, g)`,
-      [part.map((p) => p.areaId), part.map((p) => JSON.stringify({ type: 'LineString', coordinates: p.coordinates }))]);
+    await db.query(
+      `INSERT INTO bench_road SELECT u.a, ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326) FROM unnest($1::text[], $2::text[]) AS u(a, g)`,
+      [part.map((p) => p.areaId), part.map((p) => JSON.stringify({ type: 'LineString', coordinates: p.coordinates }))],
+    );
   }
-  await db.exec('CREATE INDEX ON bench_view USING gist (geom); CREATE INDEX ON bench_road (area); ANALYZE bench_view; ANALYZE bench_road');
+  await db.exec(
+    'CREATE INDEX ON bench_view USING gist (geom); CREATE INDEX ON bench_road (area); ANALYZE bench_view; ANALYZE bench_road',
+  );
   // Per grid, as a PostGIS user would write it: the union of the views that reach the grid's roads, intersected with
   // them. (One union of all 15,000 views city-wide did not finish in 6 minutes on the server.)
   const t0 = performance.now();
@@ -114,91 +172,183 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const chunk = Math.ceil(city.cameras.length / (pool.size * 2));
   const parts: Promise<{ views: CameraView[] }>[] = [];
   for (let i = 0; i < city.cameras.length; i += chunk) {
-    parts.push(pool.run({ kind: 'views', cameras: city.cameras.slice(i, i + chunk), buildings: city.buildings, buildingsKey: 'bench-city' }));
+    parts.push(
+      pool.run({
+        kind: 'views',
+        cameras: city.cameras.slice(i, i + chunk),
+        buildings: city.buildings,
+        buildingsKey: 'bench-city',
+      }),
+    );
   }
   const views = (await Promise.all(parts)).flatMap((p) => p.views);
   const viewsMs = performance.now() - t0;
   t0 = performance.now();
-  const model = new CoverageModel({ areas: city.areas, roadPieces: city.pieces, places: city.places,
-    buildings: city.buildings.map((b) => b.polygons), classWeights: DEFAULT_ROAD_CLASS_WEIGHTS, groundStepM: 5 });
+  const model = new CoverageModel({
+    areas: city.areas,
+    roadPieces: city.pieces,
+    places: city.places,
+    buildings: city.buildings.map((b) => b.polygons),
+    classWeights: DEFAULT_ROAD_CLASS_WEIGHTS,
+    groundStepM: 5,
+  });
   city.cameras.forEach((c, i) => model.setCamera(c, views[i] as CameraView));
   const rates = model.rates();
   const modelMs = performance.now() - t0;
   const modelRssMb = process.memoryUsage().rss / 2 ** 20;
-  const seen = rates.reduce((s, r) => s + r.seenMeters, 0), road = rates.reduce((s, r) => s + r.roadMeters, 0);
-  ctx.log(`views ${(viewsMs / 1000).toFixed(1)} s, model ${(modelMs / 1000).toFixed(1)} s; road seen ${(100 * seen / road).toFixed(1)} %`);
+  const seen = rates.reduce((s, r) => s + r.seenMeters, 0),
+    road = rates.reduce((s, r) => s + r.roadMeters, 0);
+  ctx.log(
+    `views ${(viewsMs / 1000).toFixed(1)} s, model ${(modelMs / 1000).toFixed(1)} s; road seen ${((100 * seen) / road).toFixed(1)} %`,
+  );
   const working = views.filter((_, i) => city.cameras[i]?.status === 'working');
   const refMs = ctx.server ? await postgisRoadCoverage(ctx.server, city.pieces, working) : null;
-  rows.push({ operation: 'full coverage, whole city (views + rates)', on: 'engine', size, oursMs: viewsMs + modelMs,
-    reference: refMs === null ? '—' : 'PostGIS ST_Union of the views ∩ roads (server)', referenceMs: refMs,
+  rows.push({
+    operation: 'full coverage, whole city (views + rates)',
+    on: 'engine',
+    size,
+    oursMs: viewsMs + modelMs,
+    reference: refMs === null ? '—' : 'PostGIS ST_Union of the views ∩ roads (server)',
+    referenceMs: refMs,
     goal: '≤ 10 s',
-    note: `occluded views on ${pool.size} worker threads ${(viewsMs / 1000).toFixed(1)} s + road/place/5 m ground rates ${(modelMs / 1000).toFixed(1)} s; RSS ${modelRssMb.toFixed(0)} MB (goal ≤ 1.5 GB); the reference is roads only, from our views` });
-  rows.push({ operation: 'rates from the views (road, key places, ground)', on: 'engine', size, oursMs: modelMs,
-    reference: refMs === null ? '—' : 'PostGIS ST_Union ∩ roads (server)', referenceMs: refMs });
+    note: `occluded views on ${pool.size} worker threads ${(viewsMs / 1000).toFixed(1)} s + road/place/5 m ground rates ${(modelMs / 1000).toFixed(1)} s; RSS ${modelRssMb.toFixed(0)} MB (goal ≤ 1.5 GB); the reference is roads only, from our views`,
+  });
+  rows.push({
+    operation: 'rates from the views (road, key places, ground)',
+    on: 'engine',
+    size,
+    oursMs: modelMs,
+    reference: refMs === null ? '—' : 'PostGIS ST_Union ∩ roads (server)',
+    referenceMs: refMs,
+  });
 
   // Move one camera (new position and heading) and read the rates again.
   const rnd = mulberry32(7);
-  const moveMs = await medianMs(async () => {
-    const i = Math.floor(rnd() * city.cameras.length);
-    const c = city.cameras[i] as CameraInput;
-    const moved = { ...c, lon: c.lon + (rnd() - 0.5) * 0.0004, lat: c.lat + (rnd() - 0.5) * 0.0004, headingDeg: Math.floor(rnd() * 360) };
-    model.setCamera(moved, viewPolygon(moved, index));
-    model.rates();
-  }, 51, 3);
-  rows.push({ operation: 'move one camera and refresh the rates', on: 'engine', size, oursMs: moveMs, goal: '≤ 50 ms',
-    reference: 'full rates from views', referenceMs: modelMs, note: 'median of 51 moves, each including its occluded view' });
+  const moveMs = await medianMs(
+    async () => {
+      const i = Math.floor(rnd() * city.cameras.length);
+      const c = city.cameras[i] as CameraInput;
+      const moved = {
+        ...c,
+        lon: c.lon + (rnd() - 0.5) * 0.0004,
+        lat: c.lat + (rnd() - 0.5) * 0.0004,
+        headingDeg: Math.floor(rnd() * 360),
+      };
+      model.setCamera(moved, viewPolygon(moved, index));
+      model.rates();
+    },
+    51,
+    3,
+  );
+  rows.push({
+    operation: 'move one camera and refresh the rates',
+    on: 'engine',
+    size,
+    oursMs: moveMs,
+    goal: '≤ 50 ms',
+    reference: 'full rates from views',
+    referenceMs: modelMs,
+    note: 'median of 51 moves, each including its occluded view',
+  });
 
   // Placement on the demo city through the service (embedded database).
   ctx.log('placement: loading the demo city (embedded)');
   await loadDemoCity(ctx.embedded, { seed: 20261125, incidents: 0 });
-  const req50 = { k: 50, areaKind: 'grid' as const, camera: { cameraType: 'bullet' as const, fovDeg: 60, rangeM: 60, heightM: 6 } };
+  const req50 = {
+    k: 50,
+    areaKind: 'grid' as const,
+    camera: { cameraType: 'bullet' as const, fovDeg: 60, rangeM: 60, heightM: 6 },
+  };
   // Warm the shared model (camera views) first, so both runs below measure placement only.
   await proposePlacement(ctx.embedded, { ...req50, k: 1, areaCodes: ['none'] });
   const answer = await placeInPool(ctx.embedded, pool, req50);
   const placementRssMb = process.memoryUsage().rss / 2 ** 20;
-  ctx.log(`placement in the pool: ${answer.seconds.toFixed(1)} s; the reference (today's lazy greedy, general overlay) follows`);
-  const reference = await proposePlacement(ctx.embedded, req50, undefined, { place: placeCameras, viewOptions: { overlay: 'general' } });
-  const samePicks = answer.proposals.every((p, i) => p.lon === reference.proposals[i]?.lon && p.lat === reference.proposals[i]?.lat && p.headingDeg === reference.proposals[i]?.headingDeg);
+  ctx.log(
+    `placement in the pool: ${answer.seconds.toFixed(1)} s; the reference (today's lazy greedy, general overlay) follows`,
+  );
+  const reference = await proposePlacement(ctx.embedded, req50, undefined, {
+    place: placeCameras,
+    viewOptions: { overlay: 'general' },
+  });
+  const samePicks = answer.proposals.every(
+    (p, i) =>
+      p.lon === reference.proposals[i]?.lon &&
+      p.lat === reference.proposals[i]?.lat &&
+      p.headingDeg === reference.proposals[i]?.headingDeg,
+  );
   const refAfter = reference.after.reduce((s, r) => s + r.seenMeters, 0);
-  const before = answer.before.reduce((s, r) => s + r.seenMeters, 0), after = answer.after.reduce((s, r) => s + r.seenMeters, 0);
+  const before = answer.before.reduce((s, r) => s + r.seenMeters, 0),
+    after = answer.after.reduce((s, r) => s + r.seenMeters, 0);
   const roadM = answer.before.reduce((s, r) => s + r.roadMeters, 0);
-  const placesBefore = answer.before.reduce((s, r) => s + r.keyPlacesSeen, 0), placesAfter = answer.after.reduce((s, r) => s + r.keyPlacesSeen, 0);
+  const placesBefore = answer.before.reduce((s, r) => s + r.keyPlacesSeen, 0),
+    placesAfter = answer.after.reduce((s, r) => s + r.keyPlacesSeen, 0);
   // Plain greedy (every gain recomputed every round) on one community's grids, against lazy greedy on the same.
-  const community = answer.before.map((r) => r.areaId).filter((code) => code.startsWith(answer.before[0]?.areaId.slice(0, 12) ?? ''));
-  const lazyMs = await medianMs(() => proposePlacement(ctx.embedded, { k: 10, areaKind: 'grid', areaCodes: community,
-    camera: { cameraType: 'bullet', fovDeg: 60, rangeM: 60, heightM: 6 } }), 3);
+  const community = answer.before
+    .map((r) => r.areaId)
+    .filter((code) => code.startsWith(answer.before[0]?.areaId.slice(0, 12) ?? ''));
+  const lazyMs = await medianMs(
+    () =>
+      proposePlacement(ctx.embedded, {
+        k: 10,
+        areaKind: 'grid',
+        areaCodes: community,
+        camera: { cameraType: 'bullet', fovDeg: 60, rangeM: 60, heightM: 6 },
+      }),
+    3,
+  );
   const naiveMs = await medianMs(() => plainGreedyOnce(ctx.embedded, community), 1, 0);
-  rows.push({ operation: 'placement of 50 cameras, whole demo city', on: 'embedded', size: `${answer.candidates.toLocaleString('en')} candidates`,
-    oursMs: answer.seconds * 1000, reference: "today's lazy greedy on the same candidates (one thread, polyclip views)", referenceMs: reference.seconds * 1000,
+  rows.push({
+    operation: 'placement of 50 cameras, whole demo city',
+    on: 'embedded',
+    size: `${answer.candidates.toLocaleString('en')} candidates`,
+    oursMs: answer.seconds * 1000,
+    reference: "today's lazy greedy on the same candidates (one thread, polyclip views)",
+    referenceMs: reference.seconds * 1000,
     goal: '≤ 10 s',
-    note: `${pool.size} worker threads; ${samePicks ? 'same 50 picks' : 'picks differ'}; road seen ${(100 * before / roadM).toFixed(1)} % → ${(100 * after / roadM).toFixed(1)} % (+${((after - before) / 1000).toFixed(1)} km; reference ${(100 * refAfter / roadM).toFixed(1)} %), key places seen ${placesBefore} → ${placesAfter}; RSS ${placementRssMb.toFixed(0)} MB` });
+    note: `${pool.size} worker threads; ${samePicks ? 'same 50 picks' : 'picks differ'}; road seen ${((100 * before) / roadM).toFixed(1)} % → ${((100 * after) / roadM).toFixed(1)} % (+${((after - before) / 1000).toFixed(1)} km; reference ${((100 * refAfter) / roadM).toFixed(1)} %), key places seen ${placesBefore} → ${placesAfter}; RSS ${placementRssMb.toFixed(0)} MB`,
+  });
   await pool.close();
-  rows.push({ operation: 'placement of 10 cameras, one community (lazy greedy)', on: 'embedded', size: `${community.length} grids`, oursMs: lazyMs,
-    reference: 'plain greedy, all gains every round', referenceMs: naiveMs });
+  rows.push({
+    operation: 'placement of 10 cameras, one community (lazy greedy)',
+    on: 'embedded',
+    size: `${community.length} grids`,
+    oursMs: lazyMs,
+    reference: 'plain greedy, all gains every round',
+    referenceMs: naiveMs,
+  });
   return rows;
 }
 
 /** The same placement without the lazy queue: every candidate's gain recomputed in every round. */
 async function plainGreedyOnce(db: Db, codes: readonly string[]): Promise<void> {
-  await proposePlacement(db, { k: 10, areaKind: 'grid', areaCodes: codes, camera: { cameraType: 'bullet', fovDeg: 60, rangeM: 60, heightM: 6 } }, undefined, {
-    place: (coverage, views, k) => {
-      const chosen: { candidate: number; marginalGain: number }[] = [];
-      const taken = new Set<number>();
-      for (let round = 0; round < k; round++) {
-        let best = -1, bestGain = 0;
-        views.forEach((v, i) => {
-          if (taken.has(i)) return;
-          const g = coverage.gainOf(v);
-          if (g > bestGain) { bestGain = g; best = i; }
-        });
-        if (best < 0) break;
-        taken.add(best);
-        coverage.setCamera(views[best] as CameraView);
-        chosen.push({ candidate: best, marginalGain: bestGain });
-      }
-      return chosen;
+  await proposePlacement(
+    db,
+    { k: 10, areaKind: 'grid', areaCodes: codes, camera: { cameraType: 'bullet', fovDeg: 60, rangeM: 60, heightM: 6 } },
+    undefined,
+    {
+      place: (coverage, views, k) => {
+        const chosen: { candidate: number; marginalGain: number }[] = [];
+        const taken = new Set<number>();
+        for (let round = 0; round < k; round++) {
+          let best = -1,
+            bestGain = 0;
+          views.forEach((v, i) => {
+            if (taken.has(i)) return;
+            const g = coverage.gainOf(v);
+            if (g > bestGain) {
+              bestGain = g;
+              best = i;
+            }
+          });
+          if (best < 0) break;
+          taken.add(best);
+          coverage.setCamera(views[best] as CameraView);
+          chosen.push({ candidate: best, marginalGain: bestGain });
+        }
+        return chosen;
+      },
     },
-  });
+  );
 }
 
 const suite: BenchSuite = { name: 'coverage (15,708 cameras, placement)', run };

@@ -52,7 +52,10 @@ export async function benchCookie(db: Db, base: string): Promise<string> {
 }
 
 /** The app on a free loopback port over `db` (and optional deps such as fair-use limits), for suites that measure over HTTP. */
-export async function listenApp(db: Db, deps: Partial<Omit<AppDeps, 'db' | 'logger'>> = {}): Promise<{ server: Server; base: string }> {
+export async function listenApp(
+  db: Db,
+  deps: Partial<Omit<AppDeps, 'db' | 'logger'>> = {},
+): Promise<{ server: Server; base: string }> {
   const server = createApp({ db, logger: pino({ level: 'silent' }), ...deps }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };

@@ -32,7 +32,8 @@ async function benchOn(db: Db, on: string, log: (m: string) => void): Promise<Be
   const buildingCols = ['osm_id', 'name', 'height_m', 'levels', 'geom'];
   const dump = async (table: string, cols: string[]) => {
     const out = await db.query<Record<string, unknown>>(
-      `SELECT ${cols.map((c) => (c === 'geom' ? 'ST_AsEWKT(geom) AS geom' : c)).join(', ')} FROM ${table} ORDER BY id`);
+      `SELECT ${cols.map((c) => (c === 'geom' ? 'ST_AsEWKT(geom) AS geom' : c)).join(', ')} FROM ${table} ORDER BY id`,
+    );
     return out.map((row) => cols.map((c) => csvField(row[c])).join(',')).join('\n');
   };
   const roadsCsv = await dump('road', roadCols);
@@ -45,13 +46,21 @@ async function benchOn(db: Db, on: string, log: (m: string) => void): Promise<Be
     await db.copyCsv('building', buildingCols, buildingsCsv);
     copies.push(performance.now() - t0);
   }
-  const [check] = await db.query<{ n: number }>('SELECT (SELECT count(*) FROM road) + (SELECT count(*) FROM building) AS n');
+  const [check] = await db.query<{ n: number }>(
+    'SELECT (SELECT count(*) FROM road) + (SELECT count(*) FROM building) AS n',
+  );
   if (check?.n !== rows) throw new Error(`COPY wrote ${check?.n} rows, the import ${rows}`);
-  const oursMs = median(ours), refMs = median(copies);
+  const oursMs = median(ours),
+    refMs = median(copies);
   log(`${on}: import ${oursMs.toFixed(0)} ms, COPY ${refMs.toFixed(0)} ms for ${rows} rows`);
   return {
-    operation: 'import Monaco roads+buildings (parse+validate+insert)', on, size: `${rows} rows`,
-    oursMs, reference: 'bare COPY of the same rows', referenceMs: refMs, goal: 'rows/s ≥ 0.5× COPY (ratio ≤ 2×)',
+    operation: 'import Monaco roads+buildings (parse+validate+insert)',
+    on,
+    size: `${rows} rows`,
+    oursMs,
+    reference: 'bare COPY of the same rows',
+    referenceMs: refMs,
+    goal: 'rows/s ≥ 0.5× COPY (ratio ≤ 2×)',
     note: `ours ${Math.round(rows / (oursMs / 1000))} rows/s, COPY ${Math.round(rows / (refMs / 1000))} rows/s`,
   };
 }

@@ -10,9 +10,20 @@ import { benchCookie, listenApp, type BenchContext, type BenchRow, type BenchSui
  */
 const SECONDS = Number(process.env.BENCH_JOBS_SECONDS ?? 10);
 
-async function p99(base: string, cookie: string, paths: readonly string[]): Promise<{ p99: number; errors: number; n: number }> {
-  const r = await autocannon({ url: base, connections: 10, duration: SECONDS, overallRate: 50, timeout: 10, headers: { cookie },
-    requests: paths.map((path) => ({ method: 'GET', path })) });
+async function p99(
+  base: string,
+  cookie: string,
+  paths: readonly string[],
+): Promise<{ p99: number; errors: number; n: number }> {
+  const r = await autocannon({
+    url: base,
+    connections: 10,
+    duration: SECONDS,
+    overallRate: 50,
+    timeout: 10,
+    headers: { cookie },
+    requests: paths.map((path) => ({ method: 'GET', path })),
+  });
   return { p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, n: r.requests.total };
 }
 
@@ -22,7 +33,9 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   if (n === 0) await loadDemoCity(db, { seed: 20261125, incidents: 20_000 });
   const { server, base } = await listenApp(db);
   const cookies = [await benchCookie(db, base), await benchCookie(db, base)];
-  const grids = await db.query<{ x: number; y: number }>(`SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM grid ORDER BY code LIMIT 40`);
+  const grids = await db.query<{ x: number; y: number }>(
+    `SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM grid ORDER BY code LIMIT 40`,
+  );
   const tiles = grids.flatMap((g, i) => {
     const t = tileAt(g.x, g.y, 14 + (i % 3));
     return ['grids', 'cameras', 'basemap'].map((l) => `/tiles/${l}/${t.z}/${t.x}/${t.y}.mvt`);
@@ -36,21 +49,49 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   ctx.log('4 placement jobs');
   const ids: string[] = [];
   for (const [i, k] of [50, 49, 48, 47].entries()) {
-    const res = await fetch(`${base}/api/v1/jobs`, { method: 'POST', headers: { cookie: cookies[i % 2] ?? '', 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'placement', params: { k, area: 'grid' } }) });
+    const res = await fetch(`${base}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { cookie: cookies[i % 2] ?? '', 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'placement', params: { k, area: 'grid' } }),
+    });
     ids.push(((await res.json()) as { id: string }).id);
   }
   const busyHealth = await p99(base, cookie, ['/api/v1/health']);
   const busyTiles = await p99(base, cookie, tiles);
-  const states = await Promise.all(ids.map(async (id, i) => ((await (await fetch(`${base}/api/v1/jobs/${id}`, { headers: { cookie: cookies[i % 2] ?? '' } })).json()) as { state: string; progress: number })));
-  for (const [i, id] of ids.entries()) await fetch(`${base}/api/v1/jobs/${id}`, { method: 'DELETE', headers: { cookie: cookies[i % 2] ?? '' } });
+  const states = await Promise.all(
+    ids.map(
+      async (id, i) =>
+        (await (await fetch(`${base}/api/v1/jobs/${id}`, { headers: { cookie: cookies[i % 2] ?? '' } })).json()) as {
+          state: string;
+          progress: number;
+        },
+    ),
+  );
+  for (const [i, id] of ids.entries())
+    await fetch(`${base}/api/v1/jobs/${id}`, { method: 'DELETE', headers: { cookie: cookies[i % 2] ?? '' } });
   server.close();
   const during = `jobs at the end of the window: ${states.map((s) => `${s.state} ${(100 * s.progress).toFixed(0)} %`).join(', ')}`;
   return [
-    { operation: 'health p99 while 4 placement jobs run', on: 'embedded', size: `${busyHealth.n} requests at 50/s`, oursMs: busyHealth.p99,
-      reference: 'the same with no job running', referenceMs: idleHealth.p99, goal: '< 50 ms', note: `${busyHealth.errors} errors; ${during}` },
-    { operation: 'tile p99 while 4 placement jobs run', on: 'embedded', size: `${busyTiles.n} requests at 50/s, ${tiles.length} tiles`, oursMs: busyTiles.p99,
-      reference: 'the same with no job running', referenceMs: idleTiles.p99, goal: '< 200 ms', note: `${busyTiles.errors} errors` },
+    {
+      operation: 'health p99 while 4 placement jobs run',
+      on: 'embedded',
+      size: `${busyHealth.n} requests at 50/s`,
+      oursMs: busyHealth.p99,
+      reference: 'the same with no job running',
+      referenceMs: idleHealth.p99,
+      goal: '< 50 ms',
+      note: `${busyHealth.errors} errors; ${during}`,
+    },
+    {
+      operation: 'tile p99 while 4 placement jobs run',
+      on: 'embedded',
+      size: `${busyTiles.n} requests at 50/s, ${tiles.length} tiles`,
+      oursMs: busyTiles.p99,
+      reference: 'the same with no job running',
+      referenceMs: idleTiles.p99,
+      goal: '< 200 ms',
+      note: `${busyTiles.errors} errors`,
+    },
   ];
 }
 

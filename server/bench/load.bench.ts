@@ -19,41 +19,67 @@ const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
 
 /** What the web app asks for while a planner pans a street-level map: tiles of several layers and feature/cell queries. */
 async function readPaths(db: Db): Promise<string[]> {
-  const grids = await db.query<{ x: number; y: number }>(`SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM grid ORDER BY code LIMIT 40`);
+  const grids = await db.query<{ x: number; y: number }>(
+    `SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM grid ORDER BY code LIMIT 40`,
+  );
   const paths: string[] = [];
   for (const [i, g] of grids.entries()) {
     const z = 14 + (i % 3);
     const t = tileAt(g.x, g.y, z);
-    for (const layer of ['grids', 'beats', 'cameras', 'incidents', 'basemap']) paths.push(`/tiles/${layer}/${t.z}/${t.x}/${t.y}.mvt`);
+    for (const layer of ['grids', 'beats', 'cameras', 'incidents', 'basemap'])
+      paths.push(`/tiles/${layer}/${t.z}/${t.x}/${t.y}.mvt`);
     const d = 0.004;
-    paths.push(`/api/v1/grids?bbox=${[g.x - d, g.y - d, g.x + d, g.y + d].map((v) => v.toFixed(5)).join(',')}&limit=50`);
-    paths.push(`/api/v1/incidents/cells?res=9&bbox=${[g.x - 3 * d, g.y - 3 * d, g.x + 3 * d, g.y + 3 * d].map((v) => v.toFixed(5)).join(',')}`);
+    paths.push(
+      `/api/v1/grids?bbox=${[g.x - d, g.y - d, g.x + d, g.y + d].map((v) => v.toFixed(5)).join(',')}&limit=50`,
+    );
+    paths.push(
+      `/api/v1/incidents/cells?res=9&bbox=${[g.x - 3 * d, g.y - 3 * d, g.x + 3 * d, g.y + 3 * d].map((v) => v.toFixed(5)).join(',')}`,
+    );
   }
   return paths;
 }
 
 async function load(base: string, cookie: string, paths: readonly string[]): Promise<autocannon.Result> {
   return autocannon({
-    url: base, connections: 20, duration: SECONDS, overallRate: RATE, timeout: 10, headers: { cookie },
+    url: base,
+    connections: 20,
+    duration: SECONDS,
+    overallRate: RATE,
+    timeout: 10,
+    headers: { cookie },
     requests: paths.map((path) => ({ method: 'GET', path })),
   });
 }
 
 /** Edits every 200 ms for as long as `until` is pending: each acknowledged save is remembered to be checked after. */
-async function editWhile(base: string, cookie: string, db: Db, until: Promise<unknown>): Promise<{ sent: number; acknowledged: Map<number, number>; failed: number }> {
-  const grids = await db.query<{ id: number; version: number; households: number }>('SELECT id::int AS id, version, households FROM grid ORDER BY id');
+async function editWhile(
+  base: string,
+  cookie: string,
+  db: Db,
+  until: Promise<unknown>,
+): Promise<{ sent: number; acknowledged: Map<number, number>; failed: number }> {
+  const grids = await db.query<{ id: number; version: number; households: number }>(
+    'SELECT id::int AS id, version, households FROM grid ORDER BY id',
+  );
   const acknowledged = new Map<number, number>();
-  let done = false, sent = 0, failed = 0;
-  void until.then(() => { done = true; });
+  let done = false,
+    sent = 0,
+    failed = 0;
+  void until.then(() => {
+    done = true;
+  });
   for (let i = 0; !done; i++) {
     const g = grids[i % grids.length];
     if (!g) break;
     const households = g.households + 1;
     sent++;
-    const res = await fetch(`${base}/api/v1/grids/${g.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify({ version: g.version, properties: { households } }) });
+    const res = await fetch(`${base}/api/v1/grids/${g.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ version: g.version, properties: { households } }),
+    });
     if (res.status === 200) {
-      const f = await res.json() as { properties: { version: number } };
+      const f = (await res.json()) as { properties: { version: number } };
       g.version = f.properties.version;
       g.households = households;
       acknowledged.set(g.id, households);
@@ -74,7 +100,9 @@ const PROBE_RATE = 20;
 
 /** Heavy synchronous analyses a leader can start: districting search, Gi*, workload, reach map. */
 async function heavyRequests(db: Db): Promise<{ method: string; path: string; body?: string }[]> {
-  const [st] = await db.query<{ id: number }>('SELECT station_id::int AS id FROM beat GROUP BY station_id ORDER BY count(*) DESC LIMIT 1');
+  const [st] = await db.query<{ id: number }>(
+    'SELECT station_id::int AS id FROM beat GROUP BY station_id ORDER BY count(*) DESC LIMIT 1',
+  );
   return [
     { method: 'POST', path: '/api/v1/planning/districting', body: JSON.stringify({ stationId: st?.id ?? 1 }) },
     { method: 'GET', path: '/api/v1/incidents/hotspots?res=9&k=1' },
@@ -87,7 +115,12 @@ async function heavyRequests(db: Db): Promise<{ method: string; path: string; bo
  * One user keeps 10 heavy analyses in flight for `seconds` (a refused one is sent again after 100 ms, as an impatient
  * client would), while health is probed at PROBE_RATE. Answers the probe latencies and the heavy answers by status.
  */
-async function heavyWhileProbing(base: string, cookie: string, db: Db, seconds: number): Promise<{ probe: autocannon.Result; statuses: Record<number, number> }> {
+async function heavyWhileProbing(
+  base: string,
+  cookie: string,
+  db: Db,
+  seconds: number,
+): Promise<{ probe: autocannon.Result; statuses: Record<number, number> }> {
   const requests = await heavyRequests(db);
   const statuses: Record<number, number> = {};
   let stop = false;
@@ -95,16 +128,26 @@ async function heavyWhileProbing(base: string, cookie: string, db: Db, seconds: 
     for (let i = k; !stop; i++) {
       const r = requests[i % requests.length];
       if (!r) break;
-      const res = await fetch(base + r.path, { method: r.method, headers: { cookie, 'content-type': 'application/json' }, ...(r.body ? { body: r.body } : {}) })
-        .catch(() => undefined);
+      const res = await fetch(base + r.path, {
+        method: r.method,
+        headers: { cookie, 'content-type': 'application/json' },
+        ...(r.body ? { body: r.body } : {}),
+      }).catch(() => undefined);
       statuses[res?.status ?? 0] = (statuses[res?.status ?? 0] ?? 0) + 1;
       await res?.arrayBuffer();
       if (res?.status === 429) await new Promise((w) => setTimeout(w, 100));
     }
   };
   const workers = Array.from({ length: 10 }, (_, k) => worker(k));
-  const probe = await autocannon({ url: base, connections: 2, duration: seconds, overallRate: PROBE_RATE, timeout: 30, headers: { cookie },
-    requests: [{ method: 'GET', path: '/api/v1/health' }] });
+  const probe = await autocannon({
+    url: base,
+    connections: 2,
+    duration: seconds,
+    overallRate: PROBE_RATE,
+    timeout: 30,
+    headers: { cookie },
+    requests: [{ method: 'GET', path: '/api/v1/health' }],
+  });
   stop = true;
   await Promise.all(workers);
   return { probe, statuses };
@@ -117,19 +160,36 @@ async function heavyWhileProbing(base: string, cookie: string, db: Db, seconds: 
 async function heavyRows(on: string, db: Db): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const mode of ['fair use on', 'fair use off'] as const) {
-    const { server, base } = await listenApp(db, { fairUse: mode === 'fair use on' ? DEFAULT_FAIR_USE : UNLIMITED_FAIR_USE });
+    const { server, base } = await listenApp(db, {
+      fairUse: mode === 'fair use on' ? DEFAULT_FAIR_USE : UNLIMITED_FAIR_USE,
+    });
     try {
-      const cookie = (await createAndSignIn(base, db, `bench-leader-${randomBytes(3).toString('hex')}`, 'leader')).cookie;
-      const idle = await autocannon({ url: base, connections: 2, duration: Math.min(10, HEAVY_SECONDS), overallRate: PROBE_RATE, headers: { cookie },
-        requests: [{ method: 'GET', path: '/api/v1/health' }] });
+      const cookie = (await createAndSignIn(base, db, `bench-leader-${randomBytes(3).toString('hex')}`, 'leader'))
+        .cookie;
+      const idle = await autocannon({
+        url: base,
+        connections: 2,
+        duration: Math.min(10, HEAVY_SECONDS),
+        overallRate: PROBE_RATE,
+        headers: { cookie },
+        requests: [{ method: 'GET', path: '/api/v1/health' }],
+      });
       const { probe, statuses } = await heavyWhileProbing(base, cookie, db, HEAVY_SECONDS);
       rows.push({
-        operation: `health p99 while 1 leader keeps 10 heavy analyses in flight, ${HEAVY_SECONDS} s (${mode})`, on,
-        size: `${probe.requests.total} probes; heavy answers ${Object.entries(statuses).map(([k, v]) => `${k}×${v}`).join(' ')}`,
-        oursMs: probe.latency.p99, reference: `health at ${PROBE_RATE}/s, idle: p99`, referenceMs: idle.latency.p99, goal: 'p99 < 50 ms',
+        operation: `health p99 while 1 leader keeps 10 heavy analyses in flight, ${HEAVY_SECONDS} s (${mode})`,
+        on,
+        size: `${probe.requests.total} probes; heavy answers ${Object.entries(statuses)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(' ')}`,
+        oursMs: probe.latency.p99,
+        reference: `health at ${PROBE_RATE}/s, idle: p99`,
+        referenceMs: idle.latency.p99,
+        goal: 'p99 < 50 ms',
         // No probe answered within the run (the event loop was held throughout): a miss, not a 0 ms p99.
-        note: probe.requests.total === 0 ? `no health probe answered in ${HEAVY_SECONDS} s — MISSED`
-          : `p50 ${probe.latency.p50} ms, max ${probe.latency.max} ms, ${errorsOf(probe)} probe errors — ${probe.latency.p99 < 50 && errorsOf(probe) === 0 ? 'met' : 'MISSED'}`,
+        note:
+          probe.requests.total === 0
+            ? `no health probe answered in ${HEAVY_SECONDS} s — MISSED`
+            : `p50 ${probe.latency.p50} ms, max ${probe.latency.max} ms, ${errorsOf(probe)} probe errors — ${probe.latency.p99 < 50 && errorsOf(probe) === 0 ? 'met' : 'MISSED'}`,
       });
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -142,10 +202,16 @@ const suite: BenchSuite = {
   name: 'load',
   async run(ctx: BenchContext): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
-    const dbs: [string, Db][] = [['embedded', ctx.embedded], ...(ctx.server ? [['server', ctx.server] as [string, Db]] : [])];
+    const dbs: [string, Db][] = [
+      ['embedded', ctx.embedded],
+      ...(ctx.server ? [['server', ctx.server] as [string, Db]] : []),
+    ];
     for (const [on, db] of dbs) {
-      const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid') as [{ n: number }];
-      if (n === 0) { ctx.log(`loading the demo city (${on})`); await loadDemoCity(db, { seed: 20261125 }); }
+      const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid')) as [{ n: number }];
+      if (n === 0) {
+        ctx.log(`loading the demo city (${on})`);
+        await loadDemoCity(db, { seed: 20261125 });
+      }
       const { server, base } = await listenApp(db);
       try {
         const cookie = await benchCookie(db, base);
@@ -156,20 +222,31 @@ const suite: BenchSuite = {
         const reads = load(base, cookie, paths);
         const edits = await editWhile(base, cookie, db, reads);
         const r = await reads;
-        const stored = await db.query<{ id: number; households: number }>('SELECT id::int AS id, households FROM grid WHERE id = ANY($1::bigint[])', [[...edits.acknowledged.keys()]]);
-        const lost = [...edits.acknowledged].filter(([id, h]) => stored.find((s) => s.id === id)?.households !== h).length;
+        const stored = await db.query<{ id: number; households: number }>(
+          'SELECT id::int AS id, households FROM grid WHERE id = ANY($1::bigint[])',
+          [[...edits.acknowledged.keys()]],
+        );
+        const lost = [...edits.acknowledged].filter(
+          ([id, h]) => stored.find((s) => s.id === id)?.households !== h,
+        ).length;
         const ok = r.latency.p99 < 200 && errorsOf(r) === 0 && lost === 0 && edits.failed === 0;
         rows.push({
-          operation: `tiles + queries at ${RATE}/s, ${SECONDS} s, edits every 200 ms: p99`, on, size: `${r.requests.total} requests, ${paths.length} paths`,
-          oursMs: r.latency.p99, reference: `health at ${RATE}/s: p99`, referenceMs: ref.latency.p99, goal: 'p99 < 200 ms',
-          note: `p50 ${r.latency.p50} ms, ${errorsOf(r)} errors (ref ${errorsOf(ref)}), ${r.requests.average.toFixed(0)} req/s; `
-            + `edits ${edits.acknowledged.size > 0 ? edits.sent : 0} sent, ${edits.failed} refused, ${lost} lost — ${ok ? 'met' : 'MISSED'}`,
+          operation: `tiles + queries at ${RATE}/s, ${SECONDS} s, edits every 200 ms: p99`,
+          on,
+          size: `${r.requests.total} requests, ${paths.length} paths`,
+          oursMs: r.latency.p99,
+          reference: `health at ${RATE}/s: p99`,
+          referenceMs: ref.latency.p99,
+          goal: 'p99 < 200 ms',
+          note:
+            `p50 ${r.latency.p50} ms, ${errorsOf(r)} errors (ref ${errorsOf(ref)}), ${r.requests.average.toFixed(0)} req/s; ` +
+            `edits ${edits.acknowledged.size > 0 ? edits.sent : 0} sent, ${edits.failed} refused, ${lost} lost — ${ok ? 'met' : 'MISSED'}`,
         });
       } finally {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       ctx.log(`${on}: 10 heavy analyses in flight for ${HEAVY_SECONDS} s while health is probed`);
-      rows.push(...await heavyRows(on, db));
+      rows.push(...(await heavyRows(on, db)));
     }
     return rows;
   },

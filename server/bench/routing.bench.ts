@@ -16,17 +16,27 @@ import { medianMs, type BenchContext, type BenchRow, type BenchSuite } from './h
  */
 const MONACO = path.resolve(import.meta.dirname, '../../../shared/data/monaco/monaco.osm.pbf');
 const EDGES = `SELECT id, source, target, cost, reverse_cost FROM road_edge WHERE profile = ''car''`;
-const pick = (count: number, n: number, salt: number) => Array.from({ length: count }, (_, i) => (i * 7919 + salt * 104_729) % n);
+const pick = (count: number, n: number, salt: number) =>
+  Array.from({ length: count }, (_, i) => (i * 7919 + salt * 104_729) % n);
 
 /** The node nearest the middle of the network: a fair isochrone start. */
 function centralNode(g: RoadGraph): number {
-  let lon = 0, lat = 0;
-  for (let v = 0; v < g.nodeCount; v++) { lon += g.nodeLon[v] ?? 0; lat += g.nodeLat[v] ?? 0; }
-  lon /= g.nodeCount; lat /= g.nodeCount;
-  let best = 0, bestD = Infinity;
+  let lon = 0,
+    lat = 0;
+  for (let v = 0; v < g.nodeCount; v++) {
+    lon += g.nodeLon[v] ?? 0;
+    lat += g.nodeLat[v] ?? 0;
+  }
+  lon /= g.nodeCount;
+  lat /= g.nodeCount;
+  let best = 0,
+    bestD = Infinity;
   for (let v = 0; v < g.nodeCount; v++) {
     const d = ((g.nodeLon[v] ?? 0) - lon) ** 2 + ((g.nodeLat[v] ?? 0) - lat) ** 2;
-    if (d < bestD) { bestD = d; best = v; }
+    if (d < bestD) {
+      bestD = d;
+      best = v;
+    }
   }
   return best;
 }
@@ -35,16 +45,27 @@ async function graphRows(db: Db, on: string, city: string, hasPgr: boolean): Pro
   const g = (await network(db, 'car')).graph;
   const size = `${g.nodeCount.toLocaleString('en')} nodes, ${g.edgeCount.toLocaleString('en')} edges`;
   const start = centralNode(g);
-  const sources = pick(10, g.nodeCount, 1), targets = pick(100, g.nodeCount, 2);
+  const sources = pick(10, g.nodeCount, 1),
+    targets = pick(100, g.nodeCount, 2);
   const rows: BenchRow[] = [];
   rows.push({
-    operation: `isochrone 5 min (${city})`, on, size, goal: '≤ 0.5×',
+    operation: `isochrone 5 min (${city})`,
+    on,
+    size,
+    goal: '≤ 0.5×',
     oursMs: await medianMs(async () => isochrones(g, [{ node: start }], [300]), 9),
     reference: hasPgr ? 'pgr_drivingDistance' : '—',
-    referenceMs: hasPgr ? await medianMs(() => db.query(`SELECT node FROM pgr_drivingDistance('${EDGES}', $1::bigint, 300, true)`, [start + 1]), 9) : null,
+    referenceMs: hasPgr
+      ? await medianMs(
+          () => db.query(`SELECT node FROM pgr_drivingDistance('${EDGES}', $1::bigint, 300, true)`, [start + 1]),
+          9,
+        )
+      : null,
   });
   rows.push({
-    operation: `1,000 shortest paths (${city})`, on, size: `10 × 100 node pairs; ${size}`,
+    operation: `1,000 shortest paths (${city})`,
+    on,
+    size: `10 × 100 node pairs; ${size}`,
     // One search per source, then the 100 paths read back from it: the one-to-many form pgr_dijkstra also uses.
     oursMs: await medianMs(async () => {
       for (const s of sources) {
@@ -53,8 +74,16 @@ async function graphRows(db: Db, on: string, city: string, hasPgr: boolean): Pro
       }
     }, 3),
     reference: hasPgr ? 'pgr_dijkstra (one call, 10 × 100)' : '—',
-    referenceMs: hasPgr ? await medianMs(() => db.query(`SELECT count(*) FROM pgr_dijkstra('${EDGES}', $1::bigint[], $2::bigint[], true)`,
-      [sources.map((s) => s + 1), targets.map((t) => t + 1)]), 3) : null,
+    referenceMs: hasPgr
+      ? await medianMs(
+          () =>
+            db.query(`SELECT count(*) FROM pgr_dijkstra('${EDGES}', $1::bigint[], $2::bigint[], true)`, [
+              sources.map((s) => s + 1),
+              targets.map((t) => t + 1),
+            ]),
+          3,
+        )
+      : null,
   });
   rows.push(...pointRows(g, on, city, size));
   return rows;
@@ -69,38 +98,64 @@ function pointRows(g: RoadGraph, on: string, city: string, size: string): BenchR
   const start = centralNode(g);
   const edgeOf = (v: number) => g.arcEdge[g.arcStart[v] ?? 0] ?? 0;
   const mid = (v: number) => ({ edge: edgeOf(v), fraction: 0.37 });
-  const sources = pick(10, g.nodeCount, 1), targets = pick(100, g.nodeCount, 2);
+  const sources = pick(10, g.nodeCount, 1),
+    targets = pick(100, g.nodeCount, 2);
   const runs = 31;
   // Ours and the reference alternate run by run, so JIT warm-up and a busy machine weigh on both alike.
   const pair = (ours: () => void, ref: () => void): [number, number] => {
-    ours(); ref();
-    const a: number[] = [], b: number[] = [];
+    ours();
+    ref();
+    const a: number[] = [],
+      b: number[] = [];
     for (let i = 0; i < runs; i++) {
-      let t0 = performance.now(); ours(); a.push(performance.now() - t0);
-      t0 = performance.now(); ref(); b.push(performance.now() - t0);
+      let t0 = performance.now();
+      ours();
+      a.push(performance.now() - t0);
+      t0 = performance.now();
+      ref();
+      b.push(performance.now() - t0);
     }
     const med = (xs: number[]) => xs.sort((x, y) => x - y)[runs >> 1] ?? 0;
     return [med(a), med(b)];
   };
-  const [isoPoint, isoNode] = pair(() => isochrones(g, { kind: 'points', points: [mid(start)] }, [300]),
-    () => isochrones(g, [{ node: start }], [300]));
-  const [routesPoint, routesNode] = pair(() => {
-    for (const s of sources) {
-      const from = mid(s);
-      const t = travelTimes(g, originsFor(g, from)).seconds;
-      for (const d of targets) arrivalAt(g, t, mid(d), [from]);
-    }
-  }, () => {
-    for (const s of sources) {
-      const t = travelTimes(g, [{ node: s }]).seconds;
-      for (const d of targets) void t[d];
-    }
-  });
+  const [isoPoint, isoNode] = pair(
+    () => isochrones(g, { kind: 'points', points: [mid(start)] }, [300]),
+    () => isochrones(g, [{ node: start }], [300]),
+  );
+  const [routesPoint, routesNode] = pair(
+    () => {
+      for (const s of sources) {
+        const from = mid(s);
+        const t = travelTimes(g, originsFor(g, from)).seconds;
+        for (const d of targets) arrivalAt(g, t, mid(d), [from]);
+      }
+    },
+    () => {
+      for (const s of sources) {
+        const t = travelTimes(g, [{ node: s }]).seconds;
+        for (const d of targets) void t[d];
+      }
+    },
+  );
   return [
-    { operation: `isochrone 5 min from a mid-edge point (${city})`, on: 'engine', size, oursMs: isoPoint,
-      reference: 'same isochrone from a junction (junction-only search)', referenceMs: isoNode, goal: '≤ 1.1×' },
-    { operation: `1,000 point-to-point costs, mid-edge (${city})`, on: 'engine', size: `10 × 100; ${size}`, oursMs: routesPoint,
-      reference: 'same 1,000 junction-to-junction costs', referenceMs: routesNode, goal: '≤ 1.1×' },
+    {
+      operation: `isochrone 5 min from a mid-edge point (${city})`,
+      on: 'engine',
+      size,
+      oursMs: isoPoint,
+      reference: 'same isochrone from a junction (junction-only search)',
+      referenceMs: isoNode,
+      goal: '≤ 1.1×',
+    },
+    {
+      operation: `1,000 point-to-point costs, mid-edge (${city})`,
+      on: 'engine',
+      size: `10 × 100; ${size}`,
+      oursMs: routesPoint,
+      reference: 'same 1,000 junction-to-junction costs',
+      referenceMs: routesNode,
+      goal: '≤ 1.1×',
+    },
   ];
 }
 
@@ -111,20 +166,28 @@ function pointRows(g: RoadGraph, on: string, city: string, size: string): BenchR
  */
 async function areaRow(db: Db, on: string, hasPgr: boolean): Promise<BenchRow> {
   const net = await network(db, 'foot');
-  const lon = 7.4275, lat = 43.7395;
+  const lon = 7.4275,
+    lat = 43.7395;
   const p = net.index.snap(lon, lat, 500);
   let note = '';
   const oursMs = await medianMs(async () => {
     const a = await isochrone(db, 'foot', lon, lat, [5]);
     note = `${a.bands[0]?.roads.length ?? 0} road pieces, ${((a.bands[0]?.reachedMeters ?? 0) / 1000).toFixed(1)} km reached`;
   }, 5);
-  const node = p ? (p.fraction < 0.5 ? net.graph.edgeSource[p.edge] ?? 0 : net.graph.edgeTarget[p.edge] ?? 0) + 1 : 1;
+  const node = p
+    ? (p.fraction < 0.5 ? (net.graph.edgeSource[p.edge] ?? 0) : (net.graph.edgeTarget[p.edge] ?? 0)) + 1
+    : 1;
   const refSql = `WITH dd AS (SELECT edge FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM road_edge WHERE profile = ''foot''', $1::bigint, 300, true))
     SELECT ST_AsGeoJSON(ST_Buffer(ST_Union(e.geom)::geography, 40, 'quad_segs=4')::geometry, 6) FROM road_edge e JOIN dd ON e.id = dd.edge WHERE e.profile = 'foot'`;
   return {
-    operation: '5-min isochrone with its area (Monaco, foot)', on, size: `${net.graph.edgeCount.toLocaleString('en')} edges`,
-    oursMs, reference: hasPgr ? 'pgr_drivingDistance + ST_Buffer(ST_Union) geography' : '—',
-    referenceMs: hasPgr ? await medianMs(() => db.query(refSql, [node]), 5) : null, goal: '≤ 300 ms', note,
+    operation: '5-min isochrone with its area (Monaco, foot)',
+    on,
+    size: `${net.graph.edgeCount.toLocaleString('en')} edges`,
+    oursMs,
+    reference: hasPgr ? 'pgr_drivingDistance + ST_Buffer(ST_Union) geography' : '—',
+    referenceMs: hasPgr ? await medianMs(() => db.query(refSql, [node]), 5) : null,
+    goal: '≤ 300 ms',
+    note,
   };
 }
 
@@ -132,11 +195,19 @@ const suite: BenchSuite = {
   name: 'routing',
   async run(ctx: BenchContext): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
-    const dbs: [string, Db][] = [['embedded', ctx.embedded], ...(ctx.server ? [['server', ctx.server] as [string, Db]] : [])];
+    const dbs: [string, Db][] = [
+      ['embedded', ctx.embedded],
+      ...(ctx.server ? [['server', ctx.server] as [string, Db]] : []),
+    ];
     for (const [on, db] of dbs) {
-      const hasPgr = on === 'server' && (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'pgrouting'`)).length > 0;
+      const hasPgr =
+        on === 'server' && (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'pgrouting'`)).length > 0;
       ctx.log(`${on}: Monaco roads`);
-      await importFile(db, new Uint8Array(readFileSync(MONACO)), { fileName: 'monaco.osm.pbf', format: 'osm-pbf', actor: 'bench' });
+      await importFile(db, new Uint8Array(readFileSync(MONACO)), {
+        fileName: 'monaco.osm.pbf',
+        format: 'osm-pbf',
+        actor: 'bench',
+      });
       rows.push(...(await graphRows(db, on, 'Monaco', hasPgr)));
       rows.push(await areaRow(db, on, hasPgr));
       await db.exec('TRUNCATE road, building, key_place, camera RESTART IDENTITY CASCADE');
@@ -144,34 +215,80 @@ const suite: BenchSuite = {
       await loadDemoCity(db, { seed: 20261125 });
       rows.push(...(await graphRows(db, on, 'demo city', hasPgr)));
       const g = (await network(db, 'car')).graph;
-      const bases = await db.query<{ lon: number; lat: number }>('SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM post UNION ALL SELECT ST_X(geom), ST_Y(geom) FROM station');
-      const baseNodes = [...new Set(bases.map((b) => {
-        let best = 0, bestD = Infinity;
-        for (let v = 0; v < g.nodeCount; v++) {
-          const d = ((g.nodeLon[v] ?? 0) - b.lon) ** 2 + ((g.nodeLat[v] ?? 0) - b.lat) ** 2;
-          if (d < bestD) { bestD = d; best = v; }
-        }
-        return best + 1;
-      }))];
+      const bases = await db.query<{ lon: number; lat: number }>(
+        'SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM post UNION ALL SELECT ST_X(geom), ST_Y(geom) FROM station',
+      );
+      const baseNodes = [
+        ...new Set(
+          bases.map((b) => {
+            let best = 0,
+              bestD = Infinity;
+            for (let v = 0; v < g.nodeCount; v++) {
+              const d = ((g.nodeLon[v] ?? 0) - b.lon) ** 2 + ((g.nodeLat[v] ?? 0) - b.lat) ** 2;
+              if (d < bestD) {
+                bestD = d;
+                best = v;
+              }
+            }
+            return best + 1;
+          }),
+        ),
+      ];
       rows.push({
-        operation: 'reach map, all posts + stations (demo city)', on, size: `${bases.length} bases, grids, key places`,
+        operation: 'reach map, all posts + stations (demo city)',
+        on,
+        size: `${bases.length} bases, grids, key places`,
         oursMs: await medianMs(() => reachMap(db, 'car'), 3),
         reference: hasPgr ? 'pgr_drivingDistance multi-start 5 min (roads only)' : '—',
-        referenceMs: hasPgr ? await medianMs(() => db.query(`SELECT count(*) FROM pgr_drivingDistance('${EDGES}', $1::bigint[], 300, true, true)`, [baseNodes]), 3) : null,
+        referenceMs: hasPgr
+          ? await medianMs(
+              () =>
+                db.query(`SELECT count(*) FROM pgr_drivingDistance('${EDGES}', $1::bigint[], 300, true, true)`, [
+                  baseNodes,
+                ]),
+              3,
+            )
+          : null,
       });
-      const [station] = await db.query<{ id: number; lon: number; lat: number }>('SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM station ORDER BY id LIMIT 1');
-      const nearest = await db.query<{ id: number }>(`SELECT id FROM checkpoint ORDER BY geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) LIMIT 20`, [station!.lon, station!.lat]);
+      const [station] = await db.query<{ id: number; lon: number; lat: number }>(
+        'SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM station ORDER BY id LIMIT 1',
+      );
+      const nearest = await db.query<{ id: number }>(
+        `SELECT id FROM checkpoint ORDER BY geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) LIMIT 20`,
+        [station!.lon, station!.lat],
+      );
       const prizes = await cellHourCounts(db, 9);
       let plan: Awaited<ReturnType<typeof planPatrols>> = [];
       const ms = await medianMs(async () => {
-        plan = await planPatrols(db, { profile: 'car', base: { kind: 'station', id: station!.id }, startHour: 18, hours: 8,
-          checkpointIds: nearest.map((c) => c.id), units: 1, prizeCells: 30, prizeDwellMinutes: 10, incidentWeight: 1, blindSpotWeight: 0 }, prizes);
+        plan = await planPatrols(
+          db,
+          {
+            profile: 'car',
+            base: { kind: 'station', id: station!.id },
+            startHour: 18,
+            hours: 8,
+            checkpointIds: nearest.map((c) => c.id),
+            units: 1,
+            prizeCells: 30,
+            prizeDwellMinutes: 10,
+            incidentWeight: 1,
+            blindSpotWeight: 0,
+          },
+          prizes,
+        );
       }, 3);
       rows.push({
-        operation: '8-hour patrol, 20 checkpoints + 30 prize cells', on, size: 'one car unit', oursMs: ms, reference: '—', referenceMs: null,
+        operation: '8-hour patrol, 20 checkpoints + 30 prize cells',
+        on,
+        size: 'one car unit',
+        oursMs: ms,
+        reference: '—',
+        referenceMs: null,
         note: `${plan[0]?.checkpoints ?? 0} checkpoints, prize ${Math.round(plan[0]?.prize ?? 0)}, ${plan[0]?.km.toFixed(1) ?? '?'} km; optimum unknown at this size (= brute force on 5 small instances in tests)`,
       });
-      await db.exec('TRUNCATE incident, camera, building, road, key_place, checkpoint, post, beat, station, grid, admin_area RESTART IDENTITY CASCADE');
+      await db.exec(
+        'TRUNCATE incident, camera, building, road, key_place, checkpoint, post, beat, station, grid, admin_area RESTART IDENTITY CASCADE',
+      );
     }
     return rows;
   },

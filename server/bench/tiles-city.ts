@@ -14,7 +14,16 @@ const M_PER_DEG_LAT = 111_320;
 const M_PER_DEG_LON = 111_320 * Math.cos((32.04 * Math.PI) / 180);
 
 const rect = (w: number, s: number, e: number, n: number): Polygon => ({
-  type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]],
+  type: 'Polygon',
+  coordinates: [
+    [
+      [w, s],
+      [e, s],
+      [e, n],
+      [w, n],
+      [w, s],
+    ],
+  ],
 });
 
 export interface BenchCity {
@@ -31,37 +40,63 @@ export function buildBenchCity(seed = 20260301): BenchCity {
   const { west, south, east, north } = CITY_BOUNDS;
   const district = '320102000000';
   const admin: FeatureRow[] = [
-    { geometry: rect(west, south, east, north), properties: { code: district, level: 'district', name: '玄武区', parent_code: null } },
+    {
+      geometry: rect(west, south, east, north),
+      properties: { code: district, level: 'district', name: '玄武区', parent_code: null },
+    },
   ];
   // The district needs a region parent: put one just around it.
-  admin.unshift({ geometry: rect(west - 0.05, south - 0.05, east + 0.05, north + 0.05),
-    properties: { code: '320100000000', level: 'region', name: '南京市', parent_code: null } });
+  admin.unshift({
+    geometry: rect(west - 0.05, south - 0.05, east + 0.05, north + 0.05),
+    properties: { code: '320100000000', level: 'region', name: '南京市', parent_code: null },
+  });
   admin[1]!.properties.parent_code = '320100000000';
   const grids: FeatureRow[] = [];
   const cw = (east - west) / 4;
   const ch = (north - south) / 4;
   for (let t = 0; t < 4; t++) {
     const tcode = `320102${String(t + 1).padStart(3, '0')}000`;
-    admin.push({ geometry: rect(west + t * cw, south, west + (t + 1) * cw, north),
-      properties: { code: tcode, level: 'township', name: `第${t + 1}街道`, parent_code: district } });
+    admin.push({
+      geometry: rect(west + t * cw, south, west + (t + 1) * cw, north),
+      properties: { code: tcode, level: 'township', name: `第${t + 1}街道`, parent_code: district },
+    });
     for (let c = 0; c < 4; c++) {
       const ccode = `320102${String(t + 1).padStart(3, '0')}${String(c + 1).padStart(3, '0')}`;
       const [cw0, cs0] = [west + t * cw, south + c * ch];
-      admin.push({ geometry: rect(cw0, cs0, cw0 + cw, cs0 + ch),
-        properties: { code: ccode, level: 'community', name: `第${t + 1}街道第${c + 1}社区`, parent_code: tcode } });
+      admin.push({
+        geometry: rect(cw0, cs0, cw0 + cw, cs0 + ch),
+        properties: { code: ccode, level: 'community', name: `第${t + 1}街道第${c + 1}社区`, parent_code: tcode },
+      });
       for (let g = 0; g < 25; g++) {
         const [gx, gy] = [g % 5, Math.floor(g / 5)];
-        grids.push({ geometry: rect(cw0 + (gx * cw) / 5, cs0 + (gy * ch) / 5, cw0 + ((gx + 1) * cw) / 5, cs0 + ((gy + 1) * ch) / 5),
-          properties: { code: `${ccode}${String(g + 1).padStart(3, '0')}`, name: `${g + 1}号网格`, kind: 'basic',
-            community_code: ccode, district_code: district, population: 1500 + Math.floor(rnd() * 2000) } });
+        grids.push({
+          geometry: rect(
+            cw0 + (gx * cw) / 5,
+            cs0 + (gy * ch) / 5,
+            cw0 + ((gx + 1) * cw) / 5,
+            cs0 + ((gy + 1) * ch) / 5,
+          ),
+          properties: {
+            code: `${ccode}${String(g + 1).padStart(3, '0')}`,
+            name: `${g + 1}号网格`,
+            kind: 'basic',
+            community_code: ccode,
+            district_code: district,
+            population: 1500 + Math.floor(rnd() * 2000),
+          },
+        });
       }
     }
   }
 
   const roads: FeatureRow[] = [];
   const classes: [string, number, number][] = [
-    ['primary', 0.03, 60], ['secondary', 0.04, 50], ['tertiary', 0.08, 40], ['residential', 0.45, 30],
-    ['service', 0.2, 20], ['footway', 0.2, 5],
+    ['primary', 0.03, 60],
+    ['secondary', 0.04, 50],
+    ['tertiary', 0.08, 40],
+    ['residential', 0.45, 30],
+    ['service', 0.2, 20],
+    ['footway', 0.2, 5],
   ];
   const pickClass = (): [string, number] => {
     let r = rnd();
@@ -87,7 +122,10 @@ export function buildBenchCity(seed = 20260301): BenchCity {
       coords.push([lon, lat]);
     }
     const geometry: LineString = { type: 'LineString', coordinates: coords };
-    roads.push({ geometry, properties: { road_class, speed_kmh, name: arterial ? `${i}号路` : null, oneway: rnd() < 0.2 ? 1 : 0 } });
+    roads.push({
+      geometry,
+      properties: { road_class, speed_kmh, name: arterial ? `${i}号路` : null, oneway: rnd() < 0.2 ? 1 : 0 },
+    });
   }
 
   const buildings: FeatureRow[] = [];
@@ -96,17 +134,30 @@ export function buildBenchCity(seed = 20260301): BenchCity {
     const cy = south + rnd() * (north - south);
     const [wM, hM] = [12 + rnd() * 40, 10 + rnd() * 25];
     const a = rnd() * Math.PI;
-    const corners = [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([sx, sy]): [number, number] => {
+    const corners = [
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+    ].map(([sx, sy]): [number, number] => {
       const [dx, dy] = [(sx! * wM) / 2, (sy! * hM) / 2];
-      return [cx + (dx * Math.cos(a) - dy * Math.sin(a)) / M_PER_DEG_LON, cy + (dx * Math.sin(a) + dy * Math.cos(a)) / M_PER_DEG_LAT];
+      return [
+        cx + (dx * Math.cos(a) - dy * Math.sin(a)) / M_PER_DEG_LON,
+        cy + (dx * Math.sin(a) + dy * Math.cos(a)) / M_PER_DEG_LAT,
+      ];
     });
     const levels = 2 + Math.floor(rnd() * 30);
-    buildings.push({ geometry: { type: 'Polygon', coordinates: [[...corners, corners[0]!]] },
-      properties: { levels, height_m: levels * 3, name: rnd() < 0.05 ? `${i}号楼` : null } });
+    buildings.push({
+      geometry: { type: 'Polygon', coordinates: [[...corners, corners[0]!]] },
+      properties: { levels, height_m: levels * 3, name: rnd() < 0.05 ? `${i}号楼` : null },
+    });
   }
 
   // Incidents around 40 hotspots plus a uniform background, a year of timestamps.
-  const hotspots = Array.from({ length: 40 }, () => [west + rnd() * (east - west), south + rnd() * (north - south)] as const);
+  const hotspots = Array.from(
+    { length: 40 },
+    () => [west + rnd() * (east - west), south + rnd() * (north - south)] as const,
+  );
   const gauss = () => Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd());
   const categories = ['盗窃', '纠纷', '诈骗', '交通事故', '求助', '噪音扰民'];
   const incidents: FeatureRow[] = [];
@@ -122,10 +173,14 @@ export function buildBenchCity(seed = 20260301): BenchCity {
       lat = south + rnd() * (north - south);
     }
     const geometry: Point = { type: 'Point', coordinates: [lon, lat] };
-    incidents.push({ geometry, properties: {
-      occurred_at: new Date(Date.UTC(2025, 0, 1) + Math.floor(rnd() * 365 * 86_400_000)).toISOString(),
-      category: categories[Math.floor(rnd() * categories.length)]!, severity: 1 + Math.floor(rnd() * 4),
-    } });
+    incidents.push({
+      geometry,
+      properties: {
+        occurred_at: new Date(Date.UTC(2025, 0, 1) + Math.floor(rnd() * 365 * 86_400_000)).toISOString(),
+        category: categories[Math.floor(rnd() * categories.length)]!,
+        severity: 1 + Math.floor(rnd() * 4),
+      },
+    });
   }
   return { admin, grids, roads, buildings, incidents };
 }

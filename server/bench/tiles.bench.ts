@@ -8,7 +8,14 @@ import { LAYERS } from '../src/contract/layers.js';
 import { attributeSql, zoomFilter } from '../src/db/repos/tiles.repo.js';
 import { nodeTileSource, postgisTileSource, type TileSource } from '../src/services/tile-source.js';
 import {
-  findTileset, layersAtZoom, TILE_BUFFER, TILE_EXTENT, tileAt, type TileCoord, type TileLayerSpec, type TilesetSpec,
+  findTileset,
+  layersAtZoom,
+  TILE_BUFFER,
+  TILE_EXTENT,
+  tileAt,
+  type TileCoord,
+  type TileLayerSpec,
+  type TilesetSpec,
 } from '../src/tiles/tilesets.js';
 import { medianMs, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 import { buildBenchCity, CITY_BOUNDS } from './tiles-city.js';
@@ -56,7 +63,9 @@ function bareLayerSql(l: TileLayerSpec, z: number): string | null {
 }
 
 function bareSql(ts: TilesetSpec, z: number): string | null {
-  const layers = layersAtZoom(ts, z).map((l) => bareLayerSql(l, z)).filter((q): q is string => q !== null);
+  const layers = layersAtZoom(ts, z)
+    .map((l) => bareLayerSql(l, z))
+    .filter((q): q is string => q !== null);
   return layers.length ? `SELECT ${layers.join(' || ')} AS mvt` : null;
 }
 
@@ -90,7 +99,9 @@ async function listen(db: Db): Promise<App> {
   server.keepAliveTimeout = 120_000;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tiles`, server, agent,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tiles`,
+    server,
+    agent,
     close() {
       agent.destroy();
       server.close();
@@ -101,12 +112,16 @@ async function listen(db: Db): Promise<App> {
 /** GET over one keep-alive socket; resolves with the status and the body length. */
 function get(agent: http.Agent, url: string): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent }, (res) => {
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => { bytes += chunk.length; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, { agent }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }
 
@@ -146,7 +161,8 @@ const suite: BenchSuite = {
     const rows: BenchRow[] = [];
     const tiles = benchTiles();
     const tilesets = ['basemap', 'roads', 'buildings', 'incidents', 'grids'].map((n) => findTileset(n)!);
-    const size = (f: Fetched) => `${tiles.length} tiles z${BENCH_ZOOMS[0]}–${BENCH_ZOOMS.at(-1)}, ${kb(f.total)}, max ${kb(f.max)}`;
+    const size = (f: Fetched) =>
+      `${tiles.length} tiles z${BENCH_ZOOMS[0]}–${BENCH_ZOOMS.at(-1)}, ${kb(f.total)}, max ${kb(f.max)}`;
     await loadCity(ctx.embedded, ctx.log);
     const embeddedApp = await listen(ctx.embedded);
     try {
@@ -154,8 +170,14 @@ const suite: BenchSuite = {
         ctx.log('no PostGIS server: only the embedded timings, without a reference');
         for (const ts of tilesets) {
           const bytes = await fetchAll(embeddedApp, ts, tiles);
-          rows.push({ operation: `GET /tiles/${ts.name} (Node encoder)`, on: 'embedded', size: size(bytes),
-            oursMs: await medianMs(() => fetchAll(embeddedApp, ts, tiles)), reference: '—', referenceMs: null });
+          rows.push({
+            operation: `GET /tiles/${ts.name} (Node encoder)`,
+            on: 'embedded',
+            size: size(bytes),
+            oursMs: await medianMs(() => fetchAll(embeddedApp, ts, tiles)),
+            reference: '—',
+            referenceMs: null,
+          });
         }
         return rows;
       }
@@ -173,18 +195,44 @@ const suite: BenchSuite = {
         for (const ts of tilesets) {
           const bytes = await fetchAll(serverApp, ts, tiles);
           const bareMs = await medianMs(() => bareAll(server, ts, tiles));
-          rows.push({ operation: `TileSource ST_AsMVT: ${ts.name}`, on: 'server', size: size(bytes),
-            oursMs: await medianMs(viaSource(pgSource, ts)), reference, referenceMs: bareMs, goal: '≤ 1.3×' });
-          rows.push({ operation: `GET /tiles/${ts.name} (HTTP, ST_AsMVT)`, on: 'server', size: size(bytes),
-            oursMs: await medianMs(() => fetchAll(serverApp, ts, tiles)), reference, referenceMs: bareMs,
-            goal: '≤ 1.3×', note: 'incl. http client + Express' });
-          rows.push({ operation: `TileSource Node encoder: ${ts.name}`, on: 'server', size: size(bytes),
-            oursMs: await medianMs(viaSource(nodeOnServer, ts)), reference, referenceMs: bareMs,
-            note: 'embedded path run on the server' });
+          rows.push({
+            operation: `TileSource ST_AsMVT: ${ts.name}`,
+            on: 'server',
+            size: size(bytes),
+            oursMs: await medianMs(viaSource(pgSource, ts)),
+            reference,
+            referenceMs: bareMs,
+            goal: '≤ 1.3×',
+          });
+          rows.push({
+            operation: `GET /tiles/${ts.name} (HTTP, ST_AsMVT)`,
+            on: 'server',
+            size: size(bytes),
+            oursMs: await medianMs(() => fetchAll(serverApp, ts, tiles)),
+            reference,
+            referenceMs: bareMs,
+            goal: '≤ 1.3×',
+            note: 'incl. http client + Express',
+          });
+          rows.push({
+            operation: `TileSource Node encoder: ${ts.name}`,
+            on: 'server',
+            size: size(bytes),
+            oursMs: await medianMs(viaSource(nodeOnServer, ts)),
+            reference,
+            referenceMs: bareMs,
+            note: 'embedded path run on the server',
+          });
           const embeddedBytes = await fetchAll(embeddedApp, ts, tiles);
-          rows.push({ operation: `TileSource Node encoder: ${ts.name}`, on: 'embedded', size: size(embeddedBytes),
-            oursMs: await medianMs(viaSource(nodeEmbedded, ts)), reference: `${reference} on the server`,
-            referenceMs: bareMs, note: 'ratio reported, no goal' });
+          rows.push({
+            operation: `TileSource Node encoder: ${ts.name}`,
+            on: 'embedded',
+            size: size(embeddedBytes),
+            oursMs: await medianMs(viaSource(nodeEmbedded, ts)),
+            reference: `${reference} on the server`,
+            referenceMs: bareMs,
+            note: 'ratio reported, no goal',
+          });
         }
       } finally {
         serverApp.close();

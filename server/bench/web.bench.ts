@@ -32,27 +32,40 @@ function tilesOver(bounds: [number, number, number, number], z: number): TileCoo
 async function tileSizeRows(db: Db, on: string): Promise<BenchRow[]> {
   const [ext] = await db.query<{ w: number; s: number; e: number; n: number }>(
     `SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
-     FROM (SELECT ST_Extent(geom)::geometry AS b FROM ${LAYERS['admin-areas'].table}) x`);
+     FROM (SELECT ST_Extent(geom)::geometry AS b FROM ${LAYERS['admin-areas'].table}) x`,
+  );
   if (!ext) throw new Error('demo city has no admin areas');
   const bounds: [number, number, number, number] = [ext.w, ext.s, ext.e, ext.n];
   const source = createTileSource(db);
   const rows: BenchRow[] = [];
   for (let z = 8; z <= MAX_DATA_ZOOM; z++) {
     const tiles = tilesOver(bounds, z);
-    let max = 0, maxName = '', total = 0, count = 0;
+    let max = 0,
+      maxName = '',
+      total = 0,
+      count = 0;
     const t0 = performance.now();
     for (const ts of TILESETS.values()) {
       if (tilesetMinzoom(ts) > z) continue;
       for (const t of tiles) {
         const bytes = (await source.getTile(ts, t)).byteLength;
-        total += bytes; count++;
-        if (bytes > max) { max = bytes; maxName = ts.name; }
+        total += bytes;
+        count++;
+        if (bytes > max) {
+          max = bytes;
+          maxName = ts.name;
+        }
       }
     }
     const ms = performance.now() - t0;
     rows.push({
-      operation: `largest tile at z${z} (${maxName || 'none'})`, on, size: `${count} tiles, ${kb(total)} in all`,
-      oursMs: ms, reference: 'goal 500 KB per tile', referenceMs: null, goal: '≤ 500 KB',
+      operation: `largest tile at z${z} (${maxName || 'none'})`,
+      on,
+      size: `${count} tiles, ${kb(total)} in all`,
+      oursMs: ms,
+      reference: 'goal 500 KB per tile',
+      referenceMs: null,
+      goal: '≤ 500 KB',
       note: `max ${kb(max)} ${max <= TILE_GOAL_BYTES ? 'met' : 'MISSED'}`,
     });
   }
@@ -60,11 +73,22 @@ async function tileSizeRows(db: Db, on: string): Promise<BenchRow[]> {
 }
 
 /** Opens the app for a role, returns ms to first idle and the URLs and bytes it fetched. */
-async function firstIdle(base: string, role: string, cookie: string): Promise<{ ms: number; bytes: number; urls: string[] }> {
+async function firstIdle(
+  base: string,
+  role: string,
+  cookie: string,
+): Promise<{ ms: number; bytes: number; urls: string[] }> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -73,13 +97,20 @@ async function firstIdle(base: string, role: string, cookie: string): Promise<{ 
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     let bytes = 0;
-    cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+    cdp.on('Network.loadingFinished', (e) => {
+      bytes += e.encodedDataLength;
+    });
     const urls: string[] = [];
-    page.on('request', (r) => { if (r.url().startsWith(base)) urls.push(r.url()); });
+    page.on('request', (r) => {
+      if (r.url().startsWith(base)) urls.push(r.url());
+    });
     const t0 = performance.now();
     await page.goto(`${base}/?role=${role}&lang=zh-CN`);
-    await page.waitForFunction(() => (window as unknown as { gridpatrol?: { idle: boolean } }).gridpatrol?.idle === true,
-      undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { gridpatrol?: { idle: boolean } }).gridpatrol?.idle === true,
+      undefined,
+      { timeout: 120_000 },
+    );
     return { ms: performance.now() - t0, bytes, urls };
   } finally {
     await browser.close();
@@ -90,9 +121,11 @@ async function firstIdle(base: string, role: string, cookie: string): Promise<{ 
 async function fetchFloor(urls: readonly string[], cookie: string): Promise<number> {
   const queue = [...urls];
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: 6 }, async () => {
-    for (let u = queue.shift(); u; u = queue.shift()) await (await fetch(u, { headers: { cookie } })).arrayBuffer();
-  }));
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      for (let u = queue.shift(); u; u = queue.shift()) await (await fetch(u, { headers: { cookie } })).arrayBuffer();
+    }),
+  );
   return performance.now() - t0;
 }
 
@@ -100,7 +133,10 @@ const suite: BenchSuite = {
   name: 'web',
   async run(ctx: BenchContext): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
-    const dbs: [string, Db][] = [['embedded', ctx.embedded], ...(ctx.server ? [['server', ctx.server] as [string, Db]] : [])];
+    const dbs: [string, Db][] = [
+      ['embedded', ctx.embedded],
+      ...(ctx.server ? [['server', ctx.server] as [string, Db]] : []),
+    ];
     for (const [on, db] of dbs) {
       ctx.log(`loading the demo city (${on})`);
       await loadDemoCity(db, { seed: DEMO_SEED });
@@ -119,8 +155,12 @@ const suite: BenchSuite = {
           await firstIdle(base, role, cookie); // warm: the database's caches and the page's first compile
           const run = await firstIdle(base, role, cookie);
           rows.push({
-            operation: `open web app to first idle (${role})`, on, size: `${run.urls.length} requests, ${kb(run.bytes)}`,
-            oursMs: run.ms, reference: 'same requests by Node fetch ×6', referenceMs: await fetchFloor(run.urls, cookie),
+            operation: `open web app to first idle (${role})`,
+            on,
+            size: `${run.urls.length} requests, ${kb(run.bytes)}`,
+            oursMs: run.ms,
+            reference: 'same requests by Node fetch ×6',
+            referenceMs: await fetchFloor(run.urls, cookie),
           });
         }
       } finally {

@@ -53,24 +53,45 @@ export function createApp(deps: AppDeps): Express {
   // Security headers with a CSP the web app passes: everything from this origin; MapLibre's workers and images come
   // as blob:/data: URLs; inline styles are set by MapLibre, deck.gl and ECharts on their elements. No CORS headers
   // are ever sent, so other origins cannot read the API (closed by default).
-  app.use(helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], childSrc: ["'self'", 'blob:'],
-        imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"],
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          childSrc: ["'self'", 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+        },
       },
-    },
-    // Tiles and the web app's own modules are same-origin; no cross-origin isolation is needed.
-    crossOriginEmbedderPolicy: false,
-  }));
+      // Tiles and the web app's own modules are same-origin; no cross-origin isolation is needed.
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
   app.set('query parser', 'extended');
 
   // Route order matters where a fixed path and a parameter share a prefix: /grids/merge before /grids/{id}.
   const jobs = deps.jobs ?? defaultJobManager(deps.db);
-  const api = [importRoutes(deps.db), healthRoutes(deps.db), sessionRoutes(deps.db), jobRoutes(jobs), analysisRoutes(deps.db, jobs), incidentAnalysisRoutes(deps.db),
-    routingRoutes(deps.db), planRoutes(deps.db), editingRoutes(deps.db), featureRoutes(deps.db)];
+  const api = [
+    importRoutes(deps.db),
+    healthRoutes(deps.db),
+    sessionRoutes(deps.db),
+    jobRoutes(jobs),
+    analysisRoutes(deps.db, jobs),
+    incidentAnalysisRoutes(deps.db),
+    routingRoutes(deps.db),
+    planRoutes(deps.db),
+    editingRoutes(deps.db),
+    featureRoutes(deps.db),
+  ];
   const tiles = tilesRoutes(deps.db);
   // Who is calling (from the session cookie); each route then checks its own permission (api/route.ts).
   app.use(['/api/v1', '/tiles', '/api/openapi.json'], attachUser(deps.db));

@@ -12,7 +12,10 @@ const envSchema = z.object({
   /** When set, use this PostgreSQL/PostGIS server instead of the embedded database. */
   DATABASE_URL: z.string().optional(),
   /** Server mode: the schema gridpatrol's tables live in (default: the connection's search_path, usually public). */
-  GRIDPATROL_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  GRIDPATROL_DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .optional(),
   /** Directory of the embedded PGlite database. */
   GRIDPATROL_DATA_DIR: z.string().default(path.join(projectRoot, 'data', 'pglite')),
   /** Seed of the generated demo city loaded into an empty database on start. */
@@ -20,7 +23,10 @@ const envSchema = z.object({
   /** Set to "0" to start on an empty database instead of loading the demo city. */
   GRIDPATROL_DEMO: z.enum(['0', '1']).default('1'),
   /** The first admin, created on start when this user does not exist yet (no default password exists anywhere). */
-  GRIDPATROL_ADMIN_USER: z.string().regex(/^[A-Za-z0-9_.-]{2,40}$/).optional(),
+  GRIDPATROL_ADMIN_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{2,40}$/)
+    .optional(),
   GRIDPATROL_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
   /** The deployment's IANA time zone: hours, weekdays, grade days, tile filters, patrol clocks and import defaults. */
   GRIDPATROL_TZ: z.string().default('Asia/Shanghai').refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai'),
@@ -28,11 +34,15 @@ const envSchema = z.object({
    * Express `trust proxy` for a reverse proxy in front: `1` (one hop), a number of hops, `loopback`, addresses/CIDRs
    * (comma-separated) or `true`. Unset: trust no proxy (X-Forwarded-* headers are ignored).
    */
-  GRIDPATROL_TRUST_PROXY: z.string().max(500).optional().transform((v): boolean | number | string => {
-    if (v === undefined || v === '' || v === 'false') return false;
-    if (v === 'true') return true;
-    return /^\d+$/.test(v) ? Number(v) : v;
-  }),
+  GRIDPATROL_TRUST_PROXY: z
+    .string()
+    .max(500)
+    .optional()
+    .transform((v): boolean | number | string => {
+      if (v === undefined || v === '' || v === 'false') return false;
+      if (v === 'true') return true;
+      return /^\d+$/.test(v) ? Number(v) : v;
+    }),
   /** Fair use of heavy analyses per user: at once, for everyone at once, and CPU ms per minute (0 = no limit). */
   GRIDPATROL_FAIR_USE_CONCURRENT: z.coerce.number().int().min(0).default(DEFAULT_FAIR_USE.concurrentPerUser),
   GRIDPATROL_FAIR_USE_CONCURRENT_TOTAL: z.coerce.number().int().min(0).default(DEFAULT_FAIR_USE.concurrentTotal),
@@ -45,8 +55,12 @@ export type Config = z.infer<typeof envSchema>;
 /** The fair-use limits the configuration sets (0 = that limit off). */
 export function fairUseLimitsOf(c: Config): FairUseLimits {
   const off = (n: number) => (n === 0 ? Number.POSITIVE_INFINITY : n);
-  return { concurrentPerUser: off(c.GRIDPATROL_FAIR_USE_CONCURRENT), concurrentTotal: off(c.GRIDPATROL_FAIR_USE_CONCURRENT_TOTAL),
-    cpuMsPerWindow: off(c.GRIDPATROL_FAIR_USE_CPU_MS), windowMs: 60_000 };
+  return {
+    concurrentPerUser: off(c.GRIDPATROL_FAIR_USE_CONCURRENT),
+    concurrentTotal: off(c.GRIDPATROL_FAIR_USE_CONCURRENT_TOTAL),
+    cpuMsPerWindow: off(c.GRIDPATROL_FAIR_USE_CPU_MS),
+    windowMs: 60_000,
+  };
 }
 
 /** Reads the configuration from environment variables; throws a readable error on a bad value. */

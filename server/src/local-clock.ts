@@ -24,7 +24,8 @@ export function isTimeZone(zone: string): boolean {
  */
 export function localTimeZone(env: NodeJS.ProcessEnv = process.env): string {
   const zone = env.GRIDPATROL_TZ?.trim() || DEFAULT_TIME_ZONE;
-  if (!isTimeZone(zone)) throw new Error(`GRIDPATROL_TZ: "${zone}" is not an IANA time zone (e.g. Asia/Shanghai, America/Chicago)`);
+  if (!isTimeZone(zone))
+    throw new Error(`GRIDPATROL_TZ: "${zone}" is not an IANA time zone (e.g. Asia/Shanghai, America/Chicago)`);
   return zone;
 }
 
@@ -38,7 +39,12 @@ export function tzSql(): string {
 
 /** The local calendar day (YYYY-MM-DD) holding an instant. */
 export function localDay(at: Date, zone = localTimeZone()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
@@ -52,7 +58,14 @@ export function localMidnight(day: string, zone = localTimeZone()): string {
 /** An instant as local wall-clock time with its offset, e.g. 2026-08-31T00:00:00+08:00 (seconds precision). */
 export function toLocalIso(at: Date, zone = localTimeZone()): string {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const wallMs = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));

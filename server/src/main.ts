@@ -15,8 +15,14 @@ const logger = pino({ level: config.LOG_LEVEL });
 async function main(): Promise<void> {
   await ensureWebBuilt((msg) => logger.info(msg));
   if (!config.DATABASE_URL) await mkdir(config.GRIDPATROL_DATA_DIR, { recursive: true });
-  logger.info(config.DATABASE_URL ? 'opening PostGIS server' : `opening embedded database in ${config.GRIDPATROL_DATA_DIR}`);
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRIDPATROL_DATA_DIR, schema: config.GRIDPATROL_DB_SCHEMA });
+  logger.info(
+    config.DATABASE_URL ? 'opening PostGIS server' : `opening embedded database in ${config.GRIDPATROL_DATA_DIR}`,
+  );
+  const db = await openDb({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.GRIDPATROL_DATA_DIR,
+    schema: config.GRIDPATROL_DB_SCHEMA,
+  });
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (config.GRIDPATROL_DEMO === '1') await seedDemoCityIfEmpty(db, config.GRIDPATROL_DEMO_SEED, logger);
@@ -34,7 +40,13 @@ async function main(): Promise<void> {
   const jobs = defaultJobManager(db);
   const orphaned = await jobs.recover();
   if (orphaned) logger.info({ orphaned }, 'jobs left running by the last process marked failed');
-  const app = createApp({ db, logger, jobs, trustProxy: config.GRIDPATROL_TRUST_PROXY, fairUse: fairUseLimitsOf(config) });
+  const app = createApp({
+    db,
+    logger,
+    jobs,
+    trustProxy: config.GRIDPATROL_TRUST_PROXY,
+    fairUse: fairUseLimitsOf(config),
+  });
   const server = app.listen(config.PORT, config.HOST, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;

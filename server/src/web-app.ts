@@ -19,7 +19,10 @@ async function newestMtime(dir: string): Promise<number> {
 /** Builds the web app with Vite when web/dist is missing or older than its sources (a fresh clone, an edit). */
 export async function ensureWebBuilt(log: (msg: string) => void): Promise<void> {
   const index = path.join(WEB_DIST, 'index.html');
-  const sources = Math.max(await newestMtime(path.join(WEB_ROOT, 'src')), (await stat(path.join(WEB_ROOT, 'index.html'))).mtimeMs);
+  const sources = Math.max(
+    await newestMtime(path.join(WEB_ROOT, 'src')),
+    (await stat(path.join(WEB_ROOT, 'index.html'))).mtimeMs,
+  );
   if (existsSync(index) && (await stat(index)).mtimeMs >= sources) return;
   log('building the web app (web/dist is missing or stale)…');
   const { build } = await import('vite');
@@ -29,14 +32,27 @@ export async function ensureWebBuilt(log: (msg: string) => void): Promise<void> 
 /** Serves web/dist and answers unknown non-API GETs with index.html (the app routes itself). */
 export function serveWebApp(app: Express): void {
   if (!existsSync(WEB_DIST)) return;
-  app.use(express.static(WEB_DIST, { index: 'index.html', maxAge: '1h', setHeaders: (res, p) => {
-    if (p.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
-  } }));
+  app.use(
+    express.static(WEB_DIST, {
+      index: 'index.html',
+      maxAge: '1h',
+      setHeaders: (res, p) => {
+        if (p.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   app.get(/.*/, (req, res, next) => {
     // Never for /api or /tiles in any spelling (case, %-encoding): those answer 404 problem+json when no route matches.
     let p = req.path;
-    try { p = decodeURIComponent(p); } catch { /* malformed escapes: keep the raw path */ }
-    if (/^\/+(api|tiles)(\/|;|$)/i.test(p)) { next(); return; }
+    try {
+      p = decodeURIComponent(p);
+    } catch {
+      /* malformed escapes: keep the raw path */
+    }
+    if (/^\/+(api|tiles)(\/|;|$)/i.test(p)) {
+      next();
+      return;
+    }
     res.sendFile(path.join(WEB_DIST, 'index.html'));
   });
 }

@@ -22,15 +22,27 @@ import { installTestHooks } from './state/test-hooks.js';
 import './styles.css';
 
 const CLICKABLE: Record<string, string> = {
-  'grids-fill': 'layers.grids', 'beats-fill': 'layers.beats', cameras: 'layers.cameras', stations: 'layers.stations',
-  'key-places-fill': 'layers.key_places', 'key-places-point': 'layers.key_places', posts: 'layers.posts',
-  checkpoints: 'layers.checkpoints', incidents: 'layers.incidents',
-  'rate-grids': 'layers.grids', 'rate-beats': 'layers.beats', 'rate-communities': 'coverage.areas.community',
+  'grids-fill': 'layers.grids',
+  'beats-fill': 'layers.beats',
+  cameras: 'layers.cameras',
+  stations: 'layers.stations',
+  'key-places-fill': 'layers.key_places',
+  'key-places-point': 'layers.key_places',
+  posts: 'layers.posts',
+  checkpoints: 'layers.checkpoints',
+  incidents: 'layers.incidents',
+  'rate-grids': 'layers.grids',
+  'rate-beats': 'layers.beats',
+  'rate-communities': 'coverage.areas.community',
   'grade-grids': 'layers.grids',
 };
 /** Clicked areas that get a 24×7 chart: the kind of area the hour-profile endpoint takes. */
 const PROFILE_AREA: Record<string, 'grid' | 'beat' | 'community'> = {
-  'grids-fill': 'grid', 'rate-grids': 'grid', 'grade-grids': 'grid', 'beats-fill': 'beat', 'rate-beats': 'beat',
+  'grids-fill': 'grid',
+  'rate-grids': 'grid',
+  'grade-grids': 'grid',
+  'beats-fill': 'beat',
+  'rate-beats': 'beat',
   'rate-communities': 'community',
 };
 
@@ -52,7 +64,8 @@ async function main(): Promise<void> {
   const sidebar = document.getElementById('sidebar') as HTMLElement;
   const details = document.getElementById('details') as HTMLElement;
   const ctx = createMapContext(map, overlay, () => [
-    makeHexagonLayer(state.cells, state.visible.has('hexagons')), makeHeatmapLayer(state.heatCells, state.visible.has('heatmap')),
+    makeHexagonLayer(state.cells, state.visible.has('hexagons')),
+    makeHeatmapLayer(state.heatCells, state.visible.has('heatmap')),
   ]);
   const coverageViews = initCoverage(ctx, state);
   initBlindSpots(ctx, state);
@@ -70,7 +83,8 @@ async function main(): Promise<void> {
   const applyVisibility = () => {
     for (const toggle of LAYER_TOGGLES) {
       for (const id of toggle.mapLayers) {
-        if (!id.startsWith('deck:') && map.getLayer(id)) map.setLayoutProperty(id, 'visibility', state.visible.has(toggle.id) ? 'visible' : 'none');
+        if (!id.startsWith('deck:') && map.getLayer(id))
+          map.setLayoutProperty(id, 'visibility', state.visible.has(toggle.id) ? 'visible' : 'none');
       }
     }
     ctx.redraw();
@@ -90,22 +104,41 @@ async function main(): Promise<void> {
     if (shown && !details.hidden) showDetails(details, t(shown.label), shown.feature, clearSelection); // in the new language
     renderSidebarNow();
   };
-  const renderSidebarNow = () => renderSidebar(sidebar, map, state, {
-    onVisibility: applyVisibility,
-    onFilter: loadCells,
-    onExportPng: () => { window.gridpatrol.lastPngBytes = exportPng(map).length; },
-    onExportPdf: async () => { window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal, state.coverage); },
-  }, rerender, [incidentsSection(ctx, state, { onFilter: loadCells }, rerender), coverageSection(ctx, state, coverageViews, rerender),
-    placementSection(ctx, state, rerender),
-    reachSection(ctx, state, rerender), editingSection(state), planningSection(state, rerender),
-    ...[usersSection(state, rerender)].filter((x): x is HTMLElement => x !== undefined)]);
+  const renderSidebarNow = () =>
+    renderSidebar(
+      sidebar,
+      map,
+      state,
+      {
+        onVisibility: applyVisibility,
+        onFilter: loadCells,
+        onExportPng: () => {
+          window.gridpatrol.lastPngBytes = exportPng(map).length;
+        },
+        onExportPdf: async () => {
+          window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal, state.coverage);
+        },
+      },
+      rerender,
+      [
+        incidentsSection(ctx, state, { onFilter: loadCells }, rerender),
+        coverageSection(ctx, state, coverageViews, rerender),
+        placementSection(ctx, state, rerender),
+        reachSection(ctx, state, rerender),
+        editingSection(state),
+        planningSection(state, rerender),
+        ...[usersSection(state, rerender)].filter((x): x is HTMLElement => x !== undefined),
+      ],
+    );
 
   state.filter = { ...state.filter, res: resForZoom(map.getZoom()) };
   rerender();
   await loadCells();
   map.on('click', async (e) => {
     if (await reachTools.onMapClick(e.lngLat.lng, e.lngLat.lat)) return;
-    const layers = Object.keys(CLICKABLE).filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
+    const layers = Object.keys(CLICKABLE).filter(
+      (id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none',
+    );
     const hits = map.queryRenderedFeatures(e.point, { layers });
     if (await editing.onMapClick(hits)) return;
     // Patrols are planned for the beat under the click, even when a grid or a point is drawn above it.
@@ -128,8 +161,12 @@ async function main(): Promise<void> {
     }
   });
   for (const id of Object.keys(CLICKABLE)) {
-    map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
-    map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
+    map.on('mouseenter', id, () => {
+      map.getCanvas().style.cursor = 'pointer';
+    });
+    map.on('mouseleave', id, () => {
+      map.getCanvas().style.cursor = '';
+    });
   }
   // Hexagons follow the zoom unless a resolution was chosen: reload when the zoom crosses a resolution step.
   map.on('zoomend', () => {
@@ -139,8 +176,12 @@ async function main(): Promise<void> {
     state.filter = { ...state.filter, res };
     void loadCells().then(() => renderSidebarNow());
   });
-  map.on('idle', () => { window.gridpatrol.idle = true; });
-  map.on('movestart', () => { window.gridpatrol.idle = false; });
+  map.on('idle', () => {
+    window.gridpatrol.idle = true;
+  });
+  map.on('movestart', () => {
+    window.gridpatrol.idle = false;
+  });
 }
 
 void main();

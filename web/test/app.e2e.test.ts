@@ -2,7 +2,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/src/db/client.js';
-import { ARTIFACTS, hasChromium, startBrowserSession, waitIdle as idle, type BrowserSession } from './browser-session.js';
+import {
+  ARTIFACTS,
+  hasChromium,
+  startBrowserSession,
+  waitIdle as idle,
+  type BrowserSession,
+} from './browser-session.js';
 
 let session: BrowserSession | undefined;
 let db: Db;
@@ -27,7 +33,11 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.goto(`${base}/?role=planner&lang=zh-CN`);
     await waitIdle();
     await expect(page.locator('#sidebar h1').textContent()).resolves.toBe('网格警格规划');
-    const hooks = await page.evaluate(() => ({ total: window.gridpatrol.cellsTotal, beats: window.gridpatrol.layerVisible('beats-fill'), roads: window.gridpatrol.layerVisible('roads') }));
+    const hooks = await page.evaluate(() => ({
+      total: window.gridpatrol.cellsTotal,
+      beats: window.gridpatrol.layerVisible('beats-fill'),
+      roads: window.gridpatrol.layerVisible('roads'),
+    }));
     expect(hooks.total).toBe(100_000);
     expect(hooks.beats).toBe(true);
     expect(hooks.roads).toBe(true);
@@ -43,7 +53,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
 
   it('when the grid office searches a grid code and clicks the grid, then the panel shows its attributes in Chinese', async () => {
     await page.locator('select[data-testid="role"]').selectOption('grid_office');
-    const code = (await db.query<{ code: string }>(`SELECT code FROM grid WHERE kind = 'basic' ORDER BY code LIMIT 1 OFFSET 150`))[0]!.code;
+    const code = (
+      await db.query<{ code: string }>(`SELECT code FROM grid WHERE kind = 'basic' ORDER BY code LIMIT 1 OFFSET 150`)
+    )[0]!.code;
     await page.locator('input[data-testid="search"]').fill(code);
     await page.locator('input[data-testid="search"]').press('Enter');
     await page.waitForTimeout(2500);
@@ -63,7 +75,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await expect(page.locator('#sidebar h1').textContent()).resolves.toBe('Grid & beat planning');
     await page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-en.png') });
     await page.locator('select[data-testid="role"]').selectOption('planner');
-    await expect(page.locator('select[data-testid="role"] option:checked').textContent()).resolves.toBe('Police planner');
+    await expect(page.locator('select[data-testid="role"] option:checked').textContent()).resolves.toBe(
+      'Police planner',
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-en.png') });
   });
 
@@ -88,10 +102,15 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.locator('button[data-testid="hotspots-run"]').click();
     await page.waitForFunction(() => window.gridpatrol.hotspotCells > 0, undefined, { timeout: 60_000 });
     const significant = await page.evaluate(async () => {
-      const r = await (await fetch('/api/v1/incidents/hotspots?res=9&hours=20,21')).json() as { cells: { bin: number }[] };
+      const r = (await (await fetch('/api/v1/incidents/hotspots?res=9&hours=20,21')).json()) as {
+        cells: { bin: number }[];
+      };
       return r.cells.filter((c) => c.bin !== 0).length;
     });
-    expect(await page.evaluate(() => window.gridpatrol.hotspotCells), 'hot-spot cells drawn for the 20–22 h filter').toBe(significant);
+    expect(
+      await page.evaluate(() => window.gridpatrol.hotspotCells),
+      'hot-spot cells drawn for the 20–22 h filter',
+    ).toBe(significant);
     await page.locator('button[data-testid="grades-run"]').click();
     const [grids] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid');
     await page.waitForFunction((n) => window.gridpatrol.gradedGrids === n, grids!.n, { timeout: 60_000 });
@@ -100,8 +119,11 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.locator('#details tr[data-field="grade"]').waitFor({ timeout: 10_000 });
     const code = await page.locator('#details tr[data-field="code"] td').nth(1).textContent();
     await page.waitForFunction(() => window.gridpatrol.hourChartTotal > 0, undefined, { timeout: 30_000 });
-    const [inGrid] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident i JOIN grid g ON ST_Intersects(g.geom, i.geom)
-      WHERE g.code = $1 AND extract(hour FROM i.occurred_at AT TIME ZONE 'Asia/Shanghai') IN (20, 21)`, [code]);
+    const [inGrid] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM incident i JOIN grid g ON ST_Intersects(g.geom, i.geom)
+      WHERE g.code = $1 AND extract(hour FROM i.occurred_at AT TIME ZONE 'Asia/Shanghai') IN (20, 21)`,
+      [code],
+    );
     expect(await page.evaluate(() => window.gridpatrol.hourChartTotal), `24×7 chart of grid ${code}`).toBe(inGrid!.n);
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-hotspots-grades-en.png') });
   });
@@ -110,8 +132,12 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     const before = await page.evaluate(() => window.gridpatrol.cellsTotal);
     await page.locator('button[data-testid="play"]').click();
     // The player records what each step showed, so a slow machine cannot make the test read a later hour.
-    const firstHour = await page.waitForFunction(() => window.gridpatrol.playedFrames[0]?.total ?? false, undefined, { timeout: 30_000 });
-    const [midnight] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident WHERE extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') = 0`);
+    const firstHour = await page.waitForFunction(() => window.gridpatrol.playedFrames[0]?.total ?? false, undefined, {
+      timeout: 30_000,
+    });
+    const [midnight] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM incident WHERE extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') = 0`,
+    );
     expect(await firstHour.jsonValue(), 'incidents in 0:00–1:00').toBe(midnight!.n);
     await page.locator('button[data-testid="play"]').click();
     await page.waitForFunction((b) => window.gridpatrol.cellsTotal === b, before, { timeout: 30_000 });
@@ -119,15 +145,28 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
 
   it('when the last 12 weeks are played, then the first step shows exactly that week', async () => {
     // Forget the day player's frames: the week player starts only after it has read the incident date range.
-    const before = await page.evaluate(() => { window.gridpatrol.playedSteps = 0; window.gridpatrol.playedFrames = []; return window.gridpatrol.cellsTotal; });
+    const before = await page.evaluate(() => {
+      window.gridpatrol.playedSteps = 0;
+      window.gridpatrol.playedFrames = [];
+      return window.gridpatrol.cellsTotal;
+    });
     await page.locator('button[data-testid="play-weeks"]').click();
     // Total and label of the first week as the player recorded them.
-    const first = await page.waitForFunction(() => { const f = window.gridpatrol.playedFrames[0]; return f ? [f.total, f.label] : false; },
-      undefined, { timeout: 30_000 });
+    const first = await page.waitForFunction(
+      () => {
+        const f = window.gridpatrol.playedFrames[0];
+        return f ? [f.total, f.label] : false;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     const [total, label] = (await first.jsonValue()) as [number, string];
-    const [week] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident WHERE occurred_at >= ($1 || 'T00:00:00+08:00')::timestamptz
+    const [week] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM incident WHERE occurred_at >= ($1 || 'T00:00:00+08:00')::timestamptz
       AND occurred_at < ($1 || 'T00:00:00+08:00')::timestamptz + interval '7 days'
-      AND extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') IN (20, 21)`, [label]);
+      AND extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai') IN (20, 21)`,
+      [label],
+    );
     expect(total, `week of ${label}, 20–22 h`).toBe(week!.n);
     await page.locator('button[data-testid="play-weeks"]').click();
     await page.waitForFunction((b) => window.gridpatrol.cellsTotal === b, before, { timeout: 30_000 });
@@ -137,9 +176,15 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.locator('details[data-section="reach"] > summary').click();
     await page.locator('button[data-testid="reach-run"]').click();
     await page.waitForFunction(() => window.gridpatrol.reachEdges > 0, undefined, { timeout: 60_000 });
-    const edges = await page.evaluate(async () => ((await (await fetch('/api/v1/routing/reach?format=geojson')).json()) as { features: unknown[] }).features.length);
+    const edges = await page.evaluate(
+      async () =>
+        ((await (await fetch('/api/v1/routing/reach?format=geojson')).json()) as { features: unknown[] }).features
+          .length,
+    );
     expect(await page.evaluate(() => window.gridpatrol.reachEdges)).toBe(edges);
-    expect(await page.locator('[data-testid="reach-table"] tr').count(), 'a header and the 1, 3, 5 minute rows').toBe(4);
+    expect(await page.locator('[data-testid="reach-table"] tr').count(), 'a header and the 1, 3, 5 minute rows').toBe(
+      4,
+    );
     await page.locator('input[data-testid="isochrone-mode"]').check();
     await page.mouse.click(840, 450);
     await page.waitForFunction(() => window.gridpatrol.isochroneBands === 3, undefined, { timeout: 30_000 });
@@ -162,8 +207,12 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.locator('select[data-testid="coverage-area"]').selectOption('community');
     await page.locator('button[data-testid="coverage-run"]').click();
     await page.waitForFunction(() => window.gridpatrol.ratedAreas > 0, undefined, { timeout: 120_000 });
-    const [communities] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_area WHERE level = 'community'`);
-    expect(await page.evaluate(() => window.gridpatrol.ratedAreas), 'one coloured area per community').toBe(communities!.n);
+    const [communities] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM admin_area WHERE level = 'community'`,
+    );
+    expect(await page.evaluate(() => window.gridpatrol.ratedAreas), 'one coloured area per community').toBe(
+      communities!.n,
+    );
     const summary = await page.locator('[data-testid="coverage-summary"]').textContent();
     expect(summary).toContain(`${communities!.n} 个单元`);
     expect(await page.locator('[data-testid="coverage-table"] tr').count()).toBe(8);
@@ -173,14 +222,19 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
 
   it('when camera views are switched on at street zoom, then the occluded views of the cameras in view are drawn', async () => {
     await page.locator('input[data-testid="camera-views"]').check();
-    await expect(page.locator('details[data-section="coverage"] .muted').last().textContent()).resolves.toContain('放大');
+    await expect(page.locator('details[data-section="coverage"] .muted').last().textContent()).resolves.toContain(
+      '放大',
+    );
     // Searching a camera code flies to it at z17, where views are drawn.
     const [cam] = await db.query<{ code: string }>(`SELECT code FROM camera ORDER BY id LIMIT 1 OFFSET 700`);
     await page.locator('input[data-testid="search"]').fill(cam!.code);
     await page.locator('input[data-testid="search"]').press('Enter');
     await page.waitForFunction(() => window.gridpatrol.cameraViews > 0, undefined, { timeout: 60_000 });
     const box = await page.evaluate(() => window.gridpatrol.cameraViewsBox);
-    const [inBox] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM camera WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`, box);
+    const [inBox] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM camera WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`,
+      box,
+    );
     expect(await page.evaluate(() => window.gridpatrol.cameraViews), 'one view per camera in the box').toBe(inBox!.n);
     await waitIdle();
     await page.screenshot({ path: path.join(ARTIFACTS, 'leader-camera-views-zh-CN.png') });
@@ -192,7 +246,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.locator('details[data-section="placement"] > summary').click();
     await page.locator('input[data-testid="blind-spots"]').check();
     await page.waitForFunction(() => window.gridpatrol.blindSpotCells > 0, undefined, { timeout: 120_000 });
-    const cells = await (await fetch(`${base}/api/v1/analysis/blind-spot-cells?res=10`, { headers: { cookie } })).json() as unknown[];
+    const cells = (await (
+      await fetch(`${base}/api/v1/analysis/blind-spot-cells?res=10`, { headers: { cookie } })
+    ).json()) as unknown[];
     expect(await page.evaluate(() => window.gridpatrol.blindSpotCells), 'one hexagon per API cell').toBe(cells.length);
     await page.locator('input[data-testid="placement-k"]').fill('5');
     await page.locator('button[data-testid="placement-run"]').click();
@@ -211,7 +267,11 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.locator('[data-testid="placement-status"]', { hasText: /5/ }).waitFor({ timeout: 30_000 });
     const { n: camerasAfter } = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM camera'))[0]!;
     expect(camerasAfter - camerasBefore, 'accepted cameras stored').toBe(5);
-    const { n: planned } = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM camera WHERE name LIKE '补盲 #%' AND status = 'offline'`))[0]!;
+    const { n: planned } = (
+      await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM camera WHERE name LIKE '补盲 #%' AND status = 'offline'`,
+      )
+    )[0]!;
     expect(planned).toBe(5);
     await page.locator('input[data-testid="blind-spots"]').uncheck();
   });

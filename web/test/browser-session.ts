@@ -19,7 +19,8 @@ import { createAndSignIn } from '../../server/test/helpers/sign-in.js';
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 export const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn('[gridpatrol] /usr/bin/chromium not found: browser tests skipped (apt-get install chromium)');
+if (!hasChromium)
+  console.warn('[gridpatrol] /usr/bin/chromium not found: browser tests skipped (apt-get install chromium)');
 
 export interface BrowserSession {
   db: Db;
@@ -64,21 +65,41 @@ export async function startBrowserSession(opts: { incidents?: number } = {}): Pr
   const cookie = admin.cookie;
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  const consoleErrors: string[] = [], foreignRequests: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  const consoleErrors: string[] = [],
+    foreignRequests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreignRequests.push(r.url()); });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+      foreignRequests.push(r.url());
+  });
   const signInAs = async (role: Role, stationId: number | null = null) => {
     const res = await page.request.post(`${base}/api/v1/session`, { data: await account(role, stationId) });
     if (res.status() !== 200) throw new Error(`e2e sign-in as ${role}: ${res.status()} ${await res.text()}`);
   };
   await signInAs('admin');
   return {
-    db, base, page, consoleErrors, foreignRequests, cookie, signInAs, credentials: (role: Role) => account(role),
+    db,
+    base,
+    page,
+    consoleErrors,
+    foreignRequests,
+    cookie,
+    signInAs,
+    credentials: (role: Role) => account(role),
     async close() {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

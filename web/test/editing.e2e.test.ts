@@ -2,7 +2,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/src/db/client.js';
-import { ARTIFACTS, hasChromium, startBrowserSession, waitIdle as idle, type BrowserSession } from './browser-session.js';
+import {
+  ARTIFACTS,
+  hasChromium,
+  startBrowserSession,
+  waitIdle as idle,
+  type BrowserSession,
+} from './browser-session.js';
 
 /** Grid and beat editing in Chromium: draw, split, merge, build a beat — each checked in the database. */
 let session: BrowserSession | undefined;
@@ -22,7 +28,8 @@ afterAll(async () => session?.close());
 
 const one = async <R>(sql: string, params: unknown[] = []): Promise<R> => (await db.query<R>(sql, params))[0] as R;
 const waitIdle = () => idle(page);
-const at = (lon: number, lat: number) => page.evaluate(([x, y]) => window.gridpatrol.project(x, y), [lon, lat] as [number, number]);
+const at = (lon: number, lat: number) =>
+  page.evaluate(([x, y]) => window.gridpatrol.project(x, y), [lon, lat] as [number, number]);
 async function clickAt(lon: number, lat: number): Promise<void> {
   const [x, y] = await at(lon, lat);
   await page.mouse.click(x, y);
@@ -38,12 +45,21 @@ async function flyTo(code: string): Promise<void> {
   await page.locator('input[data-testid="search"]').fill(code);
   await page.locator('input[data-testid="search"]').press('Enter');
   const probe = await one<{ x: number; y: number }>(
-    `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_PointOnSurface(geom) AS p FROM grid WHERE code = $1 UNION ALL SELECT ST_PointOnSurface(geom) FROM beat WHERE code = $1) q LIMIT 1`, [code]);
+    `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_PointOnSurface(geom) AS p FROM grid WHERE code = $1 UNION ALL SELECT ST_PointOnSurface(geom) FROM beat WHERE code = $1) q LIMIT 1`,
+    [code],
+  );
   let last = await at(probe.x, probe.y);
   for (let i = 0; i < 60; i++) {
     await page.waitForTimeout(500);
     const now = await at(probe.x, probe.y);
-    if (Math.hypot(now[0] - last[0], now[1] - last[1]) < 0.5 && now[0] > 300 && now[0] < 1100 && now[1] > 0 && now[1] < 900) break;
+    if (
+      Math.hypot(now[0] - last[0], now[1] - last[1]) < 0.5 &&
+      now[0] > 300 &&
+      now[0] < 1100 &&
+      now[1] > 0 &&
+      now[1] < 900
+    )
+      break;
     last = now;
   }
   await waitIdle();
@@ -67,10 +83,21 @@ async function waitSave(before: number): Promise<string> {
 
 describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
   // A grid in the middle of the district, away from the sidebar once flown to.
-  let grid: { code: string; cx: number; cy: number; xmin: number; xmax: number; ymin: number; ymax: number; area: number; version: number };
+  let grid: {
+    code: string;
+    cx: number;
+    cy: number;
+    xmin: number;
+    xmax: number;
+    ymin: number;
+    ymax: number;
+    area: number;
+    version: number;
+  };
 
   it('when the grid office splits a grid with a drawn line, then two new grids replace it', async () => {
-    grid = await one(`SELECT code, version, ST_X(ST_Centroid(geom)) AS cx, ST_Y(ST_Centroid(geom)) AS cy, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax,
+    grid =
+      await one(`SELECT code, version, ST_X(ST_Centroid(geom)) AS cx, ST_Y(ST_Centroid(geom)) AS cy, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax,
       ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax, ST_Area(geom::geography) AS area FROM grid WHERE kind = 'basic' ORDER BY code OFFSET 150 LIMIT 1`);
     await session!.signInAs('grid_office');
     await page.goto(`${base}/?role=grid_office&lang=zh-CN`);
@@ -82,15 +109,21 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     await page.locator('button[data-testid="edit-split"]').click();
     const before = await saves();
     const dy = (grid.ymax - grid.ymin) * 0.15;
-    await ensureVisible([[grid.cx, grid.ymin - dy], [grid.cx, grid.ymax + dy]]);
+    await ensureVisible([
+      [grid.cx, grid.ymin - dy],
+      [grid.cx, grid.ymax + dy],
+    ]);
     await clickAt(grid.cx, grid.ymin - dy);
     await clickAt(grid.cx + (grid.xmax - grid.xmin) * 0.05, grid.ymax + dy);
     await finishDrawing();
-    expect(await waitSave(before), await page.locator('[data-testid="edit-status"]').textContent() ?? '').toBe('ok');
+    expect(await waitSave(before), (await page.locator('[data-testid="edit-status"]').textContent()) ?? '').toBe('ok');
     const gone = await one<{ n: number }>('SELECT count(*)::int AS n FROM grid WHERE code = $1', [grid.code]);
     expect(gone.n).toBe(0);
-    const pieces = await db.query<{ code: string; area: number }>(`SELECT code, ST_Area(geom::geography) AS area FROM grid
-      WHERE code IN (SELECT code FROM area_version WHERE $1 = ANY(parent_codes) AND change = 'split') ORDER BY code`, [grid.code]);
+    const pieces = await db.query<{ code: string; area: number }>(
+      `SELECT code, ST_Area(geom::geography) AS area FROM grid
+      WHERE code IN (SELECT code FROM area_version WHERE $1 = ANY(parent_codes) AND change = 'split') ORDER BY code`,
+      [grid.code],
+    );
     expect(pieces).toHaveLength(2);
     expect(Math.abs(pieces[0]!.area + pieces[1]!.area - grid.area) / grid.area).toBeLessThan(1e-5);
     await waitIdle();
@@ -98,8 +131,11 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
   });
 
   it('when the two pieces are clicked and merged, then one grid with the first code holds the original shape', async () => {
-    const pieces = await db.query<{ code: string; x: number; y: number; version: number }>(`SELECT code, version, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y
-      FROM grid WHERE code IN (SELECT code FROM area_version WHERE $1 = ANY(parent_codes) AND change = 'split') ORDER BY code`, [grid.code]);
+    const pieces = await db.query<{ code: string; x: number; y: number; version: number }>(
+      `SELECT code, version, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y
+      FROM grid WHERE code IN (SELECT code FROM area_version WHERE $1 = ANY(parent_codes) AND change = 'split') ORDER BY code`,
+      [grid.code],
+    );
     await ensureVisible(pieces.map((p) => [p.x, p.y] as [number, number]));
     await page.locator('button[data-testid="edit-merge"]').click();
     for (const p of pieces) await clickAt(p.x, p.y);
@@ -107,30 +143,61 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     const before = await saves();
     await page.locator('button[data-testid="edit-save"]').click();
     expect(await waitSave(before)).toBe('ok');
-    const merged = await one<{ code: string; d: number }>(`SELECT code, ST_Area(ST_SymDifference(geom, (SELECT geom FROM area_version WHERE code = $1 ORDER BY id LIMIT 1))::geography) AS d
-      FROM grid WHERE code = ANY($2::text[])`, [grid.code, pieces.map((p) => p.code)]);
+    const merged = await one<{ code: string; d: number }>(
+      `SELECT code, ST_Area(ST_SymDifference(geom, (SELECT geom FROM area_version WHERE code = $1 ORDER BY id LIMIT 1))::geography) AS d
+      FROM grid WHERE code = ANY($2::text[])`,
+      [grid.code, pieces.map((p) => p.code)],
+    );
     expect(merged.code).toBe(pieces[0]!.code);
     // Noise of the split and the union (0.05–0.2 m² on a 6 ha grid), under the 1 m² sliver tolerance.
     expect(merged.d, 'merged shape vs the grid before the split (m²)').toBeLessThan(1);
   });
 
   it('when a grid is removed and a new one drawn over the gap, then it is saved snapped to its neighbours; drawing over taken ground is refused and shown', async () => {
-    const n = await one<{ id: number; code: string; version: number; area: number; xmin: number; xmax: number; ymin: number; ymax: number }>(
+    const n = await one<{
+      id: number;
+      code: string;
+      version: number;
+      area: number;
+      xmin: number;
+      xmax: number;
+      ymin: number;
+      ymax: number;
+    }>(
       `SELECT id, code, version, ST_Area(geom::geography) AS area, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax, ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax
-       FROM grid WHERE kind = 'basic' ORDER BY code OFFSET 160 LIMIT 1`);
-    const del = await fetch(`${base}/api/v1/grids/${n.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json', cookie: session!.cookie }, body: JSON.stringify({ version: n.version }) });
+       FROM grid WHERE kind = 'basic' ORDER BY code OFFSET 160 LIMIT 1`,
+    );
+    const del = await fetch(`${base}/api/v1/grids/${n.id}`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json', cookie: session!.cookie },
+      body: JSON.stringify({ version: n.version }),
+    });
     expect(del.status).toBe(204);
-    await flyTo(await one<{ code: string }>('SELECT code FROM grid WHERE ST_Touches(geom, (SELECT geom FROM area_version WHERE code = $1 ORDER BY id DESC LIMIT 1)) LIMIT 1', [n.code]).then((r) => r.code));
+    await flyTo(
+      await one<{ code: string }>(
+        'SELECT code FROM grid WHERE ST_Touches(geom, (SELECT geom FROM area_version WHERE code = $1 ORDER BY id DESC LIMIT 1)) LIMIT 1',
+        [n.code],
+      ).then((r) => r.code),
+    );
     await page.locator('button[data-testid="edit-draw"]').click();
-    const mx = (n.xmax - n.xmin) * 0.15, my = (n.ymax - n.ymin) * 0.15;
-    const corners: [number, number][] = [[n.xmin - mx, n.ymin - my], [n.xmax + mx, n.ymin - my], [n.xmax + mx, n.ymax + my], [n.xmin - mx, n.ymax + my]];
+    const mx = (n.xmax - n.xmin) * 0.15,
+      my = (n.ymax - n.ymin) * 0.15;
+    const corners: [number, number][] = [
+      [n.xmin - mx, n.ymin - my],
+      [n.xmax + mx, n.ymin - my],
+      [n.xmax + mx, n.ymax + my],
+      [n.xmin - mx, n.ymax + my],
+    ];
     await ensureVisible(corners);
     let before = await saves();
     for (const [x, y] of corners) await clickAt(x, y);
     await finishDrawing();
-    expect(await waitSave(before), await page.locator('[data-testid="edit-status"]').textContent() ?? '').toBe('ok');
-    const made = await one<{ code: string; d: number }>(`SELECT code, ST_Area(ST_SymDifference(geom, (SELECT geom FROM area_version WHERE code = $1 ORDER BY id DESC LIMIT 1))::geography) AS d
-      FROM grid ORDER BY created_at DESC, id DESC LIMIT 1`, [n.code]);
+    expect(await waitSave(before), (await page.locator('[data-testid="edit-status"]').textContent()) ?? '').toBe('ok');
+    const made = await one<{ code: string; d: number }>(
+      `SELECT code, ST_Area(ST_SymDifference(geom, (SELECT geom FROM area_version WHERE code = $1 ORDER BY id DESC LIMIT 1))::geography) AS d
+      FROM grid ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [n.code],
+    );
     expect(made.d, 'the new grid fills the removed one exactly (m²)').toBeLessThan(0.5);
     await waitIdle();
     await page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-drawn-zh-CN.png') });
@@ -147,41 +214,69 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
 
   it('when the planner builds a beat by clicking a neighbouring grid, then the workload updates live and the beat and its neighbour are saved', async () => {
     // Two beats of one station: a planner edits only their own station's beats.
-    const c = await one<{ beat: string; bx: number; by: number; grid: string; gx: number; gy: number; other: string; pop: number; station: number }>(
+    const c = await one<{
+      beat: string;
+      bx: number;
+      by: number;
+      grid: string;
+      gx: number;
+      gy: number;
+      other: string;
+      pop: number;
+      station: number;
+    }>(
       `SELECT b.code AS beat, ST_X(ST_PointOnSurface(b.geom)) AS bx, ST_Y(ST_PointOnSurface(b.geom)) AS by,
               g.code AS grid, ST_X(ST_PointOnSurface(g.geom)) AS gx, ST_Y(ST_PointOnSurface(g.geom)) AS gy, o.code AS other, g.population AS pop,
               b.station_id::int AS station
        FROM beat b JOIN beat o ON o.code <> b.code AND o.station_id = b.station_id AND ST_Length(ST_CollectionExtract(ST_Intersection(b.geom, o.geom), 2)::geography) > 100
        JOIN grid g ON ST_Within(ST_PointOnSurface(g.geom), o.geom) AND ST_Length(ST_CollectionExtract(ST_Intersection(g.geom, b.geom), 2)::geography) > 50
-       ORDER BY b.code OFFSET 20 LIMIT 1`);
+       ORDER BY b.code OFFSET 20 LIMIT 1`,
+    );
     await session!.signInAs('planner', c.station);
     await page.goto(`${base}/?role=planner&lang=zh-CN`);
     await waitIdle();
     await page.locator('details[data-section="editing"] > summary').click();
     await flyTo(c.beat);
-    await ensureVisible([[c.bx, c.by], [c.gx, c.gy]]);
+    await ensureVisible([
+      [c.bx, c.by],
+      [c.gx, c.gy],
+    ]);
     await clickAt(c.bx, c.by);
     await page.waitForFunction((code) => window.gridpatrol.editTarget === code, c.beat, { timeout: 30_000 });
     await page.locator('button[data-testid="edit-beat"]').click();
     await page.waitForFunction(() => window.gridpatrol.pickedGrids > 0, undefined, { timeout: 30_000 });
-    const own = await page.evaluate(() => ({ n: window.gridpatrol.pickedGrids, pop: window.gridpatrol.pickedPopulation }));
-    const [ref] = await db.query<{ n: number; pop: number }>(`SELECT count(*)::int AS n, sum(g.population)::int AS pop FROM grid g, beat b
-      WHERE b.code = $1 AND ST_Within(ST_PointOnSurface(g.geom), b.geom)`, [c.beat]);
+    const own = await page.evaluate(() => ({
+      n: window.gridpatrol.pickedGrids,
+      pop: window.gridpatrol.pickedPopulation,
+    }));
+    const [ref] = await db.query<{ n: number; pop: number }>(
+      `SELECT count(*)::int AS n, sum(g.population)::int AS pop FROM grid g, beat b
+      WHERE b.code = $1 AND ST_Within(ST_PointOnSurface(g.geom), b.geom)`,
+      [c.beat],
+    );
     expect(own).toEqual({ n: ref!.n, pop: ref!.pop });
     await clickAt(c.gx, c.gy);
     await page.waitForFunction((n) => window.gridpatrol.pickedGrids === n + 1, own.n, { timeout: 30_000 });
-    expect(await page.evaluate(() => window.gridpatrol.pickedPopulation), 'live workload adds the clicked grid').toBe(own.pop + c.pop);
+    expect(await page.evaluate(() => window.gridpatrol.pickedPopulation), 'live workload adds the clicked grid').toBe(
+      own.pop + c.pop,
+    );
     const before = await saves();
     await page.locator('button[data-testid="edit-save"]').click();
-    expect(await waitSave(before), await page.locator('[data-testid="edit-status"]').textContent() ?? '').toBe('ok');
-    const holds = await one<{ b: boolean; o: boolean }>(`SELECT ST_Within(ST_PointOnSurface(g.geom), b.geom) AS b, ST_Intersects(ST_PointOnSurface(g.geom), o.geom) AS o
-      FROM grid g, beat b, beat o WHERE g.code = $1 AND b.code = $2 AND o.code = $3`, [c.grid, c.beat, c.other]);
+    expect(await waitSave(before), (await page.locator('[data-testid="edit-status"]').textContent()) ?? '').toBe('ok');
+    const holds = await one<{ b: boolean; o: boolean }>(
+      `SELECT ST_Within(ST_PointOnSurface(g.geom), b.geom) AS b, ST_Intersects(ST_PointOnSurface(g.geom), o.geom) AS o
+      FROM grid g, beat b, beat o WHERE g.code = $1 AND b.code = $2 AND o.code = $3`,
+      [c.grid, c.beat, c.other],
+    );
     expect(holds).toEqual({ b: true, o: false });
     // Its history: the demo city's version and this save; a row drawn on the map as the old boundary.
     await page.locator('button[data-testid="edit-history"]').click();
     await page.waitForSelector('[data-testid="edit-history-table"] tr');
     const rows = await page.locator('[data-testid="edit-history-table"] tr').count();
-    const [stored] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM area_version WHERE entity = 'beat' AND code = $1`, [c.beat]);
+    const [stored] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM area_version WHERE entity = 'beat' AND code = $1`,
+      [c.beat],
+    );
     expect(rows, 'one row per stored version').toBe(stored!.n);
     await page.locator('[data-testid="edit-history-table"] tr').first().click();
     await page.waitForFunction(() => window.gridpatrol.historyShown === 1, undefined, { timeout: 10_000 });
@@ -193,13 +288,21 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     // The beat still in hand from the test before.
     const target = await page.evaluate(() => window.gridpatrol.editTarget);
     const b = await one<{ code: string; xmin: number; xmax: number; ymin: number; ymax: number }>(
-      `SELECT code, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax, ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax FROM beat WHERE code = $1`, [target]);
+      `SELECT code, ST_XMin(geom) AS xmin, ST_XMax(geom) AS xmax, ST_YMin(geom) AS ymin, ST_YMax(geom) AS ymax FROM beat WHERE code = $1`,
+      [target],
+    );
     await page.locator('button[data-testid="edit-beat"]').click();
     await page.waitForFunction(() => window.gridpatrol.pickedGrids > 0, undefined, { timeout: 30_000 });
     await page.locator('button[data-testid="edit-lasso"]').click();
     // A quadrilateral inside the beat's box, a little skewed so it cuts grids at odd places.
-    const dx = (b.xmax - b.xmin), dy = (b.ymax - b.ymin);
-    const corners: [number, number][] = [[b.xmin + 0.1 * dx, b.ymin + 0.15 * dy], [b.xmax - 0.2 * dx, b.ymin + 0.1 * dy], [b.xmax - 0.1 * dx, b.ymax - 0.2 * dy], [b.xmin + 0.2 * dx, b.ymax - 0.1 * dy]];
+    const dx = b.xmax - b.xmin,
+      dy = b.ymax - b.ymin;
+    const corners: [number, number][] = [
+      [b.xmin + 0.1 * dx, b.ymin + 0.15 * dy],
+      [b.xmax - 0.2 * dx, b.ymin + 0.1 * dy],
+      [b.xmax - 0.1 * dx, b.ymax - 0.2 * dy],
+      [b.xmin + 0.2 * dx, b.ymax - 0.1 * dy],
+    ];
     await ensureVisible(corners);
     const picks = await page.evaluate(() => window.gridpatrol.lassoPicks);
     for (const [x, y] of corners) await clickAt(x, y);
@@ -210,14 +313,25 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
       `WITH o AS (SELECT ST_SetSRID(ST_MakePolygon(ST_MakeLine(array_agg(ST_MakePoint((p->>0)::float8, (p->>1)::float8) ORDER BY i))), 4326) AS g
                   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(p, i))
        SELECT count(*)::int AS n, sum(g.population)::int AS pop, array_agg(g.code ORDER BY g.code) AS codes FROM grid g, o
-       WHERE ST_Area(ST_Intersection(g.geom, o.g)::geography) > 0.5 * ST_Area(g.geom::geography)`, [JSON.stringify(outline)]);
+       WHERE ST_Area(ST_Intersection(g.geom, o.g)::geography) > 0.5 * ST_Area(g.geom::geography)`,
+      [JSON.stringify(outline)],
+    );
     expect(ref.n, 'the outline holds grids').toBeGreaterThan(0);
-    expect(await page.evaluate(() => ({ n: window.gridpatrol.pickedGrids, pop: window.gridpatrol.pickedPopulation })), 'picked = PostGIS majority-inside grids').toEqual({ n: ref.n, pop: ref.pop });
+    expect(
+      await page.evaluate(() => ({ n: window.gridpatrol.pickedGrids, pop: window.gridpatrol.pickedPopulation })),
+      'picked = PostGIS majority-inside grids',
+    ).toEqual({ n: ref.n, pop: ref.pop });
     const before = await saves();
     await page.locator('button[data-testid="edit-save"]').click();
-    expect(await waitSave(before), await page.locator('[data-testid="edit-status"]').textContent() ?? '').toBe('ok');
-    const held = await db.query<{ code: string }>(`SELECT g.code FROM grid g, beat b WHERE b.code = $1 AND ST_Within(ST_PointOnSurface(g.geom), b.geom) ORDER BY g.code`, [b.code]);
-    expect(held.map((r) => r.code), 'the saved beat is exactly the picked grids').toEqual(ref.codes);
+    expect(await waitSave(before), (await page.locator('[data-testid="edit-status"]').textContent()) ?? '').toBe('ok');
+    const held = await db.query<{ code: string }>(
+      `SELECT g.code FROM grid g, beat b WHERE b.code = $1 AND ST_Within(ST_PointOnSurface(g.geom), b.geom) ORDER BY g.code`,
+      [b.code],
+    );
+    expect(
+      held.map((r) => r.code),
+      'the saved beat is exactly the picked grids',
+    ).toEqual(ref.codes);
     await waitIdle();
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-beat-drawn-zh-CN.png') });
   });

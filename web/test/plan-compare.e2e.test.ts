@@ -18,38 +18,61 @@ afterAll(async () => session?.close());
 
 type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
 const api = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> => {
-  const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json', cookie: session!.cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return { status: res.status, json: await res.json() as Json };
+  const res = await fetch(base + p, {
+    method,
+    headers: { 'content-type': 'application/json', cookie: session!.cookie },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json()) as Json };
 };
 const panel = (testid: string) => page.locator(`details[data-section="planning"] [data-testid="${testid}"]`);
 
 describe.skipIf(!hasChromium)('plan compare in Chromium', () => {
-  it('when the planner compares the plan in force with a draft that moves one grid, then the table shows both columns and the API\'s difference, and the moved grid is drawn', async () => {
-    const pair = (await db.query<{ station: number; grid: string; to: string }>(
-      `WITH a AS (SELECT DISTINCT ON (g.code) g.code AS grid, b.code AS beat, b.station_id AS station, g.geom FROM grid g JOIN beat b ON ST_Intersects(b.geom, ST_PointOnSurface(g.geom)) ORDER BY g.code, b.code)
+  it("when the planner compares the plan in force with a draft that moves one grid, then the table shows both columns and the API's difference, and the moved grid is drawn", async () => {
+    const pair = (
+      await db.query<{ station: number; grid: string; to: string }>(
+        `WITH a AS (SELECT DISTINCT ON (g.code) g.code AS grid, b.code AS beat, b.station_id AS station, g.geom FROM grid g JOIN beat b ON ST_Intersects(b.geom, ST_PointOnSurface(g.geom)) ORDER BY g.code, b.code)
        SELECT x.station::int AS station, x.grid, y.beat AS to FROM a x JOIN a y ON x.station = y.station AND x.beat <> y.beat
-         AND ST_Length(ST_CollectionExtract(ST_Intersection(x.geom, y.geom), 2)::geography) > 50 ORDER BY x.grid LIMIT 1`))[0]!;
+         AND ST_Length(ST_CollectionExtract(ST_Intersection(x.geom, y.geom), 2)::geography) > 50 ORDER BY x.grid LIMIT 1`,
+      )
+    )[0]!;
     const inForce = (await api('GET', `/api/v1/plans/in-force?stationId=${pair.station}`)).json;
-    const assignment = (inForce.assignment as Json[]).map((a) => ({ gridCode: a.gridCode, beatCode: a.gridCode === pair.grid ? pair.to : a.beatCode }));
+    const assignment = (inForce.assignment as Json[]).map((a) => ({
+      gridCode: a.gridCode,
+      beatCode: a.gridCode === pair.grid ? pair.to : a.beatCode,
+    }));
     const draft = await api('POST', '/api/v1/plans', { name: 'draft-e2e', stationId: pair.station, assignment });
     expect(draft.status).toBe(201);
     await session!.signInAs('planner', pair.station);
     await page.goto(`${base}/?role=planner&lang=en`);
     await idle(page);
     await page.locator('details[data-section="planning"] > summary').click();
-    await panel('plan-station').locator(`option[value="${pair.station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await panel('plan-station')
+      .locator(`option[value="${pair.station}"]`)
+      .waitFor({ state: 'attached', timeout: 30_000 });
     await panel('plan-station').selectOption(String(pair.station));
-    await panel('plan-compare-b').locator(`option[value="${draft.json.id}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await panel('plan-compare-b')
+      .locator(`option[value="${draft.json.id}"]`)
+      .waitFor({ state: 'attached', timeout: 30_000 });
     await panel('plan-compare-b').selectOption(String(draft.json.id));
     await panel('plan-compare-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planCompareRows > 0 && window.gridpatrol.planCompareMovedDrawn >= 0, undefined, { timeout: 120_000 });
-    const cmp = (await api('GET', `/api/v1/plans/compare?a=in-force&b=${draft.json.id}&stationId=${pair.station}`)).json;
+    await page.waitForFunction(
+      () => window.gridpatrol.planCompareRows > 0 && window.gridpatrol.planCompareMovedDrawn >= 0,
+      undefined,
+      { timeout: 120_000 },
+    );
+    const cmp = (await api('GET', `/api/v1/plans/compare?a=in-force&b=${draft.json.id}&stationId=${pair.station}`))
+      .json;
     const rows = await panel('plan-compare-table').locator('tr').allTextContents();
     const cv = rows.find((r) => r.startsWith('Population CV')) ?? '';
-    const a = cmp.a.plan.balance.find((b: Json) => b.measure === 'population').cv, b = cmp.b.plan.balance.find((b: Json) => b.measure === 'population').cv;
+    const a = cmp.a.plan.balance.find((b: Json) => b.measure === 'population').cv,
+      b = cmp.b.plan.balance.find((b: Json) => b.measure === 'population').cv;
     expect(cv).toContain(a.toFixed(3));
     expect(cv).toContain(b.toFixed(3));
     expect(rows.find((r) => r.startsWith('Grids moved from in force'))).toContain('+1');
-    expect(await page.evaluate(() => window.gridpatrol.planCompareMovedDrawn), 'the moved grid is outlined on the map').toBe(1);
+    expect(
+      await page.evaluate(() => window.gridpatrol.planCompareMovedDrawn),
+      'the moved grid is outlined on the map',
+    ).toBe(1);
   }, 600_000);
 });

@@ -2,7 +2,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/src/db/client.js';
-import { ARTIFACTS, hasChromium, startBrowserSession, waitIdle as idle, type BrowserSession } from './browser-session.js';
+import {
+  ARTIFACTS,
+  hasChromium,
+  startBrowserSession,
+  waitIdle as idle,
+  type BrowserSession,
+} from './browser-session.js';
 
 /** Beat planning in Chromium: workload table, nesting check with auto-align, districting draft — each against the API and the database. */
 let session: BrowserSession | undefined;
@@ -21,18 +27,34 @@ afterAll(async () => session?.close());
 type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
 const one = async <R>(sql: string, params: unknown[] = []): Promise<R> => (await db.query<R>(sql, params))[0] as R;
 const api = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> => {
-  const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json', cookie: session!.cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return { status: res.status, json: await res.json() as Json };
+  const res = await fetch(base + p, {
+    method,
+    headers: { 'content-type': 'application/json', cookie: session!.cookie },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json()) as Json };
 };
 const panel = (testid: string) => page.locator(`details[data-section="planning"] [data-testid="${testid}"]`);
-const hook = (name: 'planCutGrids' | 'planAlignBeats' | 'planDraftGrids' | 'planWorkloadRows' | 'planApplied') => page.evaluate((n) => window.gridpatrol[n], name);
+const hook = (name: 'planCutGrids' | 'planAlignBeats' | 'planDraftGrids' | 'planWorkloadRows' | 'planApplied') =>
+  page.evaluate((n) => window.gridpatrol[n], name);
 
 describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
   let cut: { g: string; x: string; y: string; station: number };
 
   it('when a beat boundary cuts a grid, then the planner sees the workload table, the cut grid in orange, and auto-align puts it back whole', async () => {
     // Beat X takes the western quarter of grid G from its neighbour Y (same construction as the API test).
-    const c = await one<{ g: string; x: string; y: string; xv: number; yv: number; xid: number; yid: number; xg: Json; yg: Json; station: number }>(
+    const c = await one<{
+      g: string;
+      x: string;
+      y: string;
+      xv: number;
+      yv: number;
+      xid: number;
+      yid: number;
+      xg: Json;
+      yg: Json;
+      station: number;
+    }>(
       `WITH pair AS (SELECT x.code AS x, y.code AS y, x.id AS xid, y.id AS yid, x.version AS xv, y.version AS yv, x.geom AS xgeom, y.geom AS ygeom, x.station_id AS station
                      FROM beat x JOIN beat y ON x.code < y.code AND x.station_id = y.station_id
                        AND ST_Length(ST_CollectionExtract(ST_Intersection(x.geom, y.geom), 2)::geography) > 100 ORDER BY x.code LIMIT 1),
@@ -41,7 +63,8 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
             piece AS (SELECT ST_Intersection(g.geom, ST_Buffer(pair.xgeom, 0.25 * sqrt(ST_Area(g.geom)))) AS p FROM g, pair)
        SELECT g.code AS g, pair.x, pair.y, pair.xv, pair.yv, pair.xid, pair.yid, pair.station,
               ST_AsGeoJSON(ST_Multi(ST_Union(pair.xgeom, piece.p)))::json AS xg, ST_AsGeoJSON(ST_Multi(ST_Difference(pair.ygeom, piece.p)))::json AS yg
-       FROM pair, g, piece`);
+       FROM pair, g, piece`,
+    );
     expect((await api('PATCH', `/api/v1/beats/${c.xid}`, { version: c.xv, geometry: c.xg })).status).toBe(200);
     expect((await api('PATCH', `/api/v1/beats/${c.yid}`, { version: c.yv, geometry: c.yg })).status).toBe(200);
     cut = c;
@@ -59,10 +82,14 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect(await hook('planWorkloadRows'), 'one table row per beat of the station').toBe(w.beats.length);
     for (const b of w.beats as Json[]) {
       const cells = await panel('plan-workload').locator(`tr[data-beat="${b.code}"] td`).allTextContents();
-      expect(cells[2]?.replace(/[^0-9]/g, ''), `residents of ${b.code} in the table`).toBe(String(Math.round(b.population)));
+      expect(cells[2]?.replace(/[^0-9]/g, ''), `residents of ${b.code} in the table`).toBe(
+        String(Math.round(b.population)),
+      );
     }
     const cvCell = await panel('plan-balance').locator('tr[data-measure="population"] td').nth(2).textContent();
-    const cvApi = w.balance.find((x: Json) => x.stationId === c.station).measures.find((m: Json) => m.measure === 'population').cv;
+    const cvApi = w.balance
+      .find((x: Json) => x.stationId === c.station)
+      .measures.find((m: Json) => m.measure === 'population').cv;
     expect(Number(cvCell)).toBeCloseTo(cvApi, 3);
 
     await panel('plan-nesting-go').click();
@@ -83,21 +110,35 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-align-preview-zh-CN.png') });
     await panel('plan-align-apply').click();
     await page.waitForFunction(() => window.gridpatrol.planApplied === 1, undefined, { timeout: 60_000 });
-    expect((await api('GET', `/api/v1/planning/nesting?stationId=${c.station}`)).json.cut, 'nesting after apply').toEqual([]);
-    const back = await one<{ inY: boolean }>('SELECT ST_Within(ST_PointOnSurface(g.geom), b.geom) AS "inY" FROM grid g, beat b WHERE g.code = $1 AND b.code = $2', [c.g, c.y]);
+    expect(
+      (await api('GET', `/api/v1/planning/nesting?stationId=${c.station}`)).json.cut,
+      'nesting after apply',
+    ).toEqual([]);
+    const back = await one<{ inY: boolean }>(
+      'SELECT ST_Within(ST_PointOnSurface(g.geom), b.geom) AS "inY" FROM grid g, beat b WHERE g.code = $1 AND b.code = $2',
+      [c.g, c.y],
+    );
     expect(back.inY, `grid ${c.g} back in beat ${c.y}`).toBe(true);
-    const versions = await db.query<{ code: string }>(`SELECT code FROM area_version WHERE change = 'align' ORDER BY code`);
-    expect(versions.map((v) => v.code), 'one new version for each beat that changed').toEqual([c.x, c.y].sort());
+    const versions = await db.query<{ code: string }>(
+      `SELECT code FROM area_version WHERE change = 'align' ORDER BY code`,
+    );
+    expect(
+      versions.map((v) => v.code),
+      'one new version for each beat that changed',
+    ).toEqual([c.x, c.y].sort());
   });
 
-  it('when the planner drafts a beat plan, then the grids are coloured by draft beat, the objective is the API\'s, and applying it saves one-piece beats of whole grids', async () => {
+  it("when the planner drafts a beat plan, then the grids are coloured by draft beat, the objective is the API's, and applying it saves one-piece beats of whole grids", async () => {
     const station = cut.station;
     await panel('plan-draft-go').click();
     await page.waitForFunction(() => window.gridpatrol.planDraftGrids > 0, undefined, { timeout: 120_000 });
-    const grids = await one<{ n: number }>('SELECT count(*)::int AS n FROM grid g JOIN beat b ON ST_Within(ST_PointOnSurface(g.geom), b.geom) WHERE b.station_id = $1', [station]);
+    const grids = await one<{ n: number }>(
+      'SELECT count(*)::int AS n FROM grid g JOIN beat b ON ST_Within(ST_PointOnSurface(g.geom), b.geom) WHERE b.station_id = $1',
+      [station],
+    );
     expect(await hook('planDraftGrids'), 'every grid of the station is coloured').toBe(grids.n);
     const draft = (await api('POST', '/api/v1/planning/districting', { stationId: station, tolerance: 0.1 })).json;
-    const summary = await panel('plan-draft-summary').textContent() ?? '';
+    const summary = (await panel('plan-draft-summary').textContent()) ?? '';
     expect(summary).toContain(`${draft.current.objective.toFixed(3)} → ${draft.draft.objective.toFixed(3)}`);
     expect(draft.draft.objective).toBeLessThanOrEqual(draft.current.objective);
     await idle(page);
@@ -109,7 +150,8 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
       const r = await one<{ parts: number; same: boolean }>(
         `SELECT (SELECT ST_NumGeometries(ST_Union(geom)) FROM grid WHERE code = ANY($2::text[])) AS parts,
                 (SELECT array_agg(g.code ORDER BY g.code) FROM grid g WHERE ST_Within(ST_PointOnSurface(g.geom), (SELECT geom FROM beat WHERE code = $1))) = $2::text[] AS same`,
-        [b.code, [...b.gridCodes].sort()]);
+        [b.code, [...b.gridCodes].sort()],
+      );
       expect(r.parts, `beat ${b.code} is one piece`).toBe(1);
       expect(r.same, `beat ${b.code} holds exactly its drafted grids`).toBe(true);
     }
@@ -120,7 +162,9 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     await page.goto(`${base}/?role=leader&lang=en`);
     await idle(page);
     await page.locator('details[data-section="planning"] > summary').click();
-    await panel(`plan-station`).locator(`option[value="${cut.station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await panel(`plan-station`)
+      .locator(`option[value="${cut.station}"]`)
+      .waitFor({ state: 'attached', timeout: 30_000 });
     await panel('plan-station').selectOption(String(cut.station));
     await expect.poll(() => panel('plan-draft-go').isEnabled(), { timeout: 30_000 }).toBe(true);
     await panel('plan-draft-go').click();
@@ -147,7 +191,10 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     await expect(page.locator('[data-testid="user"]').textContent()).resolves.toContain(username);
     await expect(page.locator('select[data-testid="role"]').count(), 'only an admin switches views').resolves.toBe(0);
     await page.locator('details[data-section="editing"] > summary').click();
-    await expect(page.locator('button[data-testid="edit-beat"]').count(), 'the grid office does not build beats').resolves.toBe(1);
+    await expect(
+      page.locator('button[data-testid="edit-beat"]').count(),
+      'the grid office does not build beats',
+    ).resolves.toBe(1);
     expect(await page.locator('button[data-testid="edit-beat"]').isDisabled()).toBe(true);
     await page.locator('[data-testid="sign-out"]').click();
     await page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });

@@ -2,7 +2,10 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { problemSchema } from '../contract/common.js';
 import type { RouteDoc } from './route.js';
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
 
 /**
  * The OpenAPI 3.1 document, generated from the routes as mounted (api/route.ts): the same zod schemas that validate
@@ -15,21 +18,34 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]): ReturnType<Op
     const { params, query, body, rawBody } = r.request;
     const signedIn = r.permission !== 'public';
     registry.registerPath({
-      method: r.method, path: r.path, tags: [r.tag], summary: r.summary,
-      description: r.permission === 'public' ? 'Anyone may call this.' : r.permission === 'signed_in' ? 'Any signed-in user.' : `Needs the \`${r.permission}\` permission.`,
+      method: r.method,
+      path: r.path,
+      tags: [r.tag],
+      summary: r.summary,
+      description:
+        r.permission === 'public'
+          ? 'Anyone may call this.'
+          : r.permission === 'signed_in'
+            ? 'Any signed-in user.'
+            : `Needs the \`${r.permission}\` permission.`,
       'x-permission': r.permission,
       ...(signedIn ? { security: [{ session: [] }] } : {}),
       request: {
-        ...(params ? { params: params as never } : {}), ...(query ? { query: query as never } : {}),
+        ...(params ? { params: params as never } : {}),
+        ...(query ? { query: query as never } : {}),
         ...(body ? { body: { content: { 'application/json': { schema: body } } } } : {}),
-        ...(rawBody ? { body: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } } : {}),
+        ...(rawBody
+          ? { body: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } }
+          : {}),
       },
       responses: {
         [r.response.status]: {
           description: r.response.description,
           ...(r.response.schema ? { content: { [r.response.contentType]: { schema: r.response.schema } } } : {}),
         },
-        ...(r.request.params || r.request.query || r.request.body ? { 400: problemResponse('bad path, query or body, with the field paths') } : {}),
+        ...(r.request.params || r.request.query || r.request.body
+          ? { 400: problemResponse('bad path, query or body, with the field paths') }
+          : {}),
         ...(signedIn ? { 401: problemResponse('not signed in') } : {}),
         ...(signedIn && r.permission !== 'signed_in' ? { 403: problemResponse(`the role lacks ${r.permission}`) } : {}),
         ...Object.fromEntries(Object.entries(r.problems).map(([status, d]) => [status, problemResponse(d)])),
@@ -38,7 +54,12 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]): ReturnType<Op
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'gridpatrol API', version: '1', description: 'Grids, beats, cameras, incidents and patrol planning on PostGIS. Errors are RFC 9457 problem+json with a stable `code`.' },
+    info: {
+      title: 'gridpatrol API',
+      version: '1',
+      description:
+        'Grids, beats, cameras, incidents and patrol planning on PostGIS. Errors are RFC 9457 problem+json with a stable `code`.',
+    },
     servers: [{ url: '/' }],
   });
 }

@@ -24,7 +24,9 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   permission: Access;
   summary: string;
   request?: {
-    params?: P; query?: Q; body?: B;
+    params?: P;
+    query?: Q;
+    body?: B;
     /** Prefix of body field paths in problems ('' by default: `grids[0].geometry`). */
     bodyPath?: string;
   };
@@ -62,19 +64,31 @@ export interface RouteContext {
 /** Returned by a handler that wrote the answer itself (binary tiles, GPX, 204, 304). */
 export const SENT: unique symbol = Symbol('sent');
 
-type Input<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = { params: z.output<P>; query: z.output<Q>; body: z.output<B> };
-export type Handler<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> =
-  (input: Input<P, Q, B>, ctx: RouteContext) => Promise<z.input<R> | typeof SENT> | z.input<R> | typeof SENT;
+type Input<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+};
+export type Handler<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> = (
+  input: Input<P, Q, B>,
+  ctx: RouteContext,
+) => Promise<z.input<R> | typeof SENT> | z.input<R> | typeof SENT;
 
 /** The permission check of one route, run once Express has matched it (so it is the route's own permission). */
 export function requireAccess(access: Access, method: string, docPath: string): RequestHandler {
   return (req, _res, next) => {
-    if (access === 'public') { next(); return; }
+    if (access === 'public') {
+      next();
+      return;
+    }
     const user = req.user;
     if (!user) throw new UnauthorizedError('Sign in first', [{ path: 'cookie', message: 'no valid session' }]);
     if (access !== 'signed_in' && !can(user.role, access)) {
-      throw new ForbiddenError(`The ${user.role} role may not ${method.toUpperCase()} ${docPath}`, [{ path: 'role', message: `needs ${access}` }],
-        { role: user.role, permission: access });
+      throw new ForbiddenError(
+        `The ${user.role} role may not ${method.toUpperCase()} ${docPath}`,
+        [{ path: 'role', message: `needs ${access}` }],
+        { role: user.role, permission: access },
+      );
     }
     next();
   };
@@ -90,16 +104,23 @@ const toOpenApiPath = (expressPath: string): string => expressPath.replace(/:([A
 export class RouteGroup {
   readonly router = Router({ strict: true, caseSensitive: true });
   readonly docs: RouteDoc[] = [];
-  constructor(readonly tag: string, readonly mountPath: '/api/v1' | '/tiles' = '/api/v1') {}
+  constructor(
+    readonly tag: string,
+    readonly mountPath: '/api/v1' | '/tiles' = '/api/v1',
+  ) {}
 
-  add<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, R extends z.ZodType = z.ZodUnknown>(
-    spec: RouteSpec<P, Q, B, R>, handler: Handler<P, Q, B, R>,
-  ): this {
+  add<
+    P extends z.ZodType = z.ZodUndefined,
+    Q extends z.ZodType = z.ZodUndefined,
+    B extends z.ZodType = z.ZodUndefined,
+    R extends z.ZodType = z.ZodUnknown,
+  >(spec: RouteSpec<P, Q, B, R>, handler: Handler<P, Q, B, R>): this {
     const docPath = this.mountPath + toOpenApiPath(spec.path);
     const status = spec.response.status ?? (spec.method === 'post' ? 201 : 200);
-    const parse: RequestHandler = spec.body?.kind === 'raw'
-      ? express.raw({ type: () => true, limit: spec.body.limit })
-      : express.json({ limit: spec.body?.limit ?? '10mb' });
+    const parse: RequestHandler =
+      spec.body?.kind === 'raw'
+        ? express.raw({ type: () => true, limit: spec.body.limit })
+        : express.json({ limit: spec.body?.limit ?? '10mb' });
     const { params, query, body } = spec.request ?? {};
     const run: RequestHandler = async (req, res) => {
       const input = {
@@ -113,13 +134,32 @@ export class RouteGroup {
       if (spec.response.contentType) res.type(spec.response.contentType);
       res.json(out);
     };
-    this.router[spec.method](spec.path, requireAccess(spec.permission, spec.method, docPath), ...(spec.before ?? []), parse,
-      ...(spec.body?.kind === 'raw' ? [] : [refuseNulCharacters]), run);
+    this.router[spec.method](
+      spec.path,
+      requireAccess(spec.permission, spec.method, docPath),
+      ...(spec.before ?? []),
+      parse,
+      ...(spec.body?.kind === 'raw' ? [] : [refuseNulCharacters]),
+      run,
+    );
     this.docs.push({
-      method: spec.method, path: docPath, permission: spec.permission, summary: spec.summary, tag: this.tag,
-      request: { ...(params ? { params } : {}), ...(query ? { query } : {}), ...(body ? { body } : {}), ...(spec.body?.kind === 'raw' ? { rawBody: true } : {}) },
-      response: { status, ...(spec.response.schema ? { schema: spec.response.schema } : {}), contentType: spec.response.contentType ?? 'application/json',
-        description: spec.response.description ?? 'the result' },
+      method: spec.method,
+      path: docPath,
+      permission: spec.permission,
+      summary: spec.summary,
+      tag: this.tag,
+      request: {
+        ...(params ? { params } : {}),
+        ...(query ? { query } : {}),
+        ...(body ? { body } : {}),
+        ...(spec.body?.kind === 'raw' ? { rawBody: true } : {}),
+      },
+      response: {
+        status,
+        ...(spec.response.schema ? { schema: spec.response.schema } : {}),
+        contentType: spec.response.contentType ?? 'application/json',
+        description: spec.response.description ?? 'the result',
+      },
       problems: spec.problems ?? {},
     });
     return this;

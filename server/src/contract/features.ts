@@ -31,9 +31,12 @@ const bbox = z
   .transform((b) => b as [number, number, number, number]);
 
 /** A whole number written out in a query string, within the SQL type's range. */
-const wholeNumber = (min: number, max: number) => z.string()
-  .regex(/^-?[0-9]{1,20}$/, 'a whole number').transform(Number)
-  .refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, `a whole number from ${min} to ${max}`);
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?[0-9]{1,20}$/, 'a whole number')
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, `a whole number from ${min} to ${max}`);
 
 /**
  * A query-string value parsed as the column's type (query strings are text), so a bad value is a 400 at the edge and
@@ -42,18 +45,32 @@ const wholeNumber = (min: number, max: number) => z.string()
  */
 function filterSchema(c: ColumnDef): z.ZodType {
   switch (c.sqlType) {
-    case 'smallint': return wholeNumber(-32_768, 32_767);
-    case 'integer': return wholeNumber(-2_147_483_648, 2_147_483_647);
-    case 'bigint': return wholeNumber(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    case 'double precision': return z.string().regex(/^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/, 'a number').transform(Number)
-      .refine(Number.isFinite, 'a finite number');
-    case 'boolean': return z.enum(['true', 'false']).transform((v) => v === 'true');
-    case 'date': return z.iso.date();
-    case 'timestamptz': return z.iso.datetime({ offset: true });
-    case 'text': return z.string().max(200).superRefine((v, ctx) => {
-      const r = c.schema.safeParse(v);
-      if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message });
-    });
+    case 'smallint':
+      return wholeNumber(-32_768, 32_767);
+    case 'integer':
+      return wholeNumber(-2_147_483_648, 2_147_483_647);
+    case 'bigint':
+      return wholeNumber(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    case 'double precision':
+      return z
+        .string()
+        .regex(/^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/, 'a number')
+        .transform(Number)
+        .refine(Number.isFinite, 'a finite number');
+    case 'boolean':
+      return z.enum(['true', 'false']).transform((v) => v === 'true');
+    case 'date':
+      return z.iso.date();
+    case 'timestamptz':
+      return z.iso.datetime({ offset: true });
+    case 'text':
+      return z
+        .string()
+        .max(200)
+        .superRefine((v, ctx) => {
+          const r = c.schema.safeParse(v);
+          if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message });
+        });
     default: {
       const never: never = c.sqlType;
       throw new Error(`no filter for SQL type ${String(never)}`);
@@ -73,9 +90,10 @@ export interface ListQuery {
 /** GET list query: bbox, paging, equality filters on the layer's columns, and a time window for incidents. */
 export function listQuerySchema(layer: LayerDef): z.ZodType<ListQuery> {
   const filterShape = Object.fromEntries(layer.columns.map((c) => [c.name, filterSchema(c).optional()]));
-  const time = layer.name === 'incidents'
-    ? { from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }
-    : {};
+  const time =
+    layer.name === 'incidents'
+      ? { from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }
+      : {};
   return z
     .strictObject({
       bbox: bbox.optional(),
@@ -109,16 +127,25 @@ export const deleteFeatureBody = z.strictObject({ version: z.number().int().posi
 
 /** A stored feature of a layer as the API answers it: the writable properties plus version and timestamps. */
 export function featureAnswerSchema(layer: LayerDef) {
-  return z.object({
-    type: z.literal('Feature'), id: z.number().int(), geometry: geometrySchemas.Point.or(z.object({ type: z.string(), coordinates: z.unknown() }).loose()),
-    properties: propertiesSchema(layer, 'create').extend({ version: z.number().int(), created_at: z.string(), updated_at: z.string() }).loose(),
-  }).meta({ id: `${layer.table}Feature` });
+  return z
+    .object({
+      type: z.literal('Feature'),
+      id: z.number().int(),
+      geometry: geometrySchemas.Point.or(z.object({ type: z.string(), coordinates: z.unknown() }).loose()),
+      properties: propertiesSchema(layer, 'create')
+        .extend({ version: z.number().int(), created_at: z.string(), updated_at: z.string() })
+        .loose(),
+    })
+    .meta({ id: `${layer.table}Feature` });
 }
 
 /** A page of a layer: FeatureCollection with numberMatched, numberReturned and a `next` link. */
 export function featurePageSchema(layer: LayerDef) {
   return z.object({
-    type: z.literal('FeatureCollection'), features: z.array(featureAnswerSchema(layer)),
-    numberMatched: z.number().int(), numberReturned: z.number().int(), links: z.array(z.object({ rel: z.string(), href: z.string() })),
+    type: z.literal('FeatureCollection'),
+    features: z.array(featureAnswerSchema(layer)),
+    numberMatched: z.number().int(),
+    numberReturned: z.number().int(),
+    links: z.array(z.object({ rel: z.string(), href: z.string() })),
   });
 }

@@ -12,8 +12,10 @@ const position = z
   .refine((p) => p.length === 2, { message: 'a position is [lon, lat]: exactly 2 numbers (no altitude)' })
   .superRefine((p, ctx) => {
     const [lon = 0, lat = 0] = p;
-    if (lon < -180 || lon > 180) ctx.addIssue({ code: 'custom', path: [0], message: `longitude ${lon} is outside [-180, 180]` });
-    if (lat < -90 || lat > 90) ctx.addIssue({ code: 'custom', path: [1], message: `latitude ${lat} is outside [-90, 90]` });
+    if (lon < -180 || lon > 180)
+      ctx.addIssue({ code: 'custom', path: [0], message: `longitude ${lon} is outside [-180, 180]` });
+    if (lat < -90 || lat > 90)
+      ctx.addIssue({ code: 'custom', path: [1], message: `latitude ${lat} is outside [-90, 90]` });
   });
 
 const ring = z
@@ -27,9 +29,15 @@ const polygonCoords = z.array(ring).min(1, 'a polygon needs an outer ring');
 
 export const geometrySchemas = {
   Point: z.strictObject({ type: z.literal('Point'), coordinates: position }),
-  LineString: z.strictObject({ type: z.literal('LineString'), coordinates: z.array(position).min(2, 'a line needs at least 2 positions') }),
+  LineString: z.strictObject({
+    type: z.literal('LineString'),
+    coordinates: z.array(position).min(2, 'a line needs at least 2 positions'),
+  }),
   Polygon: z.strictObject({ type: z.literal('Polygon'), coordinates: polygonCoords }),
-  MultiPolygon: z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(polygonCoords).min(1, 'a multipolygon needs a polygon') }),
+  MultiPolygon: z.strictObject({
+    type: z.literal('MultiPolygon'),
+    coordinates: z.array(polygonCoords).min(1, 'a multipolygon needs a polygon'),
+  }),
 } as const;
 
 export type AcceptedGeometry = z.infer<(typeof geometrySchemas)[GeometryKind]>;
@@ -52,7 +60,11 @@ export function geometrySchemaFor(accepts: readonly GeometryKind[]): z.ZodType<A
     .superRefine((g, ctx) => {
       const type = (g as { type?: unknown } | null)?.type;
       if (typeof type !== 'string' || !accepts.includes(type as GeometryKind)) {
-        ctx.addIssue({ code: 'custom', path: ['type'], message: `geometry type must be one of ${accepts.join(', ')}, got ${JSON.stringify(type ?? null)}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['type'],
+          message: `geometry type must be one of ${accepts.join(', ')}, got ${JSON.stringify(type ?? null)}`,
+        });
       }
     })
     .pipe(union) as unknown as z.ZodType<AcceptedGeometry>;

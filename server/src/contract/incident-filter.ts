@@ -12,9 +12,12 @@ export interface IncidentFilter {
   bbox?: readonly [number, number, number, number];
 }
 
-export const intList = (min: number, max: number) => z.string().regex(/^\d+(,\d+)*$/, 'comma-separated integers')
-  .transform((s) => s.split(',').map(Number))
-  .refine((xs) => xs.every((x) => x >= min && x <= max), `each between ${min} and ${max}`);
+export const intList = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'comma-separated integers')
+    .transform((s) => s.split(',').map(Number))
+    .refine((xs) => xs.every((x) => x >= min && x <= max), `each between ${min} and ${max}`);
 
 /** The incident filter as query parameters, shared by every incident endpoint. */
 export const incidentFilterQuery = {
@@ -22,22 +25,42 @@ export const incidentFilterQuery = {
   to: z.iso.datetime({ offset: true }).optional(),
   hours: intList(0, 23).optional(),
   weekdays: intList(1, 7).optional(),
-  category: z.string().max(500).transform((s) => s.split(',').filter(Boolean)).optional(),
-  bbox: z.string().transform((s) => s.split(',').map(Number))
+  category: z
+    .string()
+    .max(500)
+    .transform((s) => s.split(',').filter(Boolean))
+    .optional(),
+  bbox: z
+    .string()
+    .transform((s) => s.split(',').map(Number))
     .refine((b) => b.length === 4 && b.every(Number.isFinite), 'minLon,minLat,maxLon,maxLat')
-    .transform((b) => b as [number, number, number, number]).optional(),
+    .transform((b) => b as [number, number, number, number])
+    .optional(),
 };
 
-export const h3Res = z.coerce.number().int().min(7).max(10).default(9).transform((r) => r as 7 | 8 | 9 | 10);
+export const h3Res = z.coerce
+  .number()
+  .int()
+  .min(7)
+  .max(10)
+  .default(9)
+  .transform((r) => r as 7 | 8 | 9 | 10);
 
 /** The parsed query's filter fields, leaving out the absent ones (exactOptionalPropertyTypes-friendly). */
 export function toIncidentFilter(q: {
-  from?: string | undefined; to?: string | undefined; hours?: number[] | undefined; weekdays?: number[] | undefined;
-  category?: string[] | undefined; bbox?: [number, number, number, number] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  hours?: number[] | undefined;
+  weekdays?: number[] | undefined;
+  category?: string[] | undefined;
+  bbox?: [number, number, number, number] | undefined;
 }): IncidentFilter {
   return {
-    ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.hours ? { hours: q.hours } : {}),
-    ...(q.weekdays ? { weekdays: q.weekdays } : {}), ...(q.category?.length ? { categories: q.category } : {}),
+    ...(q.from ? { from: q.from } : {}),
+    ...(q.to ? { to: q.to } : {}),
+    ...(q.hours ? { hours: q.hours } : {}),
+    ...(q.weekdays ? { weekdays: q.weekdays } : {}),
+    ...(q.category?.length ? { categories: q.category } : {}),
     ...(q.bbox ? { bbox: q.bbox } : {}),
   };
 }

@@ -8,8 +8,16 @@ const format = z.enum(['json', 'geojson']).default('json');
 
 export const cellsQuery = z.strictObject({ res: h3Res, format, ...incidentFilterQuery });
 export const areasQuery = z.strictObject({ area: areaKind.default('grid'), format, ...incidentFilterQuery });
-export const hotspotsQuery = z.strictObject({ res: h3Res, k: z.coerce.number().int().min(1).max(3).default(1), ...incidentFilterQuery });
-export const trendsQuery = z.strictObject({ res: h3Res.default(8), weeks: z.coerce.number().int().min(4).max(104).default(12), ...incidentFilterQuery });
+export const hotspotsQuery = z.strictObject({
+  res: h3Res,
+  k: z.coerce.number().int().min(1).max(3).default(1),
+  ...incidentFilterQuery,
+});
+export const trendsQuery = z.strictObject({
+  res: h3Res.default(8),
+  weeks: z.coerce.number().int().min(4).max(104).default(12),
+  ...incidentFilterQuery,
+});
 export const nearRepeatQuery = z.strictObject({
   space: z.coerce.number().positive().max(5000).default(200),
   time: z.coerce.number().positive().max(365).default(14),
@@ -17,21 +25,43 @@ export const nearRepeatQuery = z.strictObject({
   seed: z.coerce.number().int().default(1),
   ...incidentFilterQuery,
 });
-export const profileQuery = z.strictObject({ area: areaKind.optional(), code: z.string().regex(/^[0-9A-Za-z_-]{1,40}$/).optional(), ...incidentFilterQuery })
-  .refine((q) => (q.area === undefined) === (q.code === undefined), { message: 'give area and code together', path: ['code'] });
-export const gradeThresholds = z.strictObject({
-  redRatio: z.number().positive(), redHotCells: z.number().int().min(1), yellowRatio: z.number().positive(),
-  yellowHotCells: z.number().int().min(1), blueRatio: z.number().positive(), fourLevels: z.boolean(), minPopulation: z.number().int().min(0),
-}).partial();
+export const profileQuery = z
+  .strictObject({
+    area: areaKind.optional(),
+    code: z
+      .string()
+      .regex(/^[0-9A-Za-z_-]{1,40}$/)
+      .optional(),
+    ...incidentFilterQuery,
+  })
+  .refine((q) => (q.area === undefined) === (q.code === undefined), {
+    message: 'give area and code together',
+    path: ['code'],
+  });
+export const gradeThresholds = z
+  .strictObject({
+    redRatio: z.number().positive(),
+    redHotCells: z.number().int().min(1),
+    yellowRatio: z.number().positive(),
+    yellowHotCells: z.number().int().min(1),
+    blueRatio: z.number().positive(),
+    fourLevels: z.boolean(),
+    minPopulation: z.number().int().min(0),
+  })
+  .partial();
 /** The refinement (red above yellow) needs the defaults: the route passes them in. */
 export function gradesBodySchema(defaults: { redRatio: number; yellowRatio: number }) {
-  return z.strictObject({
-    day: day.optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    thresholds: gradeThresholds.default({}),
-  }).refine((b) => (b.thresholds.redRatio ?? defaults.redRatio) >= (b.thresholds.yellowRatio ?? defaults.yellowRatio),
-    { message: 'redRatio must be at least yellowRatio', path: ['thresholds', 'redRatio'] });
+  return z
+    .strictObject({
+      day: day.optional(),
+      from: z.iso.datetime({ offset: true }).optional(),
+      to: z.iso.datetime({ offset: true }).optional(),
+      thresholds: gradeThresholds.default({}),
+    })
+    .refine((b) => (b.thresholds.redRatio ?? defaults.redRatio) >= (b.thresholds.yellowRatio ?? defaults.yellowRatio), {
+      message: 'redRatio must be at least yellowRatio',
+      path: ['thresholds', 'redRatio'],
+    });
 }
 export const gradesQuery = z.strictObject({ date: day.optional(), lang, format });
 export const historyQuery = z.strictObject({ lang });
@@ -44,37 +74,84 @@ export const timeRange = z.object({ from: z.string().nullable(), to: z.string().
 export const categories = z.array(z.object({ category: z.string(), n: z.number().int() }));
 
 const areaRow = z.object({
-  code: z.string(), name: z.string().nullable().optional(), incidents: z.number().int(), population: z.number(), areaKm2: z.number(),
-  per1000: z.number().nullable(), perKm2: z.number().nullable(),
+  code: z.string(),
+  name: z.string().nullable().optional(),
+  incidents: z.number().int(),
+  population: z.number(),
+  areaKm2: z.number(),
+  per1000: z.number().nullable(),
+  perKm2: z.number().nullable(),
 });
 export const areasAnswer = z.object({ area: areaKind, rows: z.array(areaRow) }).or(featureCollection);
 
-export const hotspotCell = z.object({ h3: z.string(), value: z.number(), z: z.number(), p: z.number(), bin: z.number().int() });
+export const hotspotCell = z.object({
+  h3: z.string(),
+  value: z.number(),
+  z: z.number(),
+  p: z.number(),
+  bin: z.number().int(),
+});
 export type HotspotCell = z.infer<typeof hotspotCell>;
-export const hotspotsAnswer = z.object({ res: z.number().int(), kRing: z.number().int(), studyCells: z.number().int(), cells: z.array(hotspotCell) });
+export const hotspotsAnswer = z.object({
+  res: z.number().int(),
+  kRing: z.number().int(),
+  studyCells: z.number().int(),
+  cells: z.array(hotspotCell),
+});
 export const trendsAnswer = z.object({
-  weeks: z.array(z.string()), from: z.string().nullable(), to: z.string().nullable(),
-  cells: z.array(z.object({ h3: z.string(), weekly: z.array(z.number()), tau: z.number(), z: z.number(), p: z.number(), category: z.string() })),
+  weeks: z.array(z.string()),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  cells: z.array(
+    z.object({
+      h3: z.string(),
+      weekly: z.array(z.number()),
+      tau: z.number(),
+      z: z.number(),
+      p: z.number(),
+      category: z.string(),
+    }),
+  ),
 });
 export const nearRepeatAnswer = z.object({
-  spaceMeters: z.number(), timeDays: z.number(), seed: z.number().int(), observed: z.number(), expected: z.number(), ratio: z.number(), p: z.number(),
-  spaceNearPairs: z.number(), permutations: z.number().int(), events: z.number().int(),
+  spaceMeters: z.number(),
+  timeDays: z.number(),
+  seed: z.number().int(),
+  observed: z.number(),
+  expected: z.number(),
+  ratio: z.number(),
+  p: z.number(),
+  spaceNearPairs: z.number(),
+  permutations: z.number().int(),
+  events: z.number().int(),
 });
 export const hourProfileAnswer = z.object({
   matrix: z.array(z.array(z.number())),
   profile: z.object({
-    byHour: z.array(z.number()), peaks: z.array(z.object({ fromHour: z.number(), toHour: z.number(), share: z.number() })),
+    byHour: z.array(z.number()),
+    peaks: z.array(z.object({ fromHour: z.number(), toHour: z.number(), share: z.number() })),
     busiest: z.object({ weekday: z.number(), hour: z.number(), count: z.number() }),
   }),
 });
 export type HourProfileAnswer = z.infer<typeof hourProfileAnswer>;
 
-export const gridGrade = z.object({
-  gridCode: z.string(), computedOn: z.string(), grade: z.enum(['red', 'yellow', 'green', 'blue']), incidents: z.number().int(),
-  ratePer1000: z.number().nullable(), rateRatio: z.number(), basis: z.enum(['population', 'area']), hotCells: z.number().int(),
-  reasons: z.array(z.unknown()), reasonText: z.string(),
-}).meta({ id: 'GridGrade' });
+export const gridGrade = z
+  .object({
+    gridCode: z.string(),
+    computedOn: z.string(),
+    grade: z.enum(['red', 'yellow', 'green', 'blue']),
+    incidents: z.number().int(),
+    ratePer1000: z.number().nullable(),
+    rateRatio: z.number(),
+    basis: z.enum(['population', 'area']),
+    hotCells: z.number().int(),
+    reasons: z.array(z.unknown()),
+    reasonText: z.string(),
+  })
+  .meta({ id: 'GridGrade' });
 export type GridGradeAnswer = z.infer<typeof gridGrade>;
 export const computedGrades = z.object({ day: z.string(), grades: z.array(gridGrade) });
-export const gradesAnswer = z.object({ day: z.string().nullable(), grades: z.array(gridGrade) }).or(featureCollection.extend({ day: z.string().nullable() }));
+export const gradesAnswer = z
+  .object({ day: z.string().nullable(), grades: z.array(gridGrade) })
+  .or(featureCollection.extend({ day: z.string().nullable() }));
 export const gradeHistoryAnswer = z.object({ grid: z.string(), history: z.array(gridGrade) });

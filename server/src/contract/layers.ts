@@ -6,13 +6,30 @@ import { z } from 'zod';
  * API property names are the column names.
  */
 export const LAYER_NAMES = [
-  'admin-areas', 'grids', 'stations', 'beats', 'cameras', 'key-places',
-  'posts', 'checkpoints', 'incidents', 'roads', 'buildings',
+  'admin-areas',
+  'grids',
+  'stations',
+  'beats',
+  'cameras',
+  'key-places',
+  'posts',
+  'checkpoints',
+  'incidents',
+  'roads',
+  'buildings',
 ] as const;
 export type LayerName = (typeof LAYER_NAMES)[number];
 
 export type GeometryKind = 'Point' | 'LineString' | 'Polygon' | 'MultiPolygon';
-export type SqlType = 'text' | 'integer' | 'smallint' | 'bigint' | 'double precision' | 'boolean' | 'date' | 'timestamptz';
+export type SqlType =
+  | 'text'
+  | 'integer'
+  | 'smallint'
+  | 'bigint'
+  | 'double precision'
+  | 'boolean'
+  | 'date'
+  | 'timestamptz';
 
 export interface ColumnDef {
   name: string;
@@ -43,7 +60,10 @@ const name = z.string().trim().min(1).max(200);
 const optText = z.string().max(200).nullable();
 const osmId = z.number().int().safe().nullable();
 const col = (n: string, sqlType: SqlType, schema: z.ZodType, required = false): ColumnDef => ({
-  name: n, sqlType, schema, required,
+  name: n,
+  sqlType,
+  schema,
+  required,
 });
 
 const districtCol = col('district_code', 'text', code12.nullable());
@@ -51,8 +71,13 @@ const stationCode = z.string().regex(/^[0-9A-Za-z_-]{1,40}$/, 'letters, digits, 
 
 export const LAYERS: Record<LayerName, LayerDef> = {
   'admin-areas': {
-    name: 'admin-areas', table: 'admin_area', accepts: ['Polygon', 'MultiPolygon'], stores: 'MultiPolygon', h3: false,
-    labelColumn: 'name', codeColumn: 'code',
+    name: 'admin-areas',
+    table: 'admin_area',
+    accepts: ['Polygon', 'MultiPolygon'],
+    stores: 'MultiPolygon',
+    h3: false,
+    labelColumn: 'name',
+    codeColumn: 'code',
     columns: [
       col('code', 'text', code12, true),
       col('level', 'text', z.enum(['region', 'district', 'township', 'community']), true),
@@ -62,8 +87,13 @@ export const LAYERS: Record<LayerName, LayerDef> = {
     ],
   },
   grids: {
-    name: 'grids', table: 'grid', accepts: ['Polygon', 'MultiPolygon'], stores: 'MultiPolygon', h3: false,
-    labelColumn: 'name', codeColumn: 'code',
+    name: 'grids',
+    table: 'grid',
+    accepts: ['Polygon', 'MultiPolygon'],
+    stores: 'MultiPolygon',
+    h3: false,
+    labelColumn: 'name',
+    codeColumn: 'code',
     columns: [
       col('code', 'text', z.string().regex(/^[0-9]{15}$/, 'community code + 3-digit sequence'), true),
       col('name', 'text', name, true),
@@ -74,12 +104,24 @@ export const LAYERS: Record<LayerName, LayerDef> = {
       col('population', 'integer', z.number().int().min(0).max(10_000_000)),
       col('households', 'integer', z.number().int().min(0).max(10_000_000)),
       col('worker_name', 'text', z.string().max(100).nullable()),
-      col('worker_phone', 'text', z.string().regex(/^[0-9+\- ]{3,20}$/, 'a phone number').nullable()),
+      col(
+        'worker_phone',
+        'text',
+        z
+          .string()
+          .regex(/^[0-9+\- ]{3,20}$/, 'a phone number')
+          .nullable(),
+      ),
     ],
   },
   stations: {
-    name: 'stations', table: 'station', accepts: ['Point'], stores: 'Point', h3: false,
-    labelColumn: 'name', codeColumn: 'code',
+    name: 'stations',
+    table: 'station',
+    accepts: ['Point'],
+    stores: 'Point',
+    h3: false,
+    labelColumn: 'name',
+    codeColumn: 'code',
     columns: [
       col('code', 'text', stationCode, true),
       col('name', 'text', name, true),
@@ -88,8 +130,13 @@ export const LAYERS: Record<LayerName, LayerDef> = {
     ],
   },
   beats: {
-    name: 'beats', table: 'beat', accepts: ['Polygon', 'MultiPolygon'], stores: 'MultiPolygon', h3: false,
-    labelColumn: 'name', codeColumn: 'code',
+    name: 'beats',
+    table: 'beat',
+    accepts: ['Polygon', 'MultiPolygon'],
+    stores: 'MultiPolygon',
+    h3: false,
+    labelColumn: 'name',
+    codeColumn: 'code',
     columns: [
       col('code', 'text', stationCode, true),
       col('name', 'text', name, true),
@@ -100,8 +147,13 @@ export const LAYERS: Record<LayerName, LayerDef> = {
     ],
   },
   cameras: {
-    name: 'cameras', table: 'camera', accepts: ['Point'], stores: 'Point', h3: true,
-    labelColumn: 'name', codeColumn: 'code',
+    name: 'cameras',
+    table: 'camera',
+    accepts: ['Point'],
+    stores: 'Point',
+    h3: true,
+    labelColumn: 'name',
+    codeColumn: 'code',
     columns: [
       col('code', 'text', stationCode.nullable()),
       col('name', 'text', optText),
@@ -119,26 +171,49 @@ export const LAYERS: Record<LayerName, LayerDef> = {
     ],
   },
   'key-places': {
-    name: 'key-places', table: 'key_place', accepts: ['Point', 'Polygon', 'MultiPolygon'], stores: 'Geometry', h3: false,
+    name: 'key-places',
+    table: 'key_place',
+    accepts: ['Point', 'Polygon', 'MultiPolygon'],
+    stores: 'Geometry',
+    h3: false,
     labelColumn: 'name',
     columns: [
-      col('kind', 'text', z.enum(['school', 'kindergarten', 'hospital', 'market', 'transit_hub', 'government', 'bank', 'other']), true),
+      col(
+        'kind',
+        'text',
+        z.enum(['school', 'kindergarten', 'hospital', 'market', 'transit_hub', 'government', 'bank', 'other']),
+        true,
+      ),
       col('name', 'text', name, true),
       col('osm_id', 'bigint', osmId),
       districtCol,
     ],
   },
   posts: {
-    name: 'posts', table: 'post', accepts: ['Point'], stores: 'Point', h3: false, labelColumn: 'name',
+    name: 'posts',
+    table: 'post',
+    accepts: ['Point'],
+    stores: 'Point',
+    h3: false,
+    labelColumn: 'name',
     columns: [
       col('name', 'text', name, true),
       col('station_id', 'bigint', z.number().int().positive().nullable()),
-      col('staffed_hours', 'text', z.string().regex(/^(([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]|00:00-24:00)$/, 'HH:MM-HH:MM')),
+      col(
+        'staffed_hours',
+        'text',
+        z.string().regex(/^(([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]|00:00-24:00)$/, 'HH:MM-HH:MM'),
+      ),
       districtCol,
     ],
   },
   checkpoints: {
-    name: 'checkpoints', table: 'checkpoint', accepts: ['Point'], stores: 'Point', h3: false, labelColumn: 'name',
+    name: 'checkpoints',
+    table: 'checkpoint',
+    accepts: ['Point'],
+    stores: 'Point',
+    h3: false,
+    labelColumn: 'name',
     columns: [
       col('name', 'text', name, true),
       col('beat_id', 'bigint', z.number().int().positive().nullable()),
@@ -147,7 +222,12 @@ export const LAYERS: Record<LayerName, LayerDef> = {
     ],
   },
   incidents: {
-    name: 'incidents', table: 'incident', accepts: ['Point'], stores: 'Point', h3: true, labelColumn: 'category',
+    name: 'incidents',
+    table: 'incident',
+    accepts: ['Point'],
+    stores: 'Point',
+    h3: true,
+    labelColumn: 'category',
     columns: [
       col('occurred_at', 'timestamptz', z.iso.datetime({ offset: true }), true),
       col('category', 'text', z.string().trim().min(1).max(100), true),
@@ -158,7 +238,12 @@ export const LAYERS: Record<LayerName, LayerDef> = {
     ],
   },
   roads: {
-    name: 'roads', table: 'road', accepts: ['LineString'], stores: 'LineString', h3: false, labelColumn: 'name',
+    name: 'roads',
+    table: 'road',
+    accepts: ['LineString'],
+    stores: 'LineString',
+    h3: false,
+    labelColumn: 'name',
     columns: [
       col('osm_id', 'bigint', osmId),
       col('name', 'text', optText),
@@ -169,7 +254,11 @@ export const LAYERS: Record<LayerName, LayerDef> = {
     ],
   },
   buildings: {
-    name: 'buildings', table: 'building', accepts: ['Polygon', 'MultiPolygon'], stores: 'MultiPolygon', h3: false,
+    name: 'buildings',
+    table: 'building',
+    accepts: ['Polygon', 'MultiPolygon'],
+    stores: 'MultiPolygon',
+    h3: false,
     labelColumn: 'name',
     columns: [
       col('osm_id', 'bigint', osmId),

@@ -4,16 +4,29 @@ import { featureCollection, featureOf, lonLatPair } from './common.js';
 const profile = z.enum(['car', 'foot']).default('car');
 const lon = z.coerce.number().min(-180).max(180);
 const lat = z.coerce.number().min(-90).max(90);
-const lonLat = z.string().transform((s) => s.split(',').map(Number))
-  .refine((p) => p.length === 2 && p.every(Number.isFinite) && Math.abs(p[0] ?? 0) <= 180 && Math.abs(p[1] ?? 0) <= 90, 'lon,lat')
+const lonLat = z
+  .string()
+  .transform((s) => s.split(',').map(Number))
+  .refine(
+    (p) => p.length === 2 && p.every(Number.isFinite) && Math.abs(p[0] ?? 0) <= 180 && Math.abs(p[1] ?? 0) <= 90,
+    'lon,lat',
+  )
   .transform((p) => p as [number, number]);
-const minutesList = z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'comma-separated minutes').default('1,3,5')
-  .transform((s) => s.split(',').map(Number)).refine((m) => m.length <= 6 && m.every((x) => x > 0 && x <= 60), 'up to 6 limits, each 0–60 minutes');
+const minutesList = z
+  .string()
+  .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'comma-separated minutes')
+  .default('1,3,5')
+  .transform((s) => s.split(',').map(Number))
+  .refine((m) => m.length <= 6 && m.every((x) => x > 0 && x <= 60), 'up to 6 limits, each 0–60 minutes');
 
 export const isochroneQuery = z.strictObject({ lon, lat, profile, minutes: minutesList });
 export const routeQuery = z.strictObject({ from: lonLat, to: lonLat, profile });
 export const reachQuery = z.strictObject({ profile, format: z.enum(['json', 'geojson']).default('json') });
-export const suggestQuery = z.strictObject({ profile, k: z.coerce.number().int().min(1).max(20).default(5), minutes: z.coerce.number().positive().max(15).default(3) });
+export const suggestQuery = z.strictObject({
+  profile,
+  k: z.coerce.number().int().min(1).max(20).default(5),
+  minutes: z.coerce.number().positive().max(15).default(3),
+});
 export const patrolBody = z.strictObject({
   profile,
   base: z.strictObject({ kind: z.enum(['post', 'station']), id: z.number().int().positive() }),
@@ -29,34 +42,60 @@ export const patrolBody = z.strictObject({
 });
 export const patrolQuery = z.strictObject({ format: z.enum(['json', 'gpx']).default('json') });
 
-export const isochroneAnswer = featureCollection.extend({ snapped: z.object({ lon: z.number(), lat: z.number(), distance_m: z.number() }) });
-export const routeAnswer = featureOf(z.object({ seconds: z.number(), meters: z.number(), profile: z.enum(['car', 'foot']) }));
-export const reachSummary = z.object({
-  limitsMinutes: z.array(z.number()),
-  roads: z.array(z.object({ limitMinutes: z.number(), reachedMeters: z.number(), roadMeters: z.number(), share: z.number() })),
-  grids: z.array(z.object({ code: z.string(), name: z.string(), minutes: z.number().nullable() })),
-  keyPlaces: z.array(z.object({ id: z.number().int(), name: z.string().nullable(), minutes: z.number().nullable() })),
-  shares: z.array(z.object({ limitMinutes: z.number(), grids: z.number(), keyPlaces: z.number() })),
-  edges: z.number().int().meta({ description: 'road edges in the map (format=geojson gives them)' }),
-}).meta({ id: 'ReachSummary' });
+export const isochroneAnswer = featureCollection.extend({
+  snapped: z.object({ lon: z.number(), lat: z.number(), distance_m: z.number() }),
+});
+export const routeAnswer = featureOf(
+  z.object({ seconds: z.number(), meters: z.number(), profile: z.enum(['car', 'foot']) }),
+);
+export const reachSummary = z
+  .object({
+    limitsMinutes: z.array(z.number()),
+    roads: z.array(
+      z.object({ limitMinutes: z.number(), reachedMeters: z.number(), roadMeters: z.number(), share: z.number() }),
+    ),
+    grids: z.array(z.object({ code: z.string(), name: z.string(), minutes: z.number().nullable() })),
+    keyPlaces: z.array(z.object({ id: z.number().int(), name: z.string().nullable(), minutes: z.number().nullable() })),
+    shares: z.array(z.object({ limitMinutes: z.number(), grids: z.number(), keyPlaces: z.number() })),
+    edges: z.number().int().meta({ description: 'road edges in the map (format=geojson gives them)' }),
+  })
+  .meta({ id: 'ReachSummary' });
 export type ReachSummary = z.infer<typeof reachSummary>;
 export const reachAnswer = reachSummary.or(featureCollection);
-export const suggestionsAnswer = z.object({ minutes: z.number(), suggestions: z.array(z.object({ lon: z.number(), lat: z.number(), gainMeters: z.number() })) });
+export const suggestionsAnswer = z.object({
+  minutes: z.number(),
+  suggestions: z.array(z.object({ lon: z.number(), lat: z.number(), gainMeters: z.number() })),
+});
 
-export const plannedUnit = z.object({
-  unit: z.number().int(),
-  stops: z.array(z.object({
-    id: z.string(), kind: z.enum(['checkpoint', 'prize']), lon: z.number(), lat: z.number(), arrival: z.string(), arrivalSeconds: z.number(), prize: z.number(),
-  })),
-  line: z.array(lonLatPair), km: z.number(), minutes: z.number(), prize: z.number(), checkpoints: z.number().int(), blindSpotMinutes: z.number(),
-  /** Minutes driven (or walked) outside the beat, getting there and back. */
-  minutesOutside: z.number(),
-  /** Incidents expected per shift in the visited cells at the hours the unit is there (history's daily mean). */
-  expectedIncidents: z.number(),
-  /** That as a share of the beat's expected incidents over the shift (0–1). */
-  incidentShare: z.number(),
-  /** What the plan buys, in words. */
-  words: z.strictObject({ zh: z.string(), en: z.string() }),
-}).meta({ id: 'PlannedUnit' });
+export const plannedUnit = z
+  .object({
+    unit: z.number().int(),
+    stops: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(['checkpoint', 'prize']),
+        lon: z.number(),
+        lat: z.number(),
+        arrival: z.string(),
+        arrivalSeconds: z.number(),
+        prize: z.number(),
+      }),
+    ),
+    line: z.array(lonLatPair),
+    km: z.number(),
+    minutes: z.number(),
+    prize: z.number(),
+    checkpoints: z.number().int(),
+    blindSpotMinutes: z.number(),
+    /** Minutes driven (or walked) outside the beat, getting there and back. */
+    minutesOutside: z.number(),
+    /** Incidents expected per shift in the visited cells at the hours the unit is there (history's daily mean). */
+    expectedIncidents: z.number(),
+    /** That as a share of the beat's expected incidents over the shift (0–1). */
+    incidentShare: z.number(),
+    /** What the plan buys, in words. */
+    words: z.strictObject({ zh: z.string(), en: z.string() }),
+  })
+  .meta({ id: 'PlannedUnit' });
 export type PlannedUnit = z.infer<typeof plannedUnit>;
 export const patrolAnswer = z.object({ units: z.array(plannedUnit) });

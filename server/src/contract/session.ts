@@ -7,18 +7,34 @@ const stationId = z.number().int().positive().nullable();
 
 export const signInBody = z.strictObject({ username, password: z.string().min(1).max(200) });
 export const newUserBody = z.strictObject({
-  username, role, password: z.string().max(200), stationId: stationId.optional(), displayName: z.string().min(1).max(100).nullable().optional(),
+  username,
+  role,
+  password: z.string().max(200),
+  stationId: stationId.optional(),
+  displayName: z.string().min(1).max(100).nullable().optional(),
 });
 export const userChangeBody = z.strictObject({
-  role: role.optional(), password: z.string().max(200).optional(), stationId: stationId.optional(),
-  displayName: z.string().min(1).max(100).nullable().optional(), disabled: z.boolean().optional(),
+  role: role.optional(),
+  password: z.string().max(200).optional(),
+  stationId: stationId.optional(),
+  displayName: z.string().min(1).max(100).nullable().optional(),
+  disabled: z.boolean().optional(),
 });
 export const userIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
-export const userAccount = z.object({
-  id: z.number().int(), username: z.string(), displayName: z.string().nullable(), role, stationId: z.number().int().nullable(), disabled: z.boolean(),
-}).meta({ id: 'UserAccount' });
-export const sessionAnswer = z.object({ user: userAccount, permissions: z.array(z.enum(PERMISSIONS)) }).meta({ id: 'Session' });
+export const userAccount = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    displayName: z.string().nullable(),
+    role,
+    stationId: z.number().int().nullable(),
+    disabled: z.boolean(),
+  })
+  .meta({ id: 'UserAccount' });
+export const sessionAnswer = z
+  .object({ user: userAccount, permissions: z.array(z.enum(PERMISSIONS)) })
+  .meta({ id: 'Session' });
 export const usersAnswer = z.object({ users: z.array(userAccount) });
 
 export type UserAccount = z.infer<typeof userAccount>;
@@ -27,7 +43,9 @@ export type SessionAnswer = z.infer<typeof sessionAnswer>;
 export const healthAnswer = z.object({
   status: z.enum(['ok', 'unavailable']),
   /** Signed-in callers only: versions help an attacker pick exploits, so anonymous probes get `status` alone. */
-  database: z.object({ mode: z.enum(['embedded', 'server']), postgres: z.string().optional(), postgis: z.string().optional() }).optional(),
+  database: z
+    .object({ mode: z.enum(['embedded', 'server']), postgres: z.string().optional(), postgis: z.string().optional() })
+    .optional(),
   detail: z.string().optional(),
 });
 export type HealthAnswer = z.infer<typeof healthAnswer>;

@@ -34,7 +34,11 @@ export async function insertFeatures(tx: Queryable, layer: LayerDef, rows: reado
   });
   const ids = new Array<number>(rows.length);
   for (const members of groups.values()) {
-    const groupIds = await insertGroup(tx, layer, members.map((i) => rows[i] as FeatureRow));
+    const groupIds = await insertGroup(
+      tx,
+      layer,
+      members.map((i) => rows[i] as FeatureRow),
+    );
     members.forEach((i, k) => (ids[i] = groupIds[k] ?? -1));
   }
   return ids;

@@ -80,7 +80,9 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
     mode: 'embedded',
     ...base,
     async copyCsv(table, columns, csv) {
-      await pgl.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+      await pgl.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
+        blob: new Blob([csv]),
+      });
     },
     transaction: (fn) => pgl.transaction((tx) => fn(wrap(tx))),
     dumpDataDir: () => pgl.dumpDataDir('gzip'),
@@ -96,7 +98,9 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
 async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
-  const onError = (err: Error) => { broken = err; };
+  const onError = (err: Error) => {
+    broken = err;
+  };
   client.on('error', onError);
   try {
     return await work(client);
@@ -124,7 +128,9 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
   });
   // An idle pooled connection the server drops (restart, failover, pg_terminate_backend) must not crash the process:
   // the pool discards it and opens a new one on the next query; the error is only reported.
-  pool.on('error', (err) => { console.warn(`[gridpatrol] database connection lost: ${err.message}`); });
+  pool.on('error', (err) => {
+    console.warn(`[gridpatrol] database connection lost: ${err.message}`);
+  });
   // Surface a bad URL or a missing server at open time, not at the first request.
   const probe = await pool.connect();
   try {
@@ -154,17 +160,18 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
         await pipeline(Readable.from([csv]), stream);
       });
     },
-    transaction: (fn) => withClient(pool, async (client) => {
-      try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    }),
+    transaction: (fn) =>
+      withClient(pool, async (client) => {
+        try {
+          await client.query('BEGIN');
+          const result = await fn(wrap(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      }),
     close: () => pool.end(),
   };
 }

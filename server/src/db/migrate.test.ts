@@ -18,13 +18,28 @@ describe('migrations', () => {
     );
     const tables = rows.map((r) => r.table_name);
     expect(tables).toEqual([
-      'admin_area', 'area_version', 'beat', 'building', 'camera', 'checkpoint', 'grid', 'incident', 'key_place', 'post', 'road', 'road_edge', 'station',
+      'admin_area',
+      'area_version',
+      'beat',
+      'building',
+      'camera',
+      'checkpoint',
+      'grid',
+      'incident',
+      'key_place',
+      'post',
+      'road',
+      'road_edge',
+      'station',
     ]);
     const gist = await t.db.query<{ tablename: string }>(
       `SELECT tablename FROM pg_indexes WHERE schemaname = $1 AND indexdef ILIKE '%USING gist (geom)%' ORDER BY 1`,
       [t.schema],
     );
-    expect(gist.map((r) => r.tablename), 'every geometry column needs a GiST index').toEqual(tables);
+    expect(
+      gist.map((r) => r.tablename),
+      'every geometry column needs a GiST index',
+    ).toEqual(tables);
   });
 
   it('when run a second time, then nothing is applied again', async () => {

@@ -19,17 +19,28 @@ export function problemFromDbError(err: unknown, table?: string): AppError | und
   const path = column ? `properties.${column}` : 'properties';
   switch (e.code) {
     case '23505':
-      return new ConflictError(`Another feature already has this ${column ?? 'key'}`, [{ path, message: e.detail ?? 'duplicate key' }]);
+      return new ConflictError(`Another feature already has this ${column ?? 'key'}`, [
+        { path, message: e.detail ?? 'duplicate key' },
+      ]);
     case '23503':
-      return new UnprocessableError(`A referenced feature does not exist`, [{ path, message: e.detail ?? 'foreign key violation' }]);
+      return new UnprocessableError(`A referenced feature does not exist`, [
+        { path, message: e.detail ?? 'foreign key violation' },
+      ]);
     case '23514':
       return new UnprocessableError('A value breaks a rule of the data model', [
         { path: checkPath(e.constraint, table), message: `violates ${e.constraint ?? 'a check constraint'}` },
       ]);
     case '23502':
-      return new UnprocessableError('A required value is missing', [{ path: 'properties', message: e.message ?? 'not null violation' }]);
-    case '22P02': case '22007': case '22008': case '22003':
-      return new UnprocessableError('A value has the wrong form', [{ path: 'properties', message: e.message ?? 'bad value' }]);
+      return new UnprocessableError('A required value is missing', [
+        { path: 'properties', message: e.message ?? 'not null violation' },
+      ]);
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+      return new UnprocessableError('A value has the wrong form', [
+        { path: 'properties', message: e.message ?? 'bad value' },
+      ]);
     default:
       return undefined;
   }

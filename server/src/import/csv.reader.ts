@@ -17,11 +17,21 @@ export interface TabularOptions {
 
 /** Header names other systems use for our columns (police exports, the Chicago data portal). */
 const ALIASES: Record<string, string> = {
-  date: 'occurred_at', datetime: 'occurred_at', time: 'occurred_at', occurred: 'occurred_at',
-  primary_type: 'category', type: 'category', id: 'external_id', case_number: 'external_id',
+  date: 'occurred_at',
+  datetime: 'occurred_at',
+  time: 'occurred_at',
+  occurred: 'occurred_at',
+  primary_type: 'category',
+  type: 'category',
+  id: 'external_id',
+  case_number: 'external_id',
 };
 
-const norm = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const norm = (h: string) =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 /**
  * DBF field names hold at most 10 characters, so `heading_deg` arrives as `heading_de`: map each cut name back to the
@@ -37,13 +47,21 @@ function untruncate(layer: LayerName): Map<string, string> {
   return out;
 }
 
-export function rowsToFeatures(rows: readonly RowAsRead[], header: readonly string[], layer: LayerName, opts: TabularOptions): ImportFeature[] {
+export function rowsToFeatures(
+  rows: readonly RowAsRead[],
+  header: readonly string[],
+  layer: LayerName,
+  opts: TabularOptions,
+): ImportFeature[] {
   const def = LAYERS[layer];
   const tz = opts.timeZone ?? localTimeZone();
   const mapping = new Map<string, string>();
   const restore = untruncate(layer);
   for (const h of header) {
-    if (!opts.tabular) { mapping.set(h, restore.get(h) ?? h); continue; }
+    if (!opts.tabular) {
+      mapping.set(h, restore.get(h) ?? h);
+      continue;
+    }
     const n = norm(h);
     const col = def.columns.find((c) => c.name === n) ?? def.columns.find((c) => c.name === ALIASES[n]);
     // First header wins when two map to one column (e.g. "ID" and "Case Number").
@@ -57,14 +75,30 @@ export function rowsToFeatures(rows: readonly RowAsRead[], header: readonly stri
       const raw = row.properties[h];
       if (raw === undefined || raw === null || raw === '') continue;
       const col = def.columns.find((c) => c.name === name);
-      if (!opts.tabular || !col) { properties[name] = raw instanceof Date ? raw.toISOString() : raw; continue; }
+      if (!opts.tabular || !col) {
+        properties[name] = raw instanceof Date ? raw.toISOString() : raw;
+        continue;
+      }
       const text = raw instanceof Date ? raw.toISOString() : String(raw);
-      properties[name] = col.sqlType === 'timestamptz' ? (raw instanceof Date ? text : parseTimestamp(text, tz) ?? text)
-        : col.sqlType === 'boolean' ? (typeof raw === 'boolean' ? raw : /^(true|t|1|yes|y)$/i.test(text))
-        : ['integer', 'smallint', 'bigint', 'double precision'].includes(col.sqlType) ? Number(raw)
-        : text;
+      properties[name] =
+        col.sqlType === 'timestamptz'
+          ? raw instanceof Date
+            ? text
+            : (parseTimestamp(text, tz) ?? text)
+          : col.sqlType === 'boolean'
+            ? typeof raw === 'boolean'
+              ? raw
+              : /^(true|t|1|yes|y)$/i.test(text)
+            : ['integer', 'smallint', 'bigint', 'double precision'].includes(col.sqlType)
+              ? Number(raw)
+              : text;
     }
     // The geometry is null where a row has no coordinates; validation reports it.
-    return { layer, geometry: row.geometry as ImportFeature['geometry'], properties, source: `${unit} ${opts.tabular ? row.rowNumber : row.rowNumber - 1}` };
+    return {
+      layer,
+      geometry: row.geometry as ImportFeature['geometry'],
+      properties,
+      source: `${unit} ${opts.tabular ? row.rowNumber : row.rowNumber - 1}`,
+    };
   });
 }

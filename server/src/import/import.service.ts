@@ -44,23 +44,45 @@ export function formatFromName(name: string): InputFormat | undefined {
 }
 
 async function read(bytes: Uint8Array, o: ImportOptions): Promise<{ features: ImportFeature[]; leftOut: LeftOut[] }> {
-  if (o.format !== 'osm-pbf' && !o.layer) throw new ValidationError('Which layer?', [{ path: 'layer', message: `a ${o.format} import needs a target layer` }]);
+  if (o.format !== 'osm-pbf' && !o.layer)
+    throw new ValidationError('Which layer?', [
+      { path: 'layer', message: `a ${o.format} import needs a target layer` },
+    ]);
   // Parsed in a worker thread with resource limits: a hostile file ends there, never in the server.
-  const parsed = await parseInWorker(bytes, {
-    filename: o.fileName, ...(o.crs && o.crs !== 'wgs84' ? { crs: o.crs } : {}), ...(o.limits ? { limits: o.limits } : {}),
-  }, o.format);
-  if (o.format === 'osm-pbf') return { features: osmFeatures(parsed.rows, parsed.leftOut).features, leftOut: parsed.leftOut };
+  const parsed = await parseInWorker(
+    bytes,
+    {
+      filename: o.fileName,
+      ...(o.crs && o.crs !== 'wgs84' ? { crs: o.crs } : {}),
+      ...(o.limits ? { limits: o.limits } : {}),
+    },
+    o.format,
+  );
+  if (o.format === 'osm-pbf')
+    return { features: osmFeatures(parsed.rows, parsed.leftOut).features, leftOut: parsed.leftOut };
   const layer = o.layer;
-  if (!layer) throw new ValidationError('Which layer?', [{ path: 'layer', message: `a ${o.format} import needs a target layer` }]);
+  if (!layer)
+    throw new ValidationError('Which layer?', [
+      { path: 'layer', message: `a ${o.format} import needs a target layer` },
+    ]);
   const tabular = o.format === 'csv' || o.format === 'xlsx';
   return {
-    features: rowsToFeatures(parsed.rows, parsed.columns.map((c) => c.name), layer, { tabular, ...(o.timeZone ? { timeZone: o.timeZone } : {}) }),
+    features: rowsToFeatures(
+      parsed.rows,
+      parsed.columns.map((c) => c.name),
+      layer,
+      { tabular, ...(o.timeZone ? { timeZone: o.timeZone } : {}) },
+    ),
     leftOut: parsed.leftOut,
   };
 }
 
 /** Features whose geometry PostGIS finds invalid (self-intersections …), checked in one query per layer. */
-async function invalidGeometries(tx: Queryable, layer: LayerName, features: readonly ImportFeature[]): Promise<Map<number, string>> {
+async function invalidGeometries(
+  tx: Queryable,
+  layer: LayerName,
+  features: readonly ImportFeature[],
+): Promise<Map<number, string>> {
   if (LAYERS[layer].stores === 'Point') return new Map();
   const rows = await tx.query<{ i: number; reason: string }>(
     `SELECT u.i::int - 1 AS i, ST_IsValidReason(g.geom) AS reason
@@ -104,12 +126,19 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
       const bad = await invalidGeometries(tx, layer, list);
       if (bad.size === 0) continue;
       rejected += bad.size;
-      for (const [i, reason] of bad) issues.push({ source: list[i]?.source ?? `#${i}`, layer, path: 'geometry', message: reason });
-      good.set(layer, list.filter((_, i) => !bad.has(i)));
+      for (const [i, reason] of bad)
+        issues.push({ source: list[i]?.source ?? `#${i}`, layer, path: 'geometry', message: reason });
+      good.set(
+        layer,
+        list.filter((_, i) => !bad.has(i)),
+      );
     }
     if (rejected > 0 && !skipInvalid) {
-      throw new UnprocessableError(`${rejected} feature(s) are invalid; nothing was imported`,
-        issues.slice(0, MAX_ISSUES).map((i) => ({ path: `${i.source}: ${i.path}`, message: i.message })), { rejected });
+      throw new UnprocessableError(
+        `${rejected} feature(s) are invalid; nothing was imported`,
+        issues.slice(0, MAX_ISSUES).map((i) => ({ path: `${i.source}: ${i.path}`, message: i.message })),
+        { rejected },
+      );
     }
     const total = [...good.values()].reduce((s, l) => s + l.length, 0);
     let done = 0;
@@ -129,9 +158,21 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
       }
       imported[layer] = list.length;
     }
-    await tx.query(`INSERT INTO audit_log (actor, entity, action, after) VALUES ($1, 'import', 'import', $2::jsonb)`,
-      [o.actor, JSON.stringify({ file: o.fileName, format: o.format, crs, imported, rejected })]);
+    await tx.query(`INSERT INTO audit_log (actor, entity, action, after) VALUES ($1, 'import', 'import', $2::jsonb)`, [
+      o.actor,
+      JSON.stringify({ file: o.fileName, format: o.format, crs, imported, rejected }),
+    ]);
   });
   o.onProgress?.(1, 'done');
-  return { file: o.fileName, format: o.format, crs, imported, rejected, issues: issues.slice(0, MAX_ISSUES), ignoredProperties, leftOut, ms: performance.now() - t0 };
+  return {
+    file: o.fileName,
+    format: o.format,
+    crs,
+    imported,
+    rejected,
+    issues: issues.slice(0, MAX_ISSUES),
+    ignoredProperties,
+    leftOut,
+    ms: performance.now() - t0,
+  };
 }

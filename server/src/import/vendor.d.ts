@@ -1,9 +1,22 @@
 // Type declarations for the two parsers that ship none.
 declare module 'tiny-osmpbf' {
-  export interface OsmNode { type: 'node'; id: number; lat: number; lon: number; tags?: Record<string, string> }
-  export interface OsmWay { type: 'way'; id: number; nodes: number[]; tags?: Record<string, string> }
+  export interface OsmNode {
+    type: 'node';
+    id: number;
+    lat: number;
+    lon: number;
+    tags?: Record<string, string>;
+  }
+  export interface OsmWay {
+    type: 'way';
+    id: number;
+    nodes: number[];
+    tags?: Record<string, string>;
+  }
   export interface OsmRelation {
-    type: 'relation'; id: number; tags?: Record<string, string>;
+    type: 'relation';
+    id: number;
+    tags?: Record<string, string>;
     members: { type: 'node' | 'way' | 'relation'; ref: number; role: string }[];
   }
   export type OsmElement = OsmNode | OsmWay | OsmRelation;

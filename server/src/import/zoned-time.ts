@@ -1,7 +1,14 @@
 /** Offset of a time zone at an instant, in minutes east of UTC, from the platform's time-zone data (Intl). */
 function offsetMinutes(utcMs: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(new Date(utcMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -12,7 +19,15 @@ function offsetMinutes(utcMs: number, timeZone: string): number {
  * A local wall-clock time in an IANA zone (e.g. Chicago's records, Beijing's) as an ISO instant with offset.
  * Two passes settle the offset across a daylight-saving change.
  */
-export function zonedToIso(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): string {
+export function zonedToIso(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  timeZone: string,
+): string {
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
   let utc = wall - offsetMinutes(wall, timeZone) * 60_000;
   utc = wall - offsetMinutes(utc, timeZone) * 60_000;

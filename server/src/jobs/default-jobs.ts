@@ -16,6 +16,10 @@ function envOptions(): JobManagerOptions {
   };
 }
 
-export function defaultJobManager(db: Db, extra: readonly JobKind<never>[] = [], opts: JobManagerOptions = {}): JobManager {
+export function defaultJobManager(
+  db: Db,
+  extra: readonly JobKind<never>[] = [],
+  opts: JobManagerOptions = {},
+): JobManager {
   return new JobManager(db, sharedPool(), [...JOB_KINDS, ...extra], { ...envOptions(), ...opts });
 }

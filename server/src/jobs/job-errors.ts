@@ -20,16 +20,35 @@ export class JobLimitError extends AppError {
   readonly type = 'too-many-jobs';
   readonly retryAfterSeconds = 10;
   constructor(limit: number) {
-    super(`At most ${limit} jobs may run at once per user; wait for one to finish or cancel one`, [{ path: 'kind', message: `limit ${limit}` }], { limit });
+    super(
+      `At most ${limit} jobs may run at once per user; wait for one to finish or cancel one`,
+      [{ path: 'kind', message: `limit ${limit}` }],
+      { limit },
+    );
   }
 }
 
 /** The problem+json a failed job keeps: an AppError as the API would answer it; anything else without internals. */
 export function problemOf(err: unknown, instance: string): JobProblem {
   if (err instanceof AppError) {
-    return { type: PROBLEM_BASE + err.type, title: err.message, status: err.status, code: err.code, instance, ...(err.errors.length ? { errors: err.errors } : {}), ...err.extra };
+    return {
+      type: PROBLEM_BASE + err.type,
+      title: err.message,
+      status: err.status,
+      code: err.code,
+      instance,
+      ...(err.errors.length ? { errors: err.errors } : {}),
+      ...err.extra,
+    };
   }
   // A worker's own failure: its message says what broke (engine messages carry no secrets), never a stack.
   const message = err instanceof Error ? err.message : String(err);
-  return { type: PROBLEM_BASE + 'job-failed', title: 'The job failed', status: 500, code: 'job.failed', instance, detail: message.slice(0, 500) };
+  return {
+    type: PROBLEM_BASE + 'job-failed',
+    title: 'The job failed',
+    status: 500,
+    code: 'job.failed',
+    instance,
+    detail: message.slice(0, 500),
+  };
 }

@@ -6,8 +6,17 @@ import type { Permission } from '../auth/policy.js';
 import { can } from '../auth/policy.js';
 import type { Db } from '../db/client.js';
 import {
-  dataVersions, failOrphanedJobs, findJob, findResult, insertJob, listJobs, resultById, saveResult, updateJob,
-  type JobRow, type JobState,
+  dataVersions,
+  failOrphanedJobs,
+  findJob,
+  findResult,
+  insertJob,
+  listJobs,
+  resultById,
+  saveResult,
+  updateJob,
+  type JobRow,
+  type JobState,
 } from '../db/repos/jobs.repo.js';
 import { AppError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { SignedInUser } from '../services/auth.service.js';
@@ -70,9 +79,19 @@ const TERMINAL: ReadonlySet<JobState> = new Set(['done', 'failed', 'cancelled'])
 
 /** Canonical JSON (keys sorted) of parsed parameters: the same question gives the same key whatever the key order. */
 export function paramsKey(kind: string, params: unknown): string {
-  const canon = (v: unknown): unknown => Array.isArray(v) ? v.map(canon)
-    : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(`${kind}\n${JSON.stringify(canon(params))}`).digest('hex');
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(`${kind}\n${JSON.stringify(canon(params))}`)
+    .digest('hex');
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -89,7 +108,12 @@ export class JobManager {
   readonly deadlineMs: number;
   readonly perUserLimit: number;
 
-  constructor(private readonly db: Db, readonly pool: WorkerPool, kinds: readonly JobKind<never>[], opts: JobManagerOptions = {}) {
+  constructor(
+    private readonly db: Db,
+    readonly pool: WorkerPool,
+    kinds: readonly JobKind<never>[],
+    opts: JobManagerOptions = {},
+  ) {
     for (const k of kinds) this.kinds.set(k.kind, k);
     this.deadlineMs = opts.deadlineMs ?? 10 * 60_000;
     this.perUserLimit = opts.perUserLimit ?? 2;
@@ -108,17 +132,31 @@ export class JobManager {
    * Validates and starts a job. Params are parsed by the kind's schema (errors under `params.…`); over the per-user
    * limit → JobLimitError (429).
    */
-  async submit(user: SignedInUser, kindName: string, rawParams: unknown, opts: { deadlineMs?: number } = {}): Promise<JobView> {
+  async submit(
+    user: SignedInUser,
+    kindName: string,
+    rawParams: unknown,
+    opts: { deadlineMs?: number } = {},
+  ): Promise<JobView> {
     const kind = this.kinds.get(kindName) as JobKind<unknown> | undefined;
-    if (!kind) throw new NotFoundError(`No job kind "${kindName}"`, [{ path: 'kind', message: `one of ${this.kindNames().join(', ')}` }]);
+    if (!kind)
+      throw new NotFoundError(`No job kind "${kindName}"`, [
+        { path: 'kind', message: `one of ${this.kindNames().join(', ')}` },
+      ]);
     if (!can(user.role, kind.permission)) {
-      throw new ForbiddenError(`The ${user.role} role may not run ${kindName} jobs`, [{ path: 'kind', message: `needs ${kind.permission}` }]);
+      throw new ForbiddenError(`The ${user.role} role may not run ${kindName} jobs`, [
+        { path: 'kind', message: `needs ${kind.permission}` },
+      ]);
     }
     const parsed = kind.params.safeParse(rawParams ?? {});
     if (!parsed.success) {
-      throw new ValidationJobError(`Invalid ${kindName} parameters`, parsed.error.issues.map((i) => ({
-        path: ['params', ...i.path.map(String)].join('.'), message: i.message,
-      })));
+      throw new ValidationJobError(
+        `Invalid ${kindName} parameters`,
+        parsed.error.issues.map((i) => ({
+          path: ['params', ...i.path.map(String)].join('.'),
+          message: i.message,
+        })),
+      );
     }
     const params = parsed.data;
     const mine = [...this.live.values()].filter((j) => j.view.ownerId === user.id).length;
@@ -132,14 +170,38 @@ export class JobManager {
     await insertJob(this.db, { id, kind: kindName, ownerId: user.id, params, deadlineMs });
     const now = new Date();
     const view: JobView = {
-      id, kind: kindName, ownerId: user.id, state: 'queued', progress: 0, stage: null, createdAt: now.toISOString(),
-      startedAt: null, finishedAt: null, deadlineMs,
+      id,
+      kind: kindName,
+      ownerId: user.id,
+      state: 'queued',
+      progress: 0,
+      stage: null,
+      createdAt: now.toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      deadlineMs,
     };
     if (tables.length) {
       const kept = await findResult(this.db, kindName, key, versions);
       if (kept) {
-        await updateJob(this.db, id, { state: 'done', progress: 1, stage: 'cached', startedAt: now, finishedAt: now, resultId: kept.id });
-        return { ...view, state: 'done', progress: 1, stage: 'cached', startedAt: now.toISOString(), finishedAt: now.toISOString(), cached: true, result: kept.result };
+        await updateJob(this.db, id, {
+          state: 'done',
+          progress: 1,
+          stage: 'cached',
+          startedAt: now,
+          finishedAt: now,
+          resultId: kept.id,
+        });
+        return {
+          ...view,
+          state: 'done',
+          progress: 1,
+          stage: 'cached',
+          startedAt: now.toISOString(),
+          finishedAt: now.toISOString(),
+          cached: true,
+          result: kept.result,
+        };
       }
     }
     const controller = new AbortController();
@@ -154,8 +216,13 @@ export class JobManager {
     job.events.emit('update', { ...job.view });
   }
 
-  private async runJob(job: LiveJob, kind: JobKind<unknown>, params: unknown, user: SignedInUser,
-    keep: { tables: readonly string[]; key: string; versions: string }): Promise<void> {
+  private async runJob(
+    job: LiveJob,
+    kind: JobKind<unknown>,
+    params: unknown,
+    user: SignedInUser,
+    keep: { tables: readonly string[]; key: string; versions: string },
+  ): Promise<void> {
     const { view, controller } = job;
     const deadline = setTimeout(() => controller.abort(new DeadlineError(view.deadlineMs)), view.deadlineMs);
     deadline.unref();
@@ -163,14 +230,20 @@ export class JobManager {
     Object.assign(view, { state: 'running', startedAt: started.toISOString(), stage: 'start' });
     let lastEmit = 0;
     const ctx: JobContext = {
-      db: this.db, pool: this.pool, signal: controller.signal, user,
+      db: this.db,
+      pool: this.pool,
+      signal: controller.signal,
+      user,
       progress: (fraction, stage) => {
         if (controller.signal.aborted) return;
         // Never backwards: stages run in order and each reports its share of the whole.
         view.progress = Math.max(view.progress, Math.min(1, Math.max(0, fraction)));
         view.stage = stage;
         const t = performance.now();
-        if (t - lastEmit > 100) { lastEmit = t; this.emit(job); }
+        if (t - lastEmit > 100) {
+          lastEmit = t;
+          this.emit(job);
+        }
       },
     };
     try {
@@ -178,18 +251,42 @@ export class JobManager {
       this.emit(job);
       const result = await kind.run(ctx, params);
       controller.signal.throwIfAborted();
-      const resultId = await saveResult(this.db, { kind: view.kind, paramsKey: keep.key, params, versions: keep.tables.length ? keep.versions : `job:${view.id}`, result, createdBy: user.id });
+      const resultId = await saveResult(this.db, {
+        kind: view.kind,
+        paramsKey: keep.key,
+        params,
+        versions: keep.tables.length ? keep.versions : `job:${view.id}`,
+        result,
+        createdBy: user.id,
+      });
       Object.assign(view, { state: 'done', progress: 1, stage: 'done', finishedAt: new Date().toISOString(), result });
-      await updateJob(this.db, view.id, { state: 'done', progress: 1, stage: 'done', finishedAt: new Date(), resultId });
+      await updateJob(this.db, view.id, {
+        state: 'done',
+        progress: 1,
+        stage: 'done',
+        finishedAt: new Date(),
+        resultId,
+      });
     } catch (err) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : err;
       if (reason instanceof CancelledError) {
         Object.assign(view, { state: 'cancelled', finishedAt: new Date().toISOString() });
-        await updateJob(this.db, view.id, { state: 'cancelled', progress: view.progress, stage: view.stage, finishedAt: new Date() });
+        await updateJob(this.db, view.id, {
+          state: 'cancelled',
+          progress: view.progress,
+          stage: view.stage,
+          finishedAt: new Date(),
+        });
       } else {
         const problem = problemOf(reason, `/api/v1/jobs/${view.id}`);
         Object.assign(view, { state: 'failed', finishedAt: new Date().toISOString(), error: problem });
-        await updateJob(this.db, view.id, { state: 'failed', progress: view.progress, stage: view.stage, finishedAt: new Date(), error: problem });
+        await updateJob(this.db, view.id, {
+          state: 'failed',
+          progress: view.progress,
+          stage: view.stage,
+          finishedAt: new Date(),
+          error: problem,
+        });
       }
     } finally {
       clearTimeout(deadline);
@@ -213,8 +310,16 @@ export class JobManager {
   }
 
   async list(user: SignedInUser, opts: { kind?: string; limit?: number } = {}): Promise<JobView[]> {
-    const rows = await listJobs(this.db, { ...(user.role === 'admin' ? {} : { ownerId: user.id }), ...(opts.kind ? { kind: opts.kind } : {}), limit: opts.limit ?? 50 });
-    return Promise.all(rows.map((r) => (this.live.get(r.id)?.view ? { ...(this.live.get(r.id) as LiveJob).view } : this.viewOf(r, false))));
+    const rows = await listJobs(this.db, {
+      ...(user.role === 'admin' ? {} : { ownerId: user.id }),
+      ...(opts.kind ? { kind: opts.kind } : {}),
+      limit: opts.limit ?? 50,
+    });
+    return Promise.all(
+      rows.map((r) =>
+        this.live.get(r.id)?.view ? { ...(this.live.get(r.id) as LiveJob).view } : this.viewOf(r, false),
+      ),
+    );
   }
 
   private maysee(user: SignedInUser, ownerId: number): boolean {
@@ -223,12 +328,21 @@ export class JobManager {
 
   private async viewOf(row: JobRow, withResult: boolean): Promise<JobView> {
     const view: JobView = {
-      id: row.id, kind: row.kind, ownerId: row.ownerId, state: row.state, progress: row.progress, stage: row.stage,
-      createdAt: iso(row.createdAt) ?? '', startedAt: iso(row.startedAt), finishedAt: iso(row.finishedAt), deadlineMs: row.deadlineMs,
+      id: row.id,
+      kind: row.kind,
+      ownerId: row.ownerId,
+      state: row.state,
+      progress: row.progress,
+      stage: row.stage,
+      createdAt: iso(row.createdAt) ?? '',
+      startedAt: iso(row.startedAt),
+      finishedAt: iso(row.finishedAt),
+      deadlineMs: row.deadlineMs,
     };
     if (row.stage === 'cached') view.cached = true;
     if (row.error) view.error = row.error as JobProblem;
-    if (withResult && row.state === 'done' && row.resultId !== null) view.result = await resultById(this.db, row.resultId);
+    if (withResult && row.state === 'done' && row.resultId !== null)
+      view.result = await resultById(this.db, row.resultId);
     return view;
   }
 
@@ -250,7 +364,9 @@ export class JobManager {
     let timer: NodeJS.Timeout | undefined;
     const ended = await Promise.race([
       live.finished.then(() => true),
-      new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); }),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
     ]);
     clearTimeout(timer);
     return ended ? { ...live.view } : undefined;
@@ -288,7 +404,9 @@ export class DeadlineError extends AppError {
   readonly status = 504;
   readonly type = 'job-deadline';
   constructor(deadlineMs: number) {
-    super(`The job ran past its deadline of ${Math.round(deadlineMs / 1000)} s`, [{ path: 'deadlineSeconds', message: 'raise it or narrow the request' }]);
+    super(`The job ran past its deadline of ${Math.round(deadlineMs / 1000)} s`, [
+      { path: 'deadlineSeconds', message: 'raise it or narrow the request' },
+    ]);
   }
 }
 

@@ -24,7 +24,8 @@ export class WorkerPool {
   constructor(readonly size = poolSize()) {
     this.piscina = new Piscina({
       filename: new URL('./worker-entry.mjs', import.meta.url).href,
-      minThreads: 0, maxThreads: size,
+      minThreads: 0,
+      maxThreads: size,
       // Threads stay a while for the next job (starting one loads tsx and the engines, ~0.5 s), then go, so an idle
       // process holds no threads and a test process can exit.
       idleTimeout: 60_000,
@@ -42,10 +43,10 @@ export class WorkerPool {
       port.port1.unref();
     }
     try {
-      return (await this.piscina.run(
-        port ? { task, port: port.port2 } : { task },
-        { ...(opts.signal ? { signal: opts.signal } : {}), ...(port ? { transferList: [port.port2] } : {}) },
-      )) as WorkerResults[T['kind']];
+      return (await this.piscina.run(port ? { task, port: port.port2 } : { task }, {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(port ? { transferList: [port.port2] } : {}),
+      })) as WorkerResults[T['kind']];
     } finally {
       port?.port1.close();
     }

@@ -1,5 +1,15 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { BuildingInput, CameraInput, CameraView, CoverageState, FootprintSet, GreedyStep, GroundArea, KeyPlaceInput, RoadPiece } from '../engines/coverage/index.js';
+import type {
+  BuildingInput,
+  CameraInput,
+  CameraView,
+  CoverageState,
+  FootprintSet,
+  GreedyStep,
+  GroundArea,
+  KeyPlaceInput,
+  RoadPiece,
+} from '../engines/coverage/index.js';
 
 /** The city a coverage task needs, as plain data (structured-cloned into the worker). */
 export interface CoverageCityData {

@@ -1,12 +1,24 @@
 import { Piscina } from 'piscina';
 import {
-  footprintsOf, greedyOverFootprints, GroundCoverage, indexBuildings, PlaceCoverage, RoadCoverage, viewPolygon,
-  type BuildingIndex, type FootprintSet,
+  footprintsOf,
+  greedyOverFootprints,
+  GroundCoverage,
+  indexBuildings,
+  PlaceCoverage,
+  RoadCoverage,
+  viewPolygon,
+  type BuildingIndex,
+  type FootprintSet,
 } from '../engines/coverage/index.js';
 import type { CoverageCityData, TaskEnvelope, TaskProgress, WorkerResults, WorkerTask } from './task-types.js';
 
 /** Indexes built from a city's data, kept for the last few keys so chunks of one job build them once per thread. */
-interface CityIndexes { buildings: BuildingIndex; road: RoadCoverage; places: PlaceCoverage; ground?: GroundCoverage }
+interface CityIndexes {
+  buildings: BuildingIndex;
+  road: RoadCoverage;
+  places: PlaceCoverage;
+  ground?: GroundCoverage;
+}
 const cache = new Map<string, CityIndexes>();
 const buildingCache = new Map<string, BuildingIndex>();
 
@@ -24,7 +36,15 @@ function cityIndexes(city: CoverageCityData): CityIndexes {
     buildings: indexBuildings(city.buildings),
     road: new RoadCoverage(city.pieces, city.classWeights),
     places: new PlaceCoverage(city.places),
-    ...(city.ground ? { ground: new GroundCoverage(city.ground.areas, city.buildings.map((b) => b.polygons), { stepM: city.ground.stepM }) } : {}),
+    ...(city.ground
+      ? {
+          ground: new GroundCoverage(
+            city.ground.areas,
+            city.buildings.map((b) => b.polygons),
+            { stepM: city.ground.stepM },
+          ),
+        }
+      : {}),
   }));
 }
 
@@ -41,10 +61,21 @@ function reporter(port: TaskEnvelope['port'], total: number): (done: number) => 
 }
 
 /** A footprint set handed back with its buffers moved, not copied (piscina's transferable wrapper). */
-const transferFootprints = (f: FootprintSet) => Piscina.move({
-  [Piscina.transferableSymbol]: [f.candEntry, f.entrySeg, f.entryIv, f.ivFrom, f.ivTo, f.candPlace, f.places, f.candCell, f.cells].map((a) => a.buffer),
-  [Piscina.valueSymbol]: f,
-} as unknown as Parameters<typeof Piscina.move>[0]); // piscina's Transferable type names its private symbols; these are them
+const transferFootprints = (f: FootprintSet) =>
+  Piscina.move({
+    [Piscina.transferableSymbol]: [
+      f.candEntry,
+      f.entrySeg,
+      f.entryIv,
+      f.ivFrom,
+      f.ivTo,
+      f.candPlace,
+      f.places,
+      f.candCell,
+      f.cells,
+    ].map((a) => a.buffer),
+    [Piscina.valueSymbol]: f,
+  } as unknown as Parameters<typeof Piscina.move>[0]); // piscina's Transferable type names its private symbols; these are them
 
 /** One task, on a pool thread. */
 export async function runTask({ task, port }: TaskEnvelope): Promise<WorkerResults[WorkerTask['kind']]> {

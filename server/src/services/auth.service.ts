@@ -2,7 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db, Queryable } from '../db/client.js';
 import {
-  auditUser, clearFailures, countUsers, firstStationId, listUsers, deleteSession, findUserForSignIn, insertSession, insertUser, recordFailedSignIn, sessionUser, updateUser,
+  auditUser,
+  clearFailures,
+  countUsers,
+  firstStationId,
+  listUsers,
+  deleteSession,
+  findUserForSignIn,
+  insertSession,
+  insertUser,
+  recordFailedSignIn,
+  sessionUser,
+  updateUser,
   type UserRow,
 } from '../db/repos/users.repo.js';
 import type { Role } from '../auth/policy.js';
@@ -25,7 +36,11 @@ const dummy = () => (dummyHash ??= hash(randomBytes(16).toString('hex')));
 
 export async function hashPassword(password: string): Promise<string> {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new UnprocessableError(`Password too short (at least ${MIN_PASSWORD_LENGTH} characters)`, [{ path: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }], { code: 'password.too_short' });
+    throw new UnprocessableError(
+      `Password too short (at least ${MIN_PASSWORD_LENGTH} characters)`,
+      [{ path: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }],
+      { code: 'password.too_short' },
+    );
   }
   // argon2id with the library's defaults (m = 19 MiB, t = 2, p = 1: the OWASP minimum).
   return hash(password);
@@ -35,18 +50,29 @@ export async function hashPassword(password: string): Promise<string> {
  * Checks a username and password. Success: a new session token (random 32 bytes; only its hash is stored).
  * Failure: 401 with one message whatever was wrong; after MAX_FAILED_SIGN_INS the account locks (423) for LOCK_MINUTES.
  */
-export async function signIn(db: Db, username: string, password: string): Promise<{ token: string; user: SignedInUser }> {
+export async function signIn(
+  db: Db,
+  username: string,
+  password: string,
+): Promise<{ token: string; user: SignedInUser }> {
   // Verification runs outside the transaction: argon2 takes ~50 ms and must not hold the row lock.
   const peek = await findUserForSignIn(db, username);
-  const ok = peek && !peek.disabled ? await verify(peek.passwordHash, password).catch(() => false) : (await verify(await dummy(), password), false);
+  const ok =
+    peek && !peek.disabled
+      ? await verify(peek.passwordHash, password).catch(() => false)
+      : (await verify(await dummy(), password), false);
   // The outcome is decided and audited in one committed transaction, then refused outside it (a throw would roll
   // back the failure count).
-  type Outcome = { kind: 'ok'; token: string; user: SignedInUser } | { kind: 'refused' } | { kind: 'locked'; until: Date };
+  type Outcome =
+    | { kind: 'ok'; token: string; user: SignedInUser }
+    | { kind: 'refused' }
+    | { kind: 'locked'; until: Date };
   const outcome = await db.transaction(async (tx): Promise<Outcome> => {
     const u = await findUserForSignIn(tx, username);
     if (!u || u.disabled) {
       // No usable account: counted and locked exactly like one (services/sign-in-lockout.ts), so no answer tells.
-      const phantoms = phantomLockoutFor(db), now = Date.now();
+      const phantoms = phantomLockoutFor(db),
+        now = Date.now();
       const until = phantoms.lockedUntil(username, now);
       if (until) {
         await auditUser(tx, username.slice(0, 40), null, 'sign_in_failed', { locked: true });
@@ -73,10 +99,14 @@ export async function signIn(db: Db, username: string, password: string): Promis
     return { kind: 'ok', token, user };
   });
   if (outcome.kind === 'locked') {
-    throw new LockedError(`Account locked after ${MAX_FAILED_SIGN_INS} failed sign-ins; try again after ${outcome.until.toISOString()}`, [],
-      { lockedUntil: outcome.until.toISOString() });
+    throw new LockedError(
+      `Account locked after ${MAX_FAILED_SIGN_INS} failed sign-ins; try again after ${outcome.until.toISOString()}`,
+      [],
+      { lockedUntil: outcome.until.toISOString() },
+    );
   }
-  if (outcome.kind === 'refused') throw new UnauthorizedError('Wrong username or password', [], { code: 'auth.wrong_credentials' });
+  if (outcome.kind === 'refused')
+    throw new UnauthorizedError('Wrong username or password', [], { code: 'auth.wrong_credentials' });
   return { token: outcome.token, user: outcome.user };
 }
 
@@ -96,17 +126,33 @@ export async function listUserAccounts(db: Queryable): Promise<UserRow[]> {
   return listUsers(db);
 }
 
-export async function createUser(db: Db, actor: string, u: { username: string; role: Role; password: string; stationId?: number | null; displayName?: string | null }): Promise<UserRow> {
+export async function createUser(
+  db: Db,
+  actor: string,
+  u: { username: string; role: Role; password: string; stationId?: number | null; displayName?: string | null },
+): Promise<UserRow> {
   const passwordHash = await hashPassword(u.password);
   return db.transaction(async (tx) => {
-    if (await findUserForSignIn(tx, u.username)) throw new ConflictError(`User ${u.username} exists`, [{ path: 'username', message: 'taken' }]);
+    if (await findUserForSignIn(tx, u.username))
+      throw new ConflictError(`User ${u.username} exists`, [{ path: 'username', message: 'taken' }]);
     const row = await insertUser(tx, { ...u, passwordHash });
     await auditUser(tx, actor, row.id, 'create', row);
     return row;
   });
 }
 
-export async function changeUser(db: Db, actor: string, id: number, change: { role?: Role; stationId?: number | null; displayName?: string | null; password?: string; disabled?: boolean }): Promise<UserRow | undefined> {
+export async function changeUser(
+  db: Db,
+  actor: string,
+  id: number,
+  change: {
+    role?: Role;
+    stationId?: number | null;
+    displayName?: string | null;
+    password?: string;
+    disabled?: boolean;
+  },
+): Promise<UserRow | undefined> {
   const { password, ...rest } = change;
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   return db.transaction(async (tx) => {
@@ -117,7 +163,11 @@ export async function changeUser(db: Db, actor: string, id: number, change: { ro
 }
 
 /** The first admin from the environment (GRIDPATROL_ADMIN_USER / _PASSWORD) when that user does not exist yet. */
-export async function ensureAdminFromEnv(db: Db, username: string | undefined, password: string | undefined): Promise<UserRow | undefined> {
+export async function ensureAdminFromEnv(
+  db: Db,
+  username: string | undefined,
+  password: string | undefined,
+): Promise<UserRow | undefined> {
   if (!username || !password) return undefined;
   if (await findUserForSignIn(db, username)) return undefined;
   return createUser(db, 'environment', { username, role: 'admin', password });
@@ -128,13 +178,18 @@ export async function ensureAdminFromEnv(db: Db, username: string | undefined, p
  * password the caller prints once (there is no default password anywhere).
  */
 export async function createDemoUsers(db: Db): Promise<{ username: string; role: Role; password: string }[]> {
-  if (await countUsers(db) > 0) return [];
+  if ((await countUsers(db)) > 0) return [];
   const out: { username: string; role: Role; password: string }[] = [];
   // A planner edits only their station's beats (services/scope.service.ts): the demo planner plans the first station.
   const station = await firstStationId(db);
   for (const role of ['admin', 'leader', 'planner', 'grid_office'] as const) {
     const password = randomBytes(12).toString('base64url');
-    await createUser(db, 'demo-city', { username: `demo-${role.replace('_', '-')}`, role, password, stationId: role === 'planner' ? station : null });
+    await createUser(db, 'demo-city', {
+      username: `demo-${role.replace('_', '-')}`,
+      role,
+      password,
+      stationId: role === 'planner' ? station : null,
+    });
     out.push({ username: `demo-${role.replace('_', '-')}`, role, password });
   }
   return out;

@@ -11,14 +11,28 @@ const run = promisify(execFile);
  * data-directory tarball (gzip), taken from the open database, and opened again with `loadDataDir`.
  */
 export async function backupServer(databaseUrl: string, file: string, opts: { schema?: string } = {}): Promise<void> {
-  await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', ...(opts.schema ? ['--schema', opts.schema] : []), '--file', file, databaseUrl],
-    { maxBuffer: 64 * 1024 * 1024 });
+  await run(
+    'pg_dump',
+    [
+      '--format=custom',
+      '--no-owner',
+      '--no-privileges',
+      ...(opts.schema ? ['--schema', opts.schema] : []),
+      '--file',
+      file,
+      databaseUrl,
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
 }
 
 export async function restoreServer(databaseUrl: string, file: string): Promise<void> {
   // One transaction: a restore that fails halfway leaves the target as it was.
-  await run('pg_restore', ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', '--dbname', databaseUrl, file],
-    { maxBuffer: 64 * 1024 * 1024 });
+  await run(
+    'pg_restore',
+    ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', '--dbname', databaseUrl, file],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
 }
 
 export async function backupEmbedded(db: Db, file: string): Promise<number> {

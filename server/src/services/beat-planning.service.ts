@@ -1,13 +1,24 @@
 import type { Geometry } from 'geojson';
 import type { Db, Queryable } from '../db/client.js';
 import {
-  beatShapes, gridBeatOverlaps, measureShapes, stationGridGraph, unionOfGrids, type BeatMeasures,
+  beatShapes,
+  gridBeatOverlaps,
+  measureShapes,
+  stationGridGraph,
+  unionOfGrids,
+  type BeatMeasures,
 } from '../db/repos/beat-workload.repo.js';
 import { setBeatsFromGrids } from '../db/repos/area-edits.repo.js';
 import { beatsOfGrids, groundLeftOut } from '../db/repos/beat-fence.repo.js';
 import { DEFAULT_SLIVER_M2, problemFeatures } from '../db/repos/topology.repo.js';
 import {
-  autoDistrict, balanceOf, gridGraph, isContiguous, scoreAssignment, type Balance, type DistrictPlan,
+  autoDistrict,
+  balanceOf,
+  gridGraph,
+  isContiguous,
+  scoreAssignment,
+  type Balance,
+  type DistrictPlan,
 } from '../engines/districting/index.js';
 import { UnprocessableError } from '../errors.js';
 import type { SignedInUser } from './auth.service.js';
@@ -30,9 +41,13 @@ const MEASURES = ['weightedIncidents', 'population', 'households', 'roadM', 'are
 type Measure = (typeof MEASURES)[number];
 
 function withScores(m: BeatMeasures, weights: CategoryWeights): BeatWorkload {
-  const weightedIncidents = Object.entries(m.incidentsByCategory).reduce((s, [c, n]) => s + (weights[c] ?? weights.default ?? 1) * n, 0);
+  const weightedIncidents = Object.entries(m.incidentsByCategory).reduce(
+    (s, [c, n]) => s + (weights[c] ?? weights.default ?? 1) * n,
+    0,
+  );
   return {
-    ...m, weightedIncidents,
+    ...m,
+    weightedIncidents,
     polsbyPopper: m.perimeterM > 0 ? (4 * Math.PI * m.areaM2) / m.perimeterM ** 2 : 0,
     convexHullRatio: m.convexHullM2 > 0 ? m.areaM2 / m.convexHullM2 : 0,
     contiguous: m.parts === 1,
@@ -41,7 +56,12 @@ function withScores(m: BeatMeasures, weights: CategoryWeights): BeatWorkload {
 
 /** Balance of each measure over a set of beats: max/mean and coefficient of variation. */
 function balances(beats: readonly BeatWorkload[]): Balance[] {
-  return MEASURES.map((k: Measure) => balanceOf(k, beats.map((b) => b[k])));
+  return MEASURES.map((k: Measure) =>
+    balanceOf(
+      k,
+      beats.map((b) => b[k]),
+    ),
+  );
 }
 
 export interface WorkloadAnswer {
@@ -52,14 +72,20 @@ export interface WorkloadAnswer {
 }
 
 /** Workload per beat and balance per station, with compactness and contiguity, as a territory designer reads them. */
-export async function beatWorkload(db: Db, opts: { stationId?: number; weights?: CategoryWeights } = {}): Promise<WorkloadAnswer> {
+export async function beatWorkload(
+  db: Db,
+  opts: { stationId?: number; weights?: CategoryWeights } = {},
+): Promise<WorkloadAnswer> {
   const shapes = await beatShapes(db, opts.stationId);
   const beats = (await measureShapes(db, shapes)).map((m) => withScores(m, opts.weights ?? {}));
   const stations = [...new Set(beats.map((b) => b.stationId ?? 0))].sort((a, b) => a - b);
   return {
     beats,
     balance: [
-      ...stations.map((s) => { const of = beats.filter((b) => (b.stationId ?? 0) === s); return { stationId: s, beats: of.length, measures: balances(of) }; }),
+      ...stations.map((s) => {
+        const of = beats.filter((b) => (b.stationId ?? 0) === s);
+        return { stationId: s, beats: of.length, measures: balances(of) };
+      }),
       { stationId: 'all' as const, beats: beats.length, measures: balances(beats) },
     ],
     note: 'farthestStraightM is the straight line from the station to the farthest point of the beat, not travel time',
@@ -74,7 +100,10 @@ export interface CutGrid {
 }
 
 /** Grids cut by a beat boundary (网格+警格: a beat should be whole grids), with how much lies in each beat. */
-export async function nestingCheck(db: Db, opts: { stationId?: number; sliverM2?: number } = {}): Promise<{ grids: number; cut: CutGrid[] }> {
+export async function nestingCheck(
+  db: Db,
+  opts: { stationId?: number; sliverM2?: number } = {},
+): Promise<{ grids: number; cut: CutGrid[] }> {
   const sliver = opts.sliverM2 ?? DEFAULT_SLIVER_M2;
   const rows = (await gridBeatOverlaps(db, opts.stationId)).filter((r) => r.m2 > sliver);
   const byGrid = new Map<string, typeof rows>();
@@ -83,8 +112,19 @@ export async function nestingCheck(db: Db, opts: { stationId?: number; sliverM2?
   for (const [gridCode, parts] of byGrid) {
     if (parts.length < 2) continue;
     const gridM2 = parts[0]?.gridM2 ?? 0;
-    cut.push({ gridCode, gridM2, beats: parts.map((p) => ({ beatCode: p.beatCode, m2: p.m2, share: gridM2 > 0 ? p.m2 / gridM2 : 0,
-      households: gridM2 > 0 ? (p.households * p.m2) / gridM2 : 0, incidents: p.incidents })).sort((a, b) => b.m2 - a.m2) });
+    cut.push({
+      gridCode,
+      gridM2,
+      beats: parts
+        .map((p) => ({
+          beatCode: p.beatCode,
+          m2: p.m2,
+          share: gridM2 > 0 ? p.m2 / gridM2 : 0,
+          households: gridM2 > 0 ? (p.households * p.m2) / gridM2 : 0,
+          incidents: p.incidents,
+        }))
+        .sort((a, b) => b.m2 - a.m2),
+    });
   }
   return { grids: byGrid.size, cut };
 }
@@ -93,7 +133,14 @@ export interface AlignProposal {
   by: 'area' | 'incidents';
   /** Grid → beat for every grid that is cut (the others stay where they are). */
   moves: { gridCode: string; toBeat: string }[];
-  beats: { code: string; version: number; gridCodes: string[]; geometry: Geometry | null; before: BeatWorkload; after: BeatWorkload | null }[];
+  beats: {
+    code: string;
+    version: number;
+    gridCodes: string[];
+    geometry: Geometry | null;
+    before: BeatWorkload;
+    after: BeatWorkload | null;
+  }[];
 }
 
 /**
@@ -101,7 +148,10 @@ export interface AlignProposal {
  * of its incidents), and each beat becomes the union of its grids. A preview with the workload before and after; apply
  * it with `applyAlign` (the versions it was made from are checked).
  */
-export async function alignProposal(db: Db, opts: { stationId?: number; by?: 'area' | 'incidents'; weights?: CategoryWeights; sliverM2?: number } = {}): Promise<AlignProposal> {
+export async function alignProposal(
+  db: Db,
+  opts: { stationId?: number; by?: 'area' | 'incidents'; weights?: CategoryWeights; sliverM2?: number } = {},
+): Promise<AlignProposal> {
   const by = opts.by ?? 'area';
   const sliver = opts.sliverM2 ?? DEFAULT_SLIVER_M2;
   const rows = (await gridBeatOverlaps(db, opts.stationId)).filter((r) => r.m2 > sliver);
@@ -110,7 +160,8 @@ export async function alignProposal(db: Db, opts: { stationId?: number; by?: 'ar
     const score = by === 'area' ? r.m2 : r.incidents;
     const cur = best.get(r.gridCode);
     // Ties (e.g. no incidents either side) go to the larger area.
-    if (!cur || score > cur.score || (score === cur.score && r.m2 > cur.m2)) best.set(r.gridCode, { beat: r.beatCode, score, m2: r.m2, parts: (cur?.parts ?? 0) + 1 });
+    if (!cur || score > cur.score || (score === cur.score && r.m2 > cur.m2))
+      best.set(r.gridCode, { beat: r.beatCode, score, m2: r.m2, parts: (cur?.parts ?? 0) + 1 });
     else cur.parts++;
   }
   const shapes = await beatShapes(db, opts.stationId);
@@ -118,19 +169,35 @@ export async function alignProposal(db: Db, opts: { stationId?: number; by?: 'ar
   for (const [grid, b] of best) groups.get(b.beat)?.push(grid);
   const unions = await unionOfGrids(db, groups);
   const before = new Map((await measureShapes(db, shapes)).map((m) => [m.code, withScores(m, opts.weights ?? {})]));
-  const proposed = shapes.flatMap((s) => { const g = unions.get(s.code); return g ? [{ code: s.code, stationId: s.stationId, geometry: g }] : []; });
+  const proposed = shapes.flatMap((s) => {
+    const g = unions.get(s.code);
+    return g ? [{ code: s.code, stationId: s.stationId, geometry: g }] : [];
+  });
   const after = new Map((await measureShapes(db, proposed)).map((m) => [m.code, withScores(m, opts.weights ?? {})]));
   return {
     by,
-    moves: [...best].filter(([, b]) => b.parts > 1).map(([gridCode, b]) => ({ gridCode, toBeat: b.beat })).sort((a, b) => a.gridCode.localeCompare(b.gridCode)),
-    beats: shapes.map((s) => ({ code: s.code, version: s.version, gridCodes: (groups.get(s.code) ?? []).sort(),
-      geometry: unions.get(s.code) ?? null, before: before.get(s.code) as BeatWorkload, after: after.get(s.code) ?? null })),
+    moves: [...best]
+      .filter(([, b]) => b.parts > 1)
+      .map(([gridCode, b]) => ({ gridCode, toBeat: b.beat }))
+      .sort((a, b) => a.gridCode.localeCompare(b.gridCode)),
+    beats: shapes.map((s) => ({
+      code: s.code,
+      version: s.version,
+      gridCodes: (groups.get(s.code) ?? []).sort(),
+      geometry: unions.get(s.code) ?? null,
+      before: before.get(s.code) as BeatWorkload,
+      after: after.get(s.code) ?? null,
+    })),
   };
 }
 
 /** A plan applied by a user (the route's caller): fenced and checked as a whole (applyBeatPlan). */
-export async function applyBeatPlanAs(db: Db, who: { user: SignedInUser | undefined; actor: string }, change: 'align' | 'district',
-  beats: readonly { code: string; version: number; gridCodes: readonly string[] }[]): Promise<{ code: string; version: number; changed: boolean }[]> {
+export async function applyBeatPlanAs(
+  db: Db,
+  who: { user: SignedInUser | undefined; actor: string },
+  change: 'align' | 'district',
+  beats: readonly { code: string; version: number; gridCodes: readonly string[] }[],
+): Promise<{ code: string; version: number; changed: boolean }[]> {
   return applyBeatPlan(db, who.user, who.actor, change, beats);
 }
 
@@ -140,26 +207,50 @@ export async function applyBeatPlanAs(db: Db, who: { user: SignedInUser | undefi
  * second beat (403 when that beat is another station's, else 422: name it in the plan); and the ground the plan's
  * beats hold now all goes to beats of the plan (else 422: it would be left with no beat).
  */
-export async function applyBeatPlan(db: Db, user: SignedInUser | undefined, actor: string, change: 'align' | 'district',
+export async function applyBeatPlan(
+  db: Db,
+  user: SignedInUser | undefined,
+  actor: string,
+  change: 'align' | 'district',
   beats: readonly { code: string; version: number; gridCodes: readonly string[] }[],
   /** More writes in the same transaction (a stored plan marked applied). */
-  alsoInTransaction?: (tx: Queryable) => Promise<void>): Promise<{ code: string; version: number; changed: boolean }[]> {
+  alsoInTransaction?: (tx: Queryable) => Promise<void>,
+): Promise<{ code: string; version: number; changed: boolean }[]> {
   const empty = beats.filter((b) => b.gridCodes.length === 0);
-  if (empty.length) throw new UnprocessableError('A beat would have no grids', empty.map((b) => ({ path: `beats.${b.code}`, message: 'no grids' })));
+  if (empty.length)
+    throw new UnprocessableError(
+      'A beat would have no grids',
+      empty.map((b) => ({ path: `beats.${b.code}`, message: 'no grids' })),
+    );
   const all = beats.flatMap((b) => b.gridCodes);
-  if (new Set(all).size !== all.length) throw new UnprocessableError('A grid is in two beats of the plan', [{ path: 'beats', message: 'each grid once' }]);
+  if (new Set(all).size !== all.length)
+    throw new UnprocessableError('A grid is in two beats of the plan', [{ path: 'beats', message: 'each grid once' }]);
   const codes = beats.map((b) => b.code);
   return db.transaction(async (tx) => {
     await assertBeatsInScope(tx, user, { codes });
     const left = await groundLeftOut(tx, codes, all);
-    if (!left) throw new UnprocessableError('The plan could not be checked: the geometry engine failed on these shapes', [{ path: 'beats', message: 'check failed' }]);
+    if (!left)
+      throw new UnprocessableError('The plan could not be checked: the geometry engine failed on these shapes', [
+        { path: 'beats', message: 'check failed' },
+      ]);
     if (left.m2 > DEFAULT_SLIVER_M2) {
-      throw new UnprocessableError(`The plan leaves ${left.m2.toFixed(0)} m² of its beats' ground with no beat: give it to a beat of the plan`,
+      throw new UnprocessableError(
+        `The plan leaves ${left.m2.toFixed(0)} m² of its beats' ground with no beat: give it to a beat of the plan`,
         [{ path: 'beats', message: `${left.m2.toFixed(1)} m² left without a beat` }],
-        { code: 'beat.ground_left', problems: problemFeatures([{ kind: 'gap', message: 'ground left without a beat', areaM2: left.m2, geometry: left.geometry }]) });
+        {
+          code: 'beat.ground_left',
+          problems: problemFeatures([
+            { kind: 'gap', message: 'ground left without a beat', areaM2: left.m2, geometry: left.geometry },
+          ]),
+        },
+      );
     }
-    const out = await setBeatsFromGrids({ tx, actor }, change, new Map(beats.map((b) => [b.code, b.gridCodes])),
-      Object.fromEntries(beats.map((b) => [b.code, b.version])));
+    const out = await setBeatsFromGrids(
+      { tx, actor },
+      change,
+      new Map(beats.map((b) => [b.code, b.gridCodes])),
+      Object.fromEntries(beats.map((b) => [b.code, b.version])),
+    );
     await assertGridsInOneBeat(tx, user, all);
     await alsoInTransaction?.(tx);
     return out;
@@ -167,19 +258,36 @@ export async function applyBeatPlan(db: Db, user: SignedInUser | undefined, acto
 }
 
 /** After a write: each grid lies in exactly one beat; a second beat is another station's (403) or not named (422). */
-export async function assertGridsInOneBeat(tx: Queryable, user: SignedInUser | undefined, gridCodes: readonly string[]): Promise<void> {
+export async function assertGridsInOneBeat(
+  tx: Queryable,
+  user: SignedInUser | undefined,
+  gridCodes: readonly string[],
+): Promise<void> {
   const held = await beatsOfGrids(tx, gridCodes);
-  if (held.length !== new Set(gridCodes).size) throw new UnprocessableError('Some grids of the plan do not exist', [{ path: 'beats', message: `found ${held.length} of ${gridCodes.length}` }]);
+  if (held.length !== new Set(gridCodes).size)
+    throw new UnprocessableError('Some grids of the plan do not exist', [
+      { path: 'beats', message: `found ${held.length} of ${gridCodes.length}` },
+    ]);
   const doubled = held.filter((h) => h.beats.length > 1);
   if (doubled.length === 0) return;
   await assertBeatsInScope(tx, user, { codes: [...new Set(doubled.flatMap((h) => h.beats.map((b) => b.code)))] });
-  throw new UnprocessableError(`Grid ${doubled.map((h) => h.gridCode).join(', ')} would lie in two beats: name every beat that gives up grids in the plan`,
-    doubled.map((h) => ({ path: `grids.${h.gridCode}`, message: `in beats ${h.beats.map((b) => b.code).join(', ')}` })), { code: 'beat.overlap' });
+  throw new UnprocessableError(
+    `Grid ${doubled.map((h) => h.gridCode).join(', ')} would lie in two beats: name every beat that gives up grids in the plan`,
+    doubled.map((h) => ({ path: `grids.${h.gridCode}`, message: `in beats ${h.beats.map((b) => b.code).join(', ')}` })),
+    { code: 'beat.overlap' },
+  );
 }
 
 export interface DistrictDraft {
   stationId: number;
-  beats: { code: string; version: number; gridCodes: string[]; load: number; polsbyPopper: number; contiguous: boolean }[];
+  beats: {
+    code: string;
+    version: number;
+    gridCodes: string[];
+    load: number;
+    polsbyPopper: number;
+    contiguous: boolean;
+  }[];
   /** The same objective on the beats as they are (each grid in the beat holding its inside point). */
   current: { objective: number; balance: Balance; withinTolerance: boolean };
   draft: { objective: number; initialObjective: number; balance: Balance; withinTolerance: boolean };
@@ -193,12 +301,22 @@ export interface DistrictDraft {
  * then tabu search (engines/districting). Locked beats keep their grids. Compared with the current plan on the same
  * objective.
  */
-export async function districtDraft(db: Db, opts: {
-  stationId: number; beats?: number; weights?: Readonly<Record<string, number>>; tolerance?: number; lockedBeats?: readonly string[];
-  compactnessWeight?: number;
-}): Promise<DistrictDraft> {
+export async function districtDraft(
+  db: Db,
+  opts: {
+    stationId: number;
+    beats?: number;
+    weights?: Readonly<Record<string, number>>;
+    tolerance?: number;
+    lockedBeats?: readonly string[];
+    compactnessWeight?: number;
+  },
+): Promise<DistrictDraft> {
   const { units, adjacency, beatOf } = await stationGridGraph(db, opts.stationId);
-  if (units.length === 0) throw new UnprocessableError(`Station ${opts.stationId} has no beats with grids`, [{ path: 'stationId', message: 'no grids' }]);
+  if (units.length === 0)
+    throw new UnprocessableError(`Station ${opts.stationId} has no beats with grids`, [
+      { path: 'stationId', message: 'no grids' },
+    ]);
   const g = gridGraph(units, adjacency);
   const shapes = await beatShapes(db, opts.stationId);
   const codes = shapes.map((s) => s.code);
@@ -206,20 +324,32 @@ export async function districtDraft(db: Db, opts: {
   const weights = opts.weights ?? { incidents: 1, population: 0.01 };
   const tolerance = opts.tolerance ?? 0.1;
   const currentAssignment = units.map((u) => codes.indexOf(beatOf.get(u.id) ?? ''));
-  const current = scoreAssignment(g, currentAssignment, codes.length, { weights, tolerance, ...(opts.compactnessWeight === undefined ? {} : { compactnessWeight: opts.compactnessWeight }) });
+  const current = scoreAssignment(g, currentAssignment, codes.length, {
+    weights,
+    tolerance,
+    ...(opts.compactnessWeight === undefined ? {} : { compactnessWeight: opts.compactnessWeight }),
+  });
   // Locked beats: their grids stay with them; they seed their own beat index.
   const locked = new Map<string, number>();
   const seeds: string[] = [];
   (opts.lockedBeats ?? []).forEach((code, b) => {
     const own = units.filter((u) => beatOf.get(u.id) === code).map((u) => u.id);
-    if (own.length === 0) throw new UnprocessableError(`Beat ${code} is not a beat of station ${opts.stationId}`, [{ path: `lockedBeats[${b}]`, message: 'unknown beat' }]);
+    if (own.length === 0)
+      throw new UnprocessableError(`Beat ${code} is not a beat of station ${opts.stationId}`, [
+        { path: `lockedBeats[${b}]`, message: 'unknown beat' },
+      ]);
     for (const id of own) locked.set(id, b);
     seeds.push(own[0] as string);
   });
   const plan: DistrictPlan = autoDistrict(g, {
-    beats: k, weights, tolerance, ...(opts.compactnessWeight === undefined ? {} : { compactnessWeight: opts.compactnessWeight }),
+    beats: k,
+    weights,
+    tolerance,
+    ...(opts.compactnessWeight === undefined ? {} : { compactnessWeight: opts.compactnessWeight }),
     // Same number of beats and every grid in one: the search also starts from the plan in force.
-    ...(k === codes.length && locked.size === 0 && currentAssignment.every((a) => a >= 0) ? { current: currentAssignment } : {}),
+    ...(k === codes.length && locked.size === 0 && currentAssignment.every((a) => a >= 0)
+      ? { current: currentAssignment }
+      : {}),
     ...(locked.size ? { locked, seeds: completeSeeds(g, seeds, k) } : {}),
   });
   // Name each drafted beat after the current beat it shares most grids with (locked ones keep theirs).
@@ -229,12 +359,24 @@ export async function districtDraft(db: Db, opts: {
     beats: Array.from({ length: k }, (_, b) => {
       const members = new Set(plan.assignment.flatMap((a, i) => (a === b ? [i] : [])));
       const code = names[b] ?? `new-${b + 1}`;
-      return { code, version: shapes.find((s) => s.code === code)?.version ?? 0, gridCodes: [...members].map((i) => units[i]?.id ?? '').sort(),
-        load: plan.loads[b] ?? 0, polsbyPopper: plan.polsbyPopper[b] ?? 0, contiguous: isContiguous(g, members) };
+      return {
+        code,
+        version: shapes.find((s) => s.code === code)?.version ?? 0,
+        gridCodes: [...members].map((i) => units[i]?.id ?? '').sort(),
+        load: plan.loads[b] ?? 0,
+        polsbyPopper: plan.polsbyPopper[b] ?? 0,
+        contiguous: isContiguous(g, members),
+      };
     }),
     current: { objective: current.objective, balance: current.balance, withinTolerance: current.withinTolerance },
-    draft: { objective: plan.objective, initialObjective: plan.initialObjective, balance: plan.balance, withinTolerance: plan.withinTolerance },
-    weights, tolerance,
+    draft: {
+      objective: plan.objective,
+      initialObjective: plan.initialObjective,
+      balance: plan.balance,
+      withinTolerance: plan.withinTolerance,
+    },
+    weights,
+    tolerance,
   };
 }
 
@@ -248,7 +390,13 @@ function completeSeeds(g: ReturnType<typeof gridGraph>, seeds: readonly string[]
   return out;
 }
 
-export function nameBeats(draft: readonly number[], current: readonly number[], k: number, codes: readonly string[], locked: readonly string[]): (string | undefined)[] {
+export function nameBeats(
+  draft: readonly number[],
+  current: readonly number[],
+  k: number,
+  codes: readonly string[],
+  locked: readonly string[],
+): (string | undefined)[] {
   const names: (string | undefined)[] = Array.from({ length: k }, (_, b) => locked[b]);
   const taken = new Set(locked);
   const pairs: { b: number; c: number; n: number }[] = [];

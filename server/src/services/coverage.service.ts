@@ -1,9 +1,20 @@
 import { latLngToCell } from 'h3-js';
 import { outerBox } from '../engines/coverage/outer-box.js';
 import {
-  candidateCameras, CoverageModel, indexBuildings, placeCameras, viewPolygon,
-  type BuildingIndex, type CameraInput, type CandidateSpec, type GroundArea,
-  type KeyPlaceInput, type PlacementWeights, type RoadPiece, type ViewPolygon, type ViewPolygonOptions,
+  candidateCameras,
+  CoverageModel,
+  indexBuildings,
+  placeCameras,
+  viewPolygon,
+  type BuildingIndex,
+  type CameraInput,
+  type CandidateSpec,
+  type GroundArea,
+  type KeyPlaceInput,
+  type PlacementWeights,
+  type RoadPiece,
+  type ViewPolygon,
+  type ViewPolygonOptions,
 } from '../engines/coverage/index.js';
 import type { AcceptedCamera, AreaCoverageRow, PlacementAnswer } from '../contract/coverage.js';
 import type { Db } from '../db/client.js';
@@ -16,8 +27,16 @@ import type { BuildingInput, CameraView } from '../engines/coverage/index.js';
 import { sharedPool } from '../jobs/pool.js';
 import { sliced } from '../jobs/time-slice.js';
 import {
-  cameraVersions, coverageInputsKey, maxCameraRangeM, loadAreas, loadBuildings, loadCameras, loadKeyPlaces, loadRoadPieces,
-  type BBox, type CoverageAreaKind,
+  cameraVersions,
+  coverageInputsKey,
+  maxCameraRangeM,
+  loadAreas,
+  loadBuildings,
+  loadCameras,
+  loadKeyPlaces,
+  loadRoadPieces,
+  type BBox,
+  type CoverageAreaKind,
 } from '../db/repos/coverage.repo.js';
 
 /** The 雪亮工程 targets an area is shown against: key areas fully covered and networked, ≥ 98 % working. */
@@ -25,8 +44,18 @@ export const XUELIANG_TARGETS = { roadCoverage: 1, keyPlaceCoverage: 1, networke
 
 /** Default weights of road classes in the coverage rate: arterials count more than lanes. Settable per request. */
 export const DEFAULT_ROAD_CLASS_WEIGHTS: Readonly<Record<string, number>> = {
-  motorway: 1, trunk: 3, primary: 3, secondary: 2.5, tertiary: 2, residential: 1, living_street: 1, service: 0.5,
-  footway: 0.5, pedestrian: 1, path: 0.3, steps: 0.3,
+  motorway: 1,
+  trunk: 3,
+  primary: 3,
+  secondary: 2.5,
+  tertiary: 2,
+  residential: 1,
+  living_street: 1,
+  service: 0.5,
+  footway: 0.5,
+  pedestrian: 1,
+  path: 0.3,
+  steps: 0.3,
 };
 
 export type { AreaCoverageRow, PlacementAnswer };
@@ -53,13 +82,30 @@ const GROUND_STEP_M = 5;
 
 async function buildCity(db: Db, kind: CoverageAreaKind, key: string): Promise<CityCoverage> {
   const [areas, pieces, places, buildings] = await Promise.all([
-    loadAreas(db, kind), loadRoadPieces(db, kind), loadKeyPlaces(db, kind), loadBuildings(db),
+    loadAreas(db, kind),
+    loadRoadPieces(db, kind),
+    loadKeyPlaces(db, kind),
+    loadBuildings(db),
   ]);
   const model = new CoverageModel({
-    areas, roadPieces: pieces, places, buildings: buildings.map((b) => b.polygons),
-    classWeights: DEFAULT_ROAD_CLASS_WEIGHTS, groundStepM: GROUND_STEP_M,
+    areas,
+    roadPieces: pieces,
+    places,
+    buildings: buildings.map((b) => b.polygons),
+    classWeights: DEFAULT_ROAD_CLASS_WEIGHTS,
+    groundStepM: GROUND_STEP_M,
   });
-  return { key, model, buildings: indexBuildings(buildings), buildingRows: buildings, areas, pieces, places, versions: new Map(), queue: Promise.resolve() };
+  return {
+    key,
+    model,
+    buildings: indexBuildings(buildings),
+    buildingRows: buildings,
+    areas,
+    pieces,
+    places,
+    versions: new Map(),
+    queue: Promise.resolve(),
+  };
 }
 
 /** Brings the model in line with the camera table: only new, changed and removed cameras are touched. */
@@ -69,7 +115,11 @@ async function syncCameras(db: Db, city: CityCoverage): Promise<{ changed: numbe
   for (const [id, v] of now) if (city.versions.get(id) !== v) changed.push(id);
   let removed = 0;
   for (const id of city.versions.keys()) {
-    if (!now.has(id)) { city.model.removeCamera(id); city.versions.delete(id); removed++; }
+    if (!now.has(id)) {
+      city.model.removeCamera(id);
+      city.versions.delete(id);
+      removed++;
+    }
   }
   if (changed.length > 0) {
     const cameras = await loadCameras(db, undefined, changed);
@@ -93,7 +143,14 @@ async function viewsOf(cameras: readonly CameraInput[], city: CityCoverage): Pro
   const chunk = Math.ceil(cameras.length / (pool.size * 2));
   const parts: Promise<{ views: CameraView[] }>[] = [];
   for (let i = 0; i < cameras.length; i += chunk) {
-    parts.push(pool.run({ kind: 'views', cameras: cameras.slice(i, i + chunk), buildings: city.buildingRows, buildingsKey: city.key }));
+    parts.push(
+      pool.run({
+        kind: 'views',
+        cameras: cameras.slice(i, i + chunk),
+        buildings: city.buildingRows,
+        buildingsKey: city.key,
+      }),
+    );
   }
   return (await Promise.all(parts)).flatMap((p) => p.views);
 }
@@ -102,7 +159,11 @@ async function viewsOf(cameras: readonly CameraInput[], city: CityCoverage): Pro
  * Runs `fn` on the city's coverage model, built on first use (or when roads, buildings, key places or areas change)
  * and otherwise only synchronised camera by camera. Calls on one model run one after another.
  */
-export async function withCity<T>(db: Db, kind: CoverageAreaKind, fn: (city: CityCoverage) => T | Promise<T>): Promise<T> {
+export async function withCity<T>(
+  db: Db,
+  kind: CoverageAreaKind,
+  fn: (city: CityCoverage) => T | Promise<T>,
+): Promise<T> {
   const perDb = cities.get(db) ?? new Map<CoverageAreaKind, Promise<CityCoverage>>();
   cities.set(db, perDb);
   const key = await coverageInputsKey(db, kind);
@@ -129,7 +190,11 @@ const boxesMeet = (a: BBox, b: BBox) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= 
  * Coverage rates per area: road seen (plain, class-weighted, and by networked cameras), key places and schools seen,
  * open ground seen, camera working and networked rates. With a bbox, only the areas that reach into it.
  */
-export async function areaCoverage(db: Db, areaKind: CoverageAreaKind, opts: { bbox?: BBox } = {}): Promise<AreaCoverageRow[]> {
+export async function areaCoverage(
+  db: Db,
+  areaKind: CoverageAreaKind,
+  opts: { bbox?: BBox } = {},
+): Promise<AreaCoverageRow[]> {
   return withCity(db, areaKind, (city) => {
     const rows = city.model.rates();
     if (!opts.bbox) return rows;
@@ -146,7 +211,8 @@ export async function areaCoverageGeoJson(db: Db, areaKind: CoverageAreaKind, op
     const features = city.areas
       .filter((a) => !opts.bbox || boxesMeet(areaBox(a), opts.bbox))
       .map((a) => ({
-        type: 'Feature' as const, id: a.areaId,
+        type: 'Feature' as const,
+        id: a.areaId,
         geometry: { type: 'MultiPolygon' as const, coordinates: a.coordinates },
         properties: { code: a.areaId, ...rates.get(a.areaId) },
       }));
@@ -156,9 +222,23 @@ export async function areaCoverageGeoJson(db: Db, areaKind: CoverageAreaKind, op
 
 /** Key places with whether a working camera sees them (schools first in the list). */
 export async function keyPlaceCoverage(db: Db) {
-  return withCity(db, 'grid', (city) => city.model.placeStatus()
-    .map(({ place, cameras }) => ({ id: place.id, kind: place.kind, name: place.name, gridCode: place.areaId, cameras, seen: cameras > 0 }))
-    .sort((a, b) => Number(b.kind === 'school' || b.kind === 'kindergarten') - Number(a.kind === 'school' || a.kind === 'kindergarten') || a.id - b.id));
+  return withCity(db, 'grid', (city) =>
+    city.model
+      .placeStatus()
+      .map(({ place, cameras }) => ({
+        id: place.id,
+        kind: place.kind,
+        name: place.name,
+        gridCode: place.areaId,
+        cameras,
+        seen: cameras > 0,
+      }))
+      .sort(
+        (a, b) =>
+          Number(b.kind === 'school' || b.kind === 'kindergarten') -
+            Number(a.kind === 'school' || a.kind === 'kindergarten') || a.id - b.id,
+      ),
+  );
 }
 
 /** View polygons of the cameras in a box, for the map (deck.gl draws them). */
@@ -210,7 +290,9 @@ export interface PlacementRequest {
  * with each one's marginal gain and the areas' rates before and after. The shared model is left as it was.
  */
 export async function proposePlacement(
-  db: Db, req: PlacementRequest, signal?: AbortSignal,
+  db: Db,
+  req: PlacementRequest,
+  signal?: AbortSignal,
   /** The placement algorithm (the bench swaps in plain greedy) and view options (`overlay: 'general'`: today's views). */
   impl: { place: typeof placeCameras; viewOptions?: ViewPolygonOptions } = { place: placeCameras },
 ): Promise<PlacementAnswer> {
@@ -226,33 +308,51 @@ export async function proposePlacement(
     const sum = (rows: AreaCoverageRow[], f: (r: AreaCoverageRow) => number) => rows.reduce((s, r) => s + f(r), 0);
     const chosen: number[] = [];
     try {
-      let seenM = sum(before, (r) => r.seenMeters), placesSeen = sum(before, (r) => r.keyPlacesSeen);
+      let seenM = sum(before, (r) => r.seenMeters),
+        placesSeen = sum(before, (r) => r.keyPlacesSeen);
       const added: { roadM: number; places: number }[] = [];
-      const steps = impl.place({
-        gainOf: (v) => city.model.gainOf(v, req.weights),
-        setCamera: (v) => {
-          const c = candidates[-v.cameraId - 1] as CameraInput;
-          city.model.setCamera(c, v);
-          chosen.push(c.id);
-          const now = city.model.rates().filter(inScope);
-          const m = sum(now, (r) => r.seenMeters), p = sum(now, (r) => r.keyPlacesSeen);
-          added.push({ roadM: m - seenM, places: p - placesSeen });
-          seenM = m; placesSeen = p;
+      const steps = impl.place(
+        {
+          gainOf: (v) => city.model.gainOf(v, req.weights),
+          setCamera: (v) => {
+            const c = candidates[-v.cameraId - 1] as CameraInput;
+            city.model.setCamera(c, v);
+            chosen.push(c.id);
+            const now = city.model.rates().filter(inScope);
+            const m = sum(now, (r) => r.seenMeters),
+              p = sum(now, (r) => r.keyPlacesSeen);
+            added.push({ roadM: m - seenM, places: p - placesSeen });
+            seenM = m;
+            placesSeen = p;
+          },
         },
-      }, views, req.k, signal);
+        views,
+        req.k,
+        signal,
+      );
       const after = city.model.rates().filter(inScope);
       return {
         candidates: candidates.length,
         proposals: steps.map((s, rank) => {
           const c = candidates[s.candidate] as CameraInput;
           return {
-            rank: rank + 1, lon: c.lon, lat: c.lat, headingDeg: c.headingDeg, fovDeg: c.fovDeg, rangeM: c.rangeM,
-            heightM: c.heightM, cameraType: c.cameraType, marginalGain: s.marginalGain,
-            addedRoadMeters: added[rank]?.roadM ?? 0, addedKeyPlaces: added[rank]?.places ?? 0,
-            view: (views[s.candidate]?.coordinates ?? []),
+            rank: rank + 1,
+            lon: c.lon,
+            lat: c.lat,
+            headingDeg: c.headingDeg,
+            fovDeg: c.fovDeg,
+            rangeM: c.rangeM,
+            heightM: c.heightM,
+            cameraType: c.cameraType,
+            marginalGain: s.marginalGain,
+            addedRoadMeters: added[rank]?.roadM ?? 0,
+            addedKeyPlaces: added[rank]?.places ?? 0,
+            view: views[s.candidate]?.coordinates ?? [],
           };
         }),
-        before, after, seconds: (performance.now() - started) / 1000,
+        before,
+        after,
+        seconds: (performance.now() - started) / 1000,
       };
     } finally {
       for (const id of chosen) city.model.removeCamera(id);
@@ -261,14 +361,32 @@ export async function proposePlacement(
 }
 
 /** Stores accepted proposals as cameras: one transaction, an audit row per camera. */
-export async function acceptProposedCameras(db: Db, actor: string, cameras: readonly AcceptedCamera[], status: 'working' | 'offline') {
+export async function acceptProposedCameras(
+  db: Db,
+  actor: string,
+  cameras: readonly AcceptedCamera[],
+  status: 'working' | 'offline',
+) {
   return db.transaction(async (tx) => {
     const out = [];
     for (const c of cameras) {
-      out.push(await createFeature({ tx, actor }, LAYERS.cameras, { type: 'Point', coordinates: [c.lon, c.lat] }, {
-        name: c.name ?? null, heading_deg: c.headingDeg, fov_deg: c.fovDeg, range_m: c.rangeM, height_m: c.heightM,
-        camera_type: c.cameraType, status, networked: true,
-      }));
+      out.push(
+        await createFeature(
+          { tx, actor },
+          LAYERS.cameras,
+          { type: 'Point', coordinates: [c.lon, c.lat] },
+          {
+            name: c.name ?? null,
+            heading_deg: c.headingDeg,
+            fov_deg: c.fovDeg,
+            range_m: c.rangeM,
+            height_m: c.heightM,
+            camera_type: c.cameraType,
+            status,
+            networked: true,
+          },
+        ),
+      );
     }
     return { type: 'FeatureCollection' as const, features: out };
   });
@@ -282,13 +400,25 @@ export async function cameraViewTile(db: Db, z: number, x: number, y: number): P
     const [tx, ty] = lonLatToTileFraction(lon, lat, z);
     return [(tx - x) * TILE_EXTENT, (ty - y) * TILE_EXTENT];
   };
-  return encodeMvt([{
-    name: 'camera_views',
-    features: views.filter((v) => v.coordinates.length > 0).map((v) => ({
-      id: v.cameraId,
-      properties: { camera_id: v.cameraId, status: v.camera.status, networked: v.camera.networked, camera_type: v.camera.cameraType },
-      // Tile y runs down: rings flip orientation, as MVT wants exteriors clockwise in screen space.
-      geometry: { type: 'MultiPolygon', coordinates: v.coordinates.map((poly) => poly.map((ring) => ring.map(toTile))) },
-    })),
-  }]);
+  return encodeMvt([
+    {
+      name: 'camera_views',
+      features: views
+        .filter((v) => v.coordinates.length > 0)
+        .map((v) => ({
+          id: v.cameraId,
+          properties: {
+            camera_id: v.cameraId,
+            status: v.camera.status,
+            networked: v.camera.networked,
+            camera_type: v.camera.cameraType,
+          },
+          // Tile y runs down: rings flip orientation, as MVT wants exteriors clockwise in screen space.
+          geometry: {
+            type: 'MultiPolygon',
+            coordinates: v.coordinates.map((poly) => poly.map((ring) => ring.map(toTile))),
+          },
+        })),
+    },
+  ]);
 }

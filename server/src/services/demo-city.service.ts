@@ -68,6 +68,9 @@ export async function seedDemoCityIfEmpty(db: Db, seed: number, logger?: Logger)
   if ((row?.n ?? 0) > 0) return undefined;
   logger?.info({ seed }, 'empty database: loading the demo city');
   const load = await loadDemoCity(db, { seed });
-  logger?.info({ counts: load.counts, generateMs: Math.round(load.generateMs), loadMs: Math.round(load.loadMs) }, 'demo city loaded');
+  logger?.info(
+    { counts: load.counts, generateMs: Math.round(load.generateMs), loadMs: Math.round(load.loadMs) },
+    'demo city loaded',
+  );
   return load;
 }

@@ -19,11 +19,19 @@ export interface FairUseLimits {
 }
 
 /** The defaults a deployment gets (GRIDPATROL_FAIR_USE_* in config.ts): 4 at once per user, 30 s of CPU a minute. */
-export const DEFAULT_FAIR_USE: FairUseLimits = { concurrentPerUser: 4, concurrentTotal: 8, cpuMsPerWindow: 30_000, windowMs: 60_000 };
+export const DEFAULT_FAIR_USE: FairUseLimits = {
+  concurrentPerUser: 4,
+  concurrentTotal: 8,
+  cpuMsPerWindow: 30_000,
+  windowMs: 60_000,
+};
 
 /** No limits (a library caller that sets none). */
 export const UNLIMITED_FAIR_USE: FairUseLimits = {
-  concurrentPerUser: Number.POSITIVE_INFINITY, concurrentTotal: Number.POSITIVE_INFINITY, cpuMsPerWindow: Number.POSITIVE_INFINITY, windowMs: 60_000,
+  concurrentPerUser: Number.POSITIVE_INFINITY,
+  concurrentTotal: Number.POSITIVE_INFINITY,
+  cpuMsPerWindow: Number.POSITIVE_INFINITY,
+  windowMs: 60_000,
 };
 
 export type Admission =
@@ -44,10 +52,17 @@ export interface FairUseClock {
 
 const processClock: FairUseClock = {
   nowMs: () => Date.now(),
-  cpuMicros: () => { const u = process.cpuUsage(); return u.user + u.system; },
+  cpuMicros: () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  },
 };
 
-interface Run { user: string; cpuMs: number; startedMs: number }
+interface Run {
+  user: string;
+  cpuMs: number;
+  startedMs: number;
+}
 
 export class FairUse {
   private readonly runs = new Set<Run>();
@@ -57,7 +72,10 @@ export class FairUse {
   private readonly recentMs = new Map<string, number>();
   private lastCpu: number;
 
-  constructor(readonly limits: FairUseLimits = DEFAULT_FAIR_USE, private readonly clock: FairUseClock = processClock) {
+  constructor(
+    readonly limits: FairUseLimits = DEFAULT_FAIR_USE,
+    private readonly clock: FairUseClock = processClock,
+  ) {
     this.lastCpu = clock.cpuMicros();
   }
 
@@ -68,10 +86,20 @@ export class FairUse {
     const mine = [...this.runs].filter((r) => r.user === user).length;
     const waitS = Math.max(1, Math.ceil((this.recentMs.get(user) ?? 1000) / 1000));
     if (mine >= this.limits.concurrentPerUser) {
-      return { kind: 'refused', reason: 'concurrent', retryAfterS: waitS, detail: `${mine} analyses of yours are running (at most ${this.limits.concurrentPerUser} at once)` };
+      return {
+        kind: 'refused',
+        reason: 'concurrent',
+        retryAfterS: waitS,
+        detail: `${mine} analyses of yours are running (at most ${this.limits.concurrentPerUser} at once)`,
+      };
     }
     if (this.runs.size >= this.limits.concurrentTotal) {
-      return { kind: 'refused', reason: 'concurrent_total', retryAfterS: waitS, detail: `${this.runs.size} analyses are running (at most ${this.limits.concurrentTotal} at once for everyone)` };
+      return {
+        kind: 'refused',
+        reason: 'concurrent_total',
+        retryAfterS: waitS,
+        detail: `${this.runs.size} analyses are running (at most ${this.limits.concurrentTotal} at once for everyone)`,
+      };
     }
     const used = this.usedMs(user, now);
     if (used >= this.limits.cpuMsPerWindow) {
@@ -83,15 +111,26 @@ export class FairUse {
         over -= c.cpuMs;
         if (over < 0) break;
       }
-      return { kind: 'refused', reason: 'cpu', retryAfterS: Math.max(1, Math.ceil((untilMs - now) / 1000)),
-        detail: `${Math.round(used)} ms of CPU used in the last ${this.limits.windowMs / 1000} s (at most ${this.limits.cpuMsPerWindow} ms)` };
+      return {
+        kind: 'refused',
+        reason: 'cpu',
+        retryAfterS: Math.max(1, Math.ceil((untilMs - now) / 1000)),
+        detail: `${Math.round(used)} ms of CPU used in the last ${this.limits.windowMs / 1000} s (at most ${this.limits.cpuMsPerWindow} ms)`,
+      };
     }
     const run: Run = { user, cpuMs: 0, startedMs: now };
     this.runs.add(run);
     let done = false;
     return {
       kind: 'admitted',
-      ticket: { release: () => { if (!done) { done = true; this.finish(run); } } },
+      ticket: {
+        release: () => {
+          if (!done) {
+            done = true;
+            this.finish(run);
+          }
+        },
+      },
     };
   }
 
@@ -105,13 +144,16 @@ export class FairUse {
   /** CPU ms charged to `user` within the window ending now (runs in progress count what they used so far). */
   usedMs(user: string, now = this.clock.nowMs()): number {
     const list = (this.charges.get(user) ?? []).filter((c) => c.atMs > now - this.limits.windowMs);
-    if (list.length) this.charges.set(user, list); else this.charges.delete(user);
+    if (list.length) this.charges.set(user, list);
+    else this.charges.delete(user);
     const running = [...this.runs].filter((r) => r.user === user).reduce((s, r) => s + r.cpuMs, 0);
     return list.reduce((s, c) => s + c.cpuMs, 0) + running;
   }
 
   /** Runs in progress (all users). */
-  get inProgress(): number { return this.runs.size; }
+  get inProgress(): number {
+    return this.runs.size;
+  }
 
   private finish(run: Run): void {
     this.settle();

@@ -10,7 +10,14 @@ export async function health(db: Db, signedIn: boolean): Promise<HealthAnswer> {
   try {
     const v = await databaseVersions(db);
     if (!signedIn) return { status: 'ok' };
-    return { status: 'ok', database: { mode: db.mode, ...(v.postgres ? { postgres: v.postgres } : {}), ...(v.postgis ? { postgis: v.postgis } : {}) } };
+    return {
+      status: 'ok',
+      database: {
+        mode: db.mode,
+        ...(v.postgres ? { postgres: v.postgres } : {}),
+        ...(v.postgis ? { postgis: v.postgis } : {}),
+      },
+    };
   } catch (err) {
     if (!signedIn) return { status: 'unavailable' };
     return { status: 'unavailable', database: { mode: db.mode }, detail: (err as Error).message };

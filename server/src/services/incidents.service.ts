@@ -1,16 +1,38 @@
 import { cellToBoundary, cellToLatLng, polygonToCells } from 'h3-js';
 import type { MultiPolygon } from 'geojson';
 import type { Db } from '../db/client.js';
-import { incidentCategories, incidentCells, incidentTimeRange, type IncidentCellFilter, type IncidentFilter } from '../db/repos/incident-cells.repo.js';
 import {
-  gridsContaining, hourWeekCounts, incidentEvents, incidentsByArea, latestIncidentAt, studyAreaGeometry, weeklyCellCounts,
+  incidentCategories,
+  incidentCells,
+  incidentTimeRange,
+  type IncidentCellFilter,
+  type IncidentFilter,
+} from '../db/repos/incident-cells.repo.js';
+import {
+  gridsContaining,
+  hourWeekCounts,
+  incidentEvents,
+  incidentsByArea,
+  latestIncidentAt,
+  studyAreaGeometry,
+  weeklyCellCounts,
   type IncidentAreaKind,
 } from '../db/repos/incident-analysis.repo.js';
 import { gradeHistory, gradesOn, gradesWithOutlines, saveGrades, type GridGradeRow } from '../db/repos/grades.repo.js';
 import type { AreaIncidentCount } from '../db/repos/incident-analysis.repo.js';
 import {
-  emergingCategory, gradeGrids, reasonText, h3Hotspots, hourProfile, knoxTest, mannKendall,
-  type EmergingCategory, type GradeThresholds, type H3Hotspot, type HourProfile, type KnoxResult,
+  emergingCategory,
+  gradeGrids,
+  reasonText,
+  h3Hotspots,
+  hourProfile,
+  knoxTest,
+  mannKendall,
+  type EmergingCategory,
+  type GradeThresholds,
+  type H3Hotspot,
+  type HourProfile,
+  type KnoxResult,
 } from '../engines/hotspots/index.js';
 import { localProjection } from '../engines/coverage/index.js';
 import { mulberry32 } from '../engines/demo/prng.js';
@@ -50,11 +72,15 @@ export async function incidentHotspots(db: Db, res: Res, kRing: number, f: Incid
   for (const c of counts) values.set(c.h3, c.n);
   const cells = h3Hotspots(values, { kRing });
   return {
-    res, kRing, studyCells: values.size,
-    cells: bbox ? cells.filter((c) => {
-      const [lat, lon] = cellToLatLng(c.h3);
-      return lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3];
-    }) : cells,
+    res,
+    kRing,
+    studyCells: values.size,
+    cells: bbox
+      ? cells.filter((c) => {
+          const [lat, lon] = cellToLatLng(c.h3);
+          return lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3];
+        })
+      : cells,
   };
 }
 
@@ -70,7 +96,8 @@ export interface CellTrend {
 
 const DAY_MS = 86_400_000;
 
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 
 /** Monday of the local week (GRIDPATROL_TZ) holding `d`, as YYYY-MM-DD. */
 function localWeekStart(d: Date): string {
@@ -83,7 +110,6 @@ function localWeekStart(d: Date): string {
 function nextLocalMidnight(d: Date): Date {
   return new Date(localMidnight(addDays(localDay(d), 1)));
 }
-
 
 export interface TrendAnswer {
   /** Monday (Beijing) of each week, oldest first. */
@@ -121,7 +147,9 @@ export async function incidentTrends(db: Db, res: Res, weeks: number, f: Inciden
     s[i] = r.n;
   }
   // Gi* per week over the same cells: the bins and z the emerging categories are read from.
-  const perWeek = weekList.map((_, i) => new Map(h3Hotspots(new Map([...series].map(([h, s]) => [h, s[i] ?? 0]))).map((c) => [c.h3, c])));
+  const perWeek = weekList.map(
+    (_, i) => new Map(h3Hotspots(new Map([...series].map(([h, s]) => [h, s[i] ?? 0]))).map((c) => [c.h3, c])),
+  );
   const cells: CellTrend[] = [];
   for (const [h3, weekly] of series) {
     if (weekly.every((n) => n === 0)) continue;
@@ -137,25 +165,41 @@ export async function incidentTrends(db: Db, res: Res, weeks: number, f: Inciden
 export const MAX_KNOX_EVENTS = 20_000;
 
 /** Knox test of the filter's incidents with a seeded Monte Carlo, so the same request gives the same p. */
-export async function nearRepeat(db: Db, f: IncidentFilter,
+export async function nearRepeat(
+  db: Db,
+  f: IncidentFilter,
   opts: { spaceMeters: number; timeDays: number; permutations: number; seed: number },
 ): Promise<KnoxResult & { events: number }> {
   const events = await incidentEvents(db, f, MAX_KNOX_EVENTS + 1);
   if (events.length > MAX_KNOX_EVENTS) {
-    throw new UnprocessableError(`The filter matches more than ${MAX_KNOX_EVENTS} incidents: narrow the dates, category or box`,
-      [{ path: 'query', message: `at most ${MAX_KNOX_EVENTS} incidents for the near-repeat test` }]);
+    throw new UnprocessableError(
+      `The filter matches more than ${MAX_KNOX_EVENTS} incidents: narrow the dates, category or box`,
+      [{ path: 'query', message: `at most ${MAX_KNOX_EVENTS} incidents for the near-repeat test` }],
+    );
   }
-  if (events.length < 2) return { observed: 0, expected: 0, ratio: 0, p: 1, spaceNearPairs: 0, permutations: 0, events: events.length };
+  if (events.length < 2)
+    return { observed: 0, expected: 0, ratio: 0, p: 1, spaceNearPairs: 0, permutations: 0, events: events.length };
   const proj = localProjection(events[0]?.lon ?? 0, events[0]?.lat ?? 0);
-  const result = knoxTest(events.map((e) => {
-    const [x, y] = proj.toLocal(e.lon, e.lat);
-    return { xMeters: x, yMeters: y, timeMs: e.ms };
-  }), { spaceBandMeters: opts.spaceMeters, timeBandMs: opts.timeDays * 86_400_000, permutations: opts.permutations, random: mulberry32(opts.seed) });
+  const result = knoxTest(
+    events.map((e) => {
+      const [x, y] = proj.toLocal(e.lon, e.lat);
+      return { xMeters: x, yMeters: y, timeMs: e.ms };
+    }),
+    {
+      spaceBandMeters: opts.spaceMeters,
+      timeBandMs: opts.timeDays * 86_400_000,
+      permutations: opts.permutations,
+      random: mulberry32(opts.seed),
+    },
+  );
   return { ...result, events: events.length };
 }
 
 /** The 24×7 matrix (Monday first, Beijing hours) and its peaks, for an area or everywhere. */
-export async function areaHourProfile(db: Db, f: IncidentFilter, area?: { kind: IncidentAreaKind; code: string },
+export async function areaHourProfile(
+  db: Db,
+  f: IncidentFilter,
+  area?: { kind: IncidentAreaKind; code: string },
 ): Promise<{ matrix: number[][]; profile: HourProfile }> {
   const rows = await hourWeekCounts(db, f, area);
   const matrix = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
@@ -170,19 +214,41 @@ export async function areaHourProfile(db: Db, f: IncidentFilter, area?: { kind: 
  * Grades every grid for a period and stores them under `day`: incidents in the period per grid, hot cells = res-9
  * cells at ≥ 95 % confidence (bin ≥ 2) whose centre lies in the grid.
  */
-export async function computeGrades(db: Db, actor: string, day: string, f: IncidentFilter, t: GradeThresholds): Promise<GridGradeRow[]> {
+export async function computeGrades(
+  db: Db,
+  actor: string,
+  day: string,
+  f: IncidentFilter,
+  t: GradeThresholds,
+): Promise<GridGradeRow[]> {
   const [grids, hot] = await Promise.all([incidentsByArea(db, 'grid', f), incidentHotspots(db, 9, 1, f)]);
-  const hotPoints = hot.cells.filter((c) => c.bin >= 2).map((c) => {
-    const [lat, lon] = cellToLatLng(c.h3);
-    return { lon, lat };
-  });
+  const hotPoints = hot.cells
+    .filter((c) => c.bin >= 2)
+    .map((c) => {
+      const [lat, lon] = cellToLatLng(c.h3);
+      return { lon, lat };
+    });
   const hotByGrid = await gridsContaining(db, hotPoints);
-  const graded = gradeGrids(grids.map((g) => ({
-    code: g.code, incidents: g.incidents, population: g.population, areaKm2: g.areaKm2, hotCells: hotByGrid.get(g.code) ?? 0,
-  })), t);
+  const graded = gradeGrids(
+    grids.map((g) => ({
+      code: g.code,
+      incidents: g.incidents,
+      population: g.population,
+      areaKm2: g.areaKm2,
+      hotCells: hotByGrid.get(g.code) ?? 0,
+    })),
+    t,
+  );
   const rows: GridGradeRow[] = graded.map((g) => ({
-    gridCode: g.code, computedOn: day, grade: g.grade, incidents: g.incidents, ratePer1000: g.ratePer1000,
-    rateRatio: g.rateRatio, basis: g.basis, hotCells: g.hotCells, reasons: g.reasons,
+    gridCode: g.code,
+    computedOn: day,
+    grade: g.grade,
+    incidents: g.incidents,
+    ratePer1000: g.ratePer1000,
+    rateRatio: g.rateRatio,
+    basis: g.basis,
+    hotCells: g.hotCells,
+    reasons: g.reasons,
   }));
   await saveGrades(db, actor, day, rows, { thresholds: t, filter: f });
   return gradesOn(db, day);
@@ -208,7 +274,12 @@ export async function incidentCellsOf(db: Db, f: IncidentCellFilter, format: For
   if (format === 'json') return cells;
   return {
     type: 'FeatureCollection' as const,
-    features: cells.map((c) => ({ type: 'Feature' as const, id: c.h3, geometry: { type: 'Polygon', coordinates: [cellToBoundary(c.h3, true)] }, properties: { h3: c.h3, n: c.n } })),
+    features: cells.map((c) => ({
+      type: 'Feature' as const,
+      id: c.h3,
+      geometry: { type: 'Polygon', coordinates: [cellToBoundary(c.h3, true)] },
+      properties: { h3: c.h3, n: c.n },
+    })),
   };
 }
 
@@ -221,7 +292,12 @@ export async function incidentsPerArea(db: Db, area: IncidentAreaKind, f: Incide
   if (format === 'json') return { area, rows: rows.map(areaRates) };
   return {
     type: 'FeatureCollection' as const,
-    features: rows.map(({ geometry, ...r }) => ({ type: 'Feature' as const, id: r.code, geometry: geometry ?? null, properties: { area, ...areaRates(r) } })),
+    features: rows.map(({ geometry, ...r }) => ({
+      type: 'Feature' as const,
+      id: r.code,
+      geometry: geometry ?? null,
+      properties: { area, ...areaRates(r) },
+    })),
   };
 }
 
@@ -235,7 +311,12 @@ export async function gradesOfDay(db: Db, day: string | undefined, lang: Lang, f
   return {
     type: 'FeatureCollection' as const,
     day: rows[0]?.computedOn ?? null,
-    features: withReasonText(rows, lang).map(({ geometry, ...r }) => ({ type: 'Feature' as const, id: r.gridCode, geometry, properties: r })),
+    features: withReasonText(rows, lang).map(({ geometry, ...r }) => ({
+      type: 'Feature' as const,
+      id: r.gridCode,
+      geometry,
+      properties: r,
+    })),
   };
 }
 

@@ -1,12 +1,20 @@
 import {
-  candidateCameras, concatFootprints, viewPolygon, type CameraInput, type FootprintSet,
+  candidateCameras,
+  concatFootprints,
+  viewPolygon,
+  type CameraInput,
+  type FootprintSet,
 } from '../engines/coverage/index.js';
 import type { Db } from '../db/client.js';
 import type { WorkerPool } from '../jobs/pool.js';
 import type { CoverageCityData } from '../jobs/task-types.js';
 import { UnprocessableError } from '../errors.js';
 import {
-  DEFAULT_ROAD_CLASS_WEIGHTS, withCity, type AreaCoverageRow, type PlacementAnswer, type PlacementRequest,
+  DEFAULT_ROAD_CLASS_WEIGHTS,
+  withCity,
+  type AreaCoverageRow,
+  type PlacementAnswer,
+  type PlacementRequest,
 } from './coverage.service.js';
 
 /** Lattice step of the ground share (as the coverage model's). */
@@ -26,7 +34,12 @@ const sum = (rows: readonly AreaCoverageRow[], f: (r: AreaCoverageRow) => number
  * covers are computed in parallel on the worker pool, and the greedy rounds run on one worker over those footprints,
  * so no view is clipped twice.
  */
-export async function placeInPool(db: Db, pool: WorkerPool, req: PlacementRequest, sink: ProgressSink = {}): Promise<PlacementAnswer> {
+export async function placeInPool(
+  db: Db,
+  pool: WorkerPool,
+  req: PlacementRequest,
+  sink: ProgressSink = {},
+): Promise<PlacementAnswer> {
   const started = performance.now();
   const { signal } = sink;
   const progress = sink.progress ?? (() => undefined);
@@ -37,15 +50,19 @@ export async function placeInPool(db: Db, pool: WorkerPool, req: PlacementReques
       const known = new Set(city.areas.map((a) => a.areaId));
       const unknown = [...codes].filter((c) => !known.has(c));
       if (unknown.length) {
-        throw new UnprocessableError(`No ${req.areaKind} with code ${unknown.slice(0, 5).join(', ')}`,
-          [{ path: 'codes', message: `${unknown.length} unknown code(s)` }]);
+        throw new UnprocessableError(`No ${req.areaKind} with code ${unknown.slice(0, 5).join(', ')}`, [
+          { path: 'codes', message: `${unknown.length} unknown code(s)` },
+        ]);
       }
     }
     const inScope = (areaId: string) => !codes || codes.has(areaId);
     const pieces = codes ? city.pieces.filter((p) => codes.has(p.areaId)) : city.pieces;
     const places = codes ? city.places.filter((p) => codes.has(p.areaId)) : city.places;
     const data: CoverageCityData = {
-      key: `${city.key}|${req.areaKind}`, pieces: city.pieces, places: city.places, buildings: city.buildingRows,
+      key: `${city.key}|${req.areaKind}`,
+      pieces: city.pieces,
+      places: city.places,
+      buildings: city.buildingRows,
       classWeights: DEFAULT_ROAD_CLASS_WEIGHTS,
       ...(req.weights?.groundPerM2 ? { ground: { areas: city.areas, stepM: GROUND_STEP_M } } : {}),
     };
@@ -53,7 +70,8 @@ export async function placeInPool(db: Db, pool: WorkerPool, req: PlacementReques
       candidates: candidateCameras(pieces, places, req.camera, -1),
       state: city.model.placementState(req.weights ?? {}, inScope),
       before: city.model.rates().filter((r) => inScope(r.areaId)),
-      data, inScope,
+      data,
+      inScope,
     };
   });
   signal?.throwIfAborted();
@@ -70,17 +88,30 @@ export async function placeInPool(db: Db, pool: WorkerPool, req: PlacementReques
   const parts: Promise<FootprintSet>[] = [];
   for (let i = 0; i < total; i += chunkSize) {
     const at = i;
-    parts.push(pool.run({ kind: 'footprints', city: snap.data, candidates: snap.candidates.slice(i, i + chunkSize) }, {
-      ...(signal ? { signal } : {}), onProgress: (p) => { done.set(at, p.done); report(); },
-    }));
+    parts.push(
+      pool.run(
+        { kind: 'footprints', city: snap.data, candidates: snap.candidates.slice(i, i + chunkSize) },
+        {
+          ...(signal ? { signal } : {}),
+          onProgress: (p) => {
+            done.set(at, p.done);
+            report();
+          },
+        },
+      ),
+    );
   }
   const footprints = concatFootprints(await Promise.all(parts));
   signal?.throwIfAborted();
 
   progress(0.9, `选点 0 / ${req.k}`);
-  const steps = await pool.run({ kind: 'greedy', footprints, state: snap.state, k: req.k }, {
-    ...(signal ? { signal } : {}), onProgress: (p) => progress(0.9 + 0.08 * (p.done / Math.max(1, req.k)), `选点 ${p.done} / ${req.k}`),
-  });
+  const steps = await pool.run(
+    { kind: 'greedy', footprints, state: snap.state, k: req.k },
+    {
+      ...(signal ? { signal } : {}),
+      onProgress: (p) => progress(0.9 + 0.08 * (p.done / Math.max(1, req.k)), `选点 ${p.done} / ${req.k}`),
+    },
+  );
   signal?.throwIfAborted();
 
   progress(0.98, '计算覆盖率');
@@ -95,13 +126,23 @@ export async function placeInPool(db: Db, pool: WorkerPool, req: PlacementReques
         proposals: steps.map((s, rank) => {
           const c = chosen[rank] as CameraInput;
           return {
-            rank: rank + 1, lon: c.lon, lat: c.lat, headingDeg: c.headingDeg, fovDeg: c.fovDeg, rangeM: c.rangeM,
-            heightM: c.heightM, cameraType: c.cameraType, marginalGain: s.marginalGain,
-            addedRoadMeters: s.addedRoadMeters, addedKeyPlaces: s.addedKeyPlaces,
+            rank: rank + 1,
+            lon: c.lon,
+            lat: c.lat,
+            headingDeg: c.headingDeg,
+            fovDeg: c.fovDeg,
+            rangeM: c.rangeM,
+            heightM: c.heightM,
+            cameraType: c.cameraType,
+            marginalGain: s.marginalGain,
+            addedRoadMeters: s.addedRoadMeters,
+            addedKeyPlaces: s.addedKeyPlaces,
             view: (views[rank]?.coordinates ?? []) as [number, number][][][],
           };
         }),
-        before: snap.before, after, seconds: (performance.now() - started) / 1000,
+        before: snap.before,
+        after,
+        seconds: (performance.now() - started) / 1000,
       };
     } finally {
       for (const c of chosen) city.model.removeCamera(c.id);

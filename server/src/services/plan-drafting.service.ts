@@ -1,7 +1,14 @@
 import type { Db } from '../db/client.js';
 import { inForce } from '../db/repos/plans.repo.js';
 import {
-  draftPlan, gridGraph, type DraftProgress, type DraftResult, type GridAdjacency, type GridUnit, type ObjectiveWeights, type PlanInputs,
+  draftPlan,
+  gridGraph,
+  type DraftProgress,
+  type DraftResult,
+  type GridAdjacency,
+  type GridUnit,
+  type ObjectiveWeights,
+  type PlanInputs,
 } from '../engines/districting/index.js';
 import { edgeReachFraction, RESPONSE_LIMITS_SECONDS, travelTimes } from '../engines/routing/index.js';
 import { UnprocessableError } from '../errors.js';
@@ -44,28 +51,56 @@ export const DEFAULT_LOAD_WEIGHTS = { incidents: 1, population: 0.01 } as const;
  * reached within 1, 3 and 5 minutes from each of the station's origins alone (the station, the posts in its grids),
  * searched on the routing service's graph.
  */
-export async function draftInputs(db: Db, req: DraftRequest): Promise<{ job: DraftJobInput; ctx: ScoreContext; inForce: Map<string, string> }> {
+export async function draftInputs(
+  db: Db,
+  req: DraftRequest,
+): Promise<{ job: DraftJobInput; ctx: ScoreContext; inForce: Map<string, string> }> {
   const now = await inForce(db, req.stationId);
   const gridCodes = [...now.assignment.keys()].sort();
-  if (gridCodes.length === 0) throw new UnprocessableError(`Station ${req.stationId} has no beats with grids`, [{ path: 'stationId', message: 'no grids' }]);
+  if (gridCodes.length === 0)
+    throw new UnprocessableError(`Station ${req.stationId} has no beats with grids`, [
+      { path: 'stationId', message: 'no grids' },
+    ]);
   const beatCodes = [...new Set(now.assignment.values())].sort();
   const ctx = await scoreContext(db, gridCodes, beatCodes);
   const cw = req.categoryWeights ?? {};
   const units: GridUnit[] = gridCodes.map((code) => {
     const m = ctx.grids.get(code);
-    const incidents = Object.entries(m?.incidentsByCategory ?? {}).reduce((s, [c, n]) => s + (cw[c] ?? cw.default ?? 1) * n, 0);
-    return { id: code, areaM2: m?.areaM2 ?? 0, perimeterM: m?.perimeterM ?? 0,
-      load: { incidents, population: m?.population ?? 0, households: m?.households ?? 0, roadKm: (m?.roadM ?? 0) / 1000, keyPlaces: m?.keyPlaces ?? 0 } };
+    const incidents = Object.entries(m?.incidentsByCategory ?? {}).reduce(
+      (s, [c, n]) => s + (cw[c] ?? cw.default ?? 1) * n,
+      0,
+    );
+    return {
+      id: code,
+      areaM2: m?.areaM2 ?? 0,
+      perimeterM: m?.perimeterM ?? 0,
+      load: {
+        incidents,
+        population: m?.population ?? 0,
+        households: m?.households ?? 0,
+        roadKm: (m?.roadM ?? 0) / 1000,
+        keyPlaces: m?.keyPlaces ?? 0,
+      },
+    };
   });
-  const adjacency = ctx.graph.units.flatMap((u, i) => (ctx.graph.neighbours[i] ?? []).filter(([j]) => j > i)
-    .map(([j, m]) => ({ a: u.id, b: ctx.graph.units[j]?.id ?? '', sharedBoundaryM: m })));
+  const adjacency = ctx.graph.units.flatMap((u, i) =>
+    (ctx.graph.neighbours[i] ?? [])
+      .filter(([j]) => j > i)
+      .map(([j, m]) => ({ a: u.id, b: ctx.graph.units[j]?.id ?? '', sharedBoundaryM: m })),
+  );
   // Origins: the station (in every beat) and each post standing in one of the station's grids.
   const idx = new Map(gridCodes.map((c, i) => [c, i]));
-  const origins = [{ unit: null as number | null, starts: ctx.stationOrigins.get(req.stationId) ?? [] },
-    ...gridCodes.flatMap((c) => (ctx.postsByGrid.get(c) ?? []).map((p) => ({ unit: idx.get(c) ?? null, starts: p.origins })))];
+  const origins = [
+    { unit: null as number | null, starts: ctx.stationOrigins.get(req.stationId) ?? [] },
+    ...gridCodes.flatMap((c) =>
+      (ctx.postsByGrid.get(c) ?? []).map((p) => ({ unit: idx.get(c) ?? null, starts: p.origins })),
+    ),
+  ];
   const T = RESPONSE_LIMITS_SECONDS.length;
   const limit = Math.max(...RESPONSE_LIMITS_SECONDS);
-  const roadM = gridCodes.map((c) => (ctx.edgesByGrid.get(c) ?? []).reduce((s, e) => s + (ctx.roads.edgeLengthMeters[e] ?? 0), 0));
+  const roadM = gridCodes.map((c) =>
+    (ctx.edgesByGrid.get(c) ?? []).reduce((s, e) => s + (ctx.roads.edgeLengthMeters[e] ?? 0), 0),
+  );
   const reachedM = gridCodes.map(() => new Array<number>(origins.length * T).fill(0));
   origins.forEach((o, oi) => {
     if (o.starts.length === 0) return;
@@ -73,33 +108,57 @@ export async function draftInputs(db: Db, req: DraftRequest): Promise<{ job: Dra
     gridCodes.forEach((c, u) => {
       const row = reachedM[u] as number[];
       for (const e of ctx.edgesByGrid.get(c) ?? []) {
-        const ts = t[ctx.roads.edgeSource[e] ?? 0] ?? Infinity, tt = t[ctx.roads.edgeTarget[e] ?? 0] ?? Infinity;
+        const ts = t[ctx.roads.edgeSource[e] ?? 0] ?? Infinity,
+          tt = t[ctx.roads.edgeTarget[e] ?? 0] ?? Infinity;
         if (ts > limit && tt > limit) continue;
         const len = ctx.roads.edgeLengthMeters[e] ?? 0;
-        RESPONSE_LIMITS_SECONDS.forEach((l, x) => { row[oi * T + x] = (row[oi * T + x] ?? 0) + edgeReachFraction(ctx.roads, e, ts, tt, l) * len; });
+        RESPONSE_LIMITS_SECONDS.forEach((l, x) => {
+          row[oi * T + x] = (row[oi * T + x] ?? 0) + edgeReachFraction(ctx.roads, e, ts, tt, l) * len;
+        });
       }
     });
   });
   const lockedBeats = (req.lockedBeats ?? []).map((code, i) => {
     const b = beatCodes.indexOf(code);
-    if (b < 0) throw new UnprocessableError(`Beat ${code} is not a beat of station ${req.stationId}`, [{ path: `lockedBeats[${i}]`, message: 'unknown beat' }]);
+    if (b < 0)
+      throw new UnprocessableError(`Beat ${code} is not a beat of station ${req.stationId}`, [
+        { path: `lockedBeats[${i}]`, message: 'unknown beat' },
+      ]);
     return b;
   });
   const beats = req.beats ?? beatCodes.length;
   if (lockedBeats.length && beats !== beatCodes.length) {
-    throw new UnprocessableError('Locked beats keep the station\'s number of beats', [{ path: 'beats', message: `must be ${beatCodes.length} with locked beats` }]);
+    throw new UnprocessableError("Locked beats keep the station's number of beats", [
+      { path: 'beats', message: `must be ${beatCodes.length} with locked beats` },
+    ]);
   }
   return {
-    ctx, inForce: now.assignment,
+    ctx,
+    inForce: now.assignment,
     job: {
-      units, adjacency, beatCodes, current: gridCodes.map((c) => beatCodes.indexOf(now.assignment.get(c) ?? '')), lockedBeats,
+      units,
+      adjacency,
+      beatCodes,
+      current: gridCodes.map((c) => beatCodes.indexOf(now.assignment.get(c) ?? '')),
+      lockedBeats,
       inputs: {
         community: gridCodes.map((c) => ctx.grids.get(c)?.communityCode ?? null),
-        coverage: { roadM: gridCodes.map((c) => ctx.coverageByGrid.get(c)?.roadMeters ?? 0), seenM: gridCodes.map((c) => ctx.coverageByGrid.get(c)?.seenMeters ?? 0) },
-        reach: { tiersSeconds: [...RESPONSE_LIMITS_SECONDS], origins: origins.map((o) => ({ unit: o.unit })), roadM, reachedM },
+        coverage: {
+          roadM: gridCodes.map((c) => ctx.coverageByGrid.get(c)?.roadMeters ?? 0),
+          seenM: gridCodes.map((c) => ctx.coverageByGrid.get(c)?.seenMeters ?? 0),
+        },
+        reach: {
+          tiersSeconds: [...RESPONSE_LIMITS_SECONDS],
+          origins: origins.map((o) => ({ unit: o.unit })),
+          roadM,
+          reachedM,
+        },
       },
-      beats, loadWeights: { ...(req.loadWeights ?? DEFAULT_LOAD_WEIGHTS) }, tolerance: req.tolerance ?? 0.1,
-      objective: { ...req.objective }, recom: req.recom,
+      beats,
+      loadWeights: { ...(req.loadWeights ?? DEFAULT_LOAD_WEIGHTS) },
+      tolerance: req.tolerance ?? 0.1,
+      objective: { ...req.objective },
+      recom: req.recom,
     },
   };
 }
@@ -111,21 +170,37 @@ export interface DraftJobResult {
 }
 
 /** Runs the engine on the plain input (in a worker or in-process): no database, no globals. */
-export function runDraft(job: DraftJobInput, signal?: AbortSignal, onProgress?: (p: DraftProgress) => void): DraftJobResult {
+export function runDraft(
+  job: DraftJobInput,
+  signal?: AbortSignal,
+  onProgress?: (p: DraftProgress) => void,
+): DraftJobResult {
   const g = gridGraph(job.units, job.adjacency);
   const sameCount = job.beats === job.beatCodes.length && job.current.every((b) => b >= 0);
   const result = draftPlan(g, {
-    beats: job.beats, weights: job.loadWeights, tolerance: job.tolerance, objective: job.objective, inputs: job.inputs,
-    ...(sameCount ? { current: job.current } : {}), ...(job.lockedBeats.length ? { lockedBeats: job.lockedBeats } : {}),
+    beats: job.beats,
+    weights: job.loadWeights,
+    tolerance: job.tolerance,
+    objective: job.objective,
+    inputs: job.inputs,
+    ...(sameCount ? { current: job.current } : {}),
+    ...(job.lockedBeats.length ? { lockedBeats: job.lockedBeats } : {}),
     ...(job.recom === undefined ? {} : { recom: job.recom }),
-    ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}),
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onProgress } : {}),
   });
   // Locked beats keep their index (the current plan's), so their codes; the others take the code they share most grids with.
   const locked = job.lockedBeats.map((b) => job.beatCodes[b] as string);
-  const order = [...job.lockedBeats, ...Array.from({ length: job.beats }, (_, b) => b).filter((b) => !job.lockedBeats.includes(b))];
+  const order = [
+    ...job.lockedBeats,
+    ...Array.from({ length: job.beats }, (_, b) => b).filter((b) => !job.lockedBeats.includes(b)),
+  ];
   const remapped = result.assignment.map((b) => order.indexOf(b));
   const names = nameBeats(remapped, job.current, job.beats, job.beatCodes, locked);
   const { assignment, ...engine } = result;
   void assignment;
-  return { assignment: job.units.map((u, i) => [u.id, names[remapped[i] ?? 0] ?? `new-${(remapped[i] ?? 0) + 1}`]), engine };
+  return {
+    assignment: job.units.map((u, i) => [u.id, names[remapped[i] ?? 0] ?? `new-${(remapped[i] ?? 0) + 1}`]),
+    engine,
+  };
 }

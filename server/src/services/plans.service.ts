@@ -1,12 +1,26 @@
 import type { Db } from '../db/client.js';
 import {
-  beatsByCode, getPlan, gridNames, inForce, insertPlan, listPlans, planVersions, updatePlan, type PlanRow,
+  beatsByCode,
+  getPlan,
+  gridNames,
+  inForce,
+  insertPlan,
+  listPlans,
+  planVersions,
+  updatePlan,
+  type PlanRow,
 } from '../db/repos/plans.repo.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
 import type { SignedInUser } from './auth.service.js';
 import { applyBeatPlan, nestingCheck } from './beat-planning.service.js';
 import { draftInputs, runDraft, type DraftRequest } from './plan-drafting.service.js';
-import { comparePlans, scoreContext, scorePlan, type CategoryWeights, type Scorecard } from './plan-scorecard.service.js';
+import {
+  comparePlans,
+  scoreContext,
+  scorePlan,
+  type CategoryWeights,
+  type Scorecard,
+} from './plan-scorecard.service.js';
 import { assertBeatsInScope } from './scope.service.js';
 
 /** A plan named in a request: a stored one by id, or the plan in force (of a station, or of all). */
@@ -44,8 +58,16 @@ export async function plansList(db: Db, stationId?: number) {
   const now = await inForce(db, stationId ?? null);
   return {
     plans: [
-      { id: 'in-force', name: 'in force', kind: 'in_force', stationId: stationId ?? null, inForce: true, grids: now.assignment.size,
-        beats: new Set(now.assignment.values()).size, version: null },
+      {
+        id: 'in-force',
+        name: 'in force',
+        kind: 'in_force',
+        stationId: stationId ?? null,
+        inForce: true,
+        grids: now.assignment.size,
+        beats: new Set(now.assignment.values()).size,
+        version: null,
+      },
       ...(await listPlans(db, stationId)).map(planJson),
     ],
   };
@@ -55,15 +77,25 @@ export async function planDetail(db: Db, ref: PlanRef) {
   const r = await resolve(db, ref);
   const names = await gridNames(db, [...r.assignment.keys()]);
   return {
-    ...(r.stored ? planJson(r.stored) : { id: 'in-force', name: r.name, kind: 'in_force', stationId: r.stationId, inForce: true }),
-    assignment: [...r.assignment].map(([gridCode, beatCode]) => ({ gridCode, beatCode, gridName: names.get(gridCode) ?? null })),
+    ...(r.stored
+      ? planJson(r.stored)
+      : { id: 'in-force', name: r.name, kind: 'in_force', stationId: r.stationId, inForce: true }),
+    assignment: [...r.assignment].map(([gridCode, beatCode]) => ({
+      gridCode,
+      beatCode,
+      gridName: names.get(gridCode) ?? null,
+    })),
     versions: r.stored ? await planVersions(db, r.stored.id) : [],
   };
 }
 
 /** Checks an assignment: grids exist, each once (the caller's row numbers in paths). */
-async function checkAssignment(db: Db, rows: readonly { gridCode: string; beatCode: string; path: string }[]): Promise<Map<string, string>> {
-  if (rows.length === 0) throw new UnprocessableError('A plan needs at least one grid', [{ path: 'assignment', message: 'empty' }]);
+async function checkAssignment(
+  db: Db,
+  rows: readonly { gridCode: string; beatCode: string; path: string }[],
+): Promise<Map<string, string>> {
+  if (rows.length === 0)
+    throw new UnprocessableError('A plan needs at least one grid', [{ path: 'assignment', message: 'empty' }]);
   const seen = new Map<string, string>();
   const errors: { path: string; message: string }[] = [];
   for (const r of rows) {
@@ -76,29 +108,62 @@ async function checkAssignment(db: Db, rows: readonly { gridCode: string; beatCo
   return seen;
 }
 
-async function baseVersions(db: Db, assignment: ReadonlyMap<string, string>, stationId: number | null): Promise<Record<string, number>> {
+async function baseVersions(
+  db: Db,
+  assignment: ReadonlyMap<string, string>,
+  stationId: number | null,
+): Promise<Record<string, number>> {
   const codes = [...new Set([...assignment.values(), ...(await inForce(db, stationId)).beats.keys()])];
   return Object.fromEntries([...(await beatsByCode(db, codes))].map(([c, b]) => [c, b.version]));
 }
 
 /** A new draft: the given assignment, or a copy of the plan in force of the station. */
-export async function createDraft(db: Db, actor: string, req: { name: string; stationId: number | null; assignment?: readonly { gridCode: string; beatCode: string }[] }) {
+export async function createDraft(
+  db: Db,
+  actor: string,
+  req: { name: string; stationId: number | null; assignment?: readonly { gridCode: string; beatCode: string }[] },
+) {
   const assignment = req.assignment
-    ? await checkAssignment(db, req.assignment.map((a, i) => ({ ...a, path: `assignment[${i}]` })))
+    ? await checkAssignment(
+        db,
+        req.assignment.map((a, i) => ({ ...a, path: `assignment[${i}]` })),
+      )
     : (await inForce(db, req.stationId)).assignment;
   const versions = await baseVersions(db, assignment, req.stationId);
-  const id = await db.transaction((tx) => insertPlan(tx, actor, { name: req.name, kind: 'draft', stationId: req.stationId, baseVersions: versions, assignment }));
+  const id = await db.transaction((tx) =>
+    insertPlan(tx, actor, {
+      name: req.name,
+      kind: 'draft',
+      stationId: req.stationId,
+      baseVersions: versions,
+      assignment,
+    }),
+  );
   return planDetail(db, { kind: 'stored', id });
 }
 
 /** A draft from the districting engine on the whole scorecard, stored as a plan, with its scorecard before → after. */
-export async function createFromDistricting(db: Db, actor: string, req: DraftRequest & { name: string }, opts: { signal?: AbortSignal } = {}) {
+export async function createFromDistricting(
+  db: Db,
+  actor: string,
+  req: DraftRequest & { name: string },
+  opts: { signal?: AbortSignal } = {},
+) {
   const { job, ctx, inForce: now } = await draftInputs(db, req);
   const out = runDraft(job, opts.signal);
   const assignment = new Map(out.assignment);
   const versions = await baseVersions(db, assignment, req.stationId);
   const { name, ...params } = req;
-  const id = await db.transaction((tx) => insertPlan(tx, actor, { name, kind: 'districting', stationId: req.stationId, baseVersions: versions, params, assignment }));
+  const id = await db.transaction((tx) =>
+    insertPlan(tx, actor, {
+      name,
+      kind: 'districting',
+      stationId: req.stationId,
+      baseVersions: versions,
+      params,
+      assignment,
+    }),
+  );
   const weights = req.categoryWeights ?? {};
   const gridsCut = (await nestingCheck(db, { stationId: req.stationId })).cut.length;
   return {
@@ -109,22 +174,56 @@ export async function createFromDistricting(db: Db, actor: string, req: DraftReq
   };
 }
 
-export async function importPlanRows(db: Db, actor: string, req: { name: string; stationId: number | null; rows: readonly { gridCode: string; beatCode: string; row: number }[] }) {
-  const assignment = await checkAssignment(db, req.rows.map((r) => ({ gridCode: r.gridCode, beatCode: r.beatCode, path: `rows[${r.row}]` })));
+export async function importPlanRows(
+  db: Db,
+  actor: string,
+  req: { name: string; stationId: number | null; rows: readonly { gridCode: string; beatCode: string; row: number }[] },
+) {
+  const assignment = await checkAssignment(
+    db,
+    req.rows.map((r) => ({ gridCode: r.gridCode, beatCode: r.beatCode, path: `rows[${r.row}]` })),
+  );
   const versions = await baseVersions(db, assignment, req.stationId);
-  const id = await db.transaction((tx) => insertPlan(tx, actor, { name: req.name, kind: 'imported', stationId: req.stationId, baseVersions: versions, assignment }));
+  const id = await db.transaction((tx) =>
+    insertPlan(tx, actor, {
+      name: req.name,
+      kind: 'imported',
+      stationId: req.stationId,
+      baseVersions: versions,
+      assignment,
+    }),
+  );
   return planDetail(db, { kind: 'stored', id });
 }
 
-export async function renamePlan(db: Db, actor: string, id: number, version: number, change: { name?: string; assignment?: readonly { gridCode: string; beatCode: string }[] }) {
-  const assignment = change.assignment ? await checkAssignment(db, change.assignment.map((a, i) => ({ ...a, path: `assignment[${i}]` }))) : undefined;
-  await db.transaction((tx) => updatePlan(tx, actor, id, version, { ...(change.name ? { name: change.name } : {}), ...(assignment ? { assignment } : {}) }));
+export async function renamePlan(
+  db: Db,
+  actor: string,
+  id: number,
+  version: number,
+  change: { name?: string; assignment?: readonly { gridCode: string; beatCode: string }[] },
+) {
+  const assignment = change.assignment
+    ? await checkAssignment(
+        db,
+        change.assignment.map((a, i) => ({ ...a, path: `assignment[${i}]` })),
+      )
+    : undefined;
+  await db.transaction((tx) =>
+    updatePlan(tx, actor, id, version, {
+      ...(change.name ? { name: change.name } : {}),
+      ...(assignment ? { assignment } : {}),
+    }),
+  );
   return planDetail(db, { kind: 'stored', id });
 }
 
 async function inForceFor(db: Db, r: Resolved) {
   const now = r.ref.kind === 'in_force' ? r.assignment : (await inForce(db, r.stationId)).assignment;
-  const gridsCut = r.ref.kind === 'in_force' ? (await nestingCheck(db, r.stationId === null ? {} : { stationId: r.stationId })).cut.length : 0;
+  const gridsCut =
+    r.ref.kind === 'in_force'
+      ? (await nestingCheck(db, r.stationId === null ? {} : { stationId: r.stationId })).cut.length
+      : 0;
   return { now, gridsCut };
 }
 
@@ -133,16 +232,35 @@ export async function planScorecard(db: Db, ref: PlanRef, weights: CategoryWeigh
   const r = await resolve(db, ref);
   const { now, gridsCut } = await inForceFor(db, r);
   const ctx = await scoreContext(db, [...r.assignment.keys()], [...new Set(r.assignment.values())]);
-  return scorePlan(ctx, r.assignment, { stationId: r.stationId, weights, gridsCut, ...(r.ref.kind === 'stored' ? { inForce: now } : {}) });
+  return scorePlan(ctx, r.assignment, {
+    stationId: r.stationId,
+    weights,
+    gridsCut,
+    ...(r.ref.kind === 'stored' ? { inForce: now } : {}),
+  });
 }
 
 /** Two plans scored on the same city data, and the differences (b − a). */
 export async function planComparison(db: Db, a: PlanRef, b: PlanRef, weights: CategoryWeights = {}) {
   const [ra, rb] = [await resolve(db, a), await resolve(db, b)];
   const [fa, fb] = [await inForceFor(db, ra), await inForceFor(db, rb)];
-  const ctx = await scoreContext(db, [...ra.assignment.keys(), ...rb.assignment.keys()], [...new Set([...ra.assignment.values(), ...rb.assignment.values()])]);
-  const sa = scorePlan(ctx, ra.assignment, { stationId: ra.stationId, weights, gridsCut: fa.gridsCut, ...(ra.ref.kind === 'stored' ? { inForce: fa.now } : {}) });
-  const sb = scorePlan(ctx, rb.assignment, { stationId: rb.stationId, weights, gridsCut: fb.gridsCut, ...(rb.ref.kind === 'stored' ? { inForce: fb.now } : {}) });
+  const ctx = await scoreContext(
+    db,
+    [...ra.assignment.keys(), ...rb.assignment.keys()],
+    [...new Set([...ra.assignment.values(), ...rb.assignment.values()])],
+  );
+  const sa = scorePlan(ctx, ra.assignment, {
+    stationId: ra.stationId,
+    weights,
+    gridsCut: fa.gridsCut,
+    ...(ra.ref.kind === 'stored' ? { inForce: fa.now } : {}),
+  });
+  const sb = scorePlan(ctx, rb.assignment, {
+    stationId: rb.stationId,
+    weights,
+    gridsCut: fb.gridsCut,
+    ...(rb.ref.kind === 'stored' ? { inForce: fb.now } : {}),
+  });
   return { names: { a: ra.name, b: rb.name }, ...comparePlans(sa, sb, ra.assignment, rb.assignment) };
 }
 
@@ -153,21 +271,51 @@ export async function planComparison(db: Db, a: PlanRef, b: PlanRef, weights: Ca
  */
 export async function applyPlan(db: Db, user: SignedInUser | undefined, actor: string, id: number, version: number) {
   const p = await getPlan(db, id);
-  if (p.version !== version) throw new ConflictError(`Plan ${id} changed since`, [{ path: 'version', message: `stale: current version is ${p.version}` }], { currentVersion: p.version });
+  if (p.version !== version)
+    throw new ConflictError(
+      `Plan ${id} changed since`,
+      [{ path: 'version', message: `stale: current version is ${p.version}` }],
+      { currentVersion: p.version },
+    );
   const groups = new Map<string, string[]>();
   for (const [g, b] of p.assignment) groups.set(b, [...(groups.get(b) ?? []), g]);
   const known = await beatsByCode(db, [...groups.keys()]);
   const unknown = [...groups.keys()].filter((c) => !known.has(c));
-  if (unknown.length) throw new UnprocessableError('A plan puts in force only beats that exist', unknown.map((c) => ({ path: `beats.${c}`, message: 'no such beat (create it first)' })));
+  if (unknown.length)
+    throw new UnprocessableError(
+      'A plan puts in force only beats that exist',
+      unknown.map((c) => ({ path: `beats.${c}`, message: 'no such beat (create it first)' })),
+    );
   const now = await inForce(db, null);
-  const holders = [...new Set([...p.assignment.keys()].map((g) => now.assignment.get(g)).filter((b): b is string => b !== undefined))];
+  const holders = [
+    ...new Set([...p.assignment.keys()].map((g) => now.assignment.get(g)).filter((b): b is string => b !== undefined)),
+  ];
   const left = holders.filter((b) => !groups.has(b));
-  if (left.length) throw new UnprocessableError('Beats that hold the plan\'s grids today must be in the plan', left.map((c) => ({ path: `beats.${c}`, message: 'holds grids of the plan but is not in it' })));
+  if (left.length)
+    throw new UnprocessableError(
+      "Beats that hold the plan's grids today must be in the plan",
+      left.map((c) => ({ path: `beats.${c}`, message: 'holds grids of the plan but is not in it' })),
+    );
   await assertBeatsInScope(db, user, { codes: [...new Set([...groups.keys(), ...holders])] });
   const missing = [...groups.keys()].filter((c) => p.baseVersions[c] === undefined);
-  if (missing.length) throw new ConflictError('The plan was made before these beats existed', missing.map((c) => ({ path: `beats.${c}`, message: 'no base version' })));
-  const beats = await applyBeatPlan(db, user, actor, 'district',
-    [...groups].map(([code, gridCodes]) => ({ code, version: p.baseVersions[code] as number, gridCodes: gridCodes.sort() })),
-    async (tx) => { await updatePlan(tx, actor, id, version, { applied: true }); });
+  if (missing.length)
+    throw new ConflictError(
+      'The plan was made before these beats existed',
+      missing.map((c) => ({ path: `beats.${c}`, message: 'no base version' })),
+    );
+  const beats = await applyBeatPlan(
+    db,
+    user,
+    actor,
+    'district',
+    [...groups].map(([code, gridCodes]) => ({
+      code,
+      version: p.baseVersions[code] as number,
+      gridCodes: gridCodes.sort(),
+    })),
+    async (tx) => {
+      await updatePlan(tx, actor, id, version, { applied: true });
+    },
+  );
   return { beats, plan: await planDetail(db, { kind: 'stored', id }) };
 }

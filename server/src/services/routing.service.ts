@@ -6,12 +6,42 @@ import type { Db } from '../db/client.js';
 import { cellHourCounts } from '../db/repos/incident-analysis.repo.js';
 import { blindSpotCells, blindSpots } from './coverage.service.js';
 import {
-  bufferLines, incidentDays, loadBeatArea, loadPlaces, loadRoads, roadsKey, storeRoadEdges, type PlacePoint,
+  bufferLines,
+  incidentDays,
+  loadBeatArea,
+  loadPlaces,
+  loadRoads,
+  roadsKey,
+  storeRoadEdges,
+  type PlacePoint,
 } from '../db/repos/road-network.repo.js';
 import {
-  arrivalAt, beatPrizes, buildRoadGraph, describePlan, haversineMeters, routeBetween, shiftHoursOf, CAR, edgeSlice, FOOT, indexEdges, isochrones, originsFor, originsForAll, pathLine, planPatrol,
-  suggestPosts, summariseReach, travelTimes, RESPONSE_LIMITS_SECONDS,
-  type EdgeIndex, type EdgePoint, type PatrolStopInput, type RoadGraph, type SnappedPoint, type TravelTimes,
+  arrivalAt,
+  beatPrizes,
+  buildRoadGraph,
+  describePlan,
+  haversineMeters,
+  routeBetween,
+  shiftHoursOf,
+  CAR,
+  edgeSlice,
+  FOOT,
+  indexEdges,
+  isochrones,
+  originsFor,
+  originsForAll,
+  pathLine,
+  planPatrol,
+  suggestPosts,
+  summariseReach,
+  travelTimes,
+  RESPONSE_LIMITS_SECONDS,
+  type EdgeIndex,
+  type EdgePoint,
+  type PatrolStopInput,
+  type RoadGraph,
+  type SnappedPoint,
+  type TravelTimes,
 } from '../engines/routing/index.js';
 import { UnprocessableError } from '../errors.js';
 
@@ -44,13 +74,18 @@ export async function network(db: Db, profile: ProfileName): Promise<Network> {
     return { key, graph, index: indexEdges(graph) };
   })();
   perDb.set(profile, { key, built });
-  built.catch(() => { if (perDb.get(profile)?.built === built) perDb.delete(profile); });
+  built.catch(() => {
+    if (perDb.get(profile)?.built === built) perDb.delete(profile);
+  });
   return built;
 }
 
 function snapOrThrow(net: Network, lon: number, lat: number, field: string): SnappedPoint {
   const p = net.index.snap(lon, lat, MAX_SNAP_METERS);
-  if (!p) throw new UnprocessableError(`No road within ${MAX_SNAP_METERS} m`, [{ path: field, message: `no road within ${MAX_SNAP_METERS} m of ${lon},${lat}` }]);
+  if (!p)
+    throw new UnprocessableError(`No road within ${MAX_SNAP_METERS} m`, [
+      { path: field, message: `no road within ${MAX_SNAP_METERS} m of ${lon},${lat}` },
+    ]);
   return p;
 }
 
@@ -64,8 +99,10 @@ export interface RouteAnswer {
 function lineMeters(line: readonly [number, number][]): number {
   let m = 0;
   for (let i = 1; i < line.length; i++) {
-    const a = line[i - 1] ?? [0, 0], b = line[i] ?? [0, 0];
-    const mLat = 111_320, mLon = 111_320 * Math.cos((a[1] * Math.PI) / 180);
+    const a = line[i - 1] ?? [0, 0],
+      b = line[i] ?? [0, 0];
+    const mLat = 111_320,
+      mLon = 111_320 * Math.cos((a[1] * Math.PI) / 180);
     m += Math.hypot((b[0] - a[0]) * mLon, (b[1] - a[1]) * mLat);
   }
   return m;
@@ -76,7 +113,12 @@ function routeOn(net: Network, from: SnappedPoint, to: SnappedPoint): RouteAnswe
   return r && { seconds: r.seconds, meters: lineMeters(r.line), line: r.line, snapped: { from, to } };
 }
 
-export async function route(db: Db, profile: ProfileName, from: [number, number], to: [number, number]): Promise<RouteAnswer | undefined> {
+export async function route(
+  db: Db,
+  profile: ProfileName,
+  from: [number, number],
+  to: [number, number],
+): Promise<RouteAnswer | undefined> {
   const net = await network(db, profile);
   return routeOn(net, snapOrThrow(net, from[0], from[1], 'query.from'), snapOrThrow(net, to[0], to[1], 'query.to'));
 }
@@ -87,21 +129,42 @@ export interface IsochroneAnswer {
 }
 
 /** Reachable roads and the area around them (a 40 m network buffer) within each limit from a point. */
-export async function isochrone(db: Db, profile: ProfileName, lon: number, lat: number, minutes: readonly number[]): Promise<IsochroneAnswer> {
+export async function isochrone(
+  db: Db,
+  profile: ProfileName,
+  lon: number,
+  lat: number,
+  minutes: readonly number[],
+): Promise<IsochroneAnswer> {
   const net = await network(db, profile);
   const snapped = snapOrThrow(net, lon, lat, 'query.lon');
-  const bands = isochrones(net.graph, { kind: 'points', points: [snapped] }, minutes.map((m) => m * 60));
+  const bands = isochrones(
+    net.graph,
+    { kind: 'points', points: [snapped] },
+    minutes.map((m) => m * 60),
+  );
   return {
     snapped,
-    bands: await Promise.all(bands.map(async (b, i) => {
-      const roads = b.pieces.map((p) => edgeSlice(net.graph, p.edge, p.fromFraction, p.toFraction));
-      return { minutes: minutes[i] ?? 0, reachedMeters: b.reachedMeters, nodes: b.nodes.length, area: await bufferLines(db, roads, 40), roads };
-    })),
+    bands: await Promise.all(
+      bands.map(async (b, i) => {
+        const roads = b.pieces.map((p) => edgeSlice(net.graph, p.edge, p.fromFraction, p.toFraction));
+        return {
+          minutes: minutes[i] ?? 0,
+          reachedMeters: b.reachedMeters,
+          nodes: b.nodes.length,
+          area: await bufferLines(db, roads, 40),
+          roads,
+        };
+      }),
+    ),
   };
 }
 
 /** One search from every post and station together (each snapped to its road, its edge split there). */
-async function fromBases(db: Db, net: Network): Promise<{ times: TravelTimes; bases: PlacePoint[]; starts: SnappedPoint[] }> {
+async function fromBases(
+  db: Db,
+  net: Network,
+): Promise<{ times: TravelTimes; bases: PlacePoint[]; starts: SnappedPoint[] }> {
   const bases = await loadPlaces(db, ['post', 'station']);
   const starts = bases.flatMap((b) => net.index.snap(b.lon, b.lat, MAX_SNAP_METERS) ?? []);
   return { times: travelTimes(net.graph, originsForAll(net.graph, starts)), bases, starts };
@@ -130,18 +193,30 @@ export async function reachMap(db: Db, profile: ProfileName): Promise<ReachAnswe
     return Number.isFinite(t) ? t / 60 : null;
   };
   const places = await loadPlaces(db, ['grid', 'key_place']);
-  const grids = places.filter((p) => p.kind === 'grid').map((p) => ({ code: p.code ?? '', name: p.name ?? '', minutes: minutesTo(p) }));
-  const keyPlaces = places.filter((p) => p.kind === 'key_place').map((p) => ({ id: p.id, name: p.name, minutes: minutesTo(p) }));
-  const within = (xs: { minutes: number | null }[], m: number) => xs.filter((x) => x.minutes !== null && x.minutes <= m).length / Math.max(1, xs.length);
+  const grids = places
+    .filter((p) => p.kind === 'grid')
+    .map((p) => ({ code: p.code ?? '', name: p.name ?? '', minutes: minutesTo(p) }));
+  const keyPlaces = places
+    .filter((p) => p.kind === 'key_place')
+    .map((p) => ({ id: p.id, name: p.name, minutes: minutesTo(p) }));
+  const within = (xs: { minutes: number | null }[], m: number) =>
+    xs.filter((x) => x.minutes !== null && x.minutes <= m).length / Math.max(1, xs.length);
   const edges: ReachAnswer['edges'] = [];
   for (let e = 0; e < g.edgeCount; e++) {
-    const m = Math.min(times.seconds[g.edgeSource[e] ?? 0] ?? Infinity, times.seconds[g.edgeTarget[e] ?? 0] ?? Infinity) / 60;
+    const m =
+      Math.min(times.seconds[g.edgeSource[e] ?? 0] ?? Infinity, times.seconds[g.edgeTarget[e] ?? 0] ?? Infinity) / 60;
     edges.push({ line: edgeSlice(g, e), minutes: Number.isFinite(m) ? m : -1 });
   }
   return {
     limitsMinutes: limits,
-    roads: summariseReach(g, times.seconds, RESPONSE_LIMITS_SECONDS, starts).map((r) => ({ limitMinutes: r.limitSeconds / 60, reachedMeters: r.reachedMeters, roadMeters: r.roadMeters, share: r.share })),
-    grids, keyPlaces,
+    roads: summariseReach(g, times.seconds, RESPONSE_LIMITS_SECONDS, starts).map((r) => ({
+      limitMinutes: r.limitSeconds / 60,
+      reachedMeters: r.reachedMeters,
+      roadMeters: r.roadMeters,
+      share: r.share,
+    })),
+    grids,
+    keyPlaces,
     shares: limits.map((m) => ({ limitMinutes: m, grids: within(grids, m), keyPlaces: within(keyPlaces, m) })),
     edges,
   };
@@ -154,7 +229,9 @@ export async function postSuggestions(db: Db, profile: ProfileName, k: number, m
   const { times } = await fromBases(db, net);
   const candidates = Array.from({ length: g.nodeCount }, (_, v) => v);
   return suggestPosts(g, times.seconds, candidates, k, minutes * 60).map((s) => ({
-    lon: g.nodeLon[s.node] ?? 0, lat: g.nodeLat[s.node] ?? 0, gainMeters: s.gainMeters,
+    lon: g.nodeLon[s.node] ?? 0,
+    lat: g.nodeLat[s.node] ?? 0,
+    gainMeters: s.gainMeters,
   }));
 }
 
@@ -188,9 +265,11 @@ const clock = (startHour: number, s: number) => {
 /** Share of a line's length outside an area (segment midpoints tested), 0 when there is no area. */
 function outsideShare(line: readonly [number, number][], area: MultiPolygon | undefined): number {
   if (!area || line.length < 2) return 0;
-  let all = 0, out = 0;
+  let all = 0,
+    out = 0;
   for (let i = 1; i < line.length; i++) {
-    const a = line[i - 1] ?? [0, 0], b = line[i] ?? [0, 0];
+    const a = line[i - 1] ?? [0, 0],
+      b = line[i] ?? [0, 0];
     const len = haversineMeters(a[0], a[1], b[0], b[1]);
     all += len;
     if (!booleanPointInPolygon([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], area)) out += len;
@@ -204,20 +283,32 @@ function outsideShare(line: readonly [number, number][], area: MultiPolygon | un
  * camera sees (see beatPrizes). For a beat, checkpoints and prize cells are those inside it. Checkpoints and prize
  * places are split among the units by direction from the base (a sweep), so the units share no stop.
  */
-export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3: string; hour: number; n: number }[],
-  blindCells: readonly { h3: string; meters: number }[] = []): Promise<PlannedUnit[]> {
+export async function planPatrols(
+  db: Db,
+  req: PatrolRequest,
+  prizeCounts: { h3: string; hour: number; n: number }[],
+  blindCells: readonly { h3: string; meters: number }[] = [],
+): Promise<PlannedUnit[]> {
   const net = await network(db, req.profile);
   const g = net.graph;
   const all = await loadPlaces(db, [req.base.kind, 'checkpoint']);
   const base = all.find((p) => p.kind === req.base.kind && p.id === req.base.id);
-  if (!base) throw new UnprocessableError(`No ${req.base.kind} ${req.base.id}`, [{ path: 'body.base.id', message: 'not found' }]);
+  if (!base)
+    throw new UnprocessableError(`No ${req.base.kind} ${req.base.id}`, [
+      { path: 'body.base.id', message: 'not found' },
+    ]);
   const baseSnap = snapOrThrow(net, base.lon, base.lat, 'body.base');
-  const depotNode = (g.edgeCost[baseSnap.edge] ?? -1) >= 0 ? (g.edgeTarget[baseSnap.edge] ?? 0) : (g.edgeSource[baseSnap.edge] ?? 0);
+  const depotNode =
+    (g.edgeCost[baseSnap.edge] ?? -1) >= 0 ? (g.edgeTarget[baseSnap.edge] ?? 0) : (g.edgeSource[baseSnap.edge] ?? 0);
   const area = req.beatId === undefined ? undefined : await loadBeatArea(db, req.beatId);
-  if (req.beatId !== undefined && !area) throw new UnprocessableError(`No beat ${req.beatId}`, [{ path: 'body.beatId', message: 'not found' }]);
+  if (req.beatId !== undefined && !area)
+    throw new UnprocessableError(`No beat ${req.beatId}`, [{ path: 'body.beatId', message: 'not found' }]);
   const inArea = (lon: number, lat: number) => !area || booleanPointInPolygon([lon, lat], area);
-  const checkpoints = all.filter((p) => p.kind === 'checkpoint'
-    && (req.checkpointIds ? req.checkpointIds.includes(p.id) : req.beatId === undefined || inArea(p.lon, p.lat)));
+  const checkpoints = all.filter(
+    (p) =>
+      p.kind === 'checkpoint' &&
+      (req.checkpointIds ? req.checkpointIds.includes(p.id) : req.beatId === undefined || inArea(p.lon, p.lat)),
+  );
   // Prize places: the beat's cells (centre inside it), each with its 24-hour incident profile and blind road.
   const byCell = new Map<string, { hours: number[]; blind: number; lon: number; lat: number }>();
   const cell = (h3: string) => {
@@ -229,16 +320,26 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
     }
     return c;
   };
-  for (const c of prizeCounts) { const x = cell(c.h3); x.hours[c.hour] = (x.hours[c.hour] ?? 0) + c.n; }
+  for (const c of prizeCounts) {
+    const x = cell(c.h3);
+    x.hours[c.hour] = (x.hours[c.hour] ?? 0) + c.n;
+  }
   for (const c of blindCells) cell(c.h3).blind += c.meters;
   const beatCells = [...byCell].filter(([, c]) => inArea(c.lon, c.lat));
   const shiftHours = shiftHoursOf(req.startHour, req.hours);
-  const ranked = beatPrizes(beatCells.map(([h3, c]) => ({ id: h3, incidentsByHour: c.hours, blindMeters: c.blind })), shiftHours,
-    { incidentWeight: req.incidentWeight, blindSpotWeight: req.blindSpotWeight });
-  const prizes = ranked.slice(0, req.prizeCells).map((p) => ({ ...p, ...(byCell.get(p.id) as { lon: number; lat: number; hours: number[]; blind: number }) }));
+  const ranked = beatPrizes(
+    beatCells.map(([h3, c]) => ({ id: h3, incidentsByHour: c.hours, blindMeters: c.blind })),
+    shiftHours,
+    { incidentWeight: req.incidentWeight, blindSpotWeight: req.blindSpotWeight },
+  );
+  const prizes = ranked
+    .slice(0, req.prizeCells)
+    .map((p) => ({ ...p, ...(byCell.get(p.id) as { lon: number; lat: number; hours: number[]; blind: number }) }));
   const days = await incidentDays(db);
-  const beatIncidents = beatCells.reduce((s, [, c]) => s + shiftHours.reduce((t, h) => t + (c.hours[h] ?? 0), 0), 0) / days;
-  const angle = (p: { lon: number; lat: number }) => Math.atan2(p.lat - base.lat, (p.lon - base.lon) * Math.cos((base.lat * Math.PI) / 180));
+  const beatIncidents =
+    beatCells.reduce((s, [, c]) => s + shiftHours.reduce((t, h) => t + (c.hours[h] ?? 0), 0), 0) / days;
+  const angle = (p: { lon: number; lat: number }) =>
+    Math.atan2(p.lat - base.lat, (p.lon - base.lon) * Math.cos((base.lat * Math.PI) / 180));
   const sorted = [...checkpoints].sort((a, b) => angle(a) - angle(b));
   const per = Math.ceil(sorted.length / req.units);
   // Prize places are split the same way (by direction from the base), so every unit has its own share of the work.
@@ -256,14 +357,39 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
     const stops: (PatrolStopInput & { lon: number; lat: number; point: EdgePoint })[] = [];
     for (const c of sorted.slice(u * per, (u + 1) * per)) {
       const at = placeOf(c.lon, c.lat);
-      if (at) stops.push({ id: `checkpoint:${c.id}`, ...at, dwellSeconds: c.dwellMinutes * 60, kind: 'checkpoint', lon: c.lon, lat: c.lat });
+      if (at)
+        stops.push({
+          id: `checkpoint:${c.id}`,
+          ...at,
+          dwellSeconds: c.dwellMinutes * 60,
+          kind: 'checkpoint',
+          lon: c.lon,
+          lat: c.lat,
+        });
     }
     for (const p of unitPrizes[u] ?? []) {
       const at = placeOf(p.lon, p.lat);
-      if (at) stops.push({ id: `cell:${p.id}`, ...at, dwellSeconds: req.prizeDwellMinutes * 60, kind: 'prize', prizeByHour: p.prizeByHour, lon: p.lon, lat: p.lat });
+      if (at)
+        stops.push({
+          id: `cell:${p.id}`,
+          ...at,
+          dwellSeconds: req.prizeDwellMinutes * 60,
+          kind: 'prize',
+          prizeByHour: p.prizeByHour,
+          lon: p.lon,
+          lat: p.lat,
+        });
     }
-    const plan = planPatrol({ graph: g, depotNode, depotPoint: baseSnap, shiftSeconds: req.hours * 3600, startHour: req.startHour, stops });
-    if (plan.kind === 'infeasible') throw new UnprocessableError(`Unit ${u + 1}: ${plan.reason}`, [{ path: 'body', message: plan.reason }]);
+    const plan = planPatrol({
+      graph: g,
+      depotNode,
+      depotPoint: baseSnap,
+      shiftSeconds: req.hours * 3600,
+      startHour: req.startHour,
+      stops,
+    });
+    if (plan.kind === 'infeasible')
+      throw new UnprocessableError(`Unit ${u + 1}: ${plan.reason}`, [{ path: 'body', message: plan.reason }]);
     const byId = new Map(stops.map((s) => [s.id, s]));
     const line: [number, number][] = [];
     let secondsOutside = 0;
@@ -281,20 +407,38 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
       const hour = shiftHoursOf(req.startHour + s.arrivalSeconds / 3600, 1)[0] ?? 0;
       expected += (c?.hours[hour] ?? 0) / days;
     }
-    const blindSpotMinutes = plan.stops.filter((s) => s.kind === 'prize' && (byCell.get(s.id.slice('cell:'.length))?.blind ?? 0) > 0).length * req.prizeDwellMinutes;
+    const blindSpotMinutes =
+      plan.stops.filter((s) => s.kind === 'prize' && (byCell.get(s.id.slice('cell:'.length))?.blind ?? 0) > 0).length *
+      req.prizeDwellMinutes;
     const checkpointsPlanned = stops.filter((s) => s.kind === 'checkpoint').length;
     const value = {
-      expectedIncidents: expected, incidentShare: beatIncidents > 0 ? expected / beatIncidents : 0, blindSpotMinutes,
-      minutesOutside: secondsOutside / 60, checkpointsVisited: plan.checkpoints, checkpointsTotal: checkpointsPlanned,
+      expectedIncidents: expected,
+      incidentShare: beatIncidents > 0 ? expected / beatIncidents : 0,
+      blindSpotMinutes,
+      minutesOutside: secondsOutside / 60,
+      checkpointsVisited: plan.checkpoints,
+      checkpointsTotal: checkpointsPlanned,
     };
     units.push({
       unit: u + 1,
       stops: plan.stops.map((s) => ({
-        id: s.id, kind: s.kind, lon: byId.get(s.id)?.lon ?? 0, lat: byId.get(s.id)?.lat ?? 0,
-        arrival: clock(req.startHour, s.arrivalSeconds), arrivalSeconds: s.arrivalSeconds, prize: s.prize,
+        id: s.id,
+        kind: s.kind,
+        lon: byId.get(s.id)?.lon ?? 0,
+        lat: byId.get(s.id)?.lat ?? 0,
+        arrival: clock(req.startHour, s.arrivalSeconds),
+        arrivalSeconds: s.arrivalSeconds,
+        prize: s.prize,
       })),
-      line, km: lineMeters(line) / 1000, minutes: plan.totalSeconds / 60, prize: plan.prize, checkpoints: plan.checkpoints,
-      blindSpotMinutes, minutesOutside: value.minutesOutside, expectedIncidents: expected, incidentShare: value.incidentShare,
+      line,
+      km: lineMeters(line) / 1000,
+      minutes: plan.totalSeconds / 60,
+      prize: plan.prize,
+      checkpoints: plan.checkpoints,
+      blindSpotMinutes,
+      minutesOutside: value.minutesOutside,
+      expectedIncidents: expected,
+      incidentShare: value.incidentShare,
       words: describePlan(value),
     });
   }
@@ -303,11 +447,20 @@ export async function planPatrols(db: Db, req: PatrolRequest, prizeCounts: { h3:
 
 /** GPX 1.1: one track per unit, a waypoint per stop with its arrival time. */
 export function patrolGpx(units: readonly PlannedUnit[], day: string): string {
-  const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
-  const wpts = units.flatMap((u) => u.stops.map((s) =>
-    `  <wpt lat="${s.lat.toFixed(7)}" lon="${s.lon.toFixed(7)}"><name>${esc(`U${u.unit} ${s.arrival} ${s.id}`)}</name><type>${s.kind}</type></wpt>`));
-  const trks = units.map((u) => `  <trk><name>unit ${u.unit} ${day}</name><trkseg>\n${
-    u.line.map(([lon, lat]) => `    <trkpt lat="${lat.toFixed(7)}" lon="${lon.toFixed(7)}"/>`).join('\n')}\n  </trkseg></trk>`);
+  const esc = (s: string) =>
+    s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
+  const wpts = units.flatMap((u) =>
+    u.stops.map(
+      (s) =>
+        `  <wpt lat="${s.lat.toFixed(7)}" lon="${s.lon.toFixed(7)}"><name>${esc(`U${u.unit} ${s.arrival} ${s.id}`)}</name><type>${s.kind}</type></wpt>`,
+    ),
+  );
+  const trks = units.map(
+    (u) =>
+      `  <trk><name>unit ${u.unit} ${day}</name><trkseg>\n${u.line
+        .map(([lon, lat]) => `    <trkpt lat="${lat.toFixed(7)}" lon="${lon.toFixed(7)}"/>`)
+        .join('\n')}\n  </trkseg></trk>`,
+  );
   return `<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="gridpatrol" xmlns="http://www.topografix.com/GPX/1/1">
 ${[...wpts, ...trks].join('\n')}
@@ -318,7 +471,8 @@ ${[...wpts, ...trks].join('\n')}
 /** Patrol plans with their inputs loaded: incidents per res-9 cell and hour, and the blind-spot cells when weighted. */
 export async function planPatrolsWithInputs(db: Db, req: PatrolRequest): Promise<PlannedUnit[]> {
   const [counts, blind] = await Promise.all([
-    cellHourCounts(db, 9), req.blindSpotWeight > 0 ? blindSpots(db).then((s) => blindSpotCells(s, 9)) : Promise.resolve([]),
+    cellHourCounts(db, 9),
+    req.blindSpotWeight > 0 ? blindSpots(db).then((s) => blindSpotCells(s, 9)) : Promise.resolve([]),
   ]);
   return planPatrols(db, req, counts, blind);
 }

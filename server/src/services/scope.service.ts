@@ -19,39 +19,61 @@ export function fenceOf(user: SignedInUser | undefined): Fence {
 }
 
 function closed(): never {
-  throw new ForbiddenError('You are a planner of no station: a planner edits only the beats of their own station',
-    [{ path: 'user.stationId', message: 'not tied to a station (an admin sets it)' }], { code: 'scope.no_station' });
+  throw new ForbiddenError(
+    'You are a planner of no station: a planner edits only the beats of their own station',
+    [{ path: 'user.stationId', message: 'not tied to a station (an admin sets it)' }],
+    { code: 'scope.no_station' },
+  );
 }
 
 /**
  * Refuses (403) unless every beat named (by id or code) and a new beat's station are the planner's station.
  * Call it inside the write's transaction, on every beat the write changes.
  */
-export async function assertBeatsInScope(q: Queryable, user: SignedInUser | undefined,
-  beats: { ids?: readonly number[]; codes?: readonly string[]; newStationId?: number | null }): Promise<void> {
+export async function assertBeatsInScope(
+  q: Queryable,
+  user: SignedInUser | undefined,
+  beats: { ids?: readonly number[]; codes?: readonly string[]; newStationId?: number | null },
+): Promise<void> {
   const fence = fenceOf(user);
   if (fence.kind === 'open') return;
   if (fence.kind === 'closed') closed();
   const own = fence.stationId;
   if ('newStationId' in beats && beats.newStationId !== own) {
-    throw new ForbiddenError(`You plan station ${own}: a beat must belong to it`, [{ path: 'properties.station_id', message: `must be ${own}` }],
-      { code: 'scope.other_station' });
+    throw new ForbiddenError(
+      `You plan station ${own}: a beat must belong to it`,
+      [{ path: 'properties.station_id', message: `must be ${own}` }],
+      { code: 'scope.other_station' },
+    );
   }
   const foreign = (await beatOwners(q, beats.ids ?? [], beats.codes ?? [])).filter((r) => r.stationId !== own);
   if (foreign.length) {
-    throw new ForbiddenError(`You plan station ${own}; beat ${foreign.map((r) => r.code).join(', ')} belongs to another station`,
-      foreign.map((r) => ({ path: `beats.${r.code}`, message: `station ${r.stationId}` })), { code: 'scope.other_station' });
+    throw new ForbiddenError(
+      `You plan station ${own}; beat ${foreign.map((r) => r.code).join(', ')} belongs to another station`,
+      foreign.map((r) => ({ path: `beats.${r.code}`, message: `station ${r.stationId}` })),
+      { code: 'scope.other_station' },
+    );
   }
 }
 
 /** A fenced planner's beat shape may not reach into another station's beats (403 naming them). */
-async function assertShapeInScope(q: Queryable, user: SignedInUser | undefined, geometry: Geometry, beatId: number | null): Promise<void> {
+async function assertShapeInScope(
+  q: Queryable,
+  user: SignedInUser | undefined,
+  geometry: Geometry,
+  beatId: number | null,
+): Promise<void> {
   const fence = fenceOf(user);
   if (fence.kind !== 'station') return;
-  const foreign = (await beatsOverlapping(q, geometry, beatId, DEFAULT_SLIVER_M2)).filter((b) => b.stationId !== fence.stationId);
+  const foreign = (await beatsOverlapping(q, geometry, beatId, DEFAULT_SLIVER_M2)).filter(
+    (b) => b.stationId !== fence.stationId,
+  );
   if (foreign.length) {
-    throw new ForbiddenError(`The shape reaches into beat ${foreign.map((b) => b.code).join(', ')} of another station`,
-      foreign.map((b) => ({ path: 'geometry', message: `overlaps beat ${b.code} (station ${b.stationId})` })), { code: 'scope.other_station' });
+    throw new ForbiddenError(
+      `The shape reaches into beat ${foreign.map((b) => b.code).join(', ')} of another station`,
+      foreign.map((b) => ({ path: 'geometry', message: `overlaps beat ${b.code} (station ${b.stationId})` })),
+      { code: 'scope.other_station' },
+    );
   }
 }
 
@@ -61,11 +83,18 @@ function assertStationInScope(user: SignedInUser | undefined, stationId: number 
   if (fence.kind === 'open') return;
   if (fence.kind === 'closed') closed();
   if (stationId === null) {
-    throw new ForbiddenError('Stations are created by an admin', [{ path: 'properties', message: 'planners plan their own station' }], { code: 'scope.station_admin_only' });
+    throw new ForbiddenError(
+      'Stations are created by an admin',
+      [{ path: 'properties', message: 'planners plan their own station' }],
+      { code: 'scope.station_admin_only' },
+    );
   }
   if (stationId !== fence.stationId) {
-    throw new ForbiddenError(`You plan station ${fence.stationId}, not station ${stationId}`, [{ path: 'id', message: `must be ${fence.stationId}` }],
-      { code: 'scope.other_station' });
+    throw new ForbiddenError(
+      `You plan station ${fence.stationId}, not station ${stationId}`,
+      [{ path: 'id', message: `must be ${fence.stationId}` }],
+      { code: 'scope.other_station' },
+    );
   }
 }
 
@@ -78,9 +107,15 @@ async function assertStationUnused(q: Queryable, stationId: number): Promise<voi
     ...d.users.map((u) => ({ path: `users.${u}`, message: 'a user tied to this station' })),
     ...d.posts.map((p) => ({ path: `posts.${p}`, message: 'a post of this station' })),
   ];
-  const parts = [d.beats.length ? `beats ${d.beats.join(', ')}` : '', d.users.length ? `users ${d.users.join(', ')}` : '',
-    d.posts.length ? `posts ${d.posts.join(', ')}` : ''].filter(Boolean);
-  throw new ConflictError(`Station ${stationId} still has ${parts.join('; ')}: move or delete them first`, errors, { code: 'station.in_use', dependents: d });
+  const parts = [
+    d.beats.length ? `beats ${d.beats.join(', ')}` : '',
+    d.users.length ? `users ${d.users.join(', ')}` : '',
+    d.posts.length ? `posts ${d.posts.join(', ')}` : '',
+  ].filter(Boolean);
+  throw new ConflictError(`Station ${stationId} still has ${parts.join('; ')}: move or delete them first`, errors, {
+    code: 'station.in_use',
+    dependents: d,
+  });
 }
 
 /** One write through the generic feature API (POST/PATCH/DELETE /{layer}). */
@@ -94,7 +129,12 @@ export type FeatureWrite =
  * new station, a shape reaching into other stations' beats), stations (own only; none deleted while something refers
  * to it). Other layers pass.
  */
-export async function assertFeatureWriteAllowed(q: Queryable, user: SignedInUser | undefined, layer: LayerDef, w: FeatureWrite): Promise<void> {
+export async function assertFeatureWriteAllowed(
+  q: Queryable,
+  user: SignedInUser | undefined,
+  layer: LayerDef,
+  w: FeatureWrite,
+): Promise<void> {
   if (layer.name === 'beats') {
     switch (w.kind) {
       case 'create': {

@@ -5,12 +5,19 @@
  * its last failure. A real account's count lives in app_user (it survives restarts; this does not, which only ever
  * makes an unknown name look like an account whose lock an admin lifted).
  */
-export interface PhantomEntry { failures: number; lockedUntilMs: number | null; lastMs: number }
+export interface PhantomEntry {
+  failures: number;
+  lockedUntilMs: number | null;
+  lastMs: number;
+}
 
 export class PhantomLockout {
   private readonly names = new Map<string, PhantomEntry>();
 
-  constructor(private readonly maxNames = 10_000, private readonly retainMs = 24 * 3600_000) {}
+  constructor(
+    private readonly maxNames = 10_000,
+    private readonly retainMs = 24 * 3600_000,
+  ) {}
 
   /** The lock on this name now, if any. */
   lockedUntil(name: string, nowMs: number): Date | null {
@@ -35,11 +42,16 @@ export class PhantomLockout {
     return e.lockedUntilMs !== null && e.lockedUntilMs > nowMs;
   }
 
-  get size(): number { return this.names.size; }
+  get size(): number {
+    return this.names.size;
+  }
 
   private entry(name: string, nowMs: number): PhantomEntry | undefined {
     const e = this.names.get(name);
-    if (e && nowMs - e.lastMs > this.retainMs) { this.names.delete(name); return undefined; }
+    if (e && nowMs - e.lastMs > this.retainMs) {
+      this.names.delete(name);
+      return undefined;
+    }
     return e;
   }
 }
@@ -48,6 +60,9 @@ export class PhantomLockout {
 const perDb = new WeakMap<object, PhantomLockout>();
 export function phantomLockoutFor(db: object): PhantomLockout {
   let l = perDb.get(db);
-  if (!l) { l = new PhantomLockout(); perDb.set(db, l); }
+  if (!l) {
+    l = new PhantomLockout();
+    perDb.set(db, l);
+  }
   return l;
 }

@@ -17,7 +17,9 @@ export function cachedTileSource(db: Queryable, inner: TileSource, maxBytes = 64
     async getTile(ts: TilesetSpec, t: TileCoord) {
       const tables = [...new Set(ts.layers.map((l) => LAYERS[l.from].table))].sort();
       const rows = await db.query<{ v: string }>(
-        `SELECT string_agg(table_name || ':' || version, ',' ORDER BY table_name) AS v FROM table_version WHERE table_name = ANY($1::text[])`, [tables]);
+        `SELECT string_agg(table_name || ':' || version, ',' ORDER BY table_name) AS v FROM table_version WHERE table_name = ANY($1::text[])`,
+        [tables],
+      );
       const key = `${ts.name}/${t.z}/${t.x}/${t.y}@${rows[0]?.v ?? ''}`;
       const hit = cache.get(key);
       if (hit) {

@@ -31,7 +31,9 @@ export function nodeTileSource(db: Queryable): TileSource {
       // Keep the registry's layer order so both encoders write layers in the same order.
       const byLayer = new Map<string, TileFeature[]>(layersAtZoom(ts, t.z).map((l) => [l.id, []]));
       for (const r of rows) {
-        byLayer.get(r.layer)?.push({ id: r.id, properties: r.properties, geometry: JSON.parse(r.geometry) as Geometry });
+        byLayer
+          .get(r.layer)
+          ?.push({ id: r.id, properties: r.properties, geometry: JSON.parse(r.geometry) as Geometry });
       }
       const layers: TileLayer[] = [...byLayer].map(([name, features]) => ({ name, features }));
       return encodeMvt(layers);
@@ -46,7 +48,10 @@ export function nodeTileSource(db: Queryable): TileSource {
 export function createTileSource(db: Db, encoder?: TileEncoder): TileSource {
   const chosen = encoder ?? (db.mode === 'server' ? 'postgis' : 'node');
   if (chosen === 'postgis') {
-    if (db.mode !== 'server') throw new Error('ST_AsMVT is not available on the embedded database (PostGIS without protobuf-c): use the node encoder');
+    if (db.mode !== 'server')
+      throw new Error(
+        'ST_AsMVT is not available on the embedded database (PostGIS without protobuf-c): use the node encoder',
+      );
     return postgisTileSource(db);
   }
   return nodeTileSource(db);

@@ -9,17 +9,32 @@ const decode = (b: Uint8Array) => new VectorTile(new PbfReader(b));
 describe('encodeMvt', () => {
   it('when no layer has a drawable feature, then the tile is zero bytes', () => {
     expect(encodeMvt([]).byteLength).toBe(0);
-    expect(encodeMvt([{ name: 'a', features: [
-      { id: 1, properties: {}, geometry: { type: 'GeometryCollection', geometries: [] } },
-      { id: 2, properties: {}, geometry: { type: 'MultiPolygon', coordinates: [] } },
-    ] }]).byteLength).toBe(0);
+    expect(
+      encodeMvt([
+        {
+          name: 'a',
+          features: [
+            { id: 1, properties: {}, geometry: { type: 'GeometryCollection', geometries: [] } },
+            { id: 2, properties: {}, geometry: { type: 'MultiPolygon', coordinates: [] } },
+          ],
+        },
+      ]).byteLength,
+    ).toBe(0);
   });
 
   it('when features carry ids, typed values and nulls, then ids and values round-trip and nulls are left out', () => {
-    const layers: TileLayer[] = [{ name: 'cameras', features: [
-      { id: 7, properties: { code: 'CAM-1', networked: false, heading_deg: 270.5, range_m: 40, name: null },
-        geometry: { type: 'Point', coordinates: [100, 200] } },
-    ] }];
+    const layers: TileLayer[] = [
+      {
+        name: 'cameras',
+        features: [
+          {
+            id: 7,
+            properties: { code: 'CAM-1', networked: false, heading_deg: 270.5, range_m: 40, name: null },
+            geometry: { type: 'Point', coordinates: [100, 200] },
+          },
+        ],
+      },
+    ];
     const before = JSON.stringify(layers);
     const tile = decode(encodeMvt(layers));
     const f = tile.layers.cameras!.feature(0);
@@ -32,12 +47,37 @@ describe('encodeMvt', () => {
   });
 
   it('when a multipolygon is encoded, then its rings keep their order and orientation, closing points dropped', () => {
-    const outer = [[0, 0], [0, 10], [10, 10], [10, 0], [0, 0]];
-    const hole = [[2, 2], [8, 2], [8, 8], [2, 8], [2, 2]];
-    const second = [[20, 20], [20, 30], [30, 30], [30, 20], [20, 20]];
-    const tile = decode(encodeMvt([{ name: 'b', features: [
-      { id: 1, properties: {}, geometry: { type: 'MultiPolygon', coordinates: [[outer, hole], [second]] } },
-    ] }]));
+    const outer = [
+      [0, 0],
+      [0, 10],
+      [10, 10],
+      [10, 0],
+      [0, 0],
+    ];
+    const hole = [
+      [2, 2],
+      [8, 2],
+      [8, 8],
+      [2, 8],
+      [2, 2],
+    ];
+    const second = [
+      [20, 20],
+      [20, 30],
+      [30, 30],
+      [30, 20],
+      [20, 20],
+    ];
+    const tile = decode(
+      encodeMvt([
+        {
+          name: 'b',
+          features: [
+            { id: 1, properties: {}, geometry: { type: 'MultiPolygon', coordinates: [[outer, hole], [second]] } },
+          ],
+        },
+      ]),
+    );
     const f = tile.layers.b!.feature(0);
     expect(f.type).toBe(3);
     const rings = f.loadGeometry().map((r) => r.map((p) => [p.x, p.y]));
@@ -46,9 +86,29 @@ describe('encodeMvt', () => {
   });
 
   it('when a multilinestring has a one-point part, then only drawable parts are written', () => {
-    const tile = decode(encodeMvt([{ name: 'roads', features: [
-      { id: 3, properties: { road_class: 'primary' }, geometry: { type: 'MultiLineString', coordinates: [[[0, 0], [5, 5]], [[9, 9]]] } },
-    ] }]));
+    const tile = decode(
+      encodeMvt([
+        {
+          name: 'roads',
+          features: [
+            {
+              id: 3,
+              properties: { road_class: 'primary' },
+              geometry: {
+                type: 'MultiLineString',
+                coordinates: [
+                  [
+                    [0, 0],
+                    [5, 5],
+                  ],
+                  [[9, 9]],
+                ],
+              },
+            },
+          ],
+        },
+      ]),
+    );
     expect(tile.layers.roads!.feature(0).loadGeometry()).toHaveLength(1);
   });
 });

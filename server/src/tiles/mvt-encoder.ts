@@ -44,19 +44,24 @@ const ring = (r: readonly Position[]): [number, number][] => r.map(point);
  */
 export function toVtGeometry(g: Geometry): Pick<VtFeature, 'type' | 'geometry'> | null {
   switch (g.type) {
-    case 'Point': return { type: 1, geometry: [point(g.coordinates)] };
-    case 'MultiPoint': return g.coordinates.length ? { type: 1, geometry: ring(g.coordinates) } : null;
-    case 'LineString': return g.coordinates.length >= 2 ? { type: 2, geometry: [ring(g.coordinates)] } : null;
+    case 'Point':
+      return { type: 1, geometry: [point(g.coordinates)] };
+    case 'MultiPoint':
+      return g.coordinates.length ? { type: 1, geometry: ring(g.coordinates) } : null;
+    case 'LineString':
+      return g.coordinates.length >= 2 ? { type: 2, geometry: [ring(g.coordinates)] } : null;
     case 'MultiLineString': {
       const parts = g.coordinates.filter((l) => l.length >= 2).map(ring);
       return parts.length ? { type: 2, geometry: parts } : null;
     }
-    case 'Polygon': return g.coordinates.length ? { type: 3, geometry: g.coordinates.map(ring) } : null;
+    case 'Polygon':
+      return g.coordinates.length ? { type: 3, geometry: g.coordinates.map(ring) } : null;
     case 'MultiPolygon': {
       const rings = g.coordinates.flatMap((poly) => poly.map(ring));
       return rings.length ? { type: 3, geometry: rings } : null;
     }
-    case 'GeometryCollection': return null;
+    case 'GeometryCollection':
+      return null;
     default: {
       const never: never = g;
       throw new Error(`unknown geometry type ${String((never as Geometry).type)}`);

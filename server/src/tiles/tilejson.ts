@@ -1,6 +1,4 @@
-import {
-  MAX_DATA_ZOOM, tilesetMinzoom, type TileFieldType, type TilesetSpec,
-} from './tilesets.js';
+import { MAX_DATA_ZOOM, tilesetMinzoom, type TileFieldType, type TilesetSpec } from './tilesets.js';
 
 /** TileJSON 3.0.0 with the vector_layers MapLibre and deck.gl read. */
 export interface TileJson {
@@ -33,7 +31,11 @@ const WORLD: [number, number, number, number] = [-180, -85.0511, 180, 85.0511];
  *   works behind whatever host name the client used)
  * @param bounds the data's bounds in degrees; null (no data) gives the whole world
  */
-export function buildTileJson(ts: TilesetSpec, baseUrl: string, bounds: [number, number, number, number] | null): TileJson {
+export function buildTileJson(
+  ts: TilesetSpec,
+  baseUrl: string,
+  bounds: [number, number, number, number] | null,
+): TileJson {
   const minzoom = tilesetMinzoom(ts);
   const b = bounds ?? WORLD;
   // Open where the data is, at a zoom where most layers already show.

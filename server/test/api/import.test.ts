@@ -9,18 +9,25 @@ beforeAll(async () => {
 afterAll(async () => app?.dispose());
 
 const upload = async (query: string, body: string) =>
-  fetch(`${app.url}/api/v1/import?${query}`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream', cookie: await app.as('admin-zhao', 'admin') } });
+  fetch(`${app.url}/api/v1/import?${query}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/octet-stream', cookie: await app.as('admin-zhao', 'admin') },
+  });
 
 describe('import upload endpoint', () => {
   it('when a CSV of incidents is posted, then it answers 201 with the report and an audit row names the uploader', async () => {
-    const csv = 'lon,lat,occurred_at,category\n118.78,32.04,2026-03-01 21:15:00,盗窃\n118.79,32.05,2026-03-02T08:00:00+08:00,纠纷\n';
+    const csv =
+      'lon,lat,occurred_at,category\n118.78,32.04,2026-03-01 21:15:00,盗窃\n118.79,32.05,2026-03-02T08:00:00+08:00,纠纷\n';
     const r = await upload('format=csv&layer=incidents&name=calls.csv', csv);
     expect(r.status).toBe(201);
     const report = (await r.json()) as Json;
     expect(report.imported).toEqual({ incidents: 2 });
     const [row] = await app.db.query<{ at: Date }>(`SELECT min(occurred_at) AS at FROM incident`);
     expect(row?.at.toISOString()).toBe('2026-03-01T13:15:00.000Z'); // 21:15 Beijing time
-    const [a] = await app.db.query<{ actor: string; after: Json }>(`SELECT actor, after FROM audit_log WHERE action = 'import'`);
+    const [a] = await app.db.query<{ actor: string; after: Json }>(
+      `SELECT actor, after FROM audit_log WHERE action = 'import'`,
+    );
     expect(a?.actor).toBe('admin-zhao');
     expect(a?.after.file).toBe('calls.csv');
   });
@@ -38,8 +45,26 @@ describe('import upload endpoint', () => {
 
   it('when a feature is invalid, then 422 lists it and nothing is written', async () => {
     const before = (await app.db.query<{ n: number }>('SELECT count(*) AS n FROM building'))[0]?.n;
-    const bowtie = { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] }, properties: {} };
-    const r = await upload('format=geojson&layer=buildings', JSON.stringify({ type: 'FeatureCollection', features: [bowtie] }));
+    const bowtie = {
+      type: 'Feature',
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+            [1, 0],
+            [0, 1],
+            [0, 0],
+          ],
+        ],
+      },
+      properties: {},
+    };
+    const r = await upload(
+      'format=geojson&layer=buildings',
+      JSON.stringify({ type: 'FeatureCollection', features: [bowtie] }),
+    );
     expect(r.status).toBe(422);
     const problem = (await r.json()) as Json;
     expect(problem.errors[0].path).toBe('feature 0: geometry');

@@ -16,7 +16,9 @@ beforeAll(async () => {
   t = await openTestDb();
   await loadDemoCity(t.db, { seed: 20261125, incidents: 1500 });
   // An edit after the load, so the backup holds versions and audit rows too.
-  await t.db.exec(`UPDATE grid SET households = households + 1, version = version + 1 WHERE code = (SELECT min(code) FROM grid)`);
+  await t.db.exec(
+    `UPDATE grid SET households = households + 1, version = version + 1 WHERE code = (SELECT min(code) FROM grid)`,
+  );
   dir = await mkdtemp(path.join(tmpdir(), 'gp-backup-'));
 });
 afterAll(async () => {
@@ -32,7 +34,11 @@ describe('backup and restore', () => {
     if (testDbKind() === 'embedded') {
       const bytes = await backupEmbedded(t.db, file);
       expect(bytes).toBeGreaterThan(1000);
-      const restored = await openDb({ dataDir: path.join(dir, 'restored'), loadDataDir: await embeddedBackupBlob(file), schema: t.schema });
+      const restored = await openDb({
+        dataDir: path.join(dir, 'restored'),
+        loadDataDir: await embeddedBackupBlob(file),
+        schema: t.schema,
+      });
       try {
         expect(await tableChecksums(restored)).toEqual(before);
       } finally {

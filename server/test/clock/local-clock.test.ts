@@ -23,18 +23,25 @@ afterEach(() => {
 });
 afterAll(async () => t?.dispose());
 
-const peaks = (m: number[][]) => m.flatMap((row, d) => row.flatMap((n, h) => (n > 0 ? [{ weekday: d + 1, hour: h, n }] : [])));
+const peaks = (m: number[][]) =>
+  m.flatMap((row, d) => row.flatMap((n, h) => (n > 0 ? [{ weekday: d + 1, hour: h, n }] : [])));
 
 describe('local clock', () => {
   it('when the zone changes from Asia/Shanghai to America/Chicago, then the hour profile shifts by 14 hours', async () => {
     process.env.GRIDPATROL_TZ = 'Asia/Shanghai';
     const shanghai = await areaHourProfile(t.db, {});
     // 02:00Z = 10:00 Tuesday; 15:30Z = 23:30 Tuesday (UTC+8).
-    expect(peaks(shanghai.matrix)).toEqual([{ weekday: 2, hour: 10, n: 10 }, { weekday: 2, hour: 23, n: 3 }]);
+    expect(peaks(shanghai.matrix)).toEqual([
+      { weekday: 2, hour: 10, n: 10 },
+      { weekday: 2, hour: 23, n: 3 },
+    ]);
     process.env.GRIDPATROL_TZ = 'America/Chicago';
     const chicago = await areaHourProfile(t.db, {});
     // 02:00Z = 20:00 Monday; 15:30Z = 09:30 Tuesday (UTC−6).
-    expect(peaks(chicago.matrix)).toEqual([{ weekday: 1, hour: 20, n: 10 }, { weekday: 2, hour: 9, n: 3 }]);
+    expect(peaks(chicago.matrix)).toEqual([
+      { weekday: 1, hour: 20, n: 10 },
+      { weekday: 2, hour: 9, n: 3 },
+    ]);
   });
 
   it('when days and midnights are read, then they follow the zone, daylight saving included', () => {

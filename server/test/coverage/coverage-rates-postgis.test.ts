@@ -12,13 +12,20 @@ let t: TestDb;
 beforeAll(async () => {
   t = await openTestDb();
   await loadDemoCity(t.db, { seed: 20261125, incidents: 0 });
-  const box = (await t.db.query<{ b: number[] }>(`SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b
-    FROM (SELECT ST_Extent(geom)::geometry AS e FROM camera) x`))[0]!.b as [number, number, number, number];
+  const box = (
+    await t.db.query<{ b: number[] }>(`SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b
+    FROM (SELECT ST_Extent(geom)::geometry AS e FROM camera) x`)
+  )[0]!.b as [number, number, number, number];
   const views = (await cameraViews(t.db, box)).filter((v) => v.camera.status === 'working' && v.coordinates.length > 0);
   await t.db.exec('CREATE TABLE ref_view (camera_id bigint, geom geometry(MultiPolygon, 4326))');
-  await t.db.query(`INSERT INTO ref_view SELECT u.id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326))
+  await t.db.query(
+    `INSERT INTO ref_view SELECT u.id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326))
     FROM unnest($1::bigint[], $2::text[]) AS u(id, g)`,
-    [views.map((v) => v.cameraId), views.map((v) => JSON.stringify({ type: 'MultiPolygon', coordinates: v.coordinates }))]);
+    [
+      views.map((v) => v.cameraId),
+      views.map((v) => JSON.stringify({ type: 'MultiPolygon', coordinates: v.coordinates })),
+    ],
+  );
   await t.db.exec('CREATE INDEX ON ref_view USING gist (geom)');
 });
 afterAll(async () => t?.dispose());
@@ -32,7 +39,9 @@ describe('coverage rates vs PostGIS on the demo city', () => {
              ELSE v.geom && k.geom AND ST_Intersects(v.geom, k.geom) END) AS seen
       FROM key_place k ORDER BY k.id`);
     const mine = new Map(ours.map((p) => [Number(p.id), p.seen]));
-    const differ = ref.filter((r) => mine.get(Number(r.id)) !== r.seen).map((r) => `${r.id} (${r.kind}): PostGIS ${r.seen}`);
+    const differ = ref
+      .filter((r) => mine.get(Number(r.id)) !== r.seen)
+      .map((r) => `${r.id} (${r.kind}): PostGIS ${r.seen}`);
     expect(ref.length).toBeGreaterThan(20);
     expect(differ, `key places where we and PostGIS disagree: ${differ.join(', ')}`).toEqual([]);
     expect(ref.filter((r) => r.seen).length, 'some places seen, some not').toBeGreaterThan(0);
@@ -65,12 +74,25 @@ describe('coverage rates vs PostGIS on the demo city', () => {
       const roadErr = Math.abs(m.seenMeters - r.seen_m) / Math.max(r.road_m, 1);
       const groundErr = Math.abs(m.seenGroundM2 - r.seen_m2) / r.open_m2;
       const openErr = Math.abs(m.groundM2 - r.open_m2) / r.open_m2;
-      worst.road = Math.max(worst.road, roadErr); worst.ground = Math.max(worst.ground, groundErr); worst.open = Math.max(worst.open, openErr);
-      expect(roadErr, `road seen in grid ${r.code}: ours ${m.seenMeters.toFixed(1)} m, PostGIS ${r.seen_m.toFixed(1)} m of ${r.road_m.toFixed(0)}`).toBeLessThan(0.005);
-      expect(groundErr, `ground seen in grid ${r.code}: ours ${m.seenGroundM2.toFixed(0)} m², PostGIS ${r.seen_m2.toFixed(0)} of ${r.open_m2.toFixed(0)}`).toBeLessThan(0.015);
+      worst.road = Math.max(worst.road, roadErr);
+      worst.ground = Math.max(worst.ground, groundErr);
+      worst.open = Math.max(worst.open, openErr);
+      expect(
+        roadErr,
+        `road seen in grid ${r.code}: ours ${m.seenMeters.toFixed(1)} m, PostGIS ${r.seen_m.toFixed(1)} m of ${r.road_m.toFixed(0)}`,
+      ).toBeLessThan(0.005);
+      expect(
+        groundErr,
+        `ground seen in grid ${r.code}: ours ${m.seenGroundM2.toFixed(0)} m², PostGIS ${r.seen_m2.toFixed(0)} of ${r.open_m2.toFixed(0)}`,
+      ).toBeLessThan(0.015);
       expect(openErr, `open ground of grid ${r.code}`).toBeLessThan(0.015);
     }
-    console.info(`demo city vs PostGIS, worst of 16 grids: road seen ${(100 * worst.road).toFixed(3)} % of road, ground seen ${(100 * worst.ground).toFixed(3)} % and open ground ${(100 * worst.open).toFixed(3)} % of open ground`);
-    expect(ref.some((r) => r.seen_m2 > 0 && r.seen_m > 0), 'the sample must see something').toBe(true);
+    console.info(
+      `demo city vs PostGIS, worst of 16 grids: road seen ${(100 * worst.road).toFixed(3)} % of road, ground seen ${(100 * worst.ground).toFixed(3)} % and open ground ${(100 * worst.open).toFixed(3)} % of open ground`,
+    );
+    expect(
+      ref.some((r) => r.seen_m2 > 0 && r.seen_m > 0),
+      'the sample must see something',
+    ).toBe(true);
   });
 });

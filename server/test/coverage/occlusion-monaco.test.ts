@@ -17,7 +17,11 @@ const MONACO = path.resolve(import.meta.dirname, '../../../../shared/data/monaco
 let t: TestDb;
 beforeAll(async () => {
   t = await openTestDb();
-  await importFile(t.db, new Uint8Array(readFileSync(MONACO)), { fileName: 'monaco.osm.pbf', format: 'osm-pbf', actor: 'test' });
+  await importFile(t.db, new Uint8Array(readFileSync(MONACO)), {
+    fileName: 'monaco.osm.pbf',
+    format: 'osm-pbf',
+    actor: 'test',
+  });
 });
 afterAll(async () => t?.dispose());
 
@@ -29,15 +33,30 @@ describe('occlusion by real buildings (Monaco)', () => {
       `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_StartPoint(geom) AS p FROM road
         WHERE road_class IN ('residential', 'tertiary', 'secondary', 'primary', 'service') ORDER BY id) r
        WHERE EXISTS (SELECT 1 FROM building b WHERE ST_DWithin(b.geom::geography, r.p::geography, 40))
-       LIMIT 400`);
+       LIMIT 400`,
+    );
     expect(sites.length).toBeGreaterThanOrEqual(40);
-    let agree = 0, total = 0;
+    let agree = 0,
+      total = 0;
     const disagreements: { cam: number; gapM: number }[] = [];
     for (let c = 0; c < 40; c++) {
       const site = sites[c * Math.floor(sites.length / 40)]!;
-      const cam: CameraInput = { id: c + 1, lon: site.lon, lat: site.lat, headingDeg: Math.floor(rng() * 360), fovDeg: 90, rangeM: 60,
-        heightM: 6, cameraType: 'bullet', status: 'working', networked: true };
-      const view = viewPolygon(cam, indexBuildings(await loadBuildings(t.db, [cam.lon - 0.002, cam.lat - 0.002, cam.lon + 0.002, cam.lat + 0.002])));
+      const cam: CameraInput = {
+        id: c + 1,
+        lon: site.lon,
+        lat: site.lat,
+        headingDeg: Math.floor(rng() * 360),
+        fovDeg: 90,
+        rangeM: 60,
+        heightM: 6,
+        cameraType: 'bullet',
+        status: 'working',
+        networked: true,
+      };
+      const view = viewPolygon(
+        cam,
+        indexBuildings(await loadBuildings(t.db, [cam.lon - 0.002, cam.lat - 0.002, cam.lon + 0.002, cam.lat + 0.002])),
+      );
       const proj = localProjection(cam.lon, cam.lat);
       const samples = Array.from({ length: 100 }, () => {
         const r = 60 * Math.sqrt(rng()) * 0.999;
@@ -53,16 +72,27 @@ describe('occlusion by real buildings (Monaco)', () => {
              AND NOT ST_DWithin(b.geom::geography, cam.p::geography, 1)) AS seen,
            ST_Distance(s.p::geography, ST_Boundary(v.g)::geography) AS gap
          FROM s, v ORDER BY s.i`,
-        [cam.lon, cam.lat, samples.map((p) => p[0]), samples.map((p) => p[1]), JSON.stringify({ type: 'MultiPolygon', coordinates: view.coordinates })]);
+        [
+          cam.lon,
+          cam.lat,
+          samples.map((p) => p[0]),
+          samples.map((p) => p[1]),
+          JSON.stringify({ type: 'MultiPolygon', coordinates: view.coordinates }),
+        ],
+      );
       for (const row of ref) {
         const p = samples[row.i - 1]!;
         const ours = booleanPointInPolygon(p, { type: 'MultiPolygon', coordinates: view.coordinates });
         total++;
-        if (ours === row.seen) agree++; else disagreements.push({ cam: c + 1, gapM: row.gap });
+        if (ours === row.seen) agree++;
+        else disagreements.push({ cam: c + 1, gapM: row.gap });
       }
     }
     expect(total).toBe(4000);
     expect(agree / total, `${agree} of ${total} agree`).toBeGreaterThanOrEqual(0.995);
-    for (const d of disagreements) expect(d.gapM, `camera ${d.cam}: a disagreement ${d.gapM.toFixed(2)} m from the view edge`).toBeLessThanOrEqual(0.5);
+    for (const d of disagreements)
+      expect(d.gapM, `camera ${d.cam}: a disagreement ${d.gapM.toFixed(2)} m from the view edge`).toBeLessThanOrEqual(
+        0.5,
+      );
   });
 });

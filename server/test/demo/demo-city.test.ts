@@ -21,7 +21,10 @@ describe('demo city in PostGIS', () => {
     expect(load.counts.grids).toBe(await value('SELECT count(*) AS v FROM grid'));
     expect(await value('SELECT count(*) AS v FROM incident')).toBe(100_000);
     expect(await value("SELECT count(*) AS v FROM audit_log WHERE actor = 'demo-city' AND action = 'import'")).toBe(1);
-    console.info(`demo city on ${t.db.mode}: generated in ${load.generateMs.toFixed(0)} ms, loaded in ${load.loadMs.toFixed(0)} ms`, load.counts);
+    console.info(
+      `demo city on ${t.db.mode}: generated in ${load.generateMs.toFixed(0)} ms, loaded in ${load.loadMs.toFixed(0)} ms`,
+      load.counts,
+    );
   });
 
   it('when the grids are overlaid, then no two overlap (total shared area < 1 m²)', async () => {
@@ -36,8 +39,10 @@ describe('demo city in PostGIS', () => {
       FROM admin_area d WHERE d.level = 'district'`);
     console.info(`district area not covered by grids: ${gap} m²`);
     expect(gap).toBeLessThan(1);
-    expect(await value(`SELECT count(*) AS v FROM grid g JOIN admin_area c ON c.code = g.community_code
-      WHERE NOT ST_CoveredBy(g.geom, c.geom)`)).toBe(0);
+    expect(
+      await value(`SELECT count(*) AS v FROM grid g JOIN admin_area c ON c.code = g.community_code
+      WHERE NOT ST_CoveredBy(g.geom, c.geom)`),
+    ).toBe(0);
   });
 
   it('when each beat is compared with the union of the grids inside it, then they are the same area (< 1 m² apart)', async () => {
@@ -51,7 +56,9 @@ describe('demo city in PostGIS', () => {
   });
 
   it('when incidents are counted by Beijing hour, then the evening is the peak', async () => {
-    const [row] = await t.db.query<{ h: number }>(`SELECT extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS h
+    const [row] = await t.db.query<{
+      h: number;
+    }>(`SELECT extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS h
       FROM incident GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`);
     expect(row?.h).toBeGreaterThanOrEqual(19);
     expect(row?.h).toBeLessThanOrEqual(22);

@@ -9,7 +9,12 @@ export interface TestApp extends TestDb {
   /** Base URL of the app, e.g. http://127.0.0.1:41234 */
   url: string;
   /** fetch relative to the app, JSON in and out, signed in as `test-admin` unless headers carry another cookie. */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: unknown; headers: Headers }>;
   /** The session cookie of the default user (an admin), for plain fetch calls. */
   cookie: string;
   /** A session cookie for this user, created with this role on first use (random password). */
@@ -17,7 +22,14 @@ export interface TestApp extends TestDb {
 }
 
 /** Creates the user when new, signs in through the API, answers the session cookie (`gp_session=…`). */
-export async function signedIn(url: string, t: Pick<TestDb, 'db'>, cache: Map<string, string>, username: string, role: Role, stationId: number | null): Promise<string> {
+export async function signedIn(
+  url: string,
+  t: Pick<TestDb, 'db'>,
+  cache: Map<string, string>,
+  username: string,
+  role: Role,
+  stationId: number | null,
+): Promise<string> {
   const known = cache.get(username);
   if (known) return known;
   const { cookie } = await createAndSignIn(url, t.db, username, role, stationId);
@@ -50,7 +62,11 @@ export async function startTestApp(): Promise<TestApp> {
       });
       const text = await res.text();
       let json: unknown = text;
-      try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON: keep the text */
+      }
       return { status: res.status, json, headers: res.headers };
     },
     async dispose() {

@@ -10,7 +10,9 @@ export type TestDbKind = 'embedded' | 'server';
 export function testDbKind(): TestDbKind {
   const kind = process.env.GP_TEST_DB;
   if (kind !== 'embedded' && kind !== 'server') {
-    throw new Error(`GP_TEST_DB must be "embedded" or "server", got ${String(kind)}: run the tests through vitest.config.ts`);
+    throw new Error(
+      `GP_TEST_DB must be "embedded" or "server", got ${String(kind)}: run the tests through vitest.config.ts`,
+    );
   }
   return kind;
 }

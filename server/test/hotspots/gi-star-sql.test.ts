@@ -20,7 +20,9 @@ const GI_STAR_SQL = `
 let t: TestDb;
 beforeAll(async () => {
   t = await openTestDb({ migrate: false });
-  await t.db.exec('CREATE TABLE gi_cell (h3 text PRIMARY KEY, x float8 NOT NULL); CREATE TABLE gi_pair (i text, j text)');
+  await t.db.exec(
+    'CREATE TABLE gi_cell (h3 text PRIMARY KEY, x float8 NOT NULL); CREATE TABLE gi_pair (i text, j text)',
+  );
 });
 afterAll(async () => t?.dispose());
 
@@ -29,15 +31,25 @@ describe('Gi* engine vs SQL', () => {
     const centre = latLngToCell(32.04, 118.78, 9);
     const cells = gridDisk(centre, 10); // 331 cells
     let s = 12345;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     // Skewed like incident counts: mostly small, a few large.
     const counts = new Map(cells.map((c) => [c, Math.floor(-Math.log(1 - rnd()) * 8)]));
-    await t.db.query('INSERT INTO gi_cell SELECT * FROM unnest($1::text[], $2::float8[])', [cells, cells.map((c) => counts.get(c))]);
+    await t.db.query('INSERT INTO gi_cell SELECT * FROM unnest($1::text[], $2::float8[])', [
+      cells,
+      cells.map((c) => counts.get(c)),
+    ]);
     for (const k of [1, 2]) {
       const set = new Set(cells);
-      const pairs = cells.flatMap((c) => gridDisk(c, k).filter((d) => set.has(d)).map((d) => [c, d] as const));
+      const pairs = cells.flatMap((c) =>
+        gridDisk(c, k)
+          .filter((d) => set.has(d))
+          .map((d) => [c, d] as const),
+      );
       await t.db.exec('TRUNCATE gi_pair');
-      await t.db.query('INSERT INTO gi_pair SELECT * FROM unnest($1::text[], $2::text[])', [pairs.map((p) => p[0]), pairs.map((p) => p[1])]);
+      await t.db.query('INSERT INTO gi_pair SELECT * FROM unnest($1::text[], $2::text[])', [
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      ]);
       const sql = await t.db.query<{ h3: string; z: number }>(GI_STAR_SQL);
       const engine = new Map(h3Hotspots(counts, { kRing: k }).map((r) => [r.h3, r.z]));
       expect(sql).toHaveLength(cells.length);

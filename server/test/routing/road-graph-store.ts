@@ -11,6 +11,12 @@ export async function storeEdgesForPgRouting(db: Queryable, g: RoadGraph, table:
   const ids = Array.from({ length: g.edgeCount }, (_, e) => e + 1);
   await db.query(
     `INSERT INTO ${table} SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[])`,
-    [ids, Array.from(g.edgeSource, (v) => v + 1), Array.from(g.edgeTarget, (v) => v + 1), Array.from(g.edgeCost), Array.from(g.edgeReverseCost)],
+    [
+      ids,
+      Array.from(g.edgeSource, (v) => v + 1),
+      Array.from(g.edgeTarget, (v) => v + 1),
+      Array.from(g.edgeCost),
+      Array.from(g.edgeReverseCost),
+    ],
   );
 }

@@ -58,7 +58,10 @@ describe.runIf(onServer)('ST_AsMVT vs Node encoder on a generated city', () => {
             expect(g.properties).toEqual(f.properties);
             expect(g.type).toBe(f.type);
             const closed = f.type === 3;
-            const d = Math.max(maxVertexDistance(f.rings, g.rings, closed), maxVertexDistance(g.rings, f.rings, closed));
+            const d = Math.max(
+              maxVertexDistance(f.rings, g.rings, closed),
+              maxVertexDistance(g.rings, f.rings, closed),
+            );
             if (d > Math.SQRT2) mismatches.push(`${label} ${layer} #${f.id}: ${d.toFixed(2)} units`);
             if (closed) {
               const exteriors = (rings: [number, number][][]) => rings.filter((r) => surveyorArea(r) > 0).length;

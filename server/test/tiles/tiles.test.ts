@@ -5,11 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { signedIn } from '../helpers/test-app.js';
 import { mvtSql, tileParams } from '../../src/db/repos/tiles.repo.js';
-import { createTileSource, nodeTileSource, postgisTileSource, type TileSource } from '../../src/services/tile-source.js';
+import {
+  createTileSource,
+  nodeTileSource,
+  postgisTileSource,
+  type TileSource,
+} from '../../src/services/tile-source.js';
 import { findTileset, TILE_BUFFER, TILE_EXTENT, TILESETS, tileAt, type TileCoord } from '../../src/tiles/tilesets.js';
 import { openTestDb, testDbKind, type TestDb } from '../helpers/test-db.js';
 import {
-  CENTER, decodeTile, insertTilesFixture, maxVertexDistance, surveyorArea, type DecodedFeature,
+  CENTER,
+  decodeTile,
+  insertTilesFixture,
+  maxVertexDistance,
+  surveyorArea,
+  type DecodedFeature,
 } from './tiles-fixture.js';
 
 let t: TestDb;
@@ -19,7 +29,8 @@ let server: Server;
 let base: string;
 let cookie = '';
 /** fetch as a signed-in leader (tiles need a session). */
-const get = (url: string, init: { headers?: Record<string, string> } = {}) => fetch(url, { ...init, headers: { ...init.headers, cookie } });
+const get = (url: string, init: { headers?: Record<string, string> } = {}) =>
+  fetch(url, { ...init, headers: { ...init.headers, cookie } });
 
 beforeAll(async () => {
   t = await openTestDb();
@@ -38,7 +49,8 @@ afterAll(async () => {
 const at = (z: number): TileCoord => tileAt(CENTER.lon, CENTER.lat, z);
 const tileOf = async (tileset: string, tile: TileCoord, src: TileSource = source) =>
   decodeTile(await src.getTile(findTileset(tileset)!, tile));
-const idsIn = (features: DecodedFeature[] | undefined) => (features ?? []).map((f) => f.id).sort((a, b) => (a ?? 0) - (b ?? 0));
+const idsIn = (features: DecodedFeature[] | undefined) =>
+  (features ?? []).map((f) => f.id).sort((a, b) => (a ?? 0) - (b ?? 0));
 const tileUrl = (tileset: string, tile: TileCoord) => `${base}/tiles/${tileset}/${tile.z}/${tile.x}/${tile.y}.mvt`;
 
 describe('tile contents', () => {
@@ -50,8 +62,14 @@ describe('tile contents', () => {
     const dedicated = grids.find((f) => f.id === ids.grid1)!;
     expect(dedicated.type).toBe(3);
     expect(dedicated.properties).toEqual({
-      id: ids.grid1, code: '320102001001002', name: '南京一中专属网格', kind: 'dedicated',
-      dedicated_unit: '南京市第一中学', community_code: '320102001001', population: 2400, households: 900,
+      id: ids.grid1,
+      code: '320102001001002',
+      name: '南京一中专属网格',
+      kind: 'dedicated',
+      dedicated_unit: '南京市第一中学',
+      community_code: '320102001001',
+      population: 2400,
+      households: 900,
     });
   });
 
@@ -59,12 +77,20 @@ describe('tile contents', () => {
     const cams = (await tileOf('cameras', at(15))).cameras!;
     expect(cams.map((f) => f.type)).toEqual([1, 1]);
     expect(cams.find((f) => f.id === ids.camera1)!.properties).toMatchObject({
-      code: 'CAM-0002', status: 'faulty', networked: false, camera_type: 'bullet', heading_deg: 270.5,
+      code: 'CAM-0002',
+      status: 'faulty',
+      networked: false,
+      camera_type: 'bullet',
+      heading_deg: 270.5,
     });
     const incidents = (await tileOf('incidents', at(15))).incidents!;
     expect(incidents.find((f) => f.id === ids.incident0)!.properties).toEqual({
       // 2026-03-01 07:30 in Beijing (still 28 February in UTC) is a Sunday; the id is the feature id only.
-      category: '盗窃', severity: 2, occurred_on: '2026-03-01', hour: 7, weekday: 7,
+      category: '盗窃',
+      severity: 2,
+      occurred_on: '2026-03-01',
+      hour: 7,
+      weekday: 7,
     });
   });
 
@@ -167,7 +193,11 @@ describe('GET /tiles', () => {
     const res = await get(`${base}/tiles/water/14/1/1.mvt`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await res.json()).toMatchObject({ status: 404, title: 'Unknown tileset "water"', errors: [{ path: 'tileset' }] });
+    expect(await res.json()).toMatchObject({
+      status: 404,
+      title: 'Unknown tileset "water"',
+      errors: [{ path: 'tileset' }],
+    });
   });
 
   it.each([
@@ -190,16 +220,24 @@ describe('GET /tiles', () => {
     const res = await get(`${base}/tiles/basemap.json`);
     expect(res.status).toBe(200);
     const tj = (await res.json()) as {
-      tiles: string[]; minzoom: number; maxzoom: number; bounds: number[];
+      tiles: string[];
+      minzoom: number;
+      maxzoom: number;
+      bounds: number[];
       vector_layers: { id: string; fields: Record<string, string> }[];
     };
     expect(tj.tiles).toEqual([`${base}/tiles/basemap/{z}/{x}/{y}.mvt`]);
     expect([tj.minzoom, tj.maxzoom]).toEqual([8, 16]);
     // The region (118.70–118.90, 31.98–32.10) is the largest thing in the basemap's tables.
-    tj.bounds.forEach((v, i) => expect(v).toBeCloseTo([118.70, 31.98, 118.90, 32.10][i]!, 6));
+    tj.bounds.forEach((v, i) => expect(v).toBeCloseTo([118.7, 31.98, 118.9, 32.1][i]!, 6));
     expect(tj.vector_layers.map((l) => l.id)).toEqual(['admin', 'admin_labels', 'roads', 'buildings']);
-    expect(tj.vector_layers.find((l) => l.id === 'roads')!.fields).toMatchObject({ road_class: 'String', speed_kmh: 'Number' });
-    const cams = (await (await get(`${base}/tiles/cameras.json`)).json()) as { vector_layers: { fields: Record<string, string> }[] };
+    expect(tj.vector_layers.find((l) => l.id === 'roads')!.fields).toMatchObject({
+      road_class: 'String',
+      speed_kmh: 'Number',
+    });
+    const cams = (await (await get(`${base}/tiles/cameras.json`)).json()) as {
+      vector_layers: { fields: Record<string, string> }[];
+    };
     expect(cams.vector_layers[0]!.fields).toMatchObject({ status: 'String', networked: 'Boolean' });
   });
 });
@@ -209,46 +247,63 @@ function comparisonTiles(): TileCoord[] {
   const tiles: TileCoord[] = [];
   for (let z = 8; z <= 17; z++) {
     const c = at(z);
-    for (const [dx, dy] of [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]] as const) tiles.push({ z, x: c.x + dx, y: c.y + dy });
+    for (const [dx, dy] of [
+      [0, 0],
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ] as const)
+      tiles.push({ z, x: c.x + dx, y: c.y + dy });
   }
   return tiles;
 }
 
 describe('ST_AsMVT and the Node encoder give the same tiles', () => {
-  it.runIf(testDbKind() === 'server')('when every tileset is cut both ways on the server, then layers, ids, attributes and geometry (within 1 unit) match', async () => {
-    const pg = postgisTileSource(t.db);
-    const node = nodeTileSource(t.db);
-    let compared = 0;
-    for (const ts of TILESETS.values()) {
-      for (const tile of comparisonTiles()) {
-        const label = `${ts.name} ${tile.z}/${tile.x}/${tile.y}`;
-        const a = decodeTile(await pg.getTile(ts, tile));
-        const b = decodeTile(await node.getTile(ts, tile));
-        expect(Object.keys(b).sort(), label).toEqual(Object.keys(a).sort());
-        for (const [layer, fa] of Object.entries(a)) {
-          const fb = b[layer]!;
-          expect(idsIn(fb), `${label} ${layer}`).toEqual(idsIn(fa));
-          for (const f of fa) {
-            const g = fb.find((x) => x.id === f.id)!;
-            const what = `${label} ${layer} #${f.id}`;
-            expect(g.properties, what).toEqual(f.properties);
-            expect(g.type, what).toBe(f.type);
-            const closed = f.type === 3;
-            expect(maxVertexDistance(f.rings, g.rings, closed), what).toBeLessThanOrEqual(Math.SQRT2);
-            expect(maxVertexDistance(g.rings, f.rings, closed), what).toBeLessThanOrEqual(Math.SQRT2);
-            if (closed) expect(g.rings.map((r) => Math.sign(surveyorArea(r))), what).toEqual(f.rings.map((r) => Math.sign(surveyorArea(r))));
-            compared++;
+  it.runIf(testDbKind() === 'server')(
+    'when every tileset is cut both ways on the server, then layers, ids, attributes and geometry (within 1 unit) match',
+    async () => {
+      const pg = postgisTileSource(t.db);
+      const node = nodeTileSource(t.db);
+      let compared = 0;
+      for (const ts of TILESETS.values()) {
+        for (const tile of comparisonTiles()) {
+          const label = `${ts.name} ${tile.z}/${tile.x}/${tile.y}`;
+          const a = decodeTile(await pg.getTile(ts, tile));
+          const b = decodeTile(await node.getTile(ts, tile));
+          expect(Object.keys(b).sort(), label).toEqual(Object.keys(a).sort());
+          for (const [layer, fa] of Object.entries(a)) {
+            const fb = b[layer]!;
+            expect(idsIn(fb), `${label} ${layer}`).toEqual(idsIn(fa));
+            for (const f of fa) {
+              const g = fb.find((x) => x.id === f.id)!;
+              const what = `${label} ${layer} #${f.id}`;
+              expect(g.properties, what).toEqual(f.properties);
+              expect(g.type, what).toBe(f.type);
+              const closed = f.type === 3;
+              expect(maxVertexDistance(f.rings, g.rings, closed), what).toBeLessThanOrEqual(Math.SQRT2);
+              expect(maxVertexDistance(g.rings, f.rings, closed), what).toBeLessThanOrEqual(Math.SQRT2);
+              if (closed)
+                expect(
+                  g.rings.map((r) => Math.sign(surveyorArea(r))),
+                  what,
+                ).toEqual(f.rings.map((r) => Math.sign(surveyorArea(r))));
+              compared++;
+            }
           }
         }
       }
-    }
-    // Every layer of the fixture shows up somewhere in the spread.
-    expect(compared).toBeGreaterThan(300);
-  });
+      // Every layer of the fixture shows up somewhere in the spread.
+      expect(compared).toBeGreaterThan(300);
+    },
+  );
 
-  it.runIf(testDbKind() === 'embedded')('when ST_AsMVT is tried embedded, then PostGIS says it lacks protobuf-c and the postgis source is refused', async () => {
-    await expect(t.db.query(mvtSql(findTileset('grids')!, 14)!, tileParams(at(14)))).rejects.toThrow(/protobuf-c/);
-    expect(() => createTileSource(t.db, 'postgis')).toThrow(/embedded/);
-    expect(source.encoder).toBe('node');
-  });
+  it.runIf(testDbKind() === 'embedded')(
+    'when ST_AsMVT is tried embedded, then PostGIS says it lacks protobuf-c and the postgis source is refused',
+    async () => {
+      await expect(t.db.query(mvtSql(findTileset('grids')!, 14)!, tileParams(at(14)))).rejects.toThrow(/protobuf-c/);
+      expect(() => createTileSource(t.db, 'postgis')).toThrow(/embedded/);
+      expect(source.encoder).toBe('node');
+    },
+  );
 });

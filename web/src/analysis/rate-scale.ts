@@ -13,8 +13,12 @@ export function rateColour(rate: number): string {
 
 /** A MapLibre expression colouring by the feature-state `rate` on the same classes. */
 export function rateFillColour(): unknown[] {
-  return ['step', ['coalesce', ['feature-state', 'rate'], 0], RATE_COLOURS[0],
-    ...RATE_BREAKS.slice(1).flatMap((b, i) => [b, RATE_COLOURS[i + 1]])];
+  return [
+    'step',
+    ['coalesce', ['feature-state', 'rate'], 0],
+    RATE_COLOURS[0],
+    ...RATE_BREAKS.slice(1).flatMap((b, i) => [b, RATE_COLOURS[i + 1]]),
+  ];
 }
 
 /** A share as a percentage; no value (no places, no cameras) as a dash. */

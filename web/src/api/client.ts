@@ -2,8 +2,24 @@ import type { Feature, FeatureCollection } from 'geojson';
 // The API's answer types come from the server's contract (type-only: nothing of the server is bundled).
 import type { z } from 'zod';
 import type { AreaCoverageRow, coverageAnswer, PlacementAnswer } from '../../../server/src/contract/coverage.js';
-import type { alignAnswer, applyAnswer, BeatGridsAnswer, districtAnswer, NestingAnswer, workloadAnswer } from '../../../server/src/contract/editing.js';
-import type { computedGrades, gradesAnswer, HotspotCell, hotspotsAnswer, HourProfileAnswer, IncidentCellAnswer, categories, timeRange } from '../../../server/src/contract/incidents.js';
+import type {
+  alignAnswer,
+  applyAnswer,
+  BeatGridsAnswer,
+  districtAnswer,
+  NestingAnswer,
+  workloadAnswer,
+} from '../../../server/src/contract/editing.js';
+import type {
+  computedGrades,
+  gradesAnswer,
+  HotspotCell,
+  hotspotsAnswer,
+  HourProfileAnswer,
+  IncidentCellAnswer,
+  categories,
+  timeRange,
+} from '../../../server/src/contract/incidents.js';
 import type { PlannedUnit, ReachSummary } from '../../../server/src/contract/routing.js';
 import type { SessionAnswer, UserAccount } from '../../../server/src/contract/session.js';
 import type { TileJsonAnswer } from '../../../server/src/contract/tiles.js';
@@ -22,7 +38,12 @@ export interface IncidentFilter {
 
 /** An API refusal: the problem+json title and field messages, readable in a panel; `status` for 409 handling. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 async function failure(res: Response): Promise<ApiError> {
@@ -53,7 +74,8 @@ function filterParams(f: IncidentFilter): URLSearchParams {
   return q;
 }
 
-export const incidentCells = (f: IncidentFilter) => getJson<IncidentCell[]>(`/api/v1/incidents/cells?${filterParams(f)}`);
+export const incidentCells = (f: IncidentFilter) =>
+  getJson<IncidentCell[]>(`/api/v1/incidents/cells?${filterParams(f)}`);
 
 export type { HotspotCell };
 export const incidentHotspots = (f: IncidentFilter) =>
@@ -63,11 +85,16 @@ type GradesAnswer = z.infer<typeof computedGrades>;
 export type GridGrade = GradesAnswer['grades'][number];
 export type Grade = GridGrade['grade'];
 export async function computeGrades(): Promise<GradesAnswer> {
-  const res = await fetch('/api/v1/grades/compute', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch('/api/v1/grades/compute', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (!res.ok) throw new Error(`grades: ${res.status} ${await res.text()}`);
   return (await res.json()) as GradesAnswer;
 }
-export const latestGrades = (lang: string) => getJson<Extract<z.infer<typeof gradesAnswer>, { grades: unknown }>>(`/api/v1/grades?lang=${lang}`);
+export const latestGrades = (lang: string) =>
+  getJson<Extract<z.infer<typeof gradesAnswer>, { grades: unknown }>>(`/api/v1/grades?lang=${lang}`);
 
 export type { HourProfileAnswer };
 export const hourProfile = (area: 'grid' | 'beat' | 'community', code: string, f: IncidentFilter) => {
@@ -88,7 +115,9 @@ export const getFeature = (layer: string, id: number | string) => getJson<Featur
 
 /** How many rows match (numberMatched of a one-row page). */
 export async function countOf(layer: string, filter: Record<string, string> = {}): Promise<number> {
-  const page = await getJson<{ numberMatched: number }>(`/api/v1/${layer}?${new URLSearchParams({ ...filter, limit: '1' })}`);
+  const page = await getJson<{ numberMatched: number }>(
+    `/api/v1/${layer}?${new URLSearchParams({ ...filter, limit: '1' })}`,
+  );
   return page.numberMatched;
 }
 
@@ -101,48 +130,85 @@ export type CoverageAnswer = Omit<z.infer<typeof coverageAnswer>, 'area'> & { ar
 export const coverage = (area: CoverageArea) => getJson<CoverageAnswer>(`/api/v1/analysis/coverage?area=${area}`);
 
 /** Occluded view polygons of the cameras in a box (at most 0.05° each way). */
-export const cameraViews = (bbox: readonly number[]) => getJson<FeatureCollection>(`/api/v1/analysis/camera-views?bbox=${bbox.join(',')}`);
+export const cameraViews = (bbox: readonly number[]) =>
+  getJson<FeatureCollection>(`/api/v1/analysis/camera-views?bbox=${bbox.join(',')}`);
 
 /** Code → name of the areas of one layer (for tables that the API keys by code). */
-export async function namesByCode(layer: 'grids' | 'beats' | 'admin-areas', filter: Record<string, string> = {}): Promise<Map<string, string>> {
+export async function namesByCode(
+  layer: 'grids' | 'beats' | 'admin-areas',
+  filter: Record<string, string> = {},
+): Promise<Map<string, string>> {
   const fc = await getJson<FeatureCollection>(`/api/v1/${layer}?${new URLSearchParams({ ...filter, limit: '10000' })}`);
-  return new Map(fc.features.map((f) => [String(f.properties?.code), String(f.properties?.name ?? f.properties?.code)]));
+  return new Map(
+    fc.features.map((f) => [String(f.properties?.code), String(f.properties?.name ?? f.properties?.code)]),
+  );
 }
 
 export type { ReachSummary };
 export const reachSummary = (profile: string) => getJson<ReachSummary>(`/api/v1/routing/reach?profile=${profile}`);
-export const reachEdges = (profile: string) => getJson<FeatureCollection>(`/api/v1/routing/reach?profile=${profile}&format=geojson`);
+export const reachEdges = (profile: string) =>
+  getJson<FeatureCollection>(`/api/v1/routing/reach?profile=${profile}&format=geojson`);
 export const isochrone = (lon: number, lat: number, profile: string) =>
   getJson<FeatureCollection>(`/api/v1/routing/isochrone?lon=${lon}&lat=${lat}&profile=${profile}&minutes=1,3,5`);
 
 export type PatrolUnit = PlannedUnit;
-export interface PatrolRequest { base: { kind: 'station' | 'post'; id: number }; beatId: number; units: number; hours: number; startHour: number; profile: string }
+export interface PatrolRequest {
+  base: { kind: 'station' | 'post'; id: number };
+  beatId: number;
+  units: number;
+  hours: number;
+  startHour: number;
+  profile: string;
+}
 export async function planPatrol(body: PatrolRequest, format: 'json' | 'gpx' = 'json'): Promise<Response> {
-  const res = await fetch(`/api/v1/routing/patrol?format=${format}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`/api/v1/routing/patrol?format=${format}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`patrol: ${res.status} ${await res.text()}`);
   return res;
 }
 
 export const incidentRange = () => getJson<z.infer<typeof timeRange>>('/api/v1/incidents/range');
 
-export const blindSpotCells = () => getJson<{ h3: string; meters: number }[]>('/api/v1/analysis/blind-spot-cells?res=10');
-export const blindSpotLines = (bbox: readonly number[]) => getJson<FeatureCollection>(`/api/v1/analysis/blind-spots?bbox=${bbox.join(',')}`);
-export const coverageInBox = (bbox: readonly number[]) => getJson<CoverageAnswer>(`/api/v1/analysis/coverage?area=grid&bbox=${bbox.join(',')}`);
+export const blindSpotCells = () =>
+  getJson<{ h3: string; meters: number }[]>('/api/v1/analysis/blind-spot-cells?res=10');
+export const blindSpotLines = (bbox: readonly number[]) =>
+  getJson<FeatureCollection>(`/api/v1/analysis/blind-spots?bbox=${bbox.join(',')}`);
+export const coverageInBox = (bbox: readonly number[]) =>
+  getJson<CoverageAnswer>(`/api/v1/analysis/coverage?area=grid&bbox=${bbox.join(',')}`);
 
 export type { PlacementAnswer };
-export async function proposePlacement(body: { k: number; codes?: string[]; camera?: { cameraType: 'bullet' | 'dome'; rangeM: number; fovDeg: number } }): Promise<PlacementAnswer> {
+export async function proposePlacement(body: {
+  k: number;
+  codes?: string[];
+  camera?: { cameraType: 'bullet' | 'dome'; rangeM: number; fovDeg: number };
+}): Promise<PlacementAnswer> {
   return sendJson<PlacementAnswer>('POST', '/api/v1/analysis/placement', { area: 'grid', ...body });
 }
 export async function acceptPlacement(cameras: PlacementAnswer['proposals']): Promise<FeatureCollection> {
   return sendJson<FeatureCollection>('POST', '/api/v1/analysis/placement/accept', {
     status: 'offline',
-    cameras: cameras.map((c) => ({ lon: c.lon, lat: c.lat, headingDeg: c.headingDeg, fovDeg: c.fovDeg, rangeM: c.rangeM,
-      heightM: c.heightM, cameraType: c.cameraType, name: `补盲 #${c.rank}` })),
+    cameras: cameras.map((c) => ({
+      lon: c.lon,
+      lat: c.lat,
+      headingDeg: c.headingDeg,
+      fovDeg: c.fovDeg,
+      rangeM: c.rangeM,
+      heightM: c.heightM,
+      cameraType: c.cameraType,
+      name: `补盲 #${c.rank}`,
+    })),
   });
 }
 
 async function sendJson<T>(method: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
@@ -166,15 +232,28 @@ export async function stationList(): Promise<{ id: number; name: string }[]> {
   const fc = await getJson<FeatureCollection>('/api/v1/stations?limit=500');
   return fc.features.map((f) => ({ id: Number(f.id), name: String(f.properties?.name ?? f.properties?.code ?? f.id) }));
 }
-export const stationBeats = (stationId: number) => getJson<FeatureCollection>(`/api/v1/beats?${new URLSearchParams({ station_id: String(stationId), limit: '500' })}`);
+export const stationBeats = (stationId: number) =>
+  getJson<FeatureCollection>(`/api/v1/beats?${new URLSearchParams({ station_id: String(stationId), limit: '500' })}`);
 const stationParam = (stationId: number | undefined) => (stationId ? `?stationId=${stationId}` : '');
-export const workload = (stationId?: number) => getJson<WorkloadAnswer>(`/api/v1/planning/workload${stationParam(stationId)}`);
-export const nestingCheck = (stationId?: number) => getJson<NestingAnswer>(`/api/v1/planning/nesting${stationParam(stationId)}`);
+export const workload = (stationId?: number) =>
+  getJson<WorkloadAnswer>(`/api/v1/planning/workload${stationParam(stationId)}`);
+export const nestingCheck = (stationId?: number) =>
+  getJson<NestingAnswer>(`/api/v1/planning/nesting${stationParam(stationId)}`);
 export const alignPreview = (stationId: number | undefined, by: 'area' | 'incidents') =>
   sendJson<AlignAnswer>('POST', '/api/v1/planning/align', { by, ...(stationId ? { stationId } : {}) });
-export const districtDraft = (body: { stationId: number; beats?: number; tolerance: number }) => sendJson<DraftAnswer>('POST', '/api/v1/planning/districting', body);
-export async function applyBeatPlan(kind: 'align' | 'district', beats: { code: string; version: number; gridCodes: string[] }[]): Promise<AppliedBeats> {
-  return (await sendJson<z.infer<typeof applyAnswer>>('POST', `/api/v1/planning/${kind === 'align' ? 'align' : 'districting'}/apply`, { beats })).beats;
+export const districtDraft = (body: { stationId: number; beats?: number; tolerance: number }) =>
+  sendJson<DraftAnswer>('POST', '/api/v1/planning/districting', body);
+export async function applyBeatPlan(
+  kind: 'align' | 'district',
+  beats: { code: string; version: number; gridCodes: string[] }[],
+): Promise<AppliedBeats> {
+  return (
+    await sendJson<z.infer<typeof applyAnswer>>(
+      'POST',
+      `/api/v1/planning/${kind === 'align' ? 'align' : 'districting'}/apply`,
+      { beats },
+    )
+  ).beats;
 }
 
 /** The signed-in user and what the role may do; undefined when nobody is signed in. */
@@ -185,7 +264,8 @@ export async function currentSession(): Promise<SessionAnswer | undefined> {
   if (!res.ok) throw await failure(res);
   return (await res.json()) as SessionAnswer;
 }
-export const signIn = (username: string, password: string) => sendJson<SessionAnswer>('POST', '/api/v1/session', { username, password });
+export const signIn = (username: string, password: string) =>
+  sendJson<SessionAnswer>('POST', '/api/v1/session', { username, password });
 export async function signOut(): Promise<void> {
   await fetch('/api/v1/session', { method: 'DELETE' });
 }
@@ -193,6 +273,11 @@ export async function signOut(): Promise<void> {
 /** User accounts (admins only). */
 export type { UserAccount };
 export const listUsers = async () => (await getJson<{ users: UserAccount[] }>('/api/v1/users')).users;
-export const createUserAccount = (body: { username: string; role: UserAccount['role']; password: string; stationId?: number }) =>
-  sendJson<UserAccount>('POST', '/api/v1/users', body);
-export const updateUserAccount = (id: number, change: { disabled?: boolean; password?: string }) => sendJson<UserAccount>('PATCH', `/api/v1/users/${id}`, change);
+export const createUserAccount = (body: {
+  username: string;
+  role: UserAccount['role'];
+  password: string;
+  stationId?: number;
+}) => sendJson<UserAccount>('POST', '/api/v1/users', body);
+export const updateUserAccount = (id: number, change: { disabled?: boolean; password?: string }) =>
+  sendJson<UserAccount>('PATCH', `/api/v1/users/${id}`, change);

@@ -21,22 +21,82 @@ export interface LayerToggle {
 }
 
 export const LAYER_TOGGLES: readonly LayerToggle[] = [
-  { id: 'admin', label: 'layers.admin', mapLayers: ['admin-community', 'admin-township', 'admin-district', 'admin-labels'], roles: ['planner', 'grid_office', 'leader'],
-    legend: [{ label: 'layers.admin', colour: '#5b4b8a', shape: 'line' }] },
-  { id: 'grids', label: 'layers.grids', mapLayers: ['grids-fill', 'grids-line', 'grid-labels'], roles: ['grid_office'],
-    legend: [{ label: 'legend.basic', colour: '#3b82c4', shape: 'line' }, { label: 'legend.dedicated', colour: '#f59e0b', shape: 'fill' }] },
-  { id: 'beats', label: 'layers.beats', mapLayers: ['beats-fill', 'beats-line', 'beat-labels'], roles: ['planner'],
-    legend: [{ label: 'legend.station_colour', colour: STATION_PALETTE[0] ?? '#000', shape: 'fill' }, { label: 'legend.station_colour', colour: STATION_PALETTE[1] ?? '#000', shape: 'fill' }] },
-  { id: 'stations', label: 'layers.stations', mapLayers: ['stations', 'station-labels'], roles: ['planner', 'leader'],
-    legend: [{ label: 'layers.stations', colour: '#1d4ed8', shape: 'dot' }] },
-  { id: 'cameras', label: 'layers.cameras', mapLayers: ['cameras'], roles: ['leader'],
-    legend: [{ label: 'legend.working', colour: CAMERA_STATUS_COLOURS.working, shape: 'dot' }, { label: 'legend.faulty', colour: CAMERA_STATUS_COLOURS.faulty, shape: 'dot' },
-      { label: 'legend.offline', colour: CAMERA_STATUS_COLOURS.offline, shape: 'dot' }, { label: 'legend.not_networked', colour: '#000000', shape: 'dot' }] },
-  { id: 'key_places', label: 'layers.key_places', mapLayers: ['key-places-fill', 'key-places-point'], roles: ['grid_office', 'leader'],
-    legend: Object.entries(KEY_PLACE_COLOURS).slice(0, 4).map(([kind, colour]) => ({ label: `kinds.${kind}`, colour, shape: 'fill' as const })) },
-  { id: 'posts', label: 'layers.posts', mapLayers: ['posts'], roles: ['planner'], legend: [{ label: 'layers.posts', colour: '#7c3aed', shape: 'dot' }] },
-  { id: 'checkpoints', label: 'layers.checkpoints', mapLayers: ['checkpoints'], roles: ['planner'], legend: [{ label: 'layers.checkpoints', colour: '#0f766e', shape: 'dot' }] },
-  { id: 'incidents', label: 'layers.incidents', mapLayers: ['incidents'], roles: [], legend: [{ label: 'layers.incidents', colour: '#b91c1c', shape: 'dot' }] },
+  {
+    id: 'admin',
+    label: 'layers.admin',
+    mapLayers: ['admin-community', 'admin-township', 'admin-district', 'admin-labels'],
+    roles: ['planner', 'grid_office', 'leader'],
+    legend: [{ label: 'layers.admin', colour: '#5b4b8a', shape: 'line' }],
+  },
+  {
+    id: 'grids',
+    label: 'layers.grids',
+    mapLayers: ['grids-fill', 'grids-line', 'grid-labels'],
+    roles: ['grid_office'],
+    legend: [
+      { label: 'legend.basic', colour: '#3b82c4', shape: 'line' },
+      { label: 'legend.dedicated', colour: '#f59e0b', shape: 'fill' },
+    ],
+  },
+  {
+    id: 'beats',
+    label: 'layers.beats',
+    mapLayers: ['beats-fill', 'beats-line', 'beat-labels'],
+    roles: ['planner'],
+    legend: [
+      { label: 'legend.station_colour', colour: STATION_PALETTE[0] ?? '#000', shape: 'fill' },
+      { label: 'legend.station_colour', colour: STATION_PALETTE[1] ?? '#000', shape: 'fill' },
+    ],
+  },
+  {
+    id: 'stations',
+    label: 'layers.stations',
+    mapLayers: ['stations', 'station-labels'],
+    roles: ['planner', 'leader'],
+    legend: [{ label: 'layers.stations', colour: '#1d4ed8', shape: 'dot' }],
+  },
+  {
+    id: 'cameras',
+    label: 'layers.cameras',
+    mapLayers: ['cameras'],
+    roles: ['leader'],
+    legend: [
+      { label: 'legend.working', colour: CAMERA_STATUS_COLOURS.working, shape: 'dot' },
+      { label: 'legend.faulty', colour: CAMERA_STATUS_COLOURS.faulty, shape: 'dot' },
+      { label: 'legend.offline', colour: CAMERA_STATUS_COLOURS.offline, shape: 'dot' },
+      { label: 'legend.not_networked', colour: '#000000', shape: 'dot' },
+    ],
+  },
+  {
+    id: 'key_places',
+    label: 'layers.key_places',
+    mapLayers: ['key-places-fill', 'key-places-point'],
+    roles: ['grid_office', 'leader'],
+    legend: Object.entries(KEY_PLACE_COLOURS)
+      .slice(0, 4)
+      .map(([kind, colour]) => ({ label: `kinds.${kind}`, colour, shape: 'fill' as const })),
+  },
+  {
+    id: 'posts',
+    label: 'layers.posts',
+    mapLayers: ['posts'],
+    roles: ['planner'],
+    legend: [{ label: 'layers.posts', colour: '#7c3aed', shape: 'dot' }],
+  },
+  {
+    id: 'checkpoints',
+    label: 'layers.checkpoints',
+    mapLayers: ['checkpoints'],
+    roles: ['planner'],
+    legend: [{ label: 'layers.checkpoints', colour: '#0f766e', shape: 'dot' }],
+  },
+  {
+    id: 'incidents',
+    label: 'layers.incidents',
+    mapLayers: ['incidents'],
+    roles: [],
+    legend: [{ label: 'layers.incidents', colour: '#b91c1c', shape: 'dot' }],
+  },
   { id: 'heatmap', label: 'layers.heatmap', mapLayers: ['deck:heatmap'], roles: ['leader'], legend: [] },
   { id: 'hexagons', label: 'layers.hexagons', mapLayers: ['deck:hexagons'], roles: ['planner'], legend: [] },
 ];

@@ -10,7 +10,13 @@ import type { IncidentCell } from '../api/client.js';
  */
 export const COUNT_BREAKS = [1, 10, 30, 100, 300, 1000, 3000] as const;
 export const COUNT_COLOURS: readonly [number, number, number][] = [
-  [255, 255, 178], [254, 217, 118], [254, 178, 76], [253, 141, 60], [252, 78, 42], [227, 26, 28], [177, 0, 38],
+  [255, 255, 178],
+  [254, 217, 118],
+  [254, 178, 76],
+  [253, 141, 60],
+  [252, 78, 42],
+  [227, 26, 28],
+  [177, 0, 38],
 ];
 
 /**
@@ -28,8 +34,17 @@ export function colourForCount(n: number): [number, number, number] {
 /** H3 hexagons coloured by count on the fixed scale. */
 export function makeHexagonLayer(cells: readonly IncidentCell[], visible: boolean) {
   return new H3HexagonLayer<IncidentCell>({
-    id: 'deck:hexagons', data: cells as IncidentCell[], visible, pickable: true, extruded: false, filled: true, stroked: true,
-    getHexagon: (d) => d.h3, getFillColor: (d) => [...colourForCount(d.n), 135], getLineColor: [255, 255, 255, 120], lineWidthMinPixels: 0.5,
+    id: 'deck:hexagons',
+    data: cells as IncidentCell[],
+    visible,
+    pickable: true,
+    extruded: false,
+    filled: true,
+    stroked: true,
+    getHexagon: (d) => d.h3,
+    getFillColor: (d) => [...colourForCount(d.n), 135],
+    getLineColor: [255, 255, 255, 120],
+    lineWidthMinPixels: 0.5,
     ...BELOW_BEATS,
   });
 }
@@ -48,8 +63,15 @@ export function makeHeatmapLayer(cells: readonly IncidentCell[], visible: boolea
     return { position: [lon, lat] as [number, number], weight: c.n };
   });
   return new HeatmapLayer<{ position: [number, number]; weight: number }>({
-    id: 'deck:heatmap', data: points, visible, getPosition: (d) => d.position, getWeight: (d) => d.weight,
-    radiusPixels: 50, intensity: 1, threshold: 0.05, aggregation: 'SUM',
+    id: 'deck:heatmap',
+    data: points,
+    visible,
+    getPosition: (d) => d.position,
+    getWeight: (d) => d.weight,
+    radiusPixels: 50,
+    intensity: 1,
+    threshold: 0.05,
+    aggregation: 'SUM',
     colorRange: COUNT_COLOURS.map((c) => [...c, 210] as [number, number, number, number]),
     colorDomain: HEAT_COLOUR_DOMAIN,
     ...BELOW_BEATS,

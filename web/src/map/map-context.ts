@@ -20,7 +20,8 @@ export function createMapContext(map: MapLibreMap, overlay: MapLibreOverlay, bas
     map,
     redraw,
     setDeckLayer(id, layer) {
-      if (layer) extras.set(id, layer); else extras.delete(id);
+      if (layer) extras.set(id, layer);
+      else extras.delete(id);
       redraw();
     },
   };

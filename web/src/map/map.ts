@@ -32,7 +32,10 @@ export async function createMap(container: HTMLElement): Promise<MapHandle> {
     fitBoundsOptions: { padding: SIDEBAR_PADDING },
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
     canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
-    attributionControl: { compact: true, customAttribution: '© OpenStreetMap contributors (imported data) · gridpatrol' },
+    attributionControl: {
+      compact: true,
+      customAttribution: '© OpenStreetMap contributors (imported data) · gridpatrol',
+    },
   });
   map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
@@ -47,16 +50,25 @@ export async function createMap(container: HTMLElement): Promise<MapHandle> {
 /** Outlines one feature (a clicked or searched one); `undefined` clears the outline. */
 export function showSelection(map: MapLibreMap, feature: { type: 'Feature'; geometry: Geometry } | undefined): void {
   const source = map.getSource<GeoJSONSource>('selection');
-  source?.setData({ type: 'FeatureCollection', features: feature ? [{ type: 'Feature', geometry: feature.geometry, properties: {} }] : [] });
+  source?.setData({
+    type: 'FeatureCollection',
+    features: feature ? [{ type: 'Feature', geometry: feature.geometry, properties: {} }] : [],
+  });
 }
 
 /** Bounding box of a GeoJSON geometry, for flying to a search hit. */
 function bboxOf(f: Feature): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   const walk = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === 'number') {
       const [x, y] = c as [number, number];
-      minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y);
+      minX = Math.min(minX, x);
+      minY = Math.min(minY, y);
+      maxX = Math.max(maxX, x);
+      maxY = Math.max(maxY, y);
     } else if (Array.isArray(c)) c.forEach(walk);
   };
   walk((f.geometry as { coordinates?: unknown }).coordinates);
@@ -69,5 +81,9 @@ export function flyToFeature(map: MapLibreMap, f: Feature): void {
   showSelection(map, { type: 'Feature', geometry: f.geometry });
   const [a, b, c, d] = bboxOf(f);
   if (a === c && b === d) map.flyTo({ center: [a, b], zoom: 17, padding: SIDEBAR_PADDING });
-  else map.fitBounds([a, b, c, d], { padding: { ...SIDEBAR_PADDING, left: SIDEBAR_PADDING.left + 60, top: 80, right: 80, bottom: 80 }, maxZoom: 17 });
+  else
+    map.fitBounds([a, b, c, d], {
+      padding: { ...SIDEBAR_PADDING, left: SIDEBAR_PADDING.left + 60, top: 80, right: 80, bottom: 80 },
+      maxZoom: 17,
+    });
 }

@@ -2,9 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { snapTarget } from './snap.js';
 
 describe('snapTarget', () => {
-  const square: [number, number][] = [[100, 100], [200, 100], [200, 200], [100, 200], [100, 100]];
+  const square: [number, number][] = [
+    [100, 100],
+    [200, 100],
+    [200, 200],
+    [100, 200],
+    [100, 100],
+  ];
   it('when a corner is within reach, then the pointer lands exactly on it, even if an edge is nearer', () => {
-    expect(snapTarget([108, 103], [square])).toEqual({ point: [100, 100], kind: 'vertex', distancePx: Math.hypot(8, 3) });
+    expect(snapTarget([108, 103], [square])).toEqual({
+      point: [100, 100],
+      kind: 'vertex',
+      distancePx: Math.hypot(8, 3),
+    });
   });
   it('when only an edge is within reach, then the pointer lands on its nearest point', () => {
     const hit = snapTarget([150, 106], [square]);

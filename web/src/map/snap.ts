@@ -20,12 +20,17 @@ export function snapTarget(pointer: Px, lines: readonly (readonly Px[])[], radiu
     for (let i = 0; i < line.length; i++) {
       const [ax, ay] = line[i] as Px;
       const d = Math.hypot(ax - px, ay - py);
-      if (d <= radiusPx && (!vertex || d < vertex.distancePx)) vertex = { point: [ax, ay], kind: 'vertex', distancePx: d };
+      if (d <= radiusPx && (!vertex || d < vertex.distancePx))
+        vertex = { point: [ax, ay], kind: 'vertex', distancePx: d };
       if (i === 0) continue;
       const [bx, by] = line[i - 1] as Px;
-      const dx = ax - bx, dy = ay - by, len2 = dx * dx + dy * dy;
+      const dx = ax - bx,
+        dy = ay - by,
+        len2 = dx * dx + dy * dy;
       const u = len2 > 0 ? Math.min(1, Math.max(0, ((px - bx) * dx + (py - by) * dy) / len2)) : 0;
-      const qx = bx + u * dx, qy = by + u * dy, e = Math.hypot(qx - px, qy - py);
+      const qx = bx + u * dx,
+        qy = by + u * dy,
+        e = Math.hypot(qx - px, qy - py);
       if (e <= radiusPx && (!edge || e < edge.distancePx)) edge = { point: [qx, qy], kind: 'edge', distancePx: e };
     }
   }

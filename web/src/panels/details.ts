@@ -1,11 +1,25 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
 import { t } from '../i18n/index.js';
 
-const HIDDEN = new Set(['version', 'created_at', 'updated_at', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'district_code', 'osm_id']);
+const HIDDEN = new Set([
+  'version',
+  'created_at',
+  'updated_at',
+  'h3_r7',
+  'h3_r8',
+  'h3_r9',
+  'h3_r10',
+  'district_code',
+  'osm_id',
+]);
 
 /** The side panel of a clicked feature: its attributes under their Chinese (or English) field names. */
-export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJSONFeature, 'properties'> & { state?: Record<string, unknown> },
-  onClose?: () => void): void {
+export function showDetails(
+  el: HTMLElement,
+  layerLabel: string,
+  f: Pick<MapGeoJSONFeature, 'properties'> & { state?: Record<string, unknown> },
+  onClose?: () => void,
+): void {
   el.hidden = false;
   el.replaceChildren();
   const head = document.createElement('header');
@@ -15,7 +29,10 @@ export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJ
   close.textContent = '×';
   close.title = t('details.close');
   close.className = 'close';
-  close.onclick = () => { el.hidden = true; onClose?.(); };
+  close.onclick = () => {
+    el.hidden = true;
+    onClose?.();
+  };
   head.append(title, close);
   const sub = document.createElement('p');
   sub.className = 'muted';
@@ -28,8 +45,14 @@ export function showDetails(el: HTMLElement, layerLabel: string, f: Pick<MapGeoJ
     const key = tr.insertCell();
     key.textContent = t(`fields.${k}`) === `fields.${k}` ? k : t(`fields.${k}`);
     const val = tr.insertCell();
-    val.textContent = k === 'kind' ? (t(`kinds.${String(v)}`).startsWith('kinds.') ? t(`legend.${String(v)}`) : t(`kinds.${String(v)}`))
-      : k === 'status' ? t(`legend.${String(v)}`) : String(v);
+    val.textContent =
+      k === 'kind'
+        ? t(`kinds.${String(v)}`).startsWith('kinds.')
+          ? t(`legend.${String(v)}`)
+          : t(`kinds.${String(v)}`)
+        : k === 'status'
+          ? t(`legend.${String(v)}`)
+          : String(v);
   }
   // An analysis's rate for this area, held in feature-state (see the coverage panel).
   const rate = f.state?.rate;

@@ -35,16 +35,30 @@ export interface KeyFigures {
 
 export async function keyFigures(incidentsInFilter: number): Promise<KeyFigures> {
   const [grids, beats, cameras, working, networked] = await Promise.all([
-    countOf('grids'), countOf('beats'), countOf('cameras'), countOf('cameras', { status: 'working' }), countOf('cameras', { networked: 'true' }),
+    countOf('grids'),
+    countOf('beats'),
+    countOf('cameras'),
+    countOf('cameras', { status: 'working' }),
+    countOf('cameras', { networked: 'true' }),
   ]);
-  return { grids, beats, cameras, workingRate: cameras ? working / cameras : 0, networkedRate: cameras ? networked / cameras : 0, incidents: incidentsInFilter };
+  return {
+    grids,
+    beats,
+    cameras,
+    workingRate: cameras ? working / cameras : 0,
+    networkedRate: cameras ? networked / cameras : 0,
+    incidents: incidentsInFilter,
+  };
 }
 
 /**
  * Text for the report is drawn on a canvas with the browser's CJK font and placed as an image: jsPDF's built-in fonts
  * have no Chinese glyphs, and embedding a 16 MB CJK font in every PDF is not worth it for a one-page briefing.
  */
-function textBlock(lines: { text: string; size: number; bold?: boolean; colour?: string }[], widthPx: number): HTMLCanvasElement {
+function textBlock(
+  lines: { text: string; size: number; bold?: boolean; colour?: string }[],
+  widthPx: number,
+): HTMLCanvasElement {
   const c = document.createElement('canvas');
   const lineH = (s: number) => Math.round(s * 1.5);
   c.width = widthPx;
@@ -90,9 +104,15 @@ function legendBlock(cov: AppState['coverage']): HTMLCanvasElement {
 }
 
 /** A table drawn on a canvas (CJK text, see textBlock): a bold header row, then rows; `colour` per row. */
-function tableBlock(title: string, header: string[], rows: { cells: string[]; colour: string }[], colWidths: number[]): HTMLCanvasElement {
+function tableBlock(
+  title: string,
+  header: string[],
+  rows: { cells: string[]; colour: string }[],
+  colWidths: number[],
+): HTMLCanvasElement {
   const c = document.createElement('canvas');
-  const rowH = 30, titleH = 50;
+  const rowH = 30,
+    titleH = 50;
   c.width = colWidths.reduce((a, b) => a + b, 16);
   c.height = titleH + rowH * (rows.length + 1) + 10;
   const ctx = c.getContext('2d');
@@ -110,14 +130,18 @@ function tableBlock(title: string, header: string[], rows: { cells: string[]; co
     cells.forEach((text, i) => {
       // Numbers right-aligned in their column, names left-aligned.
       const w = colWidths[i] ?? 100;
-      if (i === 0) ctx.fillText(text, x, y); else ctx.fillText(text, x + w - 12 - ctx.measureText(text).width, y);
+      if (i === 0) ctx.fillText(text, x, y);
+      else ctx.fillText(text, x + w - 12 - ctx.measureText(text).width, y);
       x += w;
     });
   };
   drawRow(header, titleH + rowH / 2, `700 17px ${FONT}`, '#374151');
   rows.forEach((r, i) => {
     const y = titleH + rowH * (i + 1);
-    if (i % 2 === 0) { ctx.fillStyle = '#f3f4f6'; ctx.fillRect(4, y, c.width - 8, rowH); }
+    if (i % 2 === 0) {
+      ctx.fillStyle = '#f3f4f6';
+      ctx.fillRect(4, y, c.width - 8, rowH);
+    }
     drawRow(r.cells, y + rowH / 2, `17px ${FONT}`, r.colour);
   });
   return c;
@@ -125,38 +149,78 @@ function tableBlock(title: string, header: string[], rows: { cells: string[]; co
 
 /** The coverage table of the last analysis, one row per area sorted by code; areas under half the target in red. */
 function coverageTable(cov: NonNullable<AppState['coverage']>): HTMLCanvasElement {
-  const rows = [...cov.answer.rows].sort((a, b) => a.areaId.localeCompare(b.areaId)).map((r) => ({
-    cells: [cov.names.get(r.areaId) ?? r.areaId, r.areaId, pct(r.weightedRoadRate), pct(r.roadRate), pct(r.keyPlaceRate), pct(r.workingRate), pct(r.networkedRate), String(r.cameras)],
-    colour: r.weightedRoadRate < cov.answer.targets.roadCoverage * 0.5 ? '#b91c1c' : '#111827',
-  }));
-  return tableBlock(`${t('coverage.title')} · ${t(`coverage.areas.${cov.answer.area}`)}`,
-    [t('coverage.area'), t('fields.code'), t('coverage.metrics.weightedRoadRate'), t('coverage.metrics.roadRate'),
-      t('coverage.metrics.keyPlaceRate'), t('figures.working_rate'), t('figures.networked_rate'), t('figures.cameras')],
-    rows, [190, 190, 230, 130, 150, 110, 110, 90]);
+  const rows = [...cov.answer.rows]
+    .sort((a, b) => a.areaId.localeCompare(b.areaId))
+    .map((r) => ({
+      cells: [
+        cov.names.get(r.areaId) ?? r.areaId,
+        r.areaId,
+        pct(r.weightedRoadRate),
+        pct(r.roadRate),
+        pct(r.keyPlaceRate),
+        pct(r.workingRate),
+        pct(r.networkedRate),
+        String(r.cameras),
+      ],
+      colour: r.weightedRoadRate < cov.answer.targets.roadCoverage * 0.5 ? '#b91c1c' : '#111827',
+    }));
+  return tableBlock(
+    `${t('coverage.title')} · ${t(`coverage.areas.${cov.answer.area}`)}`,
+    [
+      t('coverage.area'),
+      t('fields.code'),
+      t('coverage.metrics.weightedRoadRate'),
+      t('coverage.metrics.roadRate'),
+      t('coverage.metrics.keyPlaceRate'),
+      t('figures.working_rate'),
+      t('figures.networked_rate'),
+      t('figures.cameras'),
+    ],
+    rows,
+    [190, 190, 230, 130, 150, 110, 110, 90],
+  );
 }
 
 /**
  * An A4 briefing: title and date, the map as shown, the legend and the key figures; when a coverage analysis is on the
  * map, a second page with its table per area.
  */
-export async function exportPdf(map: MapLibreMap, incidentsInFilter: number, cov?: AppState['coverage']): Promise<number> {
+export async function exportPdf(
+  map: MapLibreMap,
+  incidentsInFilter: number,
+  cov?: AppState['coverage'],
+): Promise<number> {
   const f = await keyFigures(incidentsInFilter);
   const doc = new jsPDF({ orientation: 'landscape', unit: 'mm', format: 'a4' });
-  const header = textBlock([
-    { text: t('export.report_title'), size: 34, bold: true },
-    { text: `${t('app.subtitle')} · ${t('export.generated')} ${new Date().toLocaleString(document.documentElement.lang)}`, size: 18, colour: '#4b5563' },
-  ], 1800);
+  const header = textBlock(
+    [
+      { text: t('export.report_title'), size: 34, bold: true },
+      {
+        text: `${t('app.subtitle')} · ${t('export.generated')} ${new Date().toLocaleString(document.documentElement.lang)}`,
+        size: 18,
+        colour: '#4b5563',
+      },
+    ],
+    1800,
+  );
   doc.addImage(header.toDataURL('image/png'), 'PNG', 10, 8, 277, (277 * header.height) / header.width);
   map.triggerRepaint();
   const canvas = map.getCanvas();
-  const mapW = 190, mapH = Math.min(150, (mapW * canvas.height) / canvas.width);
+  const mapW = 190,
+    mapH = Math.min(150, (mapW * canvas.height) / canvas.width);
   doc.addImage(canvas.toDataURL('image/jpeg', 0.9), 'JPEG', 10, 32, mapW, mapH);
-  const figures = textBlock([
-    { text: t('export.figures'), size: 24, bold: true },
-    { text: `${t('figures.grids')}：${f.grids}`, size: 20 }, { text: `${t('figures.beats')}：${f.beats}`, size: 20 },
-    { text: `${t('figures.cameras')}：${f.cameras}`, size: 20 }, { text: `${t('figures.working_rate')}：${pct(f.workingRate)}`, size: 20 },
-    { text: `${t('figures.networked_rate')}：${pct(f.networkedRate)}`, size: 20 }, { text: `${t('figures.incidents')}：${f.incidents}`, size: 20 },
-  ], 520);
+  const figures = textBlock(
+    [
+      { text: t('export.figures'), size: 24, bold: true },
+      { text: `${t('figures.grids')}：${f.grids}`, size: 20 },
+      { text: `${t('figures.beats')}：${f.beats}`, size: 20 },
+      { text: `${t('figures.cameras')}：${f.cameras}`, size: 20 },
+      { text: `${t('figures.working_rate')}：${pct(f.workingRate)}`, size: 20 },
+      { text: `${t('figures.networked_rate')}：${pct(f.networkedRate)}`, size: 20 },
+      { text: `${t('figures.incidents')}：${f.incidents}`, size: 20 },
+    ],
+    520,
+  );
   doc.addImage(figures.toDataURL('image/png'), 'PNG', 205, 32, 82, (82 * figures.height) / figures.width);
   const legend = legendBlock(cov);
   doc.addImage(legend.toDataURL('image/png'), 'PNG', 10, 32 + mapH + 4, 190, (190 * legend.height) / legend.width);
@@ -170,8 +234,12 @@ export async function exportPdf(map: MapLibreMap, incidentsInFilter: number, cov
   const cmp = currentComparison();
   if (cmp) {
     doc.addPage('a4', 'landscape');
-    const table = tableBlock(t('plancompare.pdf_title'), ['', `A ${cmp.names.a}`, `B ${cmp.names.b}`, t('plancompare.diff')],
-      compareRows(cmp).map((r) => ({ cells: [r.label, r.a, r.b, r.diff], colour: r.colour })), [520, 300, 300, 260]);
+    const table = tableBlock(
+      t('plancompare.pdf_title'),
+      ['', `A ${cmp.names.a}`, `B ${cmp.names.b}`, t('plancompare.diff')],
+      compareRows(cmp).map((r) => ({ cells: [r.label, r.a, r.b, r.diff], colour: r.colour })),
+      [520, 300, 300, 260],
+    );
     const w = Math.min(277, (190 * table.width) / table.height);
     doc.addImage(table.toDataURL('image/png'), 'PNG', 10, 10, w, (w * table.height) / table.width);
   }

@@ -22,11 +22,24 @@ export function renderHourChart(el: HTMLElement, answer: HourProfileAnswer): voi
   chart.setOption({
     animation: false,
     grid: { left: 28, right: 6, top: 6, bottom: 40 },
-    tooltip: { formatter: (p: { value: [number, number, number] }) => `${days[6 - p.value[1]] ?? ''} ${p.value[0]}:00 — ${p.value[2]}` },
+    tooltip: {
+      formatter: (p: { value: [number, number, number] }) =>
+        `${days[6 - p.value[1]] ?? ''} ${p.value[0]}:00 — ${p.value[2]}`,
+    },
     xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => String(h)), splitArea: { show: true } },
     yAxis: { type: 'category', data: [...days].reverse(), splitArea: { show: true } },
-    visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, itemWidth: 10,
-      inRange: { color: COUNT_COLOURS.map((c) => `rgb(${c.join(',')})`) }, textStyle: { fontSize: 10 } },
+    visualMap: {
+      min: 0,
+      max,
+      calculable: false,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      itemHeight: 120,
+      itemWidth: 10,
+      inRange: { color: COUNT_COLOURS.map((c) => `rgb(${c.join(',')})`) },
+      textStyle: { fontSize: 10 },
+    },
     series: [{ type: 'heatmap', data, emphasis: { itemStyle: { borderColor: '#111' } } }],
   });
   const peaks = document.createElement('p');
@@ -35,7 +48,9 @@ export function renderHourChart(el: HTMLElement, answer: HourProfileAnswer): voi
   const total = answer.profile.byHour.reduce((a, b) => a + b, 0);
   peaks.textContent = t('incidents.peaks', {
     total,
-    peaks: answer.profile.peaks.map((p) => `${p.fromHour}:00–${p.toHour}:00 (${(p.share * 100).toFixed(0)}%)`).join('，') || '—',
+    peaks:
+      answer.profile.peaks.map((p) => `${p.fromHour}:00–${p.toHour}:00 (${(p.share * 100).toFixed(0)}%)`).join('，') ||
+      '—',
   });
   el.append(peaks);
 }

@@ -1,5 +1,12 @@
 import i18next from 'i18next';
-import { computeGrades, incidentHotspots, incidentRange, latestGrades, type Grade, type GridGrade } from '../api/client.js';
+import {
+  computeGrades,
+  incidentHotspots,
+  incidentRange,
+  latestGrades,
+  type Grade,
+  type GridGrade,
+} from '../api/client.js';
 import { HOTSPOT_BINS, HOTSPOT_COLOURS, hotspotLayer } from '../analysis/hotspot-layers.js';
 import { t } from '../i18n/index.js';
 import type { MapContext } from '../map/map-context.js';
@@ -16,7 +23,10 @@ export function applyGrades(ctx: MapContext, grades: readonly GridGrade[] | unde
   map.removeFeatureState({ source: 'grids', sourceLayer: 'grids' });
   map.setLayoutProperty('grade-grids', 'visibility', grades ? 'visible' : 'none');
   for (const g of grades ?? []) {
-    map.setFeatureState({ source: 'grids', sourceLayer: 'grids', id: g.gridCode }, { grade: g.grade, reason: g.reasonText });
+    map.setFeatureState(
+      { source: 'grids', sourceLayer: 'grids', id: g.gridCode },
+      { grade: g.grade, reason: g.reasonText },
+    );
   }
   window.gridpatrol.gradedGrids = grades?.length ?? 0;
 }
@@ -25,7 +35,12 @@ export function applyGrades(ctx: MapContext, grades: readonly GridGrade[] | unde
  * The 警情分析 section: significant hot spots (Gi* with FDR) for the current filter, red/yellow/green grid grades,
  * and a player that steps the hour filter through the day.
  */
-export function incidentsSection(ctx: MapContext, state: AppState, hooks: { onFilter(): Promise<void> }, rerender: () => void): HTMLElement {
+export function incidentsSection(
+  ctx: MapContext,
+  state: AppState,
+  hooks: { onFilter(): Promise<void> },
+  rerender: () => void,
+): HTMLElement {
   const status = h('p', { class: 'muted', 'data-testid': 'incidents-status' });
 
   const hot = h('button', { 'data-testid': 'hotspots-run' }, t('incidents.hotspots'));
@@ -38,13 +53,33 @@ export function incidentsSection(ctx: MapContext, state: AppState, hooks: { onFi
     rerender();
   };
   const hotClear = h('button', {}, t('coverage.clear'));
-  hotClear.onclick = () => { state.hotspots = undefined; ctx.setDeckLayer('hotspots', undefined); window.gridpatrol.hotspotCells = 0; rerender(); };
-  const hotLegend = h('div', { class: 'legend scale', 'data-testid': 'hotspot-legend' }, t('incidents.hotspot_legend'),
-    ...HOTSPOT_BINS.map((b) => h('span', { class: 'item' }, swatch(`rgb(${(HOTSPOT_COLOURS[b] ?? [0, 0, 0]).join(',')})`, 'fill'), t(`incidents.bins.${b}`))));
+  hotClear.onclick = () => {
+    state.hotspots = undefined;
+    ctx.setDeckLayer('hotspots', undefined);
+    window.gridpatrol.hotspotCells = 0;
+    rerender();
+  };
+  const hotLegend = h(
+    'div',
+    { class: 'legend scale', 'data-testid': 'hotspot-legend' },
+    t('incidents.hotspot_legend'),
+    ...HOTSPOT_BINS.map((b) =>
+      h(
+        'span',
+        { class: 'item' },
+        swatch(`rgb(${(HOTSPOT_COLOURS[b] ?? [0, 0, 0]).join(',')})`, 'fill'),
+        t(`incidents.bins.${b}`),
+      ),
+    ),
+  );
   const hotSummary = h('p', { class: 'muted' });
   if (state.hotspots) {
     const n = (pred: (b: number) => boolean) => state.hotspots?.filter((c) => pred(c.bin)).length ?? 0;
-    hotSummary.textContent = t('incidents.hotspot_summary', { hot: n((b) => b > 0), cold: n((b) => b < 0), cells: state.hotspots.length });
+    hotSummary.textContent = t('incidents.hotspot_summary', {
+      hot: n((b) => b > 0),
+      cold: n((b) => b < 0),
+      cells: state.hotspots.length,
+    });
   }
 
   const grade = h('button', { 'data-testid': 'grades-run' }, t('incidents.grades'));
@@ -57,19 +92,42 @@ export function incidentsSection(ctx: MapContext, state: AppState, hooks: { onFi
     rerender();
   };
   const gradeClear = h('button', {}, t('coverage.clear'));
-  gradeClear.onclick = () => { state.grades = undefined; applyGrades(ctx, undefined); rerender(); };
+  gradeClear.onclick = () => {
+    state.grades = undefined;
+    applyGrades(ctx, undefined);
+    rerender();
+  };
   const counts = new Map<Grade, number>();
   for (const g of state.grades ?? []) counts.set(g.grade, (counts.get(g.grade) ?? 0) + 1);
-  const gradeLegend = h('div', { class: 'legend scale', 'data-testid': 'grade-legend' },
-    ...(['red', 'yellow', 'green', 'blue'] as const).filter((g) => g !== 'blue' || counts.has('blue'))
-      .map((g) => h('span', { class: 'item' }, swatch(GRADE_COLOURS[g], 'fill'), `${t(`incidents.grade_names.${g}`)}${state.grades ? ` ${counts.get(g) ?? 0}` : ''}`)));
+  const gradeLegend = h(
+    'div',
+    { class: 'legend scale', 'data-testid': 'grade-legend' },
+    ...(['red', 'yellow', 'green', 'blue'] as const)
+      .filter((g) => g !== 'blue' || counts.has('blue'))
+      .map((g) =>
+        h(
+          'span',
+          { class: 'item' },
+          swatch(GRADE_COLOURS[g], 'fill'),
+          `${t(`incidents.grade_names.${g}`)}${state.grades ? ` ${counts.get(g) ?? 0}` : ''}`,
+        ),
+      ),
+  );
 
   // The players: one hour of the day, or one week of the last twelve, at a time; the heat map and hexagons follow.
   const clock = h('span', { class: 'clock', 'data-testid': 'play-hour' });
   const play = h('button', { 'data-testid': 'play' }, state.playing ? t('incidents.stop') : t('incidents.play'));
-  const playWeeks = h('button', { 'data-testid': 'play-weeks' }, state.playing ? t('incidents.stop') : t('incidents.play_weeks'));
+  const playWeeks = h(
+    'button',
+    { 'data-testid': 'play-weeks' },
+    state.playing ? t('incidents.stop') : t('incidents.play_weeks'),
+  );
   const runPlayer = async (steps: { label: string; filter: Partial<AppState['filter']> }[], button: HTMLElement) => {
-    if (state.playing) { state.playing = false; rerender(); return; }
+    if (state.playing) {
+      state.playing = false;
+      rerender();
+      return;
+    }
     state.playing = true;
     window.gridpatrol.playedFrames = [];
     button.textContent = t('incidents.stop');
@@ -89,21 +147,40 @@ export function incidentsSection(ctx: MapContext, state: AppState, hooks: { onFi
     await hooks.onFilter();
     rerender();
   };
-  play.onclick = () => runPlayer(Array.from({ length: 24 }, (_, hour) => ({ label: `${hour}:00`, filter: { hours: [hour] } })), play);
+  play.onclick = () =>
+    runPlayer(
+      Array.from({ length: 24 }, (_, hour) => ({ label: `${hour}:00`, filter: { hours: [hour] } })),
+      play,
+    );
   playWeeks.onclick = async () => {
     const range = await incidentRange();
     if (!range.to) return;
     const last = new Date(range.to.slice(0, 10) + 'T00:00:00Z');
     last.setUTCDate(last.getUTCDate() - ((last.getUTCDay() + 6) % 7)); // Monday of the newest week
     const day = (d: Date, plus: number) => new Date(d.getTime() + plus * 86_400_000).toISOString().slice(0, 10);
-    await runPlayer(Array.from({ length: 12 }, (_, i) => {
-      const from = day(last, -7 * (11 - i));
-      return { label: from, filter: { from: `${from}T00:00:00+08:00`, to: `${day(last, -7 * (11 - i) + 7)}T00:00:00+08:00` } };
-    }), playWeeks);
+    await runPlayer(
+      Array.from({ length: 12 }, (_, i) => {
+        const from = day(last, -7 * (11 - i));
+        return {
+          label: from,
+          filter: { from: `${from}T00:00:00+08:00`, to: `${day(last, -7 * (11 - i) + 7)}T00:00:00+08:00` },
+        };
+      }),
+      playWeeks,
+    );
   };
 
-  return section('incidents', t('incidents.title'), state.openSections,
-    h('div', { class: 'buttons' }, hot, hotClear), hotLegend, hotSummary,
-    h('div', { class: 'buttons' }, grade, gradeClear), gradeLegend,
-    h('div', { class: 'buttons' }, play, playWeeks), h('div', { class: 'row' }, clock), status);
+  return section(
+    'incidents',
+    t('incidents.title'),
+    state.openSections,
+    h('div', { class: 'buttons' }, hot, hotClear),
+    hotLegend,
+    hotSummary,
+    h('div', { class: 'buttons' }, grade, gradeClear),
+    gradeLegend,
+    h('div', { class: 'buttons' }, play, playWeeks),
+    h('div', { class: 'row' }, clock),
+    status,
+  );
 }

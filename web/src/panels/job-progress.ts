@@ -30,7 +30,11 @@ export function runningJobElement(kind: string): HTMLElement | undefined {
  * it ends, whether or not the panel that started it is still open — `onResult` with the result (or `onError` with the
  * problem's title). Answers the element to place in the panel; it removes itself when the job ends.
  */
-export function startJob<R>(kind: string, params: unknown, handlers: { onResult: (r: R) => void; onError: (message: string) => void }): HTMLElement {
+export function startJob<R>(
+  kind: string,
+  params: unknown,
+  handlers: { onResult: (r: R) => void; onError: (message: string) => void },
+): HTMLElement {
   running.get(kind)?.source?.close();
   const bar = h('progress', { max: '1', value: '0', 'data-testid': 'job-bar' }) as HTMLProgressElement;
   const stage = h('span', { class: 'muted', 'data-testid': 'job-stage' }, t('jobs.queued'));
@@ -46,16 +50,39 @@ export function startJob<R>(kind: string, params: unknown, handlers: { onResult:
   const show = (s: JobStatus<R>) => {
     bar.value = s.progress;
     stage.textContent = s.stage ?? t(`jobs.${s.state}`);
-    if (s.state === 'done') { end(); handlers.onResult(s.result as R); }
-    if (s.state === 'failed') { end(); handlers.onError(s.error?.title ?? t('jobs.failed')); }
-    if (s.state === 'cancelled') { end(); handlers.onError(t('jobs.cancelled')); }
+    if (s.state === 'done') {
+      end();
+      handlers.onResult(s.result as R);
+    }
+    if (s.state === 'failed') {
+      end();
+      handlers.onError(s.error?.title ?? t('jobs.failed'));
+    }
+    if (s.state === 'cancelled') {
+      end();
+      handlers.onError(t('jobs.cancelled'));
+    }
   };
   void (async () => {
-    const res = await fetch('/api/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind, params }) });
+    const res = await fetch('/api/v1/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind, params }),
+    });
     const body = (await res.json()) as JobStatus<R> & { title?: string };
-    if (!res.ok) { end(); handlers.onError(body.title ?? t('jobs.failed')); return; }
-    cancel.onclick = () => { cancel.disabled = true; void fetch(`/api/v1/jobs/${body.id}`, { method: 'DELETE' }); };
-    if (body.state === 'done') { show(body); return; }
+    if (!res.ok) {
+      end();
+      handlers.onError(body.title ?? t('jobs.failed'));
+      return;
+    }
+    cancel.onclick = () => {
+      cancel.disabled = true;
+      void fetch(`/api/v1/jobs/${body.id}`, { method: 'DELETE' });
+    };
+    if (body.state === 'done') {
+      show(body);
+      return;
+    }
     const source = new EventSource(`/api/v1/jobs/${body.id}/events`);
     tracked.source = source;
     source.addEventListener('job', (e) => show(JSON.parse((e as MessageEvent<string>).data) as JobStatus<R>));
@@ -65,6 +92,9 @@ export function startJob<R>(kind: string, params: unknown, handlers: { onResult:
       if (running.get(kind) !== tracked) return;
       void fetch(`/api/v1/jobs/${body.id}`).then(async (r) => show((await r.json()) as JobStatus<R>));
     };
-  })().catch((err: unknown) => { end(); handlers.onError(err instanceof Error ? err.message : String(err)); });
+  })().catch((err: unknown) => {
+    end();
+    handlers.onError(err instanceof Error ? err.message : String(err));
+  });
   return element;
 }

@@ -4,34 +4,74 @@ import { t } from '../i18n/index.js';
 import { h } from './dom.js';
 
 /** What the server answers for GET /api/v1/plans and /plans/compare (the fields this view reads). */
-interface PlanSummary { id: number | 'in-force'; name: string; kind: string; version: number | null }
-interface Balance { measure: string; maxOverMean: number; cv: number }
-interface Tier { limitMinutes: number; roadShare: number | null; keyPlaceShare: number | null }
+interface PlanSummary {
+  id: number | 'in-force';
+  name: string;
+  kind: string;
+  version: number | null;
+}
+interface Balance {
+  measure: string;
+  maxOverMean: number;
+  cv: number;
+}
+interface Tier {
+  limitMinutes: number;
+  roadShare: number | null;
+  keyPlaceShare: number | null;
+}
 interface PlanCard {
   beats: { code: string; grids: number }[];
   plan: {
-    beats: number; balance: Balance[]; reach: Tier[];
+    beats: number;
+    balance: Balance[];
+    reach: Tier[];
     coverage: { roadRate: number | null; keyPlaceRate: number | null; minBeatRoadRate: number | null };
     nesting: { gridsCut: number; communitiesSplit: number; pieces: number };
     shape: { meanPolsbyPopper: number; minPolsbyPopper: number; beatsInPieces: number };
     change: { gridsMoved: number; residentsMoved: number } | null;
   };
 }
-export interface Comparison { names: { a: string; b: string }; a: PlanCard; b: PlanCard; moved: { gridCode: string; from: string; to: string }[] }
+export interface Comparison {
+  names: { a: string; b: string };
+  a: PlanCard;
+  b: PlanCard;
+  moved: { gridCode: string; from: string; to: string }[];
+}
 
 /** One row of the compare table: how to read the figure, and which way is better (for the colour of the difference). */
-interface Row { key: string; get: (c: PlanCard) => number | null; better: 'lower' | 'higher' | 'none'; format: (v: number) => string }
+interface Row {
+  key: string;
+  get: (c: PlanCard) => number | null;
+  better: 'lower' | 'higher' | 'none';
+  format: (v: number) => string;
+}
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const num = (d: number) => (v: number) => v.toFixed(d);
-const bal = (m: string, f: 'cv' | 'maxOverMean') => (c: PlanCard) => c.plan.balance.find((b) => b.measure === m)?.[f] ?? null;
+const bal = (m: string, f: 'cv' | 'maxOverMean') => (c: PlanCard) =>
+  c.plan.balance.find((b) => b.measure === m)?.[f] ?? null;
 const ROWS: Row[] = [
   { key: 'beats', get: (c) => c.plan.beats, better: 'none', format: num(0) },
   { key: 'cv_incidents', get: bal('weightedIncidents', 'cv'), better: 'lower', format: num(3) },
   { key: 'max_incidents', get: bal('weightedIncidents', 'maxOverMean'), better: 'lower', format: num(2) },
   { key: 'cv_population', get: bal('population', 'cv'), better: 'lower', format: num(3) },
   { key: 'cv_road', get: bal('roadKm', 'cv'), better: 'lower', format: num(3) },
-  ...[0, 1, 2].map((i): Row => ({ key: `reach_road_${i}`, get: (c) => c.plan.reach[i]?.roadShare ?? null, better: 'higher', format: pct })),
-  ...[0, 1, 2].map((i): Row => ({ key: `reach_places_${i}`, get: (c) => c.plan.reach[i]?.keyPlaceShare ?? null, better: 'higher', format: pct })),
+  ...[0, 1, 2].map(
+    (i): Row => ({
+      key: `reach_road_${i}`,
+      get: (c) => c.plan.reach[i]?.roadShare ?? null,
+      better: 'higher',
+      format: pct,
+    }),
+  ),
+  ...[0, 1, 2].map(
+    (i): Row => ({
+      key: `reach_places_${i}`,
+      get: (c) => c.plan.reach[i]?.keyPlaceShare ?? null,
+      better: 'higher',
+      format: pct,
+    }),
+  ),
   { key: 'coverage_road', get: (c) => c.plan.coverage.roadRate, better: 'none', format: pct },
   { key: 'coverage_min_beat', get: (c) => c.plan.coverage.minBeatRoadRate, better: 'higher', format: pct },
   { key: 'grids_cut', get: (c) => c.plan.nesting.gridsCut, better: 'lower', format: num(0) },
@@ -44,16 +84,29 @@ const ROWS: Row[] = [
 ];
 
 /** Colours of the difference: ColorBrewer RdBu ends (better blue, worse red), grey when equal or neutral. */
-const BETTER = '#2166ac', WORSE = '#b2182b', SAME = '#6b7280';
+const BETTER = '#2166ac',
+  WORSE = '#b2182b',
+  SAME = '#6b7280';
 
 /** The table as plain rows (figure, A, B, difference, colour): the panel and the PDF draw the same thing. */
 export function compareRows(cmp: Comparison): { label: string; a: string; b: string; diff: string; colour: string }[] {
   return ROWS.map((r) => {
-    const a = r.get(cmp.a), b = r.get(cmp.b);
+    const a = r.get(cmp.a),
+      b = r.get(cmp.b);
     const d = a === null || b === null ? null : b - a;
-    const colour = d === null || Math.abs(d) < 1e-12 || r.better === 'none' ? SAME : (d < 0) === (r.better === 'lower') ? BETTER : WORSE;
-    return { label: t(`plancompare.row.${r.key}`), a: a === null ? '—' : r.format(a), b: b === null ? '—' : r.format(b),
-      diff: d === null ? '—' : `${d > 0 ? '+' : ''}${r.format(d)}`, colour };
+    const colour =
+      d === null || Math.abs(d) < 1e-12 || r.better === 'none'
+        ? SAME
+        : d < 0 === (r.better === 'lower')
+          ? BETTER
+          : WORSE;
+    return {
+      label: t(`plancompare.row.${r.key}`),
+      a: a === null ? '—' : r.format(a),
+      b: b === null ? '—' : r.format(b),
+      diff: d === null ? '—' : `${d > 0 ? '+' : ''}${r.format(d)}`,
+      colour,
+    };
   });
 }
 
@@ -66,15 +119,49 @@ const NONE: ExpressionSpecification = ['==', ['get', 'code'], '\u0000'];
 
 /** Map layers: the shown plan's grids coloured by beat, the grids that change beat outlined in red. */
 export function initPlanCompare(map: MapLibreMap): void {
-  map.addLayer({ id: 'plan-compare-fill', type: 'fill', source: 'grids', 'source-layer': 'grids', filter: NONE, paint: { 'fill-color': '#ccc', 'fill-opacity': 0.7 } });
-  map.addLayer({ id: 'plan-compare-moved', type: 'line', source: 'grids', 'source-layer': 'grids', filter: NONE, paint: { 'line-color': '#b2182b', 'line-width': 3 } });
+  map.addLayer({
+    id: 'plan-compare-fill',
+    type: 'fill',
+    source: 'grids',
+    'source-layer': 'grids',
+    filter: NONE,
+    paint: { 'fill-color': '#ccc', 'fill-opacity': 0.7 },
+  });
+  map.addLayer({
+    id: 'plan-compare-moved',
+    type: 'line',
+    source: 'grids',
+    'source-layer': 'grids',
+    filter: NONE,
+    paint: { 'line-color': '#b2182b', 'line-width': 3 },
+  });
 }
 
-const PALETTE = ['#8dd3c7', '#ffffb3', '#bebada', '#fb8072', '#80b1d3', '#fdb462', '#b3de69', '#fccde5', '#d9d9d9', '#bc80bd', '#ccebc5', '#ffed6f'];
+const PALETTE = [
+  '#8dd3c7',
+  '#ffffb3',
+  '#bebada',
+  '#fb8072',
+  '#80b1d3',
+  '#fdb462',
+  '#b3de69',
+  '#fccde5',
+  '#d9d9d9',
+  '#bc80bd',
+  '#ccebc5',
+  '#ffed6f',
+];
 
-function draw(map: MapLibreMap | undefined, assignments: { a: Map<string, string>; b: Map<string, string> } | undefined): void {
+function draw(
+  map: MapLibreMap | undefined,
+  assignments: { a: Map<string, string>; b: Map<string, string> } | undefined,
+): void {
   if (!map?.getLayer('plan-compare-fill')) return;
-  if (!current || !assignments) { map.setFilter('plan-compare-fill', NONE); map.setFilter('plan-compare-moved', NONE); return; }
+  if (!current || !assignments) {
+    map.setFilter('plan-compare-fill', NONE);
+    map.setFilter('plan-compare-moved', NONE);
+    return;
+  }
   const plan = assignments[shown];
   const beats = [...new Set(plan.values())].sort();
   const match: unknown[] = ['match', ['get', 'code']];
@@ -98,45 +185,99 @@ let picked: { a: string; b: string } = { a: 'in-force', b: '' };
 let loadedFor: number | undefined;
 
 /** 方案对比: two plans of the station side by side (scorecards in two columns, differences coloured), A/B on the map. */
-export function planCompareBlock(map: MapLibreMap | undefined, stationId: number | undefined, rerender: () => void): HTMLElement {
+export function planCompareBlock(
+  map: MapLibreMap | undefined,
+  stationId: number | undefined,
+  rerender: () => void,
+): HTMLElement {
   if (stationId && loadedFor !== stationId) {
     loadedFor = stationId;
     current = undefined;
-    void getJson<{ plans: PlanSummary[] }>(`/api/v1/plans?stationId=${stationId}`).then((r) => { plans = r.plans; picked = { a: 'in-force', b: String(r.plans[1]?.id ?? '') }; rerender(); });
+    void getJson<{ plans: PlanSummary[] }>(`/api/v1/plans?stationId=${stationId}`).then((r) => {
+      plans = r.plans;
+      picked = { a: 'in-force', b: String(r.plans[1]?.id ?? '') };
+      rerender();
+    });
   }
   const select = (which: 'a' | 'b') => {
     const s = h('select', { 'data-testid': `plan-compare-${which}` }) as HTMLSelectElement;
-    for (const p of plans) s.append(h('option', { value: String(p.id) }, p.id === 'in-force' ? t('plancompare.in_force') : `${p.name} (v${p.version ?? ''})`));
+    for (const p of plans)
+      s.append(
+        h(
+          'option',
+          { value: String(p.id) },
+          p.id === 'in-force' ? t('plancompare.in_force') : `${p.name} (v${p.version ?? ''})`,
+        ),
+      );
     s.value = picked[which];
-    s.onchange = () => { picked = { ...picked, [which]: s.value }; };
+    s.onchange = () => {
+      picked = { ...picked, [which]: s.value };
+    };
     return s;
   };
   const go = h('button', { 'data-testid': 'plan-compare-go' }, t('plancompare.compare')) as HTMLButtonElement;
   go.disabled = !stationId || plans.length < 2;
-  go.onclick = () => void (async () => {
-    const q = new URLSearchParams({ a: picked.a, b: picked.b || picked.a, stationId: String(stationId) });
-    current = await getJson<Comparison>(`/api/v1/plans/compare?${q}`);
-    const assignmentOf = async (ref: string) => new Map((await getJson<{ assignment: { gridCode: string; beatCode: string }[] }>(`/api/v1/plans/${ref}?stationId=${stationId}`))
-      .assignment.map((x) => [x.gridCode, x.beatCode]));
-    assignments = { a: await assignmentOf(picked.a), b: await assignmentOf(picked.b || picked.a) };
-    draw(map, assignments);
-    window.dispatchEvent(new CustomEvent('gridpatrol:plan-compare'));
-    rerender();
-  })();
-  const out = h('div', { class: 'plan-compare', 'data-testid': 'plan-compare' }, h('strong', {}, t('plancompare.title')),
-    h('div', { class: 'buttons' }, 'A ', select('a'), ' B ', select('b'), go));
+  go.onclick = () =>
+    void (async () => {
+      const q = new URLSearchParams({ a: picked.a, b: picked.b || picked.a, stationId: String(stationId) });
+      current = await getJson<Comparison>(`/api/v1/plans/compare?${q}`);
+      const assignmentOf = async (ref: string) =>
+        new Map(
+          (
+            await getJson<{ assignment: { gridCode: string; beatCode: string }[] }>(
+              `/api/v1/plans/${ref}?stationId=${stationId}`,
+            )
+          ).assignment.map((x) => [x.gridCode, x.beatCode]),
+        );
+      assignments = { a: await assignmentOf(picked.a), b: await assignmentOf(picked.b || picked.a) };
+      draw(map, assignments);
+      window.dispatchEvent(new CustomEvent('gridpatrol:plan-compare'));
+      rerender();
+    })();
+  const out = h(
+    'div',
+    { class: 'plan-compare', 'data-testid': 'plan-compare' },
+    h('strong', {}, t('plancompare.title')),
+    h('div', { class: 'buttons' }, 'A ', select('a'), ' B ', select('b'), go),
+  );
   if (current) {
-    const table = h('table', { class: 'compact', 'data-testid': 'plan-compare-table' },
-      h('tr', {}, h('th', {}, ''), h('th', {}, `A ${current.names.a}`), h('th', {}, `B ${current.names.b}`), h('th', {}, t('plancompare.diff'))));
+    const table = h(
+      'table',
+      { class: 'compact', 'data-testid': 'plan-compare-table' },
+      h(
+        'tr',
+        {},
+        h('th', {}, ''),
+        h('th', {}, `A ${current.names.a}`),
+        h('th', {}, `B ${current.names.b}`),
+        h('th', {}, t('plancompare.diff')),
+      ),
+    );
     for (const r of compareRows(current)) {
       const d = h('td', {}, r.diff);
       d.style.color = r.colour;
       table.append(h('tr', {}, h('td', {}, r.label), h('td', {}, r.a), h('td', {}, r.b), d));
     }
     window.gridpatrol.planCompareRows = ROWS.length;
-    const toggle = h('button', { 'data-testid': 'plan-compare-swap' }, t(shown === 'a' ? 'plancompare.show_b' : 'plancompare.show_a'));
-    toggle.onclick = () => { shown = shown === 'a' ? 'b' : 'a'; draw(map, assignments); rerender(); };
-    out.append(table, h('div', { class: 'buttons' }, toggle, h('span', { class: 'muted' }, t('plancompare.moved', { n: current.moved.length }))));
+    const toggle = h(
+      'button',
+      { 'data-testid': 'plan-compare-swap' },
+      t(shown === 'a' ? 'plancompare.show_b' : 'plancompare.show_a'),
+    );
+    toggle.onclick = () => {
+      shown = shown === 'a' ? 'b' : 'a';
+      draw(map, assignments);
+      rerender();
+    };
+    out.append(
+      table,
+      h(
+        'div',
+        { class: 'buttons' },
+        toggle,
+        h('span', { class: 'muted' }, t('plancompare.moved', { n: current.moved.length })),
+      ),
+    );
   }
   return out;
 }

@@ -11,15 +11,24 @@ import { h, section, swatch } from './dom.js';
 
 /** Response-time classes of the 1-3-5 minute rule (一分钟处置、三分钟增援、五分钟围圈), fixed colours. */
 const MINUTE_CLASSES = [
-  { upTo: 1, colour: [26, 150, 65] }, { upTo: 3, colour: [166, 217, 106] }, { upTo: 5, colour: [253, 174, 97] },
+  { upTo: 1, colour: [26, 150, 65] },
+  { upTo: 3, colour: [166, 217, 106] },
+  { upTo: 5, colour: [253, 174, 97] },
   { upTo: Infinity, colour: [215, 25, 28] },
 ] as const;
 const UNREACHED: [number, number, number] = [120, 120, 120];
 const minuteColour = (m: number): [number, number, number] =>
-  m < 0 ? UNREACHED : [...(MINUTE_CLASSES.find((c) => m <= c.upTo)?.colour ?? UNREACHED)] as [number, number, number];
+  m < 0 ? UNREACHED : ([...(MINUTE_CLASSES.find((c) => m <= c.upTo)?.colour ?? UNREACHED)] as [number, number, number]);
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
 /** Route colours per unit (Okabe–Ito, distinct from the minute classes). */
-const UNIT_COLOURS: [number, number, number][] = [[0, 114, 178], [204, 121, 167], [230, 159, 0], [86, 180, 233], [0, 158, 115], [213, 94, 0]];
+const UNIT_COLOURS: [number, number, number][] = [
+  [0, 114, 178],
+  [204, 121, 167],
+  [230, 159, 0],
+  [86, 180, 233],
+  [0, 158, 115],
+  [213, 94, 0],
+];
 /** Replay speed: shift minutes per wall-clock second. */
 const REPLAY_MINUTES_PER_SECOND = 20;
 
@@ -27,7 +36,8 @@ const REPLAY_MINUTES_PER_SECOND = 20;
 function tripTimes(u: PatrolUnit): number[] {
   const d = [0];
   for (let i = 1; i < u.line.length; i++) {
-    const a = u.line[i - 1] ?? [0, 0], b = u.line[i] ?? [0, 0];
+    const a = u.line[i - 1] ?? [0, 0],
+      b = u.line[i] ?? [0, 0];
     d.push((d[i - 1] ?? 0) + Math.hypot((b[0] - a[0]) * Math.cos((a[1] * Math.PI) / 180), b[1] - a[1]));
   }
   const total = d[d.length - 1] || 1;
@@ -47,17 +57,31 @@ export function initReach(ctx: MapContext, state: AppState, rerender: () => void
       if (!state.isochroneMode) return false;
       const fc = await isochrone(lon, lat, state.profile);
       const areas = fc.features.filter((f) => f.properties?.kind === 'area').reverse();
-      ctx.setDeckLayer('isochrone', new GeoJsonLayer({
-        id: 'deck:isochrone', data: { type: 'FeatureCollection', features: areas } as FeatureCollection, stroked: true, filled: true,
-        getFillColor: (f: Feature) => [...minuteColour(Number(f.properties?.minutes)), 70] as [number, number, number, number],
-        getLineColor: (f: Feature) => [...minuteColour(Number(f.properties?.minutes)), 230] as [number, number, number, number],
-        lineWidthMinPixels: 2,
-      }));
+      ctx.setDeckLayer(
+        'isochrone',
+        new GeoJsonLayer({
+          id: 'deck:isochrone',
+          data: { type: 'FeatureCollection', features: areas } as FeatureCollection,
+          stroked: true,
+          filled: true,
+          getFillColor: (f: Feature) =>
+            [...minuteColour(Number(f.properties?.minutes)), 70] as [number, number, number, number],
+          getLineColor: (f: Feature) =>
+            [...minuteColour(Number(f.properties?.minutes)), 230] as [number, number, number, number],
+          lineWidthMinPixels: 2,
+        }),
+      );
       window.gridpatrol.isochroneBands = areas.length;
       return true;
     },
     setBeat(f) {
-      state.patrolBeat = f ? { id: Number(f.properties.id), stationId: Number(f.properties.station_id), name: String(f.properties.name ?? '') } : undefined;
+      state.patrolBeat = f
+        ? {
+            id: Number(f.properties.id),
+            stationId: Number(f.properties.station_id),
+            name: String(f.properties.name ?? ''),
+          }
+        : undefined;
       rerender();
     },
   };
@@ -66,23 +90,54 @@ export function initReach(ctx: MapContext, state: AppState, rerender: () => void
 /** Draws the planned routes and replays them over the shift with a clock. */
 function showPatrol(ctx: MapContext, units: PatrolUnit[], startHour: number, clock: HTMLElement): void {
   const trips = units.map((u) => ({ unit: u.unit, path: u.line, timestamps: tripTimes(u) }));
-  ctx.setDeckLayer('patrol-routes', new PathLayer<PatrolUnit>({
-    id: 'deck:patrol-routes', data: units, getPath: (u) => u.line, getColor: (u) => [...(UNIT_COLOURS[(u.unit - 1) % 6] ?? [0, 0, 0]), 110],
-    getWidth: 4, widthUnits: 'pixels', capRounded: true, jointRounded: true,
-  }));
-  ctx.setDeckLayer('patrol-stops', new ScatterplotLayer<PatrolUnit['stops'][number] & { unit: number }>({
-    id: 'deck:patrol-stops', data: units.flatMap((u) => u.stops.map((s) => ({ ...s, unit: u.unit }))), getPosition: (s) => [s.lon, s.lat],
-    getFillColor: (s) => (s.kind === 'checkpoint' ? [15, 118, 110] : [...(UNIT_COLOURS[(s.unit - 1) % 6] ?? [0, 0, 0])] as [number, number, number]),
-    getRadius: 6, radiusUnits: 'pixels', stroked: true, getLineColor: [255, 255, 255], lineWidthMinPixels: 1.5,
-  }));
+  ctx.setDeckLayer(
+    'patrol-routes',
+    new PathLayer<PatrolUnit>({
+      id: 'deck:patrol-routes',
+      data: units,
+      getPath: (u) => u.line,
+      getColor: (u) => [...(UNIT_COLOURS[(u.unit - 1) % 6] ?? [0, 0, 0]), 110],
+      getWidth: 4,
+      widthUnits: 'pixels',
+      capRounded: true,
+      jointRounded: true,
+    }),
+  );
+  ctx.setDeckLayer(
+    'patrol-stops',
+    new ScatterplotLayer<PatrolUnit['stops'][number] & { unit: number }>({
+      id: 'deck:patrol-stops',
+      data: units.flatMap((u) => u.stops.map((s) => ({ ...s, unit: u.unit }))),
+      getPosition: (s) => [s.lon, s.lat],
+      getFillColor: (s) =>
+        s.kind === 'checkpoint'
+          ? [15, 118, 110]
+          : ([...(UNIT_COLOURS[(s.unit - 1) % 6] ?? [0, 0, 0])] as [number, number, number]),
+      getRadius: 6,
+      radiusUnits: 'pixels',
+      stroked: true,
+      getLineColor: [255, 255, 255],
+      lineWidthMinPixels: 1.5,
+    }),
+  );
   const end = Math.max(...units.map((u) => u.minutes), 1);
   const t0 = performance.now();
   const frame = () => {
     const minute = Math.min(end, ((performance.now() - t0) / 1000) * REPLAY_MINUTES_PER_SECOND);
-    ctx.setDeckLayer('patrol-trips', new TripsLayer<(typeof trips)[number]>({
-      id: 'deck:patrol-trips', data: trips, getPath: (d) => d.path, getTimestamps: (d) => d.timestamps,
-      getColor: (d) => UNIT_COLOURS[(d.unit - 1) % 6] ?? [0, 0, 0], currentTime: minute, trailLength: 30, widthMinPixels: 7, capRounded: true,
-    }));
+    ctx.setDeckLayer(
+      'patrol-trips',
+      new TripsLayer<(typeof trips)[number]>({
+        id: 'deck:patrol-trips',
+        data: trips,
+        getPath: (d) => d.path,
+        getTimestamps: (d) => d.timestamps,
+        getColor: (d) => UNIT_COLOURS[(d.unit - 1) % 6] ?? [0, 0, 0],
+        currentTime: minute,
+        trailLength: 30,
+        widthMinPixels: 7,
+        capRounded: true,
+      }),
+    );
     const m = Math.round(startHour * 60 + minute) % 1440;
     clock.textContent = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     window.gridpatrol.replayMinute = minute;
@@ -97,44 +152,88 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
   const profile = h('select', { 'data-testid': 'profile' }) as HTMLSelectElement;
   for (const p of ['car', 'foot'] as const) profile.append(h('option', { value: p }, t(`reach.profiles.${p}`)));
   profile.value = state.profile;
-  profile.onchange = () => { state.profile = profile.value as 'car' | 'foot'; };
+  profile.onchange = () => {
+    state.profile = profile.value as 'car' | 'foot';
+  };
 
   const reach = h('button', { 'data-testid': 'reach-run' }, t('reach.map'));
   reach.onclick = async () => {
     status.textContent = t('incidents.running');
     const [edges, summary] = await Promise.all([reachEdges(state.profile), reachSummary(state.profile)]);
-    ctx.setDeckLayer('reach', new GeoJsonLayer({
-      id: 'deck:reach', data: edges, getLineColor: (f: Feature) => minuteColour(Number(f.properties?.minutes)), lineWidthMinPixels: 3,
-      lineCapRounded: true,
-    }));
+    ctx.setDeckLayer(
+      'reach',
+      new GeoJsonLayer({
+        id: 'deck:reach',
+        data: edges,
+        getLineColor: (f: Feature) => minuteColour(Number(f.properties?.minutes)),
+        lineWidthMinPixels: 3,
+        lineCapRounded: true,
+      }),
+    );
     window.gridpatrol.reachEdges = edges.features.length;
     state.reach = summary;
     rerender();
   };
   const clear = h('button', {}, t('coverage.clear'));
   clear.onclick = () => {
-    for (const id of ['reach', 'isochrone', 'patrol-routes', 'patrol-stops', 'patrol-trips']) ctx.setDeckLayer(id, undefined);
+    for (const id of ['reach', 'isochrone', 'patrol-routes', 'patrol-stops', 'patrol-trips'])
+      ctx.setDeckLayer(id, undefined);
     state.reach = undefined;
     rerender();
   };
-  const legend = h('div', { class: 'legend scale' }, t('reach.legend'),
-    ...MINUTE_CLASSES.map((c, i) => h('span', { class: 'item' }, swatch(rgb(c.colour), 'line'), i < 3 ? `≤ ${c.upTo} ${t('reach.min')}` : `> 5 ${t('reach.min')}`)),
-    h('span', { class: 'item' }, swatch(rgb(UNREACHED), 'line'), t('reach.unreached')));
+  const legend = h(
+    'div',
+    { class: 'legend scale' },
+    t('reach.legend'),
+    ...MINUTE_CLASSES.map((c, i) =>
+      h(
+        'span',
+        { class: 'item' },
+        swatch(rgb(c.colour), 'line'),
+        i < 3 ? `≤ ${c.upTo} ${t('reach.min')}` : `> 5 ${t('reach.min')}`,
+      ),
+    ),
+    h('span', { class: 'item' }, swatch(rgb(UNREACHED), 'line'), t('reach.unreached')),
+  );
   const table = h('table', { 'data-testid': 'reach-table' });
   if (state.reach) {
-    table.append(h('tr', {}, h('td', {}, ''), h('td', {}, t('reach.roads')), h('td', {}, t('layers.grids')), h('td', {}, t('layers.key_places'))));
+    table.append(
+      h(
+        'tr',
+        {},
+        h('td', {}, ''),
+        h('td', {}, t('reach.roads')),
+        h('td', {}, t('layers.grids')),
+        h('td', {}, t('layers.key_places')),
+      ),
+    );
     state.reach.roads.forEach((r, i) => {
       const s = state.reach?.shares[i];
-      table.append(h('tr', {}, h('td', {}, `≤ ${r.limitMinutes} ${t('reach.min')}`), h('td', {}, pct(r.share)), h('td', {}, pct(s?.grids ?? 0)), h('td', {}, pct(s?.keyPlaces ?? 0))));
+      table.append(
+        h(
+          'tr',
+          {},
+          h('td', {}, `≤ ${r.limitMinutes} ${t('reach.min')}`),
+          h('td', {}, pct(r.share)),
+          h('td', {}, pct(s?.grids ?? 0)),
+          h('td', {}, pct(s?.keyPlaces ?? 0)),
+        ),
+      );
     });
   }
 
   const iso = h('input', { type: 'checkbox', 'data-testid': 'isochrone-mode' }) as HTMLInputElement;
   iso.checked = state.isochroneMode;
-  iso.onchange = () => { state.isochroneMode = iso.checked; };
+  iso.onchange = () => {
+    state.isochroneMode = iso.checked;
+  };
 
   const beat = state.patrolBeat;
-  const plan = h('button', { 'data-testid': 'patrol-run' }, beat ? t('reach.plan_for', { beat: beat.name }) : t('reach.pick_beat'));
+  const plan = h(
+    'button',
+    { 'data-testid': 'patrol-run' },
+    beat ? t('reach.plan_for', { beat: beat.name }) : t('reach.pick_beat'),
+  );
   if (!beat) plan.setAttribute('disabled', '');
   const units = h('select', { 'data-testid': 'patrol-units' }) as HTMLSelectElement;
   for (const n of [1, 2, 3]) units.append(h('option', { value: String(n) }, t('reach.units', { count: n })));
@@ -143,13 +242,34 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
   const summary = h('div', { 'data-testid': 'patrol-summary' });
   const gpx = h('button', { 'data-testid': 'patrol-gpx' }, 'GPX');
   gpx.setAttribute('disabled', '');
-  const request = () => ({ base: { kind: 'station' as const, id: beat?.stationId ?? 0 }, beatId: beat?.id ?? 0, units: Number(units.value),
-    hours: 8, startHour: 18, profile: state.profile });
+  const request = () => ({
+    base: { kind: 'station' as const, id: beat?.stationId ?? 0 },
+    beatId: beat?.id ?? 0,
+    units: Number(units.value),
+    hours: 8,
+    startHour: 18,
+    profile: state.profile,
+  });
   plan.onclick = async () => {
     status.textContent = t('incidents.running');
-    const planned = (await (await planPatrol(request())).json() as { units: PatrolUnit[] }).units;
-    summary.replaceChildren(...planned.map((u) => h('p', {}, swatch(rgb(UNIT_COLOURS[(u.unit - 1) % 6] ?? [0, 0, 0]), 'line'),
-      t('reach.unit_summary', { unit: u.unit, km: u.km.toFixed(1), minutes: Math.round(u.minutes), checkpoints: u.checkpoints, stops: u.stops.length, prize: Math.round(u.prize) }))));
+    const planned = ((await (await planPatrol(request())).json()) as { units: PatrolUnit[] }).units;
+    summary.replaceChildren(
+      ...planned.map((u) =>
+        h(
+          'p',
+          {},
+          swatch(rgb(UNIT_COLOURS[(u.unit - 1) % 6] ?? [0, 0, 0]), 'line'),
+          t('reach.unit_summary', {
+            unit: u.unit,
+            km: u.km.toFixed(1),
+            minutes: Math.round(u.minutes),
+            checkpoints: u.checkpoints,
+            stops: u.stops.length,
+            prize: Math.round(u.prize),
+          }),
+        ),
+      ),
+    );
     window.gridpatrol.patrolUnits = planned.length;
     status.textContent = '';
     gpx.removeAttribute('disabled');
@@ -163,9 +283,18 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
     a.click();
   };
 
-  return section('reach', t('reach.title'), state.openSections,
+  return section(
+    'reach',
+    t('reach.title'),
+    state.openSections,
     h('label', { class: 'row' }, t('reach.profile'), profile),
-    h('div', { class: 'buttons' }, reach, clear), legend, table,
+    h('div', { class: 'buttons' }, reach, clear),
+    legend,
+    table,
     h('label', { class: 'toggle' }, iso, t('reach.isochrone_mode')),
-    h('div', { class: 'buttons' }, plan, units, gpx), h('div', { class: 'row' }, t('reach.clock'), clock), summary, status);
+    h('div', { class: 'buttons' }, plan, units, gpx),
+    h('div', { class: 'row' }, t('reach.clock'), clock),
+    summary,
+    status,
+  );
 }

@@ -17,9 +17,21 @@ export interface SidebarHooks {
 async function search(map: MapLibreMap, q: string, out: HTMLElement): Promise<void> {
   const text = q.trim();
   if (!text) return;
-  const tries: [string, string][] = /^[0-9]{15}$/.test(text) ? [['grids', 'code']]
-    : /^[0-9A-Za-z_-]+$/.test(text) ? [['beats', 'code'], ['stations', 'code'], ['cameras', 'code']]
-    : [['key-places', 'name'], ['grids', 'name'], ['beats', 'name'], ['stations', 'name'], ['posts', 'name']];
+  const tries: [string, string][] = /^[0-9]{15}$/.test(text)
+    ? [['grids', 'code']]
+    : /^[0-9A-Za-z_-]+$/.test(text)
+      ? [
+          ['beats', 'code'],
+          ['stations', 'code'],
+          ['cameras', 'code'],
+        ]
+      : [
+          ['key-places', 'name'],
+          ['grids', 'name'],
+          ['beats', 'name'],
+          ['stations', 'name'],
+          ['posts', 'name'],
+        ];
   for (const [layer, column] of tries) {
     const fc = await findFeatures(layer, column, text).catch(() => undefined);
     const hit = fc?.features[0];
@@ -33,23 +45,49 @@ async function search(map: MapLibreMap, q: string, out: HTMLElement): Promise<vo
 }
 
 /** Renders the whole sidebar from the state; called again on a language or role change. */
-export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState, hooks: SidebarHooks, rerender: () => void,
-  analysisSections: readonly HTMLElement[] = []): void {
+export function renderSidebar(
+  el: HTMLElement,
+  map: MapLibreMap,
+  state: AppState,
+  hooks: SidebarHooks,
+  rerender: () => void,
+  analysisSections: readonly HTMLElement[] = [],
+): void {
   el.replaceChildren();
   const lang = h('button', { class: 'lang', 'data-testid': 'lang' }, t('lang.switch'));
   lang.onclick = async () => {
     await setLocale(document.documentElement.lang === 'en' ? 'zh-CN' : 'en');
     rerender();
   };
-  el.append(h('header', {}, h('div', {}, h('h1', {}, t('app.title')), h('p', { class: 'muted' }, t('app.subtitle'))), lang));
+  el.append(
+    h('header', {}, h('div', {}, h('h1', {}, t('app.title')), h('p', { class: 'muted' }, t('app.subtitle'))), lang),
+  );
 
   const out = h('button', { 'data-testid': 'sign-out' }, t('signin.sign_out'));
-  out.onclick = async () => { await signOut(); location.reload(); };
-  el.append(h('div', { class: 'row user' }, h('span', { 'data-testid': 'user' }, t('signin.signed_in', { name: state.user.displayName ?? state.user.username, role: t(`role.${state.user.role}`) })), out));
+  out.onclick = async () => {
+    await signOut();
+    location.reload();
+  };
+  el.append(
+    h(
+      'div',
+      { class: 'row user' },
+      h(
+        'span',
+        { 'data-testid': 'user' },
+        t('signin.signed_in', {
+          name: state.user.displayName ?? state.user.username,
+          role: t(`role.${state.user.role}`),
+        }),
+      ),
+      out,
+    ),
+  );
   // Only an admin (who may do everything) switches between the role views; everyone else sees their own.
   if (state.user.role === 'admin') {
     const role = h('select', { 'data-testid': 'role' }) as HTMLSelectElement;
-    for (const r of ['planner', 'grid_office', 'leader'] as const) role.append(h('option', { value: r }, t(`role.${r}`)));
+    for (const r of ['planner', 'grid_office', 'leader'] as const)
+      role.append(h('option', { value: r }, t(`role.${r}`)));
     role.value = state.role;
     role.onchange = () => {
       state.role = role.value as Role;
@@ -60,9 +98,15 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
     el.append(h('label', { class: 'row' }, t('role.label'), role));
   }
 
-  const q = h('input', { type: 'search', placeholder: t('search.placeholder'), 'data-testid': 'search' }) as HTMLInputElement;
+  const q = h('input', {
+    type: 'search',
+    placeholder: t('search.placeholder'),
+    'data-testid': 'search',
+  }) as HTMLInputElement;
   const searchOut = h('p', { class: 'muted', 'data-testid': 'search-result' });
-  q.onkeydown = (e) => { if (e.key === 'Enter') void search(map, q.value, searchOut); };
+  q.onkeydown = (e) => {
+    if (e.key === 'Enter') void search(map, q.value, searchOut);
+  };
   el.append(q, searchOut);
 
   const layers = section('layers', t('layers.title'), state.openSections);
@@ -70,16 +114,30 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
     const box = h('input', { type: 'checkbox', 'data-layer': toggle.id }) as HTMLInputElement;
     box.checked = state.visible.has(toggle.id);
     box.onchange = () => {
-      if (box.checked) state.visible.add(toggle.id); else state.visible.delete(toggle.id);
+      if (box.checked) state.visible.add(toggle.id);
+      else state.visible.delete(toggle.id);
       hooks.onVisibility();
     };
-    const legend = h('div', { class: 'legend' }, ...toggle.legend.map((l) => h('span', { class: 'item' }, swatch(l.colour, l.shape),
-      l.label === 'legend.station_colour' ? '' : t(l.label))));
+    const legend = h(
+      'div',
+      { class: 'legend' },
+      ...toggle.legend.map((l) =>
+        h('span', { class: 'item' }, swatch(l.colour, l.shape), l.label === 'legend.station_colour' ? '' : t(l.label)),
+      ),
+    );
     if (toggle.id === 'beats') legend.append(t('legend.station_colour'));
     layers.append(h('label', { class: 'toggle' }, box, t(toggle.label)), legend);
   }
-  layers.append(h('div', { class: 'legend scale', 'data-testid': 'count-scale' }, t('legend.count_per_cell'),
-    ...COUNT_COLOURS.map((c, i) => h('span', { class: 'item' }, swatch(`rgb(${c.join(',')})`, 'fill'), `≥${COUNT_BREAKS[i]}`))));
+  layers.append(
+    h(
+      'div',
+      { class: 'legend scale', 'data-testid': 'count-scale' },
+      t('legend.count_per_cell'),
+      ...COUNT_COLOURS.map((c, i) =>
+        h('span', { class: 'item' }, swatch(`rgb(${c.join(',')})`, 'fill'), `≥${COUNT_BREAKS[i]}`),
+      ),
+    ),
+  );
   el.append(layers);
 
   // Incident filter: dates, an hour window (wrapping past midnight), weekdays, category, hexagon size.
@@ -88,7 +146,10 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
   const to = h('input', { type: 'date', value: f.to?.slice(0, 10) ?? '' }) as HTMLInputElement;
   const hourFrom = h('select', { 'data-testid': 'hour-from' }) as HTMLSelectElement;
   const hourTo = h('select', { 'data-testid': 'hour-to' }) as HTMLSelectElement;
-  for (let i = 0; i < 24; i++) { hourFrom.append(h('option', { value: String(i) }, `${i}:00`)); hourTo.append(h('option', { value: String(i) }, `${i + 1}:00`)); }
+  for (let i = 0; i < 24; i++) {
+    hourFrom.append(h('option', { value: String(i) }, `${i}:00`));
+    hourTo.append(h('option', { value: String(i) }, `${i + 1}:00`));
+  }
   hourFrom.value = String(f.hours?.[0] ?? 0);
   hourTo.value = String(f.hours?.[f.hours.length - 1] ?? 23);
   const days = h('div', { class: 'days' });
@@ -112,26 +173,48 @@ export function renderSidebar(el: HTMLElement, map: MapLibreMap, state: AppState
   info.textContent = t('filter.cells', { count: state.cells.length, total });
   const apply = h('button', { 'data-testid': 'apply-filter' }, t('filter.apply'));
   apply.onclick = async () => {
-    const a = Number(hourFrom.value), b = Number(hourTo.value);
+    const a = Number(hourFrom.value),
+      b = Number(hourTo.value);
     const hours: number[] = [];
-    for (let x = a; ; x = (x + 1) % 24) { hours.push(x); if (x === b) break; }
+    for (let x = a; ; x = (x + 1) % 24) {
+      hours.push(x);
+      if (x === b) break;
+    }
     state.autoRes = res.value === 'auto';
     const weekdays = [...days.querySelectorAll('input')].filter((i) => i.checked).map((i) => Number(i.value));
     state.filter = {
       res: res.value === 'auto' ? resForZoom(map.getZoom()) : (Number(res.value) as 7 | 8 | 9 | 10),
-      ...(from.value ? { from: `${from.value}T00:00:00+08:00` } : {}), ...(to.value ? { to: `${to.value}T00:00:00+08:00` } : {}),
-      ...(hours.length < 24 ? { hours } : {}), ...(weekdays.length < 7 ? { weekdays } : {}), ...(category.value ? { category: category.value } : {}),
+      ...(from.value ? { from: `${from.value}T00:00:00+08:00` } : {}),
+      ...(to.value ? { to: `${to.value}T00:00:00+08:00` } : {}),
+      ...(hours.length < 24 ? { hours } : {}),
+      ...(weekdays.length < 7 ? { weekdays } : {}),
+      ...(category.value ? { category: category.value } : {}),
     };
     await hooks.onFilter();
     rerender();
   };
   const reset = h('button', {}, t('filter.reset'));
-  reset.onclick = async () => { state.autoRes = true; state.filter = { res: resForZoom(map.getZoom()) }; await hooks.onFilter(); rerender(); };
-  el.append(section('filter', t('filter.title'), state.openSections,
-    h('label', { class: 'row' }, t('filter.from'), from), h('label', { class: 'row' }, t('filter.to'), to),
-    h('label', { class: 'row' }, t('filter.hours'), hourFrom, '–', hourTo), h('div', { class: 'row' }, t('filter.weekdays'), days),
-    h('label', { class: 'row' }, t('filter.category'), category), h('label', { class: 'row' }, t('filter.resolution'), res),
-    h('div', { class: 'buttons' }, apply, reset), info));
+  reset.onclick = async () => {
+    state.autoRes = true;
+    state.filter = { res: resForZoom(map.getZoom()) };
+    await hooks.onFilter();
+    rerender();
+  };
+  el.append(
+    section(
+      'filter',
+      t('filter.title'),
+      state.openSections,
+      h('label', { class: 'row' }, t('filter.from'), from),
+      h('label', { class: 'row' }, t('filter.to'), to),
+      h('label', { class: 'row' }, t('filter.hours'), hourFrom, '–', hourTo),
+      h('div', { class: 'row' }, t('filter.weekdays'), days),
+      h('label', { class: 'row' }, t('filter.category'), category),
+      h('label', { class: 'row' }, t('filter.resolution'), res),
+      h('div', { class: 'buttons' }, apply, reset),
+      info,
+    ),
+  );
 
   const png = h('button', { 'data-testid': 'export-png' }, t('export.png'));
   png.onclick = () => hooks.onExportPng();

@@ -1,4 +1,13 @@
-import type { CoverageAnswer, GridGrade, PlacementAnswer, HotspotCell, IncidentCell, IncidentFilter, ReachSummary, SessionAnswer } from '../api/client.js';
+import type {
+  CoverageAnswer,
+  GridGrade,
+  PlacementAnswer,
+  HotspotCell,
+  IncidentCell,
+  IncidentFilter,
+  ReachSummary,
+  SessionAnswer,
+} from '../api/client.js';
 import type { TerraDraw } from 'terra-draw';
 import { roleDefaults, type Role } from '../layers/catalog.js';
 
@@ -45,7 +54,13 @@ export interface AppState {
 export type SignedInUser = SessionAnswer['user'];
 
 export type CoverageMetric =
-  | 'weightedRoadRate' | 'roadRate' | 'keyPlaceRate' | 'schoolRate' | 'groundRate' | 'workingRate' | 'networkedRate';
+  | 'weightedRoadRate'
+  | 'roadRate'
+  | 'keyPlaceRate'
+  | 'schoolRate'
+  | 'groundRate'
+  | 'workingRate'
+  | 'networkedRate';
 
 /**
  * The view follows the signed-in user's role; an admin (who may do everything) picks a view with ?role= or the
@@ -53,10 +68,28 @@ export type CoverageMetric =
  */
 export function initialState(user: SignedInUser): AppState {
   const asked = new URLSearchParams(location.search).get('role') as Role | null;
-  const role: Role = user.role === 'admin' ? (asked && ['planner', 'grid_office', 'leader'].includes(asked) ? asked : 'planner') : user.role;
-  return { user, role, visible: roleDefaults(role), filter: { res: 9 }, cells: [], heatCells: [],
-    openSections: new Set(['layers', 'filter']), showCameraViews: false, showBlindSpots: false, placementK: 10, playing: false, autoRes: true,
-    profile: 'car', isochroneMode: false };
+  const role: Role =
+    user.role === 'admin'
+      ? asked && ['planner', 'grid_office', 'leader'].includes(asked)
+        ? asked
+        : 'planner'
+      : user.role;
+  return {
+    user,
+    role,
+    visible: roleDefaults(role),
+    filter: { res: 9 },
+    cells: [],
+    heatCells: [],
+    openSections: new Set(['layers', 'filter']),
+    showCameraViews: false,
+    showBlindSpots: false,
+    placementK: 10,
+    playing: false,
+    autoRes: true,
+    profile: 'car',
+    isochroneMode: false,
+  };
 }
 
 /** H3 resolution for a map zoom: cells of roughly 20–60 px across, from res 7 at city zoom to res 10 on a street. */

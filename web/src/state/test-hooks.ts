@@ -66,15 +66,53 @@ export interface TestHooks {
   selectedCount(): number;
 }
 declare global {
-  interface Window { gridpatrol: TestHooks }
+  interface Window {
+    gridpatrol: TestHooks;
+  }
 }
 
 export function installTestHooks(): TestHooks {
   window.gridpatrol = {
-    idle: false, cellsTotal: 0, cellsCount: 0, lastPngBytes: 0, lastPdfBytes: 0, ratedAreas: 0, cameraViews: 0, cameraViewsBox: [],
-    hotspotCells: 0, gradedGrids: 0, playedSteps: 0, playedFrames: [], hourChartTotal: 0, reachEdges: 0, isochroneBands: 0, patrolUnits: 0, replayMinute: 0, blindSpotCells: 0, proposedCameras: 0,
-    editProblems: 0, pickedGrids: 0, pickedPopulation: 0, editStatus: '', editCount: 0, editTarget: '', snaps: 0, historyShown: 0, signedIn: false, lassoOutline: [], lassoPicks: 0, planCutGrids: 0, planAlignBeats: 0, planDraftGrids: 0, planCompareRows: 0, planCompareMovedDrawn: -1, planWorkloadRows: 0, planApplied: 0, project: () => [0, 0],
-    layerVisible: () => false, selectedCount: () => 0,
+    idle: false,
+    cellsTotal: 0,
+    cellsCount: 0,
+    lastPngBytes: 0,
+    lastPdfBytes: 0,
+    ratedAreas: 0,
+    cameraViews: 0,
+    cameraViewsBox: [],
+    hotspotCells: 0,
+    gradedGrids: 0,
+    playedSteps: 0,
+    playedFrames: [],
+    hourChartTotal: 0,
+    reachEdges: 0,
+    isochroneBands: 0,
+    patrolUnits: 0,
+    replayMinute: 0,
+    blindSpotCells: 0,
+    proposedCameras: 0,
+    editProblems: 0,
+    pickedGrids: 0,
+    pickedPopulation: 0,
+    editStatus: '',
+    editCount: 0,
+    editTarget: '',
+    snaps: 0,
+    historyShown: 0,
+    signedIn: false,
+    lassoOutline: [],
+    lassoPicks: 0,
+    planCutGrids: 0,
+    planAlignBeats: 0,
+    planDraftGrids: 0,
+    planCompareRows: 0,
+    planCompareMovedDrawn: -1,
+    planWorkloadRows: 0,
+    planApplied: 0,
+    project: () => [0, 0],
+    layerVisible: () => false,
+    selectedCount: () => 0,
   };
   return window.gridpatrol;
 }

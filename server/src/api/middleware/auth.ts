@@ -7,7 +7,12 @@ import { sendProblem } from './error-handler.js';
 declare global {
   // Express's own extension point for what middleware puts on a request.
   // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express { interface Request { user?: SignedInUser; sessionToken?: string } }
+  namespace Express {
+    interface Request {
+      user?: SignedInUser;
+      sessionToken?: string;
+    }
+  }
 }
 
 export const SESSION_COOKIE = 'gp_session';
@@ -22,7 +27,13 @@ export function sessionTokenOf(req: Request): string | undefined {
 }
 
 export function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: number): void {
-  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: maxAgeMs });
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.secure,
+    path: '/',
+    maxAge: maxAgeMs,
+  });
 }
 
 export function clearSessionCookie(req: Request, res: Response): void {
@@ -48,9 +59,17 @@ export function attachUser(db: Db): RequestHandler {
 /** Rate limit per client address, answered as problem+json 429. */
 export function limitRate(windowMs: number, limit: number, what: string): RequestHandler {
   return rateLimit({
-    windowMs, limit, standardHeaders: 'draft-8', legacyHeaders: false,
-    handler: (req, res) => sendProblem(res, {
-      type: 'https://gridpatrol.dev/problems/too-many-requests', title: `Too many ${what}; wait and try again`, status: 429, code: 'rate.limited', instance: req.originalUrl,
-    }),
+    windowMs,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) =>
+      sendProblem(res, {
+        type: 'https://gridpatrol.dev/problems/too-many-requests',
+        title: `Too many ${what}; wait and try again`,
+        status: 429,
+        code: 'rate.limited',
+        instance: req.originalUrl,
+      }),
   });
 }

@@ -50,7 +50,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     logger.error({ err, url: req.originalUrl }, 'unhandled error');
-    sendProblem(res, { type: PROBLEM_BASE + 'internal', title: 'Internal server error', status: 500, code: 'internal' });
+    sendProblem(res, {
+      type: PROBLEM_BASE + 'internal',
+      title: 'Internal server error',
+      status: 500,
+      code: 'internal',
+    });
   };
 }
 

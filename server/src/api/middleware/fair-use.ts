@@ -7,8 +7,12 @@ import { sendProblem } from './error-handler.js';
  * plans. Vector tiles of camera views are left out (a map asks for many at once; each is small).
  */
 const HEAVY: readonly RegExp[] = [
-  /^\/analysis\/(?!camera-views\/\d+\/)/i, /^\/routing\//i, /^\/planning\//i, /^\/grades\/compute\/?$/i,
-  /^\/incidents\/(hotspots|trends|near-repeat)\/?$/i, /^\/hotspots(\/|$)/i,
+  /^\/analysis\/(?!camera-views\/\d+\/)/i,
+  /^\/routing\//i,
+  /^\/planning\//i,
+  /^\/grades\/compute\/?$/i,
+  /^\/incidents\/(hotspots|trends|near-repeat)\/?$/i,
+  /^\/hotspots(\/|$)/i,
 ];
 
 export const isHeavyAnalysis = (path: string): boolean => HEAVY.some((r) => r.test(path));
@@ -19,13 +23,22 @@ export const isHeavyAnalysis = (path: string): boolean => HEAVY.some((r) => r.te
  */
 export function fairUseGate(fairUse: FairUse): RequestHandler {
   return (req, res, next) => {
-    if (!req.user || !isHeavyAnalysis(req.path)) { next(); return; }
+    if (!req.user || !isHeavyAnalysis(req.path)) {
+      next();
+      return;
+    }
     const a = fairUse.admit(`user:${req.user.id}`);
     if (a.kind === 'refused') {
       res.set('Retry-After', String(a.retryAfterS));
       sendProblem(res, {
-        type: 'https://gridpatrol.dev/problems/too-many-requests', title: 'Too many analyses; wait and try again', status: 429, code: 'fair_use.limited',
-        detail: a.detail, instance: req.originalUrl, reason: a.reason, retryAfterSeconds: a.retryAfterS,
+        type: 'https://gridpatrol.dev/problems/too-many-requests',
+        title: 'Too many analyses; wait and try again',
+        status: 429,
+        code: 'fair_use.limited',
+        detail: a.detail,
+        instance: req.originalUrl,
+        reason: a.reason,
+        retryAfterSeconds: a.retryAfterS,
       });
       return;
     }

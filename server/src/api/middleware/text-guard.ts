@@ -10,12 +10,18 @@ export const refuseNulCharacters: RequestHandler = (req, _res, next) => {
   while (stack.length) {
     const [v, path] = stack.pop() as [unknown, string];
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) throw new ValidationError('Text may not contain the NUL character', [{ path: path || 'body', message: 'contains U+0000' }]);
+      if (v.includes('\u0000'))
+        throw new ValidationError('Text may not contain the NUL character', [
+          { path: path || 'body', message: 'contains U+0000' },
+        ]);
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => stack.push([x, `${path}[${i}]`]));
     } else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if (k.includes('\u0000')) throw new ValidationError('Text may not contain the NUL character', [{ path: path || 'body', message: 'a key contains U+0000' }]);
+        if (k.includes('\u0000'))
+          throw new ValidationError('Text may not contain the NUL character', [
+            { path: path || 'body', message: 'a key contains U+0000' },
+          ]);
         stack.push([x, path ? `${path}.${k}` : k]);
       }
     }

@@ -1,10 +1,30 @@
 import type { Db } from '../../db/client.js';
 import {
-  acceptBody, acceptedCameras, blindCellsQuery, blindQuery, blindSpotCellsAnswer, blindSpotLines, cameraViewsAnswer, cameraViewTileParams,
-  coverageAnswer, coverageGeoJson, coverageQuery, keyPlaceStatus, placementAnswer, placementBody, viewsQuery,
+  acceptBody,
+  acceptedCameras,
+  blindCellsQuery,
+  blindQuery,
+  blindSpotCellsAnswer,
+  blindSpotLines,
+  cameraViewsAnswer,
+  cameraViewTileParams,
+  coverageAnswer,
+  coverageGeoJson,
+  coverageQuery,
+  keyPlaceStatus,
+  placementAnswer,
+  placementBody,
+  viewsQuery,
 } from '../../contract/coverage.js';
 import {
-  acceptProposedCameras, areaCoverage, areaCoverageGeoJson, blindSpotCells, blindSpots, cameraViews, cameraViewTile, keyPlaceCoverage,
+  acceptProposedCameras,
+  areaCoverage,
+  areaCoverageGeoJson,
+  blindSpotCells,
+  blindSpots,
+  cameraViews,
+  cameraViewTile,
+  keyPlaceCoverage,
   XUELIANG_TARGETS,
 } from '../../services/coverage.service.js';
 import { MVT_CONTENT_TYPE } from '../../tiles/tilesets.js';
@@ -21,71 +41,142 @@ const SYNC_WAIT_MS = 5_000;
 
 export function analysisRoutes(db: Db, jobs: JobManager): RouteGroup {
   return new RouteGroup('coverage')
-    .add({
-      method: 'get', path: '/analysis/coverage', permission: 'read',
-      summary: 'Coverage rates per area against the 雪亮 targets: road (weighted), key places, schools, open ground, working and networked (format=geojson: outlines with the rates)',
-      request: { query: coverageQuery }, response: { schema: coverageAnswer.or(coverageGeoJson) },
-    }, async ({ query: q }, { res }) => {
-      const opts = q.bbox ? { bbox: q.bbox } : {};
-      if (q.format === 'geojson') {
-        res.type(GEOJSON);
-        return areaCoverageGeoJson(db, q.area, opts);
-      }
-      return { area: q.area, targets: XUELIANG_TARGETS, rows: await areaCoverage(db, q.area, opts) };
-    })
-    .add({ method: 'get', path: '/analysis/key-places', permission: 'read', summary: 'Key places (schools first) with the number of working cameras that see each', response: { schema: keyPlaceStatus } },
-      () => keyPlaceCoverage(db))
-    .add({
-      method: 'post', path: '/analysis/placement', permission: 'analyse',
-      summary: 'Propose k new cameras (lazy greedy maximal covering) with marginal gains and rates before/after',
-      request: { body: placementBody }, response: { status: 200, schema: placementAnswer },
-    }, async ({ body }, { res, user }): Promise<typeof SENT> => {
-      // Through the worker pool as a job: answered here when it ends within a few seconds, else 202 with the job.
-      if (!user) throw new UnauthorizedError('Sign in first');
-      const job = await submitOrLimit(res, () => jobs.submit(user, 'placement', body));
-      const settled = job.state === 'queued' || job.state === 'running' ? await jobs.waitFor(job.id, SYNC_WAIT_MS) : job;
-      return answerJob(res, settled ?? job);
-    })
-    .add({
-      method: 'post', path: '/analysis/placement/accept', permission: 'edit_beats', summary: 'Store proposed cameras (one transaction, an audit row each)',
-      request: { body: acceptBody }, response: { status: 201, schema: acceptedCameras, contentType: GEOJSON },
-    }, ({ body }, { actor }) => acceptProposedCameras(db, actor, body.cameras, body.status))
-    .add({
-      method: 'get', path: '/analysis/camera-views/:z/:x/:y.mvt', permission: 'read', summary: 'Occluded view polygons as a vector tile (z ≥ 14; 204 when empty)',
-      request: { params: cameraViewTileParams }, response: { contentType: MVT_CONTENT_TYPE, description: 'the tile (layer camera_views)' },
-    }, async ({ params: t }, { res }) => {
-      const bytes = await cameraViewTile(db, t.z, t.x, t.y);
-      if (bytes.byteLength === 0) res.status(204).end();
-      else res.type(MVT_CONTENT_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return SENT;
-    })
-    .add({
-      method: 'get', path: '/analysis/blind-spots', permission: 'read', summary: 'Road spans no working camera sees, as GeoJSON lines with their grid',
-      request: { query: blindQuery }, response: { schema: blindSpotLines, contentType: GEOJSON },
-    }, async ({ query: q }) => {
-      const spans = (await blindSpots(db, q.bbox ? { bbox: q.bbox } : {})).filter((s) => !q.code || s.areaId === q.code);
-      return {
-        type: 'FeatureCollection' as const,
-        features: spans.map((s) => ({ type: 'Feature' as const, geometry: { type: 'LineString', coordinates: s.line }, properties: { grid_code: s.areaId, meters: s.meters } })),
-      };
-    })
-    .add({
-      method: 'get', path: '/analysis/blind-spot-cells', permission: 'read', summary: 'Unseen road metres per H3 cell (the blind-spot heat map)',
-      request: { query: blindCellsQuery }, response: { schema: blindSpotCellsAnswer },
-    }, async ({ query: q }) => blindSpotCells(await blindSpots(db, q.bbox ? { bbox: q.bbox } : {}), q.res))
-    .add({
-      method: 'get', path: '/analysis/camera-views', permission: 'read', summary: 'Occluded view polygons of the cameras in a box (GeoJSON)',
-      request: { query: viewsQuery }, response: { schema: cameraViewsAnswer, contentType: GEOJSON },
-    }, async ({ query: q }) => {
-      const views = await cameraViews(db, q.bbox);
-      return {
-        type: 'FeatureCollection' as const,
-        features: views.map((v) => ({
-          type: 'Feature' as const, id: v.cameraId,
-          geometry: { type: 'MultiPolygon', coordinates: v.coordinates },
-          properties: { camera_id: v.cameraId, status: v.camera.status, networked: v.camera.networked,
-            camera_type: v.camera.cameraType, area_m2: v.areaM2, sector_area_m2: v.sectorAreaM2, occluders: v.occluders },
-        })),
-      };
-    });
+    .add(
+      {
+        method: 'get',
+        path: '/analysis/coverage',
+        permission: 'read',
+        summary:
+          'Coverage rates per area against the 雪亮 targets: road (weighted), key places, schools, open ground, working and networked (format=geojson: outlines with the rates)',
+        request: { query: coverageQuery },
+        response: { schema: coverageAnswer.or(coverageGeoJson) },
+      },
+      async ({ query: q }, { res }) => {
+        const opts = q.bbox ? { bbox: q.bbox } : {};
+        if (q.format === 'geojson') {
+          res.type(GEOJSON);
+          return areaCoverageGeoJson(db, q.area, opts);
+        }
+        return { area: q.area, targets: XUELIANG_TARGETS, rows: await areaCoverage(db, q.area, opts) };
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/analysis/key-places',
+        permission: 'read',
+        summary: 'Key places (schools first) with the number of working cameras that see each',
+        response: { schema: keyPlaceStatus },
+      },
+      () => keyPlaceCoverage(db),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/analysis/placement',
+        permission: 'analyse',
+        summary: 'Propose k new cameras (lazy greedy maximal covering) with marginal gains and rates before/after',
+        request: { body: placementBody },
+        response: { status: 200, schema: placementAnswer },
+      },
+      async ({ body }, { res, user }): Promise<typeof SENT> => {
+        // Through the worker pool as a job: answered here when it ends within a few seconds, else 202 with the job.
+        if (!user) throw new UnauthorizedError('Sign in first');
+        const job = await submitOrLimit(res, () => jobs.submit(user, 'placement', body));
+        const settled =
+          job.state === 'queued' || job.state === 'running' ? await jobs.waitFor(job.id, SYNC_WAIT_MS) : job;
+        return answerJob(res, settled ?? job);
+      },
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/analysis/placement/accept',
+        permission: 'edit_beats',
+        summary: 'Store proposed cameras (one transaction, an audit row each)',
+        request: { body: acceptBody },
+        response: { status: 201, schema: acceptedCameras, contentType: GEOJSON },
+      },
+      ({ body }, { actor }) => acceptProposedCameras(db, actor, body.cameras, body.status),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/analysis/camera-views/:z/:x/:y.mvt',
+        permission: 'read',
+        summary: 'Occluded view polygons as a vector tile (z ≥ 14; 204 when empty)',
+        request: { params: cameraViewTileParams },
+        response: { contentType: MVT_CONTENT_TYPE, description: 'the tile (layer camera_views)' },
+      },
+      async ({ params: t }, { res }) => {
+        const bytes = await cameraViewTile(db, t.z, t.x, t.y);
+        if (bytes.byteLength === 0) res.status(204).end();
+        else res.type(MVT_CONTENT_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        return SENT;
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/analysis/blind-spots',
+        permission: 'read',
+        summary: 'Road spans no working camera sees, as GeoJSON lines with their grid',
+        request: { query: blindQuery },
+        response: { schema: blindSpotLines, contentType: GEOJSON },
+      },
+      async ({ query: q }) => {
+        const spans = (await blindSpots(db, q.bbox ? { bbox: q.bbox } : {})).filter(
+          (s) => !q.code || s.areaId === q.code,
+        );
+        return {
+          type: 'FeatureCollection' as const,
+          features: spans.map((s) => ({
+            type: 'Feature' as const,
+            geometry: { type: 'LineString', coordinates: s.line },
+            properties: { grid_code: s.areaId, meters: s.meters },
+          })),
+        };
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/analysis/blind-spot-cells',
+        permission: 'read',
+        summary: 'Unseen road metres per H3 cell (the blind-spot heat map)',
+        request: { query: blindCellsQuery },
+        response: { schema: blindSpotCellsAnswer },
+      },
+      async ({ query: q }) => blindSpotCells(await blindSpots(db, q.bbox ? { bbox: q.bbox } : {}), q.res),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/analysis/camera-views',
+        permission: 'read',
+        summary: 'Occluded view polygons of the cameras in a box (GeoJSON)',
+        request: { query: viewsQuery },
+        response: { schema: cameraViewsAnswer, contentType: GEOJSON },
+      },
+      async ({ query: q }) => {
+        const views = await cameraViews(db, q.bbox);
+        return {
+          type: 'FeatureCollection' as const,
+          features: views.map((v) => ({
+            type: 'Feature' as const,
+            id: v.cameraId,
+            geometry: { type: 'MultiPolygon', coordinates: v.coordinates },
+            properties: {
+              camera_id: v.cameraId,
+              status: v.camera.status,
+              networked: v.camera.networked,
+              camera_type: v.camera.cameraType,
+              area_m2: v.areaM2,
+              sector_area_m2: v.sectorAreaM2,
+              occluders: v.occluders,
+            },
+          })),
+        };
+      },
+    );
 }

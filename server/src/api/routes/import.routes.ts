@@ -10,20 +10,37 @@ export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 /** POST /api/v1/import?format=…&layer=…: the file as the raw body; answers the import report. */
 export function importRoutes(db: Db): RouteGroup {
-  return new RouteGroup('import').add({
-    method: 'post', path: '/import', permission: 'import', summary: 'Import a file (GeoJSON, CSV/TSV, xlsx, zipped Shapefile, KML/KMZ, OSM PBF) into a layer: the file is the raw body',
-    request: { query: importQuery }, response: { schema: importReport }, body: { kind: 'raw', limit: MAX_UPLOAD_BYTES },
-    problems: { 413: 'upload too large, or over a parse budget (zip inflation, vertices, columns)', 422: 'invalid features (nothing imported)', 429: 'too many imports from this address' },
-    // Imports are heavy: 30 per address per hour.
-    before: [limitRate(60 * 60_000, 30, 'imports')],
-  }, async ({ query: q }, { req, actor }) => {
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-      throw new ValidationError('Empty upload', [{ path: 'body', message: 'send the file as the request body' }]);
-    }
-    return importFile(db, new Uint8Array(req.body), {
-      fileName: q.name ?? `upload.${q.format}`, format: q.format, crs: q.crs, actor,
-      ...(q.layer ? { layer: q.layer } : {}), ...(q.skip_invalid !== undefined ? { skipInvalid: q.skip_invalid } : {}),
-      ...(q.tz ? { timeZone: q.tz } : {}),
-    });
-  });
+  return new RouteGroup('import').add(
+    {
+      method: 'post',
+      path: '/import',
+      permission: 'import',
+      summary:
+        'Import a file (GeoJSON, CSV/TSV, xlsx, zipped Shapefile, KML/KMZ, OSM PBF) into a layer: the file is the raw body',
+      request: { query: importQuery },
+      response: { schema: importReport },
+      body: { kind: 'raw', limit: MAX_UPLOAD_BYTES },
+      problems: {
+        413: 'upload too large, or over a parse budget (zip inflation, vertices, columns)',
+        422: 'invalid features (nothing imported)',
+        429: 'too many imports from this address',
+      },
+      // Imports are heavy: 30 per address per hour.
+      before: [limitRate(60 * 60_000, 30, 'imports')],
+    },
+    async ({ query: q }, { req, actor }) => {
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+        throw new ValidationError('Empty upload', [{ path: 'body', message: 'send the file as the request body' }]);
+      }
+      return importFile(db, new Uint8Array(req.body), {
+        fileName: q.name ?? `upload.${q.format}`,
+        format: q.format,
+        crs: q.crs,
+        actor,
+        ...(q.layer ? { layer: q.layer } : {}),
+        ...(q.skip_invalid !== undefined ? { skipInvalid: q.skip_invalid } : {}),
+        ...(q.tz ? { timeZone: q.tz } : {}),
+      });
+    },
+  );
 }

@@ -1,14 +1,42 @@
 import type { Db } from '../../db/client.js';
 import {
-  areasAnswer, areasQuery, categories, cellsAnswer, cellsQuery, computedGrades, gradeHistoryAnswer, gradesAnswer, gradesBodySchema, gradesQuery,
-  gridCodeParams, historyQuery, hotspotsAnswer, hotspotsQuery, hourProfileAnswer, nearRepeatAnswer, nearRepeatQuery, profileQuery, timeRange,
-  trendsAnswer, trendsQuery,
+  areasAnswer,
+  areasQuery,
+  categories,
+  cellsAnswer,
+  cellsQuery,
+  computedGrades,
+  gradeHistoryAnswer,
+  gradesAnswer,
+  gradesBodySchema,
+  gradesQuery,
+  gridCodeParams,
+  historyQuery,
+  hotspotsAnswer,
+  hotspotsQuery,
+  hourProfileAnswer,
+  nearRepeatAnswer,
+  nearRepeatQuery,
+  profileQuery,
+  timeRange,
+  trendsAnswer,
+  trendsQuery,
 } from '../../contract/incidents.js';
 import { toIncidentFilter } from '../../contract/incident-filter.js';
 import { DEFAULT_GRADE_THRESHOLDS } from '../../engines/hotspots/index.js';
 import {
-  areaHourProfile, computeGrades, gradeHistoryOf, gradesOfDay, incidentCellsOf, incidentCategoryCounts, incidentHotspots, incidentsPerArea,
-  incidentTimeSpan, incidentTrends, nearRepeat, withReasonText,
+  areaHourProfile,
+  computeGrades,
+  gradeHistoryOf,
+  gradesOfDay,
+  incidentCellsOf,
+  incidentCategoryCounts,
+  incidentHotspots,
+  incidentsPerArea,
+  incidentTimeSpan,
+  incidentTrends,
+  nearRepeat,
+  withReasonText,
 } from '../../services/incidents.service.js';
 import { RouteGroup } from '../route.js';
 import { localDay } from '../../local-clock.js';
@@ -21,63 +49,157 @@ const GEOJSON = 'application/geo+json';
  */
 export function incidentAnalysisRoutes(db: Db): RouteGroup {
   return new RouteGroup('incident analysis')
-    .add({
-      method: 'get', path: '/incidents/cells', permission: 'read', summary: 'Incidents per H3 cell, compact [{h3, n}] for deck.gl (format=geojson: hexagons)',
-      request: { query: cellsQuery }, response: { schema: cellsAnswer },
-    }, async ({ query: q }, { res }) => {
-      const answer = await incidentCellsOf(db, { res: q.res, ...toIncidentFilter(q) }, q.format);
-      if (q.format === 'geojson') res.type(GEOJSON);
-      return answer;
-    })
-    .add({ method: 'get', path: '/incidents/range', permission: 'read', summary: 'First and last incident time', response: { schema: timeRange } },
-      () => incidentTimeSpan(db))
-    .add({ method: 'get', path: '/incidents/categories', permission: 'read', summary: 'Incident categories with counts', response: { schema: categories } },
-      () => incidentCategoryCounts(db))
-    .add({
-      method: 'get', path: '/incidents/areas', permission: 'read',
-      summary: 'Incidents per grid, beat or admin area for a filter (format=geojson: outlines with counts and rates)',
-      request: { query: areasQuery }, response: { schema: areasAnswer },
-    }, async ({ query: q }, { res }) => {
-      if (q.format === 'geojson') res.type(GEOJSON);
-      return incidentsPerArea(db, q.area, toIncidentFilter(q), q.format);
-    })
-    .add({
-      method: 'get', path: '/incidents/hotspots', permission: 'read', summary: 'Getis-Ord Gi* hot/cold spots on H3 cells with FDR classes',
-      request: { query: hotspotsQuery }, response: { schema: hotspotsAnswer },
-    }, ({ query: q }) => incidentHotspots(db, q.res, q.k, toIncidentFilter(q)))
-    .add({
-      method: 'get', path: '/incidents/trends', permission: 'read', summary: 'Weekly Mann-Kendall trend and emerging hot-spot category per cell',
-      request: { query: trendsQuery }, response: { schema: trendsAnswer },
-    }, ({ query: q }) => incidentTrends(db, q.res, q.weeks, toIncidentFilter(q)))
-    .add({
-      method: 'get', path: '/incidents/near-repeat', permission: 'read', summary: 'Knox near-repeat test with Monte-Carlo p',
-      request: { query: nearRepeatQuery }, response: { schema: nearRepeatAnswer }, problems: { 422: 'too many incidents for the test' },
-    }, async ({ query: q }) => {
-      const result = await nearRepeat(db, toIncidentFilter(q), { spaceMeters: q.space, timeDays: q.time, permutations: q.permutations, seed: q.seed });
-      return { spaceMeters: q.space, timeDays: q.time, seed: q.seed, ...result };
-    })
-    .add({
-      method: 'get', path: '/incidents/hour-profile', permission: 'read', summary: '24×7 counts and peak hours for an area',
-      request: { query: profileQuery }, response: { schema: hourProfileAnswer },
-    }, ({ query: q }) => areaHourProfile(db, toIncidentFilter(q), q.area && q.code ? { kind: q.area, code: q.code } : undefined))
-    .add({
-      method: 'post', path: '/grades/compute', permission: 'analyse', summary: 'Grade every grid red/yellow/green(/blue) and store the day',
-      request: { body: gradesBodySchema(DEFAULT_GRADE_THRESHOLDS), bodyPath: 'body' }, response: { status: 201, schema: computedGrades },
-    }, async ({ body: b }, { actor }) => {
-      const on = b.day ?? localDay(new Date());
-      const rows = await computeGrades(db, actor, on, { ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}) },
-        { ...DEFAULT_GRADE_THRESHOLDS, ...b.thresholds });
-      return { day: on, grades: withReasonText(rows, 'zh-CN') };
-    })
-    .add({
-      method: 'get', path: '/grades', permission: 'read', summary: 'Grid grades of a day (latest by default); format=geojson: grid outlines with the grade',
-      request: { query: gradesQuery }, response: { schema: gradesAnswer },
-    }, async ({ query: q }, { res }) => {
-      if (q.format === 'geojson') res.type(GEOJSON);
-      return gradesOfDay(db, q.date, q.lang, q.format);
-    })
-    .add({
-      method: 'get', path: '/grades/:gridCode/history', permission: 'read', summary: 'Every stored grade of one grid, oldest first',
-      request: { params: gridCodeParams, query: historyQuery }, response: { schema: gradeHistoryAnswer }, problems: { 404: 'no grades stored' },
-    }, async ({ params, query: q }) => ({ grid: params.gridCode, history: await gradeHistoryOf(db, params.gridCode, q.lang) }));
+    .add(
+      {
+        method: 'get',
+        path: '/incidents/cells',
+        permission: 'read',
+        summary: 'Incidents per H3 cell, compact [{h3, n}] for deck.gl (format=geojson: hexagons)',
+        request: { query: cellsQuery },
+        response: { schema: cellsAnswer },
+      },
+      async ({ query: q }, { res }) => {
+        const answer = await incidentCellsOf(db, { res: q.res, ...toIncidentFilter(q) }, q.format);
+        if (q.format === 'geojson') res.type(GEOJSON);
+        return answer;
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/incidents/range',
+        permission: 'read',
+        summary: 'First and last incident time',
+        response: { schema: timeRange },
+      },
+      () => incidentTimeSpan(db),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/incidents/categories',
+        permission: 'read',
+        summary: 'Incident categories with counts',
+        response: { schema: categories },
+      },
+      () => incidentCategoryCounts(db),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/incidents/areas',
+        permission: 'read',
+        summary: 'Incidents per grid, beat or admin area for a filter (format=geojson: outlines with counts and rates)',
+        request: { query: areasQuery },
+        response: { schema: areasAnswer },
+      },
+      async ({ query: q }, { res }) => {
+        if (q.format === 'geojson') res.type(GEOJSON);
+        return incidentsPerArea(db, q.area, toIncidentFilter(q), q.format);
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/incidents/hotspots',
+        permission: 'read',
+        summary: 'Getis-Ord Gi* hot/cold spots on H3 cells with FDR classes',
+        request: { query: hotspotsQuery },
+        response: { schema: hotspotsAnswer },
+      },
+      ({ query: q }) => incidentHotspots(db, q.res, q.k, toIncidentFilter(q)),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/incidents/trends',
+        permission: 'read',
+        summary: 'Weekly Mann-Kendall trend and emerging hot-spot category per cell',
+        request: { query: trendsQuery },
+        response: { schema: trendsAnswer },
+      },
+      ({ query: q }) => incidentTrends(db, q.res, q.weeks, toIncidentFilter(q)),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/incidents/near-repeat',
+        permission: 'read',
+        summary: 'Knox near-repeat test with Monte-Carlo p',
+        request: { query: nearRepeatQuery },
+        response: { schema: nearRepeatAnswer },
+        problems: { 422: 'too many incidents for the test' },
+      },
+      async ({ query: q }) => {
+        const result = await nearRepeat(db, toIncidentFilter(q), {
+          spaceMeters: q.space,
+          timeDays: q.time,
+          permutations: q.permutations,
+          seed: q.seed,
+        });
+        return { spaceMeters: q.space, timeDays: q.time, seed: q.seed, ...result };
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/incidents/hour-profile',
+        permission: 'read',
+        summary: '24×7 counts and peak hours for an area',
+        request: { query: profileQuery },
+        response: { schema: hourProfileAnswer },
+      },
+      ({ query: q }) =>
+        areaHourProfile(db, toIncidentFilter(q), q.area && q.code ? { kind: q.area, code: q.code } : undefined),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/grades/compute',
+        permission: 'analyse',
+        summary: 'Grade every grid red/yellow/green(/blue) and store the day',
+        request: { body: gradesBodySchema(DEFAULT_GRADE_THRESHOLDS), bodyPath: 'body' },
+        response: { status: 201, schema: computedGrades },
+      },
+      async ({ body: b }, { actor }) => {
+        const on = b.day ?? localDay(new Date());
+        const rows = await computeGrades(
+          db,
+          actor,
+          on,
+          { ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}) },
+          { ...DEFAULT_GRADE_THRESHOLDS, ...b.thresholds },
+        );
+        return { day: on, grades: withReasonText(rows, 'zh-CN') };
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/grades',
+        permission: 'read',
+        summary: 'Grid grades of a day (latest by default); format=geojson: grid outlines with the grade',
+        request: { query: gradesQuery },
+        response: { schema: gradesAnswer },
+      },
+      async ({ query: q }, { res }) => {
+        if (q.format === 'geojson') res.type(GEOJSON);
+        return gradesOfDay(db, q.date, q.lang, q.format);
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/grades/:gridCode/history',
+        permission: 'read',
+        summary: 'Every stored grade of one grid, oldest first',
+        request: { params: gridCodeParams, query: historyQuery },
+        response: { schema: gradeHistoryAnswer },
+        problems: { 404: 'no grades stored' },
+      },
+      async ({ params, query: q }) => ({
+        grid: params.gridCode,
+        history: await gradeHistoryOf(db, params.gridCode, q.lang),
+      }),
+    );
 }

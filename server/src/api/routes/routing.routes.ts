@@ -1,10 +1,26 @@
 import type { Db } from '../../db/client.js';
 import {
-  isochroneAnswer, isochroneQuery, patrolAnswer, patrolBody, patrolQuery, reachAnswer, reachQuery, routeAnswer, routeQuery, suggestionsAnswer,
+  isochroneAnswer,
+  isochroneQuery,
+  patrolAnswer,
+  patrolBody,
+  patrolQuery,
+  reachAnswer,
+  reachQuery,
+  routeAnswer,
+  routeQuery,
+  suggestionsAnswer,
   suggestQuery,
 } from '../../contract/routing.js';
 import { NotFoundError } from '../../errors.js';
-import { isochrone, patrolGpx, planPatrolsWithInputs, postSuggestions, reachMap, route } from '../../services/routing.service.js';
+import {
+  isochrone,
+  patrolGpx,
+  planPatrolsWithInputs,
+  postSuggestions,
+  reachMap,
+  route,
+} from '../../services/routing.service.js';
 import { RouteGroup, SENT } from '../route.js';
 
 const GEOJSON = 'application/geo+json';
@@ -12,58 +28,129 @@ const GEOJSON = 'application/geo+json';
 /** Road network analysis under /api/v1/routing: isochrones, routes, the 1-3-5 minute reach map, post suggestions, patrols. */
 export function routingRoutes(db: Db): RouteGroup {
   return new RouteGroup('routing')
-    .add({
-      method: 'get', path: '/routing/isochrone', permission: 'read', summary: 'Isochrone bands (network-buffer areas) from a point',
-      request: { query: isochroneQuery }, response: { schema: isochroneAnswer, contentType: GEOJSON }, problems: { 422: 'no road near the point' },
-    }, async ({ query: q }) => {
-      const a = await isochrone(db, q.profile, q.lon, q.lat, q.minutes);
-      return {
-        type: 'FeatureCollection' as const,
-        features: a.bands.flatMap((b) => [
-          { type: 'Feature' as const, geometry: b.area as { type: string }, properties: { kind: 'area', minutes: b.minutes, reached_m: b.reachedMeters, nodes: b.nodes } },
-          { type: 'Feature' as const, geometry: { type: 'MultiLineString', coordinates: b.roads }, properties: { kind: 'roads', minutes: b.minutes } },
-        ]),
-        snapped: { lon: a.snapped.lon, lat: a.snapped.lat, distance_m: a.snapped.distanceMeters },
-      };
-    })
-    .add({
-      method: 'get', path: '/routing/route', permission: 'read', summary: 'Fastest route between two points with its edges',
-      request: { query: routeQuery }, response: { schema: routeAnswer, contentType: GEOJSON }, problems: { 404: 'no route', 422: 'no road near a point' },
-    }, async ({ query: q }) => {
-      const r = await route(db, q.profile, q.from, q.to);
-      if (!r) throw new NotFoundError('No route: one-way streets or a gap in the network keep the two points apart', [], { code: 'routing.no_route' });
-      return { type: 'Feature' as const, geometry: { type: 'LineString', coordinates: r.line }, properties: { seconds: r.seconds, meters: r.meters, profile: q.profile } };
-    })
-    .add({
-      method: 'get', path: '/routing/reach', permission: 'read', summary: '1-3-5 minute reach map of posts and stations with shares of roads, grids and key places',
-      request: { query: reachQuery }, response: { schema: reachAnswer },
-    }, async ({ query: q }, { res }) => {
-      const r = await reachMap(db, q.profile);
-      if (q.format === 'geojson') {
-        res.type(GEOJSON);
+    .add(
+      {
+        method: 'get',
+        path: '/routing/isochrone',
+        permission: 'read',
+        summary: 'Isochrone bands (network-buffer areas) from a point',
+        request: { query: isochroneQuery },
+        response: { schema: isochroneAnswer, contentType: GEOJSON },
+        problems: { 422: 'no road near the point' },
+      },
+      async ({ query: q }) => {
+        const a = await isochrone(db, q.profile, q.lon, q.lat, q.minutes);
         return {
           type: 'FeatureCollection' as const,
-          features: r.edges.map((e) => ({ type: 'Feature' as const, geometry: { type: 'LineString', coordinates: e.line }, properties: { minutes: e.minutes } })),
+          features: a.bands.flatMap((b) => [
+            {
+              type: 'Feature' as const,
+              geometry: b.area as { type: string },
+              properties: { kind: 'area', minutes: b.minutes, reached_m: b.reachedMeters, nodes: b.nodes },
+            },
+            {
+              type: 'Feature' as const,
+              geometry: { type: 'MultiLineString', coordinates: b.roads },
+              properties: { kind: 'roads', minutes: b.minutes },
+            },
+          ]),
+          snapped: { lon: a.snapped.lon, lat: a.snapped.lat, distance_m: a.snapped.distanceMeters },
         };
-      }
-      const { edges, ...summary } = r;
-      return { ...summary, edges: edges.length };
-    })
-    .add({
-      method: 'get', path: '/routing/post-suggestions', permission: 'read', summary: 'Sites for new posts that reach the most unreached road',
-      request: { query: suggestQuery }, response: { schema: suggestionsAnswer },
-    }, async ({ query: q }) => ({ minutes: q.minutes, suggestions: await postSuggestions(db, q.profile, q.k, q.minutes) }))
-    .add({
-      method: 'post', path: '/routing/patrol', permission: 'analyse', summary: 'Patrol plans for a beat (format=gpx for GPX)',
-      request: { query: patrolQuery, body: patrolBody, bodyPath: 'body' }, response: { status: 200, schema: patrolAnswer },
-      problems: { 422: 'no such base, no road near it, or no plan fits' },
-    }, async ({ query: q, body: b }, { res }) => {
-      const units = await planPatrolsWithInputs(db, {
-        profile: b.profile, base: b.base, startHour: b.startHour, hours: b.hours, units: b.units, prizeCells: b.prizeCells,
-        prizeDwellMinutes: b.prizeDwellMinutes, incidentWeight: b.incidentWeight, blindSpotWeight: b.blindSpotWeight, ...(b.beatId ? { beatId: b.beatId } : {}), ...(b.checkpointIds ? { checkpointIds: b.checkpointIds } : {}),
-      });
-      if (q.format === 'json') return { units };
-      res.type('application/gpx+xml').attachment('patrol.gpx').send(patrolGpx(units, new Date().toISOString().slice(0, 10)));
-      return SENT;
-    });
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/routing/route',
+        permission: 'read',
+        summary: 'Fastest route between two points with its edges',
+        request: { query: routeQuery },
+        response: { schema: routeAnswer, contentType: GEOJSON },
+        problems: { 404: 'no route', 422: 'no road near a point' },
+      },
+      async ({ query: q }) => {
+        const r = await route(db, q.profile, q.from, q.to);
+        if (!r)
+          throw new NotFoundError('No route: one-way streets or a gap in the network keep the two points apart', [], {
+            code: 'routing.no_route',
+          });
+        return {
+          type: 'Feature' as const,
+          geometry: { type: 'LineString', coordinates: r.line },
+          properties: { seconds: r.seconds, meters: r.meters, profile: q.profile },
+        };
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/routing/reach',
+        permission: 'read',
+        summary: '1-3-5 minute reach map of posts and stations with shares of roads, grids and key places',
+        request: { query: reachQuery },
+        response: { schema: reachAnswer },
+      },
+      async ({ query: q }, { res }) => {
+        const r = await reachMap(db, q.profile);
+        if (q.format === 'geojson') {
+          res.type(GEOJSON);
+          return {
+            type: 'FeatureCollection' as const,
+            features: r.edges.map((e) => ({
+              type: 'Feature' as const,
+              geometry: { type: 'LineString', coordinates: e.line },
+              properties: { minutes: e.minutes },
+            })),
+          };
+        }
+        const { edges, ...summary } = r;
+        return { ...summary, edges: edges.length };
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/routing/post-suggestions',
+        permission: 'read',
+        summary: 'Sites for new posts that reach the most unreached road',
+        request: { query: suggestQuery },
+        response: { schema: suggestionsAnswer },
+      },
+      async ({ query: q }) => ({
+        minutes: q.minutes,
+        suggestions: await postSuggestions(db, q.profile, q.k, q.minutes),
+      }),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/routing/patrol',
+        permission: 'analyse',
+        summary: 'Patrol plans for a beat (format=gpx for GPX)',
+        request: { query: patrolQuery, body: patrolBody, bodyPath: 'body' },
+        response: { status: 200, schema: patrolAnswer },
+        problems: { 422: 'no such base, no road near it, or no plan fits' },
+      },
+      async ({ query: q, body: b }, { res }) => {
+        const units = await planPatrolsWithInputs(db, {
+          profile: b.profile,
+          base: b.base,
+          startHour: b.startHour,
+          hours: b.hours,
+          units: b.units,
+          prizeCells: b.prizeCells,
+          prizeDwellMinutes: b.prizeDwellMinutes,
+          incidentWeight: b.incidentWeight,
+          blindSpotWeight: b.blindSpotWeight,
+          ...(b.beatId ? { beatId: b.beatId } : {}),
+          ...(b.checkpointIds ? { checkpointIds: b.checkpointIds } : {}),
+        });
+        if (q.format === 'json') return { units };
+        res
+          .type('application/gpx+xml')
+          .attachment('patrol.gpx')
+          .send(patrolGpx(units, new Date().toISOString().slice(0, 10)));
+        return SENT;
+      },
+    );
 }

@@ -30,31 +30,47 @@ function baseUrl(req: Request): string {
  */
 export function tilesRoutes(db: Db, source: TileSource = cachedTileSource(db, createTileSource(db))): RouteGroup {
   return new RouteGroup('tiles', '/tiles')
-    .add({
-      method: 'get', path: '/:tileset/:z/:x/:y.:format', permission: 'read', summary: 'One vector tile ({y}.mvt or .pbf; 204 when empty, 304 on If-None-Match)',
-      request: { params: tileParamsSchema(MAX_REQUEST_ZOOM) }, response: { contentType: MVT_CONTENT_TYPE, description: 'the tile' },
-      problems: { 404: 'unknown tileset or format' },
-    }, async ({ params: t }, { req, res }) => {
-      if (t.format !== 'mvt' && t.format !== 'pbf') throw new NotFoundError(`No tile format "${t.format}": use {y}.mvt`);
-      const ts = tilesetOf(t.tileset);
-      const bytes = await source.getTile(ts, { z: t.z, x: t.x, y: t.y });
-      res.set('Cache-Control', TILE_CACHE_CONTROL);
-      if (bytes.byteLength === 0) {
-        res.status(204).end();
+    .add(
+      {
+        method: 'get',
+        path: '/:tileset/:z/:x/:y.:format',
+        permission: 'read',
+        summary: 'One vector tile ({y}.mvt or .pbf; 204 when empty, 304 on If-None-Match)',
+        request: { params: tileParamsSchema(MAX_REQUEST_ZOOM) },
+        response: { contentType: MVT_CONTENT_TYPE, description: 'the tile' },
+        problems: { 404: 'unknown tileset or format' },
+      },
+      async ({ params: t }, { req, res }) => {
+        if (t.format !== 'mvt' && t.format !== 'pbf')
+          throw new NotFoundError(`No tile format "${t.format}": use {y}.mvt`);
+        const ts = tilesetOf(t.tileset);
+        const bytes = await source.getTile(ts, { z: t.z, x: t.x, y: t.y });
+        res.set('Cache-Control', TILE_CACHE_CONTROL);
+        if (bytes.byteLength === 0) {
+          res.status(204).end();
+          return SENT;
+        }
+        const etag = tileEtag(bytes);
+        res.set('ETag', etag);
+        if (etagMatches(req.get('If-None-Match'), etag)) res.status(304).end();
+        else res.type(MVT_CONTENT_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         return SENT;
-      }
-      const etag = tileEtag(bytes);
-      res.set('ETag', etag);
-      if (etagMatches(req.get('If-None-Match'), etag)) res.status(304).end();
-      else res.type(MVT_CONTENT_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return SENT;
-    })
-    .add({
-      method: 'get', path: '/:tileset.json', permission: 'read', summary: 'TileJSON 3.0.0 of a tileset, bounds from the data',
-      request: { params: tileJsonParams }, response: { schema: tileJsonAnswer }, problems: { 404: 'unknown tileset' },
-    }, async ({ params }, { req, res }) => {
-      const tj = await tileJsonOf(db, tilesetOf(params.tileset), baseUrl(req));
-      res.set('Cache-Control', TILE_CACHE_CONTROL);
-      return tj;
-    });
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/:tileset.json',
+        permission: 'read',
+        summary: 'TileJSON 3.0.0 of a tileset, bounds from the data',
+        request: { params: tileJsonParams },
+        response: { schema: tileJsonAnswer },
+        problems: { 404: 'unknown tileset' },
+      },
+      async ({ params }, { req, res }) => {
+        const tj = await tileJsonOf(db, tilesetOf(params.tileset), baseUrl(req));
+        res.set('Cache-Control', TILE_CACHE_CONTROL);
+        return tj;
+      },
+    );
 }

@@ -41,7 +41,8 @@ export async function listFeatures(db: Queryable, layer: LayerDef, q: FeatureFil
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
-  if (q.bbox) where.push(`t.geom && ST_MakeEnvelope(${p(q.bbox[0])}, ${p(q.bbox[1])}, ${p(q.bbox[2])}, ${p(q.bbox[3])}, 4326)`);
+  if (q.bbox)
+    where.push(`t.geom && ST_MakeEnvelope(${p(q.bbox[0])}, ${p(q.bbox[1])}, ${p(q.bbox[2])}, ${p(q.bbox[3])}, 4326)`);
   for (const c of layer.columns) {
     if (q.filters[c.name] !== undefined) where.push(`t.${c.name} = ${p(q.filters[c.name])}::${c.sqlType}`);
   }
@@ -54,15 +55,25 @@ export async function listFeatures(db: Queryable, layer: LayerDef, q: FeatureFil
   let matched = rows[0]?.matched ?? 0;
   if (rows.length === 0 && q.offset > 0) {
     // Past the last page the window count has no row to ride on: count separately.
-    const [c] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${layer.table} t ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-      params.slice(0, params.length - 2));
+    const [c] = await db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM ${layer.table} t ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      params.slice(0, params.length - 2),
+    );
     matched = c?.n ?? 0;
   }
-  return { type: 'FeatureCollection', features: rows.map((r) => r.f), numberMatched: matched, numberReturned: rows.length };
+  return {
+    type: 'FeatureCollection',
+    features: rows.map((r) => r.f),
+    numberMatched: matched,
+    numberReturned: rows.length,
+  };
 }
 
 export async function getFeature(db: Queryable, layer: LayerDef, id: number): Promise<Feature | undefined> {
-  const [row] = await db.query<{ f: Feature }>(`SELECT ${featureJsonSql(layer)} AS f FROM ${layer.table} t WHERE t.id = $1`, [id]);
+  const [row] = await db.query<{ f: Feature }>(
+    `SELECT ${featureJsonSql(layer)} AS f FROM ${layer.table} t WHERE t.id = $1`,
+    [id],
+  );
   return row?.f;
 }
 
@@ -72,11 +83,19 @@ async function assertValidGeometry(tx: Queryable, layer: LayerDef, geometry: Geo
     `SELECT ST_IsValid(g) AS ok, ST_IsValidReason(g) AS reason FROM (SELECT ${geometrySql(layer, '$1')} AS g) s`,
     [JSON.stringify(geometry)],
   );
-  if (!row?.ok) throw new UnprocessableError('Invalid geometry', [{ path: 'geometry', message: row?.reason ?? 'invalid' }]);
+  if (!row?.ok)
+    throw new UnprocessableError('Invalid geometry', [{ path: 'geometry', message: row?.reason ?? 'invalid' }]);
 }
 
-async function audit(tx: Queryable, actor: string, layer: LayerDef, id: number, action: 'create' | 'update' | 'delete',
-  before: Feature | null, after: Feature | null): Promise<void> {
+async function audit(
+  tx: Queryable,
+  actor: string,
+  layer: LayerDef,
+  id: number,
+  action: 'create' | 'update' | 'delete',
+  before: Feature | null,
+  after: Feature | null,
+): Promise<void> {
   await tx.query(
     'INSERT INTO audit_log (actor, entity, entity_id, action, before, after) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)',
     [actor, layer.table, String(id), action, before && JSON.stringify(before), after && JSON.stringify(after)],
@@ -96,9 +115,17 @@ async function mapped<T>(layer: LayerDef, fn: () => Promise<T>): Promise<T> {
  * Tells the version trigger (migration 005) who is editing and why, for the rest of the transaction. The change kind
  * and parent codes are for splits, merges and the like; a plain edit leaves them empty.
  */
-export async function stampEdit(tx: Queryable, actor: string, change = '', parents: readonly string[] = []): Promise<void> {
-  await tx.query(`SELECT set_config('gridpatrol.actor', $1, true), set_config('gridpatrol.change', $2, true),
-    set_config('gridpatrol.parents', $3, true)`, [actor, change, parents.length ? `{${parents.join(',')}}` : '']);
+export async function stampEdit(
+  tx: Queryable,
+  actor: string,
+  change = '',
+  parents: readonly string[] = [],
+): Promise<void> {
+  await tx.query(
+    `SELECT set_config('gridpatrol.actor', $1, true), set_config('gridpatrol.change', $2, true),
+    set_config('gridpatrol.parents', $3, true)`,
+    [actor, change, parents.length ? `{${parents.join(',')}}` : ''],
+  );
 }
 
 export interface WriteContext {
@@ -107,7 +134,10 @@ export interface WriteContext {
 }
 
 export async function createFeature(
-  { tx, actor }: WriteContext, layer: LayerDef, geometry: Geometry, properties: Record<string, unknown>,
+  { tx, actor }: WriteContext,
+  layer: LayerDef,
+  geometry: Geometry,
+  properties: Record<string, unknown>,
 ): Promise<Feature> {
   await stampEdit(tx, actor);
   await assertValidGeometry(tx, layer, geometry);
@@ -121,18 +151,25 @@ export async function createFeature(
 /** Locks the row and checks the version the edit was based on: 404 when gone, 409 when someone saved first. */
 async function lockCurrent(tx: Queryable, layer: LayerDef, id: number, baseVersion: number): Promise<Feature> {
   const [row] = await tx.query<{ version: number; f: Feature }>(
-    `SELECT t.version, ${featureJsonSql(layer)} AS f FROM ${layer.table} t WHERE t.id = $1 FOR UPDATE`, [id],
+    `SELECT t.version, ${featureJsonSql(layer)} AS f FROM ${layer.table} t WHERE t.id = $1 FOR UPDATE`,
+    [id],
   );
   if (!row) throw new NotFoundError(`No ${layer.name} feature ${id}`);
   if (row.version !== baseVersion) {
-    throw new ConflictError(`${layer.name} ${id} was changed by someone else: it is at version ${row.version}, the edit was based on ${baseVersion}`,
-      [{ path: 'version', message: `stale: current version is ${row.version}` }], { currentVersion: row.version, current: row.f });
+    throw new ConflictError(
+      `${layer.name} ${id} was changed by someone else: it is at version ${row.version}, the edit was based on ${baseVersion}`,
+      [{ path: 'version', message: `stale: current version is ${row.version}` }],
+      { currentVersion: row.version, current: row.f },
+    );
   }
   return row.f;
 }
 
 export async function updateFeature(
-  { tx, actor }: WriteContext, layer: LayerDef, id: number, baseVersion: number,
+  { tx, actor }: WriteContext,
+  layer: LayerDef,
+  id: number,
+  baseVersion: number,
   patch: { geometry?: Geometry | undefined; properties?: Record<string, unknown> | undefined },
 ): Promise<Feature> {
   await stampEdit(tx, actor);
@@ -159,7 +196,12 @@ export async function updateFeature(
   return after;
 }
 
-export async function deleteFeature({ tx, actor }: WriteContext, layer: LayerDef, id: number, baseVersion: number): Promise<void> {
+export async function deleteFeature(
+  { tx, actor }: WriteContext,
+  layer: LayerDef,
+  id: number,
+  baseVersion: number,
+): Promise<void> {
   await stampEdit(tx, actor);
   const before = await lockCurrent(tx, layer, id, baseVersion);
   await mapped(layer, () => tx.query(`DELETE FROM ${layer.table} WHERE id = $1`, [id]));

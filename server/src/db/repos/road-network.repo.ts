@@ -5,15 +5,25 @@ import type { RoadGraph, RoadInput } from '../../engines/routing/index.js';
 /** A key that changes whenever a road is added, edited or deleted: count, newest change, id sum. */
 export async function roadsKey(db: Queryable): Promise<string> {
   const [r] = await db.query<{ k: string }>(
-    `SELECT count(*)::text || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(id), 0)::text AS k FROM road`);
+    `SELECT count(*)::text || ':' || coalesce(max(updated_at)::text, '') || ':' || coalesce(sum(id), 0)::text AS k FROM road`,
+  );
   return r?.k ?? '';
 }
 
 export async function loadRoads(db: Queryable): Promise<RoadInput[]> {
-  const rows = await db.query<{ id: number; road_class: string; oneway: number; speed_kmh: number; g: { coordinates: [number, number][] } }>(
-    'SELECT id, road_class, oneway, speed_kmh, ST_AsGeoJSON(geom)::json AS g FROM road ORDER BY id');
+  const rows = await db.query<{
+    id: number;
+    road_class: string;
+    oneway: number;
+    speed_kmh: number;
+    g: { coordinates: [number, number][] };
+  }>('SELECT id, road_class, oneway, speed_kmh, ST_AsGeoJSON(geom)::json AS g FROM road ORDER BY id');
   return rows.map((r) => ({
-    id: r.id, roadClass: r.road_class, oneway: r.oneway as -1 | 0 | 1, speedKmh: r.speed_kmh, coordinates: r.g.coordinates,
+    id: r.id,
+    roadClass: r.road_class,
+    oneway: r.oneway as -1 | 0 | 1,
+    speedKmh: r.speed_kmh,
+    coordinates: r.g.coordinates,
   }));
 }
 
@@ -21,7 +31,8 @@ export async function loadRoads(db: Queryable): Promise<RoadInput[]> {
 export async function storeRoadEdges(db: Db, profile: 'car' | 'foot', g: RoadGraph, key: string): Promise<void> {
   const lines: string[] = [];
   for (let e = 0; e < g.edgeCount; e++) {
-    const from = g.edgeCoordStart[e] ?? 0, to = g.edgeCoordStart[e + 1] ?? 0;
+    const from = g.edgeCoordStart[e] ?? 0,
+      to = g.edgeCoordStart[e + 1] ?? 0;
     const pts: string[] = [];
     for (let i = from; i < to; i++) pts.push(`${g.edgeCoords[2 * i]} ${g.edgeCoords[2 * i + 1]}`);
     lines.push(`LINESTRING(${pts.join(',')})`);
@@ -35,12 +46,23 @@ export async function storeRoadEdges(db: Db, profile: 'car' | 'foot', g: RoadGra
        SELECT $1, e.id, e.s, e.t, e.c, e.rc, e.len, e.road, ST_GeomFromText(e.wkt, 4326)
        FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[], $8::bigint[], $9::text[])
          AS e(id, s, t, c, rc, len, road, wkt)`,
-      [profile, Array.from({ length: g.edgeCount }, (_, e) => e + 1), Array.from(g.edgeSource, (v) => v + 1),
-        Array.from(g.edgeTarget, (v) => v + 1), Array.from(g.edgeCost), Array.from(g.edgeReverseCost),
-        Array.from(g.edgeLengthMeters), Array.from(g.edgeRoadId), lines]);
+      [
+        profile,
+        Array.from({ length: g.edgeCount }, (_, e) => e + 1),
+        Array.from(g.edgeSource, (v) => v + 1),
+        Array.from(g.edgeTarget, (v) => v + 1),
+        Array.from(g.edgeCost),
+        Array.from(g.edgeReverseCost),
+        Array.from(g.edgeLengthMeters),
+        Array.from(g.edgeRoadId),
+        lines,
+      ],
+    );
     await tx.query(
       `INSERT INTO road_network_state (profile, roads_key) VALUES ($1, $2)
-       ON CONFLICT (profile) DO UPDATE SET roads_key = EXCLUDED.roads_key, built_at = now()`, [profile, key]);
+       ON CONFLICT (profile) DO UPDATE SET roads_key = EXCLUDED.roads_key, built_at = now()`,
+      [profile, key],
+    );
   });
 }
 
@@ -69,7 +91,8 @@ export async function loadPlaces(db: Queryable, kinds: readonly PlacePoint['kind
   const sql = kinds.map((k) => parts[k]).join(' UNION ALL ');
   return db.query<PlacePoint>(
     `SELECT kind, id, code, name, ST_X(geom) AS lon, ST_Y(geom) AS lat, dwell::float8 AS "dwellMinutes", grp AS "groupId"
-     FROM (${sql}) p(kind, id, code, name, geom, dwell, grp) ORDER BY kind, id`);
+     FROM (${sql}) p(kind, id, code, name, geom, dwell, grp) ORDER BY kind, id`,
+  );
 }
 
 /**
@@ -79,27 +102,42 @@ export async function loadPlaces(db: Queryable, kinds: readonly PlacePoint['kind
  * simplified to 2 m first, then each line is buffered and the buffers unioned (GEOS's cascaded union): the same area
  * as one buffer of all pieces to about 0.1 % on Monaco, in a fraction of the time.
  */
-export async function bufferLines(db: Queryable, lines: readonly (readonly [number, number])[][], meters: number): Promise<unknown> {
+export async function bufferLines(
+  db: Queryable,
+  lines: readonly (readonly [number, number])[][],
+  meters: number,
+): Promise<unknown> {
   if (lines.length === 0) return null;
-  let lon = 0, lat = 0, n = 0;
-  for (const l of lines) for (const [x, y] of l) { lon += x; lat += y; n++; }
+  let lon = 0,
+    lat = 0,
+    n = 0;
+  for (const l of lines)
+    for (const [x, y] of l) {
+      lon += x;
+      lat += y;
+      n++;
+    }
   const proj = `+proj=aeqd +lat_0=${(lat / n).toFixed(6)} +lon_0=${(lon / n).toFixed(6)} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs`;
   const [r] = await db.query<{ g: unknown }>(
     `SELECT ST_AsGeoJSON(ST_Transform(ST_Union(ST_Buffer(d.geom, $2, 'quad_segs=4')), $3::text, 4326), 6)::json AS g
      FROM ST_Dump(ST_LineMerge(ST_Simplify(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), $3::text), 2))) d`,
-    [JSON.stringify({ type: 'MultiLineString', coordinates: lines }), meters, proj]);
+    [JSON.stringify({ type: 'MultiLineString', coordinates: lines }), meters, proj],
+  );
   return r?.g ?? null;
 }
 
 /** A beat's outline, or undefined when there is no such beat. */
 export async function loadBeatArea(db: Queryable, beatId: number): Promise<MultiPolygon | undefined> {
-  const [r] = await db.query<{ g: MultiPolygon }>('SELECT ST_AsGeoJSON(geom)::json AS g FROM beat WHERE id = $1', [beatId]);
+  const [r] = await db.query<{ g: MultiPolygon }>('SELECT ST_AsGeoJSON(geom)::json AS g FROM beat WHERE id = $1', [
+    beatId,
+  ]);
   return r?.g;
 }
 
 /** Days the incident history spans (at least 1): divides history counts into a mean per day, i.e. per shift. */
 export async function incidentDays(db: Queryable): Promise<number> {
   const [r] = await db.query<{ d: number | null }>(
-    `SELECT extract(epoch FROM max(occurred_at) - min(occurred_at))::float8 / 86400 AS d FROM incident`);
+    `SELECT extract(epoch FROM max(occurred_at) - min(occurred_at))::float8 / 86400 AS d FROM incident`,
+  );
   return Math.max(1, Math.ceil(r?.d ?? 1));
 }

@@ -2,8 +2,15 @@ import type { Queryable } from '../client.js';
 import { LAYERS } from '../../contract/layers.js';
 import { tzSql } from '../../local-clock.js';
 import {
-  layersAtZoom, TILE_BUFFER, TILE_EXTENT, tileUnitMeters,
-  type TileAttribute, type TileCoord, type TileLayerSpec, type TilesetSpec, type ZoomRule,
+  layersAtZoom,
+  TILE_BUFFER,
+  TILE_EXTENT,
+  tileUnitMeters,
+  type TileAttribute,
+  type TileCoord,
+  type TileLayerSpec,
+  type TilesetSpec,
+  type ZoomRule,
 } from '../../tiles/tilesets.js';
 
 /**
@@ -59,10 +66,14 @@ export function zoomFilter(rule: ZoomRule | undefined, z: number): string | null
 export function attributeSql(a: TileAttribute): string {
   const col = `s.${ident(a.column)}`;
   switch (a.format) {
-    case undefined: return col;
-    case 'cst-date': return `to_char(${col} AT TIME ZONE ${tzSql()}, 'YYYY-MM-DD')`;
-    case 'cst-hour': return `date_part('hour', ${col} AT TIME ZONE ${tzSql()})::int`;
-    case 'cst-weekday': return `date_part('isodow', ${col} AT TIME ZONE ${tzSql()})::int`;
+    case undefined:
+      return col;
+    case 'cst-date':
+      return `to_char(${col} AT TIME ZONE ${tzSql()}, 'YYYY-MM-DD')`;
+    case 'cst-hour':
+      return `date_part('hour', ${col} AT TIME ZONE ${tzSql()})::int`;
+    case 'cst-weekday':
+      return `date_part('isodow', ${col} AT TIME ZONE ${tzSql()})::int`;
     default: {
       const never: never = a.format;
       throw new Error(`unknown attribute format ${String(never)}`);
@@ -107,7 +118,9 @@ function mvtLayerSql(l: TileLayerSpec, z: number): string | null {
 
 /** The tileset's layers at z as one `ST_AsMVT` statement, or null when no layer shows at z. */
 export function mvtSql(ts: TilesetSpec, z: number): string | null {
-  const layers = layersAtZoom(ts, z).map((l) => mvtLayerSql(l, z)).filter((q): q is string => q !== null);
+  const layers = layersAtZoom(ts, z)
+    .map((l) => mvtLayerSql(l, z))
+    .filter((q): q is string => q !== null);
   if (layers.length === 0) return null;
   return `SELECT ${layers.join('\n || ')} AS mvt`;
 }
@@ -152,10 +165,14 @@ function tileGeomSql(l: TileLayerSpec, z: number): string {
   const line = `ST_CollectionExtract(${clipped}, 2)`;
   const polygon = `ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(${clipped}), 3))`;
   switch (l.geometry) {
-    case 'point': return point;
-    case 'line': return line;
-    case 'polygon': return polygon;
-    case 'mixed': return `CASE WHEN GeometryType(s.geom) = 'POINT' THEN ${point} ELSE ${polygon} END`;
+    case 'point':
+      return point;
+    case 'line':
+      return line;
+    case 'polygon':
+      return polygon;
+    case 'mixed':
+      return `CASE WHEN GeometryType(s.geom) = 'POINT' THEN ${point} ELSE ${polygon} END`;
     default: {
       const never: never = l.geometry;
       throw new Error(`unknown geometry kind ${String(never)}`);
@@ -191,7 +208,10 @@ export async function selectTileFeatures(db: Queryable, ts: TilesetSpec, t: Tile
 }
 
 /** Bounds of the tileset's data as [west, south, east, north] in degrees, or null when its tables are empty. */
-export async function selectTilesetBounds(db: Queryable, ts: TilesetSpec): Promise<[number, number, number, number] | null> {
+export async function selectTilesetBounds(
+  db: Queryable,
+  ts: TilesetSpec,
+): Promise<[number, number, number, number] | null> {
   const tables = [...new Set(ts.layers.map((l) => ident(LAYERS[l.from].table)))];
   const union = tables.map((t) => `SELECT ST_Extent(geom)::geometry AS b FROM ${t}`).join(' UNION ALL ');
   const [row] = await db.query<{ w: number | null; s: number | null; e: number | null; n: number | null }>(

@@ -15,7 +15,6 @@ export interface BuildingIndex {
   readonly size: number;
 }
 
-
 export function indexBuildings(buildings: readonly BuildingInput[]): BuildingIndex {
   const index = new Flatbush(Math.max(1, buildings.length));
   for (const b of buildings) {

@@ -22,7 +22,10 @@ export interface CandidateSpec {
  * `firstId` down, so they never clash with stored cameras.
  */
 export function candidateCameras(
-  pieces: readonly RoadPiece[], places: readonly KeyPlaceInput[], spec: CandidateSpec, firstId = -1,
+  pieces: readonly RoadPiece[],
+  places: readonly KeyPlaceInput[],
+  spec: CandidateSpec,
+  firstId = -1,
 ): CameraInput[] {
   const spacing = spec.spacingM ?? 40;
   const sites: [number, number][] = [];
@@ -36,7 +39,10 @@ export function candidateCameras(
   for (const p of pieces) {
     let carried = 0; // metres walked since the last site
     p.coordinates.forEach(([lon, lat], i) => {
-      if (i === 0) { addSite(lon, lat); return; }
+      if (i === 0) {
+        addSite(lon, lat);
+        return;
+      }
       const [lon0, lat0] = p.coordinates[i - 1] ?? [lon, lat];
       const m = metersPerDegree((lat0 + lat) / 2);
       const len = Math.hypot((lon - lon0) * m.lon, (lat - lat0) * m.lat);
@@ -60,8 +66,16 @@ export function candidateCameras(
   for (const [lon, lat] of sites) {
     for (let h = 0; h < headings; h++) {
       out.push({
-        id: id--, lon, lat, headingDeg: (360 * h) / headings, fovDeg: spec.fovDeg, rangeM: spec.rangeM, heightM: spec.heightM,
-        cameraType: spec.cameraType, status: 'working', networked: true,
+        id: id--,
+        lon,
+        lat,
+        headingDeg: (360 * h) / headings,
+        fovDeg: spec.fovDeg,
+        rangeM: spec.rangeM,
+        heightM: spec.heightM,
+        cameraType: spec.cameraType,
+        status: 'working',
+        networked: true,
       });
     }
   }

@@ -16,7 +16,8 @@ export function clipByConvex(subject: readonly LocalPoint[], clip: readonly Loca
   for (let e = 1; e < clip.length && out.length > 0; e++) {
     const [ax, ay] = clip[e - 1] as LocalPoint;
     const [bx, by] = clip[e] as LocalPoint;
-    const ex = bx - ax, ey = by - ay;
+    const ex = bx - ax,
+      ey = by - ay;
     if (ex === 0 && ey === 0) continue;
     // > 0: left of the edge, inside a counter-clockwise ring.
     const side = (p: LocalPoint) => ex * (p[1] - ay) - ey * (p[0] - ax);
@@ -25,9 +26,10 @@ export function clipByConvex(subject: readonly LocalPoint[], clip: readonly Loca
     for (let i = 0; i < input.length; i++) {
       const p = input[i] as LocalPoint;
       const q = input[(i + 1) % input.length] as LocalPoint;
-      const sp = side(p), sq = side(q);
+      const sp = side(p),
+        sq = side(q);
       if (sp >= 0) out.push(p);
-      if ((sp >= 0) !== (sq >= 0)) {
+      if (sp >= 0 !== sq >= 0) {
         const t = sp / (sp - sq);
         out.push([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])]);
       }
@@ -50,7 +52,8 @@ function dropRepeats(ring: LocalPoint[]): LocalPoint[] {
     if (!last || Math.abs(last[0] - p[0]) > 1e-12 || Math.abs(last[1] - p[1]) > 1e-12) out.push(p);
   }
   while (out.length > 1) {
-    const first = out[0] as LocalPoint, last = out[out.length - 1] as LocalPoint;
+    const first = out[0] as LocalPoint,
+      last = out[out.length - 1] as LocalPoint;
     if (Math.abs(last[0] - first[0]) > 1e-12 || Math.abs(last[1] - first[1]) > 1e-12) break;
     out.pop();
   }

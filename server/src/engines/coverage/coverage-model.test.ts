@@ -9,10 +9,11 @@ import { viewPolygon } from './view-polygon.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-const DX = 0.00085, DY = 0.00072; // ~80 m blocks at 32° N
+const DX = 0.00085,
+  DY = 0.00072; // ~80 m blocks at 32° N
 const at = (i: number, j: number): [number, number] => [118.7 + i * DX, 32.0 + j * DY];
 
 /** 8 × 8 junction lattice in four 4 × 4-block areas, a building in most blocks, key places at some corners. */
@@ -20,34 +21,102 @@ function city(seed: number): { input: CoverageModelInput; buildings: BuildingInp
   const rnd = rng(seed);
   const areaOf = (i: number, j: number) => `${i < 4 ? 'W' : 'E'}${j < 4 ? 'S' : 'N'}`;
   const areas = ['WS', 'ES', 'WN', 'EN'].map((id) => {
-    const i0 = id[0] === 'W' ? 0 : 4, j0 = id[1] === 'S' ? 0 : 4;
-    const [x0, y0] = at(i0, j0), [x1, y1] = at(i0 + 4, j0 + 4);
-    return { areaId: id, coordinates: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]] as [number, number][][][] };
+    const i0 = id[0] === 'W' ? 0 : 4,
+      j0 = id[1] === 'S' ? 0 : 4;
+    const [x0, y0] = at(i0, j0),
+      [x1, y1] = at(i0 + 4, j0 + 4);
+    return {
+      areaId: id,
+      coordinates: [
+        [
+          [
+            [x0, y0],
+            [x1, y0],
+            [x1, y1],
+            [x0, y1],
+            [x0, y0],
+          ],
+        ],
+      ] as [number, number][][][],
+    };
   });
   const roadPieces: RoadPiece[] = [];
-  for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) {
-    // Each piece is one block side, inside one area (mid-block point decides).
-    roadPieces.push({ id: roadPieces.length + 1, coordinates: [at(i, j + 0.001), at(i + 1, j + 0.001)], roadClass: j % 3 === 0 ? 'primary' : 'residential', areaId: areaOf(i, j) });
-    roadPieces.push({ id: roadPieces.length + 1, coordinates: [at(i + 0.001, j), at(i + 0.001, j + 1)], roadClass: 'residential', areaId: areaOf(i, j) });
-  }
+  for (let i = 0; i < 8; i++)
+    for (let j = 0; j < 8; j++) {
+      // Each piece is one block side, inside one area (mid-block point decides).
+      roadPieces.push({
+        id: roadPieces.length + 1,
+        coordinates: [at(i, j + 0.001), at(i + 1, j + 0.001)],
+        roadClass: j % 3 === 0 ? 'primary' : 'residential',
+        areaId: areaOf(i, j),
+      });
+      roadPieces.push({
+        id: roadPieces.length + 1,
+        coordinates: [at(i + 0.001, j), at(i + 0.001, j + 1)],
+        roadClass: 'residential',
+        areaId: areaOf(i, j),
+      });
+    }
   const buildings: BuildingInput[] = [];
-  for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) {
-    if (rnd() < 0.3) continue;
-    const [x0, y0] = at(i + 0.25, j + 0.25), [x1, y1] = at(i + 0.75, j + 0.75);
-    buildings.push({ id: buildings.length + 1, heightM: 15, polygons: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]] });
-  }
+  for (let i = 0; i < 8; i++)
+    for (let j = 0; j < 8; j++) {
+      if (rnd() < 0.3) continue;
+      const [x0, y0] = at(i + 0.25, j + 0.25),
+        [x1, y1] = at(i + 0.75, j + 0.75);
+      buildings.push({
+        id: buildings.length + 1,
+        heightM: 15,
+        polygons: [
+          [
+            [
+              [x0, y0],
+              [x1, y0],
+              [x1, y1],
+              [x0, y1],
+              [x0, y0],
+            ],
+          ],
+        ],
+      });
+    }
   const places: KeyPlaceInput[] = Array.from({ length: 10 }, (_, k) => {
-    const i = Math.floor(rnd() * 8), j = Math.floor(rnd() * 8);
-    return { id: k + 1, kind: k % 3 === 0 ? 'school' : 'hospital', name: `p${k}`, areaId: areaOf(i, j),
-      geometry: { type: 'Point', coordinates: at(i + 0.5, j + 0.1) } };
+    const i = Math.floor(rnd() * 8),
+      j = Math.floor(rnd() * 8);
+    return {
+      id: k + 1,
+      kind: k % 3 === 0 ? 'school' : 'hospital',
+      name: `p${k}`,
+      areaId: areaOf(i, j),
+      geometry: { type: 'Point', coordinates: at(i + 0.5, j + 0.1) },
+    };
   });
-  return { buildings, input: { areas, roadPieces, places, buildings: buildings.map((b) => b.polygons), classWeights: { primary: 3 }, groundStepM: 4 } };
+  return {
+    buildings,
+    input: {
+      areas,
+      roadPieces,
+      places,
+      buildings: buildings.map((b) => b.polygons),
+      classWeights: { primary: 3 },
+      groundStepM: 4,
+    },
+  };
 }
 
 function randomCamera(rnd: () => number, id: number): CameraInput {
   const [lon, lat] = at(Math.floor(rnd() * 9) + 0.02, Math.floor(rnd() * 9) + 0.02);
-  return { id, lon, lat, headingDeg: Math.floor(rnd() * 360), fovDeg: 40 + Math.floor(rnd() * 60), rangeM: 50 + Math.floor(rnd() * 70),
-    heightM: 6, cameraType: rnd() < 0.15 ? 'dome' : 'bullet', status: rnd() < 0.1 ? 'faulty' : 'working', networked: rnd() < 0.8 };
+  return {
+    id,
+    lon,
+    lat,
+    headingDeg: Math.floor(rnd() * 360),
+    fovDeg: 40 + Math.floor(rnd() * 60),
+    rangeM: 50 + Math.floor(rnd() * 70),
+    heightM: 6,
+    cameraType: rnd() < 0.15 ? 'dome' : 'bullet',
+    status: rnd() < 0.1 ? 'faulty' : 'working',
+    networked: rnd() < 0.8,
+  };
 }
 
 describe('CoverageModel', () => {
@@ -75,25 +144,47 @@ describe('CoverageModel', () => {
     }
     const fresh = new CoverageModel(input);
     for (const c of cams.values()) fresh.setCamera(c, viewPolygon(c, index));
-    const a = live.rates(), b = fresh.rates();
+    const a = live.rates(),
+      b = fresh.rates();
     expect(a.map((r) => r.areaId)).toEqual(b.map((r) => r.areaId));
     a.forEach((r, i) => {
       const f = b[i]!;
-      for (const k of ['roadMeters', 'seenMeters', 'weightedRoadRate', 'networkedSeenMeters', 'seenGroundM2'] as const) {
+      for (const k of [
+        'roadMeters',
+        'seenMeters',
+        'weightedRoadRate',
+        'networkedSeenMeters',
+        'seenGroundM2',
+      ] as const) {
         expect(r[k], `${k} of ${r.areaId} after incremental edits`).toBeCloseTo(f[k], 6);
       }
-      expect([r.keyPlacesSeen, r.schoolsSeen, r.cameras, r.workingRate, r.networkedRate], `places and cameras of ${r.areaId}`)
-        .toEqual([f.keyPlacesSeen, f.schoolsSeen, f.cameras, f.workingRate, f.networkedRate]);
+      expect(
+        [r.keyPlacesSeen, r.schoolsSeen, r.cameras, r.workingRate, r.networkedRate],
+        `places and cameras of ${r.areaId}`,
+      ).toEqual([f.keyPlacesSeen, f.schoolsSeen, f.cameras, f.workingRate, f.networkedRate]);
     });
-    expect(a.some((r) => r.seenMeters > 0 && r.keyPlacesSeen > 0 && r.seenGroundM2 > 0), 'the fixture must see something').toBe(true);
+    expect(
+      a.some((r) => r.seenMeters > 0 && r.keyPlacesSeen > 0 && r.seenGroundM2 > 0),
+      'the fixture must see something',
+    ).toBe(true);
   });
 
   it('when a camera stops working, then what only it saw is lost, and a non-working camera still counts in the working rate', () => {
     const { input, buildings } = city(5);
     const index = indexBuildings(buildings);
     const m = new CoverageModel(input);
-    const c: CameraInput = { id: 1, lon: at(1, 1)[0], lat: at(1, 1.001)[1], headingDeg: 90, fovDeg: 60, rangeM: 70, heightM: 6,
-      cameraType: 'bullet', status: 'working', networked: true };
+    const c: CameraInput = {
+      id: 1,
+      lon: at(1, 1)[0],
+      lat: at(1, 1.001)[1],
+      headingDeg: 90,
+      fovDeg: 60,
+      rangeM: 70,
+      heightM: 6,
+      cameraType: 'bullet',
+      status: 'working',
+      networked: true,
+    };
     m.setCamera(c, viewPolygon(c, index));
     const seen = m.rates().find((r) => r.areaId === 'WS')!;
     expect(seen.seenMeters).toBeGreaterThan(60);
@@ -107,11 +198,15 @@ describe('CoverageModel', () => {
     const m = new CoverageModel(input);
     const ws = m.rates().find((r) => r.areaId === 'WS')!;
     // Reference areas from turf (spherical earth: ~0.3 % apart from the engine's WGS84 scale, inside the tolerance).
-    const areaM2 = area(multiPolygon(input.areas.find((a) => a.areaId === 'WS')!.coordinates as [number, number][][][]));
-    const builtM2 = buildings.filter((b) => {
-      const [x, y] = b.polygons[0]![0]![0]!;
-      return x < at(4, 0)[0] && y < at(0, 4)[1];
-    }).reduce((s, b) => s + area(multiPolygon(b.polygons as [number, number][][][])), 0);
+    const areaM2 = area(
+      multiPolygon(input.areas.find((a) => a.areaId === 'WS')!.coordinates as [number, number][][][]),
+    );
+    const builtM2 = buildings
+      .filter((b) => {
+        const [x, y] = b.polygons[0]![0]![0]!;
+        return x < at(4, 0)[0] && y < at(0, 4)[1];
+      })
+      .reduce((s, b) => s + area(multiPolygon(b.polygons as [number, number][][][])), 0);
     // One 4 m row along the perimeter of a 340 × 320 m area is ~1.2 % of it.
     expect(Math.abs(ws.groundM2 - (areaM2 - builtM2)) / areaM2).toBeLessThan(0.015);
   });

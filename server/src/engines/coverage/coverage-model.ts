@@ -77,8 +77,15 @@ export class CoverageModel {
   constructor(private readonly input: CoverageModelInput) {
     this.working = new RoadCoverage(input.roadPieces, input.classWeights ?? {});
     this.networked = new RoadCoverage(input.roadPieces, input.classWeights ?? {});
-    this.places = new PlaceCoverage(input.places, input.pointRadiusM === undefined ? {} : { pointRadiusM: input.pointRadiusM });
-    this.ground = new GroundCoverage(input.areas, input.buildings, input.groundStepM === undefined ? {} : { stepM: input.groundStepM });
+    this.places = new PlaceCoverage(
+      input.places,
+      input.pointRadiusM === undefined ? {} : { pointRadiusM: input.pointRadiusM },
+    );
+    this.ground = new GroundCoverage(
+      input.areas,
+      input.buildings,
+      input.groundStepM === undefined ? {} : { stepM: input.groundStepM },
+    );
     this.areaIndex = new Flatbush(Math.max(1, input.areas.length));
     for (const a of input.areas) this.areaIndex.add(...outerBox(a.coordinates));
     if (input.areas.length === 0) this.areaIndex.add(0, 0, 0, 0);
@@ -126,7 +133,8 @@ export class CoverageModel {
 
   /** What a new working camera with this view would add, in weighted road metres plus place and ground weights. */
   gainOf(view: CameraView, w: PlacementWeights = {}): number {
-    const keyPlace = w.keyPlace ?? 100, school = w.school ?? 200;
+    const keyPlace = w.keyPlace ?? 100,
+      school = w.school ?? 200;
     let gain = this.working.gainOf(view);
     gain += this.places.gainOf(view, (p) => keyPlace + (SCHOOL_KINDS.has(p.kind) ? school : 0));
     if (w.groundPerM2) gain += w.groundPerM2 * this.ground.gainOf(view);
@@ -139,17 +147,24 @@ export class CoverageModel {
    * @param inScope areas whose road metres and places count in each step's "added" figures
    */
   placementState(w: PlacementWeights, inScope: (areaId: string) => boolean): CoverageState {
-    const keyPlace = w.keyPlace ?? 100, school = w.school ?? 200;
+    const keyPlace = w.keyPlace ?? 100,
+      school = w.school ?? 200;
     const seg = this.working.segmentState();
     const segInScope = new Uint8Array(seg.pieceOf.length);
-    seg.pieceOf.forEach((p, s) => { segInScope[s] = inScope(this.input.roadPieces[p]?.areaId ?? '') ? 1 : 0; });
+    seg.pieceOf.forEach((p, s) => {
+      segInScope[s] = inScope(this.input.roadPieces[p]?.areaId ?? '') ? 1 : 0;
+    });
     const status = this.places.status();
     const state: CoverageState = {
-      segLengthM: seg.lengthM, segWeight: seg.weight, segInScope, segSeen: seg.seen,
+      segLengthM: seg.lengthM,
+      segWeight: seg.weight,
+      segInScope,
+      segSeen: seg.seen,
       placeWeight: Float64Array.from(status, ({ place }) => keyPlace + (SCHOOL_KINDS.has(place.kind) ? school : 0)),
       placeSeen: Uint8Array.from(status, ({ cameras }) => (cameras > 0 ? 1 : 0)),
       placeInScope: Uint8Array.from(status, ({ place }) => (inScope(place.areaId) ? 1 : 0)),
-      groundPerM2: w.groundPerM2 ?? 0, cellM2: this.ground.stepM * this.ground.stepM,
+      groundPerM2: w.groundPerM2 ?? 0,
+      cellM2: this.ground.stepM * this.ground.stepM,
     };
     if (w.groundPerM2) {
       const cells = this.ground.cellState();
@@ -168,8 +183,12 @@ export class CoverageModel {
     for (const { place, cameras } of this.places.status()) {
       const c = placeCounts.get(place.areaId) ?? { n: 0, seen: 0, schools: 0, schoolsSeen: 0 };
       const school = SCHOOL_KINDS.has(place.kind);
-      c.n++; if (cameras > 0) c.seen++;
-      if (school) { c.schools++; if (cameras > 0) c.schoolsSeen++; }
+      c.n++;
+      if (cameras > 0) c.seen++;
+      if (school) {
+        c.schools++;
+        if (cameras > 0) c.schoolsSeen++;
+      }
       placeCounts.set(place.areaId, c);
     }
     const cams = this.input.areas.map(() => ({ total: 0, working: 0, networked: 0 }));
@@ -185,14 +204,27 @@ export class CoverageModel {
       const p = placeCounts.get(a.areaId) ?? { n: 0, seen: 0, schools: 0, schoolsSeen: 0 };
       const g = ground[i];
       const c = cams[i] ?? { total: 0, working: 0, networked: 0 };
-      const roadMeters = r?.roadMeters ?? 0, seenMeters = r?.seenMeters ?? 0;
+      const roadMeters = r?.roadMeters ?? 0,
+        seenMeters = r?.seenMeters ?? 0;
       return {
-        areaId: a.areaId, roadMeters, seenMeters, roadRate: roadMeters > 0 ? seenMeters / roadMeters : 0,
-        weightedRoadRate: r?.weightedRate ?? 0, networkedSeenMeters: net.get(a.areaId) ?? 0,
-        keyPlaces: p.n, keyPlacesSeen: p.seen, keyPlaceRate: p.n ? p.seen / p.n : null,
-        schools: p.schools, schoolsSeen: p.schoolsSeen, schoolRate: p.schools ? p.schoolsSeen / p.schools : null,
-        groundM2: g?.groundM2 ?? 0, seenGroundM2: g?.seenGroundM2 ?? 0, groundRate: g?.groundRate ?? 0,
-        cameras: c.total, workingRate: c.total ? c.working / c.total : null, networkedRate: c.total ? c.networked / c.total : null,
+        areaId: a.areaId,
+        roadMeters,
+        seenMeters,
+        roadRate: roadMeters > 0 ? seenMeters / roadMeters : 0,
+        weightedRoadRate: r?.weightedRate ?? 0,
+        networkedSeenMeters: net.get(a.areaId) ?? 0,
+        keyPlaces: p.n,
+        keyPlacesSeen: p.seen,
+        keyPlaceRate: p.n ? p.seen / p.n : null,
+        schools: p.schools,
+        schoolsSeen: p.schoolsSeen,
+        schoolRate: p.schools ? p.schoolsSeen / p.schools : null,
+        groundM2: g?.groundM2 ?? 0,
+        seenGroundM2: g?.seenGroundM2 ?? 0,
+        groundRate: g?.groundRate ?? 0,
+        cameras: c.total,
+        workingRate: c.total ? c.working / c.total : null,
+        networkedRate: c.total ? c.networked / c.total : null,
       };
     });
   }

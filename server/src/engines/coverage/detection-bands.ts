@@ -8,7 +8,11 @@ export const PIXELS_PER_METER = { identify: 250, recognise: 125, observe: 62, de
 export type DetectionBand = keyof typeof PIXELS_PER_METER;
 
 /** Horizontal resolution assumed per camera type when the ledger does not say (1080p bullets/domes, 4 MP PTZ). */
-export const DEFAULT_HORIZONTAL_PIXELS: Record<CameraInput['cameraType'], number> = { bullet: 1920, dome: 1920, ptz: 2560 };
+export const DEFAULT_HORIZONTAL_PIXELS: Record<CameraInput['cameraType'], number> = {
+  bullet: 1920,
+  dome: 1920,
+  ptz: 2560,
+};
 
 /**
  * The farthest distance at which a camera still gives each band's pixel density: the scene width at distance d is

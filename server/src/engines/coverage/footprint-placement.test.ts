@@ -22,39 +22,86 @@ function district() {
   const first = demo.cameras[0]?.geometry;
   const [lon0, lat0] = first?.type === 'Point' ? first.coordinates : [0, 0];
   const box = [(lon0 ?? 0) - 0.006, (lat0 ?? 0) - 0.005, (lon0 ?? 0) + 0.006, (lat0 ?? 0) + 0.005] as const;
-  const inBox = (p: Position) => (p[0] ?? 0) >= box[0] && (p[0] ?? 0) <= box[2] && (p[1] ?? 0) >= box[1] && (p[1] ?? 0) <= box[3];
-  const midLon = (box[0] + box[2]) / 2, midLat = (box[1] + box[3]) / 2;
+  const inBox = (p: Position) =>
+    (p[0] ?? 0) >= box[0] && (p[0] ?? 0) <= box[2] && (p[1] ?? 0) >= box[1] && (p[1] ?? 0) <= box[3];
+  const midLon = (box[0] + box[2]) / 2,
+    midLat = (box[1] + box[3]) / 2;
   const areaOf = (x: number, y: number) => `${x < midLon ? 'W' : 'E'}${y < midLat ? 'S' : 'N'}`;
-  const quad = (x0: number, y0: number, x1: number, y1: number): [number, number][][][] => [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]];
+  const quad = (x0: number, y0: number, x1: number, y1: number): [number, number][][][] => [
+    [
+      [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+        [x0, y0],
+      ],
+    ],
+  ];
   const areas = [
-    { areaId: 'WS', coordinates: quad(box[0], box[1], midLon, midLat) }, { areaId: 'ES', coordinates: quad(midLon, box[1], box[2], midLat) },
-    { areaId: 'WN', coordinates: quad(box[0], midLat, midLon, box[3]) }, { areaId: 'EN', coordinates: quad(midLon, midLat, box[2], box[3]) },
+    { areaId: 'WS', coordinates: quad(box[0], box[1], midLon, midLat) },
+    { areaId: 'ES', coordinates: quad(midLon, box[1], box[2], midLat) },
+    { areaId: 'WN', coordinates: quad(box[0], midLat, midLon, box[3]) },
+    { areaId: 'EN', coordinates: quad(midLon, midLat, box[2], box[3]) },
   ];
   const pieces: RoadPiece[] = [];
   for (const r of demo.roads) {
     if (r.geometry.type !== 'LineString') continue;
     const c = r.geometry.coordinates;
     for (let i = 1; i < c.length; i++) {
-      const a = c[i - 1] ?? [0, 0], b = c[i] ?? [0, 0];
+      const a = c[i - 1] ?? [0, 0],
+        b = c[i] ?? [0, 0];
       if (!inBox(a) || !inBox(b)) continue;
-      pieces.push({ id: pieces.length + 1, coordinates: [[a[0] ?? 0, a[1] ?? 0], [b[0] ?? 0, b[1] ?? 0]], roadClass: String(r.properties.road_class),
-        areaId: areaOf(((a[0] ?? 0) + (b[0] ?? 0)) / 2, ((a[1] ?? 0) + (b[1] ?? 0)) / 2) });
+      pieces.push({
+        id: pieces.length + 1,
+        coordinates: [
+          [a[0] ?? 0, a[1] ?? 0],
+          [b[0] ?? 0, b[1] ?? 0],
+        ],
+        roadClass: String(r.properties.road_class),
+        areaId: areaOf(((a[0] ?? 0) + (b[0] ?? 0)) / 2, ((a[1] ?? 0) + (b[1] ?? 0)) / 2),
+      });
     }
   }
-  const polys = (g: Geometry): [number, number][][][] => g.type === 'Polygon' ? [g.coordinates as [number, number][][]]
-    : g.type === 'MultiPolygon' ? (g.coordinates as [number, number][][][]) : [];
-  const buildings: BuildingInput[] = demo.buildings.filter((b) => polys(b.geometry)[0]?.[0]?.every(inBox))
+  const polys = (g: Geometry): [number, number][][][] =>
+    g.type === 'Polygon'
+      ? [g.coordinates as [number, number][][]]
+      : g.type === 'MultiPolygon'
+        ? (g.coordinates as [number, number][][][])
+        : [];
+  const buildings: BuildingInput[] = demo.buildings
+    .filter((b) => polys(b.geometry)[0]?.[0]?.every(inBox))
     .map((b, i) => ({ id: i + 1, polygons: polys(b.geometry), heightM: null }));
-  const places: KeyPlaceInput[] = demo.keyPlaces.filter((k) => k.geometry.type === 'Point' && inBox(k.geometry.coordinates)).map((k, i) => {
-    const [x = 0, y = 0] = k.geometry.type === 'Point' ? k.geometry.coordinates : [];
-    return { id: i + 1, kind: String(k.properties.kind), name: String(k.properties.name), areaId: areaOf(x, y), geometry: { type: 'Point', coordinates: [x, y] } };
-  });
-  const cameras: CameraInput[] = demo.cameras.filter((c) => c.geometry.type === 'Point' && inBox(c.geometry.coordinates)).map((c, i) => {
-    const [lon = 0, lat = 0] = c.geometry.type === 'Point' ? c.geometry.coordinates : [];
-    const p = c.properties;
-    return { id: i + 1, lon, lat, headingDeg: Number(p.heading_deg), fovDeg: Number(p.fov_deg), rangeM: Number(p.range_m), heightM: Number(p.height_m),
-      cameraType: p.camera_type as CameraInput['cameraType'], status: p.status as CameraInput['status'], networked: Boolean(p.networked) };
-  });
+  const places: KeyPlaceInput[] = demo.keyPlaces
+    .filter((k) => k.geometry.type === 'Point' && inBox(k.geometry.coordinates))
+    .map((k, i) => {
+      const [x = 0, y = 0] = k.geometry.type === 'Point' ? k.geometry.coordinates : [];
+      return {
+        id: i + 1,
+        kind: String(k.properties.kind),
+        name: String(k.properties.name),
+        areaId: areaOf(x, y),
+        geometry: { type: 'Point', coordinates: [x, y] },
+      };
+    });
+  const cameras: CameraInput[] = demo.cameras
+    .filter((c) => c.geometry.type === 'Point' && inBox(c.geometry.coordinates))
+    .map((c, i) => {
+      const [lon = 0, lat = 0] = c.geometry.type === 'Point' ? c.geometry.coordinates : [];
+      const p = c.properties;
+      return {
+        id: i + 1,
+        lon,
+        lat,
+        headingDeg: Number(p.heading_deg),
+        fovDeg: Number(p.fov_deg),
+        rangeM: Number(p.range_m),
+        heightM: Number(p.height_m),
+        cameraType: p.camera_type as CameraInput['cameraType'],
+        status: p.status as CameraInput['status'],
+        networked: Boolean(p.networked),
+      };
+    });
   return { areas, pieces, buildings, places, cameras };
 }
 
@@ -62,22 +109,35 @@ describe('views clipped by a convex sector', () => {
   it('when views are computed both ways over real demo buildings, then the shapes agree (symmetric difference < 1e-9 of the area)', () => {
     const d = district();
     const index = indexBuildings(d.buildings);
-    const cams = [...candidateCameras(d.pieces, [], { cameraType: 'bullet', fovDeg: 70, rangeM: 60, heightM: 6, spacingM: 80, headings: 5 }),
-      ...candidateCameras(d.pieces, [], { cameraType: 'dome', fovDeg: 90, rangeM: 45, heightM: 6, spacingM: 120 })];
+    const cams = [
+      ...candidateCameras(d.pieces, [], {
+        cameraType: 'bullet',
+        fovDeg: 70,
+        rangeM: 60,
+        heightM: 6,
+        spacingM: 80,
+        headings: 5,
+      }),
+      ...candidateCameras(d.pieces, [], { cameraType: 'dome', fovDeg: 90, rangeM: 45, heightM: 6, spacingM: 120 }),
+    ];
     expect(cams.length).toBeGreaterThan(200);
     let occluded = 0;
     for (const c of cams) {
-      const fast = viewPolygon(c, index), general = viewPolygon(c, index, { overlay: 'general' });
+      const fast = viewPolygon(c, index),
+        general = viewPolygon(c, index, { overlay: 'general' });
       if (general.occluders > 0) occluded++;
       const proj = localProjection(c.lon, c.lat);
-      const local = (v: typeof fast) => v.coordinates.map((p) => p.map((r) => r.map(([x, y]) => proj.toLocal(x, y)))) as polyclip.Geom;
+      const local = (v: typeof fast) =>
+        v.coordinates.map((p) => p.map((r) => r.map(([x, y]) => proj.toLocal(x, y)))) as polyclip.Geom;
       const xor = polyclip.xor(local(fast), local(general)) as [number, number][][][];
       let area = 0;
-      for (const poly of xor) poly.forEach((ring, k) => {
-        let s = 0;
-        for (let i = 1; i < ring.length; i++) s += (ring[i - 1]?.[0] ?? 0) * (ring[i]?.[1] ?? 0) - (ring[i]?.[0] ?? 0) * (ring[i - 1]?.[1] ?? 0);
-        area += (k === 0 ? 1 : -1) * Math.abs(s / 2);
-      });
+      for (const poly of xor)
+        poly.forEach((ring, k) => {
+          let s = 0;
+          for (let i = 1; i < ring.length; i++)
+            s += (ring[i - 1]?.[0] ?? 0) * (ring[i]?.[1] ?? 0) - (ring[i]?.[0] ?? 0) * (ring[i - 1]?.[1] ?? 0);
+          area += (k === 0 ? 1 : -1) * Math.abs(s / 2);
+        });
       expect(area, `camera ${c.id}`).toBeLessThan(1e-9 * Math.max(1, general.areaM2) + 1e-6);
       expect(fast.areaM2).toBeCloseTo(general.areaM2, 6);
     }
@@ -89,29 +149,64 @@ describe('greedyOverFootprints', () => {
   it('when run on the same candidates as lazy greedy on the model, then it picks the same cameras with the same gains', () => {
     const d = district();
     const index = indexBuildings(d.buildings);
-    const model = new CoverageModel({ areas: d.areas, roadPieces: d.pieces, places: d.places, buildings: d.buildings.map((b) => b.polygons), classWeights: WEIGHTS, groundStepM: 5 });
+    const model = new CoverageModel({
+      areas: d.areas,
+      roadPieces: d.pieces,
+      places: d.places,
+      buildings: d.buildings.map((b) => b.polygons),
+      classWeights: WEIGHTS,
+      groundStepM: 5,
+    });
     for (const c of d.cameras) model.setCamera(c, viewPolygon(c, index));
-    const candidates = candidateCameras(d.pieces.filter((p) => p.areaId !== 'EN'), d.places, { cameraType: 'bullet', fovDeg: 60, rangeM: 60, heightM: 6, spacingM: 40, headings: 8 });
+    const candidates = candidateCameras(
+      d.pieces.filter((p) => p.areaId !== 'EN'),
+      d.places,
+      { cameraType: 'bullet', fovDeg: 60, rangeM: 60, heightM: 6, spacingM: 40, headings: 8 },
+    );
     const views = candidates.map((c) => viewPolygon(c, index));
     const inScope = (a: string) => a !== 'EN';
     for (const weights of [{}, { keyPlace: 500, school: 1000, groundPerM2: 0.05 }]) {
       const state = model.placementState(weights, inScope);
-      const road = new RoadCoverage(d.pieces, WEIGHTS), places = new PlaceCoverage(d.places);
-      const ground = weights.groundPerM2 ? new GroundCoverage(d.areas, d.buildings.map((b) => b.polygons), { stepM: 5 }) : undefined;
+      const road = new RoadCoverage(d.pieces, WEIGHTS),
+        places = new PlaceCoverage(d.places);
+      const ground = weights.groundPerM2
+        ? new GroundCoverage(
+            d.areas,
+            d.buildings.map((b) => b.polygons),
+            { stepM: 5 },
+          )
+        : undefined;
       // Footprints in two halves joined, as the pool computes them in chunks.
       const half = Math.floor(views.length / 2);
-      const fp = concatFootprints([footprintsOf(views.slice(0, half), road, places, ground), footprintsOf(views.slice(half), road, places, ground)]);
+      const fp = concatFootprints([
+        footprintsOf(views.slice(0, half), road, places, ground),
+        footprintsOf(views.slice(half), road, places, ground),
+      ]);
       const fast = greedyOverFootprints(fp, state, 15);
       // Reference: today's lazy greedy on the live model (chosen views set on it, removed after).
-      const reference = placeCameras({ gainOf: (v) => model.gainOf(v, weights), setCamera: (v) => model.setCamera(candidates[-v.cameraId - 1] as CameraInput, v) }, views, 15);
+      const reference = placeCameras(
+        {
+          gainOf: (v) => model.gainOf(v, weights),
+          setCamera: (v) => model.setCamera(candidates[-v.cameraId - 1] as CameraInput, v),
+        },
+        views,
+        15,
+      );
       for (const s of reference) model.removeCamera(candidates[s.candidate]?.id ?? 0);
       expect(fast.map((s) => s.candidate)).toEqual(reference.map((s) => s.candidate));
       fast.forEach((s, i) => expect(s.marginalGain).toBeCloseTo(reference[i]?.marginalGain ?? NaN, 9));
       expect(fast.length).toBeGreaterThanOrEqual(5);
       // Added road metres in scope: the rates' difference with the chosen cameras in place.
-      const before = model.rates().filter((r) => inScope(r.areaId)).reduce((s, r) => s + r.seenMeters, 0);
-      for (const s of fast) model.setCamera(candidates[s.candidate] as CameraInput, views[s.candidate] as (typeof views)[number]);
-      const after = model.rates().filter((r) => inScope(r.areaId)).reduce((s, r) => s + r.seenMeters, 0);
+      const before = model
+        .rates()
+        .filter((r) => inScope(r.areaId))
+        .reduce((s, r) => s + r.seenMeters, 0);
+      for (const s of fast)
+        model.setCamera(candidates[s.candidate] as CameraInput, views[s.candidate] as (typeof views)[number]);
+      const after = model
+        .rates()
+        .filter((r) => inScope(r.areaId))
+        .reduce((s, r) => s + r.seenMeters, 0);
       for (const s of fast) model.removeCamera(candidates[s.candidate]?.id ?? 0);
       expect(fast.reduce((s, x) => s + x.addedRoadMeters, 0)).toBeCloseTo(after - before, 6);
     }

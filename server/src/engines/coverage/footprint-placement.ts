@@ -29,16 +29,30 @@ export interface FootprintSet {
  * clipped once here, so greedy rounds never clip again.
  */
 export function footprintsOf(
-  views: readonly CameraView[], road: RoadCoverage, places: PlaceCoverage, ground?: GroundCoverage,
-  onEach?: (done: number) => void, signal?: AbortSignal,
+  views: readonly CameraView[],
+  road: RoadCoverage,
+  places: PlaceCoverage,
+  ground?: GroundCoverage,
+  onEach?: (done: number) => void,
+  signal?: AbortSignal,
 ): FootprintSet {
-  const candEntry = [0], entrySeg: number[] = [], entryIv = [0], from: number[] = [], to: number[] = [];
-  const candPlace = [0], placeIds: number[] = [], candCell = [0], cellIds: number[] = [];
+  const candEntry = [0],
+    entrySeg: number[] = [],
+    entryIv = [0],
+    from: number[] = [],
+    to: number[] = [];
+  const candPlace = [0],
+    placeIds: number[] = [],
+    candCell = [0],
+    cellIds: number[] = [];
   views.forEach((v, i) => {
     if ((i & 255) === 0) signal?.throwIfAborted();
     for (const [s, ivs] of road.footprint(v)) {
       entrySeg.push(s);
-      for (const [a, b] of ivs) { from.push(a); to.push(b); }
+      for (const [a, b] of ivs) {
+        from.push(a);
+        to.push(b);
+      }
       entryIv.push(from.length);
     }
     candEntry.push(entrySeg.length);
@@ -49,9 +63,15 @@ export function footprintsOf(
     onEach?.(i + 1);
   });
   return {
-    count: views.length, candEntry: Int32Array.from(candEntry), entrySeg: Int32Array.from(entrySeg),
-    entryIv: Int32Array.from(entryIv), ivFrom: Float64Array.from(from), ivTo: Float64Array.from(to),
-    candPlace: Int32Array.from(candPlace), places: Int32Array.from(placeIds), candCell: Int32Array.from(candCell),
+    count: views.length,
+    candEntry: Int32Array.from(candEntry),
+    entrySeg: Int32Array.from(entrySeg),
+    entryIv: Int32Array.from(entryIv),
+    ivFrom: Float64Array.from(from),
+    ivTo: Float64Array.from(to),
+    candPlace: Int32Array.from(candPlace),
+    places: Int32Array.from(placeIds),
+    candCell: Int32Array.from(candCell),
     cells: Int32Array.from(cellIds),
   };
 }
@@ -61,13 +81,21 @@ export function concatFootprints(parts: readonly FootprintSet[]): FootprintSet {
   const sum = (f: (p: FootprintSet) => number) => parts.reduce((s, p) => s + f(p), 0);
   const out: FootprintSet = {
     count: sum((p) => p.count),
-    candEntry: new Int32Array(sum((p) => p.count) + 1), entrySeg: new Int32Array(sum((p) => p.entrySeg.length)),
-    entryIv: new Int32Array(sum((p) => p.entrySeg.length) + 1), ivFrom: new Float64Array(sum((p) => p.ivFrom.length)),
-    ivTo: new Float64Array(sum((p) => p.ivTo.length)), candPlace: new Int32Array(sum((p) => p.count) + 1),
-    places: new Int32Array(sum((p) => p.places.length)), candCell: new Int32Array(sum((p) => p.count) + 1),
+    candEntry: new Int32Array(sum((p) => p.count) + 1),
+    entrySeg: new Int32Array(sum((p) => p.entrySeg.length)),
+    entryIv: new Int32Array(sum((p) => p.entrySeg.length) + 1),
+    ivFrom: new Float64Array(sum((p) => p.ivFrom.length)),
+    ivTo: new Float64Array(sum((p) => p.ivTo.length)),
+    candPlace: new Int32Array(sum((p) => p.count) + 1),
+    places: new Int32Array(sum((p) => p.places.length)),
+    candCell: new Int32Array(sum((p) => p.count) + 1),
     cells: new Int32Array(sum((p) => p.cells.length)),
   };
-  let c = 0, e = 0, iv = 0, pl = 0, ce = 0;
+  let c = 0,
+    e = 0,
+    iv = 0,
+    pl = 0,
+    ce = 0;
   for (const p of parts) {
     for (let i = 1; i <= p.count; i++) {
       out.candEntry[c + i] = e + (p.candEntry[i] ?? 0);
@@ -80,7 +108,11 @@ export function concatFootprints(parts: readonly FootprintSet[]): FootprintSet {
     out.ivTo.set(p.ivTo, iv);
     out.places.set(p.places, pl);
     out.cells.set(p.cells, ce);
-    c += p.count; e += p.entrySeg.length; iv += p.ivFrom.length; pl += p.places.length; ce += p.cells.length;
+    c += p.count;
+    e += p.entrySeg.length;
+    iv += p.ivFrom.length;
+    pl += p.places.length;
+    ce += p.cells.length;
   }
   return out;
 }
@@ -119,16 +151,20 @@ export interface GreedyStep {
  * no view is clipped twice. `state` is mutated (chosen cameras are committed into it).
  */
 export function greedyOverFootprints(
-  fp: FootprintSet, state: CoverageState, k: number,
+  fp: FootprintSet,
+  state: CoverageState,
+  k: number,
   opts: { signal?: AbortSignal; onRound?: (round: number, evaluations: number) => void } = {},
 ): GreedyStep[] {
   const gainOf = (c: number): number => {
     let road = 0;
     for (let e = fp.candEntry[c] ?? 0, e1 = fp.candEntry[c + 1] ?? 0; e < e1; e++) {
-      const s = fp.entrySeg[e] ?? 0, len = state.segLengthM[s] ?? 0;
+      const s = fp.entrySeg[e] ?? 0,
+        len = state.segLengthM[s] ?? 0;
       const seen = state.segSeen[s] ?? [];
       const mine: Interval[] = [];
-      for (let j = fp.entryIv[e] ?? 0, j1 = fp.entryIv[e + 1] ?? 0; j < j1; j++) mine.push([fp.ivFrom[j] ?? 0, fp.ivTo[j] ?? 0]);
+      for (let j = fp.entryIv[e] ?? 0, j1 = fp.entryIv[e + 1] ?? 0; j < j1; j++)
+        mine.push([fp.ivFrom[j] ?? 0, fp.ivTo[j] ?? 0]);
       const before = unionLength(seen) * len;
       const after = unionLength([...seen, ...mine]) * len;
       road += (state.segWeight[s] ?? 0) * (after - before);
@@ -150,12 +186,15 @@ export function greedyOverFootprints(
     return gain;
   };
   const commit = (c: number): { roadM: number; places: number } => {
-    let roadM = 0, places = 0;
+    let roadM = 0,
+      places = 0;
     for (let e = fp.candEntry[c] ?? 0, e1 = fp.candEntry[c + 1] ?? 0; e < e1; e++) {
-      const s = fp.entrySeg[e] ?? 0, len = state.segLengthM[s] ?? 0;
+      const s = fp.entrySeg[e] ?? 0,
+        len = state.segLengthM[s] ?? 0;
       const seen = state.segSeen[s] ?? [];
       const mine: Interval[] = [];
-      for (let j = fp.entryIv[e] ?? 0, j1 = fp.entryIv[e + 1] ?? 0; j < j1; j++) mine.push([fp.ivFrom[j] ?? 0, fp.ivTo[j] ?? 0]);
+      for (let j = fp.entryIv[e] ?? 0, j1 = fp.entryIv[e + 1] ?? 0; j < j1; j++)
+        mine.push([fp.ivFrom[j] ?? 0, fp.ivTo[j] ?? 0]);
       const merged = mergeIntervals([...seen, ...mine]);
       if (state.segInScope[s]) roadM += (unionLength(merged) - unionLength(seen)) * len;
       state.segSeen[s] = merged;
@@ -165,7 +204,8 @@ export function greedyOverFootprints(
       if (!state.placeSeen[p] && state.placeInScope[p]) places++;
       state.placeSeen[p] = 1;
     }
-    if (state.cellSeen) for (let j = fp.candCell[c] ?? 0, j1 = fp.candCell[c + 1] ?? 0; j < j1; j++) state.cellSeen[fp.cells[j] ?? 0] = 1;
+    if (state.cellSeen)
+      for (let j = fp.candCell[c] ?? 0, j1 = fp.candCell[c + 1] ?? 0; j < j1; j++) state.cellSeen[fp.cells[j] ?? 0] = 1;
     return { roadM, places };
   };
 

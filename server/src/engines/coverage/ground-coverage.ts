@@ -61,16 +61,27 @@ export class GroundCoverage {
     this.cellsOf = new Float64Array(areas.length);
     this.seenOf = new Float64Array(areas.length);
     areas.forEach((a, i) => {
-      for (const poly of a.coordinates) this.fill(poly, (c) => { this.owner[c] = i; });
+      for (const poly of a.coordinates)
+        this.fill(poly, (c) => {
+          this.owner[c] = i;
+        });
     });
-    for (const b of buildings) for (const poly of b) this.fill(poly, (c) => { this.owner[c] = BUILDING; });
+    for (const b of buildings)
+      for (const poly of b)
+        this.fill(poly, (c) => {
+          this.owner[c] = BUILDING;
+        });
     for (const o of this.owner) if (o >= 0) this.cellsOf[o] = (this.cellsOf[o] ?? 0) + 1;
   }
 
   /** Calls `visit` for each lattice cell whose centre lies inside the polygon (even–odd over its rings). */
   private fill(polygon: readonly Ring[], visit: (cell: number) => void): void {
-    let minY = Infinity, maxY = -Infinity;
-    for (const [, y] of polygon[0] ?? []) { minY = Math.min(minY, y); maxY = Math.max(maxY, y); }
+    let minY = Infinity,
+      maxY = -Infinity;
+    for (const [, y] of polygon[0] ?? []) {
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
+    }
     const r0 = Math.max(0, Math.ceil((minY - this.lat0) / this.dLat - 0.5));
     const r1 = Math.min(this.rows - 1, Math.floor((maxY - this.lat0) / this.dLat - 0.5));
     const xs: number[] = [];
@@ -128,7 +139,8 @@ export class GroundCoverage {
 
   /** Per lattice cell: 1 when it is open ground (in an area, not in a building), and 1 when a working camera sees it. */
   cellState(): { open: Uint8Array; seen: Uint8Array } {
-    const open = new Uint8Array(this.owner.length), seen = new Uint8Array(this.owner.length);
+    const open = new Uint8Array(this.owner.length),
+      seen = new Uint8Array(this.owner.length);
     for (let c = 0; c < this.owner.length; c++) {
       open[c] = (this.owner[c] ?? OUTSIDE) >= 0 ? 1 : 0;
       seen[c] = (this.seenBy[c] ?? 0) > 0 ? 1 : 0;
@@ -148,8 +160,14 @@ export class GroundCoverage {
   byArea(): { areaId: string; groundM2: number; seenGroundM2: number; groundRate: number }[] {
     const cell = this.stepM * this.stepM;
     return this.areas.map((a, i) => {
-      const cells = this.cellsOf[i] ?? 0, seen = this.seenOf[i] ?? 0;
-      return { areaId: a.areaId, groundM2: cells * cell, seenGroundM2: seen * cell, groundRate: cells > 0 ? seen / cells : 0 };
+      const cells = this.cellsOf[i] ?? 0,
+        seen = this.seenOf[i] ?? 0;
+      return {
+        areaId: a.areaId,
+        groundM2: cells * cell,
+        seenGroundM2: seen * cell,
+        groundRate: cells > 0 ? seen / cells : 0,
+      };
     });
   }
 }

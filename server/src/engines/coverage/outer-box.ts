@@ -5,7 +5,10 @@ type Ring = readonly (readonly [number, number])[];
  * input gives [∞, ∞, −∞, −∞]. The box every spatial index here is searched and filled with.
  */
 export function outerBox(polygons: readonly (readonly Ring[])[]): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const poly of polygons) {
     for (const [x, y] of poly[0] ?? []) {
       if (x < minX) minX = x;

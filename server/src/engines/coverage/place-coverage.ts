@@ -13,7 +13,9 @@ export interface KeyPlaceInput {
   kind: string;
   name: string;
   areaId: string;
-  geometry: { type: 'Point'; coordinates: readonly [number, number] } | { type: 'MultiPolygon'; coordinates: MultiPolygonCoords };
+  geometry:
+    | { type: 'Point'; coordinates: readonly [number, number] }
+    | { type: 'MultiPolygon'; coordinates: MultiPolygonCoords };
 }
 
 /** Kinds counted as schools for 护学岗 and the school coverage rate. */
@@ -31,7 +33,10 @@ export class PlaceCoverage {
   private readonly cameraPlaces = new Map<number, number[]>();
   private readonly pointRadiusM: number;
 
-  constructor(private readonly places: readonly KeyPlaceInput[], opts: { pointRadiusM?: number } = {}) {
+  constructor(
+    private readonly places: readonly KeyPlaceInput[],
+    opts: { pointRadiusM?: number } = {},
+  ) {
     this.pointRadiusM = opts.pointRadiusM ?? 15;
     this.index = new Flatbush(Math.max(1, places.length));
     for (const p of places) {
@@ -47,7 +52,8 @@ export class PlaceCoverage {
     if (p.geometry.type === 'Point') {
       const [x, y] = p.geometry.coordinates;
       const m = metersPerDegree(y);
-      const dx = this.pointRadiusM / m.lon, dy = this.pointRadiusM / m.lat;
+      const dx = this.pointRadiusM / m.lon,
+        dy = this.pointRadiusM / m.lat;
       return [x - dx, y - dy, x + dx, y + dy];
     }
     return outerBox(p.geometry.coordinates);
@@ -67,11 +73,16 @@ export class PlaceCoverage {
       const [px, py] = p.geometry.coordinates;
       const m = metersPerDegree(py);
       // In local metres around the place: inside the view, or an edge of it within the radius.
-      return view.coordinates.some((poly) => insidePolygon(px, py, poly)
-        || poly.some((ring) => ringDistanceM(ring, px, py, m) <= this.pointRadiusM));
+      return view.coordinates.some(
+        (poly) =>
+          insidePolygon(px, py, poly) || poly.some((ring) => ringDistanceM(ring, px, py, m) <= this.pointRadiusM),
+      );
     }
     // Grounds: PostGIS's ST_Intersects on the plane, through turf.
-    return booleanIntersects(multiPolygon(asPositions(view.coordinates)), multiPolygon(asPositions(p.geometry.coordinates)));
+    return booleanIntersects(
+      multiPolygon(asPositions(view.coordinates)),
+      multiPolygon(asPositions(p.geometry.coordinates)),
+    );
   }
 
   setCamera(view: CameraView): void {
@@ -104,13 +115,22 @@ export class PlaceCoverage {
 }
 
 /** Metres from (px, py) to a [lon, lat] ring, in a local frame at the point. */
-function ringDistanceM(ring: readonly (readonly [number, number])[], px: number, py: number, m: { lon: number; lat: number }): number {
+function ringDistanceM(
+  ring: readonly (readonly [number, number])[],
+  px: number,
+  py: number,
+  m: { lon: number; lat: number },
+): number {
   let best = Infinity;
   for (let i = 1; i < ring.length; i++) {
     const [ax0, ay0] = ring[i - 1] ?? [0, 0];
     const [bx0, by0] = ring[i] ?? [0, 0];
-    const ax = (ax0 - px) * m.lon, ay = (ay0 - py) * m.lat, bx = (bx0 - px) * m.lon, by = (by0 - py) * m.lat;
-    const dx = bx - ax, dy = by - ay;
+    const ax = (ax0 - px) * m.lon,
+      ay = (ay0 - py) * m.lat,
+      bx = (bx0 - px) * m.lon,
+      by = (by0 - py) * m.lat;
+    const dx = bx - ax,
+      dy = by - ay;
     const len2 = dx * dx + dy * dy;
     const u = len2 > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / len2)) : 0;
     best = Math.min(best, Math.hypot(ax + u * dx, ay + u * dy));

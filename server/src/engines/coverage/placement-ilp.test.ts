@@ -12,10 +12,11 @@ import { viewPolygon } from './view-polygon.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-const DX = 0.00085, DY = 0.00072;
+const DX = 0.00085,
+  DY = 0.00072;
 const at = (i: number, j: number): [number, number] => [118.7 + i * DX, 32.0 + j * DY];
 const WEIGHTS = { primary: 3 };
 const PLACE_W = { keyPlace: 100, school: 200 };
@@ -24,25 +25,67 @@ const PLACE_W = { keyPlace: 100, school: 200 };
 function instance(seed: number) {
   const rnd = rng(seed);
   const roads: RoadPiece[] = [];
-  for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) {
-    if (i < 6) roads.push({ id: roads.length + 1, coordinates: [at(i, j), at(i + 1, j)], roadClass: rnd() < 0.25 ? 'primary' : 'residential', areaId: 'x' });
-    if (j < 6) roads.push({ id: roads.length + 1, coordinates: [at(i, j), at(i, j + 1)], roadClass: 'residential', areaId: 'x' });
-  }
+  for (let i = 0; i < 7; i++)
+    for (let j = 0; j < 7; j++) {
+      if (i < 6)
+        roads.push({
+          id: roads.length + 1,
+          coordinates: [at(i, j), at(i + 1, j)],
+          roadClass: rnd() < 0.25 ? 'primary' : 'residential',
+          areaId: 'x',
+        });
+      if (j < 6)
+        roads.push({
+          id: roads.length + 1,
+          coordinates: [at(i, j), at(i, j + 1)],
+          roadClass: 'residential',
+          areaId: 'x',
+        });
+    }
   const buildings: BuildingInput[] = [];
-  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) {
-    if (rnd() < 0.4) continue;
-    const [x0, y0] = at(i + 0.2, j + 0.2), [x1, y1] = at(i + 0.8, j + 0.8);
-    buildings.push({ id: buildings.length + 1, heightM: 20, polygons: [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]] });
-  }
+  for (let i = 0; i < 6; i++)
+    for (let j = 0; j < 6; j++) {
+      if (rnd() < 0.4) continue;
+      const [x0, y0] = at(i + 0.2, j + 0.2),
+        [x1, y1] = at(i + 0.8, j + 0.8);
+      buildings.push({
+        id: buildings.length + 1,
+        heightM: 20,
+        polygons: [
+          [
+            [
+              [x0, y0],
+              [x1, y0],
+              [x1, y1],
+              [x0, y1],
+              [x0, y0],
+            ],
+          ],
+        ],
+      });
+    }
   const places: KeyPlaceInput[] = Array.from({ length: 6 }, (_, k) => ({
-    id: k + 1, kind: k < 2 ? 'school' : 'market', name: `p${k}`, areaId: 'x',
+    id: k + 1,
+    kind: k < 2 ? 'school' : 'market',
+    name: `p${k}`,
+    areaId: 'x',
     geometry: { type: 'Point', coordinates: at(Math.floor(rnd() * 6) + 0.5, Math.floor(rnd() * 7) + 0.08) },
   }));
   const index = indexBuildings(buildings);
   const views: CameraView[] = Array.from({ length: 80 }, (_, k) => {
     const [lon, lat] = at(Math.floor(rnd() * 7), Math.floor(rnd() * 7));
-    const c: CameraInput = { id: -(k + 1), lon, lat, headingDeg: Math.floor(rnd() * 8) * 45, fovDeg: 100, rangeM: 160,
-      heightM: 6, cameraType: 'bullet', status: 'working', networked: true };
+    const c: CameraInput = {
+      id: -(k + 1),
+      lon,
+      lat,
+      headingDeg: Math.floor(rnd() * 8) * 45,
+      fovDeg: 100,
+      rangeM: 160,
+      heightM: 6,
+      cameraType: 'bullet',
+      status: 'working',
+      networked: true,
+    };
     return viewPolygon(c, index);
   });
   return { roads, places, views, buildings };
@@ -53,7 +96,12 @@ function instance(seed: number) {
  * element e (an elementary stretch of road between consecutive interval ends of the candidates, or a key place),
  * y_e ≤ Σ_{j sees e} x_j, Σ x_j = k, maximise Σ w_e y_e. Built from the same clipped intervals the engine uses.
  */
-async function ilpOptimum(roads: RoadPiece[], places: KeyPlaceInput[], views: CameraView[], k: number): Promise<number> {
+async function ilpOptimum(
+  roads: RoadPiece[],
+  places: KeyPlaceInput[],
+  views: CameraView[],
+  k: number,
+): Promise<number> {
   const elements: { w: number; by: number[] }[] = [];
   for (const r of roads) {
     const [a, b] = r.coordinates as [[number, number], [number, number]];
@@ -63,23 +111,33 @@ async function ilpOptimum(roads: RoadPiece[], places: KeyPlaceInput[], views: Ca
     const per = views.map((v) => v.coordinates.flatMap((poly) => clipSegmentToPolygon(a[0], a[1], b[0], b[1], poly)));
     const cuts = [...new Set([0, 1, ...per.flatMap((iv) => iv.flat())])].sort((x, y) => x - y);
     for (let c = 1; c < cuts.length; c++) {
-      const t0 = cuts[c - 1]!, t1 = cuts[c]!, mid = (t0 + t1) / 2;
+      const t0 = cuts[c - 1]!,
+        t1 = cuts[c]!,
+        mid = (t0 + t1) / 2;
       const by = per.flatMap((iv, j) => (iv.some(([s, e]) => s <= mid && mid <= e) ? [j] : []));
       if (by.length > 0 && t1 - t0 > 1e-12) elements.push({ w: w * len * (t1 - t0), by });
     }
   }
   const pc = new PlaceCoverage(places);
   const placeBy = places.map(() => [] as number[]);
-  views.forEach((v, j) => { for (const p of pc.placesUnder(v)) placeBy[p]!.push(j); });
+  views.forEach((v, j) => {
+    for (const p of pc.placesUnder(v)) placeBy[p]!.push(j);
+  });
   places.forEach((p, i) => {
-    if (placeBy[i]!.length > 0) elements.push({ w: PLACE_W.keyPlace + (SCHOOL_KINDS.has(p.kind) ? PLACE_W.school : 0), by: placeBy[i]! });
+    if (placeBy[i]!.length > 0)
+      elements.push({ w: PLACE_W.keyPlace + (SCHOOL_KINDS.has(p.kind) ? PLACE_W.school : 0), by: placeBy[i]! });
   });
   const lp = [
-    'Maximize', ` obj: ${elements.map((e, i) => `${e.w.toFixed(9)} y${i}`).join(' + ')}`,
-    'Subject To', ` k: ${views.map((_, j) => `x${j}`).join(' + ')} = ${k}`,
+    'Maximize',
+    ` obj: ${elements.map((e, i) => `${e.w.toFixed(9)} y${i}`).join(' + ')}`,
+    'Subject To',
+    ` k: ${views.map((_, j) => `x${j}`).join(' + ')} = ${k}`,
     ...elements.map((e, i) => ` c${i}: y${i} - ${e.by.map((j) => `x${j}`).join(' - ')} <= 0`),
-    'Bounds', ...elements.map((_, i) => ` 0 <= y${i} <= 1`),
-    'Binary', ` ${views.map((_, j) => `x${j}`).join(' ')}`, 'End',
+    'Bounds',
+    ...elements.map((_, i) => ` 0 <= y${i} <= 1`),
+    'Binary',
+    ` ${views.map((_, j) => `x${j}`).join(' ')}`,
+    'End',
   ].join('\n');
   const highs = await loadHighs();
   const res = highs.solve(lp, { output_flag: false, mip_rel_gap: 0 });
@@ -94,17 +152,43 @@ describe('camera placement against the exact optimum (HiGHS MIP)', () => {
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
       const { roads, places, views, buildings } = instance(seed);
       const k = 3 + (seed % 4);
-      const model = new CoverageModel({ areas: [], roadPieces: roads, places, buildings: buildings.map((b) => b.polygons), classWeights: WEIGHTS });
-      const steps = placeCameras({
-        gainOf: (v) => model.gainOf(v, PLACE_W),
-        setCamera: (v) => model.setCamera({ id: v.cameraId, lon: 0, lat: 0, headingDeg: 0, fovDeg: 60, rangeM: 100, heightM: 6,
-          cameraType: 'bullet', status: 'working', networked: true }, v),
-      }, views, k);
+      const model = new CoverageModel({
+        areas: [],
+        roadPieces: roads,
+        places,
+        buildings: buildings.map((b) => b.polygons),
+        classWeights: WEIGHTS,
+      });
+      const steps = placeCameras(
+        {
+          gainOf: (v) => model.gainOf(v, PLACE_W),
+          setCamera: (v) =>
+            model.setCamera(
+              {
+                id: v.cameraId,
+                lon: 0,
+                lat: 0,
+                headingDeg: 0,
+                fovDeg: 60,
+                rangeM: 100,
+                heightM: 6,
+                cameraType: 'bullet',
+                status: 'working',
+                networked: true,
+              },
+              v,
+            ),
+        },
+        views,
+        k,
+      );
       const greedy = steps.reduce((s, st) => s + st.marginalGain, 0);
       const optimum = await ilpOptimum(roads, places, views, k);
       expect(greedy, `greedy cannot beat the optimum (seed ${seed})`).toBeLessThanOrEqual(optimum * (1 + 1e-6));
       ratios.push(greedy / optimum);
-      lines.push(`seed ${seed} k=${k}: greedy ${greedy.toFixed(1)} / optimum ${optimum.toFixed(1)} = ${(greedy / optimum).toFixed(4)}`);
+      lines.push(
+        `seed ${seed} k=${k}: greedy ${greedy.toFixed(1)} / optimum ${optimum.toFixed(1)} = ${(greedy / optimum).toFixed(4)}`,
+      );
     }
     console.info(`placement vs HiGHS MIP:\n${lines.join('\n')}`);
     expect(Math.min(...ratios), lines.join('; ')).toBeGreaterThanOrEqual(0.95);

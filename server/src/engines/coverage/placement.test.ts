@@ -7,7 +7,7 @@ import { viewPolygon } from './view-polygon.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** A small street lattice (6 × 6 junctions, ~80 m blocks) and candidate cameras at random junctions and headings. */
@@ -15,14 +15,37 @@ function instance(seed: number, candidates: number) {
   const rnd = rng(seed);
   const at = (i: number, j: number) => [118.7 + i * 0.00085, 32.0 + j * 0.00072] as [number, number];
   const roads: RoadPiece[] = [];
-  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) {
-    if (i < 5) roads.push({ id: roads.length + 1, coordinates: [at(i, j), at(i + 1, j)], roadClass: 'residential', areaId: 'x' });
-    if (j < 5) roads.push({ id: roads.length + 1, coordinates: [at(i, j), at(i, j + 1)], roadClass: rnd() < 0.3 ? 'primary' : 'residential', areaId: 'x' });
-  }
+  for (let i = 0; i < 6; i++)
+    for (let j = 0; j < 6; j++) {
+      if (i < 5)
+        roads.push({
+          id: roads.length + 1,
+          coordinates: [at(i, j), at(i + 1, j)],
+          roadClass: 'residential',
+          areaId: 'x',
+        });
+      if (j < 5)
+        roads.push({
+          id: roads.length + 1,
+          coordinates: [at(i, j), at(i, j + 1)],
+          roadClass: rnd() < 0.3 ? 'primary' : 'residential',
+          areaId: 'x',
+        });
+    }
   const views: CameraView[] = Array.from({ length: candidates }, (_, k) => {
     const [lon, lat] = at(Math.floor(rnd() * 6), Math.floor(rnd() * 6));
-    const c: CameraInput = { id: 1000 + k, lon, lat, headingDeg: Math.floor(rnd() * 4) * 90, fovDeg: 50, rangeM: 90,
-      heightM: 6, cameraType: 'bullet', status: 'working', networked: true };
+    const c: CameraInput = {
+      id: 1000 + k,
+      lon,
+      lat,
+      headingDeg: Math.floor(rnd() * 4) * 90,
+      fovDeg: 50,
+      rangeM: 90,
+      heightM: 6,
+      cameraType: 'bullet',
+      status: 'working',
+      networked: true,
+    };
     return viewPolygon(c, indexBuildings([]));
   });
   return { roads, views };
@@ -63,7 +86,10 @@ describe('placeCameras', () => {
       ratios.push(greedy / optimum);
     }
     console.info(`placement greedy/optimum: ${ratios.map((r) => r.toFixed(4)).join(', ')}`);
-    expect(Math.min(...ratios), `greedy/optimum per instance: ${ratios.map((r) => r.toFixed(4)).join(', ')}`).toBeGreaterThanOrEqual(0.95);
+    expect(
+      Math.min(...ratios),
+      `greedy/optimum per instance: ${ratios.map((r) => r.toFixed(4)).join(', ')}`,
+    ).toBeGreaterThanOrEqual(0.95);
   });
 
   it('when cameras are placed, then marginal gains never increase and the coverage holds what they add', () => {
@@ -72,7 +98,8 @@ describe('placeCameras', () => {
     const before = cov.byArea()[0]!.weightedRate;
     const steps = placeCameras(cov, views, 8);
     expect(steps).toHaveLength(8);
-    for (let i = 1; i < steps.length; i++) expect(steps[i]!.marginalGain).toBeLessThanOrEqual(steps[i - 1]!.marginalGain + 1e-9);
+    for (let i = 1; i < steps.length; i++)
+      expect(steps[i]!.marginalGain).toBeLessThanOrEqual(steps[i - 1]!.marginalGain + 1e-9);
     expect(cov.byArea()[0]!.weightedRate).toBeGreaterThan(before);
     expect(new Set(steps.map((s) => s.candidate)).size).toBe(8);
     // What the chosen views add, placed afresh in the same order, is exactly the reported gains.
@@ -82,7 +109,10 @@ describe('placeCameras', () => {
       total += again.gainOf(views[st.candidate]!);
       again.setCamera(views[st.candidate]!);
     }
-    expect(total).toBeCloseTo(steps.reduce((sum, st) => sum + st.marginalGain, 0), 6);
+    expect(total).toBeCloseTo(
+      steps.reduce((sum, st) => sum + st.marginalGain, 0),
+      6,
+    );
     for (const st of steps) expect(cov.gainOf(views[st.candidate]!)).toBeCloseTo(0, 9);
   });
 });

@@ -24,7 +24,10 @@ export interface PlacementStep {
  * @param k how many cameras to place
  */
 export function placeCameras(
-  coverage: MarginalCoverage, candidates: readonly CameraView[], k: number, signal?: AbortSignal,
+  coverage: MarginalCoverage,
+  candidates: readonly CameraView[],
+  k: number,
+  signal?: AbortSignal,
 ): PlacementStep[] {
   const queue = new FlatQueue<number>();
   const fresh = new Int32Array(candidates.length); // the round in which each bound was last computed

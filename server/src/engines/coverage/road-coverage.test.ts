@@ -6,15 +6,35 @@ import { clipSegmentToPolygon, unionLength } from './segment-clip.js';
 import { viewPolygon } from './view-polygon.js';
 
 describe('clipSegmentToPolygon', () => {
-  const square = [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]] as [number, number][][];
-  const withHole = [...square, [[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]] as [number, number][][];
+  const square = [
+    [
+      [0, 0],
+      [4, 0],
+      [4, 4],
+      [0, 4],
+      [0, 0],
+    ],
+  ] as [number, number][][];
+  const withHole = [
+    ...square,
+    [
+      [1, 1],
+      [3, 1],
+      [3, 3],
+      [1, 3],
+      [1, 1],
+    ],
+  ] as [number, number][][];
 
   it('when a segment crosses a square, then the inside part is the interval between the crossings', () => {
     expect(clipSegmentToPolygon(-2, 2, 6, 2, square)).toEqual([[0.25, 0.75]]);
   });
 
   it('when the square has a hole, then the hole is cut out', () => {
-    expect(clipSegmentToPolygon(-2, 2, 6, 2, withHole)).toEqual([[0.25, 0.375], [0.625, 0.75]]);
+    expect(clipSegmentToPolygon(-2, 2, 6, 2, withHole)).toEqual([
+      [0.25, 0.375],
+      [0.625, 0.75],
+    ]);
   });
 
   it('when a segment lies wholly inside or outside, then it is all or nothing', () => {
@@ -23,18 +43,49 @@ describe('clipSegmentToPolygon', () => {
   });
 
   it('when intervals overlap, then the union counts them once', () => {
-    expect(unionLength([[0, 0.5], [0.25, 0.75], [0.9, 1]])).toBeCloseTo(0.85, 12);
+    expect(
+      unionLength([
+        [0, 0.5],
+        [0.25, 0.75],
+        [0.9, 1],
+      ]),
+    ).toBeCloseTo(0.85, 12);
   });
 });
 
 describe('RoadCoverage', () => {
   const cam = (id: number, lon: number, lat: number, headingDeg: number): CameraInput => ({
-    id, lon, lat, headingDeg, fovDeg: 60, rangeM: 50, heightM: 6, cameraType: 'bullet', status: 'working', networked: true,
+    id,
+    lon,
+    lat,
+    headingDeg,
+    fovDeg: 60,
+    rangeM: 50,
+    heightM: 6,
+    cameraType: 'bullet',
+    status: 'working',
+    networked: true,
   });
   // An east–west street of ~190 m at 32.04° N, split into two areas.
   const roads: RoadPiece[] = [
-    { id: 1, coordinates: [[118.78, 32.04], [118.781, 32.04]], roadClass: 'primary', areaId: 'A' },
-    { id: 2, coordinates: [[118.781, 32.04], [118.782, 32.04]], roadClass: 'residential', areaId: 'B' },
+    {
+      id: 1,
+      coordinates: [
+        [118.78, 32.04],
+        [118.781, 32.04],
+      ],
+      roadClass: 'primary',
+      areaId: 'A',
+    },
+    {
+      id: 2,
+      coordinates: [
+        [118.781, 32.04],
+        [118.782, 32.04],
+      ],
+      roadClass: 'residential',
+      areaId: 'B',
+    },
   ];
   const noBuildings = indexBuildings([]);
 

@@ -41,8 +41,13 @@ export class RoadCoverage {
   private readonly seenM: Float64Array;
   private readonly cameraSegments = new Map<number, number[]>();
 
-  constructor(private readonly pieces: readonly RoadPiece[], private readonly classWeights: Readonly<Record<string, number>> = {}) {
-    const a: number[] = [], len: number[] = [], owner: number[] = [];
+  constructor(
+    private readonly pieces: readonly RoadPiece[],
+    private readonly classWeights: Readonly<Record<string, number>> = {},
+  ) {
+    const a: number[] = [],
+      len: number[] = [],
+      owner: number[] = [];
     pieces.forEach((p, pi) => {
       for (let i = 1; i < p.coordinates.length; i++) {
         const [x0, y0] = p.coordinates[i - 1] ?? [0, 0];
@@ -58,7 +63,10 @@ export class RoadCoverage {
     this.segPiece = Int32Array.from(owner);
     this.index = new Flatbush(Math.max(1, owner.length));
     for (let s = 0; s < owner.length; s++) {
-      const x0 = a[4 * s] ?? 0, y0 = a[4 * s + 1] ?? 0, x1 = a[4 * s + 2] ?? 0, y1 = a[4 * s + 3] ?? 0;
+      const x0 = a[4 * s] ?? 0,
+        y0 = a[4 * s + 1] ?? 0,
+        x1 = a[4 * s + 2] ?? 0,
+        y1 = a[4 * s + 3] ?? 0;
       this.index.add(Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1));
     }
     if (owner.length === 0) this.index.add(0, 0, 0, 0);
@@ -119,8 +127,13 @@ export class RoadCoverage {
       const [minX, minY, maxX, maxY] = outerBox([polygon]);
       for (const s of this.index.search(minX, minY, maxX, maxY)) {
         if (s >= this.segPiece.length) continue;
-        const iv = clipSegmentToPolygon(this.segA[4 * s] ?? 0, this.segA[4 * s + 1] ?? 0, this.segA[4 * s + 2] ?? 0,
-          this.segA[4 * s + 3] ?? 0, polygon);
+        const iv = clipSegmentToPolygon(
+          this.segA[4 * s] ?? 0,
+          this.segA[4 * s + 1] ?? 0,
+          this.segA[4 * s + 2] ?? 0,
+          this.segA[4 * s + 3] ?? 0,
+          polygon,
+        );
         if (iv.length === 0) continue;
         const mine = out.get(s);
         if (mine) mine.push(...iv);
@@ -160,12 +173,19 @@ export class RoadCoverage {
       if (!piece) continue;
       const w = this.weightOf(s);
       const a = acc.get(piece.areaId) ?? { road: 0, seen: 0, wRoad: 0, wSeen: 0 };
-      const len = this.segLenM[s] ?? 0, seen = this.seenM[s] ?? 0;
-      a.road += len; a.seen += seen; a.wRoad += w * len; a.wSeen += w * seen;
+      const len = this.segLenM[s] ?? 0,
+        seen = this.seenM[s] ?? 0;
+      a.road += len;
+      a.seen += seen;
+      a.wRoad += w * len;
+      a.wSeen += w * seen;
       acc.set(piece.areaId, a);
     }
     return [...acc].map(([areaId, a]) => ({
-      areaId, roadMeters: a.road, seenMeters: a.seen, weightedRate: a.wRoad > 0 ? a.wSeen / a.wRoad : 0,
+      areaId,
+      roadMeters: a.road,
+      seenMeters: a.seen,
+      weightedRate: a.wRoad > 0 ? a.wSeen / a.wRoad : 0,
     }));
   }
 
@@ -195,12 +215,22 @@ export class RoadCoverage {
       const seen: Interval[] = [];
       for (const iv of this.seenBy[s]?.values() ?? []) seen.push(...iv);
       seen.sort((p, q) => p[0] - q[0]);
-      const x0 = this.segA[4 * s] ?? 0, y0 = this.segA[4 * s + 1] ?? 0, x1 = this.segA[4 * s + 2] ?? 0, y1 = this.segA[4 * s + 3] ?? 0;
+      const x0 = this.segA[4 * s] ?? 0,
+        y0 = this.segA[4 * s + 1] ?? 0,
+        x1 = this.segA[4 * s + 2] ?? 0,
+        y1 = this.segA[4 * s + 3] ?? 0;
       const len = this.segLenM[s] ?? 0;
       const emit = (a: number, b: number) => {
         if (b - a <= 1e-9) return;
-        out.push({ pieceId: piece.id, areaId: piece.areaId, meters: (b - a) * len,
-          line: [[x0 + (x1 - x0) * a, y0 + (y1 - y0) * a], [x0 + (x1 - x0) * b, y0 + (y1 - y0) * b]] });
+        out.push({
+          pieceId: piece.id,
+          areaId: piece.areaId,
+          meters: (b - a) * len,
+          line: [
+            [x0 + (x1 - x0) * a, y0 + (y1 - y0) * a],
+            [x0 + (x1 - x0) * b, y0 + (y1 - y0) * b],
+          ],
+        });
       };
       let at = 0;
       for (const [a, b] of seen) {

@@ -10,15 +10,21 @@ type Ring = readonly (readonly [number, number])[];
  * directly and the fractions hold in metres too.
  */
 export function clipSegmentToPolygon(
-  ax: number, ay: number, bx: number, by: number, polygon: readonly Ring[],
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  polygon: readonly Ring[],
 ): Interval[] {
   const cuts = [0, 1];
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   for (const ring of polygon) {
     for (let i = 1; i < ring.length; i++) {
       const [px, py] = ring[i - 1] ?? [0, 0];
       const [qx, qy] = ring[i] ?? [0, 0];
-      const ex = qx - px, ey = qy - py;
+      const ex = qx - px,
+        ey = qy - py;
       const den = dx * ey - dy * ex;
       if (den === 0) continue; // parallel: its ends cut through the neighbouring edges instead
       const t = ((px - ax) * ey - (py - ay) * ex) / den;
@@ -29,7 +35,8 @@ export function clipSegmentToPolygon(
   cuts.sort((x, y) => x - y);
   const out: Interval[] = [];
   for (let k = 1; k < cuts.length; k++) {
-    const t0 = cuts[k - 1] ?? 0, t1 = cuts[k] ?? 0;
+    const t0 = cuts[k - 1] ?? 0,
+      t1 = cuts[k] ?? 0;
     if (t1 - t0 < 1e-12) continue;
     const tm = (t0 + t1) / 2;
     if (!insidePolygon(ax + tm * dx, ay + tm * dy, polygon)) continue;

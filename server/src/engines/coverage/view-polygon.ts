@@ -54,7 +54,8 @@ export function viewPolygon(camera: CameraInput, buildings: BuildingIndex, opts:
     occluders++;
     for (const ring of rings) {
       for (let i = 1; i < ring.length; i++) {
-        const a = ring[i - 1] as LocalPoint, c = ring[i] as LocalPoint;
+        const a = ring[i - 1] as LocalPoint,
+          c = ring[i] as LocalPoint;
         if (a[0] !== c[0] || a[1] !== c[1]) segments.push([a, c]);
       }
     }
@@ -99,7 +100,8 @@ function distanceToRing(ring: readonly LocalPoint[]): number {
   for (let i = 1; i < ring.length; i++) {
     const [ax, ay] = ring[i - 1] as LocalPoint;
     const [bx, by] = ring[i] as LocalPoint;
-    const dx = bx - ax, dy = by - ay;
+    const dx = bx - ax,
+      dy = by - ay;
     const len2 = dx * dx + dy * dy;
     const u = len2 > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / len2)) : 0;
     best = Math.min(best, Math.hypot(ax + u * dx, ay + u * dy));

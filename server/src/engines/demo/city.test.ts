@@ -53,25 +53,34 @@ describe('generateDemoCity', () => {
     expect(low).toBeLessThanOrEqual(6);
   });
 
-  it('when each beat\'s grids are checked on the block graph, then they are contiguous (grids share block edges)', () => {
+  it("when each beat's grids are checked on the block graph, then they are contiguous (grids share block edges)", () => {
     // Grids are blocks; two blocks are neighbours when their rings share two corners.
-    const corners = city.grids.map((g) => new Set(((g.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!).map((p) => p.join(','))));
+    const corners = city.grids.map(
+      (g) => new Set((g.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!.map((p) => p.join(','))),
+    );
     const adjacency: GridAdjacency[] = [];
-    for (let a = 0; a < corners.length; a++) for (let b = a + 1; b < corners.length; b++) {
-      let shared = 0;
-      for (const p of corners[a]!) if (corners[b]!.has(p)) shared++;
-      if (shared >= 2) adjacency.push({ a: String(a), b: String(b), sharedBoundaryM: 1 });
-    }
-    const g = gridGraph(city.grids.map((_, i) => ({ id: String(i), areaM2: 1, perimeterM: 4, load: {} })), adjacency);
+    for (let a = 0; a < corners.length; a++)
+      for (let b = a + 1; b < corners.length; b++) {
+        let shared = 0;
+        for (const p of corners[a]!) if (corners[b]!.has(p)) shared++;
+        if (shared >= 2) adjacency.push({ a: String(a), b: String(b), sharedBoundaryM: 1 });
+      }
+    const g = gridGraph(
+      city.grids.map((_, i) => ({ id: String(i), areaM2: 1, perimeterM: 4, load: {} })),
+      adjacency,
+    );
     // A grid belongs to the beat whose ring has all of its corners.
     for (const beat of city.beats) {
-      const ring = new Set(((beat.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!).map((p) => p.join(',')));
-      const xs = ((beat.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!).map((p) => p[0]!);
-      const ys = ((beat.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!).map((p) => p[1]!);
+      const ring = new Set(
+        (beat.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!.map((p) => p.join(',')),
+      );
+      const xs = (beat.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!.map((p) => p[0]!);
+      const ys = (beat.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!.map((p) => p[1]!);
       const inside = new Set<number>();
       city.grids.forEach((grid, i) => {
-        const pts = ((grid.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!);
-        const cx = pts.slice(0, 4).reduce((s, p) => s + p[0]!, 0) / 4, cy = pts.slice(0, 4).reduce((s, p) => s + p[1]!, 0) / 4;
+        const pts = (grid.geometry as { coordinates: number[][][][] }).coordinates[0]![0]!;
+        const cx = pts.slice(0, 4).reduce((s, p) => s + p[0]!, 0) / 4,
+          cy = pts.slice(0, 4).reduce((s, p) => s + p[1]!, 0) / 4;
         if (cx > Math.min(...xs) && cx < Math.max(...xs) && cy > Math.min(...ys) && cy < Math.max(...ys)) inside.add(i);
       });
       expect(inside.size, `beat ${String(beat.properties.code)}`).toBe(8);

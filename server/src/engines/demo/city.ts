@@ -15,7 +15,13 @@ export interface DemoCityOptions {
 
 /** Size and place of the demo district: 24 × 16 blocks of ~245 m in central Nanjing (玄武区). */
 export const DEMO_LATTICE = {
-  cols: 24, rows: 16, originLon: 118.755, originLat: 32.02, blockLonDeg: 0.0026, blockLatDeg: 0.0022, jitter: 0.18,
+  cols: 24,
+  rows: 16,
+  originLon: 118.755,
+  originLat: 32.02,
+  blockLonDeg: 0.0026,
+  blockLatDeg: 0.0022,
+  jitter: 0.18,
 } as const;
 
 /**

@@ -61,7 +61,10 @@ export function makeLattice(rng: Rng, o: LatticeOptions): Lattice {
       return ring;
     },
     inBlock(c, r, u, v) {
-      const [x00, y00] = node(c, r), [x10, y10] = node(c + 1, r), [x01, y01] = node(c, r + 1), [x11, y11] = node(c + 1, r + 1);
+      const [x00, y00] = node(c, r),
+        [x10, y10] = node(c + 1, r),
+        [x01, y01] = node(c, r + 1),
+        [x11, y11] = node(c + 1, r + 1);
       const lon = (1 - u) * (1 - v) * x00 + u * (1 - v) * x10 + (1 - u) * v * x01 + u * v * x11;
       const lat = (1 - u) * (1 - v) * y00 + u * (1 - v) * y10 + (1 - u) * v * y01 + u * v * y11;
       return [round7(lon), round7(lat)];

@@ -15,7 +15,8 @@ export interface RoadLine {
   nodes: LonLat[];
 }
 
-const classOf = (index: number) => (index % ARTERIAL_EVERY !== 0 ? 'residential' : index % (2 * ARTERIAL_EVERY) === 0 ? 'primary' : 'secondary');
+const classOf = (index: number) =>
+  index % ARTERIAL_EVERY !== 0 ? 'residential' : index % (2 * ARTERIAL_EVERY) === 0 ? 'primary' : 'secondary';
 const speedOf: Record<string, number> = { primary: 50, secondary: 40, residential: 30 };
 
 /** Streets along every lattice line: they meet at shared corner points, so the network is connected at junctions. */
@@ -25,17 +26,28 @@ export function layoutRoads(l: Lattice): { roads: DemoFeature[]; lines: RoadLine
   let street = 0;
   const add = (dir: 'h' | 'v', index: number, count: number, at: (k: number) => LonLat) => {
     const roadClass = classOf(index);
-    const name = roadClass === 'residential'
-      ? STREET_NAMES[street++ % STREET_NAMES.length]
-      : (dir === 'h' ? ARTERIAL_NAMES_EW : ARTERIAL_NAMES_NS)[(index / ARTERIAL_EVERY) % (dir === 'h' ? ARTERIAL_NAMES_EW.length : ARTERIAL_NAMES_NS.length)];
+    const name =
+      roadClass === 'residential'
+        ? STREET_NAMES[street++ % STREET_NAMES.length]
+        : (dir === 'h' ? ARTERIAL_NAMES_EW : ARTERIAL_NAMES_NS)[
+            (index / ARTERIAL_EVERY) % (dir === 'h' ? ARTERIAL_NAMES_EW.length : ARTERIAL_NAMES_NS.length)
+          ];
     // About one local street in five is one-way, alternating direction.
     const oneway = roadClass === 'residential' && index % 5 === 2 ? (index % 2 ? 1 : -1) : 0;
     const nodes = Array.from({ length: count + 1 }, (_, k) => at(k));
     lines.push({ dir, index, roadClass, nodes });
     for (let k0 = 0; k0 < count; k0 += ARTERIAL_EVERY) {
       const piece = nodes.slice(k0, Math.min(count, k0 + ARTERIAL_EVERY) + 1);
-      roads.push({ geometry: { type: 'LineString', coordinates: piece }, properties: {
-        name, road_class: roadClass, oneway, speed_kmh: speedOf[roadClass], district_code: DISTRICT_CODE } });
+      roads.push({
+        geometry: { type: 'LineString', coordinates: piece },
+        properties: {
+          name,
+          road_class: roadClass,
+          oneway,
+          speed_kmh: speedOf[roadClass],
+          district_code: DISTRICT_CODE,
+        },
+      });
     }
   };
   for (let j = 0; j <= l.rows; j++) add('h', j, l.cols, (k) => l.node(k, j));
@@ -57,11 +69,21 @@ export function layoutBuildings(rng: Rng, l: Lattice, places: ReadonlyMap<string
       for (let a = 0; a < 3; a++) {
         for (let b = 0; b < 3; b++) {
           if (rng() > (place ? 0.35 : 0.75)) continue;
-          const u0 = (cells[a] ?? 0) + between(rng, 0.01, 0.05), u1 = (cells[a + 1] ?? 1) - 0.05 - between(rng, 0, 0.05);
-          const v0 = (cells[b] ?? 0) + between(rng, 0.01, 0.05), v1 = (cells[b + 1] ?? 1) - 0.05 - between(rng, 0, 0.05);
-          const levels = place ? intBetween(rng, 2, 6) : Math.max(2, Math.round(between(rng, 4, 8 + 30 * Math.max(0, centrality))));
-          out.push({ geometry: { type: 'MultiPolygon', coordinates: [[blockQuad(l, c, r, u0, v0, u1, v1)]] }, properties: {
-            levels, height_m: Math.round(levels * 3.1 * 10) / 10, district_code: DISTRICT_CODE } });
+          const u0 = (cells[a] ?? 0) + between(rng, 0.01, 0.05),
+            u1 = (cells[a + 1] ?? 1) - 0.05 - between(rng, 0, 0.05);
+          const v0 = (cells[b] ?? 0) + between(rng, 0.01, 0.05),
+            v1 = (cells[b + 1] ?? 1) - 0.05 - between(rng, 0, 0.05);
+          const levels = place
+            ? intBetween(rng, 2, 6)
+            : Math.max(2, Math.round(between(rng, 4, 8 + 30 * Math.max(0, centrality))));
+          out.push({
+            geometry: { type: 'MultiPolygon', coordinates: [[blockQuad(l, c, r, u0, v0, u1, v1)]] },
+            properties: {
+              levels,
+              height_m: Math.round(levels * 3.1 * 10) / 10,
+              district_code: DISTRICT_CODE,
+            },
+          });
         }
       }
     }

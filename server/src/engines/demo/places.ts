@@ -1,6 +1,12 @@
 import { blockQuad, type Lattice } from './lattice.js';
 import {
-  BANK_NAMES, GOVERNMENT_NAMES, HOSPITAL_NAMES, KINDERGARTEN_NAMES, MARKET_NAMES, SCHOOL_NAMES, TRANSIT_NAMES,
+  BANK_NAMES,
+  GOVERNMENT_NAMES,
+  HOSPITAL_NAMES,
+  KINDERGARTEN_NAMES,
+  MARKET_NAMES,
+  SCHOOL_NAMES,
+  TRANSIT_NAMES,
 } from './names.js';
 import type { Rng } from './prng.js';
 import type { DemoFeature, PlaceBlock } from './types.js';
@@ -8,8 +14,12 @@ import { DISTRICT_CODE } from './admin.js';
 
 /** Units that get a whole block and a dedicated grid (专属网格): about 13 % of the blocks. */
 const DEDICATED: readonly [PlaceBlock['kind'], readonly string[]][] = [
-  ['school', SCHOOL_NAMES], ['kindergarten', KINDERGARTEN_NAMES], ['hospital', HOSPITAL_NAMES],
-  ['market', MARKET_NAMES], ['transit_hub', TRANSIT_NAMES], ['government', GOVERNMENT_NAMES],
+  ['school', SCHOOL_NAMES],
+  ['kindergarten', KINDERGARTEN_NAMES],
+  ['hospital', HOSPITAL_NAMES],
+  ['market', MARKET_NAMES],
+  ['transit_hub', TRANSIT_NAMES],
+  ['government', GOVERNMENT_NAMES],
 ];
 
 /** Picks distinct blocks for the dedicated units (a seeded shuffle of all blocks). */
@@ -24,7 +34,8 @@ export function choosePlaceBlocks(rng: Rng, l: Lattice): Map<string, PlaceBlock>
   for (const [kind, names] of DEDICATED) {
     for (const name of names) {
       const k = blocks[next++] ?? 0;
-      const c = k % l.cols, r = Math.floor(k / l.cols);
+      const c = k % l.cols,
+        r = Math.floor(k / l.cols);
       out.set(`${c},${r}`, { c, r, kind, name });
     }
   }
@@ -38,8 +49,12 @@ export function layoutKeyPlaces(rng: Rng, l: Lattice, places: ReadonlyMap<string
     properties: { kind: p.kind, name: p.name, district_code: DISTRICT_CODE },
   }));
   for (const name of BANK_NAMES) {
-    const c = Math.floor(rng() * l.cols), r = Math.floor(rng() * l.rows);
-    out.push({ geometry: { type: 'Point', coordinates: l.inBlock(c, r, 0.5, 0.06) }, properties: { kind: 'bank', name, district_code: DISTRICT_CODE } });
+    const c = Math.floor(rng() * l.cols),
+      r = Math.floor(rng() * l.rows);
+    out.push({
+      geometry: { type: 'Point', coordinates: l.inBlock(c, r, 0.5, 0.06) },
+      properties: { kind: 'bank', name, district_code: DISTRICT_CODE },
+    });
   }
   return out;
 }

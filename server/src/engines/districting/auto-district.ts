@@ -48,7 +48,9 @@ export function autoDistrict(g: GridGraph, opts: DistrictingOptions): DistrictPl
   if (!opts.current) return grown;
   // The same search started from the plan in force: a draft is then never worse than what the planner has now.
   const fromCurrent = searchFrom(g, opts, opts.current);
-  return fromCurrent.objective < grown.objective - 1e-12 ? { ...fromCurrent, initialObjective: grown.initialObjective } : grown;
+  return fromCurrent.objective < grown.objective - 1e-12
+    ? { ...fromCurrent, initialObjective: grown.initialObjective }
+    : grown;
 }
 
 function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly number[] | null): DistrictPlan {
@@ -58,8 +60,9 @@ function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly numb
   const lambda = opts.compactnessWeight ?? 0.2;
   const unitLoad = g.units.map((_, i) => weightedLoad(g, [i], opts.weights));
   const mean = unitLoad.reduce((s, v) => s + v, 0) / k;
-  const seeds = start ? [] : opts.seeds?.map((id) => g.index.get(id) ?? -1) ?? spreadSeeds(g, k);
-  if (!start && (seeds.length !== k || seeds.some((s) => s < 0))) throw new RangeError('seeds must name one existing grid per beat');
+  const seeds = start ? [] : (opts.seeds?.map((id) => g.index.get(id) ?? -1) ?? spreadSeeds(g, k));
+  if (!start && (seeds.length !== k || seeds.some((s) => s < 0)))
+    throw new RangeError('seeds must name one existing grid per beat');
 
   const assignment = start ? [...start] : grow(g, seeds, unitLoad, opts.locked);
   const members = Array.from({ length: k }, (_, b) => new Set(assignment.flatMap((a, i) => (a === b ? [i] : []))));
@@ -96,8 +99,11 @@ function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly numb
         const ppTo = beatShape(g, receiver).polsbyPopper;
         receiver.delete(i);
         const li = unitLoad[i] ?? 0;
-        const delta = term((loads[from] ?? 0) - li, ppFrom) + term((loads[to] ?? 0) + li, ppTo)
-          - term(loads[from] ?? 0, pp[from] ?? 0) - term(loads[to] ?? 0, pp[to] ?? 0);
+        const delta =
+          term((loads[from] ?? 0) - li, ppFrom) +
+          term((loads[to] ?? 0) + li, ppTo) -
+          term(loads[from] ?? 0, pp[from] ?? 0) -
+          term(loads[to] ?? 0, pp[to] ?? 0);
         const aspiration = current + delta < best.objective - 1e-12; // a tabu move that beats the best is allowed
         if ((tabuUntil[i] ?? 0) > it && !aspiration) continue;
         if (!move || delta < move.delta) move = { i, from, to, delta, ppFrom, ppTo };
@@ -121,15 +127,29 @@ function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly numb
 }
 
 function summarise(
-  g: GridGraph, assignment: number[], unitLoad: number[], k: number, mean: number, lambda: number,
-  initialObjective: number, tolerance: number,
+  g: GridGraph,
+  assignment: number[],
+  unitLoad: number[],
+  k: number,
+  mean: number,
+  lambda: number,
+  initialObjective: number,
+  tolerance: number,
 ): DistrictPlan {
   const members = Array.from({ length: k }, (_, b) => new Set(assignment.flatMap((a, i) => (a === b ? [i] : []))));
   const loads = members.map((m) => [...m].reduce((s, i) => s + (unitLoad[i] ?? 0), 0));
   const polsbyPopper = members.map((m) => beatShape(g, m).polsbyPopper);
-  const objective = loads.reduce((s, l, b) => s + (mean > 0 ? (l / mean - 1) ** 2 : 0) + lambda * (1 - (polsbyPopper[b] ?? 0)), 0);
+  const objective = loads.reduce(
+    (s, l, b) => s + (mean > 0 ? (l / mean - 1) ** 2 : 0) + lambda * (1 - (polsbyPopper[b] ?? 0)),
+    0,
+  );
   return {
-    assignment, loads, polsbyPopper, balance: balanceOf('weighted', loads), objective, initialObjective,
+    assignment,
+    loads,
+    polsbyPopper,
+    balance: balanceOf('weighted', loads),
+    objective,
+    initialObjective,
     withinTolerance: loads.every((l) => mean === 0 || Math.abs(l / mean - 1) <= tolerance),
   };
 }
@@ -140,7 +160,8 @@ export function spreadSeeds(g: GridGraph, k: number): number[] {
   const dist = hops(g, 0);
   while (seeds.length < k) {
     let far = -1;
-    for (let i = 0; i < g.units.length; i++) if (!seeds.includes(i) && (far < 0 || (dist[i] ?? 0) > (dist[far] ?? 0))) far = i;
+    for (let i = 0; i < g.units.length; i++)
+      if (!seeds.includes(i) && (far < 0 || (dist[i] ?? 0) > (dist[far] ?? 0))) far = i;
     seeds.push(far);
     const d = hops(g, far);
     for (let i = 0; i < dist.length; i++) dist[i] = Math.min(dist[i] ?? Infinity, d[i] ?? Infinity);
@@ -154,19 +175,31 @@ function hops(g: GridGraph, from: number): number[] {
   const queue = [from];
   for (let q = 0; q < queue.length; q++) {
     const v = queue[q] as number;
-    for (const [w] of g.neighbours[v] ?? []) if (d[w] === Infinity) { d[w] = (d[v] ?? 0) + 1; queue.push(w); }
+    for (const [w] of g.neighbours[v] ?? [])
+      if (d[w] === Infinity) {
+        d[w] = (d[v] ?? 0) + 1;
+        queue.push(w);
+      }
   }
   return d;
 }
 
 /** Region growing: the lightest beat with a free neighbour takes the one it shares most boundary with. */
-export function grow(g: GridGraph, seeds: number[], unitLoad: number[], locked?: ReadonlyMap<string, number>): number[] {
+export function grow(
+  g: GridGraph,
+  seeds: number[],
+  unitLoad: number[],
+  locked?: ReadonlyMap<string, number>,
+): number[] {
   const assignment = new Array<number>(g.units.length).fill(-1);
   const loads = seeds.map((s) => unitLoad[s] ?? 0);
   seeds.forEach((s, b) => (assignment[s] = b));
   for (const [id, b] of locked ?? []) {
     const i = g.index.get(id);
-    if (i !== undefined && assignment[i] === -1) { assignment[i] = b; loads[b] = (loads[b] ?? 0) + (unitLoad[i] ?? 0); }
+    if (i !== undefined && assignment[i] === -1) {
+      assignment[i] = b;
+      loads[b] = (loads[b] ?? 0) + (unitLoad[i] ?? 0);
+    }
   }
   for (;;) {
     const order = loads.map((l, b) => [l, b] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -175,7 +208,8 @@ export function grow(g: GridGraph, seeds: number[], unitLoad: number[], locked?:
       const shared = new Map<number, number>();
       assignment.forEach((a, i) => {
         if (a !== b) return;
-        for (const [j, len] of g.neighbours[i] ?? []) if (assignment[j] === -1) shared.set(j, (shared.get(j) ?? 0) + len);
+        for (const [j, len] of g.neighbours[i] ?? [])
+          if (assignment[j] === -1) shared.set(j, (shared.get(j) ?? 0) + len);
       });
       if (shared.size === 0) continue;
       const [pick] = [...shared].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0] ?? [-1];
@@ -195,11 +229,22 @@ export function grow(g: GridGraph, seeds: number[], unitLoad: number[], locked?:
  * be compared with what it would replace. `assignment[i]` is the beat index of grid i.
  */
 export function scoreAssignment(
-  g: GridGraph, assignment: readonly number[], k: number,
+  g: GridGraph,
+  assignment: readonly number[],
+  k: number,
   opts: Pick<DistrictingOptions, 'weights' | 'compactnessWeight' | 'tolerance'>,
 ): DistrictPlan {
   const unitLoad = g.units.map((_, i) => weightedLoad(g, [i], opts.weights));
   const mean = unitLoad.reduce((s, v) => s + v, 0) / k;
-  const plan = summarise(g, [...assignment], unitLoad, k, mean, opts.compactnessWeight ?? 0.2, 0, opts.tolerance ?? 0.1);
+  const plan = summarise(
+    g,
+    [...assignment],
+    unitLoad,
+    k,
+    mean,
+    opts.compactnessWeight ?? 0.2,
+    0,
+    opts.tolerance ?? 0.1,
+  );
   return { ...plan, initialObjective: plan.objective };
 }

@@ -7,11 +7,17 @@ import { balanceOf, beatShape } from './scores.js';
 function lattice(n: number) {
   const units: GridUnit[] = [];
   const adjacency: GridAdjacency[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    units.push({ id: `${i}-${j}`, areaM2: 10_000, perimeterM: 400, load: { incidents: 10 + Math.round(40 / (1 + i + j)) } });
-    if (i + 1 < n) adjacency.push({ a: `${i}-${j}`, b: `${i + 1}-${j}`, sharedBoundaryM: 100 });
-    if (j + 1 < n) adjacency.push({ a: `${i}-${j}`, b: `${i}-${j + 1}`, sharedBoundaryM: 100 });
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      units.push({
+        id: `${i}-${j}`,
+        areaM2: 10_000,
+        perimeterM: 400,
+        load: { incidents: 10 + Math.round(40 / (1 + i + j)) },
+      });
+      if (i + 1 < n) adjacency.push({ a: `${i}-${j}`, b: `${i + 1}-${j}`, sharedBoundaryM: 100 });
+      if (j + 1 < n) adjacency.push({ a: `${i}-${j}`, b: `${i}-${j + 1}`, sharedBoundaryM: 100 });
+    }
   return gridGraph(units, adjacency);
 }
 
@@ -53,11 +59,18 @@ describe('autoDistrict', () => {
 
   it('when a grid is locked to a beat, then the plan keeps it there', () => {
     const g = lattice(6);
-    const plan = autoDistrict(g, { beats: 3, weights: { incidents: 1 }, seeds: ['0-0', '5-5', '0-5'], locked: new Map([['3-3', 1]]) });
+    const plan = autoDistrict(g, {
+      beats: 3,
+      weights: { incidents: 1 },
+      seeds: ['0-0', '5-5', '0-5'],
+      locked: new Map([['3-3', 1]]),
+    });
     expect(plan.assignment[g.index.get('3-3')!]).toBe(1);
   });
 
   it('when asked for more beats than grids, then it refuses', () => {
-    expect(() => autoDistrict(lattice(2), { beats: 5, weights: { incidents: 1 } })).toThrow(/cannot make 5 beats from 4 grids/);
+    expect(() => autoDistrict(lattice(2), { beats: 5, weights: { incidents: 1 } })).toThrow(
+      /cannot make 5 beats from 4 grids/,
+    );
   });
 });

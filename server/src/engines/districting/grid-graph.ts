@@ -28,7 +28,8 @@ export function gridGraph(units: readonly GridUnit[], adjacency: readonly GridAd
   const index = new Map(units.map((u, i) => [u.id, i]));
   const neighbours: [number, number][][] = units.map(() => []);
   for (const { a, b, sharedBoundaryM } of adjacency) {
-    const i = index.get(a), j = index.get(b);
+    const i = index.get(a),
+      j = index.get(b);
     if (i === undefined || j === undefined || i === j) continue;
     neighbours[i]?.push([j, sharedBoundaryM]);
     neighbours[j]?.push([i, sharedBoundaryM]);

@@ -53,7 +53,8 @@ export interface DraftResult {
  * one piece: tabu moves are checked, ReCom sides are connected by construction. Pure: plain data in and out.
  */
 export function draftPlan(g: GridGraph, opts: DraftOptions): DraftResult {
-  const n = g.units.length, k = opts.beats;
+  const n = g.units.length,
+    k = opts.beats;
   if (k < 1 || k > n) throw new RangeError(`cannot make ${k} beats from ${n} grids`);
   const w: ObjectiveWeights = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...opts.objective };
   const tolerance = opts.tolerance ?? 0.1;
@@ -61,7 +62,8 @@ export function draftPlan(g: GridGraph, opts: DraftOptions): DraftResult {
   const mean = unitLoad.reduce((s, v) => s + v, 0) / k;
   const locked = new Set(opts.lockedBeats ?? []);
   if (locked.size && !opts.current) throw new RangeError('locked beats need the plan in force');
-  const make = (start: readonly number[]) => new PlanState(g, k, start, unitLoad, mean, tolerance, w, opts.inputs ?? {});
+  const make = (start: readonly number[]) =>
+    new PlanState(g, k, start, unitLoad, mean, tolerance, w, opts.inputs ?? {});
   const starts: { kind: 'current' | 'grown'; a: number[] }[] = [];
   if (opts.current) starts.push({ kind: 'current', a: [...opts.current] });
   if (locked.size === 0) starts.push({ kind: 'grown', a: grow(g, spreadSeeds(g, k), unitLoad) });
@@ -69,13 +71,16 @@ export function draftPlan(g: GridGraph, opts: DraftOptions): DraftResult {
   const rng = seededRandom(cfg?.seed ?? 1);
   const stats = { proposed: 0, balancedCuts: 0, alongCommunityBoundary: 0, improvedBest: 0 };
   let best: { a: number[]; objective: number } | null = null;
-  let currentObjective: number | null = null, grownObjective: number | null = null;
+  let currentObjective: number | null = null,
+    grownObjective: number | null = null;
   const totalCycles = starts.length * ((cfg?.cycles ?? 0) + 1);
   let cyclesDone = 0;
-  const report = (phase: DraftProgress['phase']) => opts.onProgress?.({ phase, done: cyclesDone / totalCycles, bestObjective: best?.objective ?? NaN });
+  const report = (phase: DraftProgress['phase']) =>
+    opts.onProgress?.({ phase, done: cyclesDone / totalCycles, bestObjective: best?.objective ?? NaN });
   for (const start of starts) {
     const s = make(start.a);
-    if (start.kind === 'current') currentObjective = s.objective(); else grownObjective = s.objective();
+    if (start.kind === 'current') currentObjective = s.objective();
+    else grownObjective = s.objective();
     let local = tabu(s, locked, opts);
     if (!best || local.objective < best.objective - 1e-12) best = local;
     cyclesDone++;
@@ -90,8 +95,16 @@ export function draftPlan(g: GridGraph, opts: DraftOptions): DraftResult {
         if (pairs.length === 0) break;
         const [a, b] = pairs[Math.floor(rng() * pairs.length)] as [number, number];
         stats.proposed++;
-        const prop = recomProposal(g, kicked.assignment, unitLoad, a, b, rng,
-          { idealLoad: mean, tolerance, regionAware: cfg.regionAware }, (i) => kicked.community(i));
+        const prop = recomProposal(
+          g,
+          kicked.assignment,
+          unitLoad,
+          a,
+          b,
+          rng,
+          { idealLoad: mean, tolerance, regionAware: cfg.regionAware },
+          (i) => kicked.community(i),
+        );
         if (!prop) continue;
         stats.balancedCuts++;
         if (prop.alongCommunityBoundary) stats.alongCommunityBoundary++;
@@ -103,7 +116,10 @@ export function draftPlan(g: GridGraph, opts: DraftOptions): DraftResult {
       }
       if (pick) kicked.recombine(pick.a, pick.b, pick.sideA, pick.merged);
       local = tabu(kicked, locked, opts);
-      if (local.objective < best.objective - 1e-12) { best = local; stats.improvedBest++; }
+      if (local.objective < best.objective - 1e-12) {
+        best = local;
+        stats.improvedBest++;
+      }
       cyclesDone++;
       report('recom');
     }
@@ -112,15 +128,24 @@ export function draftPlan(g: GridGraph, opts: DraftOptions): DraftResult {
   const final = make(best.a);
   const polsbyPopper = final.pp.slice();
   return {
-    assignment: best.a, objective: final.objective(), currentObjective, grownObjective,
-    loads: final.loads.slice(), polsbyPopper, balance: balanceOf('weighted', final.loads), communitySplits: final.splits(),
-    withinTolerance: final.loads.every((l) => mean === 0 || Math.abs(l / mean - 1) <= tolerance), recom: stats, weights: w,
+    assignment: best.a,
+    objective: final.objective(),
+    currentObjective,
+    grownObjective,
+    loads: final.loads.slice(),
+    polsbyPopper,
+    balance: balanceOf('weighted', final.loads),
+    communitySplits: final.splits(),
+    withinTolerance: final.loads.every((l) => mean === 0 || Math.abs(l / mean - 1) <= tolerance),
+    recom: stats,
+    weights: w,
   };
 }
 
 /** Tabu search over single-grid boundary moves on the state (mutated); answers the best plan seen. */
 function tabu(s: PlanState, locked: ReadonlySet<number>, opts: DraftOptions): { a: number[]; objective: number } {
-  const g = s.g, n = s.n;
+  const g = s.g,
+    n = s.n;
   const tabuUntil = new Int32Array(n);
   const tenure = opts.tabuTenure ?? 7;
   let current = s.objective();
@@ -135,7 +160,10 @@ function tabu(s: PlanState, locked: ReadonlySet<number>, opts: DraftOptions): { 
       const donor = s.members[from] as Set<number>;
       if (donor.size <= 1) continue;
       const targets = new Set<number>();
-      for (const [j] of g.neighbours[i] ?? []) { const b = s.assignment[j] ?? 0; if (b !== from && !locked.has(b)) targets.add(b); }
+      for (const [j] of g.neighbours[i] ?? []) {
+        const b = s.assignment[j] ?? 0;
+        if (b !== from && !locked.has(b)) targets.add(b);
+      }
       if (targets.size === 0) continue;
       donor.delete(i);
       const ok = isContiguous(g, donor);

@@ -23,7 +23,12 @@ export interface ObjectiveWeights {
 
 /** Defaults: communities kept whole unless a beat would be out of the balance tolerance. */
 export const DEFAULT_OBJECTIVE_WEIGHTS: ObjectiveWeights = {
-  balance: 1, compactness: 0.2, reach: 0.3, coverage: 0.5, communitySplits: 0.05, overTolerance: 10,
+  balance: 1,
+  compactness: 0.2,
+  reach: 0.3,
+  coverage: 0.5,
+  communitySplits: 0.05,
+  overTolerance: 10,
 };
 
 /**
@@ -36,7 +41,12 @@ export interface PlanInputs {
   /** Community code per grid (null: none). */
   community?: readonly (string | null)[];
   coverage?: { roadM: readonly number[]; seenM: readonly number[] };
-  reach?: { tiersSeconds: readonly number[]; origins: readonly { unit: number | null }[]; roadM: readonly number[]; reachedM: readonly (readonly number[])[] };
+  reach?: {
+    tiersSeconds: readonly number[];
+    origins: readonly { unit: number | null }[];
+    roadM: readonly number[];
+    reachedM: readonly (readonly number[])[];
+  };
 }
 
 /** A plan under search: assignment with the per-beat terms of the objective kept current. */
@@ -58,8 +68,14 @@ export class PlanState {
   private readonly tiers: number;
 
   constructor(
-    readonly g: GridGraph, readonly k: number, start: readonly number[], readonly unitLoad: readonly number[],
-    readonly mean: number, readonly tolerance: number, readonly w: ObjectiveWeights, readonly inputs: PlanInputs,
+    readonly g: GridGraph,
+    readonly k: number,
+    start: readonly number[],
+    readonly unitLoad: readonly number[],
+    readonly mean: number,
+    readonly tolerance: number,
+    readonly w: ObjectiveWeights,
+    readonly inputs: PlanInputs,
   ) {
     this.n = g.units.length;
     this.assignment = Int32Array.from(start);
@@ -68,12 +84,17 @@ export class PlanState {
     this.loads = this.members.map((m) => sum(m, unitLoad));
     this.pp = this.members.map((m) => beatShape(g, m).polsbyPopper);
     const codes = new Map<string, number>();
-    this.commOf = Int32Array.from((inputs.community ?? []).length ? (inputs.community ?? []) : new Array<null>(this.n).fill(null),
-      (c) => (c === null ? -1 : codes.get(c) ?? (codes.set(c, codes.size), codes.size - 1)));
+    this.commOf = Int32Array.from(
+      (inputs.community ?? []).length ? (inputs.community ?? []) : new Array<null>(this.n).fill(null),
+      (c) => (c === null ? -1 : (codes.get(c) ?? (codes.set(c, codes.size), codes.size - 1))),
+    );
     this.commUnits = Array.from({ length: codes.size }, () => []);
-    this.commOf.forEach((c, i) => { if (c >= 0) this.commUnits[c]?.push(i); });
+    this.commOf.forEach((c, i) => {
+      if (c >= 0) this.commUnits[c]?.push(i);
+    });
     this.commPieces = this.commUnits.map((_, c) => this.piecesOf(c));
-    const road = inputs.coverage?.roadM ?? [], seen = inputs.coverage?.seenM ?? [];
+    const road = inputs.coverage?.roadM ?? [],
+      seen = inputs.coverage?.seenM ?? [];
     this.covRoad = this.members.map((m) => sum(m, road));
     this.covSeen = this.members.map((m) => sum(m, seen));
     const totalRoad = road.reduce((s, v) => s + v, 0);
@@ -87,7 +108,16 @@ export class PlanState {
   /** The objective of the plan as it is now. */
   objective(): number {
     let total = 0;
-    for (let b = 0; b < this.k; b++) total += this.beatTerm(b, this.loads[b] ?? 0, this.pp[b] ?? 0, this.covRoad[b] ?? 0, this.covSeen[b] ?? 0, this.reachSum[b] ?? [], this.reachRoad[b] ?? 0);
+    for (let b = 0; b < this.k; b++)
+      total += this.beatTerm(
+        b,
+        this.loads[b] ?? 0,
+        this.pp[b] ?? 0,
+        this.covRoad[b] ?? 0,
+        this.covSeen[b] ?? 0,
+        this.reachSum[b] ?? [],
+        this.reachRoad[b] ?? 0,
+      );
     return total + this.w.communitySplits * this.commPieces.reduce((s, p) => s + (p - 1), 0);
   }
 
@@ -96,7 +126,15 @@ export class PlanState {
     return this.commPieces.reduce((s, p) => s + (p - 1), 0);
   }
 
-  beatTerm(_b: number, load: number, pp: number, road: number, seen: number, reach: readonly number[], reachRoad: number): number {
+  beatTerm(
+    _b: number,
+    load: number,
+    pp: number,
+    road: number,
+    seen: number,
+    reach: readonly number[],
+    reachRoad: number,
+  ): number {
     const w = this.w;
     const dev = this.mean > 0 ? load / this.mean - 1 : 0;
     const over = Math.max(0, Math.abs(dev) - this.tolerance);
@@ -116,7 +154,9 @@ export class PlanState {
     const out = new Array<number>(this.tiers).fill(0);
     if (!r || this.tiers === 0) return out;
     const origins: number[] = [];
-    this.originUnit.forEach((u, o) => { if ((drop < 0 || u !== drop) && (u < 0 || u === add || members.has(u))) origins.push(o); });
+    this.originUnit.forEach((u, o) => {
+      if ((drop < 0 || u !== drop) && (u < 0 || u === add || members.has(u))) origins.push(o);
+    });
     const visit = (u: number) => {
       const row = r.reachedM[u] ?? [];
       for (let t = 0; t < this.tiers; t++) {
@@ -148,7 +188,10 @@ export class PlanState {
       while (stack.length) {
         const v = stack.pop() as number;
         for (const [w] of this.g.neighbours[v] ?? []) {
-          if (!seen.has(w) && inComm.has(w) && this.assignment[w] === this.assignment[v]) { seen.add(w); stack.push(w); }
+          if (!seen.has(w) && inComm.has(w) && this.assignment[w] === this.assignment[v]) {
+            seen.add(w);
+            stack.push(w);
+          }
         }
       }
     }
@@ -159,20 +202,60 @@ export class PlanState {
   moveDelta(i: number, to: number, ppFrom: number, ppTo: number): number {
     const from = this.assignment[i] ?? 0;
     const li = this.unitLoad[i] ?? 0;
-    const road = this.inputs.coverage?.roadM[i] ?? 0, seen = this.inputs.coverage?.seenM[i] ?? 0;
+    const road = this.inputs.coverage?.roadM[i] ?? 0,
+      seen = this.inputs.coverage?.seenM[i] ?? 0;
     const rr = this.inputs.reach?.roadM[i] ?? 0;
     let reachFrom: number[], reachTo: number[];
-    const fromM = this.members[from] as Set<number>, toM = this.members[to] as Set<number>;
-    if (this.tiers === 0 || this.w.reach === 0) { reachFrom = []; reachTo = []; }
-    else if (this.holdsOrigin(i)) { reachFrom = this.beatReach(fromM, from, -1, i); reachTo = this.beatReach(toM, to, i, -1); }
-    else {
+    const fromM = this.members[from] as Set<number>,
+      toM = this.members[to] as Set<number>;
+    if (this.tiers === 0 || this.w.reach === 0) {
+      reachFrom = [];
+      reachTo = [];
+    } else if (this.holdsOrigin(i)) {
+      reachFrom = this.beatReach(fromM, from, -1, i);
+      reachTo = this.beatReach(toM, to, i, -1);
+    } else {
       reachFrom = this.minus(from, i);
       reachTo = this.plus(to, i);
     }
-    const before = this.beatTerm(from, this.loads[from] ?? 0, this.pp[from] ?? 0, this.covRoad[from] ?? 0, this.covSeen[from] ?? 0, this.reachSum[from] ?? [], this.reachRoad[from] ?? 0)
-      + this.beatTerm(to, this.loads[to] ?? 0, this.pp[to] ?? 0, this.covRoad[to] ?? 0, this.covSeen[to] ?? 0, this.reachSum[to] ?? [], this.reachRoad[to] ?? 0);
-    const after = this.beatTerm(from, (this.loads[from] ?? 0) - li, ppFrom, (this.covRoad[from] ?? 0) - road, (this.covSeen[from] ?? 0) - seen, reachFrom, (this.reachRoad[from] ?? 0) - rr)
-      + this.beatTerm(to, (this.loads[to] ?? 0) + li, ppTo, (this.covRoad[to] ?? 0) + road, (this.covSeen[to] ?? 0) + seen, reachTo, (this.reachRoad[to] ?? 0) + rr);
+    const before =
+      this.beatTerm(
+        from,
+        this.loads[from] ?? 0,
+        this.pp[from] ?? 0,
+        this.covRoad[from] ?? 0,
+        this.covSeen[from] ?? 0,
+        this.reachSum[from] ?? [],
+        this.reachRoad[from] ?? 0,
+      ) +
+      this.beatTerm(
+        to,
+        this.loads[to] ?? 0,
+        this.pp[to] ?? 0,
+        this.covRoad[to] ?? 0,
+        this.covSeen[to] ?? 0,
+        this.reachSum[to] ?? [],
+        this.reachRoad[to] ?? 0,
+      );
+    const after =
+      this.beatTerm(
+        from,
+        (this.loads[from] ?? 0) - li,
+        ppFrom,
+        (this.covRoad[from] ?? 0) - road,
+        (this.covSeen[from] ?? 0) - seen,
+        reachFrom,
+        (this.reachRoad[from] ?? 0) - rr,
+      ) +
+      this.beatTerm(
+        to,
+        (this.loads[to] ?? 0) + li,
+        ppTo,
+        (this.covRoad[to] ?? 0) + road,
+        (this.covSeen[to] ?? 0) + seen,
+        reachTo,
+        (this.reachRoad[to] ?? 0) + rr,
+      );
     let split = 0;
     const c = this.commOf[i] ?? -1;
     if (c >= 0 && this.w.communitySplits > 0) {
@@ -213,10 +296,14 @@ export class PlanState {
     const from = this.assignment[i] ?? 0;
     if (from === to) return;
     const li = this.unitLoad[i] ?? 0;
-    const road = this.inputs.coverage?.roadM[i] ?? 0, seen = this.inputs.coverage?.seenM[i] ?? 0;
+    const road = this.inputs.coverage?.roadM[i] ?? 0,
+      seen = this.inputs.coverage?.seenM[i] ?? 0;
     const rr = this.inputs.reach?.roadM[i] ?? 0;
     const origin = this.holdsOrigin(i);
-    if (!origin && this.tiers > 0) { this.reachSum[from] = this.minus(from, i); this.reachSum[to] = this.plus(to, i); }
+    if (!origin && this.tiers > 0) {
+      this.reachSum[from] = this.minus(from, i);
+      this.reachSum[to] = this.plus(to, i);
+    }
     this.assignment[i] = to;
     this.members[from]?.delete(i);
     this.members[to]?.add(i);

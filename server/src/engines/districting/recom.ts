@@ -35,19 +35,29 @@ export interface RecomProposal {
  * `attempts` has a balanced edge.
  */
 export function recomProposal(
-  g: GridGraph, assignment: ArrayLike<number>, unitLoad: readonly number[], a: number, b: number, rng: () => number,
-  opts: RecomOptions, community?: (i: number) => number,
+  g: GridGraph,
+  assignment: ArrayLike<number>,
+  unitLoad: readonly number[],
+  a: number,
+  b: number,
+  rng: () => number,
+  opts: RecomOptions,
+  community?: (i: number) => number,
 ): RecomProposal | null {
   const merged: number[] = [];
   for (let i = 0; i < assignment.length; i++) if (assignment[i] === a || assignment[i] === b) merged.push(i);
   const m = merged.length;
   if (m < 2) return null;
   const local = new Map(merged.map((u, x) => [u, x]));
-  const eu: number[] = [], ev: number[] = [];
+  const eu: number[] = [],
+    ev: number[] = [];
   for (let x = 0; x < m; x++) {
     for (const [w] of g.neighbours[merged[x] as number] ?? []) {
       const y = local.get(w);
-      if (y !== undefined && y > x) { eu.push(x); ev.push(y); }
+      if (y !== undefined && y > x) {
+        eu.push(x);
+        ev.push(y);
+      }
     }
   }
   const comm = community ?? (() => -1);
@@ -56,42 +66,73 @@ export function recomProposal(
   const load = Float64Array.from(merged, (u) => unitLoad[u] ?? 0);
   const weight = new Float64Array(eu.length);
   const order = new Uint32Array(eu.length);
-  const parent = new Int32Array(m), rank = new Uint8Array(m);
-  const find = (x: number): number => { while (parent[x] !== x) { parent[x] = parent[parent[x] as number] as number; x = parent[x] as number; } return x; };
+  const parent = new Int32Array(m),
+    rank = new Uint8Array(m);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x] as number] as number;
+      x = parent[x] as number;
+    }
+    return x;
+  };
   for (let attempt = 0; attempt < (opts.attempts ?? 8); attempt++) {
     for (let e = 0; e < eu.length; e++) {
-      weight[e] = rng() + (opts.regionAware && comm(merged[eu[e] as number] as number) !== comm(merged[ev[e] as number] as number) ? surcharge : 0);
+      weight[e] =
+        rng() +
+        (opts.regionAware && comm(merged[eu[e] as number] as number) !== comm(merged[ev[e] as number] as number)
+          ? surcharge
+          : 0);
       order[e] = e;
     }
     order.sort((p, q) => (weight[p] as number) - (weight[q] as number));
-    for (let x = 0; x < m; x++) { parent[x] = x; rank[x] = 0; }
+    for (let x = 0; x < m; x++) {
+      parent[x] = x;
+      rank[x] = 0;
+    }
     const treeAdj: number[][] = Array.from({ length: m }, () => []);
     let joined = 0;
     for (const e of order) {
-      const p = find(eu[e] as number), q = find(ev[e] as number);
+      const p = find(eu[e] as number),
+        q = find(ev[e] as number);
       if (p === q) continue;
       if ((rank[p] as number) < (rank[q] as number)) parent[p] = q;
       else if ((rank[p] as number) > (rank[q] as number)) parent[q] = p;
-      else { parent[q] = p; rank[p] = (rank[p] as number) + 1; }
+      else {
+        parent[q] = p;
+        rank[p] = (rank[p] as number) + 1;
+      }
       treeAdj[eu[e] as number]?.push(ev[e] as number);
       treeAdj[ev[e] as number]?.push(eu[e] as number);
       if (++joined === m - 1) break;
     }
     if (joined !== m - 1) return null; // the two beats together are not connected
     // Root the tree, then subtree loads bottom-up.
-    const up = new Int32Array(m).fill(-1), bfs = [0];
+    const up = new Int32Array(m).fill(-1),
+      bfs = [0];
     up[0] = 0;
     for (let q = 0; q < bfs.length; q++) {
       const v = bfs[q] as number;
-      for (const w of treeAdj[v] ?? []) if (up[w] === -1) { up[w] = v; bfs.push(w); }
+      for (const w of treeAdj[v] ?? [])
+        if (up[w] === -1) {
+          up[w] = v;
+          bfs.push(w);
+        }
     }
     const sub = Float64Array.from(load);
-    for (let q = m - 1; q > 0; q--) { const v = bfs[q] as number; sub[up[v] as number] = (sub[up[v] as number] as number) + (sub[v] as number); }
+    for (let q = m - 1; q > 0; q--) {
+      const v = bfs[q] as number;
+      sub[up[v] as number] = (sub[up[v] as number] as number) + (sub[v] as number);
+    }
     const balancedAt = (ideal: number): number[] => {
       const out: number[] = [];
       for (let q = 1; q < m; q++) {
-        const v = bfs[q] as number, s = sub[v] as number;
-        if (ideal <= 0 || (Math.abs(s / ideal - 1) <= opts.tolerance && Math.abs((total - s) / ideal - 1) <= opts.tolerance)) out.push(v);
+        const v = bfs[q] as number,
+          s = sub[v] as number;
+        if (
+          ideal <= 0 ||
+          (Math.abs(s / ideal - 1) <= opts.tolerance && Math.abs((total - s) / ideal - 1) <= opts.tolerance)
+        )
+          out.push(v);
       }
       return out;
     };
@@ -110,13 +151,21 @@ export function recomProposal(
       sideA.add(merged[x] as number);
       for (const w of treeAdj[x] ?? []) if (w !== up[x]) stack.push(w);
     }
-    return { merged, sideA, alongCommunityBoundary: comm(merged[v] as number) !== comm(merged[up[v] as number] as number) };
+    return {
+      merged,
+      sideA,
+      alongCommunityBoundary: comm(merged[v] as number) !== comm(merged[up[v] as number] as number),
+    };
   }
   return null;
 }
 
 /** Pairs of neighbouring beats (a < b), one entry per grid edge between them, so a pick is by cut edge as in GerryChain. */
-export function cutEdgePairs(g: GridGraph, assignment: ArrayLike<number>, frozen?: ReadonlySet<number>): [number, number][] {
+export function cutEdgePairs(
+  g: GridGraph,
+  assignment: ArrayLike<number>,
+  frozen?: ReadonlySet<number>,
+): [number, number][] {
   const out: [number, number][] = [];
   for (let i = 0; i < g.units.length; i++) {
     const bi = assignment[i] as number;
@@ -134,8 +183,13 @@ export function cutEdgePairs(g: GridGraph, assignment: ArrayLike<number>, frozen
  * the pair, the pair is recombined. Answers false when the drawn pair had no balanced cut (the plan is unchanged).
  */
 export function recomStep(
-  g: GridGraph, assignment: Int32Array, unitLoad: readonly number[], rng: () => number, opts: RecomOptions,
-  community?: (i: number) => number, frozen?: ReadonlySet<number>,
+  g: GridGraph,
+  assignment: Int32Array,
+  unitLoad: readonly number[],
+  rng: () => number,
+  opts: RecomOptions,
+  community?: (i: number) => number,
+  frozen?: ReadonlySet<number>,
 ): boolean {
   const pairs = cutEdgePairs(g, assignment, frozen);
   if (pairs.length === 0) return false;

@@ -12,7 +12,8 @@ export interface BeatShape {
  * inside the beat. So compactness can be scored thousands of times during a districting search.
  */
 export function beatShape(g: GridGraph, members: ReadonlySet<number>): BeatShape {
-  let area = 0, perimeter = 0;
+  let area = 0,
+    perimeter = 0;
   for (const i of members) {
     const u = g.units[i];
     if (!u) continue;
@@ -20,7 +21,11 @@ export function beatShape(g: GridGraph, members: ReadonlySet<number>): BeatShape
     perimeter += u.perimeterM;
     for (const [j, shared] of g.neighbours[i] ?? []) if (members.has(j)) perimeter -= shared; // each pair seen twice
   }
-  return { areaM2: area, perimeterM: perimeter, polsbyPopper: perimeter > 0 ? (4 * Math.PI * area) / perimeter ** 2 : 0 };
+  return {
+    areaM2: area,
+    perimeterM: perimeter,
+    polsbyPopper: perimeter > 0 ? (4 * Math.PI * area) / perimeter ** 2 : 0,
+  };
 }
 
 export interface Balance {
@@ -43,7 +48,11 @@ export function balanceOf(measure: string, loads: readonly number[]): Balance {
 }
 
 /** Weighted workload of a set of grids: Σ_measure weight × Σ_grid load. */
-export function weightedLoad(g: GridGraph, members: Iterable<number>, weights: Readonly<Record<string, number>>): number {
+export function weightedLoad(
+  g: GridGraph,
+  members: Iterable<number>,
+  weights: Readonly<Record<string, number>>,
+): number {
   let total = 0;
   for (const i of members) {
     const load = g.units[i]?.load ?? {};

@@ -6,8 +6,15 @@ import { mannKendall } from './mann-kendall.js';
  * mining), for hot spots; `none` when the cell never was a significant hot spot.
  */
 export type EmergingCategory =
-  | 'new' | 'consecutive' | 'intensifying' | 'persistent' | 'diminishing'
-  | 'sporadic' | 'oscillating' | 'historical' | 'none';
+  | 'new'
+  | 'consecutive'
+  | 'intensifying'
+  | 'persistent'
+  | 'diminishing'
+  | 'sporadic'
+  | 'oscillating'
+  | 'historical'
+  | 'none';
 
 export interface EmergingOptions {
   /** Share of time steps a cell must be hot to count as long-standing. Default 0.9 (Esri's 90 %). */
@@ -34,7 +41,8 @@ export function emergingCategory(
   opts: EmergingOptions = {},
 ): EmergingCategory {
   const n = bins.length;
-  if (n === 0 || bins.length !== z.length) throw new RangeError('emergingCategory: bins and z must be equal, non-empty series');
+  if (n === 0 || bins.length !== z.length)
+    throw new RangeError('emergingCategory: bins and z must be equal, non-empty series');
   const share = opts.persistentShare ?? 0.9;
   const hot = bins.map((b) => b > 0);
   const hotCount = hot.filter(Boolean).length;

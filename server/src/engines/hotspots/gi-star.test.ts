@@ -48,16 +48,22 @@ describe('giStar', () => {
 describe('Benjamini–Hochberg', () => {
   // The 15 p-values of Benjamini & Hochberg (1995), section 4: at α = 0.05 the step-up procedure rejects the
   // four hypotheses with p ≤ 0.0095 (k = 4: 0.0095 ≤ 4·0.05/15 = 0.0133; no larger k passes).
-  const bh1995 = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719,
-    0.6528, 0.759, 1.0];
+  const bh1995 = [
+    0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719, 0.6528, 0.759, 1.0,
+  ];
 
-  it('when given the paper\'s 15 p-values at α = 0.05, then the cutoff is 0.0095', () => {
+  it("when given the paper's 15 p-values at α = 0.05, then the cutoff is 0.0095", () => {
     expect(benjaminiHochbergCutoff(bh1995, 0.05)).toBe(0.0095);
   });
 
   it('when nothing passes, then nothing is significant', () => {
     expect(benjaminiHochbergCutoff([0.5, 0.9], 0.05)).toBe(-1);
-    expect(classifyHotspots([{ z: 0.5, p: 0.5 }, { z: -0.1, p: 0.9 }])).toEqual([0, 0]);
+    expect(
+      classifyHotspots([
+        { z: 0.5, p: 0.5 },
+        { z: -0.1, p: 0.9 },
+      ]),
+    ).toEqual([0, 0]);
   });
 
   it('when FDR is on, then fewer cells reach 95 % confidence than with plain p-values', () => {

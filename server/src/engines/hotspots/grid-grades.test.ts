@@ -26,7 +26,12 @@ describe('gradeGrids', () => {
 
   it('when four levels are asked, then a grid under half the district rate with no hot cell is blue', () => {
     expect(gradeGrids(grids).map((g) => g.grade)).toEqual(['red', 'yellow', 'green', 'green']);
-    expect(gradeGrids(grids, { ...DEFAULT_GRADE_THRESHOLDS, fourLevels: true }).map((g) => g.grade)).toEqual(['red', 'yellow', 'blue', 'blue']);
+    expect(gradeGrids(grids, { ...DEFAULT_GRADE_THRESHOLDS, fourLevels: true }).map((g) => g.grade)).toEqual([
+      'red',
+      'yellow',
+      'blue',
+      'blue',
+    ]);
   });
 
   it('when a grid has too few residents, then its rate is per km² against the district density', () => {

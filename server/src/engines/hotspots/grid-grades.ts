@@ -25,7 +25,13 @@ export interface GradeThresholds {
 }
 
 export const DEFAULT_GRADE_THRESHOLDS: GradeThresholds = {
-  redRatio: 2, redHotCells: 3, yellowRatio: 1.2, yellowHotCells: 1, blueRatio: 0.5, fourLevels: false, minPopulation: 50,
+  redRatio: 2,
+  redHotCells: 3,
+  yellowRatio: 1.2,
+  yellowHotCells: 1,
+  blueRatio: 0.5,
+  fourLevels: false,
+  minPopulation: 50,
 };
 
 export interface GridIncidents {
@@ -54,7 +60,10 @@ export interface GridGrade {
  * Grades every grid against the whole set (the district): rate = incidents per 1,000 residents, or incidents per km²
  * for grids with too few residents; ratio = grid rate / district rate of the same kind.
  */
-export function gradeGrids(grids: readonly GridIncidents[], t: GradeThresholds = DEFAULT_GRADE_THRESHOLDS): GridGrade[] {
+export function gradeGrids(
+  grids: readonly GridIncidents[],
+  t: GradeThresholds = DEFAULT_GRADE_THRESHOLDS,
+): GridGrade[] {
   const total = grids.reduce((s, g) => s + g.incidents, 0);
   const population = grids.reduce((s, g) => s + g.population, 0);
   const area = grids.reduce((s, g) => s + g.areaKm2, 0);
@@ -62,9 +71,12 @@ export function gradeGrids(grids: readonly GridIncidents[], t: GradeThresholds =
   const districtPerKm2 = area > 0 ? total / area : 0;
   return grids.map((g) => {
     const byPopulation = g.population >= t.minPopulation && districtPerResident > 0;
-    const ratio = byPopulation ? g.incidents / g.population / districtPerResident
-      : districtPerKm2 > 0 && g.areaKm2 > 0 ? g.incidents / g.areaKm2 / districtPerKm2 : 0;
-    const basis = byPopulation ? 'population' as const : 'area' as const;
+    const ratio = byPopulation
+      ? g.incidents / g.population / districtPerResident
+      : districtPerKm2 > 0 && g.areaKm2 > 0
+        ? g.incidents / g.areaKm2 / districtPerKm2
+        : 0;
+    const basis = byPopulation ? ('population' as const) : ('area' as const);
     const reasons: GradeReason[] = [];
     let grade: Grade;
     if (g.hotCells >= t.redHotCells || ratio >= t.redRatio) grade = 'red';
@@ -75,8 +87,14 @@ export function gradeGrids(grids: readonly GridIncidents[], t: GradeThresholds =
     if (grade === 'blue') reasons.push({ code: 'quiet', ratio });
     else reasons.push({ code: 'rate_ratio', ratio, basis });
     return {
-      code: g.code, grade, incidents: g.incidents, ratePer1000: byPopulation ? (1000 * g.incidents) / g.population : null,
-      rateRatio: ratio, basis, hotCells: g.hotCells, reasons,
+      code: g.code,
+      grade,
+      incidents: g.incidents,
+      ratePer1000: byPopulation ? (1000 * g.incidents) / g.population : null,
+      rateRatio: ratio,
+      basis,
+      hotCells: g.hotCells,
+      reasons,
     };
   });
 }
@@ -86,12 +104,16 @@ export function reasonText(r: GradeReason, lang: 'zh-CN' | 'en'): string {
   const x = (v: number) => v.toFixed(1);
   switch (r.code) {
     case 'hot_cells':
-      return lang === 'en' ? `${r.hotCells} significant hot cell${r.hotCells === 1 ? '' : 's'}` : `${r.hotCells} 个显著热点单元`;
+      return lang === 'en'
+        ? `${r.hotCells} significant hot cell${r.hotCells === 1 ? '' : 's'}`
+        : `${r.hotCells} 个显著热点单元`;
     case 'rate_ratio':
       return lang === 'en'
         ? `${x(r.ratio)}× the district ${r.basis === 'population' ? 'rate per resident' : 'density per km²'}`
         : `${r.basis === 'population' ? '千人发案率' : '单位面积发案'}为全区的 ${x(r.ratio)} 倍`;
     case 'quiet':
-      return lang === 'en' ? `quiet: ${x(r.ratio)}× the district rate, no hot cell` : `平稳：全区的 ${x(r.ratio)} 倍，无热点`;
+      return lang === 'en'
+        ? `quiet: ${x(r.ratio)}× the district rate, no hot cell`
+        : `平稳：全区的 ${x(r.ratio)} 倍，无热点`;
   }
 }

@@ -6,7 +6,7 @@ import { h3Hotspots } from './h3-hotspots.js';
 /** Deterministic values for a test: a small LCG, so failures reproduce. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('h3Hotspots', () => {
@@ -20,7 +20,10 @@ describe('h3Hotspots', () => {
     const byCell = new Map(result.map((r) => [r.h3, r]));
     expect(byCell.get(centre)?.bin).toBe(3);
     const far = result.filter((r) => gridDistance(r.h3, centre) >= 4);
-    expect(far.every((r) => r.bin <= 0), 'no far cell may be hot').toBe(true);
+    expect(
+      far.every((r) => r.bin <= 0),
+      'no far cell may be hot',
+    ).toBe(true);
   });
 
   it('when compared with a naive all-pairs neighbour search, then z and p agree to 1e-12', () => {
@@ -30,7 +33,10 @@ describe('h3Hotspots', () => {
     for (const k of [1, 2]) {
       const ours = h3Hotspots(counts, { kRing: k });
       const naiveNb = cells.map((c, i) => cells.flatMap((d, j) => (j !== i && gridDistance(c, d) <= k ? [j] : [])));
-      const naive = giStar(cells.map((c) => counts.get(c) ?? 0), naiveNb);
+      const naive = giStar(
+        cells.map((c) => counts.get(c) ?? 0),
+        naiveNb,
+      );
       ours.forEach((r, i) => {
         expect(r.z, `k=${k} cell ${r.h3}`).toBeCloseTo(naive[i]?.z ?? Number.NaN, 12);
         expect(r.p).toBeCloseTo(naive[i]?.p ?? Number.NaN, 12);

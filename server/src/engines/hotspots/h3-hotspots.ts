@@ -39,5 +39,11 @@ export function h3Hotspots(counts: ReadonlyMap<string, number>, opts: H3HotspotO
   });
   const scores = giStar(values, neighbours);
   const bins = classifyHotspots(scores, { fdr: opts.fdr ?? true });
-  return cells.map((h3, i) => ({ h3, value: values[i] ?? 0, z: scores[i]?.z ?? 0, p: scores[i]?.p ?? 1, bin: bins[i] ?? 0 }));
+  return cells.map((h3, i) => ({
+    h3,
+    value: values[i] ?? 0,
+    z: scores[i]?.z ?? 0,
+    p: scores[i]?.p ?? 1,
+    bin: bins[i] ?? 0,
+  }));
 }

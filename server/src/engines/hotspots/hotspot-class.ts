@@ -20,7 +20,13 @@ const LEVELS = [
 export function classifyHotspots(scores: readonly GiStarScore[], opts: { fdr?: boolean } = {}): HotspotBin[] {
   const thresholds = LEVELS.map(({ alpha, bin }) => ({
     bin,
-    pMax: opts.fdr === false ? alpha : benjaminiHochbergCutoff(scores.map((s) => s.p), alpha),
+    pMax:
+      opts.fdr === false
+        ? alpha
+        : benjaminiHochbergCutoff(
+            scores.map((s) => s.p),
+            alpha,
+          ),
   }));
   return scores.map(({ z, p }) => {
     for (const { bin, pMax } of thresholds) {

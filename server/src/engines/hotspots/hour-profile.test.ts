@@ -9,7 +9,10 @@ describe('hourProfile', () => {
     const p = hourProfile(matrix);
     // Weekly totals are 9 × the weekday row (5 + 2·2), so the mean hour is 9 · (19·10 + 3·40 + 2·30)/24 = 9 · 15.42 and
     // the peak threshold 1.25 × that = 9 · 19.27: the 40s and 30s pass, the 10s do not.
-    expect(p.peaks.map(({ fromHour, toHour }) => [fromHour, toHour])).toEqual([[19, 22], [23, 1]]);
+    expect(p.peaks.map(({ fromHour, toHour }) => [fromHour, toHour])).toEqual([
+      [19, 22],
+      [23, 1],
+    ]);
     const total = p.byHour.reduce((s, v) => s + v, 0);
     expect(p.peaks[0]?.share).toBeCloseTo((3 * 40 * 9) / total, 12);
     expect(p.byWeekday[5]).toBe(2 * p.byWeekday[0]!);

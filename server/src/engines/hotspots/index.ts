@@ -6,6 +6,12 @@ export { emergingCategory, type EmergingCategory, type EmergingOptions } from '.
 export { knoxTest, type KnoxOptions, type KnoxResult, type SpaceTimeEvent } from './knox.js';
 export { hourProfile, type HourProfile, type HourWeekMatrix, type PeakPeriod } from './hour-profile.js';
 export {
-  gradeGrids, reasonText, DEFAULT_GRADE_THRESHOLDS,
-  type Grade, type GradeReason, type GradeThresholds, type GridGrade, type GridIncidents,
+  gradeGrids,
+  reasonText,
+  DEFAULT_GRADE_THRESHOLDS,
+  type Grade,
+  type GradeReason,
+  type GradeThresholds,
+  type GridGrade,
+  type GridIncidents,
 } from './grid-grades.js';

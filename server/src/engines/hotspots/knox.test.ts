@@ -22,12 +22,19 @@ describe('knoxTest', () => {
     const rnd = mulberry32(42);
     const events: SpaceTimeEvent[] = [];
     for (let k = 0; k < 150; k++) {
-      const x = rnd() * 5000, y = rnd() * 5000, t = rnd() * 365 * DAY;
+      const x = rnd() * 5000,
+        y = rnd() * 5000,
+        t = rnd() * 365 * DAY;
       events.push({ xMeters: x, yMeters: y, timeMs: t });
       // Each first burglary has a repeat within 100 m and 7 days.
       events.push({ xMeters: x + (rnd() - 0.5) * 100, yMeters: y + (rnd() - 0.5) * 100, timeMs: t + rnd() * 7 * DAY });
     }
-    const r = knoxTest(events, { spaceBandMeters: 200, timeBandMs: 14 * DAY, permutations: 199, random: mulberry32(7) });
+    const r = knoxTest(events, {
+      spaceBandMeters: 200,
+      timeBandMs: 14 * DAY,
+      permutations: 199,
+      random: mulberry32(7),
+    });
     expect(r.p).toBeLessThan(0.01);
     expect(r.ratio).toBeGreaterThan(5);
   });
@@ -35,18 +42,30 @@ describe('knoxTest', () => {
   it('when places and times are independent, then the test does not call it significant', () => {
     const rnd = mulberry32(99);
     const events = Array.from({ length: 300 }, () => ({
-      xMeters: rnd() * 2000, yMeters: rnd() * 2000, timeMs: rnd() * 365 * DAY,
+      xMeters: rnd() * 2000,
+      yMeters: rnd() * 2000,
+      timeMs: rnd() * 365 * DAY,
     }));
-    const r = knoxTest(events, { spaceBandMeters: 200, timeBandMs: 14 * DAY, permutations: 199, random: mulberry32(3) });
+    const r = knoxTest(events, {
+      spaceBandMeters: 200,
+      timeBandMs: 14 * DAY,
+      permutations: 199,
+      random: mulberry32(3),
+    });
     expect(r.p).toBeGreaterThan(0.05);
     expect(r.ratio).toBeGreaterThan(0.6);
     expect(r.ratio).toBeLessThan(1.4);
   });
 
-  it('when aborted, then it stops with the signal\'s reason', () => {
+  it("when aborted, then it stops with the signal's reason", () => {
     const ac = new AbortController();
     ac.abort(new Error('stop'));
-    const ev = [{ xMeters: 0, yMeters: 0, timeMs: 0 }, { xMeters: 1, yMeters: 0, timeMs: 1 }];
-    expect(() => knoxTest(ev, { spaceBandMeters: 10, timeBandMs: 10, random: Math.random, signal: ac.signal })).toThrow('stop');
+    const ev = [
+      { xMeters: 0, yMeters: 0, timeMs: 0 },
+      { xMeters: 1, yMeters: 0, timeMs: 1 },
+    ];
+    expect(() => knoxTest(ev, { spaceBandMeters: 10, timeBandMs: 10, random: Math.random, signal: ac.signal })).toThrow(
+      'stop',
+    );
   });
 });

@@ -80,8 +80,12 @@ export function knoxTest(events: readonly SpaceTimeEvent[], opts: KnoxOptions): 
   }
   const expected = R > 0 ? total / R : Number.NaN;
   return {
-    observed, expected, ratio: expected > 0 ? observed / expected : Number.NaN,
-    p: (1 + atLeast) / (R + 1), spaceNearPairs: pairsA.length, permutations: R,
+    observed,
+    expected,
+    ratio: expected > 0 ? observed / expected : Number.NaN,
+    p: (1 + atLeast) / (R + 1),
+    spaceNearPairs: pairsA.length,
+    permutations: R,
   };
 }
 

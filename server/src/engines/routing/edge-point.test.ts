@@ -14,7 +14,9 @@ const o = [118.78, 32.04] as const;
 /** A point `m` metres east of o along the parallel (the footway runs east–west). */
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180; // the engine's haversine radius, so 200 here is 200 m there
 const east = (m: number) => [o[0] + m / (M_PER_DEG * Math.cos((o[1] * Math.PI) / 180)), o[1]] as [number, number];
-const footway = (): RoadInput[] => [{ id: 1, coordinates: [east(0), east(200)], roadClass: 'footway', oneway: 0, speedKmh: 5 }];
+const footway = (): RoadInput[] => [
+  { id: 1, coordinates: [east(0), east(200)], roadClass: 'footway', oneway: 0, speedKmh: 5 },
+];
 
 describe('points on edges', () => {
   it('when a 1-minute isochrone starts in the middle of a 200 m footway, then about 167 m of it are reached', () => {
@@ -24,7 +26,13 @@ describe('points on edges', () => {
     // 60 s × 1.3889 m/s = 83.3 m each way from the middle, written out.
     expect(band!.reachedMeters).toBeCloseTo(2 * 60 * WALK_MPS, 6);
     expect(band!.reachedMeters).toBeGreaterThan(166);
-    expect(band!.pieces).toEqual([{ edge: 0, fromFraction: expect.closeTo(0.5 - (60 * WALK_MPS) / len, 12), toFraction: expect.closeTo(0.5 + (60 * WALK_MPS) / len, 12) }]);
+    expect(band!.pieces).toEqual([
+      {
+        edge: 0,
+        fromFraction: expect.closeTo(0.5 - (60 * WALK_MPS) / len, 12),
+        toFraction: expect.closeTo(0.5 + (60 * WALK_MPS) / len, 12),
+      },
+    ]);
     // The junction-only search from the edge's ends finds nothing within a minute (100 m away = 72 s).
     const [old] = isochrones(g, originsFor(g, { edge: 0, fraction: 0.5 }), [60]);
     expect(old!.reachedMeters).toBe(0);
@@ -40,7 +48,8 @@ describe('points on edges', () => {
   it('when the destination is behind the start on a two-way street, then the route turns back: 28.8 s, not 144 s', () => {
     const g = buildRoadGraph(footway(), FOOT);
     const idx = indexEdges(g);
-    const from = idx.snap(...east(120))!, to = idx.snap(...east(80))!;
+    const from = idx.snap(...east(120))!,
+      to = idx.snap(...east(80))!;
     const r = routeBetween(g, from, to)!;
     expect(r.seconds).toBeCloseTo(40 / WALK_MPS, 3); // 40 m at 5 km/h = 28.8 s
     expect(r.seconds).toBeCloseTo(28.8, 2);
@@ -50,10 +59,17 @@ describe('points on edges', () => {
 
   it('when the street is one-way, then a destination behind the start is reached only around the block', () => {
     // A 100 m square block, the south side one-way eastwards; the other three sides two-way.
-    const m = (x: number, y: number) => [o[0] + x / (M_PER_DEG * Math.cos((o[1] * Math.PI) / 180)), o[1] + y / M_PER_DEG] as [number, number];
+    const m = (x: number, y: number) =>
+      [o[0] + x / (M_PER_DEG * Math.cos((o[1] * Math.PI) / 180)), o[1] + y / M_PER_DEG] as [number, number];
     const roads: RoadInput[] = [
       { id: 1, coordinates: [m(0, 0), m(100, 0)], roadClass: 'residential', oneway: 1, speedKmh: 36 },
-      { id: 2, coordinates: [m(100, 0), m(100, 100), m(0, 100), m(0, 0)], roadClass: 'residential', oneway: 0, speedKmh: 36 },
+      {
+        id: 2,
+        coordinates: [m(100, 0), m(100, 100), m(0, 100), m(0, 0)],
+        roadClass: 'residential',
+        oneway: 0,
+        speedKmh: 36,
+      },
     ];
     const g = buildRoadGraph(roads, CAR);
     const south = 0;

@@ -22,7 +22,8 @@ export function originsFor(g: RoadGraph, p: EdgePoint): Origin[] {
   const origins: Origin[] = [];
   const fwd = g.edgeCost[p.edge] ?? -1;
   const rev = g.edgeReverseCost[p.edge] ?? -1;
-  const source = g.edgeSource[p.edge] ?? 0, target = g.edgeTarget[p.edge] ?? 0;
+  const source = g.edgeSource[p.edge] ?? 0,
+    target = g.edgeTarget[p.edge] ?? 0;
   // A point on a junction starts from the junction itself, whatever the one-way rule of the edge it snapped to.
   if (p.fraction <= AT_JUNCTION) origins.push({ node: source, offsetSeconds: 0 });
   else if (rev >= 0) origins.push({ node: source, offsetSeconds: p.fraction * rev });
@@ -57,18 +58,28 @@ export type Arrival =
  * along the edge from a start on the same edge (the case a junction-only search gets wrong).
  * @param seconds node times of the search from `starts` (their origins)
  */
-export function arrivalAt(g: RoadGraph, seconds: Float64Array, to: EdgePoint, starts: readonly EdgePoint[] = []): Arrival {
+export function arrivalAt(
+  g: RoadGraph,
+  seconds: Float64Array,
+  to: EdgePoint,
+  starts: readonly EdgePoint[] = [],
+): Arrival {
   const e = to.edge;
-  const fwd = g.edgeCost[e] ?? -1, rev = g.edgeReverseCost[e] ?? -1;
-  const atSource = seconds[g.edgeSource[e] ?? 0] ?? Infinity, atTarget = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
+  const fwd = g.edgeCost[e] ?? -1,
+    rev = g.edgeReverseCost[e] ?? -1;
+  const atSource = seconds[g.edgeSource[e] ?? 0] ?? Infinity,
+    atTarget = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
   // A point on a junction is reached when the junction is, from whichever street.
   const viaSource = to.fraction <= AT_JUNCTION ? atSource : fwd >= 0 ? atSource + to.fraction * fwd : Infinity;
-  const viaTarget = to.fraction >= 1 - AT_JUNCTION ? atTarget : rev >= 0 ? atTarget + (1 - to.fraction) * rev : Infinity;
-  let best: Arrival = viaSource <= viaTarget ? { via: 'source', seconds: viaSource } : { via: 'target', seconds: viaTarget };
+  const viaTarget =
+    to.fraction >= 1 - AT_JUNCTION ? atTarget : rev >= 0 ? atTarget + (1 - to.fraction) * rev : Infinity;
+  let best: Arrival =
+    viaSource <= viaTarget ? { via: 'source', seconds: viaSource } : { via: 'target', seconds: viaTarget };
   starts.forEach((s, i) => {
     if (s.edge !== e) return;
     const d = alongEdgeSeconds(g, e, s.fraction, to.fraction);
-    if (d < best.seconds || (d === best.seconds && d < Infinity && best.via !== 'direct')) best = { via: 'direct', seconds: d, from: i };
+    if (d < best.seconds || (d === best.seconds && d < Infinity && best.via !== 'direct'))
+      best = { via: 'direct', seconds: d, from: i };
   });
   return Number.isFinite(best.seconds) ? best : { via: null, seconds: Infinity };
 }
@@ -89,9 +100,15 @@ export function startsByEdge(points: readonly EdgePoint[]): Map<number, EdgePoin
  * (reached at `ts`), backwards from the target (at `tt`), and both ways from any start on the edge itself.
  */
 export function reachedIntervals(
-  g: RoadGraph, e: number, ts: number, tt: number, limit: number, starts: readonly EdgePoint[] | undefined,
+  g: RoadGraph,
+  e: number,
+  ts: number,
+  tt: number,
+  limit: number,
+  starts: readonly EdgePoint[] | undefined,
 ): [number, number][] {
-  const fwd = g.edgeCost[e] ?? -1, rev = g.edgeReverseCost[e] ?? -1;
+  const fwd = g.edgeCost[e] ?? -1,
+    rev = g.edgeReverseCost[e] ?? -1;
   const reach = (budget: number, cost: number) => (budget < 0 ? -1 : cost > 0 ? budget / cost : Infinity);
   const out: [number, number][] = [];
   if (fwd >= 0 && ts <= limit) out.push([0, Math.min(1, reach(limit - ts, fwd))]);
@@ -104,7 +121,8 @@ export function reachedIntervals(
   out.sort((x, y) => x[0] - y[0]);
   const merged: [number, number][] = [out[0] as [number, number]];
   for (let i = 1; i < out.length; i++) {
-    const cur = out[i] as [number, number], last = merged[merged.length - 1] as [number, number];
+    const cur = out[i] as [number, number],
+      last = merged[merged.length - 1] as [number, number];
     if (cur[0] <= last[1]) last[1] = Math.max(last[1], cur[1]);
     else merged.push([cur[0], cur[1]]);
   }

@@ -3,17 +3,52 @@ export { travelTimes, shortestPath, type Origin, type ShortestPath, type TravelT
 export { CAR, FOOT, type TravelProfile } from './travel-profile.js';
 export { indexEdges, type EdgeIndex, type SnappedPoint } from './snap.js';
 export {
-  alongEdgeSeconds, arrivalAt, AT_JUNCTION, originsFor, originsForAll, reachedIntervals, startsByEdge, type Arrival, type EdgePoint,
+  alongEdgeSeconds,
+  arrivalAt,
+  AT_JUNCTION,
+  originsFor,
+  originsForAll,
+  reachedIntervals,
+  startsByEdge,
+  type Arrival,
+  type EdgePoint,
 } from './edge-point.js';
-export { isochrones, type IsochroneBand, type IsochroneStart, type ReachedPiece, type RunOptions } from './isochrone.js';
 export {
-  edgeReachEnds, edgeReachFraction, responseTimes, suggestPosts, summariseReach, RESPONSE_LIMITS_SECONDS,
-  type PostSuggestion, type ReachSummary,
+  isochrones,
+  type IsochroneBand,
+  type IsochroneStart,
+  type ReachedPiece,
+  type RunOptions,
+} from './isochrone.js';
+export {
+  edgeReachEnds,
+  edgeReachFraction,
+  responseTimes,
+  suggestPosts,
+  summariseReach,
+  RESPONSE_LIMITS_SECONDS,
+  type PostSuggestion,
+  type ReachSummary,
 } from './reach.js';
 export {
-  evaluateRoute, planPatrol, travelMatrix,
-  type PatrolPlan, type PatrolProblem, type PatrolStopInput, type PlannedStop, type TravelMatrix,
+  evaluateRoute,
+  planPatrol,
+  travelMatrix,
+  type PatrolPlan,
+  type PatrolProblem,
+  type PatrolStopInput,
+  type PlannedStop,
+  type TravelMatrix,
 } from './patrol.js';
 export { edgeSlice, pathLine } from './edge-geometry.js';
 export { routeBetween } from './route.js';
-export { beatPrizes, describePlan, DEFAULT_PRIZE_WEIGHTS, shiftHoursOf, type PlanValue, type PrizeCell, type PrizeCellInput, type PrizeWeights } from './patrol-prizes.js';
+export {
+  beatPrizes,
+  describePlan,
+  DEFAULT_PRIZE_WEIGHTS,
+  shiftHoursOf,
+  type PlanValue,
+  type PrizeCell,
+  type PrizeCellInput,
+  type PrizeWeights,
+} from './patrol-prizes.js';

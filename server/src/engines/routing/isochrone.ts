@@ -19,7 +19,9 @@ export interface IsochroneBand {
 }
 
 /** Where an isochrone starts: points on edges (split there, as pgr_withPointsDD does) or bare graph origins. */
-export type IsochroneStart = { kind: 'points'; points: readonly EdgePoint[] } | { kind: 'origins'; origins: readonly Origin[] };
+export type IsochroneStart =
+  | { kind: 'points'; points: readonly EdgePoint[] }
+  | { kind: 'origins'; origins: readonly Origin[] };
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -33,8 +35,12 @@ export interface RunOptions {
  * its target backwards likewise, and from a start on it both ways; overlapping parts are merged. The polygon around
  * the pieces is drawn elsewhere (a buffer of the reached lines).
  */
-export function isochrones(g: RoadGraph, start: IsochroneStart | readonly Origin[], limitsSeconds: readonly number[],
-  opts: RunOptions = {}): IsochroneBand[] {
+export function isochrones(
+  g: RoadGraph,
+  start: IsochroneStart | readonly Origin[],
+  limitsSeconds: readonly number[],
+  opts: RunOptions = {},
+): IsochroneBand[] {
   const s: IsochroneStart = Array.isArray(start) ? { kind: 'origins', origins: start } : (start as IsochroneStart);
   const points = s.kind === 'points' ? s.points : [];
   const origins = s.kind === 'points' ? originsForAll(g, s.points) : s.origins;

@@ -35,20 +35,30 @@ export function shiftHoursOf(startHour: number, hours: number): number[] {
 }
 
 /** Normalised prizes of a beat's cells; cells with no prize in the shift are left out. Inputs are not mutated. */
-export function beatPrizes(cells: readonly PrizeCellInput[], shiftHours: readonly number[], w: PrizeWeights): PrizeCell[] {
+export function beatPrizes(
+  cells: readonly PrizeCellInput[],
+  shiftHours: readonly number[],
+  w: PrizeWeights,
+): PrizeCell[] {
   const inShift = new Set(shiftHours);
-  let incidents = 0, blind = 0;
+  let incidents = 0,
+    blind = 0;
   for (const c of cells) {
     for (const h of inShift) incidents += c.incidentsByHour[h] ?? 0;
     blind += c.blindMeters;
   }
   const hours = Math.max(1, inShift.size);
-  return cells.map((c) => {
-    const blindPart = blind > 0 ? (w.blindSpotWeight * c.blindMeters) / blind / hours : 0;
-    const prizeByHour = Array.from({ length: 24 }, (_, h) =>
-      (incidents > 0 ? (w.incidentWeight * (c.incidentsByHour[h] ?? 0)) / incidents : 0) + blindPart);
-    return { id: c.id, prizeByHour, shiftPrize: shiftHours.reduce((s, h) => s + (prizeByHour[h] ?? 0), 0) };
-  }).filter((c) => c.shiftPrize > 0).sort((a, b) => b.shiftPrize - a.shiftPrize);
+  return cells
+    .map((c) => {
+      const blindPart = blind > 0 ? (w.blindSpotWeight * c.blindMeters) / blind / hours : 0;
+      const prizeByHour = Array.from(
+        { length: 24 },
+        (_, h) => (incidents > 0 ? (w.incidentWeight * (c.incidentsByHour[h] ?? 0)) / incidents : 0) + blindPart,
+      );
+      return { id: c.id, prizeByHour, shiftPrize: shiftHours.reduce((s, h) => s + (prizeByHour[h] ?? 0), 0) };
+    })
+    .filter((c) => c.shiftPrize > 0)
+    .sort((a, b) => b.shiftPrize - a.shiftPrize);
 }
 
 /** What a plan buys, as numbers a planner reads. */
@@ -67,7 +77,8 @@ export interface PlanValue {
 export function describePlan(v: PlanValue): { zh: string; en: string } {
   const n = v.expectedIncidents < 10 ? v.expectedIncidents.toFixed(1) : Math.round(v.expectedIncidents).toString();
   const pct = Math.round(v.incidentShare * 100);
-  const m = Math.round(v.blindSpotMinutes), out = Math.round(v.minutesOutside);
+  const m = Math.round(v.blindSpotMinutes),
+    out = Math.round(v.minutesOutside);
   const k = `${v.checkpointsVisited}/${v.checkpointsTotal}`;
   return {
     zh: `覆盖本时段预计警情 ${n} 起（占本警格 ${pct}%）；盲区道路 ${m} 分钟；必巡点 ${k}；警格外行驶 ${out} 分钟`,

@@ -5,17 +5,32 @@ import { FOOT } from './travel-profile.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** 8 × 8 junctions, ~100 m blocks, walked at 5 km/h (72 s a block). */
 function grid(): RoadInput[] {
   const at = (i: number, j: number) => [118.78 + i * 0.00106, 32.04 + j * 0.0009] as [number, number];
   const roads: RoadInput[] = [];
-  for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) {
-    if (i < 7) roads.push({ id: roads.length + 1, coordinates: [at(i, j), at(i + 1, j)], roadClass: 'residential', oneway: 0, speedKmh: 5 });
-    if (j < 7) roads.push({ id: roads.length + 1, coordinates: [at(i, j), at(i, j + 1)], roadClass: 'residential', oneway: 0, speedKmh: 5 });
-  }
+  for (let i = 0; i < 8; i++)
+    for (let j = 0; j < 8; j++) {
+      if (i < 7)
+        roads.push({
+          id: roads.length + 1,
+          coordinates: [at(i, j), at(i + 1, j)],
+          roadClass: 'residential',
+          oneway: 0,
+          speedKmh: 5,
+        });
+      if (j < 7)
+        roads.push({
+          id: roads.length + 1,
+          coordinates: [at(i, j), at(i, j + 1)],
+          roadClass: 'residential',
+          oneway: 0,
+          speedKmh: 5,
+        });
+    }
   return roads;
 }
 
@@ -30,8 +45,13 @@ function problem(seed: number): PatrolProblem {
       // Hot in the first or the second hour of the shift only: the order matters, not just the set.
       const base = 1 + Math.floor(rnd() * 9);
       const hot = rnd() < 0.5 ? 20 : 21;
-      return { id: `hot${k}`, node: node(), dwellSeconds: 120, kind: 'prize',
-        prizeByHour: Array.from({ length: 24 }, (_, h) => (h === hot ? base * 2 : base)) };
+      return {
+        id: `hot${k}`,
+        node: node(),
+        dwellSeconds: 120,
+        kind: 'prize',
+        prizeByHour: Array.from({ length: 24 }, (_, h) => (h === hot ? base * 2 : base)),
+      };
     }),
   ];
   return { graph, depotNode: node(), shiftSeconds: 2 * 3600, startHour: 20, stops };
@@ -72,7 +92,12 @@ describe('planPatrol', () => {
       expect(plan.kind).toBe('ok');
       if (plan.kind !== 'ok') continue;
       expect(plan.totalSeconds).toBeLessThanOrEqual(p.shiftSeconds);
-      expect(plan.stops.filter((s) => s.kind === 'checkpoint').map((s) => s.id).sort()).toEqual(['cp1', 'cp2']);
+      expect(
+        plan.stops
+          .filter((s) => s.kind === 'checkpoint')
+          .map((s) => s.id)
+          .sort(),
+      ).toEqual(['cp1', 'cp2']);
       ratios.push(plan.prize / bruteForce(p));
     }
     console.info(`patrol prize / optimum: ${ratios.map((r) => r.toFixed(4)).join(', ')}`);
@@ -91,7 +116,8 @@ describe('planPatrol', () => {
     const plan = planPatrol(p);
     if (plan.kind !== 'ok') throw new Error('expected a plan');
     const m = travelMatrix(p);
-    let t = 0, at = 0;
+    let t = 0,
+      at = 0;
     for (const s of plan.stops) {
       const i = p.stops.findIndex((x) => x.id === s.id);
       t += m.seconds[at]![i + 1]!;

@@ -45,13 +45,18 @@ export interface TravelMatrix {
 }
 
 export function travelMatrix(p: PatrolProblem, signal?: AbortSignal): TravelMatrix {
-  const places = [{ node: p.depotNode, point: p.depotPoint }, ...p.stops.map((s) => ({ node: s.node, point: s.point }))];
+  const places = [
+    { node: p.depotNode, point: p.depotPoint },
+    ...p.stops.map((s) => ({ node: s.node, point: s.point })),
+  ];
   const seconds = places.map((from) => {
     signal?.throwIfAborted();
     const origins = from.point ? originsFor(p.graph, from.point) : [{ node: from.node }];
     const starts = from.point ? [from.point] : [];
     const t = travelTimes(p.graph, origins).seconds;
-    return Float64Array.from(places, (to) => (to.point ? arrivalAt(p.graph, t, to.point, starts).seconds : t[to.node] ?? Infinity));
+    return Float64Array.from(places, (to) =>
+      to.point ? arrivalAt(p.graph, t, to.point, starts).seconds : (t[to.node] ?? Infinity),
+    );
   });
   return { seconds };
 }
@@ -64,8 +69,14 @@ function prizeAt(p: PatrolProblem, stop: PatrolStopInput, arrivalSeconds: number
 }
 
 /** Time and prize of visiting stops in this order from and back to the depot. */
-export function evaluateRoute(p: PatrolProblem, m: TravelMatrix, order: readonly number[]): { seconds: number; prize: number } {
-  let t = 0, prize = 0, at = 0;
+export function evaluateRoute(
+  p: PatrolProblem,
+  m: TravelMatrix,
+  order: readonly number[],
+): { seconds: number; prize: number } {
+  let t = 0,
+    prize = 0,
+    at = 0;
   for (const i of order) {
     t += m.seconds[at]?.[i + 1] ?? Infinity;
     const stop = p.stops[i];
@@ -98,7 +109,10 @@ export function planPatrol(p: PatrolProblem, m: TravelMatrix = travelMatrix(p), 
     route = improve(p, m, route);
     const t = evaluateRoute(p, m, route).seconds;
     if (t > p.shiftSeconds) {
-      return { kind: 'infeasible', reason: `the checkpoints alone take ${Math.round(t / 60)} min, longer than the ${Math.round(p.shiftSeconds / 60)}-min shift` };
+      return {
+        kind: 'infeasible',
+        reason: `the checkpoints alone take ${Math.round(t / 60)} min, longer than the ${Math.round(p.shiftSeconds / 60)}-min shift`,
+      };
     }
   }
   route = localSearch(p, m, route);
@@ -129,7 +143,8 @@ export function planPatrol(p: PatrolProblem, m: TravelMatrix = travelMatrix(p), 
   }
   route = best;
   const stops: PlannedStop[] = [];
-  let t = 0, at = 0;
+  let t = 0,
+    at = 0;
   for (const i of route) {
     t += m.seconds[at]?.[i + 1] ?? Infinity;
     const s = p.stops[i] as PatrolStopInput;
@@ -238,7 +253,11 @@ function improve(p: PatrolProblem, m: TravelMatrix, start: number[]): number[] {
       for (let b = a + 1; b < route.length && !improved; b++) {
         const cand = [...route.slice(0, a), ...route.slice(a, b + 1).reverse(), ...route.slice(b + 1)];
         const v = value(cand);
-        if (v > best + 1e-9) { route = cand; best = v; improved = true; }
+        if (v > best + 1e-9) {
+          route = cand;
+          best = v;
+          improved = true;
+        }
       }
     }
     for (let a = 0; a < route.length && !improved; a++) {
@@ -247,7 +266,11 @@ function improve(p: PatrolProblem, m: TravelMatrix, start: number[]): number[] {
         if (pos === a) continue;
         const cand = [...rest.slice(0, pos), route[a] as number, ...rest.slice(pos)];
         const v = value(cand);
-        if (v > best + 1e-9) { route = cand; best = v; improved = true; }
+        if (v > best + 1e-9) {
+          route = cand;
+          best = v;
+          improved = true;
+        }
       }
     }
   }

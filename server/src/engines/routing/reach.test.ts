@@ -8,8 +8,14 @@ import { FOOT } from './travel-profile.js';
 /** A straight street of 10 blocks of ~100 m each, east–west, with junctions every block. */
 function street(): RoadInput[] {
   return Array.from({ length: 10 }, (_, i) => ({
-    id: i + 1, coordinates: [[118.78 + i * 0.00106, 32.04], [118.78 + (i + 1) * 0.00106, 32.04]] as [number, number][],
-    roadClass: 'residential', oneway: 0, speedKmh: 5,
+    id: i + 1,
+    coordinates: [
+      [118.78 + i * 0.00106, 32.04],
+      [118.78 + (i + 1) * 0.00106, 32.04],
+    ] as [number, number][],
+    roadClass: 'residential',
+    oneway: 0,
+    speedKmh: 5,
   }));
 }
 
@@ -39,7 +45,13 @@ describe('reach map', () => {
   it('when a post is added, then the next suggestion does not double count its road', () => {
     const g = buildRoadGraph(street(), FOOT);
     const current = responseTimes(g, [{ node: 0 }], 300);
-    const picks = suggestPosts(g, current, Array.from({ length: g.nodeCount }, (_, v) => v), 3, 180);
+    const picks = suggestPosts(
+      g,
+      current,
+      Array.from({ length: g.nodeCount }, (_, v) => v),
+      3,
+      180,
+    );
     const total = picks.reduce((s, p) => s + p.gainMeters, 0);
     const all = responseTimes(g, [{ node: 0 }, ...picks.map((p) => ({ node: p.node }))], 300);
     const withPosts = summariseReach(g, all, [180])[0]!.reachedMeters;

@@ -19,7 +19,8 @@ export function edgeReachFraction(g: RoadGraph, e: number, ts: number, tt: numbe
  * an end counts only where the edge may be travelled away from it.
  */
 export function edgeReachEnds(g: RoadGraph, e: number, ts: number, tt: number, limit: number): [number, number] {
-  const fwd = g.edgeCost[e] ?? -1, rev = g.edgeReverseCost[e] ?? -1;
+  const fwd = g.edgeCost[e] ?? -1,
+    rev = g.edgeReverseCost[e] ?? -1;
   const a = fwd >= 0 && ts <= limit ? (fwd > 0 ? Math.min(1, (limit - ts) / fwd) : 1) : 0;
   const b = rev >= 0 && tt <= limit ? (rev > 0 ? Math.min(1, (limit - tt) / rev) : 1) : 0;
   return [a, b];
@@ -36,22 +37,32 @@ export interface ReachSummary {
  * Road length reached within each limit from node times (e.g. one multi-source search from every post), with the
  * parts of the posts' own edges reached straight from them (`starts`: the points the search began from).
  */
-export function summariseReach(g: RoadGraph, seconds: Float64Array, limits: readonly number[],
-  starts: readonly EdgePoint[] = []): ReachSummary[] {
+export function summariseReach(
+  g: RoadGraph,
+  seconds: Float64Array,
+  limits: readonly number[],
+  starts: readonly EdgePoint[] = [],
+): ReachSummary[] {
   let roadMeters = 0;
   for (let e = 0; e < g.edgeCount; e++) roadMeters += g.edgeLengthMeters[e] ?? 0;
   const onEdge = startsByEdge(starts);
   return limits.map((limit) => {
     let reached = 0;
     for (let e = 0; e < g.edgeCount; e++) {
-      const ts = seconds[g.edgeSource[e] ?? 0] ?? Infinity, tt = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
+      const ts = seconds[g.edgeSource[e] ?? 0] ?? Infinity,
+        tt = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
       const here = onEdge.get(e);
       if (ts > limit && tt > limit && !here) continue;
       let share = 0;
       for (const [a, b] of reachedIntervals(g, e, ts, tt, limit, here)) share += b - a;
       reached += share * (g.edgeLengthMeters[e] ?? 0);
     }
-    return { limitSeconds: limit, reachedMeters: reached, roadMeters, share: roadMeters > 0 ? reached / roadMeters : 0 };
+    return {
+      limitSeconds: limit,
+      reachedMeters: reached,
+      roadMeters,
+      share: roadMeters > 0 ? reached / roadMeters : 0,
+    };
   });
 }
 
@@ -69,8 +80,12 @@ export interface PostSuggestion {
  * @param current node times from the existing posts and stations (Infinity where unreached); not mutated
  */
 export function suggestPosts(
-  g: RoadGraph, current: Float64Array, candidates: readonly number[], count: number,
-  limitSeconds = 180, signal?: AbortSignal,
+  g: RoadGraph,
+  current: Float64Array,
+  candidates: readonly number[],
+  count: number,
+  limitSeconds = 180,
+  signal?: AbortSignal,
 ): PostSuggestion[] {
   const best = Float64Array.from(current);
   const gainOf = (node: number): { gain: number; times: Float64Array } => {
@@ -84,10 +99,16 @@ export function suggestPosts(
     // An end's time matters to an edge only where the edge can be travelled away from that end, which is exactly
     // when the edge is among that node's outgoing arcs: the edges above are all that can change.
     for (const e of seen) {
-      const s = g.edgeSource[e] ?? 0, tt = g.edgeTarget[e] ?? 0;
+      const s = g.edgeSource[e] ?? 0,
+        tt = g.edgeTarget[e] ?? 0;
       const before = edgeReachFraction(g, e, best[s] ?? Infinity, best[tt] ?? Infinity, limitSeconds);
-      const after = edgeReachFraction(g, e, Math.min(best[s] ?? Infinity, t[s] ?? Infinity),
-        Math.min(best[tt] ?? Infinity, t[tt] ?? Infinity), limitSeconds);
+      const after = edgeReachFraction(
+        g,
+        e,
+        Math.min(best[s] ?? Infinity, t[s] ?? Infinity),
+        Math.min(best[tt] ?? Infinity, t[tt] ?? Infinity),
+        limitSeconds,
+      );
       gain += (after - before) * (g.edgeLengthMeters[e] ?? 0);
     }
     return { gain, times: t };

@@ -32,7 +32,9 @@ describe('buildRoadGraph', () => {
   });
 
   it('when the input is frozen, then it is not mutated', () => {
-    const frozen = Object.freeze(roads.map((r) => Object.freeze({ ...r, coordinates: Object.freeze([...r.coordinates]) })));
+    const frozen = Object.freeze(
+      roads.map((r) => Object.freeze({ ...r, coordinates: Object.freeze([...r.coordinates]) })),
+    );
     expect(() => buildRoadGraph(frozen, FOOT)).not.toThrow();
   });
 });
@@ -64,7 +66,10 @@ describe('travelTimes and shortestPath', () => {
   });
 
   it('when a node is unreachable, then the path says so', () => {
-    const g = buildRoadGraph([{ id: 9, coordinates: [p(0, 0), p(1, 0)], roadClass: 'primary', oneway: 1, speedKmh: 50 }], CAR);
+    const g = buildRoadGraph(
+      [{ id: 9, coordinates: [p(0, 0), p(1, 0)], roadClass: 'primary', oneway: 1, speedKmh: 50 }],
+      CAR,
+    );
     expect(shortestPath(g, 1, 0)).toEqual({ kind: 'unreachable' });
   });
 });
@@ -73,7 +78,10 @@ describe('isochrones', () => {
   it('when a 100 m street is walked for part of the limit, then the reached piece is the covered fraction', () => {
     const start = p(0, 0);
     const end = [start[0], start[1] + 100 / 111_195] as const; // ~100 m north
-    const g = buildRoadGraph([{ id: 1, coordinates: [start, end], roadClass: 'residential', oneway: 0, speedKmh: 36 }], CAR);
+    const g = buildRoadGraph(
+      [{ id: 1, coordinates: [start, end], roadClass: 'residential', oneway: 0, speedKmh: 36 }],
+      CAR,
+    );
     const len = g.edgeLengthMeters[0]!;
     const [band] = isochrones(g, [{ node: 0 }], [3]);
     expect(band?.nodes).toEqual([0]);
@@ -84,7 +92,10 @@ describe('isochrones', () => {
 
 describe('indexEdges and originsFor', () => {
   it('when a point lies 20 m beside the middle of a one-way street, then it snaps there and starts only forwards', () => {
-    const g = buildRoadGraph([{ id: 1, coordinates: [p(0, 0), p(2, 0)], roadClass: 'primary', oneway: 1, speedKmh: 36 }], CAR);
+    const g = buildRoadGraph(
+      [{ id: 1, coordinates: [p(0, 0), p(2, 0)], roadClass: 'primary', oneway: 1, speedKmh: 36 }],
+      CAR,
+    );
     const snapped = indexEdges(g).snap(p(1, 0)[0], p(1, 0)[1] + 20 / 111_320);
     expect(snapped?.edge).toBe(0);
     expect(snapped?.fraction).toBeCloseTo(0.5, 6);

@@ -83,8 +83,14 @@ export function buildRoadGraph(roads: readonly RoadInput[], profile: TravelProfi
     return v;
   };
   // Pass 2: split each road at its junctions into edges.
-  const src: number[] = [], tgt: number[] = [], len: number[] = [], cost: number[] = [], rcost: number[] = [];
-  const roadIds: number[] = [], coordStart: number[] = [], coords: number[] = [];
+  const src: number[] = [],
+    tgt: number[] = [],
+    len: number[] = [],
+    cost: number[] = [],
+    rcost: number[] = [];
+  const roadIds: number[] = [],
+    coordStart: number[] = [],
+    coords: number[] = [];
   for (const r of usable) {
     const speed = profile.fixedSpeedKmh ?? Math.min(r.speedKmh, profile.maxSpeedKmh ?? Infinity);
     const mps = speed / 3.6;
@@ -113,10 +119,18 @@ export function buildRoadGraph(roads: readonly RoadInput[], profile: TravelProfi
   }
   coordStart.push(coords.length / 2);
   return withArcs({
-    nodeCount: lons.length, nodeLon: Float64Array.from(lons), nodeLat: Float64Array.from(lats),
-    edgeCount: src.length, edgeSource: Int32Array.from(src), edgeTarget: Int32Array.from(tgt),
-    edgeLengthMeters: Float64Array.from(len), edgeCost: Float64Array.from(cost), edgeReverseCost: Float64Array.from(rcost),
-    edgeRoadId: Float64Array.from(roadIds), edgeCoordStart: Int32Array.from(coordStart), edgeCoords: Float64Array.from(coords),
+    nodeCount: lons.length,
+    nodeLon: Float64Array.from(lons),
+    nodeLat: Float64Array.from(lats),
+    edgeCount: src.length,
+    edgeSource: Int32Array.from(src),
+    edgeTarget: Int32Array.from(tgt),
+    edgeLengthMeters: Float64Array.from(len),
+    edgeCost: Float64Array.from(cost),
+    edgeReverseCost: Float64Array.from(rcost),
+    edgeRoadId: Float64Array.from(roadIds),
+    edgeCoordStart: Int32Array.from(coordStart),
+    edgeCoords: Float64Array.from(coords),
   });
 }
 
@@ -130,7 +144,9 @@ function withArcs(g: Omit<RoadGraph, 'arcStart' | 'arcTarget' | 'arcCost' | 'arc
   for (let v = 0; v < g.nodeCount; v++) degree[v + 1]! += degree[v] ?? 0;
   const arcStart = degree;
   const n = arcStart[g.nodeCount] ?? 0;
-  const arcTarget = new Int32Array(n), arcCost = new Float64Array(n), arcEdge = new Int32Array(n);
+  const arcTarget = new Int32Array(n),
+    arcCost = new Float64Array(n),
+    arcEdge = new Int32Array(n);
   const fill = Int32Array.from(arcStart.subarray(0, g.nodeCount));
   const put = (from: number, to: number, c: number, e: number) => {
     const slot = fill[from]!++;
@@ -139,7 +155,8 @@ function withArcs(g: Omit<RoadGraph, 'arcStart' | 'arcTarget' | 'arcCost' | 'arc
     arcEdge[slot] = e;
   };
   for (let e = 0; e < g.edgeCount; e++) {
-    const s = g.edgeSource[e] ?? 0, t = g.edgeTarget[e] ?? 0;
+    const s = g.edgeSource[e] ?? 0,
+      t = g.edgeTarget[e] ?? 0;
     if ((g.edgeCost[e] ?? -1) >= 0) put(s, t, g.edgeCost[e] ?? 0, e);
     if ((g.edgeReverseCost[e] ?? -1) >= 0) put(t, s, g.edgeReverseCost[e] ?? 0, e);
   }

@@ -19,21 +19,34 @@ function walkBack(t: TravelTimes, v: number): { nodes: number[]; edges: number[]
  * The line of the fastest way from one point on the network to another, each edge split at its point (as
  * pgr_withPointsCost does): straight along a shared street either way it allows, or out over a junction and back.
  */
-export function routeBetween(g: RoadGraph, from: EdgePoint, to: EdgePoint): { seconds: number; line: [number, number][] } | undefined {
+export function routeBetween(
+  g: RoadGraph,
+  from: EdgePoint,
+  to: EdgePoint,
+): { seconds: number; line: [number, number][] } | undefined {
   const t = travelTimes(g, originsFor(g, from));
   const end = arrivalAt(g, t.seconds, to, [from]);
   switch (end.via) {
-    case null: return undefined;
+    case null:
+      return undefined;
     case 'direct': {
-      const a = Math.min(from.fraction, to.fraction), b = Math.max(from.fraction, to.fraction);
+      const a = Math.min(from.fraction, to.fraction),
+        b = Math.max(from.fraction, to.fraction);
       const line = edgeSlice(g, from.edge, a, b);
       return { seconds: end.seconds, line: from.fraction <= to.fraction ? line : line.reverse() };
     }
     case 'source':
     case 'target': {
-      const { nodes, edges } = walkBack(t, end.via === 'source' ? (g.edgeSource[to.edge] ?? 0) : (g.edgeTarget[to.edge] ?? 0));
-      const start = nodes[0] === g.edgeSource[from.edge] ? edgeSlice(g, from.edge, 0, from.fraction).reverse() : edgeSlice(g, from.edge, from.fraction, 1);
-      const finish = end.via === 'source' ? edgeSlice(g, to.edge, 0, to.fraction) : edgeSlice(g, to.edge, to.fraction, 1).reverse();
+      const { nodes, edges } = walkBack(
+        t,
+        end.via === 'source' ? (g.edgeSource[to.edge] ?? 0) : (g.edgeTarget[to.edge] ?? 0),
+      );
+      const start =
+        nodes[0] === g.edgeSource[from.edge]
+          ? edgeSlice(g, from.edge, 0, from.fraction).reverse()
+          : edgeSlice(g, from.edge, from.fraction, 1);
+      const finish =
+        end.via === 'source' ? edgeSlice(g, to.edge, 0, to.fraction) : edgeSlice(g, to.edge, to.fraction, 1).reverse();
       return { seconds: end.seconds, line: [...start, ...pathLine(g, nodes, edges).slice(1), ...finish.slice(1)] };
     }
     default: {

@@ -28,8 +28,10 @@ export function indexEdges(g: RoadGraph): EdgeIndex {
   let n = 0;
   for (let e = 0; e < g.edgeCount; e++) {
     for (let k = g.edgeCoordStart[e] ?? 0; k < (g.edgeCoordStart[e + 1] ?? 0) - 1; k++) {
-      const x0 = g.edgeCoords[2 * k] ?? 0, y0 = g.edgeCoords[2 * k + 1] ?? 0;
-      const x1 = g.edgeCoords[2 * k + 2] ?? 0, y1 = g.edgeCoords[2 * k + 3] ?? 0;
+      const x0 = g.edgeCoords[2 * k] ?? 0,
+        y0 = g.edgeCoords[2 * k + 1] ?? 0;
+      const x1 = g.edgeCoords[2 * k + 2] ?? 0,
+        y1 = g.edgeCoords[2 * k + 3] ?? 0;
       index.add(Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1));
       segEdge[n] = e;
       segStart[n] = k;
@@ -48,15 +50,25 @@ export function indexEdges(g: RoadGraph): EdgeIndex {
         if (s >= n) continue;
         const k = segStart[s] ?? 0;
         const e = segEdge[s] ?? 0;
-        const ax = ((g.edgeCoords[2 * k] ?? 0) - lon) * mx, ay = ((g.edgeCoords[2 * k + 1] ?? 0) - lat) * M_PER_DEG_LAT;
-        const bx = ((g.edgeCoords[2 * k + 2] ?? 0) - lon) * mx, by = ((g.edgeCoords[2 * k + 3] ?? 0) - lat) * M_PER_DEG_LAT;
-        const dx = bx - ax, dy = by - ay;
+        const ax = ((g.edgeCoords[2 * k] ?? 0) - lon) * mx,
+          ay = ((g.edgeCoords[2 * k + 1] ?? 0) - lat) * M_PER_DEG_LAT;
+        const bx = ((g.edgeCoords[2 * k + 2] ?? 0) - lon) * mx,
+          by = ((g.edgeCoords[2 * k + 3] ?? 0) - lat) * M_PER_DEG_LAT;
+        const dx = bx - ax,
+          dy = by - ay;
         const len2 = dx * dx + dy * dy;
         const u = len2 > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / len2)) : 0;
-        const px = ax + u * dx, py = ay + u * dy;
+        const px = ax + u * dx,
+          py = ay + u * dy;
         const d = Math.hypot(px, py);
         if (d <= maxDistanceMeters && (!best || d < best.distanceMeters)) {
-          best = { edge: e, fraction: fractionAlong(g, e, k, u), distanceMeters: d, lon: lon + px / mx, lat: lat + py / M_PER_DEG_LAT };
+          best = {
+            edge: e,
+            fraction: fractionAlong(g, e, k, u),
+            distanceMeters: d,
+            lon: lon + px / mx,
+            lat: lat + py / M_PER_DEG_LAT,
+          };
         }
       }
       return best;
@@ -70,8 +82,10 @@ function fractionAlong(g: RoadGraph, e: number, k: number, u: number): number {
   let total = 0;
   for (let j = g.edgeCoordStart[e] ?? 0; j < (g.edgeCoordStart[e + 1] ?? 0) - 1; j++) {
     const mx = M_PER_DEG_LAT * Math.cos(((g.edgeCoords[2 * j + 1] ?? 0) * Math.PI) / 180);
-    const len = Math.hypot(((g.edgeCoords[2 * j + 2] ?? 0) - (g.edgeCoords[2 * j] ?? 0)) * mx,
-      ((g.edgeCoords[2 * j + 3] ?? 0) - (g.edgeCoords[2 * j + 1] ?? 0)) * M_PER_DEG_LAT);
+    const len = Math.hypot(
+      ((g.edgeCoords[2 * j + 2] ?? 0) - (g.edgeCoords[2 * j] ?? 0)) * mx,
+      ((g.edgeCoords[2 * j + 3] ?? 0) - (g.edgeCoords[2 * j + 1] ?? 0)) * M_PER_DEG_LAT,
+    );
     if (j < k) before += len;
     if (j === k) before += u * len;
     total += len;

@@ -14,7 +14,17 @@ export interface TravelProfile {
 /** A patrol car: no footways, steps or paths; one-way rules apply; at most 60 km/h. */
 export const CAR: TravelProfile = {
   name: 'car',
-  excludedClasses: new Set(['footway', 'pedestrian', 'steps', 'path', 'cycleway', 'bridleway', 'corridor', 'elevator', 'platform']),
+  excludedClasses: new Set([
+    'footway',
+    'pedestrian',
+    'steps',
+    'path',
+    'cycleway',
+    'bridleway',
+    'corridor',
+    'elevator',
+    'platform',
+  ]),
   obeysOneway: true,
   maxSpeedKmh: 60,
 };

@@ -10,7 +10,8 @@ export type LonLatBox = [minLon: number, minLat: number, maxLon: number, maxLat:
 /** Longitude of the west edge of tile column x at zoom z. */
 export const tileLon = (x: number, z: number): number => (x / 2 ** z) * 360 - 180;
 /** Latitude of the north edge of tile row y at zoom z. */
-export const tileLat = (y: number, z: number): number => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / 2 ** z))) * 180) / Math.PI;
+export const tileLat = (y: number, z: number): number =>
+  (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / 2 ** z))) * 180) / Math.PI;
 
 /** The tile's box in degrees [west, south, east, north]. */
 export function tileBounds(z: number, x: number, y: number): LonLatBox {
@@ -28,6 +29,7 @@ export function lonLatToTileFraction(lon: number, lat: number, z: number): [numb
 export function padBox(box: LonLatBox, meters: number): LonLatBox {
   const poleward = Math.max(Math.abs(box[1]), Math.abs(box[3]));
   const m = metersPerDegree(Math.min(poleward, 89.9));
-  const dLat = meters / m.lat, dLon = meters / m.lon;
+  const dLat = meters / m.lat,
+    dLon = meters / m.lon;
   return [box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat];
 }

@@ -12,7 +12,8 @@ function typeOf(v: CellValue): ColumnType | null {
   if (/^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$/.test(t) && !/^0\d/.test(t)) return 'number';
   if (/^(true|false)$/i.test(t)) return 'boolean';
   if (/^\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?$/.test(t) || /^\d{1,2}\/\d{1,2}\/\d{4}$/.test(t)) return 'date';
-  if (/^\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?[ T]\d{1,2}[:时]/.test(t) || /^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d{2}/.test(t)) return 'datetime';
+  if (/^\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?[ T]\d{1,2}[:时]/.test(t) || /^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d{2}/.test(t))
+    return 'datetime';
   return 'text';
 }
 
@@ -37,7 +38,10 @@ export class ColumnProfiler {
   add(props: Record<string, CellValue>): void {
     for (const [k, v] of Object.entries(props)) {
       let c = this.cols.get(k);
-      if (!c) { c = { type: null, samples: [] }; this.cols.set(k, c); }
+      if (!c) {
+        c = { type: null, samples: [] };
+        this.cols.set(k, c);
+      }
       c.type = join(c.type, typeOf(v));
       if (v !== null && v !== '' && c.samples.length < SAMPLES) {
         const s = shown(v);
@@ -46,6 +50,10 @@ export class ColumnProfiler {
     }
   }
   result(typed?: ReadonlyMap<string, ColumnType>): ColumnAsRead[] {
-    return [...this.cols].map(([name, c]) => ({ name, inferredType: typed?.get(name) ?? c.type ?? 'text', samples: c.samples }));
+    return [...this.cols].map(([name, c]) => ({
+      name,
+      inferredType: typed?.get(name) ?? c.type ?? 'text',
+      samples: c.samples,
+    }));
   }
 }

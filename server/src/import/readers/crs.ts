@@ -7,7 +7,10 @@ import type { Detected } from './source.js';
 /** Turns one source position into WGS84 [lon, lat]. */
 export type ToWgs84 = (p: Position) => Position;
 
-export interface ResolvedCrs { detected: Detected<string>; toWgs84: ToWgs84 | null }
+export interface ResolvedCrs {
+  detected: Detected<string>;
+  toWgs84: ToWgs84 | null;
+}
 
 const WGS84: ResolvedCrs['toWgs84'] = null;
 
@@ -23,15 +26,30 @@ const WGS84: ResolvedCrs['toWgs84'] = null;
  * `etmerc` is the Poder/Engsager series PROJ itself uses for tmerc (exact to well below a millimetre in a zone).
  */
 export function cgcs2000Zone(code: number): { lon0: number; x0: number; zone: number; width: 3 | 6 } | null {
-  if (code >= 4491 && code <= 4501) { const zone = code - 4491 + 13; return { lon0: 6 * zone - 3, x0: zone * 1e6 + 5e5, zone, width: 6 }; }
-  if (code >= 4502 && code <= 4512) { const zone = code - 4502 + 13; return { lon0: 6 * zone - 3, x0: 5e5, zone, width: 6 }; }
-  if (code >= 4513 && code <= 4533) { const zone = code - 4513 + 25; return { lon0: 3 * zone, x0: zone * 1e6 + 5e5, zone, width: 3 }; }
-  if (code >= 4534 && code <= 4554) { const zone = code - 4534 + 25; return { lon0: 3 * zone, x0: 5e5, zone, width: 3 }; }
+  if (code >= 4491 && code <= 4501) {
+    const zone = code - 4491 + 13;
+    return { lon0: 6 * zone - 3, x0: zone * 1e6 + 5e5, zone, width: 6 };
+  }
+  if (code >= 4502 && code <= 4512) {
+    const zone = code - 4502 + 13;
+    return { lon0: 6 * zone - 3, x0: 5e5, zone, width: 6 };
+  }
+  if (code >= 4513 && code <= 4533) {
+    const zone = code - 4513 + 25;
+    return { lon0: 3 * zone, x0: zone * 1e6 + 5e5, zone, width: 3 };
+  }
+  if (code >= 4534 && code <= 4554) {
+    const zone = code - 4534 + 25;
+    return { lon0: 3 * zone, x0: 5e5, zone, width: 3 };
+  }
   return null;
 }
 
 function tmerc(lon0: number, x0: number, ellps: string, k = 1, lat0 = 0, y0 = 0): ToWgs84 {
-  const conv = proj4(`+proj=etmerc +lat_0=${lat0} +lon_0=${lon0} +k=${k} +x_0=${x0} +y_0=${y0} +${ellps} +units=m +no_defs`, 'EPSG:4326');
+  const conv = proj4(
+    `+proj=etmerc +lat_0=${lat0} +lon_0=${lon0} +k=${k} +x_0=${x0} +y_0=${y0} +${ellps} +units=m +no_defs`,
+    'EPSG:4326',
+  );
   return (p) => conv.forward([p[0] ?? 0, p[1] ?? 0]);
 }
 
@@ -43,10 +61,17 @@ const mercator = proj4('EPSG:3857', 'EPSG:4326');
 
 /** A CRS named by the user or a file: 'EPSG:n', 'wgs84', 'cgcs2000', 'gcj02', 'bd09', 'webmercator'. */
 export function crsByName(name: string, reason: string): ResolvedCrs {
-  const n = name.trim().toLowerCase().replace(/[\s_-]/g, '');
-  if (['wgs84', 'epsg:4326', '4326', 'crs84', 'urn:ogc:def:crs:ogc:1.3:crs84', 'urn:ogc:def:crs:epsg::4326'].includes(n)) return { detected: { value: 'EPSG:4326', reason }, toWgs84: WGS84 };
+  const n = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, '');
+  if (
+    ['wgs84', 'epsg:4326', '4326', 'crs84', 'urn:ogc:def:crs:ogc:1.3:crs84', 'urn:ogc:def:crs:epsg::4326'].includes(n)
+  )
+    return { detected: { value: 'EPSG:4326', reason }, toWgs84: WGS84 };
   // CGCS2000 and WGS84 agree to a few centimetres (both realise ITRF); GDAL, too, converts with a null shift.
-  if (['cgcs2000', 'epsg:4490', '4490', 'urn:ogc:def:crs:epsg::4490'].includes(n)) return { detected: { value: 'EPSG:4490', reason }, toWgs84: WGS84 };
+  if (['cgcs2000', 'epsg:4490', '4490', 'urn:ogc:def:crs:epsg::4490'].includes(n))
+    return { detected: { value: 'EPSG:4490', reason }, toWgs84: WGS84 };
   if (n === 'gcj02') return { detected: { value: 'gcj02', reason }, toWgs84: offset(gcoord.GCJ02) };
   if (n === 'bd09') return { detected: { value: 'bd09', reason }, toWgs84: offset(gcoord.BD09) };
   if (['webmercator', 'epsg:3857', '3857', 'epsg:900913', 'epsg:102100', 'urn:ogc:def:crs:epsg::3857'].includes(n)) {
@@ -60,7 +85,11 @@ export function crsByName(name: string, reason: string): ResolvedCrs {
     const conv = proj4(`EPSG:${code}`, 'EPSG:4326');
     return { detected: { value: `EPSG:${code}`, reason }, toWgs84: (p) => conv.forward([p[0] ?? 0, p[1] ?? 0]) };
   }
-  throw malformed('Unknown coordinate system', `${name}: give EPSG:4326, EPSG:4490, EPSG:4491–4554, EPSG:3857, gcj02 or bd09`, 'crs');
+  throw malformed(
+    'Unknown coordinate system',
+    `${name}: give EPSG:4326, EPSG:4490, EPSG:4491–4554, EPSG:3857, gcj02 or bd09`,
+    'crs',
+  );
 }
 
 /** PARAMETER["Central_Meridian",120.0] → 120, case-insensitive. */
@@ -98,22 +127,39 @@ export function crsFromPrj(wkt: string): ResolvedCrs {
       if (Number.isInteger(zone) && (x0 === 5e5 || x0 === zone * 1e6 + 5e5)) {
         const base = three ? (x0 === 5e5 ? 4534 : 4513) - 25 : (x0 === 5e5 ? 4502 : 4491) - 13;
         const code = base + zone;
-        const r = crsByName(`EPSG:${code}`, `.prj: CGCS2000 ${three ? 3 : 6}° Gauss-Krüger, central meridian ${lon0}°E, false easting ${x0}`);
+        const r = crsByName(
+          `EPSG:${code}`,
+          `.prj: CGCS2000 ${three ? 3 : 6}° Gauss-Krüger, central meridian ${lon0}°E, false easting ${x0}`,
+        );
         return r;
       }
     }
     if (lon0 !== undefined) {
-      return { detected: { value: `CGCS2000 tmerc lon0=${lon0} x0=${x0}`, reason: '.prj: CGCS2000 transverse Mercator outside the EPSG zones' }, toWgs84: tmerc(lon0, x0, 'ellps=GRS80', k, lat0, y0) };
+      return {
+        detected: {
+          value: `CGCS2000 tmerc lon0=${lon0} x0=${x0}`,
+          reason: '.prj: CGCS2000 transverse Mercator outside the EPSG zones',
+        },
+        toWgs84: tmerc(lon0, x0, 'ellps=GRS80', k, lat0, y0),
+      };
     }
   }
-  if (/Mercator_Auxiliary_Sphere|Popular_Visualisation|Web_Mercator|Pseudo-Mercator/i.test(text)) return crsByName('EPSG:3857', `.prj: ${projection || 'Web Mercator'}`);
+  if (/Mercator_Auxiliary_Sphere|Popular_Visualisation|Web_Mercator|Pseudo-Mercator/i.test(text))
+    return crsByName('EPSG:3857', `.prj: ${projection || 'Web Mercator'}`);
   if (authority) {
-    try { return crsByName(`EPSG:${authority[1]}`, `.prj: AUTHORITY EPSG ${authority[1]}`); } catch { /* try the WKT parser below */ }
+    try {
+      return crsByName(`EPSG:${authority[1]}`, `.prj: AUTHORITY EPSG ${authority[1]}`);
+    } catch {
+      /* try the WKT parser below */
+    }
   }
   try {
     const conv = proj4(text, 'EPSG:4326');
     const name = /^\w+\s*\[\s*"([^"]+)"/.exec(text)?.[1] ?? 'WKT';
-    return { detected: { value: name, reason: '.prj read by proj4 (WKT)' }, toWgs84: (p) => conv.forward([p[0] ?? 0, p[1] ?? 0]) };
+    return {
+      detected: { value: name, reason: '.prj read by proj4 (WKT)' },
+      toWgs84: (p) => conv.forward([p[0] ?? 0, p[1] ?? 0]),
+    };
   } catch (err) {
     throw malformed('Unreadable .prj', `${(err as Error).message}; give the CRS as crs=EPSG:n`, 'file.prj');
   }
@@ -122,13 +168,20 @@ export function crsFromPrj(wkt: string): ResolvedCrs {
 /** Applies a position transform to every position of a geometry. */
 export function mapPositions(g: Geometry, f: ToWgs84): Geometry {
   switch (g.type) {
-    case 'Point': return { type: 'Point', coordinates: f(g.coordinates) };
-    case 'MultiPoint': return { type: 'MultiPoint', coordinates: g.coordinates.map(f) };
-    case 'LineString': return { type: 'LineString', coordinates: g.coordinates.map(f) };
-    case 'MultiLineString': return { type: 'MultiLineString', coordinates: g.coordinates.map((r) => r.map(f)) };
-    case 'Polygon': return { type: 'Polygon', coordinates: g.coordinates.map((r) => r.map(f)) };
-    case 'MultiPolygon': return { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) };
-    case 'GeometryCollection': return { type: 'GeometryCollection', geometries: g.geometries.map((x) => mapPositions(x, f)) };
+    case 'Point':
+      return { type: 'Point', coordinates: f(g.coordinates) };
+    case 'MultiPoint':
+      return { type: 'MultiPoint', coordinates: g.coordinates.map(f) };
+    case 'LineString':
+      return { type: 'LineString', coordinates: g.coordinates.map(f) };
+    case 'MultiLineString':
+      return { type: 'MultiLineString', coordinates: g.coordinates.map((r) => r.map(f)) };
+    case 'Polygon':
+      return { type: 'Polygon', coordinates: g.coordinates.map((r) => r.map(f)) };
+    case 'MultiPolygon':
+      return { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) };
+    case 'GeometryCollection':
+      return { type: 'GeometryCollection', geometries: g.geometries.map((x) => mapPositions(x, f)) };
     default: {
       const never: never = g;
       throw malformed('Unknown geometry', JSON.stringify(never).slice(0, 80), 'geometry');
@@ -138,11 +191,19 @@ export function mapPositions(g: Geometry, f: ToWgs84): Geometry {
 
 export function vertexCount(g: Geometry): number {
   switch (g.type) {
-    case 'Point': return 1;
-    case 'MultiPoint': case 'LineString': return g.coordinates.length;
-    case 'MultiLineString': case 'Polygon': return g.coordinates.reduce((s, r) => s + r.length, 0);
-    case 'MultiPolygon': return g.coordinates.reduce((s, p) => s + p.reduce((t, r) => t + r.length, 0), 0);
-    case 'GeometryCollection': return g.geometries.reduce((s, x) => s + vertexCount(x), 0);
-    default: return 0;
+    case 'Point':
+      return 1;
+    case 'MultiPoint':
+    case 'LineString':
+      return g.coordinates.length;
+    case 'MultiLineString':
+    case 'Polygon':
+      return g.coordinates.reduce((s, r) => s + r.length, 0);
+    case 'MultiPolygon':
+      return g.coordinates.reduce((s, p) => s + p.reduce((t, r) => t + r.length, 0), 0);
+    case 'GeometryCollection':
+      return g.geometries.reduce((s, x) => s + vertexCount(x), 0);
+    default:
+      return 0;
   }
 }

@@ -30,8 +30,10 @@ async function head(input: ReadInput): Promise<Uint8Array> {
 
 function detectEncoding(sample: Uint8Array, given?: string): Detected<string> {
   if (given) return { value: given, reason: 'given' };
-  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { value: 'utf-8', reason: 'UTF-8 byte-order mark' };
-  if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) return { value: sample[0] === 0xff ? 'utf-16le' : 'utf-16be', reason: 'UTF-16 byte-order mark' };
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf)
+    return { value: 'utf-8', reason: 'UTF-8 byte-order mark' };
+  if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff))
+    return { value: sample[0] === 0xff ? 'utf-16le' : 'utf-16be', reason: 'UTF-16 byte-order mark' };
   // A sample may end inside a multi-byte character: judge it without its last 3 bytes.
   const cut = sample.length === SAMPLE_BYTES ? sample.subarray(0, sample.length - 3) : sample;
   return detectTextEncoding(cut, 'CSV');
@@ -48,7 +50,10 @@ function detectDelimiter(firstLines: string[]): Detected<string> {
     const score = first * (steady ? 2 : 1);
     if (score > best.score) best = { d, score };
   }
-  return { value: best.d, reason: `${names[best.d]}: splits the header into ${(firstLines[0]?.split(best.d).length ?? 1)} columns` };
+  return {
+    value: best.d,
+    reason: `${names[best.d]}: splits the header into ${firstLines[0]?.split(best.d).length ?? 1} columns`,
+  };
 }
 
 function decodeSample(sample: Uint8Array, enc: string): string {
@@ -62,7 +67,8 @@ function decodeSample(sample: Uint8Array, enc: string): string {
  */
 function headerFields(b: Uint8Array, delimiter: string): number {
   const d = delimiter.charCodeAt(0);
-  let n = 1, quoted = false;
+  let n = 1,
+    quoted = false;
   for (let i = 0; i < b.length; i++) {
     const c = b[i];
     if (c === 0x22) quoted = !quoted;
@@ -82,14 +88,30 @@ export async function readCsvSource(input: ReadInput, opts: ReadOptions, limits:
   const rough = Math.max(...[',', '\t', ';'].map((d) => headerLine.split(d).length));
   if (rough > limits.maxColumns) {
     const d = detectDelimiter([headerLine]).value;
-    checkColumnCount(headerLine.split(d).map((s) => s.trim()), limits, 'header', 'bytes' in input ? headerFields(input.bytes, d) : undefined);
+    checkColumnCount(
+      headerLine.split(d).map((s) => s.trim()),
+      limits,
+      'header',
+      'bytes' in input ? headerFields(input.bytes, d) : undefined,
+    );
   }
-  const lines = text.split(/\r?\n/).slice(0, 20).filter((l) => l.trim() !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .slice(0, 20)
+    .filter((l) => l.trim() !== '');
   const delimiter = detectDelimiter(lines.slice(0, Math.min(lines.length, 10)));
-  const complete = nl >= 0 ? text.slice(0, sample.length === SAMPLE_BYTES ? text.lastIndexOf('\n') : text.length) : text;
+  const complete =
+    nl >= 0 ? text.slice(0, sample.length === SAMPLE_BYTES ? text.lastIndexOf('\n') : text.length) : text;
   let records: string[][];
   try {
-    records = parseSync(complete, { delimiter: delimiter.value, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, to_line: 1001 }) as string[][];
+    records = parseSync(complete, {
+      delimiter: delimiter.value,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      bom: true,
+      to_line: 1001,
+    }) as string[][];
   } catch (err) {
     throw malformed('Unreadable CSV', (err as Error).message);
   }
@@ -97,10 +119,18 @@ export async function readCsvSource(input: ReadInput, opts: ReadOptions, limits:
   if (header.length === 0) throw malformed('Empty CSV', 'no header row');
   checkColumnCount(header, limits);
   const lonlat = findLonLat(header, opts.lonColumn, opts.latColumn);
-  const crs = opts.crs ? crsByName(opts.crs, 'given') : crsByName('EPSG:4326', lonlat ? `lon/lat columns ${lonlat.lon}, ${lonlat.lat}; no CRS given: WGS84` : 'no coordinates');
+  const crs = opts.crs
+    ? crsByName(opts.crs, 'given')
+    : crsByName(
+        'EPSG:4326',
+        lonlat ? `lon/lat columns ${lonlat.lon}, ${lonlat.lat}; no CRS given: WGS84` : 'no coordinates',
+      );
   const toRow = (r: string[]): Record<string, CellValue> => {
     const props: Record<string, CellValue> = {};
-    header.forEach((h, i) => { const v = r[i]; props[h] = v === undefined || v === '' ? null : v; });
+    header.forEach((h, i) => {
+      const v = r[i];
+      props[h] = v === undefined || v === '' ? null : v;
+    });
     return props;
   };
   const profiler = new ColumnProfiler(header);
@@ -115,15 +145,32 @@ export async function readCsvSource(input: ReadInput, opts: ReadOptions, limits:
     rowCount: Math.max(0, records.length - 1),
     leftOut: [],
     rows: async function* () {
-      const bytes = 'bytes' in input ? Readable.from([Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength)]) : createReadStream(input.path, { highWaterMark: 1 << 20 });
+      const bytes =
+        'bytes' in input
+          ? Readable.from([Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength)])
+          : createReadStream(input.path, { highWaterMark: 1 << 20 });
       const decoded = encoding.value === 'utf-8' ? bytes : bytes.pipe(iconv.decodeStream(encoding.value));
-      const parser = decoded.pipe(parse({ delimiter: delimiter.value, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, max_record_size: MAX_RECORD_BYTES, from_line: 2 }));
+      const parser = decoded.pipe(
+        parse({
+          delimiter: delimiter.value,
+          relax_column_count: true,
+          relax_quotes: true,
+          skip_empty_lines: true,
+          bom: true,
+          max_record_size: MAX_RECORD_BYTES,
+          from_line: 2,
+        }),
+      );
       let n = 0;
       try {
         for await (const r of parser as AsyncIterable<string[]>) {
           n++;
           const properties = toRow(r);
-          yield { rowNumber: n + 1, properties, geometry: pointOf(properties, lonlat, crs.toWgs84) } satisfies RowAsRead;
+          yield {
+            rowNumber: n + 1,
+            properties,
+            geometry: pointOf(properties, lonlat, crs.toWgs84),
+          } satisfies RowAsRead;
         }
       } catch (err) {
         throw malformed('Unreadable CSV', `after row ${n + 1}: ${(err as Error).message}`);

@@ -11,7 +11,13 @@ export function asCell(v: unknown): CellValue {
   return JSON.stringify(v);
 }
 
-export function featuresToSource(features: readonly Feature[], opts: ReadOptions, limits: ReadLimits, meta: Pick<SourceRead, 'format' | 'encoding' | 'crs'>, toWgs84 = opts.crs ? crsByName(opts.crs, 'given').toWgs84 : null): SourceRead {
+export function featuresToSource(
+  features: readonly Feature[],
+  opts: ReadOptions,
+  limits: ReadLimits,
+  meta: Pick<SourceRead, 'format' | 'encoding' | 'crs'>,
+  toWgs84 = opts.crs ? crsByName(opts.crs, 'given').toWgs84 : null,
+): SourceRead {
   const budget = new VertexBudget(limits);
   const profiler = new ColumnProfiler();
   const types = new Set<string>();
@@ -22,7 +28,8 @@ export function featuresToSource(features: readonly Feature[], opts: ReadOptions
     for (const k of keys) properties[k] = asCell(f.properties?.[k]);
     let geometry = (f?.geometry ?? null) as Geometry | null;
     if (geometry) {
-      if (typeof geometry !== 'object' || typeof geometry.type !== 'string') throw malformed('Malformed GeoJSON', 'geometry is not an object with a type', `features[${i}].geometry`);
+      if (typeof geometry !== 'object' || typeof geometry.type !== 'string')
+        throw malformed('Malformed GeoJSON', 'geometry is not an object with a type', `features[${i}].geometry`);
       budget.add(vertexCount(geometry), `features[${i}]`);
       if (toWgs84) geometry = mapPositions(geometry, toWgs84);
       types.add(geometry.type);
@@ -30,7 +37,16 @@ export function featuresToSource(features: readonly Feature[], opts: ReadOptions
     profiler.add(properties);
     return { rowNumber: i + 1, properties, geometry };
   });
-  return { ...meta, columns: profiler.result(), geometryTypes: [...types], rowCount: rows.length, leftOut: [], rows: async function* () { yield* rows; } };
+  return {
+    ...meta,
+    columns: profiler.result(),
+    geometryTypes: [...types],
+    rowCount: rows.length,
+    leftOut: [],
+    rows: async function* () {
+      yield* rows;
+    },
+  };
 }
 
 export function readGeoJsonBytes(bytes: Uint8Array, opts: ReadOptions, limits: ReadLimits): SourceRead {
@@ -41,14 +57,28 @@ export function readGeoJsonBytes(bytes: Uint8Array, opts: ReadOptions, limits: R
     throw malformed('Not valid JSON', (err as Error).message, 'body');
   }
   const v = value as { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } } | null;
-  const features = v?.type === 'FeatureCollection' && Array.isArray(v.features) ? (v.features as Feature[])
-    : v?.type === 'Feature' ? [v as unknown as Feature] : undefined;
+  const features =
+    v?.type === 'FeatureCollection' && Array.isArray(v.features)
+      ? (v.features as Feature[])
+      : v?.type === 'Feature'
+        ? [v as unknown as Feature]
+        : undefined;
   if (!features) throw malformed('Not GeoJSON', 'expected a FeatureCollection or a Feature', 'body');
   const named = v?.crs?.properties?.name;
-  const crs = opts.crs ? crsByName(opts.crs, 'given')
-    : typeof named === 'string' ? crsByName(named, `GeoJSON "crs" member names ${named}`)
-    : crsByName('EPSG:4326', 'GeoJSON (RFC 7946) is WGS84');
-  return featuresToSource(features, opts, limits, {
-    format: { value: 'geojson', reason: `JSON with type ${String(v?.type)}` }, encoding: { value: 'utf-8', reason: 'JSON is UTF-8 (RFC 8259)' }, crs: crs.detected,
-  }, crs.toWgs84);
+  const crs = opts.crs
+    ? crsByName(opts.crs, 'given')
+    : typeof named === 'string'
+      ? crsByName(named, `GeoJSON "crs" member names ${named}`)
+      : crsByName('EPSG:4326', 'GeoJSON (RFC 7946) is WGS84');
+  return featuresToSource(
+    features,
+    opts,
+    limits,
+    {
+      format: { value: 'geojson', reason: `JSON with type ${String(v?.type)}` },
+      encoding: { value: 'utf-8', reason: 'JSON is UTF-8 (RFC 8259)' },
+      crs: crs.detected,
+    },
+    crs.toWgs84,
+  );
 }

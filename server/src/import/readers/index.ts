@@ -18,18 +18,25 @@ export function detectFormat(head: Uint8Array, filename: string, zipNames: () =>
     if (names.some((n) => n === 'xl/workbook.xml')) return { value: 'xlsx', reason: 'zip holding xl/workbook.xml' };
     if (names.some((n) => n.endsWith('.kml'))) return { value: 'kmz', reason: 'zip holding a .kml' };
     if (names.some((n) => n.endsWith('.shp'))) return { value: 'shapefile', reason: 'zip holding a .shp' };
-    throw malformed('Unknown archive', `a zip holding ${names.slice(0, 5).join(', ') || 'nothing'}: expected a Shapefile, a KMZ or an .xlsx`);
+    throw malformed(
+      'Unknown archive',
+      `a zip holding ${names.slice(0, 5).join(', ') || 'nothing'}: expected a Shapefile, a KMZ or an .xlsx`,
+    );
   }
   if (isPbf(head)) return { value: 'osm-pbf', reason: 'OSMHeader blob' };
   if (name.endsWith('.pbf')) return { value: 'osm-pbf', reason: 'file name .pbf' };
-  const text = new TextDecoder().decode(head.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
+  const text = new TextDecoder()
+    .decode(head.subarray(0, 4096))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (text.startsWith('<')) {
     if (/<kml[\s>]/i.test(text)) return { value: 'kml', reason: '<kml> root element' };
     throw malformed('Unknown XML', 'an XML file without a <kml> root');
   }
   if (text.startsWith('{')) return { value: 'geojson', reason: 'text starting with {' };
   if (/\.(csv|tsv|txt)$/.test(name)) return { value: 'csv', reason: `file name ${name.slice(name.lastIndexOf('.'))}` };
-  if (/\.(xlsx|zip|kmz|shp)$/.test(name)) throw malformed('Not a zip archive', `${filename} should be a zip archive but is not`);
+  if (/\.(xlsx|zip|kmz|shp)$/.test(name))
+    throw malformed('Not a zip archive', `${filename} should be a zip archive but is not`);
   return { value: 'csv', reason: 'plain text' };
 }
 
@@ -64,13 +71,20 @@ export async function readSource(input: ReadInput, opts: ReadOptions, format?: S
   const all = async () => (bytes ??= await whole());
   const read = async (): Promise<SourceRead> => {
     switch (detected.value) {
-      case 'csv': return readCsvSource(bytes ? { bytes } : input, opts, limits);
-      case 'geojson': return readGeoJsonBytes(await all(), opts, limits);
-      case 'shapefile': return readShapefileZip(await all(), opts, limits);
-      case 'kml': return readKml(await all(), opts, limits, false);
-      case 'kmz': return readKml(await all(), opts, limits, true);
-      case 'osm-pbf': return readOsmPbfSource(await all(), limits);
-      case 'xlsx': return (await import('./xlsx.js')).readXlsx(await all(), opts, limits);
+      case 'csv':
+        return readCsvSource(bytes ? { bytes } : input, opts, limits);
+      case 'geojson':
+        return readGeoJsonBytes(await all(), opts, limits);
+      case 'shapefile':
+        return readShapefileZip(await all(), opts, limits);
+      case 'kml':
+        return readKml(await all(), opts, limits, false);
+      case 'kmz':
+        return readKml(await all(), opts, limits, true);
+      case 'osm-pbf':
+        return readOsmPbfSource(await all(), limits);
+      case 'xlsx':
+        return (await import('./xlsx.js')).readXlsx(await all(), opts, limits);
       default: {
         const never: never = detected.value;
         throw malformed('Unknown format', String(never), 'format');
@@ -78,6 +92,9 @@ export async function readSource(input: ReadInput, opts: ReadOptions, format?: S
     }
   };
   const source = await read();
-  source.format = detected.reason === 'given' ? { value: detected.value, reason: `given; ${source.format.reason}` } : { value: detected.value, reason: `${detected.reason}; ${source.format.reason}` };
+  source.format =
+    detected.reason === 'given'
+      ? { value: detected.value, reason: `given; ${source.format.reason}` }
+      : { value: detected.value, reason: `${detected.reason}; ${source.format.reason}` };
   return source;
 }

@@ -12,15 +12,25 @@ export function readKml(bytes: Uint8Array, opts: ReadOptions, limits: ReadLimits
   let from = 'KML';
   if (zipped) {
     const files = unzipSafely(bytes, limits, (n) => n.toLowerCase().endsWith('.kml'));
-    const name = [...files.keys()].sort((a, b) => Number(b.toLowerCase().endsWith('doc.kml')) - Number(a.toLowerCase().endsWith('doc.kml')))[0];
+    const name = [...files.keys()].sort(
+      (a, b) => Number(b.toLowerCase().endsWith('doc.kml')) - Number(a.toLowerCase().endsWith('doc.kml')),
+    )[0];
     if (!name) throw malformed('No KML in the KMZ', 'the archive holds no .kml file');
     text = files.get(name) ?? new Uint8Array();
     from = `KMZ member ${name}`;
   }
   const xml = new TextDecoder().decode(text);
   const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') errors.push(msg); } }).parseFromString(xml, 'text/xml');
-  if (errors.length || !doc.documentElement || doc.getElementsByTagName('kml').length + doc.getElementsByTagName('Document').length === 0) {
+  const doc = new DOMParser({
+    onError: (level, msg) => {
+      if (level !== 'warning') errors.push(msg);
+    },
+  }).parseFromString(xml, 'text/xml');
+  if (
+    errors.length ||
+    !doc.documentElement ||
+    doc.getElementsByTagName('kml').length + doc.getElementsByTagName('Document').length === 0
+  ) {
     throw malformed('Not KML', errors[0] ?? 'no <kml> element');
   }
   // togeojson is typed against the DOM lib's Document; xmldom's is the same shape for what it reads.

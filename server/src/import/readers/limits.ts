@@ -43,22 +43,42 @@ export class VertexBudget {
   constructor(private readonly limits: ReadLimits) {}
   add(count: number, where: string): void {
     if (count > this.limits.maxFeatureVertices) {
-      throw new TooLargeError(`${where} has ${count.toLocaleString('en')} vertices`, [{ path: where,
-        message: `over the per-feature budget of ${this.limits.maxFeatureVertices.toLocaleString('en')} vertices (limits.maxFeatureVertices)` }]);
+      throw new TooLargeError(`${where} has ${count.toLocaleString('en')} vertices`, [
+        {
+          path: where,
+          message: `over the per-feature budget of ${this.limits.maxFeatureVertices.toLocaleString('en')} vertices (limits.maxFeatureVertices)`,
+        },
+      ]);
     }
     this.total += count;
     if (this.total > this.limits.maxFileVertices) {
-      throw new TooLargeError('The file has too many vertices', [{ path: where,
-        message: `over the per-file budget of ${this.limits.maxFileVertices.toLocaleString('en')} vertices (limits.maxFileVertices)` }]);
+      throw new TooLargeError('The file has too many vertices', [
+        {
+          path: where,
+          message: `over the per-file budget of ${this.limits.maxFileVertices.toLocaleString('en')} vertices (limits.maxFileVertices)`,
+        },
+      ]);
     }
   }
 }
 
 /** `total` when the names are only the first of them (a header longer than the sample read). */
-export function checkColumnCount(names: readonly string[] | number, limits: ReadLimits, where = 'header', total?: number): void {
+export function checkColumnCount(
+  names: readonly string[] | number,
+  limits: ReadLimits,
+  where = 'header',
+  total?: number,
+): void {
   const n = total ?? (typeof names === 'number' ? names : names.length);
   if (n <= limits.maxColumns) return;
-  const sample = typeof names === 'number' ? '' : `: ${firstFew(names.map((s) => JSON.stringify(s.slice(0, 40))), n)}`;
-  throw new TooLargeError(`${n.toLocaleString('en')} columns`, [{ path: where,
-    message: `over the limit of ${limits.maxColumns} columns (limits.maxColumns)${sample}` }]);
+  const sample =
+    typeof names === 'number'
+      ? ''
+      : `: ${firstFew(
+          names.map((s) => JSON.stringify(s.slice(0, 40))),
+          n,
+        )}`;
+  throw new TooLargeError(`${n.toLocaleString('en')} columns`, [
+    { path: where, message: `over the limit of ${limits.maxColumns} columns (limits.maxColumns)${sample}` },
+  ]);
 }

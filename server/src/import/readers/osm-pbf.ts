@@ -11,12 +11,33 @@ import type { CellValue, LeftOut, ReadLimits, RowAsRead, SourceRead } from './so
  */
 
 /** Closed ways with these keys are areas (the osmium / osm2pgsql default area keys, shortened). */
-const AREA_KEYS = ['building', 'landuse', 'amenity', 'leisure', 'natural', 'place', 'shop', 'tourism', 'man_made', 'building:part', 'historic', 'military', 'office', 'aeroway', 'craft', 'boundary', 'public_transport', 'area:highway'];
+const AREA_KEYS = [
+  'building',
+  'landuse',
+  'amenity',
+  'leisure',
+  'natural',
+  'place',
+  'shop',
+  'tourism',
+  'man_made',
+  'building:part',
+  'historic',
+  'military',
+  'office',
+  'aeroway',
+  'craft',
+  'boundary',
+  'public_transport',
+  'area:highway',
+];
 
 export function isPbf(b: Uint8Array): boolean {
   if (b.length < 16) return false;
   const len = new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(0, false);
-  return len > 0 && len < 64 * 1024 && new TextDecoder().decode(b.subarray(4, 4 + Math.min(len, 32))).includes('OSMHeader');
+  return (
+    len > 0 && len < 64 * 1024 && new TextDecoder().decode(b.subarray(4, 4 + Math.min(len, 32))).includes('OSMHeader')
+  );
 }
 
 function isArea(tags: Record<string, string>): boolean {
@@ -56,11 +77,15 @@ function rings(ways: Position[][]): { closed: Position[][]; open: number } {
 }
 
 function inside(p: Position, ring: readonly Position[]): boolean {
-  const x = p[0] ?? 0, y = p[1] ?? 0;
+  const x = p[0] ?? 0,
+    y = p[1] ?? 0;
   let c = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const xi = ring[i]?.[0] ?? 0, yi = ring[i]?.[1] ?? 0, xj = ring[j]?.[0] ?? 0, yj = ring[j]?.[1] ?? 0;
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
+    const xi = ring[i]?.[0] ?? 0,
+      yi = ring[i]?.[1] ?? 0,
+      xj = ring[j]?.[0] ?? 0,
+      yj = ring[j]?.[1] ?? 0;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
   }
   return c;
 }
@@ -116,29 +141,67 @@ export function readOsmPbfSource(bytes: Uint8Array, limits: ReadLimits): SourceR
     if (e.type === 'way') {
       if (!tagged) continue; // an untagged way is part of a relation, read there
       const coords = coordsOf(e);
-      if (!coords || coords.length < 2) { leave('ways', 'nodes missing from the extract'); continue; }
+      if (!coords || coords.length < 2) {
+        leave('ways', 'nodes missing from the extract');
+        continue;
+      }
       const closed = e.nodes.length >= 4 && e.nodes[0] === e.nodes[e.nodes.length - 1];
-      push(e, closed && isArea(tags) ? { type: 'Polygon', coordinates: [coords] } : { type: 'LineString', coordinates: coords }, coords.length);
+      push(
+        e,
+        closed && isArea(tags)
+          ? { type: 'Polygon', coordinates: [coords] }
+          : { type: 'LineString', coordinates: coords },
+        coords.length,
+      );
       continue;
     }
     relation(e);
   }
   function relation(r: OsmRelation) {
     const kind = r.tags?.type;
-    if (kind !== 'multipolygon' && kind !== 'boundary') { leave(`relations of type ${kind ?? '(none)'}`, 'not an area: routes, restrictions and groups are not geometries this import reads'); return; }
-    const member = (role: 'outer' | 'inner') => r.members.filter((m) => m.type === 'way' && (role === 'outer' ? m.role !== 'inner' : m.role === 'inner'))
-      .map((m) => { const w = ways.get(m.ref); return w ? coordsOf(w) : undefined; });
-    const outerWays = member('outer'), innerWays = member('inner');
-    if ([...outerWays, ...innerWays].some((w) => w === undefined)) { leave(`${kind} relations`, 'member ways or nodes missing from the extract (cut at its edge)'); return; }
-    const outer = rings(outerWays as Position[][]), inner = rings(innerWays as Position[][]);
-    if (outer.open || inner.open || outer.closed.length === 0) { leave(`${kind} relations`, 'rings do not close'); return; }
+    if (kind !== 'multipolygon' && kind !== 'boundary') {
+      leave(
+        `relations of type ${kind ?? '(none)'}`,
+        'not an area: routes, restrictions and groups are not geometries this import reads',
+      );
+      return;
+    }
+    const member = (role: 'outer' | 'inner') =>
+      r.members
+        .filter((m) => m.type === 'way' && (role === 'outer' ? m.role !== 'inner' : m.role === 'inner'))
+        .map((m) => {
+          const w = ways.get(m.ref);
+          return w ? coordsOf(w) : undefined;
+        });
+    const outerWays = member('outer'),
+      innerWays = member('inner');
+    if ([...outerWays, ...innerWays].some((w) => w === undefined)) {
+      leave(`${kind} relations`, 'member ways or nodes missing from the extract (cut at its edge)');
+      return;
+    }
+    const outer = rings(outerWays as Position[][]),
+      inner = rings(innerWays as Position[][]);
+    if (outer.open || inner.open || outer.closed.length === 0) {
+      leave(`${kind} relations`, 'rings do not close');
+      return;
+    }
     const polys: Position[][][] = outer.closed.map((o) => [o]);
     for (const h of inner.closed) {
       const owner = polys.find((p) => inside(h[0] ?? [0, 0], p[0] ?? []));
-      if (owner) owner.push(h); else { leave(`${kind} relations`, 'an inner ring outside every outer ring'); return; }
+      if (owner) owner.push(h);
+      else {
+        leave(`${kind} relations`, 'an inner ring outside every outer ring');
+        return;
+      }
     }
     const vertices = polys.reduce((s, p) => s + p.reduce((t, ring) => t + ring.length, 0), 0);
-    push(r, polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] ?? [] } : { type: 'MultiPolygon', coordinates: polys }, vertices);
+    push(
+      r,
+      polys.length === 1
+        ? { type: 'Polygon', coordinates: polys[0] ?? [] }
+        : { type: 'MultiPolygon', coordinates: polys },
+      vertices,
+    );
   }
   return {
     format: { value: 'osm-pbf', reason: 'OSMHeader blob' },
@@ -148,6 +211,8 @@ export function readOsmPbfSource(bytes: Uint8Array, limits: ReadLimits): SourceR
     geometryTypes: [...types],
     rowCount: rows.length,
     leftOut: [...left.values()],
-    rows: async function* () { yield* rows; },
+    rows: async function* () {
+      yield* rows;
+    },
   };
 }

@@ -8,7 +8,10 @@ import type { Geometry } from 'geojson';
 export type SourceFormat = 'geojson' | 'csv' | 'xlsx' | 'shapefile' | 'kml' | 'kmz' | 'osm-pbf';
 
 /** A detected value and why it was chosen, e.g. `{ value: 'gbk', reason: 'DBF language byte 0x4D' }`. */
-export interface Detected<T> { value: T; reason: string }
+export interface Detected<T> {
+  value: T;
+  reason: string;
+}
 
 export type CellValue = string | number | boolean | null | Date;
 
@@ -23,9 +26,17 @@ export interface RowAsRead {
 
 export type ColumnType = 'text' | 'number' | 'integer' | 'boolean' | 'date' | 'datetime';
 
-export interface ColumnAsRead { name: string; inferredType: ColumnType; samples: string[] }
+export interface ColumnAsRead {
+  name: string;
+  inferredType: ColumnType;
+  samples: string[];
+}
 
-export interface LeftOut { what: string; count: number; why: string }
+export interface LeftOut {
+  what: string;
+  count: number;
+  why: string;
+}
 
 export interface SourceRead {
   format: Detected<SourceFormat>;

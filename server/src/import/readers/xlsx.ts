@@ -16,7 +16,8 @@ function plain(v: ExcelJS.CellValue): CellValue {
   if (typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('formula' in v || 'sharedFormula' in v) return plain((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
+    if ('formula' in v || 'sharedFormula' in v)
+      return plain((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
     if ('hyperlink' in v) return String((v as ExcelJS.CellHyperlinkValue).text);
     if ('error' in v) return null;
   }
@@ -39,36 +40,59 @@ export async function readXlsx(bytes: Uint8Array, opts: ReadOptions, limits: Rea
   const grid: { number: number; cells: CellValue[] }[] = [];
   ws.eachRow({ includeEmpty: false }, (row) => {
     const cells: CellValue[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => { cells[col - 1] = plain(cell.value); });
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      cells[col - 1] = plain(cell.value);
+    });
     grid.push({ number: row.number, cells });
   });
   const filled = (c: CellValue[]) => c.filter((x) => x !== null && x !== undefined).length;
   const widest = Math.max(0, ...grid.slice(0, 50).map((r) => filled(r.cells)));
   // The header is the first row about as wide as the table (title rows hold one merged cell).
-  const headerAt = grid.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => filled(r.cells) >= Math.max(2, Math.ceil(widest * 0.6)));
+  const headerAt = grid
+    .slice(0, HEADER_SEARCH_ROWS)
+    .findIndex((r) => filled(r.cells) >= Math.max(2, Math.ceil(widest * 0.6)));
   const headerRow = grid[headerAt];
-  if (!headerRow) throw malformed('No header row', `none of the first ${HEADER_SEARCH_ROWS} rows of sheet ${ws.name} looks like a header`);
+  if (!headerRow)
+    throw malformed(
+      'No header row',
+      `none of the first ${HEADER_SEARCH_ROWS} rows of sheet ${ws.name} looks like a header`,
+    );
   const header = headerRow.cells.map((c, i) => (c === null || c === undefined ? `column_${i + 1}` : String(c).trim()));
   checkColumnCount(header, limits);
   const lonlat = findLonLat(header, opts.lonColumn, opts.latColumn);
-  const crs = opts.crs ? crsByName(opts.crs, 'given') : crsByName('EPSG:4326', lonlat ? `lon/lat columns ${lonlat.lon}, ${lonlat.lat}; no CRS given: WGS84` : 'no coordinates');
+  const crs = opts.crs
+    ? crsByName(opts.crs, 'given')
+    : crsByName(
+        'EPSG:4326',
+        lonlat ? `lon/lat columns ${lonlat.lon}, ${lonlat.lat}; no CRS given: WGS84` : 'no coordinates',
+      );
   const profiler = new ColumnProfiler(header);
   const rows: RowAsRead[] = [];
   for (const r of grid.slice(headerAt + 1)) {
     const properties: Record<string, CellValue> = {};
-    header.forEach((h, i) => { properties[h] = r.cells[i] ?? null; });
+    header.forEach((h, i) => {
+      properties[h] = r.cells[i] ?? null;
+    });
     profiler.add(properties);
     rows.push({ rowNumber: r.number, properties, geometry: pointOf(properties, lonlat, crs.toWgs84) });
   }
-  const titles = grid.slice(0, headerAt).map((r) => r.cells.find((c) => c !== null && c !== undefined)).filter((c) => c !== undefined);
+  const titles = grid
+    .slice(0, headerAt)
+    .map((r) => r.cells.find((c) => c !== null && c !== undefined))
+    .filter((c) => c !== undefined);
   return {
-    format: { value: 'xlsx', reason: `Excel workbook, sheet "${ws.name}", header on row ${headerRow.number}${titles.length ? ` below ${titles.length} title row(s): ${titles.map((t) => JSON.stringify(String(t))).join(', ')}` : ''}` },
+    format: {
+      value: 'xlsx',
+      reason: `Excel workbook, sheet "${ws.name}", header on row ${headerRow.number}${titles.length ? ` below ${titles.length} title row(s): ${titles.map((t) => JSON.stringify(String(t))).join(', ')}` : ''}`,
+    },
     encoding: null,
     crs: crs.detected,
     columns: profiler.result(),
     geometryTypes: lonlat && rows.some((r) => r.geometry) ? ['Point'] : [],
     rowCount: rows.length,
     leftOut: [],
-    rows: async function* () { yield* rows; },
+    rows: async function* () {
+      yield* rows;
+    },
   };
 }

@@ -10,7 +10,13 @@ type PlacementBody = z.output<typeof placementBody>;
 /** The synchronous endpoint's body as the service's request. */
 export function placementRequestOf(b: PlacementBody): PlacementRequest {
   const { spacingM, headings, ...camera } = b.camera;
-  return { k: b.k, areaKind: b.area, ...(b.codes ? { areaCodes: b.codes } : {}), camera: { ...camera, spacingM, headings }, weights: b.weights };
+  return {
+    k: b.k,
+    areaKind: b.area,
+    ...(b.codes ? { areaCodes: b.codes } : {}),
+    camera: { ...camera, spacingM, headings },
+    weights: b.weights,
+  };
 }
 
 const areaTable = (a: CoverageAreaKind) => (a === 'grid' || a === 'beat' ? a : 'admin_area');
