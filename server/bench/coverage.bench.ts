@@ -192,7 +192,9 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     classWeights: DEFAULT_ROAD_CLASS_WEIGHTS,
     groundStepM: 5,
   });
-  city.cameras.forEach((c, i) => model.setCamera(c, views[i] as CameraView));
+  city.cameras.forEach((c, i) => {
+    model.setCamera(c, views[i] as CameraView);
+  });
   const rates = model.rates();
   const modelMs = performance.now() - t0;
   const modelRssMb = process.memoryUsage().rss / 2 ** 20;

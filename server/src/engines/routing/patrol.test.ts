@@ -5,7 +5,10 @@ import { FOOT } from './travel-profile.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 /** 8 × 8 junctions, ~100 m blocks, walked at 5 km/h (72 s a block). */
