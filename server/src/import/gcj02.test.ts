@@ -9,7 +9,7 @@ import { gcj02ToWgs84 } from './gcj02.js';
  * about (105° E, 35° N). Written out here so the library is compared with the formula, not with itself.
  */
 const KRASOVSKY_A = 6378245.0;
-const KRASOVSKY_EE = 0.00669342162296594323;
+const KRASOVSKY_EE = 0.006693421622965943; // 0.00669342162296594323 as published; the same double
 
 function transformLat(x: number, y: number): number {
   let ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
