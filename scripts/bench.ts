@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: runs every suite in server/bench/*.bench.ts (or those named on the command line) and prints one
- * table, each of our operations beside a reference measured in the same run.
+ * table, each of our operations beside a reference measured in the same run. A suite that fails prints its error in
+ * its own row and the others still report; the exit code is 1 when any suite failed.
+ * `npm run bench -- --smoke` (or BENCH_SMOKE=1): every suite once at a small size, for CI.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +13,9 @@ import { migrate } from '../server/src/db/migrate.js';
 import { findTestServer } from '../server/test/helpers/find-test-server.js';
 
 const benchDir = path.join(import.meta.dirname, '..', 'server', 'bench');
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+if (args.includes('--smoke')) process.env.BENCH_SMOKE = '1';
+const only = args.filter((a) => !a.startsWith('--'));
 
 async function main(): Promise<void> {
   const files = (await readdir(benchDir))
@@ -29,11 +33,31 @@ async function main(): Promise<void> {
   }
   const ctx: BenchContext = { embedded, server, log: (m) => console.error(`  · ${m}`) };
   const rows: BenchRow[] = [];
+  const failed: string[] = [];
   try {
     for (const f of files) {
-      const suite = (await import(path.join(benchDir, f))).default as BenchSuite;
-      console.error(`bench: ${suite.name}`);
-      rows.push(...(await suite.run(ctx)));
+      const name = f.replace(/\.bench\.ts$/, '');
+      const t0 = performance.now();
+      console.error(`bench: ${name}`);
+      try {
+        const suite = (await import(path.join(benchDir, f))).default as BenchSuite;
+        rows.push(...(await suite.run(ctx)));
+      } catch (err) {
+        failed.push(name);
+        console.error(err);
+        rows.push({
+          operation: `${name}: FAILED`,
+          on: '—',
+          size: '—',
+          oursMs: Number.NaN,
+          reference: '—',
+          referenceMs: null,
+          note: (err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 160) ?? '',
+        });
+      }
+      console.error(
+        `bench: ${name} ${failed.at(-1) === name ? 'failed' : 'done'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
     }
   } finally {
     if (server) await server.exec(`DROP SCHEMA ${schema} CASCADE`);
@@ -41,10 +65,14 @@ async function main(): Promise<void> {
     await embedded.close();
   }
   printTable(rows);
+  if (failed.length) {
+    console.error(`bench: ${failed.length} suite(s) failed: ${failed.join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 function printTable(rows: BenchRow[]): void {
-  const fmt = (ms: number | null) => (ms === null ? '—' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+  const fmt = (ms: number | null) => (ms === null || Number.isNaN(ms) ? '—' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
   const table = rows.map((r) => ({
     operation: r.operation,
     on: r.on,

@@ -33,8 +33,25 @@ export interface BenchSuite {
   run(ctx: BenchContext): Promise<BenchRow[]>;
 }
 
-/** Median wall time of `runs` calls after `warmup` unmeasured ones, in milliseconds. */
+/**
+ * Smoke mode (`npm run bench -- --smoke`, or BENCH_SMOKE=1): every suite once at a small size, one timed run, so CI
+ * catches a bench that no longer runs. The numbers mean nothing then.
+ */
+export function isSmoke(): boolean {
+  return process.env.BENCH_SMOKE === '1';
+}
+
+/** `full` normally, `small` in smoke mode: the size knob of a suite. */
+export function sized<T>(full: T, small: T): T {
+  return isSmoke() ? small : full;
+}
+
+/** Median wall time of `runs` calls after `warmup` unmeasured ones, in milliseconds (one call, no warm-up, in smoke mode). */
 export async function medianMs(fn: () => Promise<unknown>, runs = 5, warmup = 1): Promise<number> {
+  if (isSmoke()) {
+    runs = 1;
+    warmup = 0;
+  }
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../src/db/client.js';
 import { importFile } from '../src/import/import.service.js';
-import type { BenchContext, BenchRow, BenchSuite } from './harness.js';
+import { type BenchContext, type BenchRow, type BenchSuite, sized } from './harness.js';
 
 /**
  * Importing the Monaco extract (parse the PBF, validate, write roads, buildings and key places in one transaction)
@@ -10,7 +10,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './harness.js';
  * goal ≥ 0.5× COPY's. Median of 3 runs each, tables emptied before every run.
  */
 const MONACO = path.resolve(import.meta.dirname, '../../../shared/data/monaco/monaco.osm.pbf');
-const RUNS = 3;
+const RUNS = sized(3, 1);
 
 const csvField = (v: unknown) => (v === null || v === undefined ? '' : `"${String(v).replaceAll('"', '""')}"`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;

@@ -1,14 +1,14 @@
 import autocannon from 'autocannon';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { tileAt } from '../src/tiles/tilesets.js';
-import { benchCookie, listenApp, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import { benchCookie, listenApp, sized, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
  * Health and tile latency while 4 placement jobs (whole demo city, 50 cameras each) run on the worker pool, beside the
  * same load with no job running (issue #17). Each measurement: 50 req/s for BENCH_JOBS_SECONDS (default 10) s.
  * Goal: health p99 < 50 ms, tiles p99 < 200 ms.
  */
-const SECONDS = Number(process.env.BENCH_JOBS_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_JOBS_SECONDS ?? sized(10, 1));
 
 async function p99(
   base: string,

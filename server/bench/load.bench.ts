@@ -5,7 +5,7 @@ import { tileAt } from '../src/tiles/tilesets.js';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_FAIR_USE, UNLIMITED_FAIR_USE } from '../src/services/fair-use.js';
 import { createAndSignIn } from '../test/helpers/sign-in.js';
-import { benchCookie, listenApp, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import { benchCookie, listenApp, sized, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
  * Bounded load on loopback: tiles and feature queries at 200 requests/s for BENCH_LOAD_SECONDS (default 60) while a
@@ -15,7 +15,7 @@ import { benchCookie, listenApp, type BenchContext, type BenchRow, type BenchSui
  * without the fair-use limits (BENCH_HEAVY_SECONDS, default 20).
  */
 const RATE = 200;
-const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? sized(60, 2));
 
 /** What the web app asks for while a planner pans a street-level map: tiles of several layers and feature/cell queries. */
 async function readPaths(db: Db): Promise<string[]> {
@@ -94,7 +94,7 @@ async function editWhile(
 
 const errorsOf = (r: autocannon.Result) => r.errors + r.timeouts + r.non2xx;
 
-const HEAVY_SECONDS = Number(process.env.BENCH_HEAVY_SECONDS ?? 20);
+const HEAVY_SECONDS = Number(process.env.BENCH_HEAVY_SECONDS ?? sized(20, 2));
 /** Health probes per second while the heavy analyses run (what a load balancer or `fresh-check` would send). */
 const PROBE_RATE = 20;
 

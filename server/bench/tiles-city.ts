@@ -101,7 +101,8 @@ export function buildBenchCity(seed = 20260301): BenchCity {
   const pickClass = (): [string, number] => {
     let r = rnd();
     for (const [name, p, speed] of classes) {
-      if ((r -= p) <= 0) return [name, speed];
+      r -= p;
+      if (r <= 0) return [name, speed];
     }
     return ['residential', 30];
   };

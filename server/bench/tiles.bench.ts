@@ -17,7 +17,7 @@ import {
   type TileLayerSpec,
   type TilesetSpec,
 } from '../src/tiles/tilesets.js';
-import { medianMs, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import { benchCookie, medianMs, sized, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 import { buildBenchCity, CITY_BOUNDS } from './tiles-city.js';
 
 /**
@@ -28,7 +28,7 @@ import { buildBenchCity, CITY_BOUNDS } from './tiles-city.js';
  */
 
 const BENCH_ZOOMS = [12, 13, 14, 15, 16];
-const TILES_PER_ZOOM = 16;
+const TILES_PER_ZOOM = sized(16, 2);
 
 /** Up to 16 tiles per zoom covering the bench city, nearest the centre first. */
 function benchTiles(): TileCoord[] {
@@ -88,6 +88,8 @@ interface App {
   server: Server;
   /** Node's http client on one keep-alive socket: about half the per-request cost of fetch (undici). */
   agent: http.Agent;
+  /** A signed-in admin's session: tiles need a session like every other call. */
+  cookie: string;
   close(): void;
 }
 
@@ -98,10 +100,12 @@ async function listen(db: Db): Promise<App> {
   // while the client reuses it shows up as ECONNRESET.
   server.keepAliveTimeout = 120_000;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tiles`,
+    base: `${root}/tiles`,
     server,
     agent,
+    cookie: await benchCookie(db, root),
     close() {
       agent.destroy();
       server.close();
@@ -110,10 +114,10 @@ async function listen(db: Db): Promise<App> {
 }
 
 /** GET over one keep-alive socket; resolves with the status and the body length. */
-function get(agent: http.Agent, url: string): Promise<{ status: number; bytes: number }> {
+function get(agent: http.Agent, url: string, cookie: string): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { agent }, (res) => {
+      .get(url, { agent, headers: { cookie } }, (res) => {
         let bytes = 0;
         res.on('data', (chunk: Buffer) => {
           bytes += chunk.length;
@@ -134,7 +138,7 @@ interface Fetched {
 async function fetchAll(app: App, ts: TilesetSpec, tiles: readonly TileCoord[]): Promise<Fetched> {
   const out: Fetched = { total: 0, max: 0 };
   for (const t of tiles) {
-    const res = await get(app.agent, `${app.base}/${ts.name}/${t.z}/${t.x}/${t.y}.mvt`);
+    const res = await get(app.agent, `${app.base}/${ts.name}/${t.z}/${t.x}/${t.y}.mvt`, app.cookie);
     if (res.status !== 200 && res.status !== 204) throw new Error(`${res.status} for ${ts.name} ${t.z}/${t.x}/${t.y}`);
     out.total += res.bytes;
     out.max = Math.max(out.max, res.bytes);

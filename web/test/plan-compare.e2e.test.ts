@@ -16,7 +16,8 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => session?.close());
 
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 const api = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> => {
   const res = await fetch(base + p, {
     method,

@@ -24,7 +24,8 @@ beforeAll(async () => {
 
 afterAll(async () => session?.close());
 
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 const one = async <R>(sql: string, params: unknown[] = []): Promise<R> => (await db.query<R>(sql, params))[0] as R;
 const api = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> => {
   const res = await fetch(base + p, {

@@ -9,7 +9,8 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
  * get 2xx, so each refusal is for the bad part and not for a broken template.
  */
 let app: TestApp;
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 let grid: { id: number; code: string; version: number; community: string; x: number; y: number };
 let beat: { code: string; version: number };
 

@@ -4,7 +4,8 @@ import { LAYERS } from '../../src/contract/layers.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 
 const box = (x0: number, y0: number, x1: number, y1: number) => ({
   type: 'Polygon' as const,

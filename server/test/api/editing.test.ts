@@ -3,7 +3,8 @@ import { loadDemoCity } from '../../src/services/demo-city.service.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 
 beforeAll(async () => {
   app = await startTestApp();

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.dispose());
 
-// Test-only escape: response bodies are read field by field and checked by the assertions themselves.
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, response bodies are read field by field and checked by the assertions themselves
 type Json = Record<string, any>;
 
 const square = (x: number, y: number, d = 0.001) => ({

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 beforeAll(async () => {
   app = await startTestApp();
 });

@@ -9,7 +9,8 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
  * valid geometry in PostGIS.
  */
 let app: TestApp;
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 const X0 = 118.78,
   Y0 = 32.04,
   SIZE = 0.01;
@@ -209,13 +210,11 @@ describe('random GeoJSON on the edit and import paths', () => {
       .map((ps) => ({ type: 'LineString', coordinates: ps.map(([u, v]) => [X0 + u * SIZE, Y0 + v * SIZE]) }));
     const collection = fc
       .array(
-        fc
-          .oneof(line, geometry)
-          .map((g) => ({
-            type: 'Feature',
-            geometry: g,
-            properties: { name: '导入', road_class: 'residential', speed_kmh: 30 },
-          })),
+        fc.oneof(line, geometry).map((g) => ({
+          type: 'Feature',
+          geometry: g,
+          properties: { name: '导入', road_class: 'residential', speed_kmh: 30 },
+        })),
         { maxLength: 6 },
       )
       .map((features) => ({ type: 'FeatureCollection', features }));

@@ -20,7 +20,8 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
  * the Secure session cookie. Every refusal asserts its exact status and that no table changed.
  */
 let app: TestApp;
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -261,13 +262,13 @@ describe('planner fence', () => {
     const self = await app.call('DELETE', `/api/v1/stations/${sid}`, { version: 1 }, { cookie });
     expect(self.status, 'the planner deleting their own station').toBe(409);
     expect(await tableChecksums(app.db)).toEqual(mid);
-    const escape = await app.call(
+    const escaped = await app.call(
       'PATCH',
       `/api/v1/beats/${n.bid}`,
       { version: n.bv, properties: { name: '越权' } },
       { cookie },
     );
-    expect(escape.status).toBe(403);
+    expect(escaped.status).toBe(403);
     // Even SQL that deletes the station cannot untie the planner (migration 009: ON DELETE RESTRICT).
     await expect(app.db.query('DELETE FROM station WHERE id = $1', [sid])).rejects.toThrow();
 

@@ -19,7 +19,10 @@ afterAll(async () => t?.dispose());
 describe('road coverage vs PostGIS', () => {
   it('when 60 cameras look over a street lattice with buildings, then seen length per area agrees with ST_Intersection(road, ST_Union(views)) within 0.5 %', async () => {
     let s = 77;
-    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const rnd = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
     // 12 × 12 corner of the lattice; areas are 4 × 4 blocks of the lattice.
     const roads: RoadPiece[] = lattice(3)
       .filter((r) =>

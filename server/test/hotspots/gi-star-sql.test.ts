@@ -31,7 +31,10 @@ describe('Gi* engine vs SQL', () => {
     const centre = latLngToCell(32.04, 118.78, 9);
     const cells = gridDisk(centre, 10); // 331 cells
     let s = 12345;
-    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const rnd = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
     // Skewed like incident counts: mostly small, a few large.
     const counts = new Map(cells.map((c) => [c, Math.floor(-Math.log(1 - rnd()) * 8)]));
     await t.db.query('INSERT INTO gi_cell SELECT * FROM unnest($1::text[], $2::float8[])', [

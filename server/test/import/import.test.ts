@@ -82,7 +82,7 @@ function osmiumBuildingAreas(): { id: string }[] {
   ]);
   return readFileSync(path.join(work, 'b.seq'), 'utf8')
     .split('\n')
-    .map((l) => l.replace(/^\x1e/, '').trim())
+    .map((l) => (l.startsWith('\u001e') ? l.slice(1) : l).trim()) // RFC 8142 record separator
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { geometry: { type: string }; properties: Record<string, string> })
     .filter(

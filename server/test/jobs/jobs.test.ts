@@ -12,7 +12,8 @@ import { proposePlacement } from '../../src/services/coverage.service.js';
 import { createAndSignIn } from '../helpers/sign-in.js';
 import { openTestDb, type TestDb } from '../helpers/test-db.js';
 
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 
 /** Burns a worker thread's CPU for `ms` (or fails half-way): a long job whose cost is all in the pool. */
 const spinKind: JobKind<{ ms: number; fail?: string | undefined }> = {

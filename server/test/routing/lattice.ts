@@ -3,7 +3,10 @@ import type { RoadInput } from '../../src/engines/routing/index.js';
 /** A 30 × 30 street lattice (~80 m blocks) with one-way streets, mixed speeds and a few footways, from a seed. */
 export function lattice(seed: number): RoadInput[] {
   let s = seed >>> 0;
-  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const rnd = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   const roads: RoadInput[] = [];
   const at = (i: number, j: number) => [118.7 + i * 0.00085, 32.0 + j * 0.00072] as const;
   let id = 1;

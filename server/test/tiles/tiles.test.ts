@@ -229,7 +229,9 @@ describe('GET /tiles', () => {
     expect(tj.tiles).toEqual([`${base}/tiles/basemap/{z}/{x}/{y}.mvt`]);
     expect([tj.minzoom, tj.maxzoom]).toEqual([8, 16]);
     // The region (118.70–118.90, 31.98–32.10) is the largest thing in the basemap's tables.
-    tj.bounds.forEach((v, i) => expect(v).toBeCloseTo([118.7, 31.98, 118.9, 32.1][i]!, 6));
+    tj.bounds.forEach((v, i) => {
+      expect(v).toBeCloseTo([118.7, 31.98, 118.9, 32.1][i]!, 6);
+    });
     expect(tj.vector_layers.map((l) => l.id)).toEqual(['admin', 'admin_labels', 'roads', 'buildings']);
     expect(tj.vector_layers.find((l) => l.id === 'roads')!.fields).toMatchObject({
       road_class: 'String',

@@ -329,7 +329,7 @@ export function initEditing(ctx: MapContext, state: AppState, rerender: () => vo
   };
   tools.saveBeat = async () => {
     const target = edit.target;
-    if (!target || target.kind !== 'beat') return;
+    if (target?.kind !== 'beat') return;
     const r = await answer<{ version: number; changed: string[] }>(
       await editCall('PUT', `/api/v1/beats/${target.code}/grids`, {
         version: target.version,

@@ -377,7 +377,7 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
   );
   if (view.workload) rows.push(workloadTable(view.workload, view.tolerance));
 
-  if (view.nesting && view.nesting.cut.length) {
+  if (view.nesting?.cut.length) {
     const list = h(
       'table',
       { class: 'compact', 'data-testid': 'plan-cut' },

@@ -15,7 +15,9 @@ export const refuseNulCharacters: RequestHandler = (req, _res, next) => {
           { path: path || 'body', message: 'contains U+0000' },
         ]);
     } else if (Array.isArray(v)) {
-      v.forEach((x, i) => stack.push([x, `${path}[${i}]`]));
+      v.forEach((x, i) => {
+        stack.push([x, `${path}[${i}]`]);
+      });
     } else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k.includes('\u0000'))

@@ -194,7 +194,9 @@ describe('greedyOverFootprints', () => {
       );
       for (const s of reference) model.removeCamera(candidates[s.candidate]?.id ?? 0);
       expect(fast.map((s) => s.candidate)).toEqual(reference.map((s) => s.candidate));
-      fast.forEach((s, i) => expect(s.marginalGain).toBeCloseTo(reference[i]?.marginalGain ?? NaN, 9));
+      fast.forEach((s, i) => {
+        expect(s.marginalGain).toBeCloseTo(reference[i]?.marginalGain ?? NaN, 9);
+      });
       expect(fast.length).toBeGreaterThanOrEqual(5);
       // Added road metres in scope: the rates' difference with the chosen cameras in place.
       const before = model

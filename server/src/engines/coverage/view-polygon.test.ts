@@ -91,7 +91,10 @@ describe('viewPolygon', () => {
     const blockers = buildings.map((b) => turf.polygon(b.polygons[0] as [number, number][][]));
     const bbox = turf.bbox(sector);
     let s = 9;
-    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const rnd = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
     let agree = 0,
       total = 0,
       nearEdgeMisses = 0;

@@ -10,7 +10,7 @@ describe('generateDemoCity', () => {
   it('when run twice with one seed, then the output is identical; another seed gives another city', () => {
     expect(hash(generateDemoCity(20261125, { incidents: 20_000 }))).toBe(hash(city));
     expect(hash(generateDemoCity(7, { incidents: 20_000 }))).not.toBe(hash(city));
-  });
+  }, 60_000); // generates the whole demo city
 
   it('when counted, then the city has the sizes the foundation issue asks for', () => {
     const levels = (l: string) => city.adminAreas.filter((a) => a.properties.level === l).length;
@@ -27,7 +27,7 @@ describe('generateDemoCity', () => {
     expect(city.checkpoints.length).toBeGreaterThanOrEqual(70);
     expect(city.checkpoints.length).toBeLessThanOrEqual(100);
     expect(generateDemoCity(1).incidents).toHaveLength(100_000);
-  });
+  }, 60_000); // generates the whole demo city
 
   it('when codes are read, then they are unique and shaped as the schema requires', () => {
     const gridCodes = city.grids.map((g) => g.properties.code as string);
@@ -87,5 +87,5 @@ describe('generateDemoCity', () => {
       expect(isContiguous(g, inside)).toBe(true);
       expect(ring.size).toBeGreaterThan(4);
     }
-  });
+  }, 60_000); // generates the whole demo city
 });

@@ -123,7 +123,7 @@ describe('draftPlan on the whole scorecard', { timeout: 120_000 }, () => {
     expect(noPenalty.communitySplits).toBe(splitsByHand(g, community, noPenalty.assignment));
     expect(kept.communitySplits).toBeLessThan(noPenalty.communitySplits);
     expect(kept.recom.balancedCuts).toBeGreaterThan(0);
-  });
+  }, 60_000); // two full tabu searches on the demo station
 
   it('when beats are locked, then they keep exactly their grids, and the objective is never worse than the plan in force', () => {
     const { g, community } = lattice(9);

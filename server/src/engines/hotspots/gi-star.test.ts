@@ -20,7 +20,9 @@ describe('giStar', () => {
   it('when given the five-cell chain, then z equals the hand-derived values', () => {
     const z = giStar([1, 2, 3, 4, 10], chain).map((s) => s.z);
     const expected = [-5, -6, -3, 5, 6].map((v) => v / Math.sqrt(15));
-    z.forEach((v, i) => expect(v, `cell ${i}`).toBeCloseTo(expected[i] ?? Number.NaN, 12));
+    z.forEach((v, i) => {
+      expect(v, `cell ${i}`).toBeCloseTo(expected[i] ?? Number.NaN, 12);
+    });
   });
 
   it('when the z-scores are the standard normal quantiles, then p is 0.10, 0.05, 0.01', () => {

@@ -6,7 +6,10 @@ import { h3Hotspots } from './h3-hotspots.js';
 /** Deterministic values for a test: a small LCG, so failures reproduce. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 describe('h3Hotspots', () => {

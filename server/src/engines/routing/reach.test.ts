@@ -25,7 +25,9 @@ describe('reach map', () => {
     const times = responseTimes(g, [{ node: 0 }], 300);
     const summary = summariseReach(g, times, [60, 180, 300]);
     const bands = isochrones(g, [{ node: 0 }], [60, 180, 300]);
-    summary.forEach((s, i) => expect(s.reachedMeters).toBeCloseTo(bands[i]!.reachedMeters, 9));
+    summary.forEach((s, i) => {
+      expect(s.reachedMeters).toBeCloseTo(bands[i]!.reachedMeters, 9);
+    });
     // On foot at 5 km/h: 60 s ≈ 83.3 m, 180 s = 250 m, 300 s ≈ 416.7 m.
     expect(summary.map((s) => Math.round(s.reachedMeters))).toEqual([83, 250, 417]);
     expect(summary[2]!.share).toBeCloseTo(416.667 / summary[2]!.roadMeters, 3);
