@@ -22,47 +22,47 @@ async function main(): Promise<void> {
     .filter((f) => f.endsWith('.bench.ts'))
     .sort()
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const embedded = await openDb({ schema });
-  await migrate(embedded);
   const serverUrl = await findTestServer();
-  let server: Db | undefined;
-  if (serverUrl) {
-    server = await openDb({ databaseUrl: serverUrl, schema });
-    await migrate(server);
-  }
-  const ctx: BenchContext = { embedded, server, log: (m) => console.error(`  · ${m}`) };
   const rows: BenchRow[] = [];
   const failed: string[] = [];
-  try {
-    for (const f of files) {
-      const name = f.replace(/\.bench\.ts$/, '');
-      const t0 = performance.now();
-      console.error(`bench: ${name}`);
-      try {
-        const suite = (await import(path.join(benchDir, f))).default as BenchSuite;
-        rows.push(...(await suite.run(ctx)));
-      } catch (err) {
-        failed.push(name);
-        console.error(err);
-        rows.push({
-          operation: `${name}: FAILED`,
-          on: '—',
-          size: '—',
-          oursMs: Number.NaN,
-          reference: '—',
-          referenceMs: null,
-          note: (err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 160) ?? '',
-        });
+  for (const f of files) {
+    const name = f.replace(/\.bench\.ts$/, '');
+    const t0 = performance.now();
+    console.error(`bench: ${name}`);
+    // Each suite gets fresh databases: suites load cities of their own, and one suite's rows never meet another's.
+    const schema = `bench_${randomBytes(4).toString('hex')}`;
+    let embedded: Db | undefined;
+    let server: Db | undefined;
+    try {
+      embedded = await openDb({ schema });
+      await migrate(embedded);
+      if (serverUrl) {
+        server = await openDb({ databaseUrl: serverUrl, schema });
+        await migrate(server);
       }
-      console.error(
-        `bench: ${name} ${failed.at(-1) === name ? 'failed' : 'done'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-      );
+      const ctx: BenchContext = { embedded, server, log: (m) => console.error(`  · ${m}`) };
+      const suite = (await import(path.join(benchDir, f))).default as BenchSuite;
+      rows.push(...(await suite.run(ctx)));
+    } catch (err) {
+      failed.push(name);
+      console.error(err);
+      rows.push({
+        operation: `${name}: FAILED`,
+        on: '—',
+        size: '—',
+        oursMs: Number.NaN,
+        reference: '—',
+        referenceMs: null,
+        note: (err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 160) ?? '',
+      });
+    } finally {
+      if (server) await server.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+      await server?.close();
+      await embedded?.close();
     }
-  } finally {
-    if (server) await server.exec(`DROP SCHEMA ${schema} CASCADE`);
-    await server?.close();
-    await embedded.close();
+    console.error(
+      `bench: ${name} ${failed.at(-1) === name ? 'failed' : 'done'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
   printTable(rows);
   if (failed.length) {

@@ -257,7 +257,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   ctx.log('placement: loading the demo city (embedded)');
   await loadDemoCity(ctx.embedded, { seed: 20261125, incidents: 0 });
   const req50 = {
-    k: 50,
+    k: sized(50, 3),
     areaKind: 'grid' as const,
     camera: { cameraType: 'bullet' as const, fovDeg: 60, rangeM: 60, heightM: 6 },
   };
@@ -291,7 +291,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const lazyMs = await medianMs(
     () =>
       proposePlacement(ctx.embedded, {
-        k: 10,
+        k: sized(10, 2),
         areaKind: 'grid',
         areaCodes: community,
         camera: { cameraType: 'bullet', fovDeg: 60, rangeM: 60, heightM: 6 },
@@ -300,14 +300,14 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   );
   const naiveMs = await medianMs(() => plainGreedyOnce(ctx.embedded, community), 1, 0);
   rows.push({
-    operation: 'placement of 50 cameras, whole demo city',
+    operation: `placement of ${req50.k} cameras, whole demo city`,
     on: 'embedded',
     size: `${answer.candidates.toLocaleString('en')} candidates`,
     oursMs: answer.seconds * 1000,
     reference: "today's lazy greedy on the same candidates (one thread, polyclip views)",
     referenceMs: reference.seconds * 1000,
     goal: '≤ 10 s',
-    note: `${pool.size} worker threads; ${samePicks ? 'same 50 picks' : 'picks differ'}; road seen ${((100 * before) / roadM).toFixed(1)} % → ${((100 * after) / roadM).toFixed(1)} % (+${((after - before) / 1000).toFixed(1)} km; reference ${((100 * refAfter) / roadM).toFixed(1)} %), key places seen ${placesBefore} → ${placesAfter}; RSS ${placementRssMb.toFixed(0)} MB`,
+    note: `${pool.size} worker threads; ${samePicks ? `same ${req50.k} picks` : 'picks differ'}; road seen ${((100 * before) / roadM).toFixed(1)} % → ${((100 * after) / roadM).toFixed(1)} % (+${((after - before) / 1000).toFixed(1)} km; reference ${((100 * refAfter) / roadM).toFixed(1)} %), key places seen ${placesBefore} → ${placesAfter}; RSS ${placementRssMb.toFixed(0)} MB`,
   });
   await pool.close();
   rows.push({
@@ -325,7 +325,12 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
 async function plainGreedyOnce(db: Db, codes: readonly string[]): Promise<void> {
   await proposePlacement(
     db,
-    { k: 10, areaKind: 'grid', areaCodes: codes, camera: { cameraType: 'bullet', fovDeg: 60, rangeM: 60, heightM: 6 } },
+    {
+      k: sized(10, 2),
+      areaKind: 'grid',
+      areaCodes: codes,
+      camera: { cameraType: 'bullet', fovDeg: 60, rangeM: 60, heightM: 6 },
+    },
     undefined,
     {
       place: (coverage, views, k) => {

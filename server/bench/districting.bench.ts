@@ -11,7 +11,7 @@ import {
 } from '../src/engines/districting/index.js';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { draftInputs, runDraft } from '../src/services/plan-drafting.service.js';
-import type { BenchContext, BenchRow, BenchSuite } from './harness.js';
+import { type BenchContext, type BenchRow, type BenchSuite, sized } from './harness.js';
 
 /**
  * ReCom chain steps (every proposal accepted, as GerryChain's `always_accept`) on Chicago's real beat graph (beats →
@@ -22,6 +22,7 @@ import type { BenchContext, BenchRow, BenchSuite } from './harness.js';
  */
 const SHARED = path.resolve(import.meta.dirname, '../../../shared/data');
 const GERRYCHAIN_MS_PER_STEP = 35.5;
+const STEPS = sized(2000, 20);
 
 function chain(
   g: GridGraph,
@@ -98,8 +99,8 @@ const suite: BenchSuite = {
     const rows: BenchRow[] = [];
     const { g, district, k, area } = await chicagoGraph(db);
     const edges = g.neighbours.reduce((s, n) => s + n.length, 0) / 2;
-    const chi = chain(g, district, k, area, 2000, 0.25);
-    ctx.log(`Chicago: ${chi.moved} of 2000 steps moved, contiguous ${chi.contiguous}`);
+    const chi = chain(g, district, k, area, STEPS, 0.25);
+    ctx.log(`Chicago: ${chi.moved} of ${STEPS} steps moved, contiguous ${chi.contiguous}`);
     rows.push({
       operation: 'ReCom chain step (always accept), Chicago beats → districts, area ±25 %',
       on: 'engine',
@@ -107,7 +108,7 @@ const suite: BenchSuite = {
       oursMs: chi.msPerStep,
       reference: 'GerryChain recom, PA example (published)',
       referenceMs: GERRYCHAIN_MS_PER_STEP,
-      note: `${chi.moved}/2000 steps recombined; plan contiguous: ${chi.contiguous}`,
+      note: `${chi.moved}/${STEPS} steps recombined; plan contiguous: ${chi.contiguous}`,
     });
 
     await loadDemoCity(db, { seed: 20261125, incidents: 3000 });
@@ -166,7 +167,7 @@ const suite: BenchSuite = {
         start,
         offset,
         load,
-        2000,
+        STEPS,
         0.25,
         regionAware ? (i) => codes.indexOf(communities[i] ?? null) : undefined,
       );
@@ -178,7 +179,7 @@ const suite: BenchSuite = {
         reference: 'GerryChain recom, PA example (published)',
         referenceMs: GERRYCHAIN_MS_PER_STEP,
         goal: '≤ 10 ms/step',
-        note: `${r.moved}/2000 recombined; contiguous: ${r.contiguous}`,
+        note: `${r.moved}/${STEPS} recombined; contiguous: ${r.contiguous}`,
       });
     }
 

@@ -6,7 +6,7 @@ import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { createTileSource } from '../src/services/tile-source.js';
 import { MAX_DATA_ZOOM, TILESETS, tileAt, tilesetMinzoom, type TileCoord } from '../src/tiles/tilesets.js';
 import { ensureWebBuilt } from '../src/web-app.js';
-import { benchCookie, listenApp, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import { benchCookie, isSmoke, listenApp, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
  * What a user waits for and what the network carries when the web app opens on the demo city:
@@ -152,7 +152,8 @@ const suite: BenchSuite = {
       const cookie = await benchCookie(db, base);
       try {
         for (const role of ['planner', 'leader']) {
-          await firstIdle(base, role, cookie); // warm: the database's caches and the page's first compile
+          // Warm: the database's caches and the page's first compile (skipped in smoke mode).
+          if (!isSmoke()) await firstIdle(base, role, cookie);
           const run = await firstIdle(base, role, cookie);
           rows.push({
             operation: `open web app to first idle (${role})`,

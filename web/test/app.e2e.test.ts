@@ -28,7 +28,7 @@ afterAll(async () => session?.close());
 
 const waitIdle = () => idle(page);
 /**
- * Playwright's `timeout: 0` is no cap of its own: the wait ends on the condition or at the test's timeout (the browser
+ * Playwright's `timeout: 0` is no cap of its own: a wait or an action ends on its condition or at the test's timeout (the browser
  * project's 240 s), so real work on a busy machine is not cut short by a guess at how long it takes.
  */
 const UNTIL_TEST_TIMEOUT = { timeout: 0 } as const;
@@ -101,10 +101,10 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
 
   it('when the planner asks for hot spots and grades, then the map draws what the API computed, and a clicked grid shows its 24×7 chart', async () => {
     // A fixed resolution (the default follows the zoom, and the map is zoomed in on a grid here).
-    await page.locator('select[data-testid="resolution"]').selectOption('9');
-    await page.locator('button[data-testid="apply-filter"]').click();
-    await page.locator('details[data-section="incidents"] > summary').click();
-    await page.locator('button[data-testid="hotspots-run"]').click();
+    await page.locator('select[data-testid="resolution"]').selectOption('9', UNTIL_TEST_TIMEOUT);
+    await page.locator('button[data-testid="apply-filter"]').click(UNTIL_TEST_TIMEOUT);
+    await page.locator('details[data-section="incidents"] > summary').click(UNTIL_TEST_TIMEOUT);
+    await page.locator('button[data-testid="hotspots-run"]').click(UNTIL_TEST_TIMEOUT);
     await page.waitForFunction(() => window.gridpatrol.hotspotCells > 0, undefined, UNTIL_TEST_TIMEOUT);
     const significant = await page.evaluate(async () => {
       const r = (await (await fetch('/api/v1/incidents/hotspots?res=9&hours=20,21')).json()) as {
@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
       await page.evaluate(() => window.gridpatrol.hotspotCells),
       'hot-spot cells drawn for the 20–22 h filter',
     ).toBe(significant);
-    await page.locator('button[data-testid="grades-run"]').click();
+    await page.locator('button[data-testid="grades-run"]').click(UNTIL_TEST_TIMEOUT);
     const [grids] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid');
     await page.waitForFunction((n) => window.gridpatrol.gradedGrids === n, grids!.n, UNTIL_TEST_TIMEOUT);
     await waitIdle();
@@ -247,16 +247,16 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
 
   it('when blind spots are shown and 5 cameras are placed in view, then the heat map holds the API cells and the proposal raises the road rate', async () => {
     // Placing cameras is the planner's: the admin this session runs as switches to that view (the map stays put).
-    await page.locator('select[data-testid="role"]').selectOption('planner');
-    await page.locator('details[data-section="placement"] > summary').click();
-    await page.locator('input[data-testid="blind-spots"]').check();
+    await page.locator('select[data-testid="role"]').selectOption('planner', UNTIL_TEST_TIMEOUT);
+    await page.locator('details[data-section="placement"] > summary').click(UNTIL_TEST_TIMEOUT);
+    await page.locator('input[data-testid="blind-spots"]').check(UNTIL_TEST_TIMEOUT);
     await page.waitForFunction(() => window.gridpatrol.blindSpotCells > 0, undefined, UNTIL_TEST_TIMEOUT);
     const cells = (await (
       await fetch(`${base}/api/v1/analysis/blind-spot-cells?res=10`, { headers: { cookie } })
     ).json()) as unknown[];
     expect(await page.evaluate(() => window.gridpatrol.blindSpotCells), 'one hexagon per API cell').toBe(cells.length);
-    await page.locator('input[data-testid="placement-k"]').fill('5');
-    await page.locator('button[data-testid="placement-run"]').click();
+    await page.locator('input[data-testid="placement-k"]').fill('5', UNTIL_TEST_TIMEOUT);
+    await page.locator('button[data-testid="placement-run"]').click(UNTIL_TEST_TIMEOUT);
     await page.waitForFunction(() => window.gridpatrol.proposedCameras > 0, undefined, UNTIL_TEST_TIMEOUT);
     expect(await page.evaluate(() => window.gridpatrol.proposedCameras)).toBe(5);
     expect(await page.locator('[data-testid="placement-list"] tr').count(), 'a header and one row per camera').toBe(6);
@@ -266,7 +266,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await waitIdle();
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-placement-zh-CN.png') });
     const { n: camerasBefore } = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM camera'))[0]!;
-    await page.locator('button[data-testid="placement-accept"]').click();
+    await page.locator('button[data-testid="placement-accept"]').click(UNTIL_TEST_TIMEOUT);
     // The accept is a round trip: wait for its answer before reading the message.
     await page.waitForFunction(() => window.gridpatrol.proposedCameras === 0, undefined, UNTIL_TEST_TIMEOUT);
     await page.locator('[data-testid="placement-status"]', { hasText: /5/ }).waitFor(UNTIL_TEST_TIMEOUT);
