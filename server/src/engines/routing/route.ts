@@ -1,19 +1,7 @@
-import { travelTimes, type TravelTimes } from './dijkstra.js';
+import { travelTimes, walkBack } from './dijkstra.js';
 import { arrivalAt, originsFor, type EdgePoint } from './edge-point.js';
 import { edgeSlice, pathLine } from './edge-geometry.js';
 import type { RoadGraph } from './road-graph.js';
-
-/** The nodes and edges walked back from node `v` to the search's origin. */
-function walkBack(t: TravelTimes, v: number): { nodes: number[]; edges: number[] } {
-  const nodes = [v];
-  const edges: number[] = [];
-  while ((t.previous[v] ?? -1) >= 0) {
-    edges.push(t.viaEdge[v] ?? 0);
-    v = t.previous[v] ?? 0;
-    nodes.push(v);
-  }
-  return { nodes: nodes.reverse(), edges: edges.reverse() };
-}
 
 /**
  * The line of the fastest way from one point on the network to another, each edge split at its point (as
