@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { travelTimes, walkBack } from './dijkstra.js';
 import { arrivalAt, originsFor, type EdgePoint } from './edge-point.js';
 import { edgeSlice, pathLine } from './edge-geometry.js';
@@ -25,10 +26,7 @@ export function routeBetween(
     }
     case 'source':
     case 'target': {
-      const { nodes, edges } = walkBack(
-        t,
-        end.via === 'source' ? (g.edgeSource[to.edge] ?? 0) : (g.edgeTarget[to.edge] ?? 0),
-      );
+      const { nodes, edges } = walkBack(t, at(end.via === 'source' ? g.edgeSource : g.edgeTarget, to.edge, 'edge'));
       const start =
         nodes[0] === g.edgeSource[from.edge]
           ? edgeSlice(g, from.edge, 0, from.fraction).reverse()
