@@ -33,7 +33,7 @@ async function codeIds(tx: Queryable, table: string): Promise<Map<string, number
  */
 export async function loadDemoCity(db: Db, opts: { seed: number; incidents?: number }): Promise<DemoCityLoad> {
   const t0 = performance.now();
-  const city: DemoCity = generateDemoCity(opts.seed, opts.incidents !== undefined ? { incidents: opts.incidents } : {});
+  const city: DemoCity = generateDemoCity(opts.seed, { incidents: opts.incidents });
   const generateMs = performance.now() - t0;
   const t1 = performance.now();
   const counts: Record<string, number> = {};
