@@ -109,7 +109,7 @@ try {
     crs: values.crs as InputCrs,
     actor: values.actor ?? 'cli',
     ...(values.layer && isLayerName(values.layer) ? { layer: values.layer } : {}),
-    ...(values['skip-invalid'] !== undefined ? { skipInvalid: values['skip-invalid'] } : {}),
+    skipInvalid: values['skip-invalid'],
     ...(values.tz ? { timeZone: values.tz } : {}),
     onProgress: (share, phase) => {
       const pct = Math.floor(share * 10) * 10;

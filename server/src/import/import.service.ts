@@ -2,6 +2,7 @@ import { insertFeatures } from '../db/bulk-insert.js';
 import type { Db, Queryable } from '../db/client.js';
 import { LAYER_NAMES, LAYERS, type LayerName } from '../contract/layers.js';
 import { problemFromDbError } from '../db/pg-errors.js';
+import { writeAudit } from '../db/repos/audit.repo.js';
 import { UnprocessableError, ValidationError } from '../errors.js';
 import { rowsToFeatures } from './csv.reader.js';
 import { osmFeatures } from './osm.reader.js';
@@ -158,10 +159,12 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
       }
       imported[layer] = list.length;
     }
-    await tx.query(`INSERT INTO audit_log (actor, entity, action, after) VALUES ($1, 'import', 'import', $2::jsonb)`, [
-      o.actor,
-      JSON.stringify({ file: o.fileName, format: o.format, crs, imported, rejected }),
-    ]);
+    await writeAudit(tx, {
+      actor: o.actor,
+      entity: 'import',
+      action: 'import',
+      after: { file: o.fileName, format: o.format, crs, imported, rejected },
+    });
   });
   o.onProgress?.(1, 'done');
   return {

@@ -23,7 +23,7 @@ import { assertBeatsInScope } from './scope.service.js';
 const ctx = (tx: Parameters<Parameters<Db['transaction']>[0]>[0], who: Editor, sliverM2: number | undefined) => ({
   tx,
   actor: who.actor,
-  ...(sliverM2 === undefined ? {} : { sliverM2 }),
+  sliverM2,
 });
 
 /** New boundaries for one grid or several neighbours saved together; codes stay. */
@@ -60,7 +60,7 @@ export async function validateGridShape(
     geometry: shape.geometry,
     communityCode: shape.communityCode,
     code: shape.code ?? null,
-    ...(shape.sliverM2 === undefined ? {} : { sliverM2: shape.sliverM2 }),
+    sliverM2: shape.sliverM2,
   });
   return { ok: problems.length === 0, problems: problemFeatures(problems) };
 }

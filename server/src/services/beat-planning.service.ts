@@ -327,7 +327,7 @@ export async function districtDraft(
   const current = scoreAssignment(g, currentAssignment, codes.length, {
     weights,
     tolerance,
-    ...(opts.compactnessWeight === undefined ? {} : { compactnessWeight: opts.compactnessWeight }),
+    compactnessWeight: opts.compactnessWeight,
   });
   // Locked beats: their grids stay with them; they seed their own beat index.
   const locked = new Map<string, number>();
@@ -345,7 +345,7 @@ export async function districtDraft(
     beats: k,
     weights,
     tolerance,
-    ...(opts.compactnessWeight === undefined ? {} : { compactnessWeight: opts.compactnessWeight }),
+    compactnessWeight: opts.compactnessWeight,
     // Same number of beats and every grid in one: the search also starts from the plan in force.
     ...(k === codes.length && locked.size === 0 && currentAssignment.every((a) => a >= 0)
       ? { current: currentAssignment }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { insertFeatures, type FeatureRow } from '../db/bulk-insert.js';
 import type { Db, Queryable } from '../db/client.js';
+import { writeAudit } from '../db/repos/audit.repo.js';
 import { LAYERS, type LayerName } from '../contract/layers.js';
 import { generateDemoCity, type DemoCity, type DemoFeature } from '../engines/demo/index.js';
 
@@ -32,7 +33,7 @@ async function codeIds(tx: Queryable, table: string): Promise<Map<string, number
  */
 export async function loadDemoCity(db: Db, opts: { seed: number; incidents?: number }): Promise<DemoCityLoad> {
   const t0 = performance.now();
-  const city: DemoCity = generateDemoCity(opts.seed, opts.incidents !== undefined ? { incidents: opts.incidents } : {});
+  const city: DemoCity = generateDemoCity(opts.seed, { incidents: opts.incidents });
   const generateMs = performance.now() - t0;
   const t1 = performance.now();
   const counts: Record<string, number> = {};
@@ -54,10 +55,12 @@ export async function loadDemoCity(db: Db, opts: { seed: number; incidents?: num
     await put('buildings', city.buildings);
     await put('cameras', city.cameras);
     await put('incidents', city.incidents);
-    await tx.query(
-      `INSERT INTO audit_log (actor, entity, action, after) VALUES ('demo-city', 'demo_city', 'import', $1::jsonb)`,
-      [JSON.stringify({ seed: opts.seed, counts })],
-    );
+    await writeAudit(tx, {
+      actor: 'demo-city',
+      entity: 'demo_city',
+      action: 'import',
+      after: { seed: opts.seed, counts },
+    });
   });
   return { seed: opts.seed, counts, generateMs, loadMs: performance.now() - t1 };
 }

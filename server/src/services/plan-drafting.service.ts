@@ -185,7 +185,7 @@ export function runDraft(
     inputs: job.inputs,
     ...(sameCount ? { current: job.current } : {}),
     ...(job.lockedBeats.length ? { lockedBeats: job.lockedBeats } : {}),
-    ...(job.recom === undefined ? {} : { recom: job.recom }),
+    recom: job.recom,
     ...(signal ? { signal } : {}),
     ...(onProgress ? { onProgress } : {}),
   });

@@ -43,6 +43,7 @@ import {
   type SnappedPoint,
   type TravelTimes,
 } from '../engines/routing/index.js';
+import { metersPerDegree } from '../engines/shared/geo.js';
 import { UnprocessableError } from '../errors.js';
 
 export type ProfileName = 'car' | 'foot';
@@ -96,14 +97,14 @@ export interface RouteAnswer {
   snapped: { from: SnappedPoint; to: SnappedPoint };
 }
 
+/** A route line's length, on the sphere the road graph measures its edges on (haversine radius). */
 function lineMeters(line: readonly [number, number][]): number {
   let m = 0;
   for (let i = 1; i < line.length; i++) {
     const a = line[i - 1] ?? [0, 0],
       b = line[i] ?? [0, 0];
-    const mLat = 111_320,
-      mLon = 111_320 * Math.cos((a[1] * Math.PI) / 180);
-    m += Math.hypot((b[0] - a[0]) * mLon, (b[1] - a[1]) * mLat);
+    const perDeg = metersPerDegree(a[1], 'sphere');
+    m += Math.hypot((b[0] - a[0]) * perDeg.lon, (b[1] - a[1]) * perDeg.lat);
   }
   return m;
 }
@@ -338,8 +339,9 @@ export async function planPatrols(
   const days = await incidentDays(db);
   const beatIncidents =
     beatCells.reduce((s, [, c]) => s + shiftHours.reduce((t, h) => t + (c.hours[h] ?? 0), 0), 0) / days;
+  const perDeg = metersPerDegree(base.lat, 'sphere');
   const angle = (p: { lon: number; lat: number }) =>
-    Math.atan2(p.lat - base.lat, (p.lon - base.lon) * Math.cos((base.lat * Math.PI) / 180));
+    Math.atan2((p.lat - base.lat) * perDeg.lat, (p.lon - base.lon) * perDeg.lon);
   const sorted = [...checkpoints].sort((a, b) => angle(a) - angle(b));
   const per = Math.ceil(sorted.length / req.units);
   // Prize places are split the same way (by direction from the base), so every unit has its own share of the work.

@@ -1,4 +1,5 @@
 import type { LayerName } from '../contract/layers.js';
+import { lonLatToTileFraction } from '../engines/shared/geo.js';
 
 /**
  * The vector tilesets the server publishes: one per feature layer (`/tiles/grids/{z}/{x}/{y}.mvt` holds one
@@ -311,8 +312,8 @@ export interface TileCoord {
 /** The tile at zoom `z` that holds a WGS84 point (Web Mercator, XYZ scheme). */
 export function tileAt(lonDeg: number, latDeg: number, z: number): TileCoord {
   const n = 2 ** z;
-  const lat = (latDeg * Math.PI) / 180;
-  const x = Math.floor(((lonDeg + 180) / 360) * n);
-  const y = Math.floor(((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2) * n);
+  const [fx, fy] = lonLatToTileFraction(lonDeg, latDeg, z);
+  const x = Math.floor(fx);
+  const y = Math.floor(fy);
   return { z, x: Math.min(n - 1, Math.max(0, x)), y: Math.min(n - 1, Math.max(0, y)) };
 }

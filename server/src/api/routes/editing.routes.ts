@@ -191,7 +191,7 @@ export function editingRoutes(db: Db): RouteGroup {
       ({ query: q }) =>
         nestingCheck(db, {
           ...(q.stationId ? { stationId: q.stationId } : {}),
-          ...(q.sliverM2 === undefined ? {} : { sliverM2: q.sliverM2 }),
+          sliverM2: q.sliverM2,
         }),
     )
     .add(
@@ -208,7 +208,7 @@ export function editingRoutes(db: Db): RouteGroup {
           by: b.by,
           ...(b.stationId ? { stationId: b.stationId } : {}),
           ...(b.weights ? { weights: b.weights } : {}),
-          ...(b.sliverM2 === undefined ? {} : { sliverM2: b.sliverM2 }),
+          sliverM2: b.sliverM2,
         }),
     )
     .add(
@@ -240,7 +240,7 @@ export function editingRoutes(db: Db): RouteGroup {
           ...(b.beats ? { beats: b.beats } : {}),
           ...(b.weights ? { weights: b.weights } : {}),
           ...(b.lockedBeats ? { lockedBeats: b.lockedBeats } : {}),
-          ...(b.compactnessWeight === undefined ? {} : { compactnessWeight: b.compactnessWeight }),
+          compactnessWeight: b.compactnessWeight,
         }),
     )
     .add(

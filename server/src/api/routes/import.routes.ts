@@ -38,7 +38,7 @@ export function importRoutes(db: Db): RouteGroup {
         crs: q.crs,
         actor,
         ...(q.layer ? { layer: q.layer } : {}),
-        ...(q.skip_invalid !== undefined ? { skipInvalid: q.skip_invalid } : {}),
+        skipInvalid: q.skip_invalid,
         ...(q.tz ? { timeZone: q.tz } : {}),
       });
     },

@@ -95,10 +95,10 @@ export function planRoutes(db: Db): RouteGroup {
           ...(b.beats ? { beats: b.beats } : {}),
           ...(b.categoryWeights ? { categoryWeights: b.categoryWeights } : {}),
           ...(b.loadWeights ? { loadWeights: b.loadWeights } : {}),
-          ...(b.tolerance === undefined ? {} : { tolerance: b.tolerance }),
+          tolerance: b.tolerance,
           ...(b.objective ? { objective: b.objective } : {}),
           ...(b.lockedBeats ? { lockedBeats: b.lockedBeats } : {}),
-          ...(b.recom === undefined ? {} : { recom: b.recom }),
+          recom: b.recom,
         });
         res.location(`/api/v1/plans/${String(out.plan.id)}`);
         return out;

@@ -1,7 +1,7 @@
 import type { Geometry } from 'geojson';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../errors.js';
 import type { Queryable } from '../client.js';
-import { stampEdit } from './features.repo.js';
+import { stampEdit, writeAudit, type AuditAction } from './audit.repo.js';
 import {
   gridProblems,
   problemFeatures,
@@ -58,19 +58,17 @@ function refuse(message: string, problems: readonly TopologyProblem[], path = 'g
   );
 }
 
-async function auditArea(
+/** An area edit's audit row; `null` before/after is stored as the JSON null, as these rows always were. */
+function auditArea(
   tx: Queryable,
   actor: string,
   entity: 'grid' | 'beat',
   code: string,
-  action: string,
+  action: AuditAction,
   before: unknown,
   after: unknown,
 ): Promise<void> {
-  await tx.query(
-    'INSERT INTO audit_log (actor, entity, entity_id, action, before, after) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)',
-    [actor, entity, code, action, JSON.stringify(before), JSON.stringify(after)],
-  );
+  return writeAudit(tx, { actor, entity, entityId: code, action, before, after });
 }
 
 async function gridSnapshot(tx: Queryable, codes: readonly string[]): Promise<unknown[]> {

@@ -5,6 +5,7 @@ import type { Queryable } from '../client.js';
 import { h3CellsOf } from '../h3-cells.js';
 import type { LayerDef } from '../../contract/layers.js';
 import { problemFromDbError } from '../pg-errors.js';
+import { stampEdit, writeAudit } from './audit.repo.js';
 
 /**
  * The one repository behind every feature layer's API: list, get, create, update, delete, each write in one
@@ -87,21 +88,6 @@ async function assertValidGeometry(tx: Queryable, layer: LayerDef, geometry: Geo
     throw new UnprocessableError('Invalid geometry', [{ path: 'geometry', message: row?.reason ?? 'invalid' }]);
 }
 
-async function audit(
-  tx: Queryable,
-  actor: string,
-  layer: LayerDef,
-  id: number,
-  action: 'create' | 'update' | 'delete',
-  before: Feature | null,
-  after: Feature | null,
-): Promise<void> {
-  await tx.query(
-    'INSERT INTO audit_log (actor, entity, entity_id, action, before, after) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)',
-    [actor, layer.table, String(id), action, before && JSON.stringify(before), after && JSON.stringify(after)],
-  );
-}
-
 /** Runs a write, mapping constraint violations to problems the client can act on. */
 async function mapped<T>(layer: LayerDef, fn: () => Promise<T>): Promise<T> {
   try {
@@ -109,23 +95,6 @@ async function mapped<T>(layer: LayerDef, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw problemFromDbError(err, layer.table) ?? err;
   }
-}
-
-/**
- * Tells the version trigger (migration 005) who is editing and why, for the rest of the transaction. The change kind
- * and parent codes are for splits, merges and the like; a plain edit leaves them empty.
- */
-export async function stampEdit(
-  tx: Queryable,
-  actor: string,
-  change = '',
-  parents: readonly string[] = [],
-): Promise<void> {
-  await tx.query(
-    `SELECT set_config('gridpatrol.actor', $1, true), set_config('gridpatrol.change', $2, true),
-    set_config('gridpatrol.parents', $3, true)`,
-    [actor, change, parents.length ? `{${parents.join(',')}}` : ''],
-  );
 }
 
 export interface WriteContext {
@@ -144,7 +113,7 @@ export async function createFeature(
   const [id] = await mapped(layer, () => insertFeatures(tx, layer, [{ geometry, properties }]));
   const created = await getFeature(tx, layer, id ?? -1);
   if (!created || id === undefined) throw new Error(`${layer.table}: inserted row not found`);
-  await audit(tx, actor, layer, id, 'create', null, created);
+  await writeAudit(tx, { actor, entity: layer.table, entityId: String(id), action: 'create', after: created });
   return created;
 }
 
@@ -192,7 +161,7 @@ export async function updateFeature(
   await mapped(layer, () => tx.query(`UPDATE ${layer.table} SET ${sets.join(', ')} WHERE id = $1`, params));
   const after = await getFeature(tx, layer, id);
   if (!after) throw new Error(`${layer.table}: updated row not found`);
-  await audit(tx, actor, layer, id, 'update', before, after);
+  await writeAudit(tx, { actor, entity: layer.table, entityId: String(id), action: 'update', before, after });
   return after;
 }
 
@@ -205,5 +174,5 @@ export async function deleteFeature(
   await stampEdit(tx, actor);
   const before = await lockCurrent(tx, layer, id, baseVersion);
   await mapped(layer, () => tx.query(`DELETE FROM ${layer.table} WHERE id = $1`, [id]));
-  await audit(tx, actor, layer, id, 'delete', before, null);
+  await writeAudit(tx, { actor, entity: layer.table, entityId: String(id), action: 'delete', before });
 }

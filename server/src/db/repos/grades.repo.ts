@@ -1,6 +1,7 @@
 import type { GridGrade } from '../../engines/hotspots/grid-grades.js';
 import type { MultiPolygon } from 'geojson';
 import type { Db, Queryable } from '../client.js';
+import { writeAudit } from './audit.repo.js';
 
 /** A stored grade: the engine's grade under the grid's code, and the day it was computed for. */
 export type GridGradeRow = Omit<GridGrade, 'code'> & { gridCode: string; computedOn: string };
@@ -41,10 +42,13 @@ export async function saveGrades(
     );
     const byGrade: Record<string, number> = {};
     for (const r of rows) byGrade[r.grade] = (byGrade[r.grade] ?? 0) + 1;
-    await tx.query(
-      `INSERT INTO audit_log (actor, entity, entity_id, action, before, after) VALUES ($1, 'grid_grade', $2, 'create', NULL, $3::jsonb)`,
-      [actor, day, JSON.stringify({ grids: rows.length, byGrade, params })],
-    );
+    await writeAudit(tx, {
+      actor,
+      entity: 'grid_grade',
+      entityId: day,
+      action: 'create',
+      after: { grids: rows.length, byGrade, params },
+    });
   });
 }
 

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Queryable } from '../client.js';
+import { writeAudit, writePlanVersion } from './audit.repo.js';
 
 export type PlanKind = 'draft' | 'districting' | 'imported';
 
@@ -90,35 +91,6 @@ async function writeAssignment(tx: Queryable, id: number, assignment: ReadonlyMa
   );
 }
 
-async function writeVersion(
-  tx: Queryable,
-  id: number,
-  version: number,
-  name: string,
-  change: 'create' | 'update' | 'apply',
-  assignment: ReadonlyMap<string, string>,
-  actor: string,
-): Promise<void> {
-  await tx.query(
-    'INSERT INTO plan_version (plan_id, version, name, change, assignment, actor) VALUES ($1, $2, $3, $4, $5::jsonb, $6)',
-    [id, version, name, change, JSON.stringify(Object.fromEntries(assignment)), actor],
-  );
-}
-
-async function auditPlan(
-  tx: Queryable,
-  actor: string,
-  id: number,
-  action: 'create' | 'update' | 'import',
-  before: unknown,
-  after: unknown,
-): Promise<void> {
-  await tx.query(
-    'INSERT INTO audit_log (actor, entity, entity_id, action, before, after) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)',
-    [actor, 'plan', String(id), action, JSON.stringify(before), JSON.stringify(after)],
-  );
-}
-
 /** A new plan at version 1, with its assignment, its first stored version and an audit row. */
 export async function insertPlan(
   tx: Queryable,
@@ -145,13 +117,27 @@ export async function insertPlan(
   );
   const id = Number(row?.id);
   await writeAssignment(tx, id, p.assignment);
-  await writeVersion(tx, id, 1, p.name, 'create', p.assignment, actor);
-  await auditPlan(tx, actor, id, p.kind === 'imported' ? 'import' : 'create', null, {
+  await writePlanVersion(tx, {
+    planId: id,
+    version: 1,
     name: p.name,
-    kind: p.kind,
-    stationId: p.stationId,
-    grids: p.assignment.size,
-    params: p.params ?? null,
+    change: 'create',
+    assignment: p.assignment,
+    actor,
+  });
+  await writeAudit(tx, {
+    actor,
+    entity: 'plan',
+    entityId: String(id),
+    action: p.kind === 'imported' ? 'import' : 'create',
+    before: null,
+    after: {
+      name: p.name,
+      kind: p.kind,
+      stationId: p.stationId,
+      grids: p.assignment.size,
+      params: p.params ?? null,
+    },
   });
   return id;
 }
@@ -193,15 +179,16 @@ export async function updatePlan(
     ],
   );
   if (change.assignment) await writeAssignment(tx, id, change.assignment);
-  await writeVersion(tx, id, version, name, change.applied ? 'apply' : 'update', assignment, actor);
-  await auditPlan(
-    tx,
+  const kind = change.applied ? 'apply' : 'update';
+  await writePlanVersion(tx, { planId: id, version, name, change: kind, assignment, actor });
+  await writeAudit(tx, {
     actor,
-    id,
-    'update',
-    { version: cur.version, name: cur.name, grids: cur.assignment.size },
-    { version, name, grids: assignment.size, applied: change.applied ?? false },
-  );
+    entity: 'plan',
+    entityId: String(id),
+    action: 'update',
+    before: { version: cur.version, name: cur.name, grids: cur.assignment.size },
+    after: { version, name, grids: assignment.size, applied: change.applied ?? false },
+  });
   return version;
 }
 
@@ -225,7 +212,15 @@ export async function deletePlan(tx: Queryable, actor: string, id: number, based
       { currentVersion: cur.version },
     );
   await tx.query('DELETE FROM plan WHERE id = $1', [id]);
-  await auditPlan(tx, actor, id, 'update', { version: cur.version, name: cur.name }, null);
+  // A deleted plan's row says `after: null` (the JSON null), as it always has.
+  await writeAudit(tx, {
+    actor,
+    entity: 'plan',
+    entityId: String(id),
+    action: 'update',
+    before: { version: cur.version, name: cur.name },
+    after: null,
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Queryable } from '../client.js';
 import type { Role } from '../../auth/policy.js';
+import { writeAudit } from './audit.repo.js';
 
 export interface UserRow {
   id: number;
@@ -132,8 +133,11 @@ export async function auditUser(
   action: 'sign_in' | 'sign_out' | 'sign_in_failed' | 'locked' | 'create' | 'update',
   after: unknown = null,
 ): Promise<void> {
-  await tx.query(
-    'INSERT INTO audit_log (actor, entity, entity_id, action, before, after) VALUES ($1, $2, $3, $4, NULL, $5::jsonb)',
-    [actor, 'app_user', userId === null ? null : String(userId), action, after === null ? null : JSON.stringify(after)],
-  );
+  await writeAudit(tx, {
+    actor,
+    entity: 'app_user',
+    entityId: userId === null ? null : String(userId),
+    action,
+    after: after === null ? undefined : after,
+  });
 }

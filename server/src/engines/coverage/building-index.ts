@@ -1,6 +1,6 @@
 import Flatbush from 'flatbush';
 import { outerBox } from './outer-box.js';
-import { metersPerDegree } from './local-projection.js';
+import { metersPerDegree } from '../shared/geo.js';
 
 /** A building footprint: polygons of [lon, lat] rings (outer first, then holes), as stored (MultiPolygon). */
 export interface BuildingInput {

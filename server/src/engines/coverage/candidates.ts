@@ -1,5 +1,5 @@
 import type { CameraInput } from './camera-view.js';
-import { metersPerDegree } from './local-projection.js';
+import { metersPerDegree } from '../shared/geo.js';
 import type { KeyPlaceInput } from './place-coverage.js';
 import type { RoadPiece } from './road-coverage.js';
 

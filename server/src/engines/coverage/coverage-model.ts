@@ -77,15 +77,8 @@ export class CoverageModel {
   constructor(private readonly input: CoverageModelInput) {
     this.working = new RoadCoverage(input.roadPieces, input.classWeights ?? {});
     this.networked = new RoadCoverage(input.roadPieces, input.classWeights ?? {});
-    this.places = new PlaceCoverage(
-      input.places,
-      input.pointRadiusM === undefined ? {} : { pointRadiusM: input.pointRadiusM },
-    );
-    this.ground = new GroundCoverage(
-      input.areas,
-      input.buildings,
-      input.groundStepM === undefined ? {} : { stepM: input.groundStepM },
-    );
+    this.places = new PlaceCoverage(input.places, { pointRadiusM: input.pointRadiusM });
+    this.ground = new GroundCoverage(input.areas, input.buildings, { stepM: input.groundStepM });
     this.areaIndex = new Flatbush(Math.max(1, input.areas.length));
     for (const a of input.areas) this.areaIndex.add(...outerBox(a.coordinates));
     if (input.areas.length === 0) this.areaIndex.add(0, 0, 0, 0);

@@ -1,4 +1,4 @@
-import { metersPerDegree } from './local-projection.js';
+import { metersPerDegree } from '../shared/geo.js';
 import { outerBox } from './outer-box.js';
 import type { CameraView } from './road-coverage.js';
 

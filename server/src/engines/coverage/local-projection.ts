@@ -1,23 +1,10 @@
+import { metersPerDegree, type EarthModel } from '../shared/geo.js';
+
+/** Metres per degree live in engines/shared/geo.ts; re-exported here for the coverage engine's callers. */
+export { metersPerDegree, type EarthModel } from '../shared/geo.js';
+
 /** [x, y] in metres east and north of a local origin. */
 export type LocalPoint = [number, number];
-
-/** Earth models: WGS84 (as PostGIS geography measures) or turf's sphere of radius 6,371,008.8 m. */
-export type EarthModel = 'wgs84' | 'sphere';
-
-const WGS84_A = 6_378_137;
-const WGS84_E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563);
-const SPHERE_R = 6_371_008.8;
-
-/** Metres per degree of latitude and of longitude at a latitude, from the radii of curvature there. */
-export function metersPerDegree(lat: number, earth: EarthModel = 'wgs84'): { lat: number; lon: number } {
-  const phi = (lat * Math.PI) / 180;
-  const k = Math.PI / 180;
-  if (earth === 'sphere') return { lat: SPHERE_R * k, lon: SPHERE_R * Math.cos(phi) * k };
-  const w = 1 - WGS84_E2 * Math.sin(phi) ** 2;
-  const meridian = (WGS84_A * (1 - WGS84_E2)) / w ** 1.5;
-  const primeVertical = WGS84_A / Math.sqrt(w);
-  return { lat: meridian * k, lon: primeVertical * Math.cos(phi) * k };
-}
 
 /**
  * A local equirectangular projection around one point (a camera): metres east/north, scaled by the earth's radii of

@@ -2,7 +2,7 @@ import { booleanIntersects, multiPolygon } from '@turf/turf';
 import { outerBox } from './outer-box.js';
 import Flatbush from 'flatbush';
 import type { Position } from 'geojson';
-import { metersPerDegree } from './local-projection.js';
+import { metersPerDegree } from '../shared/geo.js';
 import { insidePolygon } from './segment-clip.js';
 import type { MultiPolygonCoords } from './ground-coverage.js';
 import type { CameraView } from './road-coverage.js';

@@ -1,6 +1,6 @@
 import Flatbush from 'flatbush';
 import { outerBox } from './outer-box.js';
-import { metersPerDegree } from './local-projection.js';
+import { metersPerDegree } from '../shared/geo.js';
 import { clipSegmentToPolygon, mergeIntervals, unionLength, type Interval } from './segment-clip.js';
 
 /** A road piece as coverage needs it: its line, class (for weights) and the area it lies in (grid, beat …). */

@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import type { Lattice, LonLat } from './lattice.js';
 import { COMMUNITY_STEMS, GIVEN, STATION_NAMES, SURNAMES, TOWNSHIP_NAMES } from './names.js';
 import { intBetween, pick, between, type Rng } from './prng.js';
@@ -72,7 +73,9 @@ export function layoutAdmin(rng: Rng, l: Lattice, places: ReadonlyMap<string, Pl
       const c0 = cc * COMMUNITY_W,
         r0 = cr * COMMUNITY_H;
       const t = townshipOf(c0, r0);
-      const code = `${townshipCode(t).slice(0, 9)}${pad3(++seqInTownship[t]!)}`;
+      const seq = at(seqInTownship, t, 'township') + 1;
+      seqInTownship[t] = seq;
+      const code = `${townshipCode(t).slice(0, 9)}${pad3(seq)}`;
       communityCode.set(`${cc},${cr}`, code);
       adminAreas.push({
         geometry: poly(l.ring(c0, r0, c0 + COMMUNITY_W, r0 + COMMUNITY_H)),
@@ -130,8 +133,10 @@ export function layoutAdmin(rng: Rng, l: Lattice, places: ReadonlyMap<string, Pl
   const beatCodes = new Map<string, string>();
   for (let bc = 0; bc < l.cols / BEAT_W; bc++) {
     for (let br = 0; br < l.rows / BEAT_H; br++) {
-      const s = stationOfBeatCol[bc] ?? 0;
-      const code = `${stationCode(s)}${String(++beatSeq[s]!).padStart(2, '0')}`;
+      const s = at(stationOfBeatCol, bc, 'beat column');
+      const seq = at(beatSeq, s, 'station') + 1;
+      beatSeq[s] = seq;
+      const code = `${stationCode(s)}${String(seq).padStart(2, '0')}`;
       beatCodes.set(`${bc},${br}`, code);
       beats.push({
         geometry: poly(l.ring(bc * BEAT_W, br * BEAT_H, (bc + 1) * BEAT_W, (br + 1) * BEAT_H)),

@@ -44,6 +44,8 @@ export function generateIncidents(
 ): DemoFeature[] {
   const start = Date.UTC(2025, 10, 1);
   const days = 365;
+  // Not engines/shared/geo.ts on purpose: these round metres per degree are part of the seeded recipe, and every
+  // generated incident's position (and so every test built on the demo city) depends on them.
   const mLat = 111_320,
     mLon = 111_320 * Math.cos((32.04 * Math.PI) / 180);
   const hotspots: Hotspot[] = [];

@@ -1,6 +1,6 @@
 import type { Geometry } from 'geojson';
 
-/** One generated feature: geometry plus properties named like the layer's columns (see db/layers.ts). */
+/** One generated feature: geometry plus properties named like the layer's columns (see contract/layers.ts). */
 export interface DemoFeature {
   geometry: Geometry;
   properties: Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import type { GridGraph } from './grid-graph.js';
 import { beatShape } from './scores.js';
 
@@ -108,17 +109,34 @@ export class PlanState {
   /** The objective of the plan as it is now. */
   objective(): number {
     let total = 0;
-    for (let b = 0; b < this.k; b++)
-      total += this.beatTerm(
-        b,
-        this.loads[b] ?? 0,
-        this.pp[b] ?? 0,
-        this.covRoad[b] ?? 0,
-        this.covSeen[b] ?? 0,
-        this.reachSum[b] ?? [],
-        this.reachRoad[b] ?? 0,
-      );
+    for (let b = 0; b < this.k; b++) total += this.termNow(b);
     return total + this.w.communitySplits * this.commPieces.reduce((s, p) => s + (p - 1), 0);
+  }
+
+  /** Beat b's term of the objective as the plan is now. */
+  private termNow(b: number): number {
+    return this.beatTerm(
+      b,
+      at(this.loads, b, 'beat'),
+      at(this.pp, b, 'beat'),
+      at(this.covRoad, b, 'beat'),
+      at(this.covSeen, b, 'beat'),
+      at(this.reachSum, b, 'beat'),
+      at(this.reachRoad, b, 'beat'),
+    );
+  }
+
+  /** Grid i's own numbers: beat, load, road and road seen (coverage) and road for reach; 0 where an input is absent. */
+  private gridValues(i: number): { from: number; li: number; road: number; seen: number; rr: number } {
+    const cov = this.inputs.coverage,
+      reach = this.inputs.reach;
+    return {
+      from: at(this.assignment, i, 'grid'),
+      li: at(this.unitLoad, i, 'grid'),
+      road: cov ? at(cov.roadM, i, 'grid') : 0,
+      seen: cov ? at(cov.seenM, i, 'grid') : 0,
+      rr: reach ? at(reach.roadM, i, 'grid') : 0,
+    };
   }
 
   /** Σ over communities of (pieces − 1). */
@@ -200,14 +218,10 @@ export class PlanState {
 
   /** Objective change if grid i moved to beat `to` (the donor's new Polsby–Popper given to save work). */
   moveDelta(i: number, to: number, ppFrom: number, ppTo: number): number {
-    const from = this.assignment[i] ?? 0;
-    const li = this.unitLoad[i] ?? 0;
-    const road = this.inputs.coverage?.roadM[i] ?? 0,
-      seen = this.inputs.coverage?.seenM[i] ?? 0;
-    const rr = this.inputs.reach?.roadM[i] ?? 0;
+    const { from, li, road, seen, rr } = this.gridValues(i);
     let reachFrom: number[], reachTo: number[];
-    const fromM = this.members[from] as Set<number>,
-      toM = this.members[to] as Set<number>;
+    const fromM = at(this.members, from, 'beat'),
+      toM = at(this.members, to, 'beat');
     if (this.tiers === 0 || this.w.reach === 0) {
       reachFrom = [];
       reachTo = [];
@@ -218,49 +232,31 @@ export class PlanState {
       reachFrom = this.minus(from, i);
       reachTo = this.plus(to, i);
     }
-    const before =
-      this.beatTerm(
-        from,
-        this.loads[from] ?? 0,
-        this.pp[from] ?? 0,
-        this.covRoad[from] ?? 0,
-        this.covSeen[from] ?? 0,
-        this.reachSum[from] ?? [],
-        this.reachRoad[from] ?? 0,
-      ) +
-      this.beatTerm(
-        to,
-        this.loads[to] ?? 0,
-        this.pp[to] ?? 0,
-        this.covRoad[to] ?? 0,
-        this.covSeen[to] ?? 0,
-        this.reachSum[to] ?? [],
-        this.reachRoad[to] ?? 0,
-      );
+    const before = this.termNow(from) + this.termNow(to);
     const after =
       this.beatTerm(
         from,
-        (this.loads[from] ?? 0) - li,
+        at(this.loads, from) - li,
         ppFrom,
-        (this.covRoad[from] ?? 0) - road,
-        (this.covSeen[from] ?? 0) - seen,
+        at(this.covRoad, from) - road,
+        at(this.covSeen, from) - seen,
         reachFrom,
-        (this.reachRoad[from] ?? 0) - rr,
+        at(this.reachRoad, from) - rr,
       ) +
       this.beatTerm(
         to,
-        (this.loads[to] ?? 0) + li,
+        at(this.loads, to) + li,
         ppTo,
-        (this.covRoad[to] ?? 0) + road,
-        (this.covSeen[to] ?? 0) + seen,
+        at(this.covRoad, to) + road,
+        at(this.covSeen, to) + seen,
         reachTo,
-        (this.reachRoad[to] ?? 0) + rr,
+        at(this.reachRoad, to) + rr,
       );
     let split = 0;
-    const c = this.commOf[i] ?? -1;
+    const c = at(this.commOf, i, 'grid');
     if (c >= 0 && this.w.communitySplits > 0) {
       this.assignment[i] = to;
-      split = this.piecesOf(c) - (this.commPieces[c] ?? 1);
+      split = this.piecesOf(c) - at(this.commPieces, c, 'community');
       this.assignment[i] = from;
     }
     return after - before + this.w.communitySplits * split;
@@ -293,12 +289,9 @@ export class PlanState {
 
   /** Moves grid i to beat `to`, keeping every term current. */
   move(i: number, to: number, ppFrom?: number, ppTo?: number): void {
-    const from = this.assignment[i] ?? 0;
+    const { from, li, road, seen, rr } = this.gridValues(i);
     if (from === to) return;
-    const li = this.unitLoad[i] ?? 0;
-    const road = this.inputs.coverage?.roadM[i] ?? 0,
-      seen = this.inputs.coverage?.seenM[i] ?? 0;
-    const rr = this.inputs.reach?.roadM[i] ?? 0;
+    at(this.members, to, 'beat'); // a wrong beat fails here, before anything has changed
     const origin = this.holdsOrigin(i);
     if (!origin && this.tiers > 0) {
       this.reachSum[from] = this.minus(from, i);
@@ -307,21 +300,21 @@ export class PlanState {
     this.assignment[i] = to;
     this.members[from]?.delete(i);
     this.members[to]?.add(i);
-    this.loads[from] = (this.loads[from] ?? 0) - li;
-    this.loads[to] = (this.loads[to] ?? 0) + li;
-    this.covRoad[from] = (this.covRoad[from] ?? 0) - road;
-    this.covRoad[to] = (this.covRoad[to] ?? 0) + road;
-    this.covSeen[from] = (this.covSeen[from] ?? 0) - seen;
-    this.covSeen[to] = (this.covSeen[to] ?? 0) + seen;
-    this.reachRoad[from] = (this.reachRoad[from] ?? 0) - rr;
-    this.reachRoad[to] = (this.reachRoad[to] ?? 0) + rr;
+    this.loads[from] = at(this.loads, from) - li;
+    this.loads[to] = at(this.loads, to) + li;
+    this.covRoad[from] = at(this.covRoad, from) - road;
+    this.covRoad[to] = at(this.covRoad, to) + road;
+    this.covSeen[from] = at(this.covSeen, from) - seen;
+    this.covSeen[to] = at(this.covSeen, to) + seen;
+    this.reachRoad[from] = at(this.reachRoad, from) - rr;
+    this.reachRoad[to] = at(this.reachRoad, to) + rr;
     if (origin && this.tiers > 0) {
       this.reachSum[from] = this.beatReach(this.members[from] as Set<number>, from, -1, -1);
       this.reachSum[to] = this.beatReach(this.members[to] as Set<number>, to, -1, -1);
     }
     this.pp[from] = ppFrom ?? beatShape(this.g, this.members[from] as Set<number>).polsbyPopper;
     this.pp[to] = ppTo ?? beatShape(this.g, this.members[to] as Set<number>).polsbyPopper;
-    const c = this.commOf[i] ?? -1;
+    const c = at(this.commOf, i, 'grid');
     if (c >= 0) this.commPieces[c] = this.piecesOf(c);
   }
 
@@ -331,7 +324,7 @@ export class PlanState {
     for (const u of merged) {
       const target = sideA.has(u) ? a : b;
       this.assignment[u] = target;
-      const c = this.commOf[u] ?? -1;
+      const c = at(this.commOf, u, 'grid');
       if (c >= 0) comms.add(c);
     }
     for (const x of [a, b]) {
@@ -348,7 +341,7 @@ export class PlanState {
   }
 
   community(i: number): number {
-    return this.commOf[i] ?? -1;
+    return at(this.commOf, i, 'grid');
   }
 }
 

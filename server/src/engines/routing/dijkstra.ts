@@ -1,4 +1,5 @@
 import FlatQueue from 'flatqueue';
+import { at } from '../shared/checked.js';
 import type { RoadGraph } from './road-graph.js';
 
 /** A place to start from: a node and the seconds already spent reaching it (e.g. from a point snapped mid-edge). */
@@ -72,12 +73,21 @@ export function shortestPath(g: RoadGraph, from: number, to: number): ShortestPa
   const t = travelTimes(g, [{ node: from }], { target: to });
   const seconds = t.seconds[to] ?? Infinity;
   if (!Number.isFinite(seconds)) return { kind: 'unreachable' };
-  const nodes = [to];
+  return { kind: 'found', seconds, ...walkBack(t, to) };
+}
+
+/**
+ * The nodes and edges of the best path to node `v`, walked back through `previous` to the search's origin (the one
+ * path rebuild of every search here).
+ * @throws RangeError when `v` or a node on the way is not in the search's arrays
+ */
+export function walkBack(t: TravelTimes, v: number): { nodes: number[]; edges: number[] } {
+  const nodes = [v];
   const edges: number[] = [];
-  for (let v = to; v !== from; ) {
-    edges.push(t.viaEdge[v] ?? -1);
-    v = t.previous[v] ?? from;
+  for (let p = at(t.previous, v, 'node'); p >= 0; p = at(t.previous, v, 'node')) {
+    edges.push(at(t.viaEdge, v, 'node'));
+    v = p;
     nodes.push(v);
   }
-  return { kind: 'found', seconds, nodes: nodes.reverse(), edges: edges.reverse() };
+  return { nodes: nodes.reverse(), edges: edges.reverse() };
 }

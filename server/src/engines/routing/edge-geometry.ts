@@ -1,9 +1,10 @@
+import { at } from '../shared/checked.js';
 import { haversineMeters, type RoadGraph } from './road-graph.js';
 
 /** Positions of edge e from fraction `a` to `b` of its length (0 = source end), cut by length along the line. */
 export function edgeSlice(g: RoadGraph, e: number, a = 0, b = 1): [number, number][] {
-  const from = g.edgeCoordStart[e] ?? 0,
-    to = g.edgeCoordStart[e + 1] ?? 0;
+  const from = at(g.edgeCoordStart, e, 'edge'),
+    to = at(g.edgeCoordStart, e + 1, 'edge');
   const pts: [number, number][] = [];
   for (let i = from; i < to; i++) pts.push([g.edgeCoords[2 * i] ?? 0, g.edgeCoords[2 * i + 1] ?? 0]);
   if (a <= 0 && b >= 1) return pts;
@@ -14,7 +15,7 @@ export function edgeSlice(g: RoadGraph, e: number, a = 0, b = 1): [number, numbe
     cum.push((cum[i - 1] ?? 0) + haversineMeters(p[0], p[1], q[0], q[1]));
   }
   const total = cum[cum.length - 1] ?? 0;
-  const at = (d: number): [number, number] => {
+  const pointAt = (d: number): [number, number] => {
     let i = 1;
     while (i < pts.length - 1 && (cum[i] ?? 0) < d) i++;
     const p = pts[i - 1] ?? [0, 0],
@@ -25,9 +26,9 @@ export function edgeSlice(g: RoadGraph, e: number, a = 0, b = 1): [number, numbe
   };
   const da = a * total,
     db = b * total;
-  const out: [number, number][] = [at(da)];
+  const out: [number, number][] = [pointAt(da)];
   for (let i = 1; i < pts.length - 1; i++) if ((cum[i] ?? 0) > da && (cum[i] ?? 0) < db) out.push(pts[i] ?? [0, 0]);
-  out.push(at(db));
+  out.push(pointAt(db));
   return out;
 }
 

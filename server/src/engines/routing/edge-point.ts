@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import type { Origin } from './dijkstra.js';
 import type { RoadGraph } from './road-graph.js';
 
@@ -20,10 +21,10 @@ export const AT_JUNCTION = 1e-9;
  */
 export function originsFor(g: RoadGraph, p: EdgePoint): Origin[] {
   const origins: Origin[] = [];
-  const fwd = g.edgeCost[p.edge] ?? -1;
-  const rev = g.edgeReverseCost[p.edge] ?? -1;
-  const source = g.edgeSource[p.edge] ?? 0,
-    target = g.edgeTarget[p.edge] ?? 0;
+  const fwd = at(g.edgeCost, p.edge, 'edge');
+  const rev = at(g.edgeReverseCost, p.edge, 'edge');
+  const source = at(g.edgeSource, p.edge, 'edge'),
+    target = at(g.edgeTarget, p.edge, 'edge');
   // A point on a junction starts from the junction itself, whatever the one-way rule of the edge it snapped to.
   if (p.fraction <= AT_JUNCTION) origins.push({ node: source, offsetSeconds: 0 });
   else if (rev >= 0) origins.push({ node: source, offsetSeconds: p.fraction * rev });
@@ -40,10 +41,10 @@ export function originsForAll(g: RoadGraph, points: readonly EdgePoint[]): Origi
 /** Seconds along edge e from fraction `a` to fraction `b` (either direction), or Infinity where one-way forbids it. */
 export function alongEdgeSeconds(g: RoadGraph, e: number, a: number, b: number): number {
   if (b >= a) {
-    const fwd = g.edgeCost[e] ?? -1;
+    const fwd = at(g.edgeCost, e, 'edge');
     return fwd >= 0 ? (b - a) * fwd : b === a ? 0 : Infinity;
   }
-  const rev = g.edgeReverseCost[e] ?? -1;
+  const rev = at(g.edgeReverseCost, e, 'edge');
   return rev >= 0 ? (a - b) * rev : Infinity;
 }
 
@@ -65,10 +66,10 @@ export function arrivalAt(
   starts: readonly EdgePoint[] = [],
 ): Arrival {
   const e = to.edge;
-  const fwd = g.edgeCost[e] ?? -1,
-    rev = g.edgeReverseCost[e] ?? -1;
-  const atSource = seconds[g.edgeSource[e] ?? 0] ?? Infinity,
-    atTarget = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
+  const fwd = at(g.edgeCost, e, 'edge'),
+    rev = at(g.edgeReverseCost, e, 'edge');
+  const atSource = at(seconds, at(g.edgeSource, e, 'edge'), 'node'),
+    atTarget = at(seconds, at(g.edgeTarget, e, 'edge'), 'node');
   // A point on a junction is reached when the junction is, from whichever street.
   const viaSource = to.fraction <= AT_JUNCTION ? atSource : fwd >= 0 ? atSource + to.fraction * fwd : Infinity;
   const viaTarget =

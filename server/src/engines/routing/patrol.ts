@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { travelTimes } from './dijkstra.js';
 import { arrivalAt, originsFor, type EdgePoint } from './edge-point.js';
 import type { RoadGraph } from './road-graph.js';
@@ -55,7 +56,7 @@ export function travelMatrix(p: PatrolProblem, signal?: AbortSignal): TravelMatr
     const starts = from.point ? [from.point] : [];
     const t = travelTimes(p.graph, origins).seconds;
     return Float64Array.from(places, (to) =>
-      to.point ? arrivalAt(p.graph, t, to.point, starts).seconds : (t[to.node] ?? Infinity),
+      to.point ? arrivalAt(p.graph, t, to.point, starts).seconds : at(t, to.node, 'node'),
     );
   });
   return { seconds };
@@ -68,6 +69,11 @@ function prizeAt(p: PatrolProblem, stop: PatrolStopInput, arrivalSeconds: number
   return stop.prizeByHour[hour] ?? 0;
 }
 
+/** Seconds from place `from` to place `to` of the matrix (0 is the depot, stop i is i + 1); Infinity if unreachable. */
+function leg(m: TravelMatrix, from: number, to: number): number {
+  return at(at(m.seconds, from, 'place'), to, 'place');
+}
+
 /** Time and prize of visiting stops in this order from and back to the depot. */
 export function evaluateRoute(
   p: PatrolProblem,
@@ -76,16 +82,15 @@ export function evaluateRoute(
 ): { seconds: number; prize: number } {
   let t = 0,
     prize = 0,
-    at = 0;
+    here = 0;
   for (const i of order) {
-    t += m.seconds[at]?.[i + 1] ?? Infinity;
-    const stop = p.stops[i];
-    if (!stop) continue;
+    t += leg(m, here, i + 1);
+    const stop = at(p.stops, i, 'stop');
     prize += prizeAt(p, stop, t);
     t += stop.dwellSeconds;
-    at = i + 1;
+    here = i + 1;
   }
-  t += m.seconds[at]?.[0] ?? Infinity;
+  t += leg(m, here, 0);
   return { seconds: t, prize };
 }
 
@@ -99,7 +104,7 @@ export function evaluateRoute(
 export function planPatrol(p: PatrolProblem, m: TravelMatrix = travelMatrix(p), signal?: AbortSignal): PatrolPlan {
   const required = p.stops.flatMap((s, i) => (s.kind === 'checkpoint' ? [i] : []));
   for (const i of required) {
-    if (!Number.isFinite(m.seconds[0]?.[i + 1] ?? Infinity) || !Number.isFinite(m.seconds[i + 1]?.[0] ?? Infinity)) {
+    if (!Number.isFinite(leg(m, 0, i + 1)) || !Number.isFinite(leg(m, i + 1, 0))) {
       return { kind: 'infeasible', reason: `checkpoint ${p.stops[i]?.id} cannot be reached from the post and back` };
     }
   }
@@ -144,13 +149,13 @@ export function planPatrol(p: PatrolProblem, m: TravelMatrix = travelMatrix(p), 
   route = best;
   const stops: PlannedStop[] = [];
   let t = 0,
-    at = 0;
+    here = 0;
   for (const i of route) {
-    t += m.seconds[at]?.[i + 1] ?? Infinity;
-    const s = p.stops[i] as PatrolStopInput;
+    t += leg(m, here, i + 1);
+    const s = at(p.stops, i, 'stop');
     stops.push({ id: s.id, node: s.node, kind: s.kind, arrivalSeconds: t, prize: prizeAt(p, s, t) });
     t += s.dwellSeconds;
-    at = i + 1;
+    here = i + 1;
   }
   const total = evaluateRoute(p, m, route);
   return { kind: 'ok', stops, totalSeconds: total.seconds, prize: total.prize, checkpoints: required.length };

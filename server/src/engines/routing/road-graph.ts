@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import type { TravelProfile } from './travel-profile.js';
 
 /** A road as the graph builder needs it: its line, direction rule and speed (from the road table). */
@@ -99,12 +100,12 @@ export function buildRoadGraph(roads: readonly RoadInput[], profile: TravelProfi
     let from = 0;
     let length = 0;
     for (let i = 1; i < r.coordinates.length; i++) {
-      const [lon0, lat0] = r.coordinates[i - 1] ?? [0, 0];
-      const [lon1, lat1] = r.coordinates[i] ?? [0, 0];
+      const [lon0, lat0] = at(r.coordinates, i - 1, 'position');
+      const [lon1, lat1] = at(r.coordinates, i, 'position');
       length += haversineMeters(lon0, lat0, lon1, lat1);
       const last = i === r.coordinates.length - 1;
       if (!last && (uses.get(key(lon1, lat1)) ?? 0) < 2) continue;
-      const [flon, flat] = r.coordinates[from] ?? [0, 0];
+      const [flon, flat] = at(r.coordinates, from, 'position');
       src.push(nodeOf(flon, flat));
       tgt.push(nodeOf(lon1, lat1));
       len.push(length);
@@ -112,7 +113,7 @@ export function buildRoadGraph(roads: readonly RoadInput[], profile: TravelProfi
       rcost.push(backward ? length / mps : -1);
       roadIds.push(r.id);
       coordStart.push(coords.length / 2);
-      for (let k = from; k <= i; k++) coords.push(...(r.coordinates[k] ?? [0, 0]));
+      for (let k = from; k <= i; k++) coords.push(...at(r.coordinates, k, 'position'));
       from = i;
       length = 0;
     }
@@ -137,28 +138,34 @@ export function buildRoadGraph(roads: readonly RoadInput[], profile: TravelProfi
 /** Adds the CSR adjacency (both directions of every edge that allows them). */
 function withArcs(g: Omit<RoadGraph, 'arcStart' | 'arcTarget' | 'arcCost' | 'arcEdge'>): RoadGraph {
   const degree = new Int32Array(g.nodeCount + 1);
+  const bump = (k: number) => {
+    degree[k] = at(degree, k, 'node') + 1;
+  };
   for (let e = 0; e < g.edgeCount; e++) {
-    if ((g.edgeCost[e] ?? -1) >= 0) degree[(g.edgeSource[e] ?? 0) + 1]!++;
-    if ((g.edgeReverseCost[e] ?? -1) >= 0) degree[(g.edgeTarget[e] ?? 0) + 1]!++;
+    if (at(g.edgeCost, e, 'edge') >= 0) bump(at(g.edgeSource, e, 'edge') + 1);
+    if (at(g.edgeReverseCost, e, 'edge') >= 0) bump(at(g.edgeTarget, e, 'edge') + 1);
   }
-  for (let v = 0; v < g.nodeCount; v++) degree[v + 1]! += degree[v] ?? 0;
+  for (let v = 0; v < g.nodeCount; v++) degree[v + 1] = at(degree, v + 1) + at(degree, v);
   const arcStart = degree;
-  const n = arcStart[g.nodeCount] ?? 0;
+  const n = at(arcStart, g.nodeCount);
   const arcTarget = new Int32Array(n),
     arcCost = new Float64Array(n),
     arcEdge = new Int32Array(n);
   const fill = Int32Array.from(arcStart.subarray(0, g.nodeCount));
   const put = (from: number, to: number, c: number, e: number) => {
-    const slot = fill[from]!++;
+    const slot = at(fill, from, 'node');
+    fill[from] = slot + 1;
     arcTarget[slot] = to;
     arcCost[slot] = c;
     arcEdge[slot] = e;
   };
   for (let e = 0; e < g.edgeCount; e++) {
-    const s = g.edgeSource[e] ?? 0,
-      t = g.edgeTarget[e] ?? 0;
-    if ((g.edgeCost[e] ?? -1) >= 0) put(s, t, g.edgeCost[e] ?? 0, e);
-    if ((g.edgeReverseCost[e] ?? -1) >= 0) put(t, s, g.edgeReverseCost[e] ?? 0, e);
+    const s = at(g.edgeSource, e, 'edge'),
+      t = at(g.edgeTarget, e, 'edge');
+    const c = at(g.edgeCost, e, 'edge'),
+      rc = at(g.edgeReverseCost, e, 'edge');
+    if (c >= 0) put(s, t, c, e);
+    if (rc >= 0) put(t, s, rc, e);
   }
   return { ...g, arcStart, arcTarget, arcCost, arcEdge };
 }

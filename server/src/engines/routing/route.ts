@@ -1,19 +1,8 @@
-import { travelTimes, type TravelTimes } from './dijkstra.js';
+import { at } from '../shared/checked.js';
+import { travelTimes, walkBack } from './dijkstra.js';
 import { arrivalAt, originsFor, type EdgePoint } from './edge-point.js';
 import { edgeSlice, pathLine } from './edge-geometry.js';
 import type { RoadGraph } from './road-graph.js';
-
-/** The nodes and edges walked back from node `v` to the search's origin. */
-function walkBack(t: TravelTimes, v: number): { nodes: number[]; edges: number[] } {
-  const nodes = [v];
-  const edges: number[] = [];
-  while ((t.previous[v] ?? -1) >= 0) {
-    edges.push(t.viaEdge[v] ?? 0);
-    v = t.previous[v] ?? 0;
-    nodes.push(v);
-  }
-  return { nodes: nodes.reverse(), edges: edges.reverse() };
-}
 
 /**
  * The line of the fastest way from one point on the network to another, each edge split at its point (as
@@ -37,10 +26,7 @@ export function routeBetween(
     }
     case 'source':
     case 'target': {
-      const { nodes, edges } = walkBack(
-        t,
-        end.via === 'source' ? (g.edgeSource[to.edge] ?? 0) : (g.edgeTarget[to.edge] ?? 0),
-      );
+      const { nodes, edges } = walkBack(t, at(end.via === 'source' ? g.edgeSource : g.edgeTarget, to.edge, 'edge'));
       const start =
         nodes[0] === g.edgeSource[from.edge]
           ? edgeSlice(g, from.edge, 0, from.fraction).reverse()

@@ -1,4 +1,5 @@
 import Flatbush from 'flatbush';
+import { metersPerDegree } from '../shared/geo.js';
 import type { EdgePoint } from './edge-point.js';
 import type { RoadGraph } from './road-graph.js';
 
@@ -14,11 +15,10 @@ export interface EdgeIndex {
   snap(lon: number, lat: number, maxDistanceMeters?: number): SnappedPoint | undefined;
 }
 
-const M_PER_DEG_LAT = 111_320;
-
 /**
  * Indexes every segment of every edge. `snap` measures in a local equirectangular projection around the point
- * (error well under 0.1 % within a few km), exact enough to pick the nearest edge and the fraction along it.
+ * (error well under 0.1 % within a few km), exact enough to pick the nearest edge and the fraction along it. The
+ * projection is on the sphere the graph's edge lengths are measured on (haversine), so gaps and fractions agree with them.
  */
 export function indexEdges(g: RoadGraph): EdgeIndex {
   const segCount = g.edgeCoordStart[g.edgeCount] ?? 0;
@@ -43,17 +43,17 @@ export function indexEdges(g: RoadGraph): EdgeIndex {
 
   return {
     snap(lon, lat, maxDistanceMeters = 500) {
-      const mx = M_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180);
-      const dDeg = maxDistanceMeters / Math.min(mx, M_PER_DEG_LAT);
+      const { lon: mx, lat: my } = metersPerDegree(lat, 'sphere');
+      const dDeg = maxDistanceMeters / Math.min(mx, my);
       let best: SnappedPoint | undefined;
       for (const s of index.search(lon - dDeg, lat - dDeg, lon + dDeg, lat + dDeg)) {
         if (s >= n) continue;
         const k = segStart[s] ?? 0;
         const e = segEdge[s] ?? 0;
         const ax = ((g.edgeCoords[2 * k] ?? 0) - lon) * mx,
-          ay = ((g.edgeCoords[2 * k + 1] ?? 0) - lat) * M_PER_DEG_LAT;
+          ay = ((g.edgeCoords[2 * k + 1] ?? 0) - lat) * my;
         const bx = ((g.edgeCoords[2 * k + 2] ?? 0) - lon) * mx,
-          by = ((g.edgeCoords[2 * k + 3] ?? 0) - lat) * M_PER_DEG_LAT;
+          by = ((g.edgeCoords[2 * k + 3] ?? 0) - lat) * my;
         const dx = bx - ax,
           dy = by - ay;
         const len2 = dx * dx + dy * dy;
@@ -67,7 +67,7 @@ export function indexEdges(g: RoadGraph): EdgeIndex {
             fraction: fractionAlong(g, e, k, u),
             distanceMeters: d,
             lon: lon + px / mx,
-            lat: lat + py / M_PER_DEG_LAT,
+            lat: lat + py / my,
           };
         }
       }
@@ -81,10 +81,10 @@ function fractionAlong(g: RoadGraph, e: number, k: number, u: number): number {
   let before = 0;
   let total = 0;
   for (let j = g.edgeCoordStart[e] ?? 0; j < (g.edgeCoordStart[e + 1] ?? 0) - 1; j++) {
-    const mx = M_PER_DEG_LAT * Math.cos(((g.edgeCoords[2 * j + 1] ?? 0) * Math.PI) / 180);
+    const m = metersPerDegree(g.edgeCoords[2 * j + 1] ?? 0, 'sphere');
     const len = Math.hypot(
-      ((g.edgeCoords[2 * j + 2] ?? 0) - (g.edgeCoords[2 * j] ?? 0)) * mx,
-      ((g.edgeCoords[2 * j + 3] ?? 0) - (g.edgeCoords[2 * j + 1] ?? 0)) * M_PER_DEG_LAT,
+      ((g.edgeCoords[2 * j + 2] ?? 0) - (g.edgeCoords[2 * j] ?? 0)) * m.lon,
+      ((g.edgeCoords[2 * j + 3] ?? 0) - (g.edgeCoords[2 * j + 1] ?? 0)) * m.lat,
     );
     if (j < k) before += len;
     if (j === k) before += u * len;

@@ -1,9 +1,25 @@
 /**
- * The one place of web-mercator tile maths and metres per degree. Metres per degree come from the WGS84 radii of
- * curvature (coverage/local-projection.ts); tile maths is the slippy-map scheme (tile y down from the north).
+ * The one place of metres per degree and web-mercator tile maths. Metres per degree come from the WGS84 radii of
+ * curvature at the latitude (or turf's sphere); tile maths is the slippy-map scheme (tile y down from the north).
  */
-export { metersPerDegree, type EarthModel } from '../coverage/local-projection.js';
-import { metersPerDegree } from '../coverage/local-projection.js';
+
+/** Earth models: WGS84 (as PostGIS geography measures) or turf's sphere of radius 6,371,008.8 m. */
+export type EarthModel = 'wgs84' | 'sphere';
+
+const WGS84_A = 6_378_137;
+const WGS84_E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563);
+const SPHERE_R = 6_371_008.8;
+
+/** Metres per degree of latitude and of longitude at a latitude, from the radii of curvature there. */
+export function metersPerDegree(lat: number, earth: EarthModel = 'wgs84'): { lat: number; lon: number } {
+  const phi = (lat * Math.PI) / 180;
+  const k = Math.PI / 180;
+  if (earth === 'sphere') return { lat: SPHERE_R * k, lon: SPHERE_R * Math.cos(phi) * k };
+  const w = 1 - WGS84_E2 * Math.sin(phi) ** 2;
+  const meridian = (WGS84_A * (1 - WGS84_E2)) / w ** 1.5;
+  const primeVertical = WGS84_A / Math.sqrt(w);
+  return { lat: meridian * k, lon: primeVertical * Math.cos(phi) * k };
+}
 
 export type LonLatBox = [minLon: number, minLat: number, maxLon: number, maxLat: number];
 
