@@ -9,6 +9,7 @@ import {
   districtCodesFor,
   divisionPrefixes,
   finishBatch,
+  geometryDigests,
   invalidGeometries,
   matchByUniqueColumn,
   matchImportKeys,
@@ -411,7 +412,12 @@ async function write(
       occ.set(k, n);
       return n;
     });
-    const digests = list.map((f) => digestOf([f.properties, f.geometry]));
+    const geomDigests = await geometryDigests(
+      tx,
+      layer,
+      list.map((f) => f.geometry),
+    );
+    const digests = list.map((f, i) => digestOf([f.properties, geomDigests[i]]));
     const matches = new Map((await matchImportKeys(tx, layer, keys, occurrences)).map((r) => [r.i, r]));
     // Rows no earlier import recorded, but whose code is taken in the table: those rows are updated.
     const byColumn = new Map<number, { id: number; version: number }>();

@@ -51,6 +51,7 @@ const REVIEWED: Record<string, readonly string[]> = {
     "args.join(', ')",
     'c',
     'def.table',
+    "geometrySql(def, 'u.gj')",
     'sets',
     "sets.join(', ')",
     't',

@@ -39,6 +39,22 @@ export async function invalidGeometries(
 }
 
 /**
+ * A digest of each geometry as it would be stored, normalised (ST_Normalize: ring order and start vertex), so a
+ * Shapefile's clockwise rings and a GeoJSON's counter-clockwise ones of the same shape compare equal.
+ */
+export async function geometryDigests(tx: Queryable, layer: LayerName, geoms: readonly Geometry[]): Promise<string[]> {
+  const def = LAYERS[layer];
+  const rows = await tx.query<{ i: number; d: string }>(
+    `SELECT u.i::int - 1 AS i, md5(ST_AsBinary(ST_Normalize(${geometrySql(def, 'u.gj')}))) AS d
+     FROM unnest($1::text[]) WITH ORDINALITY AS u(gj, i)`,
+    [geoms.map((g) => JSON.stringify(g))],
+  );
+  const out = new Array<string>(geoms.length).fill('');
+  for (const r of rows) out[r.i] = r.d;
+  return out;
+}
+
+/**
  * The district code of each polygon: the district-level admin area its point-on-surface lies in (a township's or
  * community's `district_code`), else the region's code; null when no admin area is loaded.
  */
