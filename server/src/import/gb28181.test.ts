@@ -24,7 +24,7 @@ describe('GB/T 28181 device codes', () => {
 
   it('when the network digit is 0–4, 6, 7 or 8, then it names the private network, government, Internet or social resources', () => {
     const net = (n: string) => {
-      const d = decodeGbCode(`110105000813${n}000001`, { camera: true });
+      const d = decodeGbCode(`1101050008131${n}000001`, { camera: true });
       return d.ok ? [d.value.type, d.value.industry, d.value.networkName] : d.reason;
     };
     expect(net('1')).toEqual(['131', '08', '监控报警专网']);
