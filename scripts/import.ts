@@ -69,7 +69,11 @@ function pairs(list: readonly string[] | undefined, what: string): Record<string
 }
 if (values.undo !== undefined || values.batches) {
   const config = loadConfig();
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRIDPATROL_DATA_DIR });
+  const db = await openDb({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.GRIDPATROL_DATA_DIR,
+    schema: config.GRIDPATROL_DB_SCHEMA,
+  });
   try {
     await migrate(db);
     if (values.batches) console.log(JSON.stringify(await importBatches(db, 50), null, 2));
@@ -186,7 +190,11 @@ async function inspect(f: string): Promise<void> {
 
 const config = loadConfig();
 if (!config.DATABASE_URL) await mkdir(config.GRIDPATROL_DATA_DIR, { recursive: true });
-const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRIDPATROL_DATA_DIR });
+const db = await openDb({
+  databaseUrl: config.DATABASE_URL,
+  dataDir: config.GRIDPATROL_DATA_DIR,
+  schema: config.GRIDPATROL_DB_SCHEMA,
+});
 try {
   await migrate(db);
   let last = -1;
