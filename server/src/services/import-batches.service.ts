@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
-import { isLayerName, LAYER_NAMES, type LayerName } from '../contract/layers.js';
+import { isLayerName, LAYER_NAMES, LAYERS, type LayerName } from '../contract/layers.js';
+import { problemFromDbError } from '../db/pg-errors.js';
 import {
   auditImport,
   editedSince,
@@ -56,7 +57,13 @@ export async function undoImportBatch(db: Db, id: number, actor: string) {
     const deleted: Partial<Record<LayerName, number>> = {};
     const restored: Partial<Record<LayerName, number>> = {};
     for (const layer of order) {
-      const r = await undoBatchRows(tx, id, layer);
+      let r: { deleted: number; restored: number };
+      try {
+        r = await undoBatchRows(tx, id, layer);
+      } catch (err) {
+        // e.g. a station the batch added now has beats: the foreign key names it.
+        throw problemFromDbError(err, LAYERS[layer].table) ?? err;
+      }
       deleted[layer] = r.deleted;
       restored[layer] = r.restored;
     }

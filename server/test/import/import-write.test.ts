@@ -208,6 +208,42 @@ describe('beats from a zipped Shapefile of polygons (Chicago)', () => {
   });
 });
 
+describe('admin areas without a parent above them', () => {
+  it('when a township comes without its district loaded, then it imports (only a region must have no parent)', async () => {
+    const fc = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { 区划代码: '320102001000', 名称: '新街口街道', 层级: '街道', 区县编码: '320102000000' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [118.77, 32.03],
+                [118.8, 32.03],
+                [118.8, 32.05],
+                [118.77, 32.05],
+                [118.77, 32.03],
+              ],
+            ],
+          },
+        },
+      ],
+    };
+    const r = await importFile(
+      t.db,
+      new TextEncoder().encode(JSON.stringify(fc)),
+      opts({ format: 'geojson', fileName: 'township.geojson', layer: 'admin-areas' }),
+    );
+    expect(r.counts['admin-areas']).toEqual({ new: 1, updated: 0, unchanged: 0 });
+    const [a] = await t.db.query<{ level: string; parent_code: string | null; district_code: string }>(
+      `SELECT level, parent_code, district_code FROM admin_area WHERE code = '320102001000'`,
+    );
+    expect(a).toEqual({ level: 'township', parent_code: null, district_code: '320102000000' });
+  });
+});
+
 describe('undo of an import', () => {
   it('when a batch of new rows is undone, then the table holds what it held before and the next import adds them again', async () => {
     const csv =

@@ -56,3 +56,8 @@ ALTER TABLE camera
 
 -- Beats import without a station (assigned later).
 ALTER TABLE beat ALTER COLUMN station_id DROP NOT NULL;
+
+-- Admin areas import without a parent above them (a township's district may not be loaded): only a region must
+-- have none.
+ALTER TABLE admin_area DROP CONSTRAINT admin_area_check;
+ALTER TABLE admin_area ADD CONSTRAINT admin_area_region_no_parent CHECK (level <> 'region' OR parent_code IS NULL);
