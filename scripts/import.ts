@@ -1,6 +1,8 @@
 /**
  * `npm run import -- <file> [--layer roads] [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:n] [--format F]
- *   [--skip-invalid] [--tz America/Chicago]` into the configured database (DATABASE_URL, or the embedded one).
+ *   [--skip-invalid] [--tz America/Chicago] [--map target=source]… [--set target=value]… [--date-order mdy|dmy]
+ *   [--key COLUMN] [--dry-run] [--make-valid]` into the configured database (DATABASE_URL, or the embedded one).
+ * `npm run import -- --help LAYER` prints what a layer takes; `--undo BATCH` undoes an import; `--batches` lists them.
  * `npm run import -- <file> --inspect [--geojson OUT]` prints what was detected (format, encoding, CRS and why,
  *   columns with types and samples, geometry types, row count, what was left out) and writes the rows as read (WGS84).
  * Prints progress to stderr and the import report as JSON to stdout; exits 1 when the file is refused.
@@ -11,11 +13,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/src/config.js';
 import { openDb } from '../server/src/db/client.js';
-import { isLayerName } from '../server/src/contract/layers.js';
+import { isLayerName, LAYER_NAMES } from '../server/src/contract/layers.js';
 import { migrate } from '../server/src/db/migrate.js';
 import { AppError } from '../server/src/errors.js';
 import { formatFromName, importFile } from '../server/src/import/import.service.js';
+import { LAYER_SPECS, specTable } from '../server/src/import/layer-specs.js';
+import { chooseColumns } from '../server/src/import/mapping.js';
 import { readSource } from '../server/src/import/readers/index.js';
+import { importBatches, undoImportBatch } from '../server/src/services/import-batches.service.js';
 import type { InputCrs, InputFormat } from '../server/src/import/types.js';
 
 const { values, positionals } = parseArgs({
@@ -31,16 +36,80 @@ const { values, positionals } = parseArgs({
     encoding: { type: 'string' },
     tz: { type: 'string' },
     actor: { type: 'string', default: 'cli' },
+    map: { type: 'string', multiple: true },
+    set: { type: 'string', multiple: true },
+    'date-order': { type: 'string' },
+    key: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'make-valid': { type: 'boolean' },
+    help: { type: 'string' },
+    undo: { type: 'string' },
+    batches: { type: 'boolean' },
   },
 });
+if (values.help !== undefined) {
+  const names = values.help && isLayerName(values.help) ? [values.help] : LAYER_NAMES;
+  if (values.help && !isLayerName(values.help)) console.error(`unknown layer ${values.help}; all layers:`);
+  console.log(names.map((n) => specTable(LAYER_SPECS[n])).join('\n\n'));
+  process.exit(0);
+}
+/** `target=value` pairs of --map / --set. */
+function pairs(list: readonly string[] | undefined, what: string): Record<string, string> | undefined {
+  if (!list?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const p of list) {
+    const eq = p.indexOf('=');
+    if (eq < 1) {
+      console.error(`--${what} ${p}: expected target=${what === 'map' ? 'column' : 'value'}`);
+      process.exit(2);
+    }
+    out[p.slice(0, eq).trim()] = p.slice(eq + 1);
+  }
+  return out;
+}
+if (values.undo !== undefined || values.batches) {
+  const config = loadConfig();
+  const db = await openDb({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.GRIDPATROL_DATA_DIR,
+    schema: config.GRIDPATROL_DB_SCHEMA,
+  });
+  try {
+    await migrate(db);
+    if (values.batches) console.log(JSON.stringify(await importBatches(db, 50), null, 2));
+    else {
+      const id = Number(values.undo);
+      if (!Number.isInteger(id) || id <= 0) {
+        console.error(`--undo takes a batch id, got ${values.undo}`);
+        process.exit(2);
+      }
+      console.log(JSON.stringify(await undoImportBatch(db, id, values.actor ?? 'cli'), null, 2));
+    }
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    console.error(`refused: ${err.message}`);
+    for (const e of err.errors.slice(0, 20)) console.error(`  ${e.path}: ${e.message}`);
+    process.exitCode = 1;
+  } finally {
+    await db.close();
+  }
+  process.exit();
+}
 const file = positionals[0];
 if (!file) {
   console.error(
-    'usage: npm run import -- <file> [--layer L] [--crs gcj02|wgs84] [--format F] [--skip-invalid] [--tz ZONE]',
+    'usage: npm run import -- <file> [--layer L] [--crs gcj02|bd09|wgs84|EPSG:n] [--map target=source] [--set target=value] [--dry-run] [--make-valid] [--tz ZONE] | --help [LAYER] | --undo BATCH | --batches',
   );
   process.exit(2);
 }
 const FORMATS: readonly string[] = ['geojson', 'csv', 'xlsx', 'shapefile', 'kml', 'kmz', 'osm-pbf'];
+const mapOpt = pairs(values.map, 'map');
+const setOpt = pairs(values.set, 'set');
+const dateOrder = values['date-order'];
+if (dateOrder !== undefined && dateOrder !== 'mdy' && dateOrder !== 'dmy') {
+  console.error(`--date-order must be mdy or dmy, got ${dateOrder}`);
+  process.exit(2);
+}
 if (values.inspect) {
   try {
     await inspect(file);
@@ -94,12 +163,38 @@ async function inspect(f: string): Promise<void> {
   }
   if (out) await new Promise<void>((r) => out.end('\n]}\n', () => r()));
   const { rows: _rows, ...detected } = s;
-  console.log(JSON.stringify({ ...detected, rowCount: n }, null, 2));
+  // With --layer: the automatic mapping onto that layer (with --map/--set on top) and what the layer takes.
+  const layer = values.layer && isLayerName(values.layer) ? values.layer : undefined;
+  const mapping = layer
+    ? Object.fromEntries(
+        Object.entries(
+          chooseColumns(
+            layer,
+            s.columns.map((c) => c.name),
+            { ...(mapOpt ? { map: mapOpt } : {}), ...(setOpt ? { set: setOpt } : {}) },
+          ).choices,
+        ).map(([k, c]) => [k, `${c.source} (${c.how})`]),
+      )
+    : undefined;
+  const missing = layer
+    ? LAYER_SPECS[layer].fields.filter((f) => f.required && !mapping?.[f.name]).map((f) => f.name)
+    : undefined;
+  console.log(
+    JSON.stringify(
+      { ...detected, rowCount: n, ...(layer ? { layer: LAYER_SPECS[layer], mapping, missingRequired: missing } : {}) },
+      null,
+      2,
+    ),
+  );
 }
 
 const config = loadConfig();
 if (!config.DATABASE_URL) await mkdir(config.GRIDPATROL_DATA_DIR, { recursive: true });
-const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.GRIDPATROL_DATA_DIR });
+const db = await openDb({
+  databaseUrl: config.DATABASE_URL,
+  dataDir: config.GRIDPATROL_DATA_DIR,
+  schema: config.GRIDPATROL_DB_SCHEMA,
+});
 try {
   await migrate(db);
   let last = -1;
@@ -111,12 +206,21 @@ try {
     ...(values.layer && isLayerName(values.layer) ? { layer: values.layer } : {}),
     skipInvalid: values['skip-invalid'],
     ...(values.tz ? { timeZone: values.tz } : {}),
+    ...(mapOpt ? { map: mapOpt } : {}),
+    ...(setOpt ? { set: setOpt } : {}),
+    ...(dateOrder ? { dateOrder } : {}),
+    ...(values.key ? { key: values.key } : {}),
+    ...(values['dry-run'] ? { dryRun: true } : {}),
+    ...(values['make-valid'] ? { makeValid: true } : {}),
+    ...(values.sheet ? { sheet: values.sheet } : {}),
+    ...(values.encoding ? { encoding: values.encoding } : {}),
     onProgress: (share, phase) => {
       const pct = Math.floor(share * 10) * 10;
       if (pct !== last) console.error(`… ${pct}% ${phase}`);
       last = pct;
     },
   });
+  console.error(`${report.dryRun ? 'dry run (nothing written): ' : `batch ${report.batchId}: `}${report.summary}`);
   console.log(JSON.stringify(report, null, 2));
 } catch (err) {
   if (err instanceof AppError) {

@@ -1,20 +1,53 @@
 import { z } from 'zod';
 import { LAYER_NAMES } from './layers.js';
 
+const FORMATS = ['geojson', 'csv', 'xlsx', 'shapefile', 'kml', 'kmz', 'osm-pbf'] as const;
+const bool = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
+
+/** `target=value` pairs, one query parameter or repeated (`map=category=Primary Type&map=occurred_at=Date`). */
+const pairs = (what: string) =>
+  z
+    .union([z.string().max(400), z.array(z.string().max(400)).max(60)])
+    .transform((v, ctx) => {
+      const out: Record<string, string> = {};
+      for (const p of Array.isArray(v) ? v : [v]) {
+        const eq = p.indexOf('=');
+        const target = eq > 0 ? p.slice(0, eq).trim() : '';
+        if (!/^[a-z_][a-z0-9_]{0,40}$/.test(target)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${what}: "${p.slice(0, 60)}" is not target=${what === 'map' ? 'column' : 'value'}`,
+          });
+          return z.NEVER;
+        }
+        out[target] = p.slice(eq + 1);
+      }
+      return out;
+    })
+    .optional();
+
 export const importQuery = z.strictObject({
-  format: z.enum(['geojson', 'csv', 'xlsx', 'shapefile', 'kml', 'kmz', 'osm-pbf']),
+  format: z.enum(FORMATS),
   layer: z.enum(LAYER_NAMES).optional(),
   // wgs84, cgcs2000, gcj02, bd09, webmercator or EPSG:n; the readers refuse an unknown EPSG code (422 at `crs`).
   crs: z
     .string()
     .regex(/^(wgs84|cgcs2000|gcj02|bd09|webmercator|EPSG:\d{4,5})$/i)
     .default('wgs84'),
-  skip_invalid: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
+  skip_invalid: bool,
   tz: z.string().max(64).optional(),
   name: z.string().max(200).optional(),
+  map: pairs('map'),
+  set: pairs('set'),
+  date_order: z.enum(['mdy', 'dmy']).optional(),
+  key: z.string().max(100).optional(),
+  dry_run: bool,
+  make_valid: bool,
+  sheet: z.string().max(100).optional(),
+  encoding: z.string().max(40).optional(),
 });
 
 export const importIssue = z.object({
@@ -23,10 +56,11 @@ export const importIssue = z.object({
   path: z.string(),
   message: z.string(),
 });
+const layerCounts = z.object({ new: z.number().int(), updated: z.number().int(), unchanged: z.number().int() });
 export const importReport = z
   .object({
     file: z.string(),
-    format: z.enum(['geojson', 'csv', 'xlsx', 'shapefile', 'kml', 'kmz', 'osm-pbf']),
+    format: z.enum(FORMATS),
     crs: z.string(),
     imported: z.partialRecord(z.enum(LAYER_NAMES), z.number().int()),
     rejected: z.number().int(),
@@ -34,6 +68,68 @@ export const importReport = z
     ignoredProperties: z.record(z.string(), z.number().int()),
     leftOut: z.array(z.object({ what: z.string(), count: z.number().int(), why: z.string() })),
     ms: z.number(),
+    batchId: z.number().int().nullable(),
+    dryRun: z.boolean(),
+    detected: z.object({ format: z.string(), encoding: z.string().nullable(), crs: z.string() }),
+    rowsRead: z.number().int(),
+    counts: z.partialRecord(z.enum(LAYER_NAMES), layerCounts),
+    summary: z.string(),
+    refused: z.array(z.object({ reason: z.string(), count: z.number().int(), rows: z.array(z.string()) })),
+    fieldProblems: z.array(z.object({ path: z.string(), count: z.number().int(), rows: z.array(z.string()) })),
+    repaired: z.array(z.object({ source: z.string(), layer: z.enum(LAYER_NAMES), reason: z.string() })),
+    defaulted: z.array(z.object({ column: z.string(), count: z.number().int(), value: z.string() })),
+    mapping: z.record(z.string(), z.string()),
+    warnings: z.array(z.string()),
   })
   .meta({ id: 'ImportReport' });
 export type ImportReportAnswer = z.infer<typeof importReport>;
+
+const fieldSpec = z.object({
+  name: z.string(),
+  type: z.enum(['text', 'integer', 'number', 'boolean', 'date', 'datetime', 'enum']),
+  required: z.boolean(),
+  default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  derived: z.string().optional(),
+  enum: z.array(z.string()).readonly().optional(),
+  unit: z.string().optional(),
+  synonyms: z.array(z.string()).readonly(),
+  parts: z.object({ date: z.array(z.string()).readonly(), time: z.array(z.string()).readonly() }).optional(),
+  values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  importOnly: z.boolean().optional(),
+  note: z.string().optional(),
+});
+export const layerSpecsAnswer = z
+  .object({
+    layers: z.array(
+      z.object({
+        layer: z.enum(LAYER_NAMES),
+        label: z.object({ zh: z.string(), en: z.string() }),
+        geometry: z.array(z.string()).readonly(),
+        naturalKey: z.array(z.string()).readonly(),
+        fields: z.array(fieldSpec),
+      }),
+    ),
+  })
+  .meta({ id: 'ImportLayerSpecs' });
+
+export const batchParams = z.strictObject({ id: z.coerce.number().int().positive() });
+export const batchListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+export const importBatch = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  file: z.string(),
+  format: z.string(),
+  layers: z.array(z.string()),
+  counts: z.unknown(),
+  undoneAt: z.string().nullable(),
+  undoneBy: z.string().nullable(),
+});
+export const batchList = z.object({ batches: z.array(importBatch) }).meta({ id: 'ImportBatches' });
+export const undoReport = z
+  .object({
+    batchId: z.number().int(),
+    deleted: z.partialRecord(z.enum(LAYER_NAMES), z.number().int()),
+    restored: z.partialRecord(z.enum(LAYER_NAMES), z.number().int()),
+  })
+  .meta({ id: 'ImportUndo' });

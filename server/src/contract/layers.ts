@@ -140,7 +140,8 @@ export const LAYERS: Record<LayerName, LayerDef> = {
     columns: [
       col('code', 'text', stationCode, true),
       col('name', 'text', name, true),
-      col('station_id', 'bigint', z.number().int().positive(), true),
+      // Beats import without a station (assigned later, issue #15).
+      col('station_id', 'bigint', z.number().int().positive().nullable()),
       col('district_code', 'text', code12, true),
       col('officers', 'integer', z.number().int().min(0).max(1000)),
       col('auxiliaries', 'integer', z.number().int().min(0).max(1000)),
@@ -168,6 +169,48 @@ export const LAYERS: Record<LayerName, LayerDef> = {
       col('owner', 'text', optText),
       col('osm_id', 'bigint', osmId),
       districtCol,
+      // GB/T 28181 device code and its decoded fields (import/gb28181.ts fills them from gb_code).
+      col(
+        'gb_code',
+        'text',
+        z
+          .string()
+          .regex(/^[0-9]{20}$/, 'a 20-digit GB/T 28181 code')
+          .nullable(),
+      ),
+      col(
+        'gb_division',
+        'text',
+        z
+          .string()
+          .regex(/^[0-9]{6}$/)
+          .nullable(),
+      ),
+      col(
+        'gb_industry',
+        'text',
+        z
+          .string()
+          .regex(/^[0-9]{2}$/)
+          .nullable(),
+      ),
+      col(
+        'gb_type',
+        'text',
+        z
+          .string()
+          .regex(/^[0-9]{3}$/)
+          .nullable(),
+      ),
+      col(
+        'gb_network',
+        'text',
+        z
+          .string()
+          .regex(/^[0-9]$/)
+          .nullable(),
+      ),
+      col('point_class', 'smallint', z.number().int().min(1).max(3).nullable()),
     ],
   },
   'key-places': {

@@ -39,6 +39,9 @@ export const PROBLEM_CODES = {
   'import.no_layer': 'the import needs a target layer',
   'import.bad_file': 'the file cannot be read as the format given',
   'import.invalid_features': 'features of the file are invalid; nothing was imported',
+  'import.edited_since':
+    'rows of the import batch were edited or deleted since it ran; nothing was undone (errors name them)',
+  'import.already_undone': 'the import batch is already undone',
   'analysis.too_many_events': 'the filter matches more incidents than the analysis takes',
   'password.too_short': 'the password is shorter than the minimum',
   'job.limit': 'too many jobs of this user at once (Retry-After; limit)',

@@ -38,6 +38,27 @@ export interface ImportReport {
   /** What the file holds that was not read, and why (e.g. OSM route relations). */
   leftOut: LeftOut[];
   ms: number;
+  /** The batch this import is (undo it with DELETE /api/v1/import/batches/:id); null for a dry run. */
+  batchId: number | null;
+  dryRun: boolean;
+  /** What was detected (format, encoding, CRS) and why. */
+  detected: { format: string; encoding: string | null; crs: string };
+  rowsRead: number;
+  /** Per layer: rows added, rows changed in place, rows already there as they are in the file. */
+  counts: Partial<Record<LayerName, { new: number; updated: number; unchanged: number }>>;
+  /** "N new, M unchanged, K updated, R refused" over all layers. */
+  summary: string;
+  /** Refused rows grouped by reason, with the first few offenders. */
+  refused: { reason: string; count: number; rows: string[] }[];
+  /** Per field: how many rows had a problem there and which (the first few). */
+  fieldProblems: { path: string; count: number; rows: string[] }[];
+  /** Invalid polygons/lines made valid by ST_MakeValid (`makeValid`), with the reason they were invalid. */
+  repaired: { source: string; layer: LayerName; reason: string }[];
+  /** Columns a row left empty that took the layer's stated default (or a derived value). */
+  defaulted: { column: string; count: number; value: string }[];
+  /** Target column ← source column, as chosen automatically or by `map` / `set`. */
+  mapping: Record<string, string>;
+  warnings: string[];
 }
 
 /** Long imports report progress as a share in [0, 1] and a phase name. */

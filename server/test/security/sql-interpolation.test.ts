@@ -44,6 +44,18 @@ const REVIEWED: Record<string, readonly string[]> = {
   'db/repos/jobs.repo.ts': ['COLUMNS'],
   'db/repos/plans.repo.ts': ['SELECT_PLAN'],
   'db/repos/grades.repo.ts': ['SELECT', "day ? '$1::date' : '(SELECT max(computed_on) FROM grid_grade)'"],
+  // Table and column names from the layer catalogue (LAYERS), the two unique columns, a constant column list.
+  'db/repos/import.repo.ts': [
+    'BATCH_COLUMNS',
+    "aliases.join(', ')",
+    "args.join(', ')",
+    'c',
+    'def.table',
+    "geometrySql(def, 'u.gj')",
+    'sets',
+    "sets.join(', ')",
+    't',
+  ],
   'db/repos/incident-analysis.repo.ts': [
     'AREA_FROM[area.kind]',
     'AREA_FROM[kind]',

@@ -1,46 +1,102 @@
 import type { Db } from '../../db/client.js';
-import { importQuery, importReport } from '../../contract/import.js';
+import {
+  batchList,
+  batchListQuery,
+  batchParams,
+  importQuery,
+  importReport,
+  layerSpecsAnswer,
+  undoReport,
+} from '../../contract/import.js';
 import { ValidationError } from '../../errors.js';
 import { importFile } from '../../import/import.service.js';
+import { importBatches, importLayerSpecs, undoImportBatch } from '../../services/import-batches.service.js';
 import { limitRate } from '../middleware/auth.js';
 import { RouteGroup } from '../route.js';
 
 /** Uploads above this are refused with 413 before any parsing. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
-/** POST /api/v1/import?format=…&layer=…: the file as the raw body; answers the import report. */
+/**
+ * POST /api/v1/import?format=…&layer=…: the file as the raw body; answers the write report.
+ * GET /api/v1/import/layers: what each layer takes. GET/DELETE /api/v1/import/batches[/:id]: the batches, undo one.
+ */
 export function importRoutes(db: Db): RouteGroup {
-  return new RouteGroup('import').add(
-    {
-      method: 'post',
-      path: '/import',
-      permission: 'import',
-      summary:
-        'Import a file (GeoJSON, CSV/TSV, xlsx, zipped Shapefile, KML/KMZ, OSM PBF) into a layer: the file is the raw body',
-      request: { query: importQuery },
-      response: { schema: importReport },
-      body: { kind: 'raw', limit: MAX_UPLOAD_BYTES },
-      problems: {
-        413: 'upload too large, or over a parse budget (zip inflation, vertices, columns)',
-        422: 'invalid features (nothing imported)',
-        429: 'too many imports from this address',
+  return new RouteGroup('import')
+    .add(
+      {
+        method: 'post',
+        path: '/import',
+        permission: 'import',
+        summary:
+          'Import a file (GeoJSON, CSV/TSV, xlsx, zipped Shapefile, KML/KMZ, OSM PBF) into a layer: the file is the raw body; re-importing matches rows instead of doubling them; dry_run=true changes nothing',
+        request: { query: importQuery },
+        response: { schema: importReport },
+        body: { kind: 'raw', limit: MAX_UPLOAD_BYTES },
+        problems: {
+          413: 'upload too large, or over a parse budget (zip inflation, vertices, columns)',
+          422: 'invalid features (nothing imported; import.invalid_features)',
+          429: 'too many imports from this address',
+        },
+        // Imports are heavy: 30 per address per hour.
+        before: [limitRate(60 * 60_000, 30, 'imports')],
       },
-      // Imports are heavy: 30 per address per hour.
-      before: [limitRate(60 * 60_000, 30, 'imports')],
-    },
-    async ({ query: q }, { req, actor }) => {
-      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-        throw new ValidationError('Empty upload', [{ path: 'body', message: 'send the file as the request body' }]);
-      }
-      return importFile(db, new Uint8Array(req.body), {
-        fileName: q.name ?? `upload.${q.format}`,
-        format: q.format,
-        crs: q.crs,
-        actor,
-        ...(q.layer ? { layer: q.layer } : {}),
-        skipInvalid: q.skip_invalid,
-        ...(q.tz ? { timeZone: q.tz } : {}),
-      });
-    },
-  );
+      async ({ query: q }, { req, actor }) => {
+        if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+          throw new ValidationError('Empty upload', [{ path: 'body', message: 'send the file as the request body' }]);
+        }
+        return importFile(db, new Uint8Array(req.body), {
+          fileName: q.name ?? `upload.${q.format}`,
+          format: q.format,
+          crs: q.crs,
+          actor,
+          ...(q.layer ? { layer: q.layer } : {}),
+          ...(q.skip_invalid !== undefined ? { skipInvalid: q.skip_invalid } : {}),
+          ...(q.tz ? { timeZone: q.tz } : {}),
+          ...(q.map ? { map: q.map } : {}),
+          ...(q.set ? { set: q.set } : {}),
+          ...(q.date_order ? { dateOrder: q.date_order } : {}),
+          ...(q.key ? { key: q.key } : {}),
+          ...(q.dry_run !== undefined ? { dryRun: q.dry_run } : {}),
+          ...(q.make_valid !== undefined ? { makeValid: q.make_valid } : {}),
+          ...(q.sheet ? { sheet: q.sheet } : {}),
+          ...(q.encoding ? { encoding: q.encoding } : {}),
+        });
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/import/layers',
+        permission: 'read',
+        summary:
+          "Every layer's import columns: required, optional with default, enumerations, units, synonyms, natural key",
+        response: { schema: layerSpecsAnswer },
+      },
+      () => importLayerSpecs(),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/import/batches',
+        permission: 'import',
+        summary: 'The latest import batches with their counts (newest first)',
+        request: { query: batchListQuery },
+        response: { schema: batchList },
+      },
+      ({ query: q }) => importBatches(db, q.limit),
+    )
+    .add(
+      {
+        method: 'delete',
+        path: '/import/batches/:id',
+        permission: 'import',
+        summary:
+          'Undo an import batch: delete the rows it added, restore the rows it changed (refused when edited since)',
+        request: { params: batchParams },
+        response: { status: 200, schema: undoReport },
+        problems: { 404: 'no such batch', 409: 'rows edited since (import.edited_since) or already undone' },
+      },
+      ({ params: p }, { actor }) => undoImportBatch(db, p.id, actor),
+    );
 }
