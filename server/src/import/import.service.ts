@@ -485,7 +485,7 @@ async function write(
       } catch (err) {
         throw problemFromDbError(err, def.table) ?? err;
       }
-      slice.forEach((i, j) =>
+      slice.forEach((i, j) => {
         writes.push({
           key: keys[i] ?? '',
           occurrence: occurrences[i] ?? 1,
@@ -494,8 +494,8 @@ async function write(
           action: 'new',
           before: undefined,
           version: 1,
-        }),
-      );
+        });
+      });
       done += slice.length;
       o.onProgress?.(0.2 + 0.75 * (done / Math.max(1, total)), layer);
     }

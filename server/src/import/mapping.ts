@@ -195,7 +195,8 @@ export function mapRows(
   const defaulted: MappedRows['defaulted'] = {};
   const ignored: Record<string, number> = {};
   const countDefault = (name: string, value: unknown) => {
-    const d = (defaulted[name] ??= { count: 0, value: JSON.stringify(value) });
+    const d = defaulted[name] ?? { count: 0, value: JSON.stringify(value) };
+    defaulted[name] = d;
     d.count++;
   };
   const features = rows.map((row) => {
