@@ -2,7 +2,7 @@ import { booleanIntersects, multiPolygon } from '@turf/turf';
 import { outerBox } from './outer-box.js';
 import Flatbush from 'flatbush';
 import type { Position } from 'geojson';
-import { metersPerDegree } from '../shared/geo.js';
+import { metersPerDegree, nearestOnSegment } from '../shared/geo.js';
 import { insidePolygon } from './segment-clip.js';
 import type { MultiPolygonCoords } from './ground-coverage.js';
 import type { CameraView } from './road-coverage.js';
@@ -129,11 +129,7 @@ function ringDistanceM(
       ay = (ay0 - py) * m.lat,
       bx = (bx0 - px) * m.lon,
       by = (by0 - py) * m.lat;
-    const dx = bx - ax,
-      dy = by - ay;
-    const len2 = dx * dx + dy * dy;
-    const u = len2 > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / len2)) : 0;
-    best = Math.min(best, Math.hypot(ax + u * dx, ay + u * dy));
+    best = Math.min(best, nearestOnSegment(ax, ay, bx, by).distance);
   }
   return best;
 }

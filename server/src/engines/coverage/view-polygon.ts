@@ -1,4 +1,5 @@
 import * as polyclip from 'polyclip-ts';
+import { nearestOnSegment } from '../shared/geo.js';
 import { breakIntersections, computeViewport, inPolygon, type Segments } from 'visibility-polygon';
 import type { BuildingIndex } from './building-index.js';
 import { effectiveFovDeg, sectorRing, type CameraInput } from './camera-view.js';
@@ -100,11 +101,7 @@ function distanceToRing(ring: readonly LocalPoint[]): number {
   for (let i = 1; i < ring.length; i++) {
     const [ax, ay] = ring[i - 1] as LocalPoint;
     const [bx, by] = ring[i] as LocalPoint;
-    const dx = bx - ax,
-      dy = by - ay;
-    const len2 = dx * dx + dy * dy;
-    const u = len2 > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / len2)) : 0;
-    best = Math.min(best, Math.hypot(ax + u * dx, ay + u * dy));
+    best = Math.min(best, nearestOnSegment(ax, ay, bx, by).distance);
   }
   return best;
 }

@@ -1,4 +1,5 @@
-import { isContiguous, type GridGraph } from './grid-graph.js';
+import { bestBoundaryMove } from './boundary-move.js';
+import type { GridGraph } from './grid-graph.js';
 import { balanceOf, beatShape, weightedLoad, type Balance } from './scores.js';
 
 export interface DistrictingOptions {
@@ -80,35 +81,21 @@ function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly numb
   const maxIt = opts.maxIterations ?? 20 * n;
   for (let it = 1; it <= maxIt; it++) {
     opts.signal?.throwIfAborted();
-    let move: { i: number; from: number; to: number; delta: number; ppFrom: number; ppTo: number } | undefined;
-    for (let i = 0; i < n; i++) {
-      if (lockedIdx.has(i) || seeds.includes(i)) continue;
-      const from = assignment[i] ?? 0;
-      const donor = members[from];
-      if (!donor || donor.size <= 1) continue;
-      const targets = new Set((g.neighbours[i] ?? []).map(([j]) => assignment[j] ?? 0).filter((b) => b !== from));
-      if (targets.size === 0) continue;
-      donor.delete(i);
-      const ok = isContiguous(g, donor);
-      const ppFrom = ok ? beatShape(g, donor).polsbyPopper : 0;
-      donor.add(i);
-      if (!ok) continue;
-      for (const to of targets) {
-        const receiver = members[to] as Set<number>;
-        receiver.add(i);
-        const ppTo = beatShape(g, receiver).polsbyPopper;
-        receiver.delete(i);
+    const move = bestBoundaryMove(g, assignment, members, {
+      movable: (i) => !(lockedIdx.has(i) || seeds.includes(i)),
+      joinable: () => true,
+      delta: (i, from, to, ppFrom, ppTo) => {
         const li = unitLoad[i] ?? 0;
-        const delta =
+        return (
           term((loads[from] ?? 0) - li, ppFrom) +
           term((loads[to] ?? 0) + li, ppTo) -
           term(loads[from] ?? 0, pp[from] ?? 0) -
-          term(loads[to] ?? 0, pp[to] ?? 0);
-        const aspiration = current + delta < best.objective - 1e-12; // a tabu move that beats the best is allowed
-        if ((tabuUntil[i] ?? 0) > it && !aspiration) continue;
-        if (!move || delta < move.delta) move = { i, from, to, delta, ppFrom, ppTo };
-      }
-    }
+          term(loads[to] ?? 0, pp[to] ?? 0)
+        );
+      },
+      // A tabu move that beats the best is allowed.
+      allowed: (i, delta) => !((tabuUntil[i] ?? 0) > it && !(current + delta < best.objective - 1e-12)),
+    });
     if (!move) break;
     const { i, from, to } = move;
     assignment[i] = to;

@@ -1,8 +1,9 @@
 import { grow, spreadSeeds } from './auto-district.js';
-import { isContiguous, type GridGraph } from './grid-graph.js';
+import { bestBoundaryMove } from './boundary-move.js';
+import type { GridGraph } from './grid-graph.js';
 import { DEFAULT_OBJECTIVE_WEIGHTS, PlanState, type ObjectiveWeights, type PlanInputs } from './plan-state.js';
 import { cutEdgePairs, recomProposal, seededRandom } from './recom.js';
-import { balanceOf, beatShape, weightedLoad, type Balance } from './scores.js';
+import { balanceOf, weightedLoad, type Balance } from './scores.js';
 
 export interface DraftOptions {
   beats: number;
@@ -153,34 +154,13 @@ function tabu(s: PlanState, locked: ReadonlySet<number>, opts: DraftOptions): { 
   const maxIt = opts.maxIterations ?? 20 * n;
   for (let it = 1; it <= maxIt; it++) {
     if ((it & 15) === 0) opts.signal?.throwIfAborted();
-    let move: { i: number; to: number; delta: number; ppFrom: number; ppTo: number } | undefined;
-    for (let i = 0; i < n; i++) {
-      const from = s.assignment[i] ?? 0;
-      if (locked.has(from)) continue;
-      const donor = s.members[from] as Set<number>;
-      if (donor.size <= 1) continue;
-      const targets = new Set<number>();
-      for (const [j] of g.neighbours[i] ?? []) {
-        const b = s.assignment[j] ?? 0;
-        if (b !== from && !locked.has(b)) targets.add(b);
-      }
-      if (targets.size === 0) continue;
-      donor.delete(i);
-      const ok = isContiguous(g, donor);
-      const ppFrom = ok ? beatShape(g, donor).polsbyPopper : 0;
-      donor.add(i);
-      if (!ok) continue;
-      for (const to of targets) {
-        const receiver = s.members[to] as Set<number>;
-        receiver.add(i);
-        const ppTo = beatShape(g, receiver).polsbyPopper;
-        receiver.delete(i);
-        const delta = s.moveDelta(i, to, ppFrom, ppTo);
-        const aspiration = current + delta < best.objective - 1e-12; // a tabu move that beats the best is allowed
-        if ((tabuUntil[i] ?? 0) > it && !aspiration) continue;
-        if (!move || delta < move.delta) move = { i, to, delta, ppFrom, ppTo };
-      }
-    }
+    const move = bestBoundaryMove(g, s.assignment, s.members, {
+      movable: (_i, from) => !locked.has(from),
+      joinable: (b) => !locked.has(b),
+      delta: (i, _from, to, ppFrom, ppTo) => s.moveDelta(i, to, ppFrom, ppTo),
+      // A tabu move that beats the best is allowed.
+      allowed: (i, delta) => !((tabuUntil[i] ?? 0) > it && !(current + delta < best.objective - 1e-12)),
+    });
     if (!move) break;
     s.move(move.i, move.to, move.ppFrom, move.ppTo);
     current += move.delta;

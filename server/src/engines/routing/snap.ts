@@ -1,5 +1,5 @@
 import Flatbush from 'flatbush';
-import { metersPerDegree } from '../shared/geo.js';
+import { metersPerDegree, nearestOnSegment } from '../shared/geo.js';
 import type { EdgePoint } from './edge-point.js';
 import type { RoadGraph } from './road-graph.js';
 
@@ -54,13 +54,7 @@ export function indexEdges(g: RoadGraph): EdgeIndex {
           ay = ((g.edgeCoords[2 * k + 1] ?? 0) - lat) * my;
         const bx = ((g.edgeCoords[2 * k + 2] ?? 0) - lon) * mx,
           by = ((g.edgeCoords[2 * k + 3] ?? 0) - lat) * my;
-        const dx = bx - ax,
-          dy = by - ay;
-        const len2 = dx * dx + dy * dy;
-        const u = len2 > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / len2)) : 0;
-        const px = ax + u * dx,
-          py = ay + u * dy;
-        const d = Math.hypot(px, py);
+        const { u, x: px, y: py, distance: d } = nearestOnSegment(ax, ay, bx, by);
         if (d <= maxDistanceMeters && (!best || d < best.distanceMeters)) {
           best = {
             edge: e,

@@ -15,13 +15,3 @@ export function at<T>(arr: ArrayLike<T>, i: number, what = 'index'): T {
   }
   return arr[i] as T;
 }
-
-/**
- * The value stored under `key`.
- * @throws RangeError naming the key when the map has none
- */
-export function mustGet<K, V>(map: ReadonlyMap<K, V>, key: K, what = 'key'): V {
-  const v = map.get(key);
-  if (v === undefined && !map.has(key)) throw new RangeError(`${what} ${String(key)} is not in the map`);
-  return v as V;
-}

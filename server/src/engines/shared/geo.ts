@@ -49,3 +49,22 @@ export function padBox(box: LonLatBox, meters: number): LonLatBox {
     dLon = meters / m.lon;
   return [box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat];
 }
+
+/**
+ * The point of segment a–b nearest to the origin, in local metric coordinates (metres east, north of the origin): its
+ * fraction `u` along the segment (0 at a, 1 at b), its position and its distance from the origin.
+ */
+export function nearestOnSegment(
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+): { u: number; x: number; y: number; distance: number } {
+  const dx = bx - ax,
+    dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const u = len2 > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / len2)) : 0;
+  const x = ax + u * dx,
+    y = ay + u * dy;
+  return { u, x, y, distance: Math.hypot(x, y) };
+}
