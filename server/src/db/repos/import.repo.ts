@@ -3,6 +3,7 @@ import { LAYERS, type LayerName } from '../../contract/layers.js';
 import type { Queryable } from '../client.js';
 import { geometrySql } from '../bulk-insert.js';
 import { h3CellsOf } from '../h3-cells.js';
+import { writeAudit } from './audit.repo.js';
 
 /**
  * SQL of the import's write side: validity and repair, derived columns, matching rows of earlier imports
@@ -287,10 +288,13 @@ export async function auditImport(
   tx: Queryable,
   a: { actor: string; batchId: number; action: 'import' | 'delete'; after: unknown },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO audit_log (actor, entity, entity_id, action, after) VALUES ($1, 'import', $2, $3, $4::jsonb)`,
-    [a.actor, String(a.batchId), a.action, JSON.stringify(a.after)],
-  );
+  await writeAudit(tx, {
+    actor: a.actor,
+    entity: 'import',
+    entityId: String(a.batchId),
+    action: a.action,
+    after: a.after,
+  });
 }
 
 export interface BatchSummary {
