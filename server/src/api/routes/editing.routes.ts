@@ -39,14 +39,10 @@ import {
   splitGridAlong,
   validateGridShape,
 } from '../../services/area-edits.service.js';
-import {
-  alignProposal,
-  applyBeatPlanAs,
-  beatWorkload,
-  districtDraft,
-  nestingCheck,
-} from '../../services/beat-planning.service.js';
+import { alignProposal, applyBeatPlanAs, beatWorkload, nestingCheck } from '../../services/beat-planning.service.js';
 import { RouteGroup } from '../route.js';
+import type { JobManager } from '../../jobs/job-manager.js';
+import { answerViaJob } from '../../jobs/jobs.routes.js';
 
 const stale = {
   409: 'a version is stale: currentVersion(s) tell the current ones',
@@ -54,7 +50,7 @@ const stale = {
 } as const;
 
 /** Grid and beat editing (versions, split, merge, validation) and beat planning (nesting, workload, districting). */
-export function editingRoutes(db: Db): RouteGroup {
+export function editingRoutes(db: Db, jobs: JobManager): RouteGroup {
   return new RouteGroup('editing')
     .add(
       {
@@ -233,15 +229,8 @@ export function editingRoutes(db: Db): RouteGroup {
         response: { status: 200, schema: districtAnswer },
         problems: { 422: 'the station has no beats with grids' },
       },
-      ({ body: b }) =>
-        districtDraft(db, {
-          stationId: b.stationId,
-          tolerance: b.tolerance,
-          ...(b.beats ? { beats: b.beats } : {}),
-          ...(b.weights ? { weights: b.weights } : {}),
-          ...(b.lockedBeats ? { lockedBeats: b.lockedBeats } : {}),
-          ...(b.compactnessWeight === undefined ? {} : { compactnessWeight: b.compactnessWeight }),
-        }),
+      // Through the worker pool as a job: at once when quick, else 202 with the job.
+      ({ body }, { res, user }) => answerViaJob(jobs, res, user, 'districting', body),
     )
     .add(
       {
