@@ -1,3 +1,5 @@
+import { assertImportedBeatsInScope } from '../services/scope.service.js';
+import type { SignedInUser } from '../services/auth.service.js';
 import { insertFeatures } from '../db/bulk-insert.js';
 import type { Db, Queryable } from '../db/client.js';
 import { LAYER_NAMES, LAYERS, type LayerName } from '../contract/layers.js';
@@ -21,6 +23,8 @@ export interface ImportOptions {
   /** CSV timestamps without an offset are read in this zone. */
   timeZone?: string;
   actor: string;
+  /** The signed-in user: a planner's beats are fenced to their station (services/scope.service.ts). */
+  user?: SignedInUser;
   onProgress?: ProgressFn;
   /** Budgets against hostile files (zip sizes, vertices, columns); defaults in readers/limits.ts. */
   limits?: Partial<ReadLimits>;
@@ -140,6 +144,8 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
         { rejected },
       );
     }
+    // The planner fence, before anything is written: a refusal names the rows and the transaction leaves nothing.
+    await assertImportedBeatsInScope(tx, o.user, good.get('beats') ?? []);
     const total = [...good.values()].reduce((s, l) => s + l.length, 0);
     let done = 0;
     // Parents before children where one file holds several layers.
