@@ -277,4 +277,23 @@ describe('patrol, reach, isochrone and districting as jobs in the pool', () => {
     await events('wang', mine.json.id);
     await events('li', theirs.json.id);
   });
+
+  it('when a leader sends 10 heavy analyses at once, then health keeps answering while they run, and each heavy one is answered (done, 202 or 429)', async () => {
+    const heavy = Array.from({ length: 10 }, (_, i) =>
+      i % 2 === 0
+        ? call('li', 'POST', '/api/v1/planning/districting', { stationId: station, tolerance: 0.2 + i / 100 })
+        : call('li', 'GET', `/api/v1/routing/isochrone?lon=118.785&lat=32.038&minutes=${i + 4}`),
+    );
+    for (let i = 0; i < 5; i++) {
+      const h = await call('admin', 'GET', '/api/v1/health');
+      expect(h.status).toBe(200);
+      expect(h.json.status).toBeDefined();
+    }
+    const answers = await Promise.all(heavy);
+    for (const a of answers) expect([200, 202, 429]).toContain(a.status);
+    expect(answers.filter((a) => a.status === 202).length).toBeGreaterThan(0);
+    // The jobs that were started end; nothing is left running in the pool.
+    for (const a of answers.filter((x) => x.status === 202)) await events('li', a.json.id);
+    expect(jobs.pool.busy).toBe(0);
+  });
 });
