@@ -87,9 +87,9 @@ export function createApp(deps: AppDeps): Express {
     jobRoutes(jobs),
     analysisRoutes(deps.db, jobs),
     incidentAnalysisRoutes(deps.db),
-    routingRoutes(deps.db),
-    planRoutes(deps.db),
-    editingRoutes(deps.db),
+    routingRoutes(deps.db, jobs),
+    planRoutes(deps.db, jobs),
+    editingRoutes(deps.db, jobs),
     featureRoutes(deps.db),
   ];
   const tiles = tilesRoutes(deps.db);

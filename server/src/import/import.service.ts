@@ -1,3 +1,5 @@
+import { assertImportedBeatsInScope } from '../services/scope.service.js';
+import type { SignedInUser } from '../services/auth.service.js';
 import type { Geometry } from 'geojson';
 import { insertFeatures } from '../db/bulk-insert.js';
 import type { Db, Queryable } from '../db/client.js';
@@ -41,6 +43,8 @@ export interface ImportOptions {
   /** Timestamps without an offset are read in this zone (default GRIDPATROL_TZ). */
   timeZone?: string;
   actor: string;
+  /** The signed-in user: a planner's beats are fenced to their station (services/scope.service.ts). */
+  user?: SignedInUser;
   onProgress?: ProgressFn;
   /** Budgets against hostile files (zip sizes, vertices, columns); defaults in readers/limits.ts. */
   limits?: Partial<ReadLimits>;
@@ -395,6 +399,8 @@ async function write(
     );
   }
   o.onProgress?.(0.2, 'validated');
+  // The planner fence, before anything is written: a refusal names the rows and the transaction leaves nothing.
+  await assertImportedBeatsInScope(tx, o.user, good.get('beats') ?? []);
 
   const layers = [...good.keys()].filter((l) => (good.get(l)?.length ?? 0) > 0);
   const batchId = await createBatch(tx, { actor: o.actor, file: o.fileName, format: o.format, layers });

@@ -73,6 +73,8 @@ export interface JobManagerOptions {
   deadlineMs?: number;
   /** Jobs one user may have queued or running at once. 2. */
   perUserLimit?: number;
+  /** How long a synchronous endpoint waits for its job before answering 202 with it. 5 s. */
+  syncWaitMs?: number;
 }
 
 const TERMINAL: ReadonlySet<JobState> = new Set(['done', 'failed', 'cancelled']);
@@ -107,6 +109,7 @@ export class JobManager {
   private readonly live = new Map<string, LiveJob>();
   readonly deadlineMs: number;
   readonly perUserLimit: number;
+  readonly syncWaitMs: number;
 
   constructor(
     private readonly db: Db,
@@ -117,6 +120,7 @@ export class JobManager {
     for (const k of kinds) this.kinds.set(k.kind, k);
     this.deadlineMs = opts.deadlineMs ?? 10 * 60_000;
     this.perUserLimit = opts.perUserLimit ?? 2;
+    this.syncWaitMs = opts.syncWaitMs ?? 5_000;
   }
 
   kindNames(): string[] {

@@ -66,6 +66,26 @@ export function answerJob(res: Response, job: JobView): typeof SENT {
   return SENT;
 }
 
+/**
+ * A synchronous analysis endpoint through the pool: its request runs as a job of `kind`; when the job ends within
+ * the manager's syncWaitMs (5 s; or is answered from a kept result) the answer is the job's result (`send` may write it otherwise, e.g.
+ * GPX) or its problem+json; past that, 202 with the job and its Location.
+ */
+export async function answerViaJob(
+  jobs: JobManager,
+  res: Response,
+  user: SignedInUser | undefined,
+  kind: string,
+  params: unknown,
+  send?: (result: unknown) => typeof SENT,
+): Promise<typeof SENT> {
+  const job = await submitOrLimit(res, () => jobs.submit(userOf(user), kind, params));
+  const settled =
+    job.state === 'queued' || job.state === 'running' ? ((await jobs.waitFor(job.id, jobs.syncWaitMs)) ?? job) : job;
+  if (settled.state === 'done' && send) return send(settled.result);
+  return answerJob(res, settled);
+}
+
 /** The jobs API under /api/v1/jobs: every signed-in user runs and sees their own jobs (each kind checks its permission). */
 export function jobRoutes(jobs: JobManager): RouteGroup {
   return new RouteGroup('jobs')

@@ -10,6 +10,14 @@ import type {
   KeyPlaceInput,
   RoadPiece,
 } from '../engines/coverage/index.js';
+import type { MultiPolygon } from 'geojson';
+import type {
+  DistrictJobInput,
+  DistrictJobResult,
+  DraftJobInput,
+  DraftJobResult,
+} from '../engines/districting/draft-jobs.js';
+import type { EdgePoint, PatrolPlan, PatrolStopInput, ReachSummary, RoadGraph } from '../engines/routing/index.js';
 
 /** The city a coverage task needs, as plain data (structured-cloned into the worker). */
 export interface CoverageCityData {
@@ -28,6 +36,31 @@ export type WorkerTask =
   | { kind: 'views'; cameras: readonly CameraInput[]; buildings: readonly BuildingInput[]; buildingsKey: string }
   | { kind: 'footprints'; city: CoverageCityData; candidates: readonly CameraInput[] }
   | { kind: 'greedy'; footprints: FootprintSet; state: CoverageState; k: number }
+  /** Road reached within each limit from points on streets, with its lines (the isochrone's engine part). */
+  | { kind: 'isochrone'; graph: RoadGraph; points: readonly EdgePoint[]; limitsSeconds: readonly number[] }
+  /** One search from every base together; arrival at each target (null: not on a street); each edge's minutes. */
+  | {
+      kind: 'reach';
+      graph: RoadGraph;
+      starts: readonly EdgePoint[];
+      targets: readonly (EdgePoint | null)[];
+      limitsSeconds: readonly number[];
+    }
+  /** One patrol plan per unit (its own stops), each with its line and the seconds spent outside `area`. */
+  | {
+      kind: 'patrol';
+      graph: RoadGraph;
+      depotNode: number;
+      depotPoint: EdgePoint;
+      shiftSeconds: number;
+      startHour: number;
+      area?: MultiPolygon;
+      units: readonly (readonly PatrolStopInput[])[];
+    }
+  /** The planning preview's districting (region growing + tabu). */
+  | { kind: 'district'; job: DistrictJobInput }
+  /** The whole-scorecard draft of a station's beats. */
+  | { kind: 'draft'; job: DraftJobInput }
   /** Burns CPU until cancelled or `ms` pass, reporting progress: for the runtime's own tests (cancel, deadline). */
   | { kind: 'spin'; ms: number; fail?: string };
 
@@ -35,6 +68,16 @@ export interface WorkerResults {
   views: { views: CameraView[] };
   footprints: FootprintSet;
   greedy: GreedyStep[];
+  isochrone: { bands: { limitSeconds: number; reachedMeters: number; nodes: number; roads: [number, number][][] }[] };
+  reach: {
+    roads: ReachSummary[];
+    /** Seconds to each target, null where unreached. */
+    targetSeconds: (number | null)[];
+    edges: { line: [number, number][]; minutes: number }[];
+  };
+  patrol: { units: { plan: PatrolPlan; line: [number, number][]; secondsOutside: number }[] };
+  district: DistrictJobResult;
+  draft: DraftJobResult;
   spin: { spunMs: number };
 }
 
@@ -48,4 +91,6 @@ export interface TaskProgress {
 export interface TaskEnvelope {
   task: WorkerTask;
   port?: MessagePort;
+  /** Only when run on the calling thread (runner.ts's inProcess): a signal cannot cross to a worker. */
+  signal?: AbortSignal;
 }

@@ -1,4 +1,21 @@
+import { booleanPointInPolygon } from '@turf/turf';
+import type { MultiPolygon } from 'geojson';
 import { Piscina } from 'piscina';
+import { runDistrict, runDraft } from '../engines/districting/draft-jobs.js';
+import {
+  arrivalAt,
+  edgeSlice,
+  haversineMeters,
+  isochrones,
+  originsForAll,
+  planPatrol,
+  routeBetween,
+  summariseReach,
+  travelMatrix,
+  travelTimes,
+  type EdgePoint,
+  type PatrolProblem,
+} from '../engines/routing/index.js';
 import {
   footprintsOf,
   greedyOverFootprints,
@@ -77,8 +94,23 @@ const transferFootprints = (f: FootprintSet) =>
     [Piscina.valueSymbol]: f,
   } as unknown as Parameters<typeof Piscina.move>[0]); // piscina's Transferable type names its private symbols; these are them
 
-/** One task, on a pool thread. */
-export async function runTask({ task, port }: TaskEnvelope): Promise<WorkerResults[WorkerTask['kind']]> {
+/** Share of a line's length outside an area (segment midpoints tested), 0 when there is no area. */
+function outsideShare(line: readonly [number, number][], area: MultiPolygon | undefined): number {
+  if (!area || line.length < 2) return 0;
+  let all = 0,
+    out = 0;
+  for (let i = 1; i < line.length; i++) {
+    const a = line[i - 1] ?? [0, 0],
+      b = line[i] ?? [0, 0];
+    const len = haversineMeters(a[0], a[1], b[0], b[1]);
+    all += len;
+    if (!booleanPointInPolygon([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], area)) out += len;
+  }
+  return all > 0 ? out / all : 0;
+}
+
+/** One task, on a pool thread (or, given a signal, on the calling thread). */
+export async function runTask({ task, port, signal }: TaskEnvelope): Promise<WorkerResults[WorkerTask['kind']]> {
   try {
     switch (task.kind) {
       case 'views': {
@@ -102,6 +134,83 @@ export async function runTask({ task, port }: TaskEnvelope): Promise<WorkerResul
       case 'greedy': {
         const report = reporter(port, task.k);
         return greedyOverFootprints(task.footprints, task.state, task.k, { onRound: (r) => report(r) });
+      }
+      case 'isochrone': {
+        const g = task.graph;
+        const report = reporter(port, 100);
+        const bands = isochrones(g, { kind: 'points', points: task.points }, task.limitsSeconds, {
+          ...(signal ? { signal } : {}),
+          onProgress: (f) => report(Math.round(f * 100)),
+        });
+        return {
+          bands: bands.map((b) => ({
+            limitSeconds: b.limitSeconds,
+            reachedMeters: b.reachedMeters,
+            nodes: b.nodes.length,
+            roads: b.pieces.map((p) => edgeSlice(g, p.edge, p.fromFraction, p.toFraction)),
+          })),
+        };
+      }
+      case 'reach': {
+        const g = task.graph;
+        const report = reporter(port, 3);
+        const times = travelTimes(g, originsForAll(g, task.starts), signal ? { signal } : {});
+        report(1);
+        const targetSeconds = task.targets.map((p) => {
+          const t = p ? arrivalAt(g, times.seconds, p, task.starts).seconds : Infinity;
+          return Number.isFinite(t) ? t : null;
+        });
+        const edges: { line: [number, number][]; minutes: number }[] = [];
+        for (let e = 0; e < g.edgeCount; e++) {
+          const m =
+            Math.min(times.seconds[g.edgeSource[e] ?? 0] ?? Infinity, times.seconds[g.edgeTarget[e] ?? 0] ?? Infinity) /
+            60;
+          edges.push({ line: edgeSlice(g, e), minutes: Number.isFinite(m) ? m : -1 });
+        }
+        report(2);
+        const roads = summariseReach(g, times.seconds, task.limitsSeconds, task.starts);
+        report(3);
+        return { roads, targetSeconds, edges };
+      }
+      case 'patrol': {
+        const g = task.graph;
+        const report = reporter(port, task.units.length);
+        const units = task.units.map((stops, u) => {
+          const problem: PatrolProblem = {
+            graph: g,
+            depotNode: task.depotNode,
+            depotPoint: task.depotPoint,
+            shiftSeconds: task.shiftSeconds,
+            startHour: task.startHour,
+            stops,
+          };
+          const plan = planPatrol(problem, travelMatrix(problem, signal), signal);
+          const line: [number, number][] = [];
+          let secondsOutside = 0;
+          if (plan.kind === 'ok') {
+            const byId = new Map(stops.map((s) => [s.id, s]));
+            const legs: EdgePoint[] = [
+              task.depotPoint,
+              ...plan.stops.map((s) => byId.get(s.id)?.point ?? task.depotPoint),
+              task.depotPoint,
+            ];
+            for (let i = 1; i < legs.length; i++) {
+              const leg = routeBetween(g, legs[i - 1] ?? task.depotPoint, legs[i] ?? task.depotPoint);
+              const piece = leg?.line ?? [];
+              secondsOutside += (leg?.seconds ?? 0) * outsideShare(piece, task.area);
+              line.push(...(line.length ? piece.slice(1) : piece));
+            }
+          }
+          report(u + 1);
+          return { plan, line, secondsOutside };
+        });
+        return { units };
+      }
+      case 'district':
+        return runDistrict(task.job, signal);
+      case 'draft': {
+        const report = reporter(port, 1000);
+        return runDraft(task.job, signal, (p) => report(Math.round(p.done * 1000)));
       }
       case 'spin': {
         const t0 = performance.now();

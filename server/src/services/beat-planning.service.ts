@@ -11,15 +11,10 @@ import {
 import { setBeatsFromGrids } from '../db/repos/area-edits.repo.js';
 import { beatsOfGrids, groundLeftOut } from '../db/repos/beat-fence.repo.js';
 import { DEFAULT_SLIVER_M2, problemFeatures } from '../db/repos/topology.repo.js';
-import {
-  autoDistrict,
-  balanceOf,
-  gridGraph,
-  isContiguous,
-  scoreAssignment,
-  type Balance,
-  type DistrictPlan,
-} from '../engines/districting/index.js';
+import { balanceOf, type Balance } from '../engines/districting/index.js';
+import { nameBeats } from '../engines/districting/draft-jobs.js';
+import { inProcess, type TaskRunner } from '../jobs/runner.js';
+import type { RunOptions } from '../jobs/pool.js';
 import { UnprocessableError } from '../errors.js';
 import type { SignedInUser } from './auth.service.js';
 import { assertBeatsInScope } from './scope.service.js';
@@ -298,8 +293,8 @@ export interface DistrictDraft {
 /**
  * A draft beat plan for a station (never applied here): its grids regrouped into the same number of beats (or
  * `beats`), contiguous, balanced on the weighted workload within the tolerance where possible, compact — region growing
- * then tabu search (engines/districting). Locked beats keep their grids. Compared with the current plan on the same
- * objective.
+ * then tabu search (engines/districting), run on a worker thread when `run` is the pool's. Locked beats keep their
+ * grids. Compared with the current plan on the same objective.
  */
 export async function districtDraft(
   db: Db,
@@ -311,64 +306,55 @@ export async function districtDraft(
     lockedBeats?: readonly string[];
     compactnessWeight?: number;
   },
+  run: TaskRunner = inProcess,
+  runOpts: RunOptions = {},
 ): Promise<DistrictDraft> {
   const { units, adjacency, beatOf } = await stationGridGraph(db, opts.stationId);
   if (units.length === 0)
     throw new UnprocessableError(`Station ${opts.stationId} has no beats with grids`, [
       { path: 'stationId', message: 'no grids' },
     ]);
-  const g = gridGraph(units, adjacency);
   const shapes = await beatShapes(db, opts.stationId);
   const codes = shapes.map((s) => s.code);
   const k = opts.beats ?? codes.length;
   const weights = opts.weights ?? { incidents: 1, population: 0.01 };
   const tolerance = opts.tolerance ?? 0.1;
-  const currentAssignment = units.map((u) => codes.indexOf(beatOf.get(u.id) ?? ''));
-  const current = scoreAssignment(g, currentAssignment, codes.length, {
-    weights,
-    tolerance,
-    compactnessWeight: opts.compactnessWeight,
-  });
-  // Locked beats: their grids stay with them; they seed their own beat index.
-  const locked = new Map<string, number>();
-  const seeds: string[] = [];
   (opts.lockedBeats ?? []).forEach((code, b) => {
-    const own = units.filter((u) => beatOf.get(u.id) === code).map((u) => u.id);
-    if (own.length === 0)
+    if (!units.some((u) => beatOf.get(u.id) === code))
       throw new UnprocessableError(`Beat ${code} is not a beat of station ${opts.stationId}`, [
         { path: `lockedBeats[${b}]`, message: 'unknown beat' },
       ]);
-    for (const id of own) locked.set(id, b);
-    seeds.push(own[0] as string);
   });
-  const plan: DistrictPlan = autoDistrict(g, {
-    beats: k,
-    weights,
-    tolerance,
-    compactnessWeight: opts.compactnessWeight,
-    // Same number of beats and every grid in one: the search also starts from the plan in force.
-    ...(k === codes.length && locked.size === 0 && currentAssignment.every((a) => a >= 0)
-      ? { current: currentAssignment }
-      : {}),
-    ...(locked.size ? { locked, seeds: completeSeeds(g, seeds, k) } : {}),
-  });
-  // Name each drafted beat after the current beat it shares most grids with (locked ones keep theirs).
-  const names = nameBeats(plan.assignment, currentAssignment, k, codes, opts.lockedBeats ?? []);
+  const out = await run(
+    {
+      kind: 'district',
+      job: {
+        units,
+        adjacency,
+        codes,
+        currentAssignment: units.map((u) => codes.indexOf(beatOf.get(u.id) ?? '')),
+        beats: k,
+        weights: { ...weights },
+        tolerance,
+        ...(opts.compactnessWeight === undefined ? {} : { compactnessWeight: opts.compactnessWeight }),
+        lockedBeats: [...(opts.lockedBeats ?? [])],
+        beatOf: [...beatOf],
+      },
+    },
+    runOpts,
+  );
+  const { plan } = out;
   return {
     stationId: opts.stationId,
-    beats: Array.from({ length: k }, (_, b) => {
-      const members = new Set(plan.assignment.flatMap((a, i) => (a === b ? [i] : [])));
-      const code = names[b] ?? `new-${b + 1}`;
-      return {
-        code,
-        version: shapes.find((s) => s.code === code)?.version ?? 0,
-        gridCodes: [...members].map((i) => units[i]?.id ?? '').sort(),
-        load: plan.loads[b] ?? 0,
-        polsbyPopper: plan.polsbyPopper[b] ?? 0,
-        contiguous: isContiguous(g, members),
-      };
-    }),
-    current: { objective: current.objective, balance: current.balance, withinTolerance: current.withinTolerance },
+    beats: out.beats.map((b, i) => ({
+      code: b.code,
+      version: shapes.find((s) => s.code === b.code)?.version ?? 0,
+      gridCodes: b.gridCodes,
+      load: plan.loads[i] ?? 0,
+      polsbyPopper: plan.polsbyPopper[i] ?? 0,
+      contiguous: b.contiguous,
+    })),
+    current: out.current,
     draft: {
       objective: plan.objective,
       initialObjective: plan.initialObjective,
@@ -380,41 +366,4 @@ export async function districtDraft(
   };
 }
 
-/** Seeds for the beats after the locked ones: grids far from those chosen (engine picks when none are locked). */
-function completeSeeds(g: ReturnType<typeof gridGraph>, seeds: readonly string[], k: number): string[] {
-  const out = [...seeds];
-  for (const u of g.units) {
-    if (out.length >= k) break;
-    if (!out.includes(u.id)) out.push(u.id);
-  }
-  return out;
-}
-
-export function nameBeats(
-  draft: readonly number[],
-  current: readonly number[],
-  k: number,
-  codes: readonly string[],
-  locked: readonly string[],
-): (string | undefined)[] {
-  const names: (string | undefined)[] = Array.from({ length: k }, (_, b) => locked[b]);
-  const taken = new Set(locked);
-  const pairs: { b: number; c: number; n: number }[] = [];
-  for (let b = locked.length; b < k; b++) {
-    for (let c = 0; c < codes.length; c++) {
-      const n = draft.filter((a, i) => a === b && current[i] === c).length;
-      if (n > 0) pairs.push({ b, c, n });
-    }
-  }
-  pairs.sort((x, y) => y.n - x.n);
-  for (const { b, c } of pairs) {
-    const code = codes[c];
-    if (names[b] !== undefined || code === undefined || taken.has(code)) continue;
-    names[b] = code;
-    taken.add(code);
-  }
-  // A draft beat that shares no grid with a free code still takes one: the station keeps its beat codes.
-  const free = codes.filter((c) => !taken.has(c));
-  for (let b = 0; b < k; b++) if (names[b] === undefined) names[b] = free.shift();
-  return names;
-}
+export { nameBeats };

@@ -1,18 +1,9 @@
 import type { Db } from '../db/client.js';
 import { inForce } from '../db/repos/plans.repo.js';
-import {
-  draftPlan,
-  gridGraph,
-  type DraftProgress,
-  type DraftResult,
-  type GridAdjacency,
-  type GridUnit,
-  type ObjectiveWeights,
-  type PlanInputs,
-} from '../engines/districting/index.js';
+import type { GridUnit, ObjectiveWeights } from '../engines/districting/index.js';
+import type { DraftJobInput } from '../engines/districting/draft-jobs.js';
 import { edgeReachFraction, RESPONSE_LIMITS_SECONDS, travelTimes } from '../engines/routing/index.js';
 import { UnprocessableError } from '../errors.js';
-import { nameBeats } from './beat-planning.service.js';
 import { scoreContext, type CategoryWeights, type ScoreContext } from './plan-scorecard.service.js';
 
 export interface DraftRequest {
@@ -29,20 +20,8 @@ export interface DraftRequest {
   recom?: false | { cycles?: number; proposals?: number; regionAware?: boolean; seed?: number };
 }
 
-/** Everything the engine needs, as plain data (structured-cloneable), so a draft can run in a worker as a job. */
-export interface DraftJobInput {
-  units: GridUnit[];
-  adjacency: GridAdjacency[];
-  beatCodes: string[];
-  current: number[];
-  lockedBeats: number[];
-  inputs: PlanInputs;
-  beats: number;
-  loadWeights: Record<string, number>;
-  tolerance: number;
-  objective: Partial<ObjectiveWeights>;
-  recom: DraftRequest['recom'];
-}
+export type { DraftJobInput, DraftJobResult } from '../engines/districting/draft-jobs.js';
+export { runDraft } from '../engines/districting/draft-jobs.js';
 
 export const DEFAULT_LOAD_WEIGHTS = { incidents: 1, population: 0.01 } as const;
 
@@ -160,47 +139,5 @@ export async function draftInputs(
       objective: { ...req.objective },
       recom: req.recom,
     },
-  };
-}
-
-export interface DraftJobResult {
-  /** Grid code → drafted beat code (each drafted beat named after the current beat it shares most grids with). */
-  assignment: [string, string][];
-  engine: Omit<DraftResult, 'assignment'>;
-}
-
-/** Runs the engine on the plain input (in a worker or in-process): no database, no globals. */
-export function runDraft(
-  job: DraftJobInput,
-  signal?: AbortSignal,
-  onProgress?: (p: DraftProgress) => void,
-): DraftJobResult {
-  const g = gridGraph(job.units, job.adjacency);
-  const sameCount = job.beats === job.beatCodes.length && job.current.every((b) => b >= 0);
-  const result = draftPlan(g, {
-    beats: job.beats,
-    weights: job.loadWeights,
-    tolerance: job.tolerance,
-    objective: job.objective,
-    inputs: job.inputs,
-    ...(sameCount ? { current: job.current } : {}),
-    ...(job.lockedBeats.length ? { lockedBeats: job.lockedBeats } : {}),
-    recom: job.recom,
-    ...(signal ? { signal } : {}),
-    ...(onProgress ? { onProgress } : {}),
-  });
-  // Locked beats keep their index (the current plan's), so their codes; the others take the code they share most grids with.
-  const locked = job.lockedBeats.map((b) => job.beatCodes[b] as string);
-  const order = [
-    ...job.lockedBeats,
-    ...Array.from({ length: job.beats }, (_, b) => b).filter((b) => !job.lockedBeats.includes(b)),
-  ];
-  const remapped = result.assignment.map((b) => order.indexOf(b));
-  const names = nameBeats(remapped, job.current, job.beats, job.beatCodes, locked);
-  const { assignment, ...engine } = result;
-  void assignment;
-  return {
-    assignment: job.units.map((u, i) => [u.id, names[remapped[i] ?? 0] ?? `new-${(remapped[i] ?? 0) + 1}`]),
-    engine,
   };
 }

@@ -13,7 +13,9 @@ import {
 import { ConflictError, UnprocessableError } from '../errors.js';
 import type { SignedInUser } from './auth.service.js';
 import { applyBeatPlan, nestingCheck } from './beat-planning.service.js';
-import { draftInputs, runDraft, type DraftRequest } from './plan-drafting.service.js';
+import { draftInputs, type DraftRequest } from './plan-drafting.service.js';
+import type { RunOptions } from '../jobs/pool.js';
+import { inProcess, type TaskRunner } from '../jobs/runner.js';
 import {
   comparePlans,
   scoreContext,
@@ -147,10 +149,13 @@ export async function createFromDistricting(
   db: Db,
   actor: string,
   req: DraftRequest & { name: string },
-  opts: { signal?: AbortSignal } = {},
+  opts: RunOptions & { run?: TaskRunner } = {},
 ) {
   const { job, ctx, inForce: now } = await draftInputs(db, req);
-  const out = runDraft(job, opts.signal);
+  const { run = inProcess, ...runOpts } = opts;
+  const out = await run({ kind: 'draft', job }, runOpts);
+  // A cancelled draft stores nothing.
+  opts.signal?.throwIfAborted();
   const assignment = new Map(out.assignment);
   const versions = await baseVersions(db, assignment, req.stationId);
   const { name, ...params } = req;

@@ -16,24 +16,18 @@ import {
   type PlacePoint,
 } from '../db/repos/road-network.repo.js';
 import {
-  arrivalAt,
   beatPrizes,
   buildRoadGraph,
   describePlan,
-  haversineMeters,
   routeBetween,
   shiftHoursOf,
   CAR,
-  edgeSlice,
   FOOT,
   indexEdges,
-  isochrones,
   originsFor,
   originsForAll,
   pathLine,
-  planPatrol,
   suggestPosts,
-  summariseReach,
   travelTimes,
   RESPONSE_LIMITS_SECONDS,
   type EdgeIndex,
@@ -45,6 +39,8 @@ import {
 } from '../engines/routing/index.js';
 import { metersPerDegree } from '../engines/shared/geo.js';
 import { UnprocessableError } from '../errors.js';
+import type { RunOptions } from '../jobs/pool.js';
+import { inProcess, type TaskRunner } from '../jobs/runner.js';
 
 export type ProfileName = 'car' | 'foot';
 const PROFILES = { car: CAR, foot: FOOT } as const;
@@ -70,7 +66,7 @@ export async function network(db: Db, profile: ProfileName): Promise<Network> {
   const cached = perDb.get(profile);
   if (cached?.key === key) return cached.built;
   const built = (async () => {
-    const graph = buildRoadGraph(await loadRoads(db), PROFILES[profile]);
+    const graph = shared(buildRoadGraph(await loadRoads(db), PROFILES[profile]));
     await storeRoadEdges(db, profile, graph, key);
     return { key, graph, index: indexEdges(graph) };
   })();
@@ -79,6 +75,35 @@ export async function network(db: Db, profile: ProfileName): Promise<Network> {
     if (perDb.get(profile)?.built === built) perDb.delete(profile);
   });
   return built;
+}
+
+/**
+ * The graph with its arrays on shared memory: handed to a worker thread it is shared, not copied, so every task on the
+ * road network costs the HTTP thread nothing to send. The graph is never written after it is built.
+ */
+function shared(g: RoadGraph): RoadGraph {
+  const share = <A extends Float64Array | Int32Array>(a: A): A => {
+    const out = new (a.constructor as new (b: SharedArrayBuffer) => A)(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  return {
+    ...g,
+    nodeLon: share(g.nodeLon),
+    nodeLat: share(g.nodeLat),
+    edgeSource: share(g.edgeSource),
+    edgeTarget: share(g.edgeTarget),
+    edgeLengthMeters: share(g.edgeLengthMeters),
+    edgeCost: share(g.edgeCost),
+    edgeReverseCost: share(g.edgeReverseCost),
+    edgeRoadId: share(g.edgeRoadId),
+    edgeCoordStart: share(g.edgeCoordStart),
+    edgeCoords: share(g.edgeCoords),
+    arcStart: share(g.arcStart),
+    arcTarget: share(g.arcTarget),
+    arcCost: share(g.arcCost),
+    arcEdge: share(g.arcEdge),
+  };
 }
 
 function snapOrThrow(net: Network, lon: number, lat: number, field: string): SnappedPoint {
@@ -136,28 +161,46 @@ export async function isochrone(
   lon: number,
   lat: number,
   minutes: readonly number[],
+  run: TaskRunner = inProcess,
+  runOpts: RunOptions = {},
 ): Promise<IsochroneAnswer> {
   const net = await network(db, profile);
   const snapped = snapOrThrow(net, lon, lat, 'query.lon');
-  const bands = isochrones(
-    net.graph,
-    { kind: 'points', points: [snapped] },
-    minutes.map((m) => m * 60),
+  const { bands } = await run(
+    { kind: 'isochrone', graph: net.graph, points: [snapped], limitsSeconds: minutes.map((m) => m * 60) },
+    runOpts,
   );
   return {
     snapped,
     bands: await Promise.all(
-      bands.map(async (b, i) => {
-        const roads = b.pieces.map((p) => edgeSlice(net.graph, p.edge, p.fromFraction, p.toFraction));
-        return {
-          minutes: minutes[i] ?? 0,
-          reachedMeters: b.reachedMeters,
-          nodes: b.nodes.length,
-          area: await bufferLines(db, roads, 40),
-          roads,
-        };
-      }),
+      bands.map(async (b, i) => ({
+        minutes: minutes[i] ?? 0,
+        reachedMeters: b.reachedMeters,
+        nodes: b.nodes,
+        area: await bufferLines(db, b.roads, 40),
+        roads: b.roads,
+      })),
     ),
+  };
+}
+
+/** The isochrone as the API answers it: per band its area and its roads, and where the point was snapped. */
+export function isochroneGeoJson(a: IsochroneAnswer) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: a.bands.flatMap((b) => [
+      {
+        type: 'Feature' as const,
+        geometry: b.area as { type: string },
+        properties: { kind: 'area', minutes: b.minutes, reached_m: b.reachedMeters, nodes: b.nodes },
+      },
+      {
+        type: 'Feature' as const,
+        geometry: { type: 'MultiLineString', coordinates: b.roads },
+        properties: { kind: 'roads', minutes: b.minutes },
+      },
+    ]),
+    snapped: { lon: a.snapped.lon, lat: a.snapped.lat, distance_m: a.snapped.distanceMeters },
   };
 }
 
@@ -182,35 +225,43 @@ export interface ReachAnswer {
   edges: { line: [number, number][]; minutes: number }[];
 }
 
-/** The 1-3-5 minute reach map of all posts and stations together. */
-export async function reachMap(db: Db, profile: ProfileName): Promise<ReachAnswer> {
+/** The 1-3-5 minute reach map of all posts and stations together (the searches on `run`: the pool, from the API). */
+export async function reachMap(
+  db: Db,
+  profile: ProfileName,
+  run: TaskRunner = inProcess,
+  runOpts: RunOptions = {},
+): Promise<ReachAnswer> {
   const net = await network(db, profile);
-  const g = net.graph;
-  const { times, starts } = await fromBases(db, net);
-  const limits = RESPONSE_LIMITS_SECONDS.map((s) => s / 60);
-  const minutesTo = (p: PlacePoint): number | null => {
-    const s = net.index.snap(p.lon, p.lat, MAX_SNAP_METERS);
-    const t = s ? arrivalAt(g, times.seconds, s, starts).seconds : Infinity;
-    return Number.isFinite(t) ? t / 60 : null;
-  };
+  const bases = await loadPlaces(db, ['post', 'station']);
+  const starts = bases.flatMap((b) => net.index.snap(b.lon, b.lat, MAX_SNAP_METERS) ?? []);
   const places = await loadPlaces(db, ['grid', 'key_place']);
-  const grids = places
-    .filter((p) => p.kind === 'grid')
-    .map((p) => ({ code: p.code ?? '', name: p.name ?? '', minutes: minutesTo(p) }));
-  const keyPlaces = places
-    .filter((p) => p.kind === 'key_place')
-    .map((p) => ({ id: p.id, name: p.name, minutes: minutesTo(p) }));
+  const out = await run(
+    {
+      kind: 'reach',
+      graph: net.graph,
+      starts,
+      targets: places.map((p) => net.index.snap(p.lon, p.lat, MAX_SNAP_METERS) ?? null),
+      limitsSeconds: RESPONSE_LIMITS_SECONDS,
+    },
+    runOpts,
+  );
+  const limits = RESPONSE_LIMITS_SECONDS.map((s) => s / 60);
+  const minutesAt = (i: number) => {
+    const t = out.targetSeconds[i];
+    return t === null || t === undefined ? null : t / 60;
+  };
+  const grids: ReachAnswer['grids'] = [];
+  const keyPlaces: ReachAnswer['keyPlaces'] = [];
+  places.forEach((p, i) => {
+    if (p.kind === 'grid') grids.push({ code: p.code ?? '', name: p.name ?? '', minutes: minutesAt(i) });
+    else if (p.kind === 'key_place') keyPlaces.push({ id: p.id, name: p.name, minutes: minutesAt(i) });
+  });
   const within = (xs: { minutes: number | null }[], m: number) =>
     xs.filter((x) => x.minutes !== null && x.minutes <= m).length / Math.max(1, xs.length);
-  const edges: ReachAnswer['edges'] = [];
-  for (let e = 0; e < g.edgeCount; e++) {
-    const m =
-      Math.min(times.seconds[g.edgeSource[e] ?? 0] ?? Infinity, times.seconds[g.edgeTarget[e] ?? 0] ?? Infinity) / 60;
-    edges.push({ line: edgeSlice(g, e), minutes: Number.isFinite(m) ? m : -1 });
-  }
   return {
     limitsMinutes: limits,
-    roads: summariseReach(g, times.seconds, RESPONSE_LIMITS_SECONDS, starts).map((r) => ({
+    roads: out.roads.map((r) => ({
       limitMinutes: r.limitSeconds / 60,
       reachedMeters: r.reachedMeters,
       roadMeters: r.roadMeters,
@@ -219,8 +270,24 @@ export async function reachMap(db: Db, profile: ProfileName): Promise<ReachAnswe
     grids,
     keyPlaces,
     shares: limits.map((m) => ({ limitMinutes: m, grids: within(grids, m), keyPlaces: within(keyPlaces, m) })),
-    edges,
+    edges: out.edges,
   };
+}
+
+/** The reach map as the API answers it: a summary, or (geojson) every edge with its minutes. */
+export function reachMapAnswer(r: ReachAnswer, format: 'json' | 'geojson') {
+  if (format === 'geojson') {
+    return {
+      type: 'FeatureCollection' as const,
+      features: r.edges.map((e) => ({
+        type: 'Feature' as const,
+        geometry: { type: 'LineString', coordinates: e.line },
+        properties: { minutes: e.minutes },
+      })),
+    };
+  }
+  const { edges, ...summary } = r;
+  return { ...summary, edges: edges.length };
 }
 
 /** Greedy "one more post here" suggestions: junctions that add the most road reached within `minutes`. */
@@ -263,21 +330,6 @@ const clock = (startHour: number, s: number) => {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 };
 
-/** Share of a line's length outside an area (segment midpoints tested), 0 when there is no area. */
-function outsideShare(line: readonly [number, number][], area: MultiPolygon | undefined): number {
-  if (!area || line.length < 2) return 0;
-  let all = 0,
-    out = 0;
-  for (let i = 1; i < line.length; i++) {
-    const a = line[i - 1] ?? [0, 0],
-      b = line[i] ?? [0, 0];
-    const len = haversineMeters(a[0], a[1], b[0], b[1]);
-    all += len;
-    if (!booleanPointInPolygon([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], area)) out += len;
-  }
-  return all > 0 ? out / all : 0;
-}
-
 /**
  * Patrol routes for one shift: every required checkpoint, then as much prize as fits — the beat's cells by their share
  * of the beat's incidents at the hour the unit would be there (local hours) and their share of the beat's road no
@@ -289,6 +341,8 @@ export async function planPatrols(
   req: PatrolRequest,
   prizeCounts: { h3: string; hour: number; n: number }[],
   blindCells: readonly { h3: string; meters: number }[] = [],
+  run: TaskRunner = inProcess,
+  runOpts: RunOptions = {},
 ): Promise<PlannedUnit[]> {
   const net = await network(db, req.profile);
   const g = net.graph;
@@ -348,13 +402,13 @@ export async function planPatrols(
   const prizesByAngle = prizes.map((p) => ({ ...p, a: angle(p) })).sort((a, b) => a.a - b.a);
   const perPrize = Math.ceil(prizesByAngle.length / req.units);
   const unitPrizes = Array.from({ length: req.units }, (_, u) => prizesByAngle.slice(u * perPrize, (u + 1) * perPrize));
-  const units: PlannedUnit[] = [];
   // Each stop is where it stands on its street (the edge split there); `node` is only the nearer end, for display.
   const placeOf = (lon: number, lat: number) => {
     const point = net.index.snap(lon, lat, MAX_SNAP_METERS);
     if (!point) return undefined;
     return { point, node: point.fraction < 0.5 ? (g.edgeSource[point.edge] ?? 0) : (g.edgeTarget[point.edge] ?? 0) };
   };
+  const unitStops: (PatrolStopInput & { lon: number; lat: number; point: EdgePoint })[][] = [];
   for (let u = 0; u < req.units; u++) {
     const stops: (PatrolStopInput & { lon: number; lat: number; point: EdgePoint })[] = [];
     for (const c of sorted.slice(u * per, (u + 1) * per)) {
@@ -382,26 +436,29 @@ export async function planPatrols(
           lat: p.lat,
         });
     }
-    const plan = planPatrol({
+    unitStops.push(stops);
+  }
+  // The plans, their lines and their time outside the beat: engine work, on `run` (the pool, from the API).
+  const planned = await run(
+    {
+      kind: 'patrol',
       graph: g,
       depotNode,
       depotPoint: baseSnap,
       shiftSeconds: req.hours * 3600,
       startHour: req.startHour,
-      stops,
-    });
+      ...(area ? { area } : {}),
+      units: unitStops,
+    },
+    runOpts,
+  );
+  const units: PlannedUnit[] = [];
+  for (let u = 0; u < req.units; u++) {
+    const stops = unitStops[u] ?? [];
+    const { plan, line, secondsOutside } = planned.units[u] ?? { plan: { kind: 'infeasible', reason: 'not planned' } };
     if (plan.kind === 'infeasible')
       throw new UnprocessableError(`Unit ${u + 1}: ${plan.reason}`, [{ path: 'body', message: plan.reason }]);
     const byId = new Map(stops.map((s) => [s.id, s]));
-    const line: [number, number][] = [];
-    let secondsOutside = 0;
-    const legs: EdgePoint[] = [baseSnap, ...plan.stops.map((s) => byId.get(s.id)?.point ?? baseSnap), baseSnap];
-    for (let i = 1; i < legs.length; i++) {
-      const leg = routeBetween(g, legs[i - 1] ?? baseSnap, legs[i] ?? baseSnap);
-      const piece = leg?.line ?? [];
-      secondsOutside += (leg?.seconds ?? 0) * outsideShare(piece, area);
-      line.push(...(line.length ? piece.slice(1) : piece));
-    }
     let expected = 0;
     for (const s of plan.stops) {
       if (s.kind !== 'prize') continue;
@@ -417,7 +474,7 @@ export async function planPatrols(
       expectedIncidents: expected,
       incidentShare: beatIncidents > 0 ? expected / beatIncidents : 0,
       blindSpotMinutes,
-      minutesOutside: secondsOutside / 60,
+      minutesOutside: (secondsOutside ?? 0) / 60,
       checkpointsVisited: plan.checkpoints,
       checkpointsTotal: checkpointsPlanned,
     };
@@ -432,8 +489,8 @@ export async function planPatrols(
         arrivalSeconds: s.arrivalSeconds,
         prize: s.prize,
       })),
-      line,
-      km: lineMeters(line) / 1000,
+      line: line ?? [],
+      km: lineMeters(line ?? []) / 1000,
       minutes: plan.totalSeconds / 60,
       prize: plan.prize,
       checkpoints: plan.checkpoints,
@@ -471,10 +528,15 @@ ${[...wpts, ...trks].join('\n')}
 }
 
 /** Patrol plans with their inputs loaded: incidents per res-9 cell and hour, and the blind-spot cells when weighted. */
-export async function planPatrolsWithInputs(db: Db, req: PatrolRequest): Promise<PlannedUnit[]> {
+export async function planPatrolsWithInputs(
+  db: Db,
+  req: PatrolRequest,
+  run: TaskRunner = inProcess,
+  runOpts: RunOptions = {},
+): Promise<PlannedUnit[]> {
   const [counts, blind] = await Promise.all([
     cellHourCounts(db, 9),
     req.blindSpotWeight > 0 ? blindSpots(db).then((s) => blindSpotCells(s, 9)) : Promise.resolve([]),
   ]);
-  return planPatrols(db, req, counts, blind);
+  return planPatrols(db, req, counts, blind, run, runOpts);
 }

@@ -77,6 +77,62 @@ async function assertShapeInScope(
   }
 }
 
+/** A feature of a file being imported, as the fence reads it: where it came from, its properties and shape. */
+export interface ImportedBeat {
+  source: string;
+  properties: Record<string, unknown>;
+  geometry: Geometry;
+}
+
+/** The first offenders a refusal names. */
+const MAX_NAMED = 20;
+
+/**
+ * The fence for an import with beats in it, called inside the import's transaction before anything is written: a fenced
+ * planner's file may only hold beats of their station (`station_id`), may not take the code of another station's beat,
+ * and no shape may reach into another station's beats. Refused (403) naming the rows; nothing is written.
+ */
+export async function assertImportedBeatsInScope(
+  q: Queryable,
+  user: SignedInUser | undefined,
+  beats: readonly ImportedBeat[],
+): Promise<void> {
+  const fence = fenceOf(user);
+  if (fence.kind === 'open' || beats.length === 0) return;
+  if (fence.kind === 'closed') closed();
+  const own = fence.stationId;
+  const offenders: { path: string; message: string }[] = [];
+  for (const b of beats) {
+    const station = Number(b.properties.station_id);
+    if (station !== own)
+      offenders.push({ path: b.source, message: `station_id ${String(b.properties.station_id)}: not station ${own}` });
+  }
+  const codes = beats.map((b) => String(b.properties.code ?? ''));
+  const foreignCodes = new Map(
+    (await beatOwners(q, [], codes)).filter((r) => r.stationId !== own).map((r) => [r.code, r.stationId]),
+  );
+  beats.forEach((b, i) => {
+    const st = foreignCodes.get(codes[i] ?? '');
+    if (st !== undefined) offenders.push({ path: b.source, message: `beat ${codes[i]} belongs to station ${st}` });
+  });
+  for (const b of beats) {
+    const foreign = (await beatsOverlapping(q, b.geometry, null, DEFAULT_SLIVER_M2)).filter((o) => o.stationId !== own);
+    if (foreign.length)
+      offenders.push({
+        path: b.source,
+        message: `reaches into beat ${foreign.map((o) => `${o.code} (station ${o.stationId})`).join(', ')}`,
+      });
+  }
+  if (offenders.length) {
+    const rows = [...new Set(offenders.map((o) => o.path))];
+    throw new ForbiddenError(
+      `You plan station ${own}: ${rows.length} row(s) of the file touch other stations' beats (${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''}); nothing was imported`,
+      offenders.slice(0, MAX_NAMED),
+      { code: 'scope.other_station', rows: rows.length },
+    );
+  }
+}
+
 /** Stations: a fenced planner creates none and edits or deletes only their own. */
 function assertStationInScope(user: SignedInUser | undefined, stationId: number | null): void {
   const fence = fenceOf(user);

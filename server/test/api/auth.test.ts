@@ -39,6 +39,7 @@ const layerRows = (layer: string, who: string): [string, string][] => [
 ];
 const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['POST /import', ADMIN],
+  ['POST /import/beats', BEATS],
   ['GET /health', ALL],
   ['POST /session', ALL],
   ['GET /session', ALL],

@@ -2,9 +2,18 @@ import type { Queryable } from '../../src/db/client.js';
 
 /**
  * Tables whose content is derived and rebuilt on demand (the routable network from `road`): a read may refill them,
- * so "nothing changed" leaves them out. Sessions change with every sign-in.
+ * so "nothing changed" leaves them out. Sessions change with every sign-in. A read analysis runs as a job: its job row
+ * and its kept result are bookkeeping of the read, not data.
  */
-const DERIVED = new Set(['road_edge', 'road_network_state', 'user_session', 'spatial_ref_sys', 'schema_migrations']);
+const DERIVED = new Set([
+  'road_edge',
+  'road_network_state',
+  'user_session',
+  'spatial_ref_sys',
+  'schema_migrations',
+  'job',
+  'analysis_result',
+]);
 
 /** One md5 per table of the schema in use, over every row as text in a fixed order: equal maps mean equal data. */
 export async function tableChecksums(db: Queryable): Promise<Record<string, string>> {

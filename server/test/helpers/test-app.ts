@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../../src/app.js';
+import { defaultJobManager } from '../../src/jobs/default-jobs.js';
 import type { Role } from '../../src/auth/policy.js';
 import { createAndSignIn } from './sign-in.js';
 import { openTestDb, type TestDb } from './test-db.js';
@@ -40,7 +41,10 @@ export async function signedIn(
 /** The real app, in-process on a throwaway database, listening on a free loopback port. */
 export async function startTestApp(): Promise<TestApp> {
   const t = await openTestDb();
-  const app = createApp({ db: t.db, logger: pino({ level: 'silent' }) });
+  // The synchronous analysis endpoints wait for their job as long as it takes here (their answers are under test, not
+  // the machine's speed); the 202 past the wait is tested in test/jobs.
+  const jobs = defaultJobManager(t.db, [], { syncWaitMs: 600_000 });
+  const app = createApp({ db: t.db, logger: pino({ level: 'silent' }), jobs });
   const server = app.listen(0, '127.0.0.1');
   // fetch keeps the sign-in's socket alive; a test file's setup may then run SQL for longer than Node's 5 s keep-alive,
   // and a request sent as the server closes that idle socket fails with ECONNRESET. Keep idle sockets for 10 minutes.

@@ -57,8 +57,20 @@ async function failure(res: Response): Promise<ApiError> {
   }
 }
 
+/**
+ * A heavy analysis the server answered 202 (its job ran past a few seconds): waits for the job's end (its event stream
+ * closes then) and answers the job's result as the endpoint would have.
+ */
+async function settled(res: Response): Promise<Response> {
+  if (res.status !== 202) return res;
+  const job = (await res.clone().json()) as { id?: string };
+  if (!job.id) return res;
+  await (await fetch(`/api/v1/jobs/${job.id}/events`)).text();
+  return fetch(`/api/v1/jobs/${job.id}/result`);
+}
+
 export async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path);
+  const res = await settled(await fetch(path));
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
@@ -204,11 +216,13 @@ export async function acceptPlacement(cameras: PlacementAnswer['proposals']): Pr
 }
 
 async function sendJson<T>(method: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const res = await settled(
+    await fetch(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }

@@ -30,15 +30,11 @@ import {
 import { MVT_CONTENT_TYPE } from '../../tiles/tilesets.js';
 import { RouteGroup, SENT } from '../route.js';
 import type { JobManager } from '../../jobs/job-manager.js';
-import { answerJob, submitOrLimit } from '../../jobs/jobs.routes.js';
-import { UnauthorizedError } from '../../errors.js';
+import { answerViaJob } from '../../jobs/jobs.routes.js';
 
 const GEOJSON = 'application/geo+json';
 
 /** Camera coverage under /api/v1/analysis: rates, key places, blind spots, view polygons, placement. */
-/** How long a synchronous placement request waits for its job before answering 202 with it. */
-const SYNC_WAIT_MS = 5_000;
-
 export function analysisRoutes(db: Db, jobs: JobManager): RouteGroup {
   return new RouteGroup('coverage')
     .add(
@@ -79,14 +75,8 @@ export function analysisRoutes(db: Db, jobs: JobManager): RouteGroup {
         request: { body: placementBody },
         response: { status: 200, schema: placementAnswer },
       },
-      async ({ body }, { res, user }): Promise<typeof SENT> => {
-        // Through the worker pool as a job: answered here when it ends within a few seconds, else 202 with the job.
-        if (!user) throw new UnauthorizedError('Sign in first');
-        const job = await submitOrLimit(res, () => jobs.submit(user, 'placement', body));
-        const settled =
-          job.state === 'queued' || job.state === 'running' ? await jobs.waitFor(job.id, SYNC_WAIT_MS) : job;
-        return answerJob(res, settled ?? job);
-      },
+      // Through the worker pool as a job: answered here when it ends within a few seconds, else 202 with the job.
+      ({ body }, { res, user }) => answerViaJob(jobs, res, user, 'placement', body),
     )
     .add(
       {

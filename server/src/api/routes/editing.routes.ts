@@ -39,14 +39,10 @@ import {
   splitGridAlong,
   validateGridShape,
 } from '../../services/area-edits.service.js';
-import {
-  alignProposal,
-  applyBeatPlanAs,
-  beatWorkload,
-  districtDraft,
-  nestingCheck,
-} from '../../services/beat-planning.service.js';
+import { alignProposal, applyBeatPlanAs, beatWorkload, nestingCheck } from '../../services/beat-planning.service.js';
 import { RouteGroup } from '../route.js';
+import type { JobManager } from '../../jobs/job-manager.js';
+import { answerViaJob } from '../../jobs/jobs.routes.js';
 
 const stale = {
   409: 'a version is stale: currentVersion(s) tell the current ones',
@@ -54,7 +50,7 @@ const stale = {
 } as const;
 
 /** Grid and beat editing (versions, split, merge, validation) and beat planning (nesting, workload, districting). */
-export function editingRoutes(db: Db): RouteGroup {
+export function editingRoutes(db: Db, jobs: JobManager): RouteGroup {
   return new RouteGroup('editing')
     .add(
       {
@@ -191,7 +187,7 @@ export function editingRoutes(db: Db): RouteGroup {
       ({ query: q }) =>
         nestingCheck(db, {
           ...(q.stationId ? { stationId: q.stationId } : {}),
-          sliverM2: q.sliverM2,
+          ...(q.sliverM2 === undefined ? {} : { sliverM2: q.sliverM2 }),
         }),
     )
     .add(
@@ -208,7 +204,7 @@ export function editingRoutes(db: Db): RouteGroup {
           by: b.by,
           ...(b.stationId ? { stationId: b.stationId } : {}),
           ...(b.weights ? { weights: b.weights } : {}),
-          sliverM2: b.sliverM2,
+          ...(b.sliverM2 === undefined ? {} : { sliverM2: b.sliverM2 }),
         }),
     )
     .add(
@@ -233,15 +229,8 @@ export function editingRoutes(db: Db): RouteGroup {
         response: { status: 200, schema: districtAnswer },
         problems: { 422: 'the station has no beats with grids' },
       },
-      ({ body: b }) =>
-        districtDraft(db, {
-          stationId: b.stationId,
-          tolerance: b.tolerance,
-          ...(b.beats ? { beats: b.beats } : {}),
-          ...(b.weights ? { weights: b.weights } : {}),
-          ...(b.lockedBeats ? { lockedBeats: b.lockedBeats } : {}),
-          compactnessWeight: b.compactnessWeight,
-        }),
+      // Through the worker pool as a job: at once when quick, else 202 with the job.
+      ({ body }, { res, user }) => answerViaJob(jobs, res, user, 'districting', body),
     )
     .add(
       {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import {
   batchList,
@@ -9,10 +10,45 @@ import {
   undoReport,
 } from '../../contract/import.js';
 import { ValidationError } from '../../errors.js';
-import { importFile } from '../../import/import.service.js';
+import { type ImportOptions, importFile } from '../../import/import.service.js';
+import type { SignedInUser } from '../../services/auth.service.js';
 import { importBatches, importLayerSpecs, undoImportBatch } from '../../services/import-batches.service.js';
 import { limitRate } from '../middleware/auth.js';
 import { RouteGroup } from '../route.js';
+
+/** The beats import takes the /import query without a layer (always beats) and without OSM. */
+const beatImportQuery = importQuery
+  .omit({ layer: true })
+  .extend({ format: z.enum(['geojson', 'csv', 'xlsx', 'shapefile', 'kml', 'kmz']) });
+
+function uploadOf(body: unknown): Uint8Array {
+  if (!Buffer.isBuffer(body) || body.length === 0) {
+    throw new ValidationError('Empty upload', [{ path: 'body', message: 'send the file as the request body' }]);
+  }
+  return new Uint8Array(body);
+}
+
+/** The upload's query as the import's options. */
+function optionsOf(q: z.output<typeof importQuery>, actor: string, user: SignedInUser | undefined): ImportOptions {
+  return {
+    fileName: q.name ?? `upload.${q.format}`,
+    format: q.format,
+    crs: q.crs,
+    actor,
+    ...(user ? { user } : {}),
+    ...(q.layer ? { layer: q.layer } : {}),
+    ...(q.skip_invalid !== undefined ? { skipInvalid: q.skip_invalid } : {}),
+    ...(q.tz ? { timeZone: q.tz } : {}),
+    ...(q.map ? { map: q.map } : {}),
+    ...(q.set ? { set: q.set } : {}),
+    ...(q.date_order ? { dateOrder: q.date_order } : {}),
+    ...(q.key ? { key: q.key } : {}),
+    ...(q.dry_run !== undefined ? { dryRun: q.dry_run } : {}),
+    ...(q.make_valid !== undefined ? { makeValid: q.make_valid } : {}),
+    ...(q.sheet ? { sheet: q.sheet } : {}),
+    ...(q.encoding ? { encoding: q.encoding } : {}),
+  };
+}
 
 /** Uploads above this are refused with 413 before any parsing. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -41,28 +77,27 @@ export function importRoutes(db: Db): RouteGroup {
         // Imports are heavy: 30 per address per hour.
         before: [limitRate(60 * 60_000, 30, 'imports')],
       },
-      async ({ query: q }, { req, actor }) => {
-        if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-          throw new ValidationError('Empty upload', [{ path: 'body', message: 'send the file as the request body' }]);
-        }
-        return importFile(db, new Uint8Array(req.body), {
-          fileName: q.name ?? `upload.${q.format}`,
-          format: q.format,
-          crs: q.crs,
-          actor,
-          ...(q.layer ? { layer: q.layer } : {}),
-          ...(q.skip_invalid !== undefined ? { skipInvalid: q.skip_invalid } : {}),
-          ...(q.tz ? { timeZone: q.tz } : {}),
-          ...(q.map ? { map: q.map } : {}),
-          ...(q.set ? { set: q.set } : {}),
-          ...(q.date_order ? { dateOrder: q.date_order } : {}),
-          ...(q.key ? { key: q.key } : {}),
-          ...(q.dry_run !== undefined ? { dryRun: q.dry_run } : {}),
-          ...(q.make_valid !== undefined ? { makeValid: q.make_valid } : {}),
-          ...(q.sheet ? { sheet: q.sheet } : {}),
-          ...(q.encoding ? { encoding: q.encoding } : {}),
-        });
+      async ({ query: q }, { req, actor, user }) => importFile(db, uploadOf(req.body), optionsOf(q, actor, user)),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/import/beats',
+        permission: 'edit_beats',
+        summary:
+          "Import beats (the same formats, options and report as /import, layer beats): a planner's file may only hold their own station's beats (else 403 naming the rows, nothing imported)",
+        request: { query: beatImportQuery },
+        response: { schema: importReport },
+        body: { kind: 'raw', limit: MAX_UPLOAD_BYTES },
+        problems: {
+          413: 'upload too large, or over a parse budget (zip inflation, vertices, columns)',
+          422: 'invalid features (nothing imported; import.invalid_features)',
+          429: 'too many imports from this address',
+        },
+        before: [limitRate(60 * 60_000, 30, 'imports')],
       },
+      async ({ query: q }, { req, actor, user }) =>
+        importFile(db, uploadOf(req.body), optionsOf({ ...q, layer: 'beats' }, actor, user)),
     )
     .add(
       {

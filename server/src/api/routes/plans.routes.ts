@@ -17,7 +17,6 @@ import { readPlanFile, writePlanFile } from '../../services/plan-file.js';
 import {
   applyPlan,
   createDraft,
-  createFromDistricting,
   importPlanRows,
   planComparison,
   planDetail,
@@ -27,13 +26,15 @@ import {
   type PlanRef,
 } from '../../services/plans.service.js';
 import { RouteGroup, SENT } from '../route.js';
+import type { JobManager } from '../../jobs/job-manager.js';
+import { answerViaJob } from '../../jobs/jobs.routes.js';
 
 const MAX_PLAN_FILE_BYTES = 5 * 1024 * 1024;
 const toRef = (r: 'in-force' | number, station: number | undefined): PlanRef =>
   r === 'in-force' ? { kind: 'in_force', stationId: station ?? null } : { kind: 'stored', id: r };
 
 /** Beat plans: list, read, drafts, districting drafts, import/export of a station's sheet, scorecards, compare, apply. */
-export function planRoutes(db: Db): RouteGroup {
+export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
   return new RouteGroup('plans')
     .add(
       {
@@ -88,21 +89,16 @@ export function planRoutes(db: Db): RouteGroup {
         response: {},
         problems: { 422: 'no grids, or an unknown locked beat' },
       },
-      async ({ body: b }, { res, actor }) => {
-        const out = await createFromDistricting(db, actor, {
-          name: b.name,
-          stationId: b.stationId,
-          ...(b.beats ? { beats: b.beats } : {}),
-          ...(b.categoryWeights ? { categoryWeights: b.categoryWeights } : {}),
-          ...(b.loadWeights ? { loadWeights: b.loadWeights } : {}),
-          tolerance: b.tolerance,
-          ...(b.objective ? { objective: b.objective } : {}),
-          ...(b.lockedBeats ? { lockedBeats: b.lockedBeats } : {}),
-          recom: b.recom,
-        });
-        res.location(`/api/v1/plans/${String(out.plan.id)}`);
-        return out;
-      },
+      // Through the worker pool as a job (the draft is written when it ends): at once when quick, else 202 with the job.
+      ({ body }, { res, user }) =>
+        answerViaJob(jobs, res, user, 'districting-draft', body, (result) => {
+          const out = result as { plan: { id: number } };
+          res
+            .status(201)
+            .location(`/api/v1/plans/${String(out.plan.id)}`)
+            .json(out);
+          return SENT;
+        }),
     )
     .add(
       {

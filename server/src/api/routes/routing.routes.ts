@@ -13,20 +13,15 @@ import {
   suggestQuery,
 } from '../../contract/routing.js';
 import { NotFoundError } from '../../errors.js';
-import {
-  isochrone,
-  patrolGpx,
-  planPatrolsWithInputs,
-  postSuggestions,
-  reachMap,
-  route,
-} from '../../services/routing.service.js';
+import { patrolGpx, postSuggestions, route, type PlannedUnit } from '../../services/routing.service.js';
+import type { JobManager } from '../../jobs/job-manager.js';
+import { answerViaJob } from '../../jobs/jobs.routes.js';
 import { RouteGroup, SENT } from '../route.js';
 
 const GEOJSON = 'application/geo+json';
 
 /** Road network analysis under /api/v1/routing: isochrones, routes, the 1-3-5 minute reach map, post suggestions, patrols. */
-export function routingRoutes(db: Db): RouteGroup {
+export function routingRoutes(db: Db, jobs: JobManager): RouteGroup {
   return new RouteGroup('routing')
     .add(
       {
@@ -38,25 +33,8 @@ export function routingRoutes(db: Db): RouteGroup {
         response: { schema: isochroneAnswer, contentType: GEOJSON },
         problems: { 422: 'no road near the point' },
       },
-      async ({ query: q }) => {
-        const a = await isochrone(db, q.profile, q.lon, q.lat, q.minutes);
-        return {
-          type: 'FeatureCollection' as const,
-          features: a.bands.flatMap((b) => [
-            {
-              type: 'Feature' as const,
-              geometry: b.area as { type: string },
-              properties: { kind: 'area', minutes: b.minutes, reached_m: b.reachedMeters, nodes: b.nodes },
-            },
-            {
-              type: 'Feature' as const,
-              geometry: { type: 'MultiLineString', coordinates: b.roads },
-              properties: { kind: 'roads', minutes: b.minutes },
-            },
-          ]),
-          snapped: { lon: a.snapped.lon, lat: a.snapped.lat, distance_m: a.snapped.distanceMeters },
-        };
-      },
+      // Through the worker pool as a job (params: the query string): at once when quick, else 202 with the job.
+      (_input, { req, res, user }) => answerViaJob(jobs, res, user, 'isochrone', req.query),
     )
     .add(
       {
@@ -90,22 +68,7 @@ export function routingRoutes(db: Db): RouteGroup {
         request: { query: reachQuery },
         response: { schema: reachAnswer },
       },
-      async ({ query: q }, { res }) => {
-        const r = await reachMap(db, q.profile);
-        if (q.format === 'geojson') {
-          res.type(GEOJSON);
-          return {
-            type: 'FeatureCollection' as const,
-            features: r.edges.map((e) => ({
-              type: 'Feature' as const,
-              geometry: { type: 'LineString', coordinates: e.line },
-              properties: { minutes: e.minutes },
-            })),
-          };
-        }
-        const { edges, ...summary } = r;
-        return { ...summary, edges: edges.length };
-      },
+      (_input, { req, res, user }) => answerViaJob(jobs, res, user, 'reach', req.query),
     )
     .add(
       {
@@ -131,26 +94,16 @@ export function routingRoutes(db: Db): RouteGroup {
         response: { status: 200, schema: patrolAnswer },
         problems: { 422: 'no such base, no road near it, or no plan fits' },
       },
-      async ({ query: q, body: b }, { res }) => {
-        const units = await planPatrolsWithInputs(db, {
-          profile: b.profile,
-          base: b.base,
-          startHour: b.startHour,
-          hours: b.hours,
-          units: b.units,
-          prizeCells: b.prizeCells,
-          prizeDwellMinutes: b.prizeDwellMinutes,
-          incidentWeight: b.incidentWeight,
-          blindSpotWeight: b.blindSpotWeight,
-          ...(b.beatId ? { beatId: b.beatId } : {}),
-          ...(b.checkpointIds ? { checkpointIds: b.checkpointIds } : {}),
-        });
-        if (q.format === 'json') return { units };
-        res
-          .type('application/gpx+xml')
-          .attachment('patrol.gpx')
-          .send(patrolGpx(units, new Date().toISOString().slice(0, 10)));
-        return SENT;
-      },
+      ({ query: q, body }, { res, user }) =>
+        answerViaJob(jobs, res, user, 'patrol', body, (result) => {
+          const { units } = result as { units: PlannedUnit[] };
+          if (q.format === 'json') res.json({ units });
+          else
+            res
+              .type('application/gpx+xml')
+              .attachment('patrol.gpx')
+              .send(patrolGpx(units, new Date().toISOString().slice(0, 10)));
+          return SENT;
+        }),
     );
 }
