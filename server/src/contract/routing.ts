@@ -48,6 +48,7 @@ export const isochroneAnswer = featureCollection.extend({
 export const routeAnswer = featureOf(
   z.object({ seconds: z.number(), meters: z.number(), profile: z.enum(['car', 'foot']) }),
 );
+const reachTier = z.union([z.literal(1), z.literal(3), z.literal(5)]);
 export const reachSummary = z
   .object({
     limitsMinutes: z.array(z.number()),
@@ -55,8 +56,37 @@ export const reachSummary = z
       z.object({ limitMinutes: z.number(), reachedMeters: z.number(), roadMeters: z.number(), share: z.number() }),
     ),
     grids: z.array(z.object({ code: z.string(), name: z.string(), minutes: z.number().nullable() })),
-    keyPlaces: z.array(z.object({ id: z.number().int(), name: z.string().nullable(), minutes: z.number().nullable() })),
+    keyPlaces: z.array(
+      z.object({
+        id: z.number().int(),
+        name: z.string().nullable(),
+        kind: z.string(),
+        /** The tier it must be reached in: its own (reach_tier_minutes) or its kind's default. */
+        tierMinutes: reachTier,
+        minutes: z.number().nullable(),
+        meetsTier: z.boolean(),
+      }),
+    ),
     shares: z.array(z.object({ limitMinutes: z.number(), grids: z.number(), keyPlaces: z.number() })),
+    /** 快反圈 compliance: per tier, the places that must be reached in it, how many are, and those that miss. */
+    tiers: z.array(
+      z.object({
+        tierMinutes: reachTier,
+        places: z.number().int(),
+        met: z.number().int(),
+        share: z.number(),
+        misses: z.array(
+          z.object({
+            id: z.number().int(),
+            name: z.string().nullable(),
+            kind: z.string(),
+            tierMinutes: reachTier,
+            minutes: z.number().nullable(),
+            lateMinutes: z.number().nullable(),
+          }),
+        ),
+      }),
+    ),
     edges: z.number().int().meta({ description: 'road edges in the map (format=geojson gives them)' }),
   })
   .meta({ id: 'ReachSummary' });

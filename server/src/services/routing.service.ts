@@ -9,6 +9,7 @@ import {
   bufferLines,
   incidentDays,
   loadBeatArea,
+  loadKeyPlaces,
   loadPlaces,
   loadRoads,
   roadsKey,
@@ -35,7 +36,10 @@ import {
   suggestPosts,
   summariseReach,
   travelTimes,
+  tierCompliance,
+  defaultReachTier,
   RESPONSE_LIMITS_SECONDS,
+  type TierCompliance,
   type EdgeIndex,
   type EdgePoint,
   type PatrolStopInput,
@@ -174,9 +178,19 @@ export interface ReachAnswer {
   limitsMinutes: number[];
   roads: { limitMinutes: number; reachedMeters: number; roadMeters: number; share: number }[];
   grids: { code: string; name: string; minutes: number | null }[];
-  keyPlaces: { id: number; name: string | null; minutes: number | null }[];
+  /** Each key place with the tier it must be reached in (its own, or its kind's default) and whether it is. */
+  keyPlaces: {
+    id: number;
+    name: string | null;
+    kind: string;
+    tierMinutes: 1 | 3 | 5;
+    minutes: number | null;
+    meetsTier: boolean;
+  }[];
   /** Per limit: share of grids and key places reached. */
   shares: { limitMinutes: number; grids: number; keyPlaces: number }[];
+  /** 快反圈: per tier (1, 3, 5 min), the key places that must be reached in it, how many are, and those that miss. */
+  tiers: TierCompliance[];
   /** Road edges with the minutes to reach each end, for the map. */
   edges: { line: [number, number][]; minutes: number }[];
 }
@@ -187,18 +201,23 @@ export async function reachMap(db: Db, profile: ProfileName): Promise<ReachAnswe
   const g = net.graph;
   const { times, starts } = await fromBases(db, net);
   const limits = RESPONSE_LIMITS_SECONDS.map((s) => s / 60);
-  const minutesTo = (p: PlacePoint): number | null => {
+  const minutesTo = (p: { lon: number; lat: number }): number | null => {
     const s = net.index.snap(p.lon, p.lat, MAX_SNAP_METERS);
     const t = s ? arrivalAt(g, times.seconds, s, starts).seconds : Infinity;
     return Number.isFinite(t) ? t / 60 : null;
   };
-  const places = await loadPlaces(db, ['grid', 'key_place']);
-  const grids = places
-    .filter((p) => p.kind === 'grid')
-    .map((p) => ({ code: p.code ?? '', name: p.name ?? '', minutes: minutesTo(p) }));
-  const keyPlaces = places
-    .filter((p) => p.kind === 'key_place')
-    .map((p) => ({ id: p.id, name: p.name, minutes: minutesTo(p) }));
+  const places = await loadPlaces(db, ['grid']);
+  const grids = places.map((p) => ({ code: p.code ?? '', name: p.name ?? '', minutes: minutesTo(p) }));
+  const tiered = (await loadKeyPlaces(db)).map((p) => ({
+    id: p.id,
+    name: p.name,
+    kind: p.kind,
+    tierMinutes: p.tierMinutes ?? defaultReachTier(p.kind),
+    minutes: minutesTo(p),
+  }));
+  const tiers = tierCompliance(tiered);
+  const missed = new Set(tiers.flatMap((t) => t.misses.map((m) => m.id)));
+  const keyPlaces = tiered.map((p) => ({ ...p, meetsTier: !missed.has(p.id) }));
   const within = (xs: { minutes: number | null }[], m: number) =>
     xs.filter((x) => x.minutes !== null && x.minutes <= m).length / Math.max(1, xs.length);
   const edges: ReachAnswer['edges'] = [];
@@ -218,6 +237,7 @@ export async function reachMap(db: Db, profile: ProfileName): Promise<ReachAnswe
     grids,
     keyPlaces,
     shares: limits.map((m) => ({ limitMinutes: m, grids: within(grids, m), keyPlaces: within(keyPlaces, m) })),
+    tiers,
     edges,
   };
 }

@@ -52,3 +52,12 @@ export {
   type PrizeCellInput,
   type PrizeWeights,
 } from './patrol-prizes.js';
+export {
+  defaultReachTier,
+  REACH_TIERS,
+  tierCompliance,
+  type ReachTier,
+  type TierCompliance,
+  type TierMiss,
+  type TieredPlace,
+} from './tiers.js';
