@@ -38,6 +38,8 @@ import {
   travelTimes,
   tierCompliance,
   defaultReachTier,
+  dosageReport,
+  dosageVisits,
   RESPONSE_LIMITS_SECONDS,
   type TierCompliance,
   type EdgeIndex,
@@ -47,7 +49,9 @@ import {
   type SnappedPoint,
   type TravelTimes,
 } from '../engines/routing/index.js';
+import { gateDutiesOn, postsNearSchools, replaceGateDuties } from '../db/repos/gate-duty.repo.js';
 import { UnprocessableError } from '../errors.js';
+import { localDay } from '../local-clock.js';
 
 export type ProfileName = 'car' | 'foot';
 const PROFILES = { car: CAR, foot: FOOT } as const;
@@ -273,6 +277,29 @@ export interface PatrolRequest {
   incidentWeight: number;
   /** Weight of a cell's share of the beat's road no camera sees (default 0.3). */
   blindSpotWeight: number;
+  /** Hot-spot dosage for each unit's best `places` prize cells (see dosageVisits). */
+  dosage?: { places: number; dwellMinutes: number };
+  /** School gates (护学岗) of the beat's schools (or these) whose bells fall in the shift. */
+  schoolGates?: { schoolIds?: number[]; dwellMinutes: number; record: boolean; day?: string };
+  /** Who asks (gate duties are recorded under this name). */
+  actor?: string;
+}
+
+/** Schools' bells (local minutes of the day): their own or the defaults, 07:30 and 16:30. */
+export const DEFAULT_BELLS = { entry: '07:30', exit: '16:30' } as const;
+const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+/** A gate's window: from 30 minutes before the bell to 15 after. */
+const GATE_BEFORE_MIN = 30,
+  GATE_AFTER_MIN = 15;
+
+/** Seconds into the shift of a bell whose gate window meets the shift (undefined when none does). */
+function bellInShift(bellMin: number, startHour: number, hours: number): number | undefined {
+  const start = startHour * 60;
+  for (const day of [0, 1, -1]) {
+    const off = (bellMin + day * 1440 - start) * 60;
+    if (off + GATE_AFTER_MIN * 60 >= 0 && off - GATE_BEFORE_MIN * 60 <= hours * 3600) return off;
+  }
+  return undefined;
 }
 
 export type { PlannedUnit };
@@ -358,6 +385,17 @@ export async function planPatrols(
   const days = await incidentDays(db);
   const beatIncidents =
     beatCells.reduce((s, [, c]) => s + shiftHours.reduce((t, h) => t + (c.hours[h] ?? 0), 0), 0) / days;
+  const schools = req.schoolGates
+    ? (await loadKeyPlaces(db, ['school', 'kindergarten'])).filter((k) =>
+        req.schoolGates?.schoolIds ? req.schoolGates.schoolIds.includes(k.id) : inArea(k.lon, k.lat),
+      )
+    : [];
+  const gateStops = schools.flatMap((k) =>
+    [k.entryTime ?? DEFAULT_BELLS.entry, k.exitTime ?? DEFAULT_BELLS.exit].flatMap((bell) => {
+      const off = bellInShift(minuteOf(bell), req.startHour, req.hours);
+      return off === undefined ? [] : [{ school: k, bell, off }];
+    }),
+  );
   const angle = (p: { lon: number; lat: number }) =>
     Math.atan2(p.lat - base.lat, (p.lon - base.lon) * Math.cos((base.lat * Math.PI) / 180));
   const sorted = [...checkpoints].sort((a, b) => angle(a) - angle(b));
@@ -366,6 +404,9 @@ export async function planPatrols(
   const prizesByAngle = prizes.map((p) => ({ ...p, a: angle(p) })).sort((a, b) => a.a - b.a);
   const perPrize = Math.ceil(prizesByAngle.length / req.units);
   const unitPrizes = Array.from({ length: req.units }, (_, u) => prizesByAngle.slice(u * perPrize, (u + 1) * perPrize));
+  const gatesByAngle = gateStops.map((x) => ({ ...x, a: angle(x.school) })).sort((a, b) => a.a - b.a);
+  const perGate = Math.ceil(gatesByAngle.length / req.units);
+  const gateDuties: { keyPlaceId: number; arrivalMin: number; dwellMin: number; unit: number }[] = [];
   const units: PlannedUnit[] = [];
   // Each stop is where it stands on its street (the edge split there); `node` is only the nearer end, for display.
   const placeOf = (lon: number, lat: number) => {
@@ -387,9 +428,16 @@ export async function planPatrols(
           lat: c.lat,
         });
     }
-    for (const p of unitPrizes[u] ?? []) {
+    const hotIds: string[] = [];
+    for (const [rank, p] of (unitPrizes[u] ?? []).entries()) {
       const at = placeOf(p.lon, p.lat);
-      if (at)
+      if (at && req.dosage && rank < req.dosage.places) {
+        hotIds.push(`cell:${p.id}`);
+        for (const v of dosageVisits({ id: `cell:${p.id}`, ...at, prizeByHour: p.prizeByHour }, req.hours * 3600, {
+          dwellMinutes: req.dosage.dwellMinutes,
+        }))
+          stops.push({ ...v, lon: p.lon, lat: p.lat, point: at.point });
+      } else if (at)
         stops.push({
           id: `cell:${p.id}`,
           ...at,
@@ -398,6 +446,23 @@ export async function planPatrols(
           prizeByHour: p.prizeByHour,
           lon: p.lon,
           lat: p.lat,
+        });
+    }
+    const unitGates = gatesByAngle.slice(u * perGate, (u + 1) * perGate);
+    const gateInfo = new Map<string, { school: (typeof schools)[number]; bell: string; off: number }>();
+    for (const x of unitGates) {
+      const id = `gate:${x.school.id}@${x.bell}`;
+      gateInfo.set(id, x);
+      const at = placeOf(x.school.lon, x.school.lat);
+      if (at)
+        stops.push({
+          id,
+          ...at,
+          dwellSeconds: (req.schoolGates?.dwellMinutes ?? 15) * 60,
+          kind: 'gate',
+          window: [x.off - GATE_BEFORE_MIN * 60, x.off + GATE_AFTER_MIN * 60],
+          lon: x.school.lon,
+          lat: x.school.lat,
         });
     }
     const plan = planPatrol({
@@ -423,14 +488,41 @@ export async function planPatrols(
     let expected = 0;
     for (const s of plan.stops) {
       if (s.kind !== 'prize') continue;
-      const c = byCell.get(s.id.slice('cell:'.length));
+      const c = byCell.get(s.id.slice('cell:'.length).replace(/#\d+$/, ''));
       const hour = shiftHoursOf(req.startHour + s.arrivalSeconds / 3600, 1)[0] ?? 0;
       expected += (c?.hours[hour] ?? 0) / days;
     }
     const blindSpotMinutes =
-      plan.stops.filter((s) => s.kind === 'prize' && (byCell.get(s.id.slice('cell:'.length))?.blind ?? 0) > 0).length *
-      req.prizeDwellMinutes;
+      plan.stops.filter(
+        (s) => s.kind === 'prize' && (byCell.get(s.id.slice('cell:'.length).replace(/#\d+$/, ''))?.blind ?? 0) > 0,
+      ).length * req.prizeDwellMinutes;
     const checkpointsPlanned = stops.filter((s) => s.kind === 'checkpoint').length;
+    const visitsNeeded = Math.max(1, Math.ceil(req.hours / 2 - 1e-9));
+    const hotPlaces = dosageReport(hotIds, visitsNeeded, plan.stops).map((r) => ({
+      id: r.id,
+      visitsNeeded: r.visitsNeeded,
+      arrivals: r.arrivals.map((t) => clock(req.startHour, t)),
+      dosed: r.dosed,
+    }));
+    const missed = new Map(plan.missedGates.map((m) => [m.id, m.reason]));
+    const gates = [...gateInfo].map(([id, x]) => {
+      const stop = plan.stops.find((s) => s.id === id);
+      if (stop)
+        gateDuties.push({
+          keyPlaceId: x.school.id,
+          arrivalMin: req.startHour * 60 + stop.arrivalSeconds / 60,
+          dwellMin: req.schoolGates?.dwellMinutes ?? 15,
+          unit: u + 1,
+        });
+      return {
+        schoolId: x.school.id,
+        name: x.school.name,
+        bell: x.bell,
+        window: `${clock(req.startHour, x.off - GATE_BEFORE_MIN * 60)}–${clock(req.startHour, x.off + GATE_AFTER_MIN * 60)}`,
+        arrival: stop ? clock(req.startHour, stop.arrivalSeconds) : null,
+        reason: stop ? null : (missed.get(id) ?? 'no road within 500 m of the school'),
+      };
+    });
     const value = {
       expectedIncidents: expected,
       incidentShare: beatIncidents > 0 ? expected / beatIncidents : 0,
@@ -459,10 +551,98 @@ export async function planPatrols(
       minutesOutside: value.minutesOutside,
       expectedIncidents: expected,
       incidentShare: value.incidentShare,
-      words: describePlan(value),
+      words: withGatesAndDosage(describePlan(value), gates, hotPlaces),
+      hotPlaces,
+      gates,
     });
   }
+  if (req.schoolGates?.record)
+    await replaceGateDuties(
+      db,
+      req.schoolGates.day ?? localDay(new Date()),
+      req.base,
+      gateDuties,
+      req.actor ?? 'system',
+    );
   return units;
+}
+
+/** The plan's words with its school gates (护学岗 k/n) and hot places' dosage (见警剂量 d/n) when it has them. */
+function withGatesAndDosage(
+  w: { zh: string; en: string },
+  gates: readonly { arrival: string | null }[],
+  hot: readonly { dosed: boolean }[],
+): { zh: string; en: string } {
+  let { zh, en } = w;
+  if (gates.length > 0) {
+    const k = gates.filter((g) => g.arrival !== null).length;
+    zh += `；护学岗 ${k}/${gates.length}`;
+    en += `; school gates ${k}/${gates.length}`;
+  }
+  if (hot.length > 0) {
+    const d = hot.filter((h) => h.dosed).length;
+    zh += `；热点见警剂量 ${d}/${hot.length}`;
+    en += `; hot places dosed ${d}/${hot.length}`;
+  }
+  return { zh, en };
+}
+
+export interface SchoolGateCoverage {
+  at: string;
+  day: string;
+  schools: {
+    id: number;
+    name: string;
+    kind: string;
+    bell: string;
+    coveredBy: { kind: 'patrol' | 'post'; label: string }[];
+  }[];
+  uncovered: SchoolGateCoverage['schools'];
+}
+
+/** Whether a post's staffed hours ("HH:MM-HH:MM", over midnight allowed) hold a local minute of the day. */
+function staffedAt(hours: string, minute: number): boolean {
+  if (hours === '00:00-24:00') return true;
+  const a = minuteOf(hours.slice(0, 5)),
+    b = minuteOf(hours.slice(6, 11));
+  return a <= b ? minute >= a && minute < b : minute >= a || minute < b;
+}
+
+/**
+ * "Which schools have no 护学岗 coverage at 16:30 today": the schools with a bell from 30 minutes before `at` to 15
+ * after (their own bells or 07:30 / 16:30), each covered by a gate duty a recorded patrol plan puts there for that
+ * bell (arriving in its window) or by a post within 150 m staffed at `at`.
+ */
+export async function schoolGateCoverage(
+  db: Db,
+  at: string,
+  day: string = localDay(new Date()),
+): Promise<SchoolGateCoverage> {
+  const t = minuteOf(at);
+  const [schools, duties, posts] = await Promise.all([
+    loadKeyPlaces(db, ['school', 'kindergarten']),
+    gateDutiesOn(db, day),
+    postsNearSchools(db, 150),
+  ]);
+  const out: SchoolGateCoverage['schools'] = [];
+  for (const k of schools) {
+    const bell = [k.entryTime ?? DEFAULT_BELLS.entry, k.exitTime ?? DEFAULT_BELLS.exit].find((b) => {
+      const d = t - minuteOf(b);
+      return d >= -GATE_BEFORE_MIN && d <= GATE_AFTER_MIN;
+    });
+    if (!bell) continue;
+    const b = minuteOf(bell);
+    const coveredBy: { kind: 'patrol' | 'post'; label: string }[] = [];
+    for (const d of duties) {
+      const m = d.arrivalMin % 1440;
+      if (d.keyPlaceId === k.id && m >= b - GATE_BEFORE_MIN && m <= b + GATE_AFTER_MIN)
+        coveredBy.push({ kind: 'patrol', label: `${d.baseKind} ${d.baseId} unit ${d.unit} ${clock(0, m * 60)}` });
+    }
+    for (const p of posts)
+      if (p.schoolId === k.id && staffedAt(p.staffedHours, t)) coveredBy.push({ kind: 'post', label: p.name });
+    out.push({ id: k.id, name: k.name, kind: k.kind, bell, coveredBy });
+  }
+  return { at, day, schools: out, uncovered: out.filter((s) => s.coveredBy.length === 0) };
 }
 
 /** GPX 1.1: one track per unit, a waypoint per stop with its arrival time. */

@@ -8,6 +8,8 @@ import {
   reachAnswer,
   reachQuery,
   routeAnswer,
+  schoolGatesAnswer,
+  schoolGatesQuery,
   routeQuery,
   suggestionsAnswer,
   suggestQuery,
@@ -20,6 +22,7 @@ import {
   postSuggestions,
   reachMap,
   route,
+  schoolGateCoverage,
 } from '../../services/routing.service.js';
 import { RouteGroup, SENT } from '../route.js';
 
@@ -131,8 +134,11 @@ export function routingRoutes(db: Db): RouteGroup {
         response: { status: 200, schema: patrolAnswer },
         problems: { 422: 'no such base, no road near it, or no plan fits' },
       },
-      async ({ query: q, body: b }, { res }) => {
+      async ({ query: q, body: b }, { res, actor }) => {
         const units = await planPatrolsWithInputs(db, {
+          actor,
+          ...(b.dosage ? { dosage: b.dosage } : {}),
+          ...(b.schoolGates ? { schoolGates: b.schoolGates } : {}),
           profile: b.profile,
           base: b.base,
           startHour: b.startHour,
@@ -152,5 +158,16 @@ export function routingRoutes(db: Db): RouteGroup {
           .send(patrolGpx(units, new Date().toISOString().slice(0, 10)));
         return SENT;
       },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/routing/school-gates',
+        permission: 'read',
+        summary: 'Schools whose bell is near a time and which no planned gate duty or staffed post covers (护学岗)',
+        request: { query: schoolGatesQuery },
+        response: { schema: schoolGatesAnswer },
+      },
+      async ({ query: q }) => schoolGateCoverage(db, q.at, q.day),
     );
 }

@@ -61,3 +61,11 @@ export {
   type TierMiss,
   type TieredPlace,
 } from './tiers.js';
+export {
+  dosageReport,
+  dosageVisits,
+  DOSAGE_MAX_MINUTES,
+  DOSAGE_MIN_MINUTES,
+  type DosageOptions,
+  type DosageReport,
+} from './dosage.js';
