@@ -196,8 +196,13 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.locator('input[data-testid="isochrone-mode"]').uncheck();
     await page.mouse.click(840, 450);
     await page.locator('button[data-testid="patrol-run"]:not([disabled])').waitFor({ timeout: 10_000 });
+    await page.locator('select[data-testid="patrol-shift-start"]').selectOption('20');
+    await page.locator('select[data-testid="patrol-shift-hours"]').selectOption('4');
+    const asked = page.waitForRequest((r) => r.url().includes('/routing/patrol') && r.method() === 'POST');
     await page.locator('button[data-testid="patrol-run"]').click();
+    expect((await asked).postDataJSON()).toMatchObject({ startHour: 20, hours: 4 });
     await page.waitForFunction(() => window.gridpatrol.patrolUnits === 2, undefined, { timeout: 60_000 });
+    expect(await page.locator('[data-testid="patrol-words"]').first().textContent()).toContain('checkpoints');
     await page.waitForFunction(() => window.gridpatrol.replayMinute > 30, undefined, { timeout: 30_000 });
     expect(await page.locator('[data-testid="patrol-summary"] p').count()).toBe(2);
     await waitIdle();

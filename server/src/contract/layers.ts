@@ -66,6 +66,7 @@ const col = (n: string, sqlType: SqlType, schema: z.ZodType, required = false): 
   required,
 });
 
+const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM');
 const districtCol = col('district_code', 'text', code12.nullable());
 const stationCode = z.string().regex(/^[0-9A-Za-z_-]{1,40}$/, 'letters, digits, _ or -');
 
@@ -230,6 +231,11 @@ export const LAYERS: Record<LayerName, LayerDef> = {
       col('name', 'text', name, true),
       col('osm_id', 'bigint', osmId),
       districtCol,
+      // 快反圈: the 1-3-5 tier the place must be reached in; null = the default for its kind.
+      col('reach_tier_minutes', 'smallint', z.union([z.literal(1), z.literal(3), z.literal(5)]).nullable()),
+      // Schools' entry and exit bells (local HH:MM); null = 07:30 and 16:30.
+      col('entry_time', 'text', hhmm.nullable()),
+      col('exit_time', 'text', hhmm.nullable()),
     ],
   },
   posts: {

@@ -9,6 +9,7 @@ import {
   bufferLines,
   incidentDays,
   loadBeatArea,
+  loadKeyPlaces,
   loadPlaces,
   loadRoads,
   roadsKey,
@@ -29,7 +30,12 @@ import {
   pathLine,
   suggestPosts,
   travelTimes,
+  tierCompliance,
+  defaultReachTier,
+  dosageReport,
+  dosageVisits,
   RESPONSE_LIMITS_SECONDS,
+  type TierCompliance,
   type EdgeIndex,
   type EdgePoint,
   type PatrolStopInput,
@@ -38,7 +44,9 @@ import {
   type TravelTimes,
 } from '../engines/routing/index.js';
 import { metersPerDegree } from '../engines/shared/geo.js';
+import { gateDutiesOn, postsNearSchools, replaceGateDuties } from '../db/repos/gate-duty.repo.js';
 import { UnprocessableError } from '../errors.js';
+import { localDay } from '../local-clock.js';
 import type { RunOptions } from '../jobs/pool.js';
 import { inProcess, type TaskRunner } from '../jobs/runner.js';
 
@@ -218,9 +226,19 @@ export interface ReachAnswer {
   limitsMinutes: number[];
   roads: { limitMinutes: number; reachedMeters: number; roadMeters: number; share: number }[];
   grids: { code: string; name: string; minutes: number | null }[];
-  keyPlaces: { id: number; name: string | null; minutes: number | null }[];
+  /** Each key place with the tier it must be reached in (its own, or its kind's default) and whether it is. */
+  keyPlaces: {
+    id: number;
+    name: string | null;
+    kind: string;
+    tierMinutes: 1 | 3 | 5;
+    minutes: number | null;
+    meetsTier: boolean;
+  }[];
   /** Per limit: share of grids and key places reached. */
   shares: { limitMinutes: number; grids: number; keyPlaces: number }[];
+  /** 快反圈: per tier (1, 3, 5 min), the key places that must be reached in it, how many are, and those that miss. */
+  tiers: TierCompliance[];
   /** Road edges with the minutes to reach each end, for the map. */
   edges: { line: [number, number][]; minutes: number }[];
 }
@@ -235,13 +253,14 @@ export async function reachMap(
   const net = await network(db, profile);
   const bases = await loadPlaces(db, ['post', 'station']);
   const starts = bases.flatMap((b) => net.index.snap(b.lon, b.lat, MAX_SNAP_METERS) ?? []);
-  const places = await loadPlaces(db, ['grid', 'key_place']);
+  const places = await loadPlaces(db, ['grid']);
+  const keyPlaceRows = await loadKeyPlaces(db);
   const out = await run(
     {
       kind: 'reach',
       graph: net.graph,
       starts,
-      targets: places.map((p) => net.index.snap(p.lon, p.lat, MAX_SNAP_METERS) ?? null),
+      targets: [...places, ...keyPlaceRows].map((p) => net.index.snap(p.lon, p.lat, MAX_SNAP_METERS) ?? null),
       limitsSeconds: RESPONSE_LIMITS_SECONDS,
     },
     runOpts,
@@ -251,12 +270,17 @@ export async function reachMap(
     const t = out.targetSeconds[i];
     return t === null || t === undefined ? null : t / 60;
   };
-  const grids: ReachAnswer['grids'] = [];
-  const keyPlaces: ReachAnswer['keyPlaces'] = [];
-  places.forEach((p, i) => {
-    if (p.kind === 'grid') grids.push({ code: p.code ?? '', name: p.name ?? '', minutes: minutesAt(i) });
-    else if (p.kind === 'key_place') keyPlaces.push({ id: p.id, name: p.name, minutes: minutesAt(i) });
-  });
+  const grids = places.map((p, i) => ({ code: p.code ?? '', name: p.name ?? '', minutes: minutesAt(i) }));
+  const tiered = keyPlaceRows.map((p, j) => ({
+    id: p.id,
+    name: p.name,
+    kind: p.kind,
+    tierMinutes: p.tierMinutes ?? defaultReachTier(p.kind),
+    minutes: minutesAt(places.length + j),
+  }));
+  const tiers = tierCompliance(tiered);
+  const missed = new Set(tiers.flatMap((t) => t.misses.map((m) => m.id)));
+  const keyPlaces = tiered.map((p) => ({ ...p, meetsTier: !missed.has(p.id) }));
   const within = (xs: { minutes: number | null }[], m: number) =>
     xs.filter((x) => x.minutes !== null && x.minutes <= m).length / Math.max(1, xs.length);
   return {
@@ -270,6 +294,7 @@ export async function reachMap(
     grids,
     keyPlaces,
     shares: limits.map((m) => ({ limitMinutes: m, grids: within(grids, m), keyPlaces: within(keyPlaces, m) })),
+    tiers,
     edges: out.edges,
   };
 }
@@ -321,6 +346,29 @@ export interface PatrolRequest {
   incidentWeight: number;
   /** Weight of a cell's share of the beat's road no camera sees (default 0.3). */
   blindSpotWeight: number;
+  /** Hot-spot dosage for each unit's best `places` prize cells (see dosageVisits). */
+  dosage?: { places: number; dwellMinutes: number };
+  /** School gates (护学岗) of the beat's schools (or these) whose bells fall in the shift. */
+  schoolGates?: { schoolIds?: number[]; dwellMinutes: number; record: boolean; day?: string };
+  /** Who asks (gate duties are recorded under this name). */
+  actor?: string;
+}
+
+/** Schools' bells (local minutes of the day): their own or the defaults, 07:30 and 16:30. */
+export const DEFAULT_BELLS = { entry: '07:30', exit: '16:30' } as const;
+const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+/** A gate's window: from 30 minutes before the bell to 15 after. */
+const GATE_BEFORE_MIN = 30,
+  GATE_AFTER_MIN = 15;
+
+/** Seconds into the shift of a bell whose gate window meets the shift (undefined when none does). */
+function bellInShift(bellMin: number, startHour: number, hours: number): number | undefined {
+  const start = startHour * 60;
+  for (const day of [0, 1, -1]) {
+    const off = (bellMin + day * 1440 - start) * 60;
+    if (off + GATE_AFTER_MIN * 60 >= 0 && off - GATE_BEFORE_MIN * 60 <= hours * 3600) return off;
+  }
+  return undefined;
 }
 
 export type { PlannedUnit };
@@ -393,6 +441,17 @@ export async function planPatrols(
   const days = await incidentDays(db);
   const beatIncidents =
     beatCells.reduce((s, [, c]) => s + shiftHours.reduce((t, h) => t + (c.hours[h] ?? 0), 0), 0) / days;
+  const schools = req.schoolGates
+    ? (await loadKeyPlaces(db, ['school', 'kindergarten'])).filter((k) =>
+        req.schoolGates?.schoolIds ? req.schoolGates.schoolIds.includes(k.id) : inArea(k.lon, k.lat),
+      )
+    : [];
+  const gateStops = schools.flatMap((k) =>
+    [k.entryTime ?? DEFAULT_BELLS.entry, k.exitTime ?? DEFAULT_BELLS.exit].flatMap((bell) => {
+      const off = bellInShift(minuteOf(bell), req.startHour, req.hours);
+      return off === undefined ? [] : [{ school: k, bell, off }];
+    }),
+  );
   const perDeg = metersPerDegree(base.lat, 'sphere');
   const angle = (p: { lon: number; lat: number }) =>
     Math.atan2((p.lat - base.lat) * perDeg.lat, (p.lon - base.lon) * perDeg.lon);
@@ -402,6 +461,12 @@ export async function planPatrols(
   const prizesByAngle = prizes.map((p) => ({ ...p, a: angle(p) })).sort((a, b) => a.a - b.a);
   const perPrize = Math.ceil(prizesByAngle.length / req.units);
   const unitPrizes = Array.from({ length: req.units }, (_, u) => prizesByAngle.slice(u * perPrize, (u + 1) * perPrize));
+  const gatesByAngle = gateStops.map((x) => ({ ...x, a: angle(x.school) })).sort((a, b) => a.a - b.a);
+  const perGate = Math.ceil(gatesByAngle.length / req.units);
+  const gateDuties: { keyPlaceId: number; arrivalMin: number; dwellMin: number; unit: number }[] = [];
+  type GateInfo = { school: (typeof schools)[number]; bell: string; off: number };
+  const unitGateInfo: Map<string, GateInfo>[] = [];
+  const unitHotIds: string[][] = [];
   // Each stop is where it stands on its street (the edge split there); `node` is only the nearer end, for display.
   const placeOf = (lon: number, lat: number) => {
     const point = net.index.snap(lon, lat, MAX_SNAP_METERS);
@@ -423,9 +488,16 @@ export async function planPatrols(
           lat: c.lat,
         });
     }
-    for (const p of unitPrizes[u] ?? []) {
+    const hotIds: string[] = [];
+    for (const [rank, p] of (unitPrizes[u] ?? []).entries()) {
       const at = placeOf(p.lon, p.lat);
-      if (at)
+      if (at && req.dosage && rank < req.dosage.places) {
+        hotIds.push(`cell:${p.id}`);
+        for (const v of dosageVisits({ id: `cell:${p.id}`, ...at, prizeByHour: p.prizeByHour }, req.hours * 3600, {
+          dwellMinutes: req.dosage.dwellMinutes,
+        }))
+          stops.push({ ...v, lon: p.lon, lat: p.lat, point: at.point });
+      } else if (at)
         stops.push({
           id: `cell:${p.id}`,
           ...at,
@@ -436,7 +508,25 @@ export async function planPatrols(
           lat: p.lat,
         });
     }
+    const gateInfo = new Map<string, GateInfo>();
+    for (const x of gatesByAngle.slice(u * perGate, (u + 1) * perGate)) {
+      const id = `gate:${x.school.id}@${x.bell}`;
+      gateInfo.set(id, x);
+      const at = placeOf(x.school.lon, x.school.lat);
+      if (at)
+        stops.push({
+          id,
+          ...at,
+          dwellSeconds: (req.schoolGates?.dwellMinutes ?? 15) * 60,
+          kind: 'gate',
+          window: [x.off - GATE_BEFORE_MIN * 60, x.off + GATE_AFTER_MIN * 60],
+          lon: x.school.lon,
+          lat: x.school.lat,
+        });
+    }
     unitStops.push(stops);
+    unitGateInfo.push(gateInfo);
+    unitHotIds.push(hotIds);
   }
   // The plans, their lines and their time outside the beat: engine work, on `run` (the pool, from the API).
   const planned = await run(
@@ -462,14 +552,41 @@ export async function planPatrols(
     let expected = 0;
     for (const s of plan.stops) {
       if (s.kind !== 'prize') continue;
-      const c = byCell.get(s.id.slice('cell:'.length));
+      const c = byCell.get(s.id.slice('cell:'.length).replace(/#\d+$/, ''));
       const hour = shiftHoursOf(req.startHour + s.arrivalSeconds / 3600, 1)[0] ?? 0;
       expected += (c?.hours[hour] ?? 0) / days;
     }
     const blindSpotMinutes =
-      plan.stops.filter((s) => s.kind === 'prize' && (byCell.get(s.id.slice('cell:'.length))?.blind ?? 0) > 0).length *
-      req.prizeDwellMinutes;
+      plan.stops.filter(
+        (s) => s.kind === 'prize' && (byCell.get(s.id.slice('cell:'.length).replace(/#\d+$/, ''))?.blind ?? 0) > 0,
+      ).length * req.prizeDwellMinutes;
     const checkpointsPlanned = stops.filter((s) => s.kind === 'checkpoint').length;
+    const visitsNeeded = Math.max(1, Math.ceil(req.hours / 2 - 1e-9));
+    const hotPlaces = dosageReport(unitHotIds[u] ?? [], visitsNeeded, plan.stops).map((r) => ({
+      id: r.id,
+      visitsNeeded: r.visitsNeeded,
+      arrivals: r.arrivals.map((t) => clock(req.startHour, t)),
+      dosed: r.dosed,
+    }));
+    const missed = new Map(plan.missedGates.map((m) => [m.id, m.reason]));
+    const gates = [...(unitGateInfo[u] ?? new Map<string, GateInfo>())].map(([id, x]) => {
+      const stop = plan.stops.find((s) => s.id === id);
+      if (stop)
+        gateDuties.push({
+          keyPlaceId: x.school.id,
+          arrivalMin: req.startHour * 60 + stop.arrivalSeconds / 60,
+          dwellMin: req.schoolGates?.dwellMinutes ?? 15,
+          unit: u + 1,
+        });
+      return {
+        schoolId: x.school.id,
+        name: x.school.name,
+        bell: x.bell,
+        window: `${clock(req.startHour, x.off - GATE_BEFORE_MIN * 60)}–${clock(req.startHour, x.off + GATE_AFTER_MIN * 60)}`,
+        arrival: stop ? clock(req.startHour, stop.arrivalSeconds) : null,
+        reason: stop ? null : (missed.get(id) ?? 'no road within 500 m of the school'),
+      };
+    });
     const value = {
       expectedIncidents: expected,
       incidentShare: beatIncidents > 0 ? expected / beatIncidents : 0,
@@ -498,10 +615,98 @@ export async function planPatrols(
       minutesOutside: value.minutesOutside,
       expectedIncidents: expected,
       incidentShare: value.incidentShare,
-      words: describePlan(value),
+      words: withGatesAndDosage(describePlan(value), gates, hotPlaces),
+      hotPlaces,
+      gates,
     });
   }
+  if (req.schoolGates?.record)
+    await replaceGateDuties(
+      db,
+      req.schoolGates.day ?? localDay(new Date()),
+      req.base,
+      gateDuties,
+      req.actor ?? 'system',
+    );
   return units;
+}
+
+/** The plan's words with its school gates (护学岗 k/n) and hot places' dosage (见警剂量 d/n) when it has them. */
+function withGatesAndDosage(
+  w: { zh: string; en: string },
+  gates: readonly { arrival: string | null }[],
+  hot: readonly { dosed: boolean }[],
+): { zh: string; en: string } {
+  let { zh, en } = w;
+  if (gates.length > 0) {
+    const k = gates.filter((g) => g.arrival !== null).length;
+    zh += `；护学岗 ${k}/${gates.length}`;
+    en += `; school gates ${k}/${gates.length}`;
+  }
+  if (hot.length > 0) {
+    const d = hot.filter((h) => h.dosed).length;
+    zh += `；热点见警剂量 ${d}/${hot.length}`;
+    en += `; hot places dosed ${d}/${hot.length}`;
+  }
+  return { zh, en };
+}
+
+export interface SchoolGateCoverage {
+  at: string;
+  day: string;
+  schools: {
+    id: number;
+    name: string;
+    kind: string;
+    bell: string;
+    coveredBy: { kind: 'patrol' | 'post'; label: string }[];
+  }[];
+  uncovered: SchoolGateCoverage['schools'];
+}
+
+/** Whether a post's staffed hours ("HH:MM-HH:MM", over midnight allowed) hold a local minute of the day. */
+function staffedAt(hours: string, minute: number): boolean {
+  if (hours === '00:00-24:00') return true;
+  const a = minuteOf(hours.slice(0, 5)),
+    b = minuteOf(hours.slice(6, 11));
+  return a <= b ? minute >= a && minute < b : minute >= a || minute < b;
+}
+
+/**
+ * "Which schools have no 护学岗 coverage at 16:30 today": the schools with a bell from 30 minutes before `at` to 15
+ * after (their own bells or 07:30 / 16:30), each covered by a gate duty a recorded patrol plan puts there for that
+ * bell (arriving in its window) or by a post within 150 m staffed at `at`.
+ */
+export async function schoolGateCoverage(
+  db: Db,
+  at: string,
+  day: string = localDay(new Date()),
+): Promise<SchoolGateCoverage> {
+  const t = minuteOf(at);
+  const [schools, duties, posts] = await Promise.all([
+    loadKeyPlaces(db, ['school', 'kindergarten']),
+    gateDutiesOn(db, day),
+    postsNearSchools(db, 150),
+  ]);
+  const out: SchoolGateCoverage['schools'] = [];
+  for (const k of schools) {
+    const bell = [k.entryTime ?? DEFAULT_BELLS.entry, k.exitTime ?? DEFAULT_BELLS.exit].find((b) => {
+      const d = t - minuteOf(b);
+      return d >= -GATE_BEFORE_MIN && d <= GATE_AFTER_MIN;
+    });
+    if (!bell) continue;
+    const b = minuteOf(bell);
+    const coveredBy: { kind: 'patrol' | 'post'; label: string }[] = [];
+    for (const d of duties) {
+      const m = d.arrivalMin % 1440;
+      if (d.keyPlaceId === k.id && m >= b - GATE_BEFORE_MIN && m <= b + GATE_AFTER_MIN)
+        coveredBy.push({ kind: 'patrol', label: `${d.baseKind} ${d.baseId} unit ${d.unit} ${clock(0, m * 60)}` });
+    }
+    for (const p of posts)
+      if (p.schoolId === k.id && staffedAt(p.staffedHours, t)) coveredBy.push({ kind: 'post', label: p.name });
+    out.push({ id: k.id, name: k.name, kind: k.kind, bell, coveredBy });
+  }
+  return { at, day, schools: out, uncovered: out.filter((s) => s.coveredBy.length === 0) };
 }
 
 /** GPX 1.1: one track per unit, a waypoint per stop with its arrival time. */

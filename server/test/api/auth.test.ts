@@ -65,6 +65,7 @@ const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['GET /routing/route', ALL],
   ['GET /routing/reach', ALL],
   ['GET /routing/post-suggestions', ALL],
+  ['GET /routing/school-gates', ALL],
   ['POST /routing/patrol', ANALYSE],
   ['POST /grids/reshape', GRIDS],
   ['POST /grids/draw', GRIDS],

@@ -4,6 +4,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import type { MapGeoJSONFeature } from 'maplibre-gl';
 import { isochrone, planPatrol, reachEdges, reachSummary, type PatrolUnit } from '../api/client.js';
 import { pct } from '../analysis/rate-scale.js';
+import i18next from 'i18next';
 import { t } from '../i18n/index.js';
 import type { MapContext } from '../map/map-context.js';
 import type { AppState } from '../state/app-state.js';
@@ -86,6 +87,9 @@ export function initReach(ctx: MapContext, state: AppState, rerender: () => void
     },
   };
 }
+
+/** A unit's plan in words, in the UI's language. */
+const words = (u: PatrolUnit): string => (i18next.language.startsWith('zh') ? u.words.zh : u.words.en);
 
 /** Draws the planned routes and replays them over the shift with a clock. */
 function showPatrol(ctx: MapContext, units: PatrolUnit[], startHour: number, clock: HTMLElement): void {
@@ -238,6 +242,14 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
   const units = h('select', { 'data-testid': 'patrol-units' }) as HTMLSelectElement;
   for (const n of [1, 2, 3]) units.append(h('option', { value: String(n) }, t('reach.units', { count: n })));
   units.value = '2';
+  // The shift: its start (local hour) and length, chosen by the planner (default 18:00, 8 h).
+  const shiftStart = h('select', { 'data-testid': 'patrol-shift-start' }) as HTMLSelectElement;
+  for (let hr = 0; hr < 24; hr++)
+    shiftStart.append(h('option', { value: String(hr) }, `${String(hr).padStart(2, '0')}:00`));
+  shiftStart.value = '18';
+  const shiftHours = h('select', { 'data-testid': 'patrol-shift-hours' }) as HTMLSelectElement;
+  for (const n of [2, 4, 6, 8, 10, 12]) shiftHours.append(h('option', { value: String(n) }, `${n} h`));
+  shiftHours.value = '8';
   const clock = h('span', { class: 'clock', 'data-testid': 'replay-clock' });
   const summary = h('div', { 'data-testid': 'patrol-summary' });
   const gpx = h('button', { 'data-testid': 'patrol-gpx' }, 'GPX');
@@ -246,8 +258,8 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
     base: { kind: 'station' as const, id: beat?.stationId ?? 0 },
     beatId: beat?.id ?? 0,
     units: Number(units.value),
-    hours: 8,
-    startHour: 18,
+    hours: Number(shiftHours.value),
+    startHour: Number(shiftStart.value),
     profile: state.profile,
   });
   plan.onclick = async () => {
@@ -267,13 +279,15 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
             stops: u.stops.length,
             prize: Math.round(u.prize),
           }),
+          // What the plan buys, in the planner's words (zh-CN first).
+          h('span', { class: 'plan-words', 'data-testid': 'patrol-words' }, words(u)),
         ),
       ),
     );
     window.gridpatrol.patrolUnits = planned.length;
     status.textContent = '';
     gpx.removeAttribute('disabled');
-    showPatrol(ctx, planned, 18, clock);
+    showPatrol(ctx, planned, Number(shiftStart.value), clock);
   };
   gpx.onclick = async () => {
     const blob = await (await planPatrol(request(), 'gpx')).blob();
@@ -293,6 +307,7 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
     table,
     h('label', { class: 'toggle' }, iso, t('reach.isochrone_mode')),
     h('div', { class: 'buttons' }, plan, units, gpx),
+    h('label', { class: 'row' }, t('reach.shift_start'), shiftStart, t('reach.shift_hours'), shiftHours),
     h('div', { class: 'row' }, t('reach.clock'), clock),
     summary,
     status,

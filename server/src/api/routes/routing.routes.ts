@@ -10,10 +10,18 @@ import {
   routeAnswer,
   routeQuery,
   suggestionsAnswer,
+  schoolGatesAnswer,
+  schoolGatesQuery,
   suggestQuery,
 } from '../../contract/routing.js';
 import { NotFoundError } from '../../errors.js';
-import { patrolGpx, postSuggestions, route, type PlannedUnit } from '../../services/routing.service.js';
+import {
+  patrolGpx,
+  postSuggestions,
+  route,
+  schoolGateCoverage,
+  type PlannedUnit,
+} from '../../services/routing.service.js';
 import type { JobManager } from '../../jobs/job-manager.js';
 import { answerViaJob } from '../../jobs/jobs.routes.js';
 import { RouteGroup, SENT } from '../route.js';
@@ -105,5 +113,16 @@ export function routingRoutes(db: Db, jobs: JobManager): RouteGroup {
               .send(patrolGpx(units, new Date().toISOString().slice(0, 10)));
           return SENT;
         }),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/routing/school-gates',
+        permission: 'read',
+        summary: 'Schools whose bell is near a time and which no planned gate duty or staffed post covers (护学岗)',
+        request: { query: schoolGatesQuery },
+        response: { schema: schoolGatesAnswer },
+      },
+      async ({ query: q }) => schoolGateCoverage(db, q.at, q.day),
     );
 }

@@ -141,3 +141,27 @@ export async function incidentDays(db: Queryable): Promise<number> {
   );
   return Math.max(1, Math.ceil(r?.d ?? 1));
 }
+
+export interface KeyPlaceRow {
+  id: number;
+  name: string;
+  kind: string;
+  /** The tier set on the place (1, 3 or 5 minutes), null for its kind's default. */
+  tierMinutes: 1 | 3 | 5 | null;
+  /** Schools' bells as set on the place ("HH:MM"), null for the defaults. */
+  entryTime: string | null;
+  exitTime: string | null;
+  lon: number;
+  lat: number;
+}
+
+/** Key places at a point on their surface, with their reach tier and bells. */
+export async function loadKeyPlaces(db: Queryable, kinds?: readonly string[]): Promise<KeyPlaceRow[]> {
+  return db.query<KeyPlaceRow>(
+    `SELECT id::int AS id, name, kind, reach_tier_minutes::int AS "tierMinutes", entry_time AS "entryTime",
+            exit_time AS "exitTime", ST_X(p) AS lon, ST_Y(p) AS lat
+     FROM (SELECT *, ST_PointOnSurface(geom) AS p FROM key_place) k
+     WHERE $1::text[] IS NULL OR kind = ANY($1::text[]) ORDER BY id`,
+    [kinds ? [...kinds] : null],
+  );
+}

@@ -52,3 +52,20 @@ export {
   type PrizeCellInput,
   type PrizeWeights,
 } from './patrol-prizes.js';
+export {
+  defaultReachTier,
+  REACH_TIERS,
+  tierCompliance,
+  type ReachTier,
+  type TierCompliance,
+  type TierMiss,
+  type TieredPlace,
+} from './tiers.js';
+export {
+  dosageReport,
+  dosageVisits,
+  DOSAGE_MAX_MINUTES,
+  DOSAGE_MIN_MINUTES,
+  type DosageOptions,
+  type DosageReport,
+} from './dosage.js';

@@ -1,4 +1,3 @@
-import { at } from '../shared/checked.js';
 import { travelTimes } from './dijkstra.js';
 import { arrivalAt, originsFor, type EdgePoint } from './edge-point.js';
 import type { RoadGraph } from './road-graph.js';
@@ -10,9 +9,23 @@ export interface PatrolStopInput {
   /** Where on its street the stop is (the edge split there); without it, at `node`. */
   point?: EdgePoint;
   dwellSeconds: number;
-  kind: 'checkpoint' | 'prize';
+  /**
+   * checkpoint: always visited; gate: a school gate (护学岗), visited when its window can be kept, else left out with
+   * the reason; prize: visited where it pays.
+   */
+  kind: 'checkpoint' | 'prize' | 'gate';
   /** Prize by local hour of arrival (24 values): incidents at that hour in that place, blind-spot weight, … */
   prizeByHour?: readonly number[];
+  /**
+   * Arrival window in seconds into the shift: a unit early waits until the first, a route arriving after the second
+   * is not a plan.
+   */
+  window?: readonly [number, number];
+  /** Visits of one place (a hot place's dosage visits): consecutive ones at most `maxGapSeconds` apart. */
+  group?: string;
+  maxGapSeconds?: number;
+  /** Worth added to the score (not the prize) when visited: dosage visits come before any other prize. */
+  bonus?: number;
 }
 
 export interface PatrolProblem {
@@ -36,7 +49,15 @@ export interface PlannedStop {
 }
 
 export type PatrolPlan =
-  | { kind: 'ok'; stops: PlannedStop[]; totalSeconds: number; prize: number; checkpoints: number }
+  | {
+      kind: 'ok';
+      stops: PlannedStop[];
+      totalSeconds: number;
+      prize: number;
+      checkpoints: number;
+      /** Gates left out, each with why its window cannot be kept. */
+      missedGates: { id: string; reason: string }[];
+    }
   | { kind: 'infeasible'; reason: string };
 
 /** Travel times between the depot and every stop (one search per place), the input every route evaluation uses. */
@@ -56,7 +77,7 @@ export function travelMatrix(p: PatrolProblem, signal?: AbortSignal): TravelMatr
     const starts = from.point ? [from.point] : [];
     const t = travelTimes(p.graph, origins).seconds;
     return Float64Array.from(places, (to) =>
-      to.point ? arrivalAt(p.graph, t, to.point, starts).seconds : at(t, to.node, 'node'),
+      to.point ? arrivalAt(p.graph, t, to.point, starts).seconds : (t[to.node] ?? Infinity),
     );
   });
   return { seconds };
@@ -69,29 +90,74 @@ function prizeAt(p: PatrolProblem, stop: PatrolStopInput, arrivalSeconds: number
   return stop.prizeByHour[hour] ?? 0;
 }
 
-/** Seconds from place `from` to place `to` of the matrix (0 is the depot, stop i is i + 1); Infinity if unreachable. */
-function leg(m: TravelMatrix, from: number, to: number): number {
-  return at(at(m.seconds, from, 'place'), to, 'place');
+interface Walk {
+  /** Arrival (after any wait for a window to open) at each stop of the order. */
+  arrivals: number[];
+  seconds: number;
+  prize: number;
+  bonus: number;
 }
 
-/** Time and prize of visiting stops in this order from and back to the depot. */
+/** Visits the stops in order from and back to the depot; seconds Infinity when a window or a gap is broken. */
+function walk(p: PatrolProblem, m: TravelMatrix, order: readonly number[]): Walk {
+  let t = 0,
+    prize = 0,
+    bonus = 0,
+    at = 0;
+  const arrivals: number[] = [];
+  const lastOf = new Map<string, number>();
+  for (const i of order) {
+    t += m.seconds[at]?.[i + 1] ?? Infinity;
+    const stop = p.stops[i];
+    if (!stop) continue;
+    if (stop.window) {
+      if (t > stop.window[1]) t = Infinity;
+      else t = Math.max(t, stop.window[0]);
+    }
+    if (stop.group !== undefined) {
+      const last = lastOf.get(stop.group);
+      if (last !== undefined && stop.maxGapSeconds !== undefined && t - last > stop.maxGapSeconds) t = Infinity;
+      lastOf.set(stop.group, t);
+    }
+    arrivals.push(t);
+    prize += prizeAt(p, stop, t);
+    bonus += stop.bonus ?? 0;
+    t += stop.dwellSeconds;
+    at = i + 1;
+  }
+  t += m.seconds[at]?.[0] ?? Infinity;
+  return { arrivals, seconds: t, prize, bonus };
+}
+
+/** Time and prize of visiting stops in this order from and back to the depot (Infinity seconds: not a plan). */
 export function evaluateRoute(
   p: PatrolProblem,
   m: TravelMatrix,
   order: readonly number[],
 ): { seconds: number; prize: number } {
-  let t = 0,
-    prize = 0,
-    here = 0;
-  for (const i of order) {
-    t += leg(m, here, i + 1);
-    const stop = at(p.stops, i, 'stop');
-    prize += prizeAt(p, stop, t);
-    t += stop.dwellSeconds;
-    here = i + 1;
-  }
-  t += leg(m, here, 0);
-  return { seconds: t, prize };
+  const w = walk(p, m, order);
+  return { seconds: w.seconds, prize: w.prize };
+}
+
+const hhmm = (startHour: number, s: number) => {
+  const x = Math.round(startHour * 60 + s / 60);
+  const d = ((x % 1440) + 1440) % 1440;
+  return `${String(Math.floor(d / 60)).padStart(2, '0')}:${String(d % 60).padStart(2, '0')}`;
+};
+
+/** Why a gate's window cannot be kept in this plan. */
+function gateReason(p: PatrolProblem, m: TravelMatrix, i: number): string {
+  const s = p.stops[i] as PatrolStopInput;
+  const [open, close] = s.window ?? [0, p.shiftSeconds];
+  const direct = m.seconds[0]?.[i + 1] ?? Infinity;
+  const back = m.seconds[i + 1]?.[0] ?? Infinity;
+  if (!Number.isFinite(direct) || !Number.isFinite(back)) return 'the gate cannot be reached from the base and back';
+  if (close < 0 || open > p.shiftSeconds) return 'the window lies outside the shift';
+  if (direct > close)
+    return `even straight from the base the unit arrives at ${hhmm(p.startHour, direct)}, after the window closes at ${hhmm(p.startHour, close)}`;
+  if (Math.max(open, direct) + s.dwellSeconds + back > p.shiftSeconds)
+    return `the shift ends before the unit could stand at the gate and return (window ${hhmm(p.startHour, open)}–${hhmm(p.startHour, close)})`;
+  return `with the checkpoints and the other gates the unit cannot be at the gate between ${hhmm(p.startHour, open)} and ${hhmm(p.startHour, close)}`;
 }
 
 /**
@@ -104,7 +170,7 @@ export function evaluateRoute(
 export function planPatrol(p: PatrolProblem, m: TravelMatrix = travelMatrix(p), signal?: AbortSignal): PatrolPlan {
   const required = p.stops.flatMap((s, i) => (s.kind === 'checkpoint' ? [i] : []));
   for (const i of required) {
-    if (!Number.isFinite(leg(m, 0, i + 1)) || !Number.isFinite(leg(m, i + 1, 0))) {
+    if (!Number.isFinite(m.seconds[0]?.[i + 1] ?? Infinity) || !Number.isFinite(m.seconds[i + 1]?.[0] ?? Infinity)) {
       return { kind: 'infeasible', reason: `checkpoint ${p.stops[i]?.id} cannot be reached from the post and back` };
     }
   }
@@ -118,6 +184,20 @@ export function planPatrol(p: PatrolProblem, m: TravelMatrix = travelMatrix(p), 
         kind: 'infeasible',
         reason: `the checkpoints alone take ${Math.round(t / 60)} min, longer than the ${Math.round(p.shiftSeconds / 60)}-min shift`,
       };
+    }
+  }
+  // Gates, earliest window first, each where it keeps every window; a gate that fits nowhere is left out with why.
+  const missedGates: { id: string; reason: string }[] = [];
+  const gates = p.stops
+    .flatMap((s, i) => (s.kind === 'gate' ? [i] : []))
+    .sort((a, b) => (p.stops[a]?.window?.[0] ?? 0) - (p.stops[b]?.window?.[0] ?? 0));
+  for (const i of gates) {
+    const ins = bestInsertion(p, m, route, i, 'score');
+    if (Number.isFinite(ins.value)) route = ins.route;
+    else {
+      const better = improve(p, m, ins.route);
+      if (Number.isFinite(score(p, m, better))) route = better;
+      else missedGates.push({ id: p.stops[i]?.id ?? '', reason: gateReason(p, m, i) });
     }
   }
   route = localSearch(p, m, route);
@@ -147,18 +227,13 @@ export function planPatrol(p: PatrolProblem, m: TravelMatrix = travelMatrix(p), 
     }
   }
   route = best;
-  const stops: PlannedStop[] = [];
-  let t = 0,
-    here = 0;
-  for (const i of route) {
-    t += leg(m, here, i + 1);
-    const s = at(p.stops, i, 'stop');
-    stops.push({ id: s.id, node: s.node, kind: s.kind, arrivalSeconds: t, prize: prizeAt(p, s, t) });
-    t += s.dwellSeconds;
-    here = i + 1;
-  }
-  const total = evaluateRoute(p, m, route);
-  return { kind: 'ok', stops, totalSeconds: total.seconds, prize: total.prize, checkpoints: required.length };
+  const w = walk(p, m, route);
+  const stops: PlannedStop[] = route.map((i, k) => {
+    const s = p.stops[i] as PatrolStopInput;
+    const t = w.arrivals[k] ?? Infinity;
+    return { id: s.id, node: s.node, kind: s.kind, arrivalSeconds: t, prize: prizeAt(p, s, t) };
+  });
+  return { kind: 'ok', stops, totalSeconds: w.seconds, prize: w.prize, checkpoints: required.length, missedGates };
 }
 
 /** Insertion, then 2-opt / or-opt / swap, repeated until the score stops rising. */
@@ -210,8 +285,8 @@ function swapPrizes(p: PatrolProblem, m: TravelMatrix, start: number[]): number[
 
 /** Prize first, then shorter time breaks ties (a tiny weight on time). */
 function score(p: PatrolProblem, m: TravelMatrix, route: readonly number[]): number {
-  const r = evaluateRoute(p, m, route);
-  return r.seconds <= p.shiftSeconds ? r.prize - 1e-9 * r.seconds : -Infinity;
+  const r = walk(p, m, route);
+  return r.seconds <= p.shiftSeconds ? r.prize + r.bonus - 1e-9 * r.seconds : -Infinity;
 }
 
 function bestInsertion(p: PatrolProblem, m: TravelMatrix, route: readonly number[], i: number, by: 'time' | 'score') {
@@ -228,14 +303,14 @@ function bestInsertion(p: PatrolProblem, m: TravelMatrix, route: readonly number
 function insertPrizes(p: PatrolProblem, m: TravelMatrix, start: number[]): number[] {
   let route = start;
   for (;;) {
-    const base = evaluateRoute(p, m, route);
+    const base = walk(p, m, route);
     let pick: { route: number[]; ratio: number } | undefined;
     p.stops.forEach((s, i) => {
       if (s.kind !== 'prize' || route.includes(i)) return;
       const ins = bestInsertion(p, m, route, i, 'score');
       if (!Number.isFinite(ins.value)) return;
-      const r = evaluateRoute(p, m, ins.route);
-      const gain = r.prize - base.prize;
+      const r = walk(p, m, ins.route);
+      const gain = r.prize + r.bonus - base.prize - base.bonus;
       if (gain <= 0) return;
       const ratio = gain / Math.max(1, r.seconds - base.seconds);
       if (!pick || ratio > pick.ratio) pick = { route: ins.route, ratio };

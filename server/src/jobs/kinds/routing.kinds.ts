@@ -42,8 +42,11 @@ export const ALL_DATA_TABLES = [
 type PatrolBody = z.output<typeof patrolBody>;
 
 /** The synchronous endpoint's body as the service's request. */
-export function patrolRequestOf(b: PatrolBody): PatrolRequest {
+export function patrolRequestOf(b: PatrolBody, actor?: string): PatrolRequest {
   return {
+    ...(actor ? { actor } : {}),
+    ...(b.dosage ? { dosage: b.dosage } : {}),
+    ...(b.schoolGates ? { schoolGates: b.schoolGates } : {}),
     profile: b.profile,
     base: b.base,
     startHour: b.startHour,
@@ -65,7 +68,11 @@ export const patrolKind: JobKind<PatrolBody> = {
   reads: () => ALL_DATA_TABLES,
   run: async (ctx, p) => {
     ctx.progress(0, '读取巡逻点');
-    const units = await planPatrolsWithInputs(ctx.db, patrolRequestOf(p), ...runOn(ctx, '规划巡逻', 0.1, 1));
+    const units = await planPatrolsWithInputs(
+      ctx.db,
+      patrolRequestOf(p, ctx.user.username),
+      ...runOn(ctx, '规划巡逻', 0.1, 1),
+    );
     return { units };
   },
 };
