@@ -130,7 +130,10 @@ describe('reach tiers on a lattice vs pgr_withPointsCost (server)', () => {
     t = await openTestDb();
     await insertRoads(t, lattice(11).slice(0, 600));
     let s = 7;
-    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const rnd = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
     // Posts and places inside blocks of the lattice's western part (its first 600 streets span 10 columns), so each
     // is nearest to a street's inside, never to a junction.
     const spot = () => ({ lon: 118.7 + 0.00085 * (0.2 + rnd() * 8.6), lat: 32.0 + 0.00072 * (0.2 + rnd() * 20) });

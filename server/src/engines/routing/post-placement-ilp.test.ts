@@ -7,7 +7,10 @@ import { CAR } from './travel-profile.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 /** An n × n street lattice (~80 m blocks), some streets one-way either way, some faster, a few missing. */
