@@ -1,18 +1,21 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
-import { currentSession, hourProfile, incidentCells } from './api/client.js';
+import i18next from 'i18next';
+import { computeGrades, currentSession, hourProfile, incidentCells, latestGrades } from './api/client.js';
 import { renderSignIn } from './panels/sign-in.js';
 import { initI18n, t } from './i18n/index.js';
 import { LAYER_TOGGLES } from './layers/catalog.js';
 import { makeHeatmapLayer, makeHexagonLayer } from './layers/incident-layers.js';
 import { createMap, showSelection } from './map/map.js';
 import { createMapContext } from './map/map-context.js';
-import { coverageSection, initCoverage } from './panels/coverage-panel.js';
+import { applyCoverage, coverageSection, initCoverage } from './panels/coverage-panel.js';
 import { initBlindSpots, placementSection } from './panels/placement-panel.js';
 import { editingSection, initEditing } from './panels/editing-panel.js';
 import { initPlanning, planningSection } from './panels/planning-panel.js';
 import { usersSection } from './panels/users-panel.js';
 import { renderHourChart } from './panels/hour-chart.js';
-import { incidentsSection } from './panels/incidents-panel.js';
+import { applyGrades, incidentsSection } from './panels/incidents-panel.js';
+import { renderLegend } from './panels/legend.js';
+import { viewFromUrl, type ViewId } from './layers/views.js';
 import { initReach, reachSection } from './panels/reach-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
   if (!session) {
     document.getElementById('map')?.remove();
     document.getElementById('details')?.remove();
+    document.getElementById('legend')?.remove();
     renderSignIn(document.getElementById('sidebar') as HTMLElement);
     document.body.classList.add('signed-out');
     window.gridpatrol.signedIn = false;
@@ -63,10 +67,43 @@ async function main(): Promise<void> {
   const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
   const sidebar = document.getElementById('sidebar') as HTMLElement;
   const details = document.getElementById('details') as HTMLElement;
+  const legend = document.getElementById('legend') as HTMLElement;
   const ctx = createMapContext(map, overlay, () => [
     makeHexagonLayer(state.cells, state.visible.has('hexagons')),
     makeHeatmapLayer(state.heatCells, state.visible.has('heatmap')),
   ]);
+  // Grades come back from the stored ones (computed once when there are none yet); coverage from the last run.
+  let gradesLoading = false;
+  const loadGrades = async () => {
+    if (gradesLoading) return;
+    gradesLoading = true;
+    try {
+      let answer = await latestGrades(i18next.language);
+      if (answer.grades.length === 0) {
+        await computeGrades();
+        answer = await latestGrades(i18next.language);
+      }
+      state.grades = answer.grades;
+      if (ctx.view() === 'grades') applyGrades(ctx, state.grades);
+      rerender();
+    } finally {
+      gradesLoading = false;
+    }
+  };
+  ctx.onViewShown('grades', () => {
+    applyGrades(ctx, state.grades);
+    if (!state.grades) void loadGrades();
+  });
+  ctx.onViewShown('coverage', () => applyCoverage(ctx, state));
+  // The view is part of the address (?view=), so a link or a reload opens the same map.
+  ctx.onViewChange((id: ViewId) => {
+    const url = new URL(location.href);
+    url.searchParams.set('view', id);
+    history.replaceState(history.state, '', url);
+    window.gridpatrol.view = id;
+    renderLegend(legend, id, state);
+  });
+  window.gridpatrol.deckLayersDrawn = ctx.drawnDeckLayers;
   const coverageViews = initCoverage(ctx, state);
   initBlindSpots(ctx, state);
   const reachTools = initReach(ctx, state, () => rerender());
@@ -79,6 +116,7 @@ async function main(): Promise<void> {
   };
   window.gridpatrol.layerVisible = (id) => map.getLayoutProperty(id, 'visibility') !== 'none';
   window.gridpatrol.selectedCount = () => map.querySourceFeatures('selection').length;
+  window.gridpatrol.renderedCount = (id) => (map.getLayer(id) ? map.queryRenderedFeatures({ layers: [id] }).length : 0);
 
   const applyVisibility = () => {
     for (const toggle of LAYER_TOGGLES) {
@@ -103,6 +141,7 @@ async function main(): Promise<void> {
   const rerender = () => {
     if (shown && !details.hidden) showDetails(details, t(shown.label), shown.feature, clearSelection); // in the new language
     renderSidebarNow();
+    renderLegend(legend, ctx.view(), state);
   };
   const renderSidebarNow = () =>
     renderSidebar(
@@ -110,6 +149,8 @@ async function main(): Promise<void> {
       map,
       state,
       {
+        view: ctx.view,
+        setView: ctx.setView,
         onVisibility: applyVisibility,
         onFilter: loadCells,
         onExportPng: () => {
@@ -133,7 +174,10 @@ async function main(): Promise<void> {
 
   state.filter = { ...state.filter, res: resForZoom(map.getZoom()) };
   rerender();
+  ctx.setView(viewFromUrl(location.search, state.role));
   await loadCells();
+  // The filter's figures ("n cells, n incidents") are those of the cells just loaded, not of the empty first render.
+  renderSidebarNow();
   map.on('click', async (e) => {
     if (await reachTools.onMapClick(e.lngLat.lng, e.lngLat.lat)) return;
     const layers = Object.keys(CLICKABLE).filter(

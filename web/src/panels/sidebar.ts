@@ -6,8 +6,43 @@ import { flyToFeature } from '../map/map.js';
 import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
 import { resForZoom, type AppState } from '../state/app-state.js';
 import { h, section, swatch } from './dom.js';
+import { VIEWS, defaultView, viewsForRole, type ViewId } from '../layers/views.js';
+
+/** The sidebar section that holds a view's controls, opened when the view is picked in the view bar. */
+const VIEW_SECTION: Record<ViewId, string> = {
+  reference: 'layers',
+  incidents: 'filter',
+  hotspots: 'incidents',
+  grades: 'incidents',
+  coverage: 'coverage',
+  blindspots: 'placement',
+  reach: 'reach',
+  planning: 'planning',
+};
+
+/** One button per view of the role; the pressed one is on the map. */
+function viewBar(state: AppState, hooks: SidebarHooks, rerender: () => void): HTMLElement {
+  const bar = h('nav', { class: 'views', 'aria-label': t('views.title'), 'data-testid': 'views' });
+  for (const id of viewsForRole(state.role)) {
+    const b = h(
+      'button',
+      { 'data-view': id, 'aria-pressed': String(hooks.view() === id), title: t(`views.hint.${id}`) },
+      t(VIEWS[id].label),
+    );
+    b.onclick = () => {
+      state.openSections.add(VIEW_SECTION[id]);
+      hooks.setView(id);
+      rerender();
+    };
+    bar.append(b);
+  }
+  return bar;
+}
 
 export interface SidebarHooks {
+  /** The thematic view on the map, and bringing another forward (from the view bar). */
+  view(): ViewId;
+  setView(id: ViewId): void;
   onVisibility(): void;
   onFilter(): Promise<void>;
   onExportPng(): void;
@@ -92,6 +127,8 @@ export function renderSidebar(
     role.onchange = () => {
       state.role = role.value as Role;
       state.visible = roleDefaults(state.role);
+      // Stay on the view when the new role has it (the map stays put), else the role's first view.
+      if (!viewsForRole(state.role).includes(hooks.view())) hooks.setView(defaultView(state.role));
       hooks.onVisibility();
       rerender();
     };
@@ -107,7 +144,7 @@ export function renderSidebar(
   q.onkeydown = (e) => {
     if (e.key === 'Enter') void search(map, q.value, searchOut);
   };
-  el.append(q, searchOut);
+  el.append(q, searchOut, viewBar(state, hooks, rerender));
 
   const layers = section('layers', t('layers.title'), state.openSections);
   for (const toggle of LAYER_TOGGLES) {
@@ -116,6 +153,9 @@ export function renderSidebar(
     box.onchange = () => {
       if (box.checked) state.visible.add(toggle.id);
       else state.visible.delete(toggle.id);
+      // The heat map and hexagons are the incident view's: asking for them brings that view forward.
+      if (box.checked && (toggle.id === 'heatmap' || toggle.id === 'hexagons') && hooks.view() !== 'incidents')
+        hooks.setView('incidents');
       hooks.onVisibility();
     };
     const legend = h(

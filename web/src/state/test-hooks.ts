@@ -58,6 +58,11 @@ export interface TestHooks {
   planCompareMovedDrawn: number;
   planWorkloadRows: number;
   planApplied: number;
+  /** The thematic view on the map, and the deck.gl layers handed to deck for drawing. */
+  view: string;
+  deckLayersDrawn(): string[];
+  /** Features of a MapLibre layer drawn on screen now (queryRenderedFeatures; 0 when hidden). */
+  renderedCount(layerId: string): number;
   /** Screen position (page pixels) of a lon/lat on the map, for tests that click and draw. */
   project(lon: number, lat: number): [number, number];
   /** Whether a MapLibre layer is shown (layout visibility). */
@@ -110,6 +115,9 @@ export function installTestHooks(): TestHooks {
     planCompareMovedDrawn: -1,
     planWorkloadRows: 0,
     planApplied: 0,
+    view: '',
+    deckLayersDrawn: () => [],
+    renderedCount: () => 0,
     project: () => [0, 0],
     layerVisible: () => false,
     selectedCount: () => 0,
