@@ -63,6 +63,10 @@ export interface TestHooks {
   deckLayersDrawn(): string[];
   /** Features of a MapLibre layer drawn on screen now (queryRenderedFeatures; 0 when hidden). */
   renderedCount(layerId: string): number;
+  /** Union bbox [minLon, minLat, maxLon, maxLat] of a layer's rendered features (empty when none). */
+  renderedBBox(layerId: string): number[];
+  /** Code of the grid, beat or community whose stored feature is selected. */
+  selectedCode: string;
   /** Screen position (page pixels) of a lon/lat on the map, for tests that click and draw. */
   project(lon: number, lat: number): [number, number];
   /** Whether a MapLibre layer is shown (layout visibility). */
@@ -118,6 +122,8 @@ export function installTestHooks(): TestHooks {
     view: '',
     deckLayersDrawn: () => [],
     renderedCount: () => 0,
+    renderedBBox: () => [],
+    selectedCode: '',
     project: () => [0, 0],
     layerVisible: () => false,
     selectedCount: () => 0,
