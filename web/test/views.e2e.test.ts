@@ -106,4 +106,17 @@ describe.skipIf(!hasChromium)('thematic views in Chromium', () => {
     expect(community).toMatch(/社区 \(\d{12}\)$/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'views-leader-grid-selected-zh-CN.png') });
   });
+
+  it('when "dxg" is typed in the search, then 大行宫 is suggested as typed, and Enter outlines it on the map', async () => {
+    await page.locator('#details button.close').click();
+    await page.locator('input[data-testid="search"]').fill('dxg');
+    const first = page.locator('[data-testid="search-suggestions"] li').first();
+    await first.waitFor({ timeout: 30_000 });
+    expect(await first.textContent()).toContain('大行宫');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'views-search-dxg-zh-CN.png') });
+    await page.locator('input[data-testid="search"]').press('Enter');
+    await page.waitForFunction(() => window.gridpatrol.selectedCount() > 0, undefined, { timeout: 30_000 });
+    await waitIdle();
+    expect(await hooks(() => window.gridpatrol.renderedCount('selection-line'))).toBeGreaterThan(0);
+  });
 });

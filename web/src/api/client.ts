@@ -23,6 +23,7 @@ import type {
 import type { PlannedUnit, ReachSummary } from '../../../server/src/contract/routing.js';
 import type { SessionAnswer, UserAccount } from '../../../server/src/contract/session.js';
 import type { TileJsonAnswer } from '../../../server/src/contract/tiles.js';
+import type { SearchAnswer } from '../../../server/src/contract/search.js';
 import { problemText, type ProblemBody } from './problem-text.js';
 
 /** Typed calls to the gridpatrol API (same origin). */
@@ -114,6 +115,11 @@ export const incidentCategories = () => getJson<z.infer<typeof categories>>('/ap
 /** Features of a layer matching one column exactly (search by code or name). */
 export const findFeatures = (layer: string, column: string, value: string) =>
   getJson<FeatureCollection>(`/api/v1/${layer}?${new URLSearchParams({ [column]: value, limit: '5' })}`);
+
+export type { SearchHit } from '../../../server/src/contract/search.js';
+/** Type-ahead over codes, names and pinyin (GET /api/v1/search). */
+export const searchApi = (q: string, limit = 8) =>
+  getJson<SearchAnswer>(`/api/v1/search?${new URLSearchParams({ q, limit: String(limit) })}`);
 
 export const getFeature = (layer: string, id: number | string) => getJson<Feature>(`/api/v1/${layer}/${id}`);
 
