@@ -17,6 +17,7 @@ import { healthRoutes } from './api/routes/health.routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
 import { planRoutes } from './api/routes/plans.routes.js';
 import { routingRoutes } from './api/routes/routing.routes.js';
+import { searchRoutes } from './api/routes/search.routes.js';
 import { tilesRoutes } from './api/routes/tiles.routes.js';
 import { serveWebApp } from './web-app.js';
 import { defaultJobManager } from './jobs/default-jobs.js';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
     routingRoutes(deps.db, jobs),
     planRoutes(deps.db, jobs),
     editingRoutes(deps.db, jobs),
+    searchRoutes(deps.db),
     featureRoutes(deps.db),
   ];
   const tiles = tilesRoutes(deps.db);

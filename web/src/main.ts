@@ -1,18 +1,31 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
-import { currentSession, hourProfile, incidentCells } from './api/client.js';
+import i18next from 'i18next';
+import {
+  computeGrades,
+  currentSession,
+  getFeature,
+  hourProfile,
+  incidentCells,
+  latestGrades,
+  namesByCode,
+  stationList,
+} from './api/client.js';
+import { loadAreaFigures, renderSummary, type AreaFigures, type SelectedArea } from './panels/summary.js';
 import { renderSignIn } from './panels/sign-in.js';
 import { initI18n, t } from './i18n/index.js';
 import { LAYER_TOGGLES } from './layers/catalog.js';
 import { makeHeatmapLayer, makeHexagonLayer } from './layers/incident-layers.js';
 import { createMap, showSelection } from './map/map.js';
 import { createMapContext } from './map/map-context.js';
-import { coverageSection, initCoverage } from './panels/coverage-panel.js';
+import { applyCoverage, coverageSection, initCoverage } from './panels/coverage-panel.js';
 import { initBlindSpots, placementSection } from './panels/placement-panel.js';
 import { editingSection, initEditing } from './panels/editing-panel.js';
 import { initPlanning, planningSection } from './panels/planning-panel.js';
 import { usersSection } from './panels/users-panel.js';
 import { renderHourChart } from './panels/hour-chart.js';
-import { incidentsSection } from './panels/incidents-panel.js';
+import { applyGrades, incidentsSection } from './panels/incidents-panel.js';
+import { renderLegend } from './panels/legend.js';
+import { viewFromUrl, type ViewId } from './layers/views.js';
 import { initReach, reachSection } from './panels/reach-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
@@ -36,6 +49,15 @@ const CLICKABLE: Record<string, string> = {
   'rate-communities': 'coverage.areas.community',
   'grade-grids': 'layers.grids',
 };
+/** Clicked areas whose whole stored feature is fetched for the outline and the summary (tiles hold fragments). */
+const STORED_AREA: Record<string, { kind: SelectedArea['kind']; api: 'grids' | 'beats' | 'admin-areas' }> = {
+  'grids-fill': { kind: 'grid', api: 'grids' },
+  'rate-grids': { kind: 'grid', api: 'grids' },
+  'grade-grids': { kind: 'grid', api: 'grids' },
+  'beats-fill': { kind: 'beat', api: 'beats' },
+  'rate-beats': { kind: 'beat', api: 'beats' },
+  'rate-communities': { kind: 'community', api: 'admin-areas' },
+};
 /** Clicked areas that get a 24×7 chart: the kind of area the hour-profile endpoint takes. */
 const PROFILE_AREA: Record<string, 'grid' | 'beat' | 'community'> = {
   'grids-fill': 'grid',
@@ -53,6 +75,8 @@ async function main(): Promise<void> {
   if (!session) {
     document.getElementById('map')?.remove();
     document.getElementById('details')?.remove();
+    document.getElementById('legend')?.remove();
+    document.getElementById('summary')?.remove();
     renderSignIn(document.getElementById('sidebar') as HTMLElement);
     document.body.classList.add('signed-out');
     window.gridpatrol.signedIn = false;
@@ -63,10 +87,53 @@ async function main(): Promise<void> {
   const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
   const sidebar = document.getElementById('sidebar') as HTMLElement;
   const details = document.getElementById('details') as HTMLElement;
+  const legend = document.getElementById('legend') as HTMLElement;
+  const summary = document.getElementById('summary') as HTMLElement;
+  let figures: AreaFigures = {};
+  let selected: SelectedArea | undefined;
+  const drawSummary = () => renderSummary(summary, state, figures, selected, window.gridpatrol.cellsTotal);
+  // Names for the ids and codes a feature holds (its community, its station), loaded once.
+  let names: Promise<{ communities: Map<string, string>; stations: Map<number, string> }> | undefined;
+  const loadNames = () =>
+    (names ??= Promise.all([namesByCode('admin-areas', { level: 'community' }), stationList()]).then(
+      ([communities, stations]) => ({ communities, stations: new Map(stations.map((s) => [s.id, s.name])) }),
+    ));
   const ctx = createMapContext(map, overlay, () => [
     makeHexagonLayer(state.cells, state.visible.has('hexagons')),
     makeHeatmapLayer(state.heatCells, state.visible.has('heatmap')),
   ]);
+  // Grades come back from the stored ones (computed once when there are none yet); coverage from the last run.
+  let gradesLoading = false;
+  const loadGrades = async () => {
+    if (gradesLoading) return;
+    gradesLoading = true;
+    try {
+      let answer = await latestGrades(i18next.language);
+      if (answer.grades.length === 0) {
+        await computeGrades();
+        answer = await latestGrades(i18next.language);
+      }
+      state.grades = answer.grades;
+      if (ctx.view() === 'grades') applyGrades(ctx, state.grades);
+      rerender();
+    } finally {
+      gradesLoading = false;
+    }
+  };
+  ctx.onViewShown('grades', () => {
+    applyGrades(ctx, state.grades);
+    if (!state.grades) void loadGrades();
+  });
+  ctx.onViewShown('coverage', () => applyCoverage(ctx, state));
+  // The view is part of the address (?view=), so a link or a reload opens the same map.
+  ctx.onViewChange((id: ViewId) => {
+    const url = new URL(location.href);
+    url.searchParams.set('view', id);
+    history.replaceState(history.state, '', url);
+    window.gridpatrol.view = id;
+    renderLegend(legend, id, state);
+  });
+  window.gridpatrol.deckLayersDrawn = ctx.drawnDeckLayers;
   const coverageViews = initCoverage(ctx, state);
   initBlindSpots(ctx, state);
   const reachTools = initReach(ctx, state, () => rerender());
@@ -79,6 +146,23 @@ async function main(): Promise<void> {
   };
   window.gridpatrol.layerVisible = (id) => map.getLayoutProperty(id, 'visibility') !== 'none';
   window.gridpatrol.selectedCount = () => map.querySourceFeatures('selection').length;
+  window.gridpatrol.renderedBBox = (id) => {
+    if (!map.getLayer(id)) return [];
+    const box = [Infinity, Infinity, -Infinity, -Infinity];
+    const walk = (c: unknown): void => {
+      if (Array.isArray(c) && typeof c[0] === 'number') {
+        const [x, y] = c as [number, number];
+        box[0] = Math.min(box[0] ?? x, x);
+        box[1] = Math.min(box[1] ?? y, y);
+        box[2] = Math.max(box[2] ?? x, x);
+        box[3] = Math.max(box[3] ?? y, y);
+      } else if (Array.isArray(c)) c.forEach(walk);
+    };
+    for (const f of map.queryRenderedFeatures({ layers: [id] }))
+      walk((f.geometry as { coordinates?: unknown }).coordinates);
+    return box[0] === Infinity ? [] : box;
+  };
+  window.gridpatrol.renderedCount = (id) => (map.getLayer(id) ? map.queryRenderedFeatures({ layers: [id] }).length : 0);
 
   const applyVisibility = () => {
     for (const toggle of LAYER_TOGGLES) {
@@ -97,12 +181,24 @@ async function main(): Promise<void> {
     window.gridpatrol.cellsCount = state.cells.length;
     window.gridpatrol.cellsTotal = state.cells.reduce((s, c) => s + c.n, 0);
     applyVisibility();
+    drawSummary();
   };
-  const clearSelection = () => showSelection(map, undefined);
+  const clearSelection = () => {
+    showSelection(map, undefined);
+    selected = undefined;
+    drawSummary();
+  };
   let shown: { label: string; feature: MapGeoJSONFeature } | undefined;
   const rerender = () => {
-    if (shown && !details.hidden) showDetails(details, t(shown.label), shown.feature, clearSelection); // in the new language
+    if (shown && !details.hidden) {
+      const feature = shown.feature;
+      void loadNames()
+        .catch(() => undefined)
+        .then((known) => showDetails(details, t(shown?.label ?? ''), feature, clearSelection, known)); // in the new language
+    }
     renderSidebarNow();
+    renderLegend(legend, ctx.view(), state);
+    drawSummary();
   };
   const renderSidebarNow = () =>
     renderSidebar(
@@ -110,6 +206,8 @@ async function main(): Promise<void> {
       map,
       state,
       {
+        view: ctx.view,
+        setView: ctx.setView,
         onVisibility: applyVisibility,
         onFilter: loadCells,
         onExportPng: () => {
@@ -133,7 +231,14 @@ async function main(): Promise<void> {
 
   state.filter = { ...state.filter, res: resForZoom(map.getZoom()) };
   rerender();
+  ctx.setView(viewFromUrl(location.search, state.role));
   await loadCells();
+  // The filter's figures ("n cells, n incidents") are those of the cells just loaded, not of the empty first render.
+  renderSidebarNow();
+  void loadAreaFigures().then((f) => {
+    figures = f;
+    drawSummary();
+  });
   map.on('click', async (e) => {
     if (await reachTools.onMapClick(e.lngLat.lng, e.lngLat.lat)) return;
     const layers = Object.keys(CLICKABLE).filter(
@@ -148,7 +253,30 @@ async function main(): Promise<void> {
     if (!hit) return;
     showSelection(map, { type: 'Feature', geometry: hit.geometry });
     shown = { label: CLICKABLE[hit.layer.id] ?? '', feature: hit };
-    showDetails(details, t(shown.label), hit, clearSelection);
+    const known = await loadNames().catch(() => undefined);
+    showDetails(details, t(shown.label), hit, clearSelection, known);
+    const stored = STORED_AREA[hit.layer.id];
+    const rowId = hit.properties.id ?? hit.id;
+    if (stored && rowId !== undefined) {
+      // The outline follows the whole stored boundary, not the tile's fragment of it.
+      const full = await getFeature(stored.api, String(rowId)).catch(() => undefined);
+      if (full?.geometry && shown?.feature === hit) {
+        showSelection(map, { type: 'Feature', geometry: full.geometry });
+        const p = full.properties ?? {};
+        selected = {
+          kind: stored.kind,
+          feature: full,
+          ...(typeof p.community_code === 'string' && known?.communities.get(p.community_code)
+            ? { communityName: known.communities.get(p.community_code) }
+            : {}),
+          ...(p.station_id !== undefined && known?.stations.get(Number(p.station_id))
+            ? { stationName: known.stations.get(Number(p.station_id)) }
+            : {}),
+        };
+        window.gridpatrol.selectedCode = String(p.code ?? '');
+        drawSummary();
+      }
+    }
     const area = PROFILE_AREA[hit.layer.id];
     const code = hit.properties.code;
     if (area && typeof code === 'string') {
@@ -156,7 +284,12 @@ async function main(): Promise<void> {
       details.append(Object.assign(document.createElement('h3'), { textContent: t('incidents.profile') }), chart);
       void hourProfile(area, code, state.filter).then((answer) => {
         renderHourChart(chart, answer);
-        window.gridpatrol.hourChartTotal = answer.matrix.flat().reduce((a, b) => a + b, 0);
+        const total = answer.matrix.flat().reduce((a, b) => a + b, 0);
+        window.gridpatrol.hourChartTotal = total;
+        if (selected && selected.feature.properties?.code === code) {
+          selected.incidents = total;
+          drawSummary();
+        }
       });
     }
   });

@@ -23,6 +23,8 @@ import type {
 import type { PlannedUnit, ReachSummary } from '../../../server/src/contract/routing.js';
 import type { SessionAnswer, UserAccount } from '../../../server/src/contract/session.js';
 import type { TileJsonAnswer } from '../../../server/src/contract/tiles.js';
+import type { SearchAnswer } from '../../../server/src/contract/search.js';
+import { problemText, type ProblemBody } from './problem-text.js';
 
 /** Typed calls to the gridpatrol API (same origin). */
 export type IncidentCell = IncidentCellAnswer;
@@ -36,11 +38,15 @@ export interface IncidentFilter {
   category?: string;
 }
 
-/** An API refusal: the problem+json title and field messages, readable in a panel; `status` for 409 handling. */
+/**
+ * An API refusal worded in the reader's language from its stable problem `code` (problem-text.ts); `status` for 409
+ * handling, `code` for panels that react to one refusal in particular.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -49,9 +55,8 @@ export class ApiError extends Error {
 async function failure(res: Response): Promise<ApiError> {
   const text = await res.text();
   try {
-    const p = JSON.parse(text) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
-    const fields = (p.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
-    return new ApiError(res.status, [p.title ?? String(res.status), p.detail, fields].filter(Boolean).join(' — '));
+    const p = JSON.parse(text) as ProblemBody;
+    return new ApiError(res.status, problemText(p, res.status), p.code);
   } catch {
     return new ApiError(res.status, `${res.status} ${text.slice(0, 200)}`);
   }
@@ -102,7 +107,7 @@ export async function computeGrades(): Promise<GradesAnswer> {
     headers: { 'content-type': 'application/json' },
     body: '{}',
   });
-  if (!res.ok) throw new Error(`grades: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw await failure(res);
   return (await res.json()) as GradesAnswer;
 }
 export const latestGrades = (lang: string) =>
@@ -122,6 +127,11 @@ export const incidentCategories = () => getJson<z.infer<typeof categories>>('/ap
 /** Features of a layer matching one column exactly (search by code or name). */
 export const findFeatures = (layer: string, column: string, value: string) =>
   getJson<FeatureCollection>(`/api/v1/${layer}?${new URLSearchParams({ [column]: value, limit: '5' })}`);
+
+export type { SearchHit } from '../../../server/src/contract/search.js';
+/** Type-ahead over codes, names and pinyin (GET /api/v1/search). */
+export const searchApi = (q: string, limit = 8) =>
+  getJson<SearchAnswer>(`/api/v1/search?${new URLSearchParams({ q, limit: String(limit) })}`);
 
 export const getFeature = (layer: string, id: number | string) => getJson<Feature>(`/api/v1/${layer}/${id}`);
 
@@ -178,7 +188,7 @@ export async function planPatrol(body: PatrolRequest, format: 'json' | 'gpx' = '
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (!res.ok) throw new Error(`patrol: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw await failure(res);
   return res;
 }
 

@@ -59,7 +59,8 @@ export const LAYER_TOGGLES: readonly LayerToggle[] = [
     id: 'cameras',
     label: 'layers.cameras',
     mapLayers: ['cameras'],
-    roles: ['leader'],
+    // Not a leader's first view: 2,000 dots say less than grades or coverage (the toggle is there).
+    roles: [],
     legend: [
       { label: 'legend.working', colour: CAMERA_STATUS_COLOURS.working, shape: 'dot' },
       { label: 'legend.faulty', colour: CAMERA_STATUS_COLOURS.faulty, shape: 'dot' },
@@ -71,10 +72,12 @@ export const LAYER_TOGGLES: readonly LayerToggle[] = [
     id: 'key_places',
     label: 'layers.key_places',
     mapLayers: ['key-places-fill', 'key-places-point'],
-    roles: ['grid_office', 'leader'],
-    legend: Object.entries(KEY_PLACE_COLOURS)
-      .slice(0, 4)
-      .map(([kind, colour]) => ({ label: `kinds.${kind}`, colour, shape: 'fill' as const })),
+    roles: ['grid_office'],
+    legend: Object.entries(KEY_PLACE_COLOURS).map(([kind, colour]) => ({
+      label: `kinds.${kind}`,
+      colour,
+      shape: 'fill' as const,
+    })),
   },
   {
     id: 'posts',

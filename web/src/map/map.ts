@@ -30,6 +30,8 @@ export async function createMap(container: HTMLElement): Promise<MapHandle> {
     style: buildStyle(location.origin),
     bounds,
     fitBoundsOptions: { padding: SIDEBAR_PADDING },
+    // The map position is in the address (#map=zoom/lat/lon) beside ?view=, so a shared link opens the same map.
+    hash: 'map',
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
     canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
     attributionControl: {

@@ -56,7 +56,7 @@ export function applyCoverage(ctx: MapContext, state: AppState): void {
     if (rate !== null)
       map.setFeatureState({ source: where.source, sourceLayer: where.sourceLayer, id: r.areaId }, { rate });
   }
-  map.setLayoutProperty(where.layer, 'visibility', 'visible');
+  map.setLayoutProperty(where.layer, 'visibility', ctx.view() === 'coverage' ? 'visible' : 'none');
   window.gridpatrol.ratedAreas = cov.answer.rows.length;
 }
 
@@ -186,11 +186,8 @@ export function coverageSection(
       namesByCode(AREA_LAYERS[chosen].api, chosen === 'community' ? { level: 'community' } : {}),
     ]);
     state.coverage = { answer, metric: metric.value as CoverageMetric, names };
-    // The incident heat map would tint the rate colours: a leader reads one thematic layer at a time.
-    state.visible.delete('heatmap');
-    state.visible.delete('hexagons');
-    ctx.redraw();
-    applyCoverage(ctx, state);
+    // One thematic view at a time: the coverage view hides the heat map, grades and the rest (its restore colours).
+    ctx.setView('coverage');
     rerender();
   };
   const clear = h('button', {}, t('coverage.clear'));
@@ -210,6 +207,7 @@ export function coverageSection(
   const viewsStatus = h('span', { class: 'muted' });
   viewsBox.onchange = () => {
     state.showCameraViews = viewsBox.checked;
+    if (viewsBox.checked && ctx.view() !== 'coverage') ctx.setView('coverage');
     void views.refreshViews(viewsStatus);
   };
   void views.refreshViews(viewsStatus);

@@ -11,6 +11,8 @@ const HIDDEN = new Set([
   'h3_r10',
   'district_code',
   'osm_id',
+  // Database row ids mean nothing to a reader; codes and names say which feature it is.
+  'id',
 ]);
 
 /** The side panel of a clicked feature: its attributes under their Chinese (or English) field names. */
@@ -19,6 +21,7 @@ export function showDetails(
   layerLabel: string,
   f: Pick<MapGeoJSONFeature, 'properties'> & { state?: Record<string, unknown> },
   onClose?: () => void,
+  names?: { communities: Map<string, string>; stations: Map<number, string> },
 ): void {
   el.hidden = false;
   el.replaceChildren();
@@ -45,8 +48,16 @@ export function showDetails(
     const key = tr.insertCell();
     key.textContent = t(`fields.${k}`) === `fields.${k}` ? k : t(`fields.${k}`);
     const val = tr.insertCell();
-    val.textContent =
-      k === 'kind'
+    // Names first, the code or id beside: a person reads 大行宫社区, not 320102002003.
+    const named =
+      k === 'community_code' || k === 'parent_code'
+        ? names?.communities.get(String(v))
+        : k === 'station_id'
+          ? names?.stations.get(Number(v))
+          : undefined;
+    val.textContent = named
+      ? `${named} (${String(v)})`
+      : k === 'kind'
         ? t(`kinds.${String(v)}`).startsWith('kinds.')
           ? t(`legend.${String(v)}`)
           : t(`kinds.${String(v)}`)

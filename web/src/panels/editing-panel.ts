@@ -1,3 +1,4 @@
+import { problemText } from '../api/problem-text.js';
 import { area as turfArea, bbox, intersect } from '@turf/turf';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { GeoJSONSource, MapGeoJSONFeature } from 'maplibre-gl';
@@ -266,9 +267,7 @@ export function initEditing(ctx: MapContext, state: AppState, rerender: () => vo
     }
     report(
       false,
-      res.status === 409
-        ? t('editing.stale', { version: body.currentVersion ?? '?' })
-        : (body.title ?? String(res.status)),
+      res.status === 409 ? t('editing.stale', { version: body.currentVersion ?? '?' }) : problemText(body, res.status),
       body.problems,
     );
     return { ok: false };

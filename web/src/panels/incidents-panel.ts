@@ -21,7 +21,7 @@ const PLAY_STEP_MS = 1500;
 export function applyGrades(ctx: MapContext, grades: readonly GridGrade[] | undefined): void {
   const { map } = ctx;
   map.removeFeatureState({ source: 'grids', sourceLayer: 'grids' });
-  map.setLayoutProperty('grade-grids', 'visibility', grades ? 'visible' : 'none');
+  map.setLayoutProperty('grade-grids', 'visibility', grades && ctx.view() === 'grades' ? 'visible' : 'none');
   for (const g of grades ?? []) {
     map.setFeatureState(
       { source: 'grids', sourceLayer: 'grids', id: g.gridCode },
@@ -49,6 +49,7 @@ export function incidentsSection(
     const answer = await incidentHotspots(state.filter);
     state.hotspots = answer.cells;
     ctx.setDeckLayer('hotspots', hotspotLayer(answer.cells));
+    ctx.setView('hotspots');
     window.gridpatrol.hotspotCells = answer.cells.filter((c) => c.bin !== 0).length;
     rerender();
   };
@@ -88,7 +89,7 @@ export function incidentsSection(
     await computeGrades();
     const answer = await latestGrades(i18next.language);
     state.grades = answer.grades;
-    applyGrades(ctx, answer.grades);
+    ctx.setView('grades'); // its restore colours the grids
     rerender();
   };
   const gradeClear = h('button', {}, t('coverage.clear'));
@@ -129,6 +130,7 @@ export function incidentsSection(
       return;
     }
     state.playing = true;
+    if (ctx.view() !== 'incidents') ctx.setView('incidents');
     window.gridpatrol.playedFrames = [];
     button.textContent = t('incidents.stop');
     const saved = state.filter;

@@ -1,3 +1,4 @@
+import { problemText } from '../api/problem-text.js';
 import { t } from '../i18n/index.js';
 import { h } from './dom.js';
 
@@ -9,7 +10,7 @@ export interface JobStatus<R = unknown> {
   progress: number;
   stage: string | null;
   result?: R;
-  error?: { title: string; status: number; detail?: string };
+  error?: { title: string; status: number; detail?: string; code?: string };
 }
 
 interface Tracked {
@@ -56,7 +57,7 @@ export function startJob<R>(
     }
     if (s.state === 'failed') {
       end();
-      handlers.onError(s.error?.title ?? t('jobs.failed'));
+      handlers.onError(s.error ? problemText(s.error, 500) : t('jobs.failed'));
     }
     if (s.state === 'cancelled') {
       end();
@@ -72,7 +73,7 @@ export function startJob<R>(
     const body = (await res.json()) as JobStatus<R> & { title?: string };
     if (!res.ok) {
       end();
-      handlers.onError(body.title ?? t('jobs.failed'));
+      handlers.onError(problemText(body, res.status));
       return;
     }
     cancel.onclick = () => {

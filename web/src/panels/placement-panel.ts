@@ -133,6 +133,7 @@ export function placementSection(ctx: MapContext, state: AppState, rerender: () 
   blind.checked = state.showBlindSpots;
   blind.onchange = async () => {
     state.showBlindSpots = blind.checked;
+    if (blind.checked && ctx.view() !== 'blindspots') ctx.setView('blindspots');
     if (!blind.checked) {
       ctx.setDeckLayer('blind-spot-cells', undefined);
       window.gridpatrol.blindSpotCells = 0;
@@ -173,6 +174,7 @@ export function placementSection(ctx: MapContext, state: AppState, rerender: () 
   accept.disabled = !state.placement;
   run.onclick = async () => {
     say(t('placement.running'));
+    if (ctx.view() !== 'blindspots') ctx.setView('blindspots');
     const b = ctx.map.getBounds();
     const inView = await coverageInBox([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
     const codes = inView.rows.map((r) => r.areaId).slice(0, 500);

@@ -53,6 +53,7 @@ interface PlanningView {
 
 const view: PlanningView = { stations: [], alignBy: 'area', tolerance: 0.1, message: '', error: false };
 let mapRef: MapLibreMap | undefined;
+let ctxRef: MapContext | undefined;
 let stationsLoading: Promise<void> | undefined;
 
 const NONE: ExpressionSpecification = ['==', ['get', 'code'], '\u0000'];
@@ -61,6 +62,7 @@ const NONE: ExpressionSpecification = ['==', ['get', 'code'], '\u0000'];
 export function initPlanning(ctx: MapContext): void {
   const { map } = ctx;
   mapRef = map;
+  ctxRef = ctx;
   map.addLayer({
     id: 'plan-draft',
     type: 'fill',
@@ -153,6 +155,8 @@ function clearPlans(): void {
 }
 
 async function run(rerender: () => void, work: () => Promise<string>): Promise<void> {
+  // Cut grids, proposals and drafts are the planning view: the other analyses step aside.
+  if (ctxRef && ctxRef.view() !== 'planning') ctxRef.setView('planning');
   try {
     view.message = await work();
     view.error = false;

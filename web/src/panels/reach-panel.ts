@@ -11,13 +11,13 @@ import type { AppState } from '../state/app-state.js';
 import { h, section, swatch } from './dom.js';
 
 /** Response-time classes of the 1-3-5 minute rule (一分钟处置、三分钟增援、五分钟围圈), fixed colours. */
-const MINUTE_CLASSES = [
+export const MINUTE_CLASSES = [
   { upTo: 1, colour: [26, 150, 65] },
   { upTo: 3, colour: [166, 217, 106] },
   { upTo: 5, colour: [253, 174, 97] },
   { upTo: Infinity, colour: [215, 25, 28] },
 ] as const;
-const UNREACHED: [number, number, number] = [120, 120, 120];
+export const UNREACHED: [number, number, number] = [120, 120, 120];
 const minuteColour = (m: number): [number, number, number] =>
   m < 0 ? UNREACHED : ([...(MINUTE_CLASSES.find((c) => m <= c.upTo)?.colour ?? UNREACHED)] as [number, number, number]);
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
@@ -56,6 +56,7 @@ export function initReach(ctx: MapContext, state: AppState, rerender: () => void
   return {
     async onMapClick(lon, lat) {
       if (!state.isochroneMode) return false;
+      if (ctx.view() !== 'reach') ctx.setView('reach');
       const fc = await isochrone(lon, lat, state.profile);
       const areas = fc.features.filter((f) => f.properties?.kind === 'area').reverse();
       ctx.setDeckLayer(
@@ -163,6 +164,7 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
   const reach = h('button', { 'data-testid': 'reach-run' }, t('reach.map'));
   reach.onclick = async () => {
     status.textContent = t('incidents.running');
+    if (ctx.view() !== 'reach') ctx.setView('reach');
     const [edges, summary] = await Promise.all([reachEdges(state.profile), reachSummary(state.profile)]);
     ctx.setDeckLayer(
       'reach',
@@ -264,6 +266,7 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
   });
   plan.onclick = async () => {
     status.textContent = t('incidents.running');
+    if (ctx.view() !== 'reach') ctx.setView('reach');
     const planned = ((await (await planPatrol(request())).json()) as { units: PatrolUnit[] }).units;
     summary.replaceChildren(
       ...planned.map((u) =>

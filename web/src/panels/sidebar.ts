@@ -1,47 +1,173 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { findFeatures, incidentCategories, signOut } from '../api/client.js';
+import { getFeature, incidentCategories, searchApi, signOut, type SearchHit } from '../api/client.js';
 import { setLocale, t, tList } from '../i18n/index.js';
 import { LAYER_TOGGLES, roleDefaults, type Role } from '../layers/catalog.js';
 import { flyToFeature } from '../map/map.js';
 import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
 import { resForZoom, type AppState } from '../state/app-state.js';
 import { h, section, swatch } from './dom.js';
+import { VIEWS, defaultView, viewsForRole, type ViewId } from '../layers/views.js';
+
+/** The sidebar section that holds a view's controls, opened when the view is picked in the view bar. */
+const VIEW_SECTION: Record<ViewId, string> = {
+  reference: 'layers',
+  incidents: 'filter',
+  hotspots: 'incidents',
+  grades: 'incidents',
+  coverage: 'coverage',
+  blindspots: 'placement',
+  reach: 'reach',
+  planning: 'planning',
+};
+
+/** One button per view of the role; the pressed one is on the map. */
+function viewBar(state: AppState, hooks: SidebarHooks, rerender: () => void): HTMLElement {
+  const bar = h('nav', { class: 'views', 'aria-label': t('views.title'), 'data-testid': 'views' });
+  for (const id of viewsForRole(state.role)) {
+    const b = h(
+      'button',
+      { 'data-view': id, 'aria-pressed': String(hooks.view() === id), title: t(`views.hint.${id}`) },
+      t(VIEWS[id].label),
+    );
+    b.onclick = () => {
+      state.openSections.add(VIEW_SECTION[id]);
+      hooks.setView(id);
+      rerender();
+    };
+    bar.append(b);
+  }
+  return bar;
+}
 
 export interface SidebarHooks {
+  /** The thematic view on the map, and bringing another forward (from the view bar). */
+  view(): ViewId;
+  setView(id: ViewId): void;
   onVisibility(): void;
   onFilter(): Promise<void>;
   onExportPng(): void;
   onExportPdf(): Promise<void>;
 }
 
-async function search(map: MapLibreMap, q: string, out: HTMLElement): Promise<void> {
-  const text = q.trim();
-  if (!text) return;
-  const tries: [string, string][] = /^[0-9]{15}$/.test(text)
-    ? [['grids', 'code']]
-    : /^[0-9A-Za-z_-]+$/.test(text)
-      ? [
-          ['beats', 'code'],
-          ['stations', 'code'],
-          ['cameras', 'code'],
-        ]
-      : [
-          ['key-places', 'name'],
-          ['grids', 'name'],
-          ['beats', 'name'],
-          ['stations', 'name'],
-          ['posts', 'name'],
-        ];
-  for (const [layer, column] of tries) {
-    const fc = await findFeatures(layer, column, text).catch(() => undefined);
-    const hit = fc?.features[0];
-    if (hit?.geometry) {
-      flyToFeature(map, hit);
-      out.textContent = '';
-      return;
+/** The feature layer (API path) of each kind of search hit; roads are found by name only (no one row). */
+const HIT_LAYER: Record<SearchHit['kind'], string | undefined> = {
+  grid: 'grids',
+  beat: 'beats',
+  station: 'stations',
+  camera: 'cameras',
+  key_place: 'key-places',
+  community: 'admin-areas',
+  road: undefined,
+};
+
+/** Brings a hit into view: its stored feature outlined and fitted, or (a road) its box. */
+async function goTo(map: MapLibreMap, hit: SearchHit): Promise<void> {
+  const layer = HIT_LAYER[hit.kind];
+  const stored = layer && hit.id !== null ? await getFeature(layer, hit.id).catch(() => undefined) : undefined;
+  const [w, s, e, n] = hit.bbox;
+  flyToFeature(
+    map,
+    stored?.geometry
+      ? stored
+      : {
+          type: 'Feature',
+          properties: {},
+          geometry:
+            w === e && s === n
+              ? { type: 'Point', coordinates: [w, s] }
+              : {
+                  type: 'Polygon',
+                  coordinates: [
+                    [
+                      [w, s],
+                      [e, s],
+                      [e, n],
+                      [w, n],
+                      [w, s],
+                    ],
+                  ],
+                },
+        },
+  );
+}
+
+/** Type-ahead: suggestions while typing (codes, names, pinyin), arrows to move, Enter or a click to go. */
+function searchBox(map: MapLibreMap): HTMLElement {
+  const q = h('input', {
+    type: 'search',
+    placeholder: t('search.placeholder'),
+    'data-testid': 'search',
+    role: 'combobox',
+    'aria-autocomplete': 'list',
+    'aria-expanded': 'false',
+  }) as HTMLInputElement;
+  const list = h('ul', { class: 'suggestions', role: 'listbox', 'data-testid': 'search-suggestions' });
+  const out = h('p', { class: 'muted', 'data-testid': 'search-result', 'aria-live': 'polite' });
+  let hits: SearchHit[] = [];
+  let active = 0;
+  let asked = 0;
+  const draw = () => {
+    list.replaceChildren(
+      ...hits.map((hit, i) => {
+        const li = h(
+          'li',
+          { role: 'option', 'aria-selected': String(i === active), 'data-kind': hit.kind },
+          h('span', {}, hit.name),
+          h('span', { class: 'muted' }, `${t(`search.kinds.${hit.kind}`)}${hit.code ? ` ${hit.code}` : ''}`),
+        );
+        li.onmousedown = (e) => {
+          e.preventDefault();
+          void pick(hit);
+        };
+        return li;
+      }),
+    );
+    q.setAttribute('aria-expanded', String(hits.length > 0));
+  };
+  const pick = async (hit: SearchHit) => {
+    hits = [];
+    draw();
+    q.value = hit.name;
+    out.textContent = '';
+    await goTo(map, hit);
+  };
+  const suggest = async (): Promise<SearchHit[]> => {
+    const text = q.value.trim();
+    const mine = ++asked;
+    if (!text) {
+      hits = [];
+      draw();
+      return hits;
     }
-  }
-  out.textContent = t('search.none', { q: text });
+    const answer = await searchApi(text).catch(() => undefined);
+    if (mine !== asked) return hits; // a later keystroke's answer wins
+    hits = answer?.hits ?? [];
+    active = 0;
+    draw();
+    out.textContent = hits.length ? '' : t('search.none', { q: text });
+    return hits;
+  };
+  q.oninput = () => void suggest();
+  q.onkeydown = async (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      if (hits.length) active = (active + (e.key === 'ArrowDown' ? 1 : hits.length - 1)) % hits.length;
+      draw();
+    } else if (e.key === 'Escape') {
+      hits = [];
+      draw();
+    } else if (e.key === 'Enter') {
+      // Enter right after typing: ask first, then go to the best hit.
+      const now = hits.length && hits[active] ? hits : await suggest();
+      const hit = now[active] ?? now[0];
+      if (hit) await pick(hit);
+    }
+  };
+  q.onblur = () => {
+    hits = [];
+    draw();
+  };
+  return h('div', { class: 'search' }, q, list, out);
 }
 
 /** Renders the whole sidebar from the state; called again on a language or role change. */
@@ -92,22 +218,15 @@ export function renderSidebar(
     role.onchange = () => {
       state.role = role.value as Role;
       state.visible = roleDefaults(state.role);
+      // Stay on the view when the new role has it (the map stays put), else the role's first view.
+      if (!viewsForRole(state.role).includes(hooks.view())) hooks.setView(defaultView(state.role));
       hooks.onVisibility();
       rerender();
     };
     el.append(h('label', { class: 'row' }, t('role.label'), role));
   }
 
-  const q = h('input', {
-    type: 'search',
-    placeholder: t('search.placeholder'),
-    'data-testid': 'search',
-  }) as HTMLInputElement;
-  const searchOut = h('p', { class: 'muted', 'data-testid': 'search-result' });
-  q.onkeydown = (e) => {
-    if (e.key === 'Enter') void search(map, q.value, searchOut);
-  };
-  el.append(q, searchOut);
+  el.append(searchBox(map), viewBar(state, hooks, rerender));
 
   const layers = section('layers', t('layers.title'), state.openSections);
   for (const toggle of LAYER_TOGGLES) {
@@ -116,6 +235,9 @@ export function renderSidebar(
     box.onchange = () => {
       if (box.checked) state.visible.add(toggle.id);
       else state.visible.delete(toggle.id);
+      // The heat map and hexagons are the incident view's: asking for them brings that view forward.
+      if (box.checked && (toggle.id === 'heatmap' || toggle.id === 'hexagons') && hooks.view() !== 'incidents')
+        hooks.setView('incidents');
       hooks.onVisibility();
     };
     const legend = h(

@@ -58,6 +58,15 @@ export interface TestHooks {
   planCompareMovedDrawn: number;
   planWorkloadRows: number;
   planApplied: number;
+  /** The thematic view on the map, and the deck.gl layers handed to deck for drawing. */
+  view: string;
+  deckLayersDrawn(): string[];
+  /** Features of a MapLibre layer drawn on screen now (queryRenderedFeatures; 0 when hidden). */
+  renderedCount(layerId: string): number;
+  /** Union bbox [minLon, minLat, maxLon, maxLat] of a layer's rendered features (empty when none). */
+  renderedBBox(layerId: string): number[];
+  /** Code of the grid, beat or community whose stored feature is selected. */
+  selectedCode: string;
   /** Screen position (page pixels) of a lon/lat on the map, for tests that click and draw. */
   project(lon: number, lat: number): [number, number];
   /** Whether a MapLibre layer is shown (layout visibility). */
@@ -110,6 +119,11 @@ export function installTestHooks(): TestHooks {
     planCompareMovedDrawn: -1,
     planWorkloadRows: 0,
     planApplied: 0,
+    view: '',
+    deckLayersDrawn: () => [],
+    renderedCount: () => 0,
+    renderedBBox: () => [],
+    selectedCode: '',
     project: () => [0, 0],
     layerVisible: () => false,
     selectedCount: () => 0,
