@@ -239,6 +239,8 @@ async function main(): Promise<void> {
     figures = f;
     drawSummary();
   });
+  // The last hour profile answered (it may land before the stored feature it belongs to).
+  let profileTotal: { code: string; total: number } | undefined;
   map.on('click', async (e) => {
     if (await reachTools.onMapClick(e.lngLat.lng, e.lngLat.lat)) return;
     const layers = Object.keys(CLICKABLE).filter(
@@ -251,10 +253,28 @@ async function main(): Promise<void> {
     if (beat) reachTools.setBeat(beat);
     const hit: MapGeoJSONFeature | undefined = hits[0];
     if (!hit) return;
+    window.gridpatrol.hourChartTotal = 0;
     showSelection(map, { type: 'Feature', geometry: hit.geometry });
     shown = { label: CLICKABLE[hit.layer.id] ?? '', feature: hit };
     const known = await loadNames().catch(() => undefined);
     showDetails(details, t(shown.label), hit, clearSelection, known);
+    // The 24×7 chart is asked for first: it must not wait for the names and the stored outline.
+    const area = PROFILE_AREA[hit.layer.id];
+    const code = hit.properties.code;
+    if (area && typeof code === 'string') {
+      const chart = document.createElement('div');
+      details.append(Object.assign(document.createElement('h3'), { textContent: t('incidents.profile') }), chart);
+      void hourProfile(area, code, state.filter).then((answer) => {
+        renderHourChart(chart, answer);
+        const total = answer.matrix.flat().reduce((a, b) => a + b, 0);
+        window.gridpatrol.hourChartTotal = total;
+        profileTotal = { code, total };
+        if (selected && selected.feature.properties?.code === code) {
+          selected.incidents = total;
+          drawSummary();
+        }
+      });
+    }
     const stored = STORED_AREA[hit.layer.id];
     const rowId = hit.properties.id ?? hit.id;
     if (stored && rowId !== undefined) {
@@ -274,23 +294,10 @@ async function main(): Promise<void> {
             : {}),
         };
         window.gridpatrol.selectedCode = String(p.code ?? '');
+        const answered = profileTotal;
+        if (answered && answered.code === p.code) selected.incidents = answered.total;
         drawSummary();
       }
-    }
-    const area = PROFILE_AREA[hit.layer.id];
-    const code = hit.properties.code;
-    if (area && typeof code === 'string') {
-      const chart = document.createElement('div');
-      details.append(Object.assign(document.createElement('h3'), { textContent: t('incidents.profile') }), chart);
-      void hourProfile(area, code, state.filter).then((answer) => {
-        renderHourChart(chart, answer);
-        const total = answer.matrix.flat().reduce((a, b) => a + b, 0);
-        window.gridpatrol.hourChartTotal = total;
-        if (selected && selected.feature.properties?.code === code) {
-          selected.incidents = total;
-          drawSummary();
-        }
-      });
     }
   });
   for (const id of Object.keys(CLICKABLE)) {
