@@ -40,6 +40,10 @@ const layerRows = (layer: string, who: string): [string, string][] => [
 const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['POST /import', ADMIN],
   ['POST /import/beats', BEATS],
+  ['GET /import/layers', ALL],
+  ['GET /import/batches', ADMIN],
+  ['DELETE /import/batches/:id', ADMIN],
+  ['GET /search', ALL],
   ['GET /health', ALL],
   ['POST /session', ALL],
   ['GET /session', ALL],
