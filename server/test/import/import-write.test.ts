@@ -10,6 +10,7 @@ import { importFile, type ImportOptions } from '../../src/import/import.service.
 import { readSource } from '../../src/import/readers/index.js';
 import { undoImportBatch } from '../../src/services/import-batches.service.js';
 import { openTestDb, type TestDb } from '../helpers/test-db.js';
+import { referenceGcj02ToBd09, referenceWgs84ToGcj02 } from '../helpers/china-offsets.js';
 
 /**
  * The write side of imports (issue #15) on real files: Chicago's beats as a zipped Shapefile of polygons, Nanjing's
@@ -391,43 +392,8 @@ describe('incidents from CSV with the date and the time in two columns (Chicago 
   });
 });
 
-/**
- * WGS84 → GCJ-02 → BD-09 from the published formulas (the Krasovsky-ellipsoid offset of GB/T "国测局" coordinates,
- * and Baidu's rotation of it), written here apart from gcoord: our import must undo them to within 1 m.
- */
-const A = 6378245.0;
-const EE = 0.006693421622965943; // 0.00669342162296594323 as published; the same double
-function tLat(x: number, y: number): number {
-  let r = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
-  r += ((20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2) / 3;
-  r += ((20 * Math.sin(y * Math.PI) + 40 * Math.sin((y / 3) * Math.PI)) * 2) / 3;
-  r += ((160 * Math.sin((y / 12) * Math.PI) + 320 * Math.sin((y * Math.PI) / 30)) * 2) / 3;
-  return r;
-}
-function tLon(x: number, y: number): number {
-  let r = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
-  r += ((20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2) / 3;
-  r += ((20 * Math.sin(x * Math.PI) + 40 * Math.sin((x / 3) * Math.PI)) * 2) / 3;
-  r += ((150 * Math.sin((x / 12) * Math.PI) + 300 * Math.sin((x / 30) * Math.PI)) * 2) / 3;
-  return r;
-}
-function wgsToGcj(lon: number, lat: number): [number, number] {
-  let dLat = tLat(lon - 105, lat - 35);
-  let dLon = tLon(lon - 105, lat - 35);
-  const rad = (lat / 180) * Math.PI;
-  let magic = Math.sin(rad);
-  magic = 1 - EE * magic * magic;
-  const sq = Math.sqrt(magic);
-  dLat = (dLat * 180) / (((A * (1 - EE)) / (magic * sq)) * Math.PI);
-  dLon = (dLon * 180) / ((A / sq) * Math.cos(rad) * Math.PI);
-  return [lon + dLon, lat + dLat];
-}
-function gcjToBd(lon: number, lat: number): [number, number] {
-  const xPi = (Math.PI * 3000) / 180;
-  const z = Math.sqrt(lon * lon + lat * lat) + 0.00002 * Math.sin(lat * xPi);
-  const th = Math.atan2(lat, lon) + 0.000003 * Math.cos(lon * xPi);
-  return [z * Math.cos(th) + 0.0065, z * Math.sin(th) + 0.006];
-}
+const wgsToGcj = referenceWgs84ToGcj02;
+const gcjToBd = referenceGcj02ToBd09;
 
 describe('cameras: GB/T 28181 codes and BD-09 / GCJ-02 input', () => {
   // Real WGS84 points: every 500th node of the Nanjing OSM extract's core (Xinjiekou / Xuanwu).
