@@ -41,12 +41,15 @@ export function lonLatToTileFraction(lon: number, lat: number, z: number): [numb
   return [((lon + 180) / 360) * n, (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * n];
 }
 
-/** A box grown by `meters` on every side (degrees per metre taken at the box's most poleward edge, so never short). */
+/**
+ * A box grown by `meters` on every side, never short: a degree of longitude is shortest at the box's most poleward
+ * edge and a degree of latitude (the meridian arc) shortest at its most equatorward one, so each is taken there.
+ */
 export function padBox(box: LonLatBox, meters: number): LonLatBox {
   const poleward = Math.max(Math.abs(box[1]), Math.abs(box[3]));
-  const m = metersPerDegree(Math.min(poleward, 89.9));
-  const dLat = meters / m.lat,
-    dLon = meters / m.lon;
+  const equatorward = box[1] <= 0 && box[3] >= 0 ? 0 : Math.min(Math.abs(box[1]), Math.abs(box[3]));
+  const dLat = meters / metersPerDegree(equatorward).lat,
+    dLon = meters / metersPerDegree(Math.min(poleward, 89.9)).lon;
   return [box[0] - dLon, box[1] - dLat, box[2] + dLon, box[3] + dLat];
 }
 
