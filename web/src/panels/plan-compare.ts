@@ -189,6 +189,8 @@ export function planCompareBlock(
   map: MapLibreMap | undefined,
   stationId: number | undefined,
   rerender: () => void,
+  /** Brings the planning view forward: the compare layers are drawn only there. */
+  showPlanningView: () => void = () => {},
 ): HTMLElement {
   if (stationId && loadedFor !== stationId) {
     loadedFor = stationId;
@@ -230,6 +232,7 @@ export function planCompareBlock(
           ).assignment.map((x) => [x.gridCode, x.beatCode]),
         );
       assignments = { a: await assignmentOf(picked.a), b: await assignmentOf(picked.b || picked.a) };
+      showPlanningView();
       draw(map, assignments);
       window.dispatchEvent(new CustomEvent('gridpatrol:plan-compare'));
       rerender();

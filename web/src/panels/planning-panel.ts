@@ -540,6 +540,10 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
   }
   if (view.message)
     rows.push(h('p', { class: view.error ? 'error' : 'muted', 'data-testid': 'plan-status' }, view.message));
-  rows.push(planCompareBlock(mapRef, sid, rerender));
+  rows.push(
+    planCompareBlock(mapRef, sid, rerender, () => {
+      if (ctxRef && ctxRef.view() !== 'planning') ctxRef.setView('planning');
+    }),
+  );
   return section('planning', t('planning.title'), state.openSections, ...rows);
 }
