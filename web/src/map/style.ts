@@ -9,6 +9,21 @@ import type { ExpressionSpecification, LayerSpecification, StyleSpecification } 
 export const FONT = ['Noto Sans CJK SC'];
 
 /** Station colours for beats (by station id), chosen to stay apart for colour-blind readers (Okabe–Ito). */
+/** Beats of a draft or a compared plan: ColorBrewer Set3 (12 classes, qualitative), then repeated. */
+export const DRAFT_BEAT_PALETTE = [
+  '#8dd3c7',
+  '#ffffb3',
+  '#bebada',
+  '#fb8072',
+  '#80b1d3',
+  '#fdb462',
+  '#b3de69',
+  '#fccde5',
+  '#d9d9d9',
+  '#bc80bd',
+  '#ccebc5',
+  '#ffed6f',
+];
 export const STATION_PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7'];
 /** Risk grades of grids (红黄绿, optional 蓝). */
 export const GRADE_COLOURS = { red: '#dc2626', yellow: '#facc15', green: '#22c55e', blue: '#3b82f6' } as const;

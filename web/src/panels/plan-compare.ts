@@ -2,6 +2,7 @@ import type { ExpressionSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import { getJson } from '../api/client.js';
 import { t } from '../i18n/index.js';
 import { h } from './dom.js';
+import { DRAFT_BEAT_PALETTE } from '../map/style.js';
 
 /** What the server answers for GET /api/v1/plans and /plans/compare (the fields this view reads). */
 interface PlanSummary {
@@ -137,21 +138,6 @@ export function initPlanCompare(map: MapLibreMap): void {
   });
 }
 
-const PALETTE = [
-  '#8dd3c7',
-  '#ffffb3',
-  '#bebada',
-  '#fb8072',
-  '#80b1d3',
-  '#fdb462',
-  '#b3de69',
-  '#fccde5',
-  '#d9d9d9',
-  '#bc80bd',
-  '#ccebc5',
-  '#ffed6f',
-];
-
 function draw(
   map: MapLibreMap | undefined,
   assignments: { a: Map<string, string>; b: Map<string, string> } | undefined,
@@ -165,7 +151,8 @@ function draw(
   const plan = assignments[shown];
   const beats = [...new Set(plan.values())].sort();
   const match: unknown[] = ['match', ['get', 'code']];
-  for (const [grid, beat] of plan) match.push(grid, PALETTE[beats.indexOf(beat) % PALETTE.length] ?? '#ccc');
+  for (const [grid, beat] of plan)
+    match.push(grid, DRAFT_BEAT_PALETTE[beats.indexOf(beat) % DRAFT_BEAT_PALETTE.length] ?? '#ccc');
   match.push('#ccc');
   map.setPaintProperty('plan-compare-fill', 'fill-color', (plan.size ? match : '#ccc') as ExpressionSpecification);
   map.setFilter('plan-compare-fill', ['in', ['get', 'code'], ['literal', [...plan.keys()]]]);

@@ -18,24 +18,9 @@ import { t } from '../i18n/index.js';
 import { refreshAreaTiles } from '../map/area-tiles.js';
 import type { MapContext } from '../map/map-context.js';
 import type { AppState } from '../state/app-state.js';
+import { DRAFT_BEAT_PALETTE } from '../map/style.js';
 import { h, section } from './dom.js';
 import { initPlanCompare, planCompareBlock } from './plan-compare.js';
-
-/** Colours of draft beats: ColorBrewer Set3 (12 classes, qualitative), then repeated. */
-const DRAFT_COLOURS = [
-  '#8dd3c7',
-  '#ffffb3',
-  '#bebada',
-  '#fb8072',
-  '#80b1d3',
-  '#fdb462',
-  '#b3de69',
-  '#fccde5',
-  '#d9d9d9',
-  '#bc80bd',
-  '#ccebc5',
-  '#ffed6f',
-];
 
 interface PlanningView {
   stations: { id: number; name: string }[];
@@ -121,7 +106,7 @@ function drawOnMap(): void {
   if (gridCodes.length) {
     // A `match` over each draft beat's grid codes (a label list per branch): one colour per beat.
     const branches = draft.flatMap((b, i) =>
-      b.gridCodes.length ? [b.gridCodes, DRAFT_COLOURS[i % DRAFT_COLOURS.length]] : [],
+      b.gridCodes.length ? [b.gridCodes, DRAFT_BEAT_PALETTE[i % DRAFT_BEAT_PALETTE.length]] : [],
     );
     const expr = ['match', ['get', 'code'], ...branches, '#ccc'] as unknown as ExpressionSpecification;
     map.setPaintProperty('plan-draft', 'fill-color', expr);
@@ -299,7 +284,7 @@ function draftTable(d: DraftAnswer): HTMLElement {
   );
   d.beats.forEach((b, i) => {
     const sw = h('span', { class: 'swatch fill' });
-    sw.style.setProperty('--c', DRAFT_COLOURS[i % DRAFT_COLOURS.length] ?? '#ccc');
+    sw.style.setProperty('--c', DRAFT_BEAT_PALETTE[i % DRAFT_BEAT_PALETTE.length] ?? '#ccc');
     table.append(
       h(
         'tr',

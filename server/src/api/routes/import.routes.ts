@@ -58,6 +58,18 @@ export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
  * GET /api/v1/import/layers: what each layer takes. GET/DELETE /api/v1/import/batches[/:id]: the batches, undo one.
  */
 export function importRoutes(db: Db): RouteGroup {
+  // What both upload routes share: the raw body, the report, the refusals, and one rate limit (imports are heavy: 30
+  // per address per hour over both routes, not 30 each).
+  const upload = {
+    response: { schema: importReport },
+    body: { kind: 'raw', limit: MAX_UPLOAD_BYTES },
+    problems: {
+      413: 'upload too large, or over a parse budget (zip inflation, vertices, columns)',
+      422: 'invalid features (nothing imported; import.invalid_features)',
+      429: 'too many imports from this address',
+    },
+    before: [limitRate(60 * 60_000, 30, 'imports')],
+  } as const;
   return new RouteGroup('import')
     .add(
       {
@@ -67,15 +79,7 @@ export function importRoutes(db: Db): RouteGroup {
         summary:
           'Import a file (GeoJSON, CSV/TSV, xlsx, zipped Shapefile, KML/KMZ, OSM PBF) into a layer: the file is the raw body; re-importing matches rows instead of doubling them; dry_run=true changes nothing',
         request: { query: importQuery },
-        response: { schema: importReport },
-        body: { kind: 'raw', limit: MAX_UPLOAD_BYTES },
-        problems: {
-          413: 'upload too large, or over a parse budget (zip inflation, vertices, columns)',
-          422: 'invalid features (nothing imported; import.invalid_features)',
-          429: 'too many imports from this address',
-        },
-        // Imports are heavy: 30 per address per hour.
-        before: [limitRate(60 * 60_000, 30, 'imports')],
+        ...upload,
       },
       async ({ query: q }, { req, actor, user }) => importFile(db, uploadOf(req.body), optionsOf(q, actor, user)),
     )
@@ -87,14 +91,7 @@ export function importRoutes(db: Db): RouteGroup {
         summary:
           "Import beats (the same formats, options and report as /import, layer beats): a planner's file may only hold their own station's beats (else 403 naming the rows, nothing imported)",
         request: { query: beatImportQuery },
-        response: { schema: importReport },
-        body: { kind: 'raw', limit: MAX_UPLOAD_BYTES },
-        problems: {
-          413: 'upload too large, or over a parse budget (zip inflation, vertices, columns)',
-          422: 'invalid features (nothing imported; import.invalid_features)',
-          429: 'too many imports from this address',
-        },
-        before: [limitRate(60 * 60_000, 30, 'imports')],
+        ...upload,
       },
       async ({ query: q }, { req, actor, user }) =>
         importFile(db, uploadOf(req.body), optionsOf({ ...q, layer: 'beats' }, actor, user)),
