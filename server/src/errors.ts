@@ -11,6 +11,15 @@ export interface ProblemFieldError {
   message: string;
 }
 
+/**
+ * An offending field named as the use case knows it (`from`, `base.id`; '' for the request as a whole), not where
+ * HTTP carried it: the edge (api/field-paths.ts) puts it under `query.`, `body.` or the path from the route's schemas.
+ */
+export interface DomainFieldError {
+  field: string;
+  message: string;
+}
+
 export type { ProblemCode };
 
 /** What an error carries besides its message: field errors, extension members (`params`), and a code. */
@@ -20,17 +29,38 @@ export abstract class AppError extends Error {
   abstract readonly status: number;
   abstract readonly type: string;
   readonly code: ProblemCode;
+  /** The problem's `errors`: a domain field stands under its own name until `locateFields` places it. */
   readonly errors: ProblemFieldError[];
   /** Extension members of the problem (e.g. `currentVersion`), without `code`. */
   readonly extra: Record<string, unknown>;
-  constructor(message: string, errors: ProblemFieldError[] = [], params: ErrorParams = {}) {
+  /** The domain fields among `errors` (by index), while the edge has not placed them yet. */
+  #unplaced: { index: number; field: string }[] = [];
+  constructor(
+    message: string,
+    errors: readonly (ProblemFieldError | DomainFieldError)[] = [],
+    params: ErrorParams = {},
+  ) {
     super(message);
     this.name = new.target.name;
-    this.errors = errors;
+    this.errors = errors.map((e, index) => {
+      if (!('field' in e)) return e;
+      this.#unplaced.push({ index, field: e.field });
+      return { path: e.field, message: e.message };
+    });
     const { code, ...extra } = params;
     // The class's own default when the raiser names none (each subclass declares `defaultCode`).
     this.code = code ?? (new.target as unknown as { defaultCode: ProblemCode }).defaultCode;
     this.extra = extra;
+  }
+
+  /** Gives each domain field its path in the request (`from` → `query.from`); once, by the edge that received it. */
+  locateFields(pathOf: (field: string) => string): this {
+    for (const { index, field } of this.#unplaced) {
+      const e = this.errors[index];
+      if (e) this.errors[index] = { path: pathOf(field), message: e.message };
+    }
+    this.#unplaced = [];
+    return this;
   }
 }
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { can, type Permission } from '../auth/policy.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import type { SignedInUser } from '../services/auth.service.js';
+import { fieldLocator, withFieldsLocated } from './field-paths.js';
 import { refuseNulCharacters } from './middleware/text-guard.js';
 import { parseOrThrow } from './validate.js';
 
@@ -122,13 +123,16 @@ export class RouteGroup {
         ? express.raw({ type: () => true, limit: spec.body.limit })
         : express.json({ limit: spec.body?.limit ?? '10mb' });
     const { params, query, body } = spec.request ?? {};
+    // A service names fields as its use case knows them; here they get the place this route takes them from.
+    const pathOf = fieldLocator({ ...spec.request, rawBody: spec.body?.kind === 'raw' });
     const run: RequestHandler = async (req, res) => {
       const input = {
         params: params ? parseOrThrow(params, req.params, 'path') : undefined,
         query: query ? parseOrThrow(query, req.query, 'query', 'query') : undefined,
         body: body ? parseOrThrow(body, req.body ?? {}, 'request body', spec.request?.bodyPath ?? '') : req.body,
       } as Input<P, Q, B>;
-      const out = await handler(input, { req, res, user: req.user, actor: req.user?.username ?? 'anonymous' });
+      const ctx = { req, res, user: req.user, actor: req.user?.username ?? 'anonymous' };
+      const out = await withFieldsLocated(pathOf, async () => handler(input, ctx));
       if (out === SENT) return;
       res.status(status);
       if (spec.response.contentType) res.type(spec.response.contentType);

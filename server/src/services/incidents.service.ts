@@ -143,7 +143,10 @@ export async function incidentTrends(db: Db, res: Res, weeks: number, f: Inciden
     const i = index.get(r.week);
     if (i === undefined) continue;
     let s = series.get(r.h3);
-    if (!s) series.set(r.h3, (s = new Array<number>(weeks).fill(0)));
+    if (!s) {
+      s = new Array<number>(weeks).fill(0);
+      series.set(r.h3, s);
+    }
     s[i] = r.n;
   }
   // Gi* per week over the same cells: the bins and z the emerging categories are read from.
@@ -174,7 +177,7 @@ export async function nearRepeat(
   if (events.length > MAX_KNOX_EVENTS) {
     throw new UnprocessableError(
       `The filter matches more than ${MAX_KNOX_EVENTS} incidents: narrow the dates, category or box`,
-      [{ path: 'query', message: `at most ${MAX_KNOX_EVENTS} incidents for the near-repeat test` }],
+      [{ field: '', message: `at most ${MAX_KNOX_EVENTS} incidents for the near-repeat test` }],
     );
   }
   if (events.length < 2)

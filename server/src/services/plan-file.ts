@@ -82,7 +82,7 @@ export async function readPlanFile(bytes: Uint8Array, format: PlanFileFormat): P
         table = parse(decodeText(bytes), { relax_column_count: true, skip_empty_lines: true }) as string[][];
       } catch (e) {
         throw new UnprocessableError('Not a readable CSV file', [
-          { path: 'body', message: (e as Error).message.slice(0, 200) },
+          { field: '', message: (e as Error).message.slice(0, 200) },
         ]);
       }
       return rowsFromTable(table);
@@ -94,11 +94,11 @@ export async function readPlanFile(bytes: Uint8Array, format: PlanFileFormat): P
         await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
       } catch (e) {
         throw new UnprocessableError('Not a readable xlsx file', [
-          { path: 'body', message: (e as Error).message.slice(0, 200) },
+          { field: '', message: (e as Error).message.slice(0, 200) },
         ]);
       }
       const ws = wb.worksheets[0];
-      if (!ws) throw new UnprocessableError('The workbook has no sheet', [{ path: 'body', message: 'no worksheet' }]);
+      if (!ws) throw new UnprocessableError('The workbook has no sheet', [{ field: '', message: 'no worksheet' }]);
       const table: string[][] = [];
       ws.eachRow({ includeEmpty: true }, (row) => {
         const cells: string[] = [];

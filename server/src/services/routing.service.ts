@@ -118,7 +118,7 @@ function snapOrThrow(net: Network, lon: number, lat: number, field: string): Sna
   const p = net.index.snap(lon, lat, MAX_SNAP_METERS);
   if (!p)
     throw new UnprocessableError(`No road within ${MAX_SNAP_METERS} m`, [
-      { path: field, message: `no road within ${MAX_SNAP_METERS} m of ${lon},${lat}` },
+      { field, message: `no road within ${MAX_SNAP_METERS} m of ${lon},${lat}` },
     ]);
   return p;
 }
@@ -154,7 +154,7 @@ export async function route(
   to: [number, number],
 ): Promise<RouteAnswer | undefined> {
   const net = await network(db, profile);
-  return routeOn(net, snapOrThrow(net, from[0], from[1], 'query.from'), snapOrThrow(net, to[0], to[1], 'query.to'));
+  return routeOn(net, snapOrThrow(net, from[0], from[1], 'from'), snapOrThrow(net, to[0], to[1], 'to'));
 }
 
 export interface IsochroneAnswer {
@@ -173,7 +173,7 @@ export async function isochrone(
   runOpts: RunOptions = {},
 ): Promise<IsochroneAnswer> {
   const net = await network(db, profile);
-  const snapped = snapOrThrow(net, lon, lat, 'query.lon');
+  const snapped = snapOrThrow(net, lon, lat, 'lon');
   const { bands } = await run(
     { kind: 'isochrone', graph: net.graph, points: [snapped], limitsSeconds: minutes.map((m) => m * 60) },
     runOpts,
@@ -397,15 +397,13 @@ export async function planPatrols(
   const all = await loadPlaces(db, [req.base.kind, 'checkpoint']);
   const base = all.find((p) => p.kind === req.base.kind && p.id === req.base.id);
   if (!base)
-    throw new UnprocessableError(`No ${req.base.kind} ${req.base.id}`, [
-      { path: 'body.base.id', message: 'not found' },
-    ]);
-  const baseSnap = snapOrThrow(net, base.lon, base.lat, 'body.base');
+    throw new UnprocessableError(`No ${req.base.kind} ${req.base.id}`, [{ field: 'base.id', message: 'not found' }]);
+  const baseSnap = snapOrThrow(net, base.lon, base.lat, 'base');
   const depotNode =
     (g.edgeCost[baseSnap.edge] ?? -1) >= 0 ? (g.edgeTarget[baseSnap.edge] ?? 0) : (g.edgeSource[baseSnap.edge] ?? 0);
   const area = req.beatId === undefined ? undefined : await loadBeatArea(db, req.beatId);
   if (req.beatId !== undefined && !area)
-    throw new UnprocessableError(`No beat ${req.beatId}`, [{ path: 'body.beatId', message: 'not found' }]);
+    throw new UnprocessableError(`No beat ${req.beatId}`, [{ field: 'beatId', message: 'not found' }]);
   const inArea = (lon: number, lat: number) => !area || booleanPointInPolygon([lon, lat], area);
   const checkpoints = all.filter(
     (p) =>
@@ -547,7 +545,7 @@ export async function planPatrols(
     const stops = unitStops[u] ?? [];
     const { plan, line, secondsOutside } = planned.units[u] ?? { plan: { kind: 'infeasible', reason: 'not planned' } };
     if (plan.kind === 'infeasible')
-      throw new UnprocessableError(`Unit ${u + 1}: ${plan.reason}`, [{ path: 'body', message: plan.reason }]);
+      throw new UnprocessableError(`Unit ${u + 1}: ${plan.reason}`, [{ field: '', message: plan.reason }]);
     const byId = new Map(stops.map((s) => [s.id, s]));
     let expected = 0;
     for (const s of plan.stops) {

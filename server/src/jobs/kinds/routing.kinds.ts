@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { isochroneQuery, patrolBody, reachQuery } from '../../contract/routing.js';
+import { fieldLocator, withFieldsLocated } from '../../api/field-paths.js';
+import { isochroneQuery, patrolBody, patrolQuery, reachQuery } from '../../contract/routing.js';
 import {
   isochrone,
   isochroneGeoJson,
@@ -61,20 +62,26 @@ export function patrolRequestOf(b: PatrolBody, actor?: string): PatrolRequest {
   };
 }
 
+// A failed job names fields as the synchronous endpoint would (`body.base.id`, `query.lon`), also when submitted to /jobs.
+const patrolFields = fieldLocator({ query: patrolQuery, body: patrolBody, bodyPath: 'body' });
+const isochroneFields = fieldLocator({ query: isochroneQuery });
+const reachFields = fieldLocator({ query: reachQuery });
+
 export const patrolKind: JobKind<PatrolBody> = {
   kind: 'patrol',
   params: patrolBody,
   permission: 'analyse',
   reads: () => ALL_DATA_TABLES,
-  run: async (ctx, p) => {
-    ctx.progress(0, '读取巡逻点');
-    const units = await planPatrolsWithInputs(
-      ctx.db,
-      patrolRequestOf(p, ctx.user.username),
-      ...runOn(ctx, '规划巡逻', 0.1, 1),
-    );
-    return { units };
-  },
+  run: (ctx, p) =>
+    withFieldsLocated(patrolFields, async () => {
+      ctx.progress(0, '读取巡逻点');
+      const units = await planPatrolsWithInputs(
+        ctx.db,
+        patrolRequestOf(p, ctx.user.username),
+        ...runOn(ctx, '规划巡逻', 0.1, 1),
+      );
+      return { units };
+    }),
 };
 
 type IsochroneParams = z.output<typeof isochroneQuery>;
@@ -85,11 +92,12 @@ export const isochroneKind: JobKind<IsochroneParams> = {
   params: isochroneQuery,
   permission: 'read',
   reads: () => ['road'],
-  run: async (ctx, p) => {
-    ctx.progress(0, '路网');
-    const a = await isochrone(ctx.db, p.profile, p.lon, p.lat, p.minutes, ...runOn(ctx, '等时圈', 0.1, 0.8));
-    return isochroneGeoJson(a);
-  },
+  run: (ctx, p) =>
+    withFieldsLocated(isochroneFields, async () => {
+      ctx.progress(0, '路网');
+      const a = await isochrone(ctx.db, p.profile, p.lon, p.lat, p.minutes, ...runOn(ctx, '等时圈', 0.1, 0.8));
+      return isochroneGeoJson(a);
+    }),
 };
 
 type ReachParams = z.output<typeof reachQuery>;
@@ -99,8 +107,9 @@ export const reachKind: JobKind<ReachParams> = {
   params: reachQuery,
   permission: 'read',
   reads: () => ['road', 'post', 'station', 'grid', 'key_place'],
-  run: async (ctx, p) => {
-    ctx.progress(0, '路网');
-    return reachMapAnswer(await reachMap(ctx.db, p.profile, ...runOn(ctx, '1-3-5 分钟可达', 0.1, 1)), p.format);
-  },
+  run: (ctx, p) =>
+    withFieldsLocated(reachFields, async () => {
+      ctx.progress(0, '路网');
+      return reachMapAnswer(await reachMap(ctx.db, p.profile, ...runOn(ctx, '1-3-5 分钟可达', 0.1, 1)), p.format);
+    }),
 };
