@@ -39,7 +39,9 @@ export async function insertFeatures(tx: Queryable, layer: LayerDef, rows: reado
       layer,
       members.map((i) => rows[i] as FeatureRow),
     );
-    members.forEach((i, k) => (ids[i] = groupIds[k] ?? -1));
+    members.forEach((i, k) => {
+      ids[i] = groupIds[k] ?? -1;
+    });
   }
   return ids;
 }

@@ -1,3 +1,4 @@
+import { at } from '../engines/shared/checked.js';
 import { zonedToIso } from './zoned-time.js';
 
 /**
@@ -41,19 +42,19 @@ export function parseDatePart(text: string, order: DateOrder): Wall | undefined 
   const t = text.trim();
   let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(t);
   if (m) {
-    const w = { y: +m[1]!, mo: +m[2]!, d: +m[3]! };
+    const w = { y: +at(m, 1), mo: +at(m, 2), d: +at(m, 3) };
     return valid(w) ? w : undefined;
   }
   m = /^(\d{4})(\d{2})(\d{2})$/.exec(t);
   if (m) {
-    const w = { y: +m[1]!, mo: +m[2]!, d: +m[3]! };
+    const w = { y: +at(m, 1), mo: +at(m, 2), d: +at(m, 3) };
     return valid(w) ? w : undefined;
   }
   m = SLASHED.exec(t);
   if (m) {
-    const a = +m[1]!;
-    const b = +m[2]!;
-    const w = order === 'mdy' ? { y: +m[3]!, mo: a, d: b } : { y: +m[3]!, mo: b, d: a };
+    const a = +at(m, 1);
+    const b = +at(m, 2);
+    const w = order === 'mdy' ? { y: +at(m, 3), mo: a, d: b } : { y: +at(m, 3), mo: b, d: a };
     return valid(w) ? w : undefined;
   }
   return undefined;
@@ -68,7 +69,7 @@ export function parseTimePart(text: string): Clock | undefined {
   let s: number;
   let pm: boolean | undefined;
   if (m && (m[3] !== undefined || m[5] !== undefined || m[1] !== undefined)) {
-    h = +m[2]!;
+    h = +at(m, 2);
     mi = +(m[3] ?? 0);
     s = +(m[4] ?? 0);
     if (m[5]) pm = m[5].toUpperCase() === 'PM';
@@ -76,7 +77,7 @@ export function parseTimePart(text: string): Clock | undefined {
   } else {
     m = /^(\d{1,2})[时点](?:(\d{1,2})分(?:(\d{1,2})秒)?)?$/.exec(t);
     if (!m) return undefined;
-    h = +m[1]!;
+    h = +at(m, 1);
     mi = +(m[2] ?? 0);
     s = +(m[3] ?? 0);
   }

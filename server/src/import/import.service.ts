@@ -22,6 +22,7 @@ import {
   type BatchRowWrite,
 } from '../db/repos/import.repo.js';
 import { UnprocessableError, ValidationError } from '../errors.js';
+import { at } from '../engines/shared/checked.js';
 import type { DateOrder } from './dates.js';
 import { decodeGbCode } from './gb28181.js';
 import { LAYER_SPECS } from './layer-specs.js';
@@ -467,7 +468,10 @@ async function write(
     const versions = await updateFeatures(
       tx,
       layer,
-      changed.map((c) => ({ id: c.id, geometry: list[c.i]!.geometry, properties: list[c.i]!.properties })),
+      changed.map((c) => {
+        const f = at(list, c.i);
+        return { id: c.id, geometry: f.geometry, properties: f.properties };
+      }),
     );
     for (const c of changed)
       writes.push({
@@ -486,7 +490,7 @@ async function write(
         ids = await insertFeatures(
           tx,
           def,
-          slice.map((i) => list[i]!),
+          slice.map((i) => at(list, i)),
         );
       } catch (err) {
         throw problemFromDbError(err, def.table) ?? err;

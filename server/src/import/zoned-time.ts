@@ -1,3 +1,4 @@
+import { at } from '../engines/shared/checked.js';
 /** Offset of a time zone at an instant, in minutes east of UTC, from the platform's time-zone data (Intl). */
 function offsetMinutes(utcMs: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
@@ -45,14 +46,14 @@ export function parseTimestamp(text: string, timeZone: string): string | undefin
     return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
   }
   let m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/.exec(t);
-  if (m) return zonedToIso(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0), timeZone);
+  if (m) return zonedToIso(+at(m, 1), +at(m, 2), +at(m, 3), +at(m, 4), +at(m, 5), +(m[6] ?? 0), timeZone);
   m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AP]M)?$/i.exec(t);
   if (m) {
-    let h = +m[4]!;
+    let h = +at(m, 4);
     const ampm = m[7]?.toUpperCase();
     if (ampm === 'PM' && h < 12) h += 12;
     if (ampm === 'AM' && h === 12) h = 0;
-    return zonedToIso(+m[3]!, +m[1]!, +m[2]!, h, +m[5]!, +(m[6] ?? 0), timeZone);
+    return zonedToIso(+at(m, 3), +at(m, 1), +at(m, 2), h, +at(m, 5), +(m[6] ?? 0), timeZone);
   }
   return undefined;
 }

@@ -119,7 +119,9 @@ export async function placeInPool(
     const chosen = steps.map((s) => snap.candidates[s.candidate] as CameraInput);
     const views = chosen.map((c) => viewPolygon(c, city.buildings));
     try {
-      chosen.forEach((c, i) => city.model.setCamera(c, views[i] ?? viewPolygon(c, city.buildings)));
+      chosen.forEach((c, i) => {
+        city.model.setCamera(c, views[i] ?? viewPolygon(c, city.buildings));
+      });
       const after = city.model.rates().filter((r) => snap.inScope(r.areaId));
       return {
         candidates: total,

@@ -155,7 +155,9 @@ export async function updateFeature(
     sets.push(`geom = ${geometrySql(layer, p(JSON.stringify(patch.geometry)))}`);
     if (layer.h3 && patch.geometry.type === 'Point') {
       const [lon, lat] = patch.geometry.coordinates as [number, number];
-      h3CellsOf(lon, lat).forEach((cell, k) => sets.push(`h3_r${7 + k} = ${p(cell)}::bigint`));
+      h3CellsOf(lon, lat).forEach((cell, k) => {
+        sets.push(`h3_r${7 + k} = ${p(cell)}::bigint`);
+      });
     }
   }
   await mapped(layer, () => tx.query(`UPDATE ${layer.table} SET ${sets.join(', ')} WHERE id = $1`, params));

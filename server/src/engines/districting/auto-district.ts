@@ -180,7 +180,9 @@ export function grow(
 ): number[] {
   const assignment = new Array<number>(g.units.length).fill(-1);
   const loads = seeds.map((s) => unitLoad[s] ?? 0);
-  seeds.forEach((s, b) => (assignment[s] = b));
+  seeds.forEach((s, b) => {
+    assignment[s] = b;
+  });
   for (const [id, b] of locked ?? []) {
     const i = g.index.get(id);
     if (i !== undefined && assignment[i] === -1) {

@@ -81,7 +81,9 @@ export class PlanState {
     this.n = g.units.length;
     this.assignment = Int32Array.from(start);
     this.members = Array.from({ length: k }, () => new Set<number>());
-    start.forEach((b, i) => this.members[b]?.add(i));
+    start.forEach((b, i) => {
+      this.members[b]?.add(i);
+    });
     this.loads = this.members.map((m) => sum(m, unitLoad));
     this.pp = this.members.map((m) => beatShape(g, m).polsbyPopper);
     const codes = new Map<string, number>();

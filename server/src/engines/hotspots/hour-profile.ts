@@ -54,10 +54,10 @@ export function hourProfile(matrix: HourWeekMatrix, peakFactor = 1.25): HourProf
     }
   }
   let busiest = { weekday: 0, hour: 0, count: -1 };
-  matrix.forEach((row, d) =>
+  matrix.forEach((row, d) => {
     row.forEach((count, hour) => {
       if (count > busiest.count) busiest = { weekday: d, hour, count };
-    }),
-  );
+    });
+  });
   return { byHour, byWeekday, peaks, busiest };
 }
