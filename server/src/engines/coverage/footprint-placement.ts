@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import FlatQueue from 'flatqueue';
 import type { GroundCoverage } from './ground-coverage.js';
 import type { PlaceCoverage } from './place-coverage.js';
@@ -98,11 +99,11 @@ export function concatFootprints(parts: readonly FootprintSet[]): FootprintSet {
     ce = 0;
   for (const p of parts) {
     for (let i = 1; i <= p.count; i++) {
-      out.candEntry[c + i] = e + (p.candEntry[i] ?? 0);
-      out.candPlace[c + i] = pl + (p.candPlace[i] ?? 0);
-      out.candCell[c + i] = ce + (p.candCell[i] ?? 0);
+      out.candEntry[c + i] = e + at(p.candEntry, i);
+      out.candPlace[c + i] = pl + at(p.candPlace, i);
+      out.candCell[c + i] = ce + at(p.candCell, i);
     }
-    for (let j = 1; j < p.entryIv.length; j++) out.entryIv[e + j] = iv + (p.entryIv[j] ?? 0);
+    for (let j = 1; j < p.entryIv.length; j++) out.entryIv[e + j] = iv + at(p.entryIv, j);
     out.entrySeg.set(p.entrySeg, e);
     out.ivFrom.set(p.ivFrom, iv);
     out.ivTo.set(p.ivTo, iv);
@@ -156,6 +157,7 @@ export function greedyOverFootprints(
   k: number,
   opts: { signal?: AbortSignal; onRound?: (round: number, evaluations: number) => void } = {},
 ): GreedyStep[] {
+  // hot loop (every candidate, every stale round): CSR offsets and indexes built by footprints() over these arrays.
   const gainOf = (c: number): number => {
     let road = 0;
     for (let e = fp.candEntry[c] ?? 0, e1 = fp.candEntry[c + 1] ?? 0; e < e1; e++) {
@@ -215,16 +217,18 @@ export function greedyOverFootprints(
   let evaluations = 0;
   for (let i = 0; i < fp.count; i++) {
     if ((i & 1023) === 0) opts.signal?.throwIfAborted();
-    bound[i] = gainOf(i);
+    const b = gainOf(i);
+    bound[i] = b;
     evaluations++;
-    queue.push(i, -(bound[i] ?? 0));
+    queue.push(i, -b);
   }
   const chosen: GreedyStep[] = [];
   for (let round = 0; round < k && queue.length > 0; ) {
     if ((evaluations & 255) === 0) opts.signal?.throwIfAborted();
-    const i = queue.pop() ?? 0;
+    const i = queue.pop();
+    if (i === undefined) break;
     if (fresh[i] === round) {
-      const gain = bound[i] ?? 0;
+      const gain = at(bound, i, 'candidate');
       if (gain <= 0) break;
       const added = commit(i);
       chosen.push({ candidate: i, marginalGain: gain, addedRoadMeters: added.roadM, addedKeyPlaces: added.places });
@@ -232,9 +236,10 @@ export function greedyOverFootprints(
       opts.onRound?.(round, evaluations);
     } else {
       fresh[i] = round;
-      bound[i] = gainOf(i);
+      const b = gainOf(i);
+      bound[i] = b;
       evaluations++;
-      queue.push(i, -(bound[i] ?? 0));
+      queue.push(i, -b);
     }
   }
   return chosen;

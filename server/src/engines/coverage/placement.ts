@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import FlatQueue from 'flatqueue';
 import type { CameraView } from './road-coverage.js';
 
@@ -34,26 +35,28 @@ export function placeCameras(
   const bound = new Float64Array(candidates.length);
   // FlatQueue is a min-queue: store negated gains.
   candidates.forEach((c, i) => {
-    bound[i] = coverage.gainOf(c);
-    queue.push(i, -(bound[i] ?? 0));
+    const b = coverage.gainOf(c);
+    bound[i] = b;
+    queue.push(i, -b);
   });
   const chosen: PlacementStep[] = [];
   for (let round = 0; round < k && queue.length > 0; ) {
     signal?.throwIfAborted();
-    const i = queue.pop() ?? 0;
-    const view = candidates[i];
-    if (!view) continue;
+    const i = queue.pop();
+    if (i === undefined) break;
+    const view = at(candidates, i, 'candidate');
     if (fresh[i] === round) {
       // Its gain is current and no other bound is higher: it is the best camera of this round.
-      const gain = bound[i] ?? 0;
+      const gain = at(bound, i, 'candidate');
       if (gain <= 0) break;
       coverage.setCamera(view);
       chosen.push({ candidate: i, marginalGain: gain });
       round++;
     } else {
       fresh[i] = round;
-      bound[i] = coverage.gainOf(view);
-      queue.push(i, -(bound[i] ?? 0));
+      const b = coverage.gainOf(view);
+      bound[i] = b;
+      queue.push(i, -b);
     }
   }
   return chosen;

@@ -173,6 +173,6 @@ export function layoutAdmin(rng: Rng, l: Lattice, places: ReadonlyMap<string, Pl
     stations,
     gridCode: (c, r) => gridCodes.get(`${c},${r}`) ?? '',
     beatCode: (c, r) => beatCodes.get(`${Math.floor(c / BEAT_W)},${Math.floor(r / BEAT_H)}`) ?? '',
-    stationCode: (c) => stationCode(stationOfBeatCol[Math.floor(c / BEAT_W)] ?? 0),
+    stationCode: (c) => stationCode(at(stationOfBeatCol, Math.floor(c / BEAT_W), 'beat column')),
   };
 }

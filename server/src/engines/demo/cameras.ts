@@ -57,15 +57,13 @@ export function layoutCameras(
     for (let j = 0; j <= l.rows; j++) {
       if (!major(i) && !major(j)) continue;
       const here = l.node(i, j);
-      const neighbours = [
+      const around: [number, number][] = [
         [i + 1, j],
         [i - 1, j],
         [i, j + 1],
         [i, j - 1],
-      ].filter(([a, b]) => (a ?? -1) >= 0 && (a ?? 0) <= l.cols && (b ?? -1) >= 0 && (b ?? 0) <= l.rows) as [
-        number,
-        number,
-      ][];
+      ];
+      const neighbours = around.filter(([a, b]) => a >= 0 && a <= l.cols && b >= 0 && b <= l.rows);
       const crossing = major(i) && major(j);
       const chosen = crossing ? neighbours : neighbours.filter(() => rng() < 0.5);
       for (const [a, b] of chosen) {

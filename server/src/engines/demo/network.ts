@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { blockQuad, type Lattice, type LonLat } from './lattice.js';
 import { ARTERIAL_NAMES_EW, ARTERIAL_NAMES_NS, STREET_NAMES } from './names.js';
 import { between, intBetween, type Rng } from './prng.js';
@@ -69,10 +70,10 @@ export function layoutBuildings(rng: Rng, l: Lattice, places: ReadonlyMap<string
       for (let a = 0; a < 3; a++) {
         for (let b = 0; b < 3; b++) {
           if (rng() > (place ? 0.35 : 0.75)) continue;
-          const u0 = (cells[a] ?? 0) + between(rng, 0.01, 0.05),
-            u1 = (cells[a + 1] ?? 1) - 0.05 - between(rng, 0, 0.05);
-          const v0 = (cells[b] ?? 0) + between(rng, 0.01, 0.05),
-            v1 = (cells[b + 1] ?? 1) - 0.05 - between(rng, 0, 0.05);
+          const u0 = at(cells, a) + between(rng, 0.01, 0.05),
+            u1 = at(cells, a + 1) - 0.05 - between(rng, 0, 0.05);
+          const v0 = at(cells, b) + between(rng, 0.01, 0.05),
+            v1 = at(cells, b + 1) - 0.05 - between(rng, 0, 0.05);
           const levels = place
             ? intBetween(rng, 2, 6)
             : Math.max(2, Math.round(between(rng, 4, 8 + 30 * Math.max(0, centrality))));

@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { blockQuad, type Lattice } from './lattice.js';
 import {
   BANK_NAMES,
@@ -33,7 +34,7 @@ export function choosePlaceBlocks(rng: Rng, l: Lattice): Map<string, PlaceBlock>
   let next = 0;
   for (const [kind, names] of DEDICATED) {
     for (const name of names) {
-      const k = blocks[next++] ?? 0;
+      const k = at(blocks, next++, 'place block');
       const c = k % l.cols,
         r = Math.floor(k / l.cols);
       out.set(`${c},${r}`, { c, r, kind, name });

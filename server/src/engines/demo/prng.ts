@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 /** A seeded uniform generator in [0, 1) (mulberry32): the same seed gives the same city. */
 export type Rng = () => number;
 
@@ -27,7 +28,7 @@ export function weightedIndex(rng: Rng, weights: readonly number[]): number {
   const total = weights.reduce((s, w) => s + w, 0);
   let x = rng() * total;
   for (let i = 0; i < weights.length; i++) {
-    x -= weights[i] ?? 0;
+    x -= at(weights, i);
     if (x < 0) return i;
   }
   return weights.length - 1;

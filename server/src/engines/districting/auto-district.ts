@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { bestBoundaryMove } from './boundary-move.js';
 import type { GridGraph } from './grid-graph.js';
 import { balanceOf, beatShape, weightedLoad, type Balance } from './scores.js';
@@ -67,10 +68,10 @@ function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly numb
 
   const assignment = start ? [...start] : grow(g, seeds, unitLoad, opts.locked);
   const members = Array.from({ length: k }, (_, b) => new Set(assignment.flatMap((a, i) => (a === b ? [i] : []))));
-  const loads = members.map((m) => [...m].reduce((s, i) => s + (unitLoad[i] ?? 0), 0));
+  const loads = members.map((m) => [...m].reduce((s, i) => s + at(unitLoad, i), 0));
   const pp = members.map((m) => beatShape(g, m).polsbyPopper);
   const term = (load: number, p: number) => (mean > 0 ? (load / mean - 1) ** 2 : 0) + lambda * (1 - p);
-  const objectiveOf = () => loads.reduce((s, l, b) => s + term(l, pp[b] ?? 0), 0);
+  const objectiveOf = () => loads.reduce((s, l, b) => s + term(l, at(pp, b)), 0);
   const initialObjective = objectiveOf();
 
   const lockedIdx = new Set([...(opts.locked?.keys() ?? [])].map((id) => g.index.get(id) ?? -1));
@@ -84,6 +85,7 @@ function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly numb
     const move = bestBoundaryMove(g, assignment, members, {
       movable: (i) => !(lockedIdx.has(i) || seeds.includes(i)),
       joinable: () => true,
+      // hot loop: i, from and to come from bestBoundaryMove over the arrays' own indexes (every boundary candidate).
       delta: (i, from, to, ppFrom, ppTo) => {
         const li = unitLoad[i] ?? 0;
         return (
@@ -93,7 +95,7 @@ function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly numb
           term(loads[to] ?? 0, pp[to] ?? 0)
         );
       },
-      // A tabu move that beats the best is allowed.
+      // A tabu move that beats the best is allowed. hot loop: i is a unit index of the same graph (tabuUntil has n).
       allowed: (i, delta) => !((tabuUntil[i] ?? 0) > it && !(current + delta < best.objective - 1e-12)),
     });
     if (!move) break;
@@ -101,8 +103,8 @@ function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly numb
     assignment[i] = to;
     members[from]?.delete(i);
     members[to]?.add(i);
-    loads[from] = (loads[from] ?? 0) - (unitLoad[i] ?? 0);
-    loads[to] = (loads[to] ?? 0) + (unitLoad[i] ?? 0);
+    loads[from] = at(loads, from) - at(unitLoad, i);
+    loads[to] = at(loads, to) + at(unitLoad, i);
     pp[from] = move.ppFrom;
     pp[to] = move.ppTo;
     current += move.delta;
@@ -124,10 +126,10 @@ function summarise(
   tolerance: number,
 ): DistrictPlan {
   const members = Array.from({ length: k }, (_, b) => new Set(assignment.flatMap((a, i) => (a === b ? [i] : []))));
-  const loads = members.map((m) => [...m].reduce((s, i) => s + (unitLoad[i] ?? 0), 0));
+  const loads = members.map((m) => [...m].reduce((s, i) => s + at(unitLoad, i), 0));
   const polsbyPopper = members.map((m) => beatShape(g, m).polsbyPopper);
   const objective = loads.reduce(
-    (s, l, b) => s + (mean > 0 ? (l / mean - 1) ** 2 : 0) + lambda * (1 - (polsbyPopper[b] ?? 0)),
+    (s, l, b) => s + (mean > 0 ? (l / mean - 1) ** 2 : 0) + lambda * (1 - at(polsbyPopper, b)),
     0,
   );
   return {
@@ -148,10 +150,10 @@ export function spreadSeeds(g: GridGraph, k: number): number[] {
   while (seeds.length < k) {
     let far = -1;
     for (let i = 0; i < g.units.length; i++)
-      if (!seeds.includes(i) && (far < 0 || (dist[i] ?? 0) > (dist[far] ?? 0))) far = i;
+      if (!seeds.includes(i) && (far < 0 || at(dist, i) > at(dist, far))) far = i;
     seeds.push(far);
     const d = hops(g, far);
-    for (let i = 0; i < dist.length; i++) dist[i] = Math.min(dist[i] ?? Infinity, d[i] ?? Infinity);
+    for (let i = 0; i < dist.length; i++) dist[i] = Math.min(at(dist, i), at(d, i));
   }
   return seeds;
 }
@@ -164,7 +166,7 @@ function hops(g: GridGraph, from: number): number[] {
     const v = queue[q] as number;
     for (const [w] of g.neighbours[v] ?? [])
       if (d[w] === Infinity) {
-        d[w] = (d[v] ?? 0) + 1;
+        d[w] = at(d, v) + 1;
         queue.push(w);
       }
   }
@@ -179,7 +181,7 @@ export function grow(
   locked?: ReadonlyMap<string, number>,
 ): number[] {
   const assignment = new Array<number>(g.units.length).fill(-1);
-  const loads = seeds.map((s) => unitLoad[s] ?? 0);
+  const loads = seeds.map((s) => at(unitLoad, s, 'seed'));
   seeds.forEach((s, b) => {
     assignment[s] = b;
   });
@@ -187,7 +189,7 @@ export function grow(
     const i = g.index.get(id);
     if (i !== undefined && assignment[i] === -1) {
       assignment[i] = b;
-      loads[b] = (loads[b] ?? 0) + (unitLoad[i] ?? 0);
+      loads[b] = at(loads, b, 'locked beat') + at(unitLoad, i);
     }
   }
   for (;;) {
@@ -203,7 +205,7 @@ export function grow(
       if (shared.size === 0) continue;
       const [pick] = [...shared].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0] ?? [-1];
       assignment[pick] = b;
-      loads[b] = (loads[b] ?? 0) + (unitLoad[pick] ?? 0);
+      loads[b] = at(loads, b) + at(unitLoad, pick);
       grew = true;
       break;
     }

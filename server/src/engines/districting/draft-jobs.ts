@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { autoDistrict, scoreAssignment, type DistrictPlan } from './auto-district.js';
 import { gridGraph, isContiguous, type GridAdjacency, type GridGraph, type GridUnit } from './grid-graph.js';
 import type { ObjectiveWeights, PlanInputs } from './plan-state.js';
@@ -93,7 +94,7 @@ export function runDraft(
   const { assignment, ...engine } = result;
   void assignment;
   return {
-    assignment: job.units.map((u, i) => [u.id, names[remapped[i] ?? 0] ?? `new-${(remapped[i] ?? 0) + 1}`]),
+    assignment: job.units.map((u, i) => [u.id, names[at(remapped, i)] ?? `new-${at(remapped, i) + 1}`]),
     engine,
   };
 }

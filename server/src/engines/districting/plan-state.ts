@@ -177,6 +177,7 @@ export class PlanState {
     this.originUnit.forEach((u, o) => {
       if ((drop < 0 || u !== drop) && (u < 0 || u === add || members.has(u))) origins.push(o);
     });
+    // hot loop (every candidate move): a grid's reach row may be absent or short (no origin reaches it) = 0 m.
     const visit = (u: number) => {
       const row = r.reachedM[u] ?? [];
       for (let t = 0; t < this.tiers; t++) {

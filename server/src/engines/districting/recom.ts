@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import type { GridGraph } from './grid-graph.js';
 import { mulberry32 } from '../demo/prng.js';
 
@@ -62,8 +63,8 @@ export function recomProposal(
   }
   const comm = community ?? (() => -1);
   const surcharge = opts.surcharge ?? 1;
-  const total = merged.reduce((s, u) => s + (unitLoad[u] ?? 0), 0);
-  const load = Float64Array.from(merged, (u) => unitLoad[u] ?? 0);
+  const total = merged.reduce((s, u) => s + at(unitLoad, u), 0);
+  const load = Float64Array.from(merged, (u) => at(unitLoad, u));
   const weight = new Float64Array(eu.length);
   const order = new Uint32Array(eu.length);
   const parent = new Int32Array(m),

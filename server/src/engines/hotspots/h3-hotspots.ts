@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { gridDisk } from 'h3-js';
 import { giStar } from './gi-star.js';
 import { classifyHotspots, type HotspotBin } from './hotspot-class.js';
@@ -41,9 +42,9 @@ export function h3Hotspots(counts: ReadonlyMap<string, number>, opts: H3HotspotO
   const bins = classifyHotspots(scores, { fdr: opts.fdr ?? true });
   return cells.map((h3, i) => ({
     h3,
-    value: values[i] ?? 0,
-    z: scores[i]?.z ?? 0,
-    p: scores[i]?.p ?? 1,
-    bin: bins[i] ?? 0,
+    value: at(values, i),
+    z: at(scores, i).z,
+    p: at(scores, i).p,
+    bin: at(bins, i),
   }));
 }

@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 /** Counts by weekday (0 = Monday … 6 = Sunday) × hour of day (0–23), in the region's local time. */
 export type HourWeekMatrix = readonly (readonly number[])[];
 
@@ -30,7 +31,7 @@ export function hourProfile(matrix: HourWeekMatrix, peakFactor = 1.25): HourProf
   if (matrix.length !== 7 || matrix.some((row) => row.length !== 24)) {
     throw new RangeError('hourProfile: expected 7 rows (Monday … Sunday) of 24 hourly counts');
   }
-  const byHour = Array.from({ length: 24 }, (_, h) => matrix.reduce((s, row) => s + (row[h] ?? 0), 0));
+  const byHour = Array.from({ length: 24 }, (_, h) => matrix.reduce((s, row) => s + at(row, h), 0));
   const byWeekday = matrix.map((row) => row.reduce((s, v) => s + v, 0));
   const total = byHour.reduce((s, v) => s + v, 0);
   const isPeak = byHour.map((v) => total > 0 && v >= (peakFactor * total) / 24);
@@ -46,8 +47,8 @@ export function hourProfile(matrix: HourWeekMatrix, peakFactor = 1.25): HourProf
       if (k < 24 && isPeak[h]) {
         run.push(h);
       } else if (run.length) {
-        const first = run[0] ?? 0;
-        const sum = run.reduce((s, x) => s + (byHour[x] ?? 0), 0);
+        const first = at(run, 0);
+        const sum = run.reduce((s, x) => s + at(byHour, x), 0);
         peaks.push({ fromHour: first, toHour: (first + run.length) % 24, share: sum / total });
         run = [];
       }

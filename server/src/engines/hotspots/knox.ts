@@ -62,6 +62,7 @@ export function knoxTest(events: readonly SpaceTimeEvent[], opts: KnoxOptions): 
   }
   const countNear = (times: ArrayLike<number>) => {
     let c = 0;
+    // hot loop (pairs × permutations): pairsA/pairsB hold event indexes built from `times` itself.
     for (let k = 0; k < pairsA.length; k++) {
       if (Math.abs((times[pairsA[k] ?? 0] ?? 0) - (times[pairsB[k] ?? 0] ?? 0)) <= opts.timeBandMs) c++;
     }
@@ -93,6 +94,7 @@ export function knoxTest(events: readonly SpaceTimeEvent[], opts: KnoxOptions): 
 function shuffle(a: Float64Array, random: () => number): void {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
+    // hot loop (n × permutations): i and j are in [0, a.length) by the loop bounds.
     const t = a[i] ?? 0;
     a[i] = a[j] ?? 0;
     a[j] = t;

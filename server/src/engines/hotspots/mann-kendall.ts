@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { twoSidedP } from './gi-star.js';
 
 export interface MannKendallResult {
@@ -22,8 +23,8 @@ export function mannKendall(series: readonly number[]): MannKendallResult {
   const n = series.length;
   let s = 0;
   for (let i = 0; i < n - 1; i++) {
-    const xi = series[i] ?? 0;
-    for (let j = i + 1; j < n; j++) s += Math.sign((series[j] ?? 0) - xi);
+    const xi = at(series, i);
+    for (let j = i + 1; j < n; j++) s += Math.sign(at(series, j) - xi);
   }
   const ties = new Map<number, number>();
   for (const x of series) ties.set(x, (ties.get(x) ?? 0) + 1);
