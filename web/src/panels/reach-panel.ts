@@ -1,5 +1,6 @@
 import { GeoJsonLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { TripsLayer } from '@deck.gl/geo-layers';
+import { distance } from '@turf/turf';
 import type { Feature, FeatureCollection } from 'geojson';
 import type { MapGeoJSONFeature } from 'maplibre-gl';
 import { isochrone, planPatrol, reachEdges, reachSummary, type PatrolUnit } from '../api/client.js';
@@ -33,15 +34,17 @@ const UNIT_COLOURS: [number, number, number][] = [
 /** Replay speed: shift minutes per wall-clock second. */
 const REPLAY_MINUTES_PER_SECOND = 20;
 
-/** Timestamps (minutes after the shift start) for every vertex, spreading each leg's time over its length. */
+/** Timestamps (minutes after the shift start) for every vertex, spreading each leg's time over its length (turf). */
 function tripTimes(u: PatrolUnit): number[] {
   const d = [0];
+  let metres = 0;
   for (let i = 1; i < u.line.length; i++) {
-    const a = u.line[i - 1] ?? [0, 0],
-      b = u.line[i] ?? [0, 0];
-    d.push((d[i - 1] ?? 0) + Math.hypot((b[0] - a[0]) * Math.cos((a[1] * Math.PI) / 180), b[1] - a[1]));
+    const a = u.line[i - 1],
+      b = u.line[i];
+    if (a && b) metres += distance(a, b, { units: 'meters' });
+    d.push(metres);
   }
-  const total = d[d.length - 1] || 1;
+  const total = metres || 1;
   return d.map((x) => (x / total) * u.minutes);
 }
 
