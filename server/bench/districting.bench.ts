@@ -11,7 +11,7 @@ import {
 } from '../src/engines/districting/index.js';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { draftInputs, runDraft } from '../src/services/plan-drafting.service.js';
-import { type BenchContext, type BenchRow, type BenchSuite, sized } from './harness.js';
+import { type BenchContext, type BenchRow, type BenchSuite, isSmoke, sized } from './harness.js';
 
 /**
  * ReCom chain steps (every proposal accepted, as GerryChain's `always_accept`) on Chicago's real beat graph (beats →
@@ -112,6 +112,9 @@ const suite: BenchSuite = {
     });
 
     await loadDemoCity(db, { seed: 20261125, incidents: 3000 });
+    // Smoke: a tenth of the cameras (their views are most of a cold draft's inputs) and a short ReCom search.
+    if (isSmoke()) await db.exec('DELETE FROM camera WHERE id % 10 <> 0');
+    const search = isSmoke() ? { recom: { cycles: 1, proposals: 4 } } : {};
     const stations = await db.query<{ id: number }>(
       'SELECT station_id::int AS id FROM beat GROUP BY station_id ORDER BY station_id',
     );
@@ -119,7 +122,7 @@ const suite: BenchSuite = {
     // then the engine (tabu + ReCom) — what a job runs.
     const station = stations[1]?.id ?? stations[0]?.id ?? 1;
     const t0 = performance.now();
-    const { job } = await draftInputs(db, { stationId: station });
+    const { job } = await draftInputs(db, { stationId: station, ...search });
     const tInputs = performance.now() - t0;
     const t1 = performance.now();
     const out = runDraft(job);
@@ -139,7 +142,9 @@ const suite: BenchSuite = {
       note: `objective ${out.engine.currentObjective?.toFixed(3)} → ${out.engine.objective.toFixed(3)}; tabu-only objective (its own) ${tabuOnly.objective.toFixed(3)}`,
     });
     // The whole demo district: its grids (a few hundred) → its beats, as one graph.
-    const all = await Promise.all(stations.map((s) => draftInputs(db, { stationId: s.id })));
+    const all = await Promise.all(
+      stations.slice(0, sized(stations.length, 2)).map((s) => draftInputs(db, { stationId: s.id, ...search })),
+    );
     const units = all.flatMap((x) => x.job.units),
       adjacency = all.flatMap((x) => x.job.adjacency);
     const cross = await db.query<{ a: string; b: string; m: number }>(

@@ -17,7 +17,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function benchOn(db: Db, on: string, log: (m: string) => void): Promise<BenchRow> {
   const bytes = new Uint8Array(readFileSync(MONACO));
-  const empty = () => db.exec('TRUNCATE road, building, key_place RESTART IDENTITY');
+  const empty = () => db.exec('TRUNCATE road, building, key_place RESTART IDENTITY CASCADE');
   const ours: number[] = [];
   let rows = 0;
   for (let r = 0; r < RUNS; r++) {

@@ -19,7 +19,7 @@ import { medianMs, sized, type BenchContext, type BenchRow, type BenchSuite } fr
  *   compares every pair of cells (gridDistance), on the same cells.
  */
 
-const COUNT = sized(1_000_000, 20_000);
+const COUNT = sized(1_000_000, 3_000);
 const SEED = 20261125;
 const COLUMNS = [
   'occurred_at',

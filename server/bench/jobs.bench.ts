@@ -30,7 +30,7 @@ async function p99(
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const db = ctx.embedded;
   const [{ n } = { n: 0 }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid');
-  if (n === 0) await loadDemoCity(db, { seed: 20261125, incidents: 20_000 });
+  if (n === 0) await loadDemoCity(db, { seed: 20261125, incidents: sized(20_000, 2_000) });
   const { server, base } = await listenApp(db);
   const cookies = [await benchCookie(db, base), await benchCookie(db, base)];
   const grids = await db.query<{ x: number; y: number }>(

@@ -210,7 +210,7 @@ const suite: BenchSuite = {
       const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid')) as [{ n: number }];
       if (n === 0) {
         ctx.log(`loading the demo city (${on})`);
-        await loadDemoCity(db, { seed: 20261125 });
+        await loadDemoCity(db, { seed: 20261125, incidents: sized(100_000, 2_000) });
       }
       const { server, base } = await listenApp(db);
       try {

@@ -6,7 +6,7 @@ import { arrivalAt, isochrones, originsFor, travelTimes, type RoadGraph } from '
 import { importFile } from '../src/import/import.service.js';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { isochrone, network, planPatrols, reachMap } from '../src/services/routing.service.js';
-import { medianMs, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import { medianMs, sized, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
  * Routing against pgRouting on the same road_edge table (server), on the real Monaco network and the demo city:
@@ -212,7 +212,7 @@ const suite: BenchSuite = {
       rows.push(await areaRow(db, on, hasPgr));
       await db.exec('TRUNCATE road, building, key_place, camera RESTART IDENTITY CASCADE');
       ctx.log(`${on}: demo city`);
-      await loadDemoCity(db, { seed: 20261125 });
+      await loadDemoCity(db, { seed: 20261125, incidents: sized(100_000, 2_000) });
       rows.push(...(await graphRows(db, on, 'demo city', hasPgr)));
       const g = (await network(db, 'car')).graph;
       const bases = await db.query<{ lon: number; lat: number }>(

@@ -34,8 +34,8 @@ export interface BenchCity {
   incidents: FeatureRow[];
 }
 
-/** Builds the city from a seed; the same seed gives the same rows. */
-export function buildBenchCity(seed = 20260301): BenchCity {
+/** Builds the city from a seed; the same seed gives the same rows. `scale` < 1 thins roads, buildings and incidents. */
+export function buildBenchCity(seed = 20260301, scale = 1): BenchCity {
   const rnd = mulberry32(seed);
   const { west, south, east, north } = CITY_BOUNDS;
   const district = '320102000000';
@@ -106,7 +106,7 @@ export function buildBenchCity(seed = 20260301): BenchCity {
     }
     return ['residential', 30];
   };
-  for (let i = 0; i < 20_000; i++) {
+  for (let i = 0; i < 20_000 * scale; i++) {
     const [road_class, speed_kmh] = pickClass();
     const arterial = speed_kmh >= 50;
     const lengthM = arterial ? 800 + rnd() * 1500 : 80 + rnd() * 300;
@@ -130,7 +130,7 @@ export function buildBenchCity(seed = 20260301): BenchCity {
   }
 
   const buildings: FeatureRow[] = [];
-  for (let i = 0; i < 20_000; i++) {
+  for (let i = 0; i < 20_000 * scale; i++) {
     const cx = west + rnd() * (east - west);
     const cy = south + rnd() * (north - south);
     const [wM, hM] = [12 + rnd() * 40, 10 + rnd() * 25];
@@ -162,7 +162,7 @@ export function buildBenchCity(seed = 20260301): BenchCity {
   const gauss = () => Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd());
   const categories = ['盗窃', '纠纷', '诈骗', '交通事故', '求助', '噪音扰民'];
   const incidents: FeatureRow[] = [];
-  for (let i = 0; i < 50_000; i++) {
+  for (let i = 0; i < 50_000 * scale; i++) {
     let lon: number;
     let lat: number;
     if (rnd() < 0.7) {

@@ -70,7 +70,7 @@ function bareSql(ts: TilesetSpec, z: number): string | null {
 }
 
 async function loadCity(db: Db, log: (m: string) => void): Promise<void> {
-  const city = buildBenchCity();
+  const city = buildBenchCity(undefined, sized(1, 0.1));
   const t0 = performance.now();
   await db.transaction(async (tx) => {
     await insertFeatures(tx, LAYERS['admin-areas'], city.admin);

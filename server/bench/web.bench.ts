@@ -6,7 +6,15 @@ import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { createTileSource } from '../src/services/tile-source.js';
 import { MAX_DATA_ZOOM, TILESETS, tileAt, tilesetMinzoom, type TileCoord } from '../src/tiles/tilesets.js';
 import { ensureWebBuilt } from '../src/web-app.js';
-import { benchCookie, isSmoke, listenApp, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import {
+  benchCookie,
+  isSmoke,
+  listenApp,
+  sized,
+  type BenchContext,
+  type BenchRow,
+  type BenchSuite,
+} from './harness.js';
 
 /**
  * What a user waits for and what the network carries when the web app opens on the demo city:
@@ -139,7 +147,7 @@ const suite: BenchSuite = {
     ];
     for (const [on, db] of dbs) {
       ctx.log(`loading the demo city (${on})`);
-      await loadDemoCity(db, { seed: DEMO_SEED });
+      await loadDemoCity(db, { seed: DEMO_SEED, incidents: sized(100_000, 2_000) });
       rows.push(...(await tileSizeRows(db, on)));
     }
     if (!existsSync(CHROMIUM)) {
