@@ -183,9 +183,9 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
         csv,
       });
     },
-    async transaction(fn) {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const tx = await thread.call<number>({ op: 'begin' });
-      let result;
+      let result: T;
       try {
         result = await fn(on(tx));
       } catch (err) {
