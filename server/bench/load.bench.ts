@@ -177,7 +177,8 @@ async function jobRows(on: string, db: Db, size: number): Promise<BenchRow[]> {
         reference: 'the same with no job running',
         referenceMs: idleHealth.p99,
         goal: '< 50 ms',
-        note: `p50 ${busyHealth.p50} ms, ${busyHealth.errors} errors; ${busyAt} (idle window: ${idleAt}); jobs at the end: ${states.join(', ')} — ${busyHealth.p99 < 50 && busyHealth.errors === 0 ? 'met' : 'MISSED'}`,
+        // No probe answered in the window (the event loop was held throughout): a miss, not a 0 ms p99.
+        note: `${busyHealth.n === 0 ? `no probe answered in ${JOB_SECONDS} s` : `p50 ${busyHealth.p50} ms`}, ${busyHealth.errors} errors; ${busyAt} (idle window: ${idleAt}); jobs at the end: ${states.join(', ')} — ${busyHealth.n > 0 && busyHealth.p99 < 50 && busyHealth.errors === 0 ? 'met' : 'MISSED'}`,
       },
       {
         operation: `tile p99 while 4 placement/patrol jobs run (${label})`,
@@ -187,7 +188,7 @@ async function jobRows(on: string, db: Db, size: number): Promise<BenchRow[]> {
         reference: 'the same with no job running',
         referenceMs: idleTiles.p99,
         goal: '< 200 ms',
-        note: `p50 ${busyTiles.p50} ms, ${busyTiles.errors} errors; ${machineLoad()} — ${busyTiles.p99 < 200 && busyTiles.errors === 0 ? 'met' : 'MISSED'}`,
+        note: `p50 ${busyTiles.p50} ms, ${busyTiles.errors} errors; ${machineLoad()} — ${busyTiles.n > 0 && busyTiles.p99 < 200 && busyTiles.errors === 0 ? 'met' : 'MISSED'}`,
       },
     ];
   } finally {

@@ -186,8 +186,9 @@ export async function computeGrades(
   day: string,
   f: IncidentFilter,
   t: GradeThresholds,
+  run: TaskRunner = inProcess,
 ): Promise<GridGradeRow[]> {
-  const [grids, hot] = await Promise.all([incidentsByArea(db, 'grid', f), incidentHotspots(db, 9, 1, f)]);
+  const [grids, hot] = await Promise.all([incidentsByArea(db, 'grid', f), incidentHotspots(db, 9, 1, f, run)]);
   const hotPoints = hot.cells
     .filter((c) => c.bin >= 2)
     .map((c) => {

@@ -38,6 +38,7 @@ import {
 import { RouteGroup } from '../route.js';
 import type { JobManager } from '../../jobs/job-manager.js';
 import { answerViaJob } from '../../jobs/jobs.routes.js';
+import { poolRunner } from '../../jobs/runner.js';
 import { localDay } from '../../local-clock.js';
 
 const GEOJSON = 'application/geo+json';
@@ -161,6 +162,8 @@ export function incidentAnalysisRoutes(db: Db, jobs: JobManager): RouteGroup {
           on,
           { ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}) },
           { ...DEFAULT_GRADE_THRESHOLDS, ...b.thresholds },
+          // Its Gi* part on the pool (the grid counts and the stored grades are SQL).
+          poolRunner(jobs.pool),
         );
         return { day: on, grades: withReasonText(rows, 'zh-CN') };
       },
