@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
     sessionRoutes(deps.db),
     jobRoutes(jobs),
     analysisRoutes(deps.db, jobs),
-    incidentAnalysisRoutes(deps.db),
+    incidentAnalysisRoutes(deps.db, jobs),
     routingRoutes(deps.db, jobs),
     planRoutes(deps.db, jobs),
     editingRoutes(deps.db, jobs),

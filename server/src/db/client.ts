@@ -1,9 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { ThreadError, ThreadOpen, ThreadReply, ThreadRequest } from './embedded-thread.js';
 
 /** Anything SQL can be sent to: the database itself or an open transaction. */
 export interface Queryable {
@@ -56,38 +56,153 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   return opts.databaseUrl ? openServerDb(opts.databaseUrl, opts) : openEmbeddedDb(opts);
 }
 
-async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
-  const pgl = await PGlite.create({
-    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
-    extensions: { postgis },
-  });
-  await pgl.exec("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public; SET TimeZone TO 'UTC'");
-  if (opts.schema) {
-    await pgl.exec(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}; SET search_path TO ${opts.schema}, public`);
+/** A Postgres error from the embedded thread, with the fields `pg-errors.ts` reads (code, detail, constraint…). */
+class EmbeddedDbError extends Error {
+  constructor(e: ThreadError) {
+    super(e.message);
+    this.name = e.name;
+    Object.assign(this, e.fields);
+    // The thread's stack says where in PGlite it failed; the caller's own frames follow after a await anyway.
+    if (e.stack) this.stack = e.stack;
   }
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const res = await q.query<Row>(sql, params as unknown[]);
-      return res.rows;
-    },
-    async exec(sql: string) {
-      await q.exec(sql);
+}
+
+type Request = DistributiveOmit<ThreadRequest, 'id'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * The main thread's end of the embedded database's thread: numbered requests, each answered once. The thread holds
+ * the process open only while a request is pending (an idle open database lets a script or test end, as an
+ * in-process PGlite did). If the thread dies (a crash, an out-of-memory abort, terminate), every pending and later
+ * request rejects with why — nothing waits forever.
+ */
+class DbThread {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private dead: Error | undefined;
+
+  constructor(readonly worker: Worker) {
+    worker.on('message', (m: ThreadReply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) worker.unref();
+      if (m.ok) p.resolve(m.value);
+      else p.reject(new EmbeddedDbError(m.error));
+    });
+    worker.on('error', (err) =>
+      this.fail(new Error(`The embedded database thread failed: ${err.message}`, { cause: err })),
+    );
+    worker.on('messageerror', (err) =>
+      this.fail(new Error(`The embedded database thread sent a bad message: ${err.message}`)),
+    );
+    worker.on('exit', (code) => this.fail(new Error(`The embedded database thread stopped (exit code ${code})`)));
+  }
+
+  private fail(err: Error): void {
+    this.dead ??= err;
+    for (const p of this.pending.values()) p.reject(this.dead);
+    this.pending.clear();
+  }
+
+  call<T>(req: Request, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.ref();
+      this.worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+}
+
+/** Resolves when the thread says it is ready; rejects if it fails to open (bad dump, bad data directory). */
+function threadReady(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onMessage = (m: ThreadReply) => {
+      if (m.id !== 0) return;
+      cleanup();
+      resolve();
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(new Error(`The embedded database could not open: ${err.message}`, { cause: err }));
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`The embedded database thread stopped while opening (exit code ${code})`));
+    };
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}
+
+/** The threads of open embedded databases, for the runtime's own tests (crash handling). */
+const threads = new WeakMap<Db, Worker>();
+export const embeddedThreadOf = (db: Db): Worker | undefined => threads.get(db);
+
+/**
+ * Embedded mode: PGlite+PostGIS on its own worker thread (db/embedded-thread.ts says why not PGliteWorker), behind
+ * the same `Db`. A transaction is opened on the thread and the requests tagged with its id run inside it until commit
+ * or rollback; others wait, as PGlite serialises a transaction against everything else in-process too.
+ */
+async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
+  const loadDataDir = opts.loadDataDir ? await opts.loadDataDir.arrayBuffer() : undefined;
+  const open: ThreadOpen = {
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+    ...(opts.schema ? { schema: opts.schema } : {}),
+  };
+  const worker = new Worker(new URL('./embedded-thread-entry.mjs', import.meta.url), {
+    workerData: open,
+    transferList: loadDataDir ? [loadDataDir] : [],
+  });
+  await threadReady(worker);
+  const thread = new DbThread(worker);
+  worker.unref();
+  const on = (tx?: number): Queryable => ({
+    query: <Row>(sql: string, params: readonly unknown[] = []) =>
+      thread.call<Row[]>({ op: 'query', sql, params, ...(tx === undefined ? {} : { tx }) }),
+    exec: async (sql: string) => {
+      await thread.call({ op: 'exec', sql, ...(tx === undefined ? {} : { tx }) });
     },
   });
-  const base = wrap(pgl);
-  return {
+  const db: Db = {
     mode: 'embedded',
-    ...base,
+    ...on(),
     async copyCsv(table, columns, csv) {
-      await pgl.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
-        blob: new Blob([csv]),
+      await thread.call({
+        op: 'copy',
+        sql: `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`,
+        csv,
       });
     },
-    transaction: (fn) => pgl.transaction((tx) => fn(wrap(tx))),
-    dumpDataDir: () => pgl.dumpDataDir('gzip'),
-    close: () => pgl.close(),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const tx = await thread.call<number>({ op: 'begin' });
+      let result: T;
+      try {
+        result = await fn(on(tx));
+      } catch (err) {
+        await thread.call({ op: 'rollback', tx }).catch(() => undefined);
+        throw err;
+      }
+      await thread.call({ op: 'commit', tx });
+      return result;
+    },
+    dumpDataDir: async () => new Blob([await thread.call<ArrayBuffer>({ op: 'dump' })], { type: 'application/x-gzip' }),
+    async close() {
+      await thread.call({ op: 'close' }).catch(() => undefined);
+      await worker.terminate();
+    },
   };
+  threads.set(db, worker);
+  return db;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import { coverageKind, placementKind } from './kinds/coverage.kinds.js';
 import { districtingDraftKind, districtingKind } from './kinds/districting.kinds.js';
+import { hotspotsKind, nearRepeatKind, trendsKind, workloadKind } from './kinds/incidents.kinds.js';
 import { isochroneKind, patrolKind, reachKind } from './kinds/routing.kinds.js';
 import { JobManager, type JobKind, type JobManagerOptions } from './job-manager.js';
 import { sharedPool } from './pool.js';
@@ -14,6 +15,10 @@ export const JOB_KINDS: readonly JobKind<never>[] = [
   isochroneKind as JobKind<never>,
   districtingKind as JobKind<never>,
   districtingDraftKind as JobKind<never>,
+  hotspotsKind as JobKind<never>,
+  trendsKind as JobKind<never>,
+  nearRepeatKind as JobKind<never>,
+  workloadKind as JobKind<never>,
 ];
 
 /**

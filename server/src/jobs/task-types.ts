@@ -17,6 +17,8 @@ import type {
   DraftJobInput,
   DraftJobResult,
 } from '../engines/districting/draft-jobs.js';
+import type { HotspotResult, HotspotTask, CellTrend, KnoxTask, TrendTask } from './incident-tasks.js';
+import type { KnoxResult } from '../engines/hotspots/index.js';
 import type { EdgePoint, PatrolPlan, PatrolStopInput, ReachSummary, RoadGraph } from '../engines/routing/index.js';
 
 /** The city a coverage task needs, as plain data (structured-cloned into the worker). */
@@ -61,6 +63,12 @@ export type WorkerTask =
   | { kind: 'district'; job: DistrictJobInput }
   /** The whole-scorecard draft of a station's beats. */
   | { kind: 'draft'; job: DraftJobInput }
+  /** Gi* hot spots over the study area's H3 cells (incident counts read on the main thread). */
+  | ({ kind: 'hotspots' } & HotspotTask)
+  /** Weekly Mann-Kendall and emerging hot-spot categories per cell. */
+  | ({ kind: 'trends' } & TrendTask)
+  /** Knox near-repeat test with its seeded Monte Carlo. */
+  | ({ kind: 'knox' } & KnoxTask)
   /** Burns CPU until cancelled or `ms` pass, reporting progress: for the runtime's own tests (cancel, deadline). */
   | { kind: 'spin'; ms: number; fail?: string };
 
@@ -79,6 +87,9 @@ export interface WorkerResults {
   district: DistrictJobResult;
   draft: DraftJobResult;
   spin: { spunMs: number };
+  hotspots: HotspotResult;
+  trends: { cells: CellTrend[] };
+  knox: KnoxResult;
 }
 
 /** What a task posts on its progress port. */

@@ -27,6 +27,7 @@ import {
   type BuildingIndex,
   type FootprintSet,
 } from '../engines/coverage/index.js';
+import { hotspotsOf, knoxOf, trendsOf } from './incident-tasks.js';
 import type { CoverageCityData, TaskEnvelope, TaskProgress, WorkerResults, WorkerTask } from './task-types.js';
 
 /** Indexes built from a city's data, kept for the last few keys so chunks of one job build them once per thread. */
@@ -212,6 +213,14 @@ export async function runTask({ task, port, signal }: TaskEnvelope): Promise<Wor
         const report = reporter(port, 1000);
         return runDraft(task.job, signal, (p) => report(Math.round(p.done * 1000)));
       }
+      case 'hotspots':
+        return hotspotsOf(task);
+      case 'trends': {
+        const report = reporter(port, task.weeks.length);
+        return { cells: trendsOf(task, (done) => report(done)) };
+      }
+      case 'knox':
+        return knoxOf(task, signal);
       case 'spin': {
         const t0 = performance.now();
         const report = reporter(port, task.ms);

@@ -1,5 +1,4 @@
-import { cellToBoundary, cellToLatLng, polygonToCells } from 'h3-js';
-import type { MultiPolygon } from 'geojson';
+import { cellToBoundary, cellToLatLng } from 'h3-js';
 import type { Db } from '../db/client.js';
 import {
   incidentCategories,
@@ -21,35 +20,22 @@ import {
 import { gradeHistory, gradesOn, gradesWithOutlines, saveGrades, type GridGradeRow } from '../db/repos/grades.repo.js';
 import type { AreaIncidentCount } from '../db/repos/incident-analysis.repo.js';
 import {
-  emergingCategory,
   gradeGrids,
   reasonText,
-  h3Hotspots,
   hourProfile,
-  knoxTest,
-  mannKendall,
-  type EmergingCategory,
   type GradeThresholds,
   type H3Hotspot,
   type HourProfile,
   type KnoxResult,
 } from '../engines/hotspots/index.js';
 import { localProjection } from '../engines/coverage/index.js';
-import { mulberry32 } from '../engines/demo/prng.js';
+import type { CellTrend } from '../jobs/incident-tasks.js';
+import type { RunOptions } from '../jobs/pool.js';
+import { inProcess, type TaskRunner } from '../jobs/runner.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import { localDay, localMidnight, toLocalIso } from '../local-clock.js';
 
 type Res = 7 | 8 | 9 | 10;
-
-/**
- * The cells of the study area at `res`: every cell whose centre lies in the districts, so empty cells count as zeros
- * in Gi* (without them every populated cell would look average).
- */
-async function studyCells(db: Db, res: Res): Promise<string[]> {
-  const area: MultiPolygon | undefined = await studyAreaGeometry(db);
-  if (!area) return [];
-  return area.coordinates.flatMap((poly) => polygonToCells(poly, res, true));
-}
 
 export interface HotspotAnswer {
   res: Res;
@@ -60,39 +46,28 @@ export interface HotspotAnswer {
 }
 
 /**
- * Getis-Ord Gi* with FDR over the incident counts of the filter, on the study area's cells. A `bbox` only clips the
- * answer to the cells whose centre lies in it: the statistic (mean, spread, FDR over all tests) stays the study
- * area's, so a cell keeps its class when the map is panned, and the box's edge does not make a ring of false hot spots
- * against zeros outside it.
+ * Getis-Ord Gi* with FDR over the incident counts of the filter, on the study area's cells (every cell whose centre
+ * lies in the districts, so empty cells count as zeros: without them every populated cell would look average). A
+ * `bbox` only clips the answer to the cells whose centre lies in it: the statistic (mean, spread, FDR over all tests)
+ * stays the study area's, so a cell keeps its class when the map is panned, and the box's edge does not make a ring of
+ * false hot spots against zeros outside it. Counts are read here; the cells and Gi* run by `run` (the worker pool
+ * for the API and jobs; this thread by default).
  */
-export async function incidentHotspots(db: Db, res: Res, kRing: number, f: IncidentFilter): Promise<HotspotAnswer> {
+export async function incidentHotspots(
+  db: Db,
+  res: Res,
+  kRing: number,
+  f: IncidentFilter,
+  run: TaskRunner = inProcess,
+  opts: RunOptions = {},
+): Promise<HotspotAnswer> {
   const { bbox, ...rest } = f;
-  const [counts, area] = await Promise.all([incidentCells(db, { ...rest, res }), studyCells(db, res)]);
-  const values = new Map<string, number>(area.map((h) => [h, 0]));
-  for (const c of counts) values.set(c.h3, c.n);
-  const cells = h3Hotspots(values, { kRing });
-  return {
-    res,
-    kRing,
-    studyCells: values.size,
-    cells: bbox
-      ? cells.filter((c) => {
-          const [lat, lon] = cellToLatLng(c.h3);
-          return lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3];
-        })
-      : cells,
-  };
+  const [counts, area] = await Promise.all([incidentCells(db, { ...rest, res }), studyAreaGeometry(db)]);
+  const out = await run({ kind: 'hotspots', res, kRing, area, counts, ...(bbox ? { bbox } : {}) }, opts);
+  return { res, kRing, studyCells: out.studyCells, cells: out.cells };
 }
 
-export interface CellTrend {
-  h3: string;
-  /** Incidents per week, oldest first. */
-  weekly: number[];
-  tau: number;
-  z: number;
-  p: number;
-  category: EmergingCategory;
-}
+export type { CellTrend };
 
 const DAY_MS = 86_400_000;
 
@@ -128,7 +103,14 @@ export interface TrendAnswer {
  * Per cell: Mann-Kendall on the weekly counts, and the emerging hot-spot category from the weekly Gi* bins (rules in
  * engines/hotspots/emerging.ts). Only cells with at least one incident in the window are returned.
  */
-export async function incidentTrends(db: Db, res: Res, weeks: number, f: IncidentFilter): Promise<TrendAnswer> {
+export async function incidentTrends(
+  db: Db,
+  res: Res,
+  weeks: number,
+  f: IncidentFilter,
+  run: TaskRunner = inProcess,
+  opts: RunOptions = {},
+): Promise<TrendAnswer> {
   const end = f.to ? new Date(f.to) : await latestIncidentAt(db).then((d) => (d ? nextLocalMidnight(d) : undefined));
   if (!end) return { weeks: [], from: null, to: null, cells: [] };
   // The week holding `end` is incomplete unless `end` is its Monday 00:00, when the week before ends exactly at `end`.
@@ -136,32 +118,9 @@ export async function incidentTrends(db: Db, res: Res, weeks: number, f: Inciden
   const weekList = Array.from({ length: weeks }, (_, i) => addDays(lastWeek, -7 * (weeks - 1 - i)));
   const from = toLocalIso(new Date(localMidnight(weekList[0] ?? lastWeek)));
   const to = toLocalIso(new Date(localMidnight(addDays(lastWeek, 7))));
-  const [rows, area] = await Promise.all([weeklyCellCounts(db, res, { ...f, from, to }), studyCells(db, res)]);
-  const index = new Map(weekList.map((w, i) => [w, i]));
-  const series = new Map<string, number[]>(area.map((h) => [h, new Array<number>(weeks).fill(0)]));
-  for (const r of rows) {
-    const i = index.get(r.week);
-    if (i === undefined) continue;
-    let s = series.get(r.h3);
-    if (!s) {
-      s = new Array<number>(weeks).fill(0);
-      series.set(r.h3, s);
-    }
-    s[i] = r.n;
-  }
-  // Gi* per week over the same cells: the bins and z the emerging categories are read from.
-  const perWeek = weekList.map(
-    (_, i) => new Map(h3Hotspots(new Map([...series].map(([h, s]) => [h, s[i] ?? 0]))).map((c) => [c.h3, c])),
-  );
-  const cells: CellTrend[] = [];
-  for (const [h3, weekly] of series) {
-    if (weekly.every((n) => n === 0)) continue;
-    const mk = mannKendall(weekly);
-    const bins = perWeek.map((m) => m.get(h3)?.bin ?? 0);
-    const zs = perWeek.map((m) => m.get(h3)?.z ?? 0);
-    cells.push({ h3, weekly, tau: mk.tau, z: mk.z, p: mk.p, category: emergingCategory(bins, zs) });
-  }
-  return { weeks: weekList, from, to, cells: cells.sort((a, b) => a.h3.localeCompare(b.h3)) };
+  const [rows, area] = await Promise.all([weeklyCellCounts(db, res, { ...f, from, to }), studyAreaGeometry(db)]);
+  const { cells } = await run({ kind: 'trends', res, weeks: weekList, area, rows }, opts);
+  return { weeks: weekList, from, to, cells };
 }
 
 /** The most events the near-repeat test takes in one request (pairs near in space grow with the square). */
@@ -172,6 +131,8 @@ export async function nearRepeat(
   db: Db,
   f: IncidentFilter,
   opts: { spaceMeters: number; timeDays: number; permutations: number; seed: number },
+  run: TaskRunner = inProcess,
+  runOpts: RunOptions = {},
 ): Promise<KnoxResult & { events: number }> {
   const events = await incidentEvents(db, f, MAX_KNOX_EVENTS + 1);
   if (events.length > MAX_KNOX_EVENTS) {
@@ -183,17 +144,19 @@ export async function nearRepeat(
   if (events.length < 2)
     return { observed: 0, expected: 0, ratio: 0, p: 1, spaceNearPairs: 0, permutations: 0, events: events.length };
   const proj = localProjection(events[0]?.lon ?? 0, events[0]?.lat ?? 0);
-  const result = knoxTest(
-    events.map((e) => {
-      const [x, y] = proj.toLocal(e.lon, e.lat);
-      return { xMeters: x, yMeters: y, timeMs: e.ms };
-    }),
+  const result = await run(
     {
+      kind: 'knox',
+      events: events.map((e) => {
+        const [x, y] = proj.toLocal(e.lon, e.lat);
+        return { xMeters: x, yMeters: y, timeMs: e.ms };
+      }),
       spaceBandMeters: opts.spaceMeters,
       timeBandMs: opts.timeDays * 86_400_000,
       permutations: opts.permutations,
-      random: mulberry32(opts.seed),
+      seed: opts.seed,
     },
+    runOpts,
   );
   return { ...result, events: events.length };
 }
@@ -223,8 +186,9 @@ export async function computeGrades(
   day: string,
   f: IncidentFilter,
   t: GradeThresholds,
+  run: TaskRunner = inProcess,
 ): Promise<GridGradeRow[]> {
-  const [grids, hot] = await Promise.all([incidentsByArea(db, 'grid', f), incidentHotspots(db, 9, 1, f)]);
+  const [grids, hot] = await Promise.all([incidentsByArea(db, 'grid', f), incidentHotspots(db, 9, 1, f, run)]);
   const hotPoints = hot.cells
     .filter((c) => c.bin >= 2)
     .map((c) => {

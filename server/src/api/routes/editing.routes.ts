@@ -39,7 +39,7 @@ import {
   splitGridAlong,
   validateGridShape,
 } from '../../services/area-edits.service.js';
-import { alignProposal, applyBeatPlanAs, beatWorkload, nestingCheck } from '../../services/beat-planning.service.js';
+import { alignProposal, applyBeatPlanAs, nestingCheck } from '../../services/beat-planning.service.js';
 import { RouteGroup } from '../route.js';
 import type { JobManager } from '../../jobs/job-manager.js';
 import { answerViaJob } from '../../jobs/jobs.routes.js';
@@ -169,11 +169,7 @@ export function editingRoutes(db: Db, jobs: JobManager): RouteGroup {
         request: { query: workloadQuery },
         response: { schema: workloadAnswer },
       },
-      ({ query: q }) =>
-        beatWorkload(db, {
-          ...(q.stationId ? { stationId: q.stationId } : {}),
-          ...(q.weights ? { weights: q.weights } : {}),
-        }),
+      (_input, { req, res, user }) => answerViaJob(jobs, res, user, 'workload', req.query),
     )
     .add(
       {

@@ -31,14 +31,14 @@ import {
   gradesOfDay,
   incidentCellsOf,
   incidentCategoryCounts,
-  incidentHotspots,
   incidentsPerArea,
   incidentTimeSpan,
-  incidentTrends,
-  nearRepeat,
   withReasonText,
 } from '../../services/incidents.service.js';
 import { RouteGroup } from '../route.js';
+import type { JobManager } from '../../jobs/job-manager.js';
+import { answerViaJob } from '../../jobs/jobs.routes.js';
+import { poolRunner } from '../../jobs/runner.js';
 import { localDay } from '../../local-clock.js';
 
 const GEOJSON = 'application/geo+json';
@@ -47,7 +47,7 @@ const GEOJSON = 'application/geo+json';
  * Incident analysis under /api/v1: cells, counts per area, Gi* hot spots, space–time trends, near repeat, 24×7
  * profiles, and red/yellow/green grid grades (computed, stored per day, with history).
  */
-export function incidentAnalysisRoutes(db: Db): RouteGroup {
+export function incidentAnalysisRoutes(db: Db, jobs: JobManager): RouteGroup {
   return new RouteGroup('incident analysis')
     .add(
       {
@@ -107,7 +107,8 @@ export function incidentAnalysisRoutes(db: Db): RouteGroup {
         request: { query: hotspotsQuery },
         response: { schema: hotspotsAnswer },
       },
-      ({ query: q }) => incidentHotspots(db, q.res, q.k, toIncidentFilter(q)),
+      // Through the worker pool as a job (params: the query string): at once when quick, else 202 with the job.
+      (_input, { req, res, user }) => answerViaJob(jobs, res, user, 'hotspots', req.query),
     )
     .add(
       {
@@ -118,7 +119,7 @@ export function incidentAnalysisRoutes(db: Db): RouteGroup {
         request: { query: trendsQuery },
         response: { schema: trendsAnswer },
       },
-      ({ query: q }) => incidentTrends(db, q.res, q.weeks, toIncidentFilter(q)),
+      (_input, { req, res, user }) => answerViaJob(jobs, res, user, 'trends', req.query),
     )
     .add(
       {
@@ -130,15 +131,7 @@ export function incidentAnalysisRoutes(db: Db): RouteGroup {
         response: { schema: nearRepeatAnswer },
         problems: { 422: 'too many incidents for the test' },
       },
-      async ({ query: q }) => {
-        const result = await nearRepeat(db, toIncidentFilter(q), {
-          spaceMeters: q.space,
-          timeDays: q.time,
-          permutations: q.permutations,
-          seed: q.seed,
-        });
-        return { spaceMeters: q.space, timeDays: q.time, seed: q.seed, ...result };
-      },
+      (_input, { req, res, user }) => answerViaJob(jobs, res, user, 'near-repeat', req.query),
     )
     .add(
       {
@@ -169,6 +162,8 @@ export function incidentAnalysisRoutes(db: Db): RouteGroup {
           on,
           { ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}) },
           { ...DEFAULT_GRADE_THRESHOLDS, ...b.thresholds },
+          // Its Gi* part on the pool (the grid counts and the stored grades are SQL).
+          poolRunner(jobs.pool),
         );
         return { day: on, grades: withReasonText(rows, 'zh-CN') };
       },
