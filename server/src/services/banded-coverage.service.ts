@@ -1,5 +1,5 @@
 import { BandedCoverage, type BandedAreaRates, type BandedPlace } from '../engines/coverage/banded-coverage.js';
-import { viewBands } from '../engines/coverage/bands.js';
+import { bandAsView, viewBands } from '../engines/coverage/bands.js';
 import { doriDistances, type DoriBand } from '../engines/coverage/dori.js';
 import { viewPolygon, type CameraInput, type CameraView } from '../engines/coverage/index.js';
 import type { Db } from '../db/client.js';
@@ -16,6 +16,8 @@ interface Banded {
   coverage: BandedCoverage;
   places: readonly BandedPlace[];
   cameras: readonly CameraInput[];
+  /** "At least identify" polygons of the working, networked cameras (what the command centre can identify on). */
+  identifyNetworked: readonly CameraView[];
 }
 
 const cache = new WeakMap<Db, Map<CoverageAreaKind, Banded>>();
@@ -61,13 +63,17 @@ async function bandedCity(db: Db, kind: CoverageAreaKind): Promise<Banded> {
     const places: BandedPlace[] = city.places.map((p) => ({ ...p, requiredBand: quality.get(p.id)?.requiredBand }));
     const coverage = new BandedCoverage(city.pieces, places, DEFAULT_ROAD_CLASS_WEIGHTS);
     const views = await viewsOf(working, city);
+    const identifyNetworked: CameraView[] = [];
     await sliced(working, (c, i) => {
       const o = optics.get(c.id);
       const view = views[i];
       if (!o || !view) return;
-      coverage.setCamera(c.id, viewBands(c, view, doriDistances(o), { cumulative: true }));
+      const bands = viewBands(c, view, doriDistances(o), { cumulative: true });
+      coverage.setCamera(c.id, bands);
+      const identify = bands.find((b) => b.band === 'identify');
+      if (c.networked && identify && identify.coordinates.length > 0) identifyNetworked.push(bandAsView(identify));
     });
-    const built = { key, coverage, places, cameras };
+    const built = { key, coverage, places, cameras, identifyNetworked };
     perDb.set(kind, built);
     return built;
   });
@@ -100,4 +106,9 @@ export async function bandedPlaceStatus(db: Db, kind: CoverageAreaKind = 'grid')
     bestBand: s.bestBand,
     ok: s.ok,
   }));
+}
+
+/** The "at least identify" polygons of the working, networked cameras. */
+export async function identifyViewsOfNetworked(db: Db): Promise<readonly CameraView[]> {
+  return (await bandedCity(db, 'grid')).identifyNetworked;
 }

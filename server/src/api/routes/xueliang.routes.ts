@@ -5,9 +5,19 @@ import {
   bandedCoverageAnswer,
   bandedCoverageQuery,
   bandedPlacesAnswer,
+  incompleteAnswer,
+  incompleteQuery,
+  kpiAnswer,
+  kpiQuery,
+  schoolProtectionAnswer,
+  schoolProtectionQuery,
 } from '../../contract/xueliang.js';
+import { schoolProtection } from '../../services/school-protection.service.js';
+import { incompleteRecords, xueliangKpis, xueliangWorkbook } from '../../services/xueliang.service.js';
 import { bandedAreaCoverage, bandedBlindSpots, bandedPlaceStatus } from '../../services/banded-coverage.service.js';
-import { RouteGroup } from '../route.js';
+import { RouteGroup, SENT } from '../route.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const GEOJSON = 'application/geo+json';
 
@@ -53,5 +63,53 @@ export function xueliangRoutes(db: Db): RouteGroup {
         response: { schema: bandedPlacesAnswer },
       },
       () => bandedPlaceStatus(db),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/xueliang/kpis',
+        permission: 'read',
+        summary:
+          '雪亮 KPIs (覆盖率 at the required band, 联网率, 完好率, 建档率, 重点行业) per area at level= (or by point class / position type) against settable targets with the gap; format=xlsx adds the incomplete-record list',
+        request: { query: kpiQuery },
+        response: { schema: kpiAnswer },
+      },
+      async ({ query: q }, { res }) => {
+        const targets = {
+          ...(q.coverageTarget !== undefined ? { coverage: q.coverageTarget } : {}),
+          ...(q.networkedTarget !== undefined ? { networked: q.networkedTarget } : {}),
+          ...(q.workingTarget !== undefined ? { working: q.workingTarget } : {}),
+          ...(q.recordsTarget !== undefined ? { records: q.recordsTarget } : {}),
+          ...(q.keyIndustryTarget !== undefined ? { keyIndustryCoverage: q.keyIndustryTarget } : {}),
+        };
+        const report = await xueliangKpis(db, q.level, q.by, targets);
+        if (q.format === 'json') return report;
+        const file = await xueliangWorkbook(report, await incompleteRecords(db));
+        res.type(XLSX).attachment(`xueliang-${q.level}.xlsx`).send(file);
+        return SENT;
+      },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/xueliang/incomplete',
+        permission: 'read',
+        summary: 'Cameras whose record (一机一档) is incomplete, with the fields missing',
+        request: { query: incompleteQuery },
+        response: { schema: incompleteAnswer },
+      },
+      ({ query: q }) => incompleteRecords(db, q.limit),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/xueliang/schools',
+        permission: 'read',
+        summary:
+          '护学岗 per school: gates seen at identify by a working networked camera, one-key alarm, 1-minute reach, a duty or post at entry and exit; failing schools first',
+        request: { query: schoolProtectionQuery },
+        response: { schema: schoolProtectionAnswer },
+      },
+      ({ query: q }) => schoolProtection(db, q.day, q.profile),
     );
 }
