@@ -19,6 +19,7 @@ import { planRoutes } from './api/routes/plans.routes.js';
 import { routingRoutes } from './api/routes/routing.routes.js';
 import { searchRoutes } from './api/routes/search.routes.js';
 import { tilesRoutes } from './api/routes/tiles.routes.js';
+import { xueliangRoutes } from './api/routes/xueliang.routes.js';
 import { serveWebApp } from './web-app.js';
 import { defaultJobManager } from './jobs/default-jobs.js';
 import { jobRoutes } from './jobs/jobs.routes.js';
@@ -86,6 +87,8 @@ export function createApp(deps: AppDeps): Express {
     healthRoutes(deps.db),
     sessionRoutes(deps.db),
     jobRoutes(jobs),
+    // Before analysisRoutes: nothing there shares its paths, but keep the fixed /analysis/coverage/bands first.
+    xueliangRoutes(deps.db),
     analysisRoutes(deps.db, jobs),
     incidentAnalysisRoutes(deps.db, jobs),
     routingRoutes(deps.db, jobs),

@@ -212,6 +212,13 @@ export const LAYERS: Record<LayerName, LayerDef> = {
           .nullable(),
       ),
       col('point_class', 'smallint', z.number().int().min(1).max(3).nullable()),
+      // Image quality (issue #20): the ledger's 分辨率 as written, the lens, the tilt; GB/T 28181 PositionType.
+      col('resolution', 'text', z.string().min(1).max(40).nullable()),
+      col('lens_fov_deg', 'double precision', z.number().gt(0).lt(180).nullable()),
+      col('focal_length_mm', 'double precision', z.number().gt(0).max(2000).nullable()),
+      col('sensor_width_mm', 'double precision', z.number().gt(0).max(100).nullable()),
+      col('tilt_deg', 'double precision', z.number().min(0).max(90)),
+      col('position_type', 'text', z.string().min(1).max(40).nullable()),
     ],
   },
   'key-places': {
@@ -236,6 +243,9 @@ export const LAYERS: Record<LayerName, LayerDef> = {
       // Schools' entry and exit bells (local HH:MM); null = 07:30 and 16:30.
       col('entry_time', 'text', hhmm.nullable()),
       col('exit_time', 'text', hhmm.nullable()),
+      // Issue #20: the DORI band it must be seen at (null = by kind) and its networked one-key alarm.
+      col('required_band', 'text', z.enum(['identify', 'recognise', 'observe', 'detect']).nullable()),
+      col('one_key_alarm', 'boolean', z.boolean()),
     ],
   },
   posts: {

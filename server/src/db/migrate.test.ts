@@ -30,6 +30,7 @@ describe('migrations', () => {
       'post',
       'road',
       'road_edge',
+      'school_gate',
       'station',
     ]);
     const gist = await t.db.query<{ tablename: string }>(

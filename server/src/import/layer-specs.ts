@@ -199,6 +199,18 @@ const EXTRA: Record<
         synonyms: ['point_class', '点位类型', '点位类别', '点位分类'],
         values: { 一类点: 1, 二类点: 2, 三类点: 3, 一类: 1, 二类: 2, 三类: 3 },
       },
+      resolution: {
+        synonyms: ['resolution', '分辨率', '像素', '图像分辨率', '最大分辨率'],
+        note: "as written: 1920×1080, 2560*1440, 400万, 4MP, 1080P; empty = the camera type's default",
+      },
+      lens_fov_deg: { synonyms: ['lens_fov_deg', 'hfov', '水平视场角', '镜头视场角'], unit: '°' },
+      focal_length_mm: { synonyms: ['focal_length_mm', 'focal_length', '焦距', '镜头焦距'], unit: 'mm' },
+      sensor_width_mm: { synonyms: ['sensor_width_mm', 'sensor_width', '靶面宽度', '传感器宽度'], unit: 'mm' },
+      tilt_deg: { synonyms: ['tilt_deg', 'tilt', '俯角', '俯仰角', '倾角'], unit: '° below the horizon', default: 15 },
+      position_type: {
+        synonyms: ['position_type', 'positiontype', '位置类型', '点位位置类型', '监控点位类型', '场所类型'],
+        note: 'GB/T 28181 PositionType: 党政机关, 车站码头, 中心广场, 体育场馆, 商业中心, 宗教场所, 校园周边, 治安复杂区域, 交通干线, 医院周边, 金融机构周边 …',
+      },
     },
   },
   'key-places': {

@@ -1,0 +1,114 @@
+import { BandedCoverage, type BandedAreaRates, type BandedPlace } from '../engines/coverage/banded-coverage.js';
+import { bandAsView, viewBands } from '../engines/coverage/bands.js';
+import { doriDistances, type DoriBand } from '../engines/coverage/dori.js';
+import { viewPolygon, type CameraInput, type CameraView } from '../engines/coverage/index.js';
+import type { Db } from '../db/client.js';
+import { cameraVersions, loadCameras, type CoverageAreaKind } from '../db/repos/coverage.repo.js';
+import { loadCameraOptics, loadPlaceQuality } from '../db/repos/xueliang.repo.js';
+import { sharedPool } from '../jobs/pool.js';
+import { sliced } from '../jobs/time-slice.js';
+import { DEFAULT_ROAD_CLASS_WEIGHTS, withCity, type CityCoverage } from './coverage.service.js';
+
+export type { BandedAreaRates };
+
+interface Banded {
+  key: string;
+  coverage: BandedCoverage;
+  places: readonly BandedPlace[];
+  cameras: readonly CameraInput[];
+  /** "At least identify" polygons of the working, networked cameras (what the command centre can identify on). */
+  identifyNetworked: readonly CameraView[];
+}
+
+const cache = new WeakMap<Db, Map<CoverageAreaKind, Banded>>();
+
+/** Below this many cameras views are computed in place, above in the worker pool (as the coverage service does). */
+const POOL_VIEWS_FROM = 64;
+
+async function viewsOf(cameras: readonly CameraInput[], city: CityCoverage): Promise<CameraView[]> {
+  if (cameras.length < POOL_VIEWS_FROM) return cameras.map((c) => viewPolygon(c, city.buildings));
+  const pool = sharedPool();
+  const chunk = Math.ceil(cameras.length / (pool.size * 2));
+  const parts: Promise<{ views: CameraView[] }>[] = [];
+  for (let i = 0; i < cameras.length; i += chunk)
+    parts.push(
+      pool.run({
+        kind: 'views',
+        cameras: cameras.slice(i, i + chunk),
+        buildings: city.buildingRows,
+        buildingsKey: city.key,
+      }),
+    );
+  return (await Promise.all(parts)).flatMap((p) => p.views);
+}
+
+/**
+ * The city's coverage by image quality for one kind of area: the working cameras' occluded views (the coverage
+ * service's view builder), each split into cumulative DORI bands. Rebuilt when the city or any camera changes.
+ */
+async function bandedCity(db: Db, kind: CoverageAreaKind): Promise<Banded> {
+  const versions = await cameraVersions(db);
+  const sig = [...versions]
+    .sort((a, b) => a[0] - b[0])
+    .map(([id, v]) => `${id}:${v}`)
+    .join(',');
+  return withCity(db, kind, async (city) => {
+    const key = `${city.key}|${sig}`;
+    const perDb = cache.get(db) ?? new Map<CoverageAreaKind, Banded>();
+    cache.set(db, perDb);
+    const hit = perDb.get(kind);
+    if (hit?.key === key) return hit;
+    const [cameras, optics, quality] = await Promise.all([loadCameras(db), loadCameraOptics(db), loadPlaceQuality(db)]);
+    const working = cameras.filter((c) => c.status === 'working');
+    const places: BandedPlace[] = city.places.map((p) => ({ ...p, requiredBand: quality.get(p.id)?.requiredBand }));
+    const coverage = new BandedCoverage(city.pieces, places, DEFAULT_ROAD_CLASS_WEIGHTS);
+    const views = await viewsOf(working, city);
+    const identifyNetworked: CameraView[] = [];
+    await sliced(working, (c, i) => {
+      const o = optics.get(c.id);
+      const view = views[i];
+      if (!o || !view) return;
+      const bands = viewBands(c, view, doriDistances(o), { cumulative: true });
+      coverage.setCamera(c.id, bands);
+      const identify = bands.find((b) => b.band === 'identify');
+      if (c.networked && identify && identify.coordinates.length > 0) identifyNetworked.push(bandAsView(identify));
+    });
+    const built = { key, coverage, places, cameras, identifyNetworked };
+    perDb.set(kind, built);
+    return built;
+  });
+}
+
+/** Coverage rates per area at a band (roads at it, key places at it), or at the required bands ('required'). */
+export async function bandedAreaCoverage(
+  db: Db,
+  kind: CoverageAreaKind,
+  band: DoriBand | 'required',
+): Promise<BandedAreaRates[]> {
+  return (await bandedCity(db, kind)).coverage.rates(band);
+}
+
+/** Road spans not seen at `band` or better, with their area. */
+export async function bandedBlindSpots(db: Db, band: DoriBand) {
+  return (await bandedCity(db, 'grid')).coverage
+    .unseenSpans(band)
+    .map(({ areaId, meters, line }) => ({ areaId, meters, line }));
+}
+
+/** Key places with the band they need and the best band a working camera sees them at. */
+export async function bandedPlaceStatus(db: Db, kind: CoverageAreaKind = 'grid') {
+  return (await bandedCity(db, kind)).coverage.placeStatus().map((s) => ({
+    id: s.place.id,
+    kind: s.place.kind,
+    name: s.place.name,
+    areaId: s.place.areaId,
+    requiredBand: s.requiredBand,
+    bestBand: s.bestBand,
+    ok: s.ok,
+  }));
+}
+
+/** The "at least identify" polygons of the working, networked cameras. */
+export async function identifyViewsOfNetworked(db: Db): Promise<readonly CameraView[]> {
+  return (await bandedCity(db, 'grid')).identifyNetworked;
+}
