@@ -39,6 +39,12 @@ let plan: PlanView | undefined;
 let mapRef: MapLibreMap | undefined;
 let listEl: HTMLElement | undefined;
 
+/** The local time a unit leaves a stop (arrival plus its stay, over midnight). */
+function leave(r: StopRow): string {
+  const m = (Number(r.arrival.slice(0, 2)) * 60 + Number(r.arrival.slice(3, 5)) + Math.round(r.dwellMinutes)) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
 /** Hot place id (`cell:…`) of a dosage visit (`cell:…#2`), else undefined. */
 const hotOf = (id: string) => (id.includes('#') ? id.slice(0, id.indexOf('#')) : undefined);
 
@@ -114,6 +120,8 @@ export function initPatrolPlan(map: MapLibreMap): void {
     map.getCanvas().style.cursor = '';
   });
   map.on('click', STOP_LAYER, pick);
+  window.gridpatrol.patrolDrawnKeys = (layerId) =>
+    map.getLayer(layerId) ? map.queryRenderedFeatures({ layers: [layerId] }).map((f) => String(f.properties.key)) : [];
 }
 
 /** Marks one stop on the map and in the list; `fly` brings the map to it (a row was clicked). */
@@ -148,6 +156,18 @@ export function showPatrolPlan(units: PatrolUnit[], jobId: string): void {
   };
   mapRef?.getSource<GeoJSONSource>(SOURCE)?.setData(fc);
   mapRef?.setFilter(SELECTED_LAYER, ['==', ['get', 'key'], '\u0000']);
+  // The whole plan in view (the sidebar covers the left 340 px): every stop of the list is on screen.
+  if (mapRef && rows.length) {
+    const lons = rows.map((r) => r.lon),
+      lats = rows.map((r) => r.lat);
+    mapRef.fitBounds(
+      [
+        [Math.min(...lons), Math.min(...lats)],
+        [Math.max(...lons), Math.max(...lats)],
+      ],
+      { padding: { top: 60, bottom: 60, left: 380, right: 60 }, duration: 0, maxZoom: 16 },
+    );
+  }
   window.gridpatrol.patrolStops = rows.length;
   window.gridpatrol.patrolSelectedStop = '';
 }
@@ -174,22 +194,35 @@ export function patrolStopList(): HTMLElement {
   const box = h('div', { 'data-testid': 'patrol-stop-list' });
   listEl = box;
   if (!plan) return box;
-  const head = h(
-    'tr',
-    {},
-    ...['unit', 'arrival', 'kind', 'stop', 'dwell', 'note'].map((k) => h('th', {}, t(`patrol_plan.col.${k}`))),
-  );
+  const head = h('tr', {}, ...['arrival', 'stop'].map((k) => h('th', {}, t(`patrol_plan.col.${k}`))));
   const table = h('table', { class: 'compact stops' }, head);
+  const several = plan.units.length > 1;
   for (const r of plan.rows) {
+    const more = [
+      ...(several ? [t('patrol_plan.unit', { unit: r.unit })] : []),
+      t(`patrol_plan.kind.${r.kind}`),
+      t('patrol_plan.stays', { minutes: Math.round(r.dwellMinutes) }),
+      ...(r.note ? [r.note] : []),
+    ].join(' · ');
     const tr = h(
       'tr',
       { 'data-stop': r.key, 'data-kind': r.kind, class: r.key === plan.selected ? 'selected' : '' },
-      h('td', {}, String(r.unit)),
-      h('td', { 'data-testid': 'stop-arrival' }, r.arrival),
-      h('td', {}, swatch(KIND_COLOURS[r.kind], 'dot'), t(`patrol_plan.kind.${r.kind}`)),
-      h('td', {}, r.label),
-      h('td', {}, `${Math.round(r.dwellMinutes)} ${t('reach.min')}`),
-      h('td', { class: r.note && r.kind === 'hot' && r.note.startsWith('✗') ? 'warn' : '' }, r.note),
+      h(
+        'td',
+        {},
+        h('span', { 'data-testid': 'stop-arrival' }, r.arrival),
+        h('br'),
+        h('span', { class: 'muted' }, `– ${leave(r)}`),
+      ),
+      h(
+        'td',
+        {},
+        swatch(KIND_COLOURS[r.kind], 'dot'),
+        ' ',
+        r.label,
+        h('br'),
+        h('span', { class: r.note.startsWith('✗') ? 'muted warn' : 'muted' }, more),
+      ),
     );
     tr.onclick = () => select(r.key, true);
     tr.onmouseenter = () => select(r.key, false);

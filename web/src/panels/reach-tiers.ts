@@ -34,7 +34,7 @@ export function tierPanel(reach: ReachSummary): HTMLElement {
   const misses = reach.tiers.flatMap((tier) => tier.misses);
   const list = h(
     'table',
-    { class: 'compact', 'data-testid': 'tier-misses' },
+    { class: 'compact wrap', 'data-testid': 'tier-misses' },
     h('tr', {}, ...['place', 'kind', 'tier', 'minutes'].map((k) => h('th', {}, t(`reach_tiers.col.${k}`)))),
   );
   for (const m of misses)
@@ -105,7 +105,7 @@ export function schoolGatesBlock(rerender: () => void): HTMLElement {
     );
     const table = h(
       'table',
-      { class: 'compact', 'data-testid': 'school-gates-table' },
+      { class: 'compact wrap', 'data-testid': 'school-gates-table' },
       h('tr', {}, ...['school', 'bell', 'covered'].map((k) => h('th', {}, t(`reach_tiers.col.${k}`)))),
     );
     // The uncovered first: they are the question.

@@ -32,6 +32,8 @@ export interface TestHooks {
   patrolSelectedStop: string;
   patrolFlownTo: string;
   lastGpx: string;
+  /** The `key` (unit:index) of every patrol stop a MapLibre layer draws on screen now. */
+  patrolDrawnKeys(layerId: string): string[];
   /** Schools without 护学岗 coverage in the last school-gates answer. */
   schoolGatesUncovered: number;
   /** Shift minute the route replay has reached. */
@@ -110,6 +112,7 @@ export function installTestHooks(): TestHooks {
     patrolSelectedStop: '',
     patrolFlownTo: '',
     lastGpx: '',
+    patrolDrawnKeys: () => [],
     schoolGatesUncovered: -1,
     blindSpotCells: 0,
     proposedCameras: 0,
