@@ -26,11 +26,13 @@ import { renderHourChart } from './panels/hour-chart.js';
 import { applyGrades, incidentsSection } from './panels/incidents-panel.js';
 import { renderLegend } from './panels/legend.js';
 import { viewFromUrl, type ViewId } from './layers/views.js';
+import { initPatrolPlan } from './panels/patrol-plan.js';
 import { initReach, reachSection } from './panels/reach-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
 import { renderSidebar } from './panels/sidebar.js';
 import { initialState, resForZoom } from './state/app-state.js';
+import { setLocalZone } from './state/local-zone.js';
 import { installTestHooks } from './state/test-hooks.js';
 import './styles.css';
 
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
     return;
   }
   window.gridpatrol.signedIn = true;
+  setLocalZone(session.timeZone);
   const state = initialState(session.user);
   const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
   const sidebar = document.getElementById('sidebar') as HTMLElement;
@@ -136,6 +139,7 @@ async function main(): Promise<void> {
   window.gridpatrol.deckLayersDrawn = ctx.drawnDeckLayers;
   const coverageViews = initCoverage(ctx, state);
   initBlindSpots(ctx, state);
+  initPatrolPlan(map);
   const reachTools = initReach(ctx, state, () => rerender());
   const editing = initEditing(ctx, state, () => rerender());
   initPlanning(ctx);

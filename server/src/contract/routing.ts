@@ -64,6 +64,7 @@ export const patrolBody = z.strictObject({
     .optional(),
 });
 export const patrolQuery = z.strictObject({ format: z.enum(['json', 'gpx']).default('json') });
+export const patrolJobParams = z.strictObject({ jobId: z.string().regex(/^[0-9a-f-]{36}$/, 'a job id') });
 
 export const isochroneAnswer = featureCollection.extend({
   snapped: z.object({ lon: z.number(), lat: z.number(), distance_m: z.number() }),
@@ -129,8 +130,13 @@ export const plannedUnit = z
         kind: z.enum(['checkpoint', 'prize', 'gate']),
         lon: z.number(),
         lat: z.number(),
+        /** The checkpoint's or school's name; a hot cell has none. */
+        name: z.string().nullable(),
+        /** Local wall-clock time (GRIDPATROL_TZ), HH:MM. */
         arrival: z.string(),
         arrivalSeconds: z.number(),
+        /** How long the unit stays (a dosage visit 10–16 min). */
+        dwellMinutes: z.number(),
         prize: z.number(),
       }),
     ),

@@ -33,7 +33,12 @@ export const userAccount = z
   })
   .meta({ id: 'UserAccount' });
 export const sessionAnswer = z
-  .object({ user: userAccount, permissions: z.array(z.enum(PERMISSIONS)) })
+  .object({
+    user: userAccount,
+    permissions: z.array(z.enum(PERMISSIONS)),
+    /** The deployment's zone (GRIDPATROL_TZ): every hour the app shows is read in it, and labelled with it. */
+    timeZone: z.string(),
+  })
   .meta({ id: 'Session' });
 export const usersAnswer = z.object({ users: z.array(userAccount) });
 

@@ -77,12 +77,12 @@ export async function answerViaJob(
   user: SignedInUser | undefined,
   kind: string,
   params: unknown,
-  send?: (result: unknown) => typeof SENT,
+  send?: (result: unknown, job: JobView) => typeof SENT,
 ): Promise<typeof SENT> {
   const job = await submitOrLimit(res, () => jobs.submit(userOf(user), kind, params));
   const settled =
     job.state === 'queued' || job.state === 'running' ? ((await jobs.waitFor(job.id, jobs.syncWaitMs)) ?? job) : job;
-  if (settled.state === 'done' && send) return send(settled.result);
+  if (settled.state === 'done' && send) return send(settled.result, settled);
   return answerJob(res, settled);
 }
 

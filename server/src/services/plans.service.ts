@@ -23,7 +23,7 @@ import {
   type CategoryWeights,
   type Scorecard,
 } from './plan-scorecard.service.js';
-import { assertBeatsInScope } from './scope.service.js';
+import { assertBeatsInScope, assertDraftInScope } from './scope.service.js';
 
 /** A plan named in a request: a stored one by id, or the plan in force (of a station, or of all). */
 export type PlanRef = { kind: 'stored'; id: number } | { kind: 'in_force'; stationId: number | null };
@@ -124,13 +124,16 @@ export async function createDraft(
   db: Db,
   actor: string,
   req: { name: string; stationId: number | null; assignment?: readonly { gridCode: string; beatCode: string }[] },
+  user?: SignedInUser,
 ) {
+  await assertDraftInScope(db, user, { stationId: req.stationId });
   const assignment = req.assignment
     ? await checkAssignment(
         db,
         req.assignment.map((a, i) => ({ ...a, path: `assignment[${i}]` })),
       )
     : (await inForce(db, req.stationId)).assignment;
+  await assertDraftInScope(db, user, { stationId: req.stationId, beatCodes: assignment.values() });
   const versions = await baseVersions(db, assignment, req.stationId);
   const id = await db.transaction((tx) =>
     insertPlan(tx, actor, {
@@ -149,10 +152,11 @@ export async function createFromDistricting(
   db: Db,
   actor: string,
   req: DraftRequest & { name: string },
-  opts: RunOptions & { run?: TaskRunner } = {},
+  opts: RunOptions & { run?: TaskRunner; user?: SignedInUser } = {},
 ) {
+  await assertDraftInScope(db, opts.user, { stationId: req.stationId });
   const { job, ctx, inForce: now } = await draftInputs(db, req);
-  const { run = inProcess, ...runOpts } = opts;
+  const { run = inProcess, user: _user, ...runOpts } = opts;
   const out = await run({ kind: 'draft', job }, runOpts);
   // A cancelled draft stores nothing.
   opts.signal?.throwIfAborted();
@@ -183,11 +187,14 @@ export async function importPlanRows(
   db: Db,
   actor: string,
   req: { name: string; stationId: number | null; rows: readonly { gridCode: string; beatCode: string; row: number }[] },
+  user?: SignedInUser,
 ) {
+  await assertDraftInScope(db, user, { stationId: req.stationId });
   const assignment = await checkAssignment(
     db,
     req.rows.map((r) => ({ gridCode: r.gridCode, beatCode: r.beatCode, path: `rows[${r.row}]` })),
   );
+  await assertDraftInScope(db, user, { stationId: req.stationId, beatCodes: assignment.values() });
   const versions = await baseVersions(db, assignment, req.stationId);
   const id = await db.transaction((tx) =>
     insertPlan(tx, actor, {
@@ -207,13 +214,17 @@ export async function renamePlan(
   id: number,
   version: number,
   change: { name?: string; assignment?: readonly { gridCode: string; beatCode: string }[] },
+  user?: SignedInUser,
 ) {
+  const stored = await getPlan(db, id);
+  await assertDraftInScope(db, user, { stationId: stored.stationId, path: 'id' });
   const assignment = change.assignment
     ? await checkAssignment(
         db,
         change.assignment.map((a, i) => ({ ...a, path: `assignment[${i}]` })),
       )
     : undefined;
+  if (assignment) await assertDraftInScope(db, user, { stationId: stored.stationId, beatCodes: assignment.values() });
   await db.transaction((tx) =>
     updatePlan(tx, actor, id, version, {
       ...(change.name ? { name: change.name } : {}),

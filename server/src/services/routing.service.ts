@@ -471,9 +471,10 @@ export async function planPatrols(
     if (!point) return undefined;
     return { point, node: point.fraction < 0.5 ? (g.edgeSource[point.edge] ?? 0) : (g.edgeTarget[point.edge] ?? 0) };
   };
-  const unitStops: (PatrolStopInput & { lon: number; lat: number; point: EdgePoint })[][] = [];
+  type UnitStop = PatrolStopInput & { lon: number; lat: number; point: EdgePoint; name?: string | null };
+  const unitStops: UnitStop[][] = [];
   for (let u = 0; u < req.units; u++) {
-    const stops: (PatrolStopInput & { lon: number; lat: number; point: EdgePoint })[] = [];
+    const stops: UnitStop[] = [];
     for (const c of sorted.slice(u * per, (u + 1) * per)) {
       const at = placeOf(c.lon, c.lat);
       if (at)
@@ -484,6 +485,7 @@ export async function planPatrols(
           kind: 'checkpoint',
           lon: c.lon,
           lat: c.lat,
+          name: c.name,
         });
     }
     const hotIds: string[] = [];
@@ -520,6 +522,7 @@ export async function planPatrols(
           window: [x.off - GATE_BEFORE_MIN * 60, x.off + GATE_AFTER_MIN * 60],
           lon: x.school.lon,
           lat: x.school.lat,
+          name: x.school.name,
         });
     }
     unitStops.push(stops);
@@ -600,8 +603,10 @@ export async function planPatrols(
         kind: s.kind,
         lon: byId.get(s.id)?.lon ?? 0,
         lat: byId.get(s.id)?.lat ?? 0,
+        name: byId.get(s.id)?.name ?? null,
         arrival: clock(req.startHour, s.arrivalSeconds),
         arrivalSeconds: s.arrivalSeconds,
+        dwellMinutes: (byId.get(s.id)?.dwellSeconds ?? 0) / 60,
         prize: s.prize,
       })),
       line: line ?? [],

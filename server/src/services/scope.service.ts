@@ -56,6 +56,30 @@ export async function assertBeatsInScope(
   }
 }
 
+/**
+ * Drafts are fenced like beats: a fenced planner drafts (creates, imports, drafts by districting, edits) only plans of
+ * their own station, and a draft's beats that exist already must be that station's (403 `scope.*` otherwise). An
+ * all-city draft (no station) is not a planner's.
+ */
+export async function assertDraftInScope(
+  q: Queryable,
+  user: SignedInUser | undefined,
+  draft: { stationId: number | null; beatCodes?: Iterable<string>; path?: string },
+): Promise<void> {
+  const fence = fenceOf(user);
+  if (fence.kind === 'open') return;
+  if (fence.kind === 'closed') closed();
+  if (draft.stationId !== fence.stationId) {
+    throw new ForbiddenError(
+      `You plan station ${fence.stationId}: a draft must be of it`,
+      [{ path: draft.path ?? 'stationId', message: `must be ${fence.stationId}` }],
+      { code: 'scope.other_station' },
+    );
+  }
+  const codes = [...new Set(draft.beatCodes ?? [])];
+  if (codes.length) await assertBeatsInScope(q, user, { codes });
+}
+
 /** A fenced planner's beat shape may not reach into another station's beats (403 naming them). */
 async function assertShapeInScope(
   q: Queryable,

@@ -77,6 +77,7 @@ const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['GET /routing/post-suggestions', ALL],
   ['GET /routing/school-gates', ALL],
   ['POST /routing/patrol', ANALYSE],
+  ['GET /routing/patrol/:jobId/gpx', ANALYSE],
   ['POST /grids/reshape', GRIDS],
   ['POST /grids/draw', GRIDS],
   ['POST /grids/validate', GRIDS],

@@ -20,7 +20,7 @@ import type {
   categories,
   timeRange,
 } from '../../../server/src/contract/incidents.js';
-import type { PlannedUnit, ReachSummary } from '../../../server/src/contract/routing.js';
+import type { PlannedUnit, ReachSummary, schoolGatesAnswer } from '../../../server/src/contract/routing.js';
 import type { SessionAnswer, UserAccount } from '../../../server/src/contract/session.js';
 import type { TileJsonAnswer } from '../../../server/src/contract/tiles.js';
 import type { SearchAnswer } from '../../../server/src/contract/search.js';
@@ -191,6 +191,28 @@ export async function planPatrol(body: PatrolRequest, format: 'json' | 'gpx' = '
   if (!res.ok) throw await failure(res);
   return res;
 }
+
+/**
+ * A patrol plan and the job it is kept as (the answer's Content-Location, or the 202's job when it ran long): the
+ * plan's GPX is asked of that job, so it is the plan on the map, not a new one.
+ */
+export async function planPatrolKept(body: PatrolRequest): Promise<{ units: PatrolUnit[]; jobId: string }> {
+  const first = await planPatrol(body);
+  const where = first.headers.get('content-location') ?? '';
+  const res = await settled(first);
+  if (!res.ok) throw await failure(res);
+  const jobId =
+    first.status === 202 ? ((await first.clone().json()) as { id: string }).id : where.replace(/^.*\/jobs\//, '');
+  return { units: ((await res.json()) as { units: PatrolUnit[] }).units, jobId };
+}
+export async function patrolGpxOf(jobId: string): Promise<string> {
+  const res = await fetch(`/api/v1/routing/patrol/${encodeURIComponent(jobId)}/gpx`);
+  if (!res.ok) throw await failure(res);
+  return res.text();
+}
+export type SchoolGateCoverage = z.infer<typeof schoolGatesAnswer>;
+export const schoolGateCoverage = (at: string) =>
+  getJson<SchoolGateCoverage>(`/api/v1/routing/school-gates?${new URLSearchParams({ at })}`);
 
 export const incidentRange = () => getJson<z.infer<typeof timeRange>>('/api/v1/incidents/range');
 

@@ -47,7 +47,7 @@ export const VIEWS: Readonly<Record<ViewId, ThematicView>> = {
   reach: {
     id: 'reach',
     label: 'views.reach',
-    mapLayers: [],
+    mapLayers: ['patrol-stop-points', 'patrol-stop-selected'],
     deckLayers: ['reach', 'isochrone', 'patrol-routes', 'patrol-stops', 'patrol-trips'],
   },
   planning: {

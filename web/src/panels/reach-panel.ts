@@ -1,15 +1,18 @@
-import { GeoJsonLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, PathLayer } from '@deck.gl/layers';
 import { TripsLayer } from '@deck.gl/geo-layers';
 import { distance } from '@turf/turf';
 import type { Feature, FeatureCollection } from 'geojson';
 import type { MapGeoJSONFeature } from 'maplibre-gl';
-import { isochrone, planPatrol, reachEdges, reachSummary, type PatrolUnit } from '../api/client.js';
+import { isochrone, planPatrolKept, reachEdges, reachSummary, type PatrolUnit } from '../api/client.js';
 import { pct } from '../analysis/rate-scale.js';
 import i18next from 'i18next';
 import { t } from '../i18n/index.js';
 import type { MapContext } from '../map/map-context.js';
 import type { AppState } from '../state/app-state.js';
+import { localNow, zoneLabel } from '../state/local-zone.js';
 import { h, section, swatch } from './dom.js';
+import { clearPatrolPlan, downloadPlanGpx, patrolStopList, showPatrolPlan } from './patrol-plan.js';
+import { schoolGatesBlock, tierPanel } from './reach-tiers.js';
 
 /** Response-time classes of the 1-3-5 minute rule (一分钟处置、三分钟增援、五分钟围圈), fixed colours. */
 export const MINUTE_CLASSES = [
@@ -111,23 +114,6 @@ function showPatrol(ctx: MapContext, units: PatrolUnit[], startHour: number, clo
       jointRounded: true,
     }),
   );
-  ctx.setDeckLayer(
-    'patrol-stops',
-    new ScatterplotLayer<PatrolUnit['stops'][number] & { unit: number }>({
-      id: 'deck:patrol-stops',
-      data: units.flatMap((u) => u.stops.map((s) => ({ ...s, unit: u.unit }))),
-      getPosition: (s) => [s.lon, s.lat],
-      getFillColor: (s) =>
-        s.kind === 'checkpoint'
-          ? [15, 118, 110]
-          : ([...(UNIT_COLOURS[(s.unit - 1) % 6] ?? [0, 0, 0])] as [number, number, number]),
-      getRadius: 6,
-      radiusUnits: 'pixels',
-      stroked: true,
-      getLineColor: [255, 255, 255],
-      lineWidthMinPixels: 1.5,
-    }),
-  );
   const end = Math.max(...units.map((u) => u.minutes), 1);
   const t0 = performance.now();
   const frame = () => {
@@ -153,6 +139,9 @@ function showPatrol(ctx: MapContext, units: PatrolUnit[], startHour: number, clo
   };
   requestAnimationFrame(frame);
 }
+
+/** The patrol options the planner ticked, kept across re-renders of the sidebar. */
+const patrolOptions = { dosage: false, gates: false };
 
 /** The 响应与巡逻 section: the 1-3-5 minute reach map, isochrones on click, and patrol plans for a clicked beat. */
 export function reachSection(ctx: MapContext, state: AppState, rerender: () => void): HTMLElement {
@@ -187,6 +176,7 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
   clear.onclick = () => {
     for (const id of ['reach', 'isochrone', 'patrol-routes', 'patrol-stops', 'patrol-trips'])
       ctx.setDeckLayer(id, undefined);
+    clearPatrolPlan();
     state.reach = undefined;
     rerender();
   };
@@ -256,6 +246,17 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
   for (const n of [2, 4, 6, 8, 10, 12]) shiftHours.append(h('option', { value: String(n) }, `${n} h`));
   shiftHours.value = '8';
   const clock = h('span', { class: 'clock', 'data-testid': 'replay-clock' });
+  // Hot-spot dosage (Koper: 10–16 min, back within 2 h) and school gates (护学岗), both kept for the school question.
+  const dosage = h('input', { type: 'checkbox', 'data-testid': 'patrol-dosage' }) as HTMLInputElement;
+  dosage.checked = patrolOptions.dosage;
+  dosage.onchange = () => {
+    patrolOptions.dosage = dosage.checked;
+  };
+  const gates = h('input', { type: 'checkbox', 'data-testid': 'patrol-gates' }) as HTMLInputElement;
+  gates.checked = patrolOptions.gates;
+  gates.onchange = () => {
+    patrolOptions.gates = gates.checked;
+  };
   const summary = h('div', { 'data-testid': 'patrol-summary' });
   const gpx = h('button', { 'data-testid': 'patrol-gpx' }, 'GPX');
   gpx.setAttribute('disabled', '');
@@ -266,11 +267,21 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
     hours: Number(shiftHours.value),
     startHour: Number(shiftStart.value),
     profile: state.profile,
+    ...(dosage.checked ? { dosage: { places: 3, dwellMinutes: 15 } } : {}),
+    ...(gates.checked ? { schoolGates: { dwellMinutes: 15, record: true, day: localNow().day } } : {}),
   });
   plan.onclick = async () => {
     status.textContent = t('incidents.running');
     if (ctx.view() !== 'reach') ctx.setView('reach');
-    const planned = ((await (await planPatrol(request())).json()) as { units: PatrolUnit[] }).units;
+    let planned: PatrolUnit[];
+    try {
+      const kept = await planPatrolKept(request());
+      planned = kept.units;
+      showPatrolPlan(planned, kept.jobId);
+    } catch (e) {
+      status.textContent = e instanceof Error ? e.message : String(e);
+      return;
+    }
     summary.replaceChildren(
       ...planned.map((u) =>
         h(
@@ -294,14 +305,12 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
     status.textContent = '';
     gpx.removeAttribute('disabled');
     showPatrol(ctx, planned, Number(shiftStart.value), clock);
+    stops.replaceChildren(patrolStopList());
   };
-  gpx.onclick = async () => {
-    const blob = await (await planPatrol(request(), 'gpx')).blob();
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `patrol-${beat?.name ?? ''}.gpx`;
-    a.click();
-  };
+  // The plan on the map, from its kept job: not planned again.
+  gpx.onclick = () => void downloadPlanGpx(`patrol-${beat?.name ?? ''}.gpx`);
+  const stops = h('div', {}, patrolStopList());
+  if (window.gridpatrol.patrolStops > 0) gpx.removeAttribute('disabled');
 
   return section(
     'reach',
@@ -311,11 +320,24 @@ export function reachSection(ctx: MapContext, state: AppState, rerender: () => v
     h('div', { class: 'buttons' }, reach, clear),
     legend,
     table,
+    ...(state.reach ? [tierPanel(state.reach)] : []),
     h('label', { class: 'toggle' }, iso, t('reach.isochrone_mode')),
     h('div', { class: 'buttons' }, plan, units, gpx),
-    h('label', { class: 'row' }, t('reach.shift_start'), shiftStart, t('reach.shift_hours'), shiftHours),
-    h('div', { class: 'row' }, t('reach.clock'), clock),
+    h(
+      'label',
+      { class: 'row' },
+      t('reach.shift_start'),
+      shiftStart,
+      t('reach.shift_hours'),
+      shiftHours,
+      h('span', { class: 'muted', 'data-testid': 'patrol-zone' }, zoneLabel()),
+    ),
+    h('label', { class: 'toggle' }, dosage, t('patrol_plan.dosage')),
+    h('label', { class: 'toggle' }, gates, t('patrol_plan.gates')),
+    h('div', { class: 'row' }, t('reach.clock'), clock, h('span', { class: 'muted' }, zoneLabel())),
     summary,
+    stops,
     status,
+    schoolGatesBlock(rerender),
   );
 }

@@ -27,6 +27,15 @@ export interface TestHooks {
   isochroneBands: number;
   /** Units of the last patrol plan. */
   patrolUnits: number;
+  /** Stops of the last patrol plan drawn and listed, the stop selected (unit:index), the last one flown to, the last GPX. */
+  patrolStops: number;
+  patrolSelectedStop: string;
+  patrolFlownTo: string;
+  lastGpx: string;
+  /** The `key` (unit:index) of every patrol stop a MapLibre layer draws on screen now. */
+  patrolDrawnKeys(layerId: string): string[];
+  /** Schools without 护学岗 coverage in the last school-gates answer. */
+  schoolGatesUncovered: number;
   /** Shift minute the route replay has reached. */
   replayMinute: number;
   /** H3 cells of the blind-spot heat map. */
@@ -99,6 +108,12 @@ export function installTestHooks(): TestHooks {
     isochroneBands: 0,
     patrolUnits: 0,
     replayMinute: 0,
+    patrolStops: 0,
+    patrolSelectedStop: '',
+    patrolFlownTo: '',
+    lastGpx: '',
+    patrolDrawnKeys: () => [],
+    schoolGatesUncovered: -1,
     blindSpotCells: 0,
     proposedCameras: 0,
     editProblems: 0,

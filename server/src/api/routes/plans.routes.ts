@@ -69,12 +69,13 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         response: {},
         problems: { 422: 'unknown or repeated grids' },
       },
-      async ({ body: b }, { res, actor }) => {
-        const out = await createDraft(db, actor, {
-          name: b.name,
-          stationId: b.stationId,
-          ...(b.assignment ? { assignment: b.assignment } : {}),
-        });
+      async ({ body: b }, { res, actor, user }) => {
+        const out = await createDraft(
+          db,
+          actor,
+          { name: b.name, stationId: b.stationId, ...(b.assignment ? { assignment: b.assignment } : {}) },
+          user,
+        );
         res.location(`/api/v1/plans/${String(out.id)}`);
         return out;
       },
@@ -111,11 +112,11 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         body: { kind: 'raw', limit: MAX_PLAN_FILE_BYTES },
         problems: { 413: 'file too large', 422: 'bad rows, named by row' },
       },
-      async ({ query: q }, { req, res, actor }) => {
+      async ({ query: q }, { req, res, actor, user }) => {
         if (!Buffer.isBuffer(req.body) || req.body.length === 0)
           throw new ValidationError('Empty upload', [{ path: 'body', message: 'send the sheet as the request body' }]);
         const rows = await readPlanFile(new Uint8Array(req.body), q.format);
-        const out = await importPlanRows(db, actor, { name: q.name, stationId: q.stationId ?? null, rows });
+        const out = await importPlanRows(db, actor, { name: q.name, stationId: q.stationId ?? null, rows }, user);
         res.location(`/api/v1/plans/${String(out.id)}`);
         return out;
       },
@@ -178,11 +179,15 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         response: {},
         problems: { 404: 'no such plan', 409: 'stale version', 422: 'unknown grids' },
       },
-      ({ params: p, body: b }, { actor }) =>
-        renamePlan(db, actor, p.id, b.version, {
-          ...(b.name ? { name: b.name } : {}),
-          ...(b.assignment ? { assignment: b.assignment } : {}),
-        }),
+      ({ params: p, body: b }, { actor, user }) =>
+        renamePlan(
+          db,
+          actor,
+          p.id,
+          b.version,
+          { ...(b.name ? { name: b.name } : {}), ...(b.assignment ? { assignment: b.assignment } : {}) },
+          user,
+        ),
     )
     .add(
       {

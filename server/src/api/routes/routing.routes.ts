@@ -4,6 +4,7 @@ import {
   isochroneQuery,
   patrolAnswer,
   patrolBody,
+  patrolJobParams,
   patrolQuery,
   reachAnswer,
   reachQuery,
@@ -14,7 +15,9 @@ import {
   schoolGatesQuery,
   suggestQuery,
 } from '../../contract/routing.js';
-import { NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError, UnauthorizedError } from '../../errors.js';
+import { localDay } from '../../local-clock.js';
+import type { SignedInUser } from '../../services/auth.service.js';
 import {
   patrolGpx,
   postSuggestions,
@@ -27,6 +30,16 @@ import { answerViaJob } from '../../jobs/jobs.routes.js';
 import { RouteGroup, SENT } from '../route.js';
 
 const GEOJSON = 'application/geo+json';
+
+/** The GPX of a finished patrol job of this user (an admin: anyone's), from its kept result: nothing is planned. */
+async function patrolGpxOfJob(jobs: JobManager, user: SignedInUser | undefined, jobId: string): Promise<string> {
+  if (!user) throw new UnauthorizedError('Sign in first');
+  const job = await jobs.get(user, jobId);
+  if (job.kind !== 'patrol') throw new NotFoundError(`No patrol job ${jobId}`);
+  if (job.state !== 'done') throw new ConflictError(`The patrol job is ${job.state}`, [], { code: 'job.not_done' });
+  const { units } = job.result as { units: PlannedUnit[] };
+  return patrolGpx(units, localDay(new Date(job.createdAt)));
+}
 
 /** Road network analysis under /api/v1/routing: isochrones, routes, the 1-3-5 minute reach map, post suggestions, patrols. */
 export function routingRoutes(db: Db, jobs: JobManager): RouteGroup {
@@ -103,8 +116,10 @@ export function routingRoutes(db: Db, jobs: JobManager): RouteGroup {
         problems: { 422: 'no such base, no road near it, or no plan fits' },
       },
       ({ query: q, body }, { res, user }) =>
-        answerViaJob(jobs, res, user, 'patrol', body, (result) => {
+        answerViaJob(jobs, res, user, 'patrol', body, (result, job) => {
           const { units } = result as { units: PlannedUnit[] };
+          // The plan is kept as its job: its GPX is GET /routing/patrol/{job}/gpx, without planning again.
+          res.set('content-location', `/api/v1/jobs/${job.id}`);
           if (q.format === 'json') res.json({ units });
           else
             res
@@ -113,6 +128,22 @@ export function routingRoutes(db: Db, jobs: JobManager): RouteGroup {
               .send(patrolGpx(units, new Date().toISOString().slice(0, 10)));
           return SENT;
         }),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/routing/patrol/:jobId/gpx',
+        permission: 'analyse',
+        summary: 'GPX of a patrol plan already made (its job), not planned again',
+        request: { params: patrolJobParams },
+        response: { contentType: 'application/gpx+xml', description: 'GPX 1.1: a track per unit, a waypoint per stop' },
+        problems: { 404: 'no such patrol job of this user', 409: 'the job has not finished' },
+      },
+      async ({ params }, { res, user }) => {
+        const gpx = await patrolGpxOfJob(jobs, user, params.jobId);
+        res.type('application/gpx+xml').attachment('patrol.gpx').send(gpx);
+        return SENT;
+      },
     )
     .add(
       {

@@ -18,6 +18,7 @@ import {
   signOut,
 } from '../../services/auth.service.js';
 import { NotFoundError } from '../../errors.js';
+import { localTimeZone } from '../../local-clock.js';
 import { clearSessionCookie, limitRate, setSessionCookie } from '../middleware/auth.js';
 import { RouteGroup, SENT } from '../route.js';
 
@@ -39,7 +40,7 @@ export function sessionRoutes(db: Db): RouteGroup {
       async ({ body }, { req, res }) => {
         const { token, user } = await signIn(db, body.username, body.password);
         setSessionCookie(req, res, token, SESSION_HOURS * 3600_000);
-        return { user, permissions: [...permissionsOf(user.role)] };
+        return { user, permissions: [...permissionsOf(user.role)], timeZone: localTimeZone() };
       },
     )
     .add(
@@ -52,7 +53,7 @@ export function sessionRoutes(db: Db): RouteGroup {
       },
       (_in, { user }) => {
         if (!user) throw new NotFoundError('No session');
-        return { user, permissions: [...permissionsOf(user.role)] };
+        return { user, permissions: [...permissionsOf(user.role)], timeZone: localTimeZone() };
       },
     )
     .add(

@@ -59,7 +59,7 @@ export const districtingDraftKind: JobKind<DraftBody> = {
         ...(b.lockedBeats ? { lockedBeats: b.lockedBeats } : {}),
         ...(b.recom === undefined ? {} : { recom: b.recom }),
       },
-      { ...opts, run },
+      { ...opts, run, user: ctx.user },
     );
   },
 };
