@@ -19,6 +19,8 @@ const REVIEWED: Record<string, readonly string[]> = {
     "unnestArgs.join(', ')",
   ],
   'db/client.ts': ["columns.join(', ')", 'opts.schema', 'table'],
+  // The schema name is checked against SCHEMA_NAME in openDb (client.ts) before the thread is started.
+  'db/embedded-thread.ts': ['opts.schema'],
   'db/repos/coverage.repo.ts': [
     'CAMERA_COLUMNS',
     "['road', 'building', 'key_place', table].map(part).join(\" || '|' || \")",
