@@ -30,7 +30,7 @@ type Shift = (p: Position) => [number, number];
  * buildings, key places and grids shifted per copy; cameras cut to 15,708. Road pieces belong to the grid holding
  * their midpoint (the bench does not need exact cuts at grid edges).
  */
-function bigCity() {
+export function bigCity() {
   const demo = generateDemoCity(20261125, { incidents: 0 });
   const w = DEMO_LATTICE.cols * DEMO_LATTICE.blockLonDeg,
     hgt = DEMO_LATTICE.rows * DEMO_LATTICE.blockLatDeg;
