@@ -60,6 +60,7 @@ export const VIEWS: Readonly<Record<ViewId, ThematicView>> = {
       'plan-align-line',
       'plan-compare-fill',
       'plan-compare-moved',
+      'plan-compare-fill-b',
     ],
     deckLayers: [],
   },

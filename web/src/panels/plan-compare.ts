@@ -3,6 +3,7 @@ import { getJson } from '../api/client.js';
 import { t } from '../i18n/index.js';
 import { h } from './dom.js';
 import { DRAFT_BEAT_PALETTE } from '../map/style.js';
+import { initPlanSwipe, setSwipe } from './plan-swipe.js';
 
 /** What the server answers for GET /api/v1/plans and /plans/compare (the fields this view reads). */
 interface PlanSummary {
@@ -136,6 +137,7 @@ export function initPlanCompare(map: MapLibreMap): void {
     filter: NONE,
     paint: { 'line-color': '#b2182b', 'line-width': 3 },
   });
+  initPlanSwipe(map);
 }
 
 function draw(
@@ -167,6 +169,8 @@ function draw(
 }
 
 let assignments: { a: Map<string, string>; b: Map<string, string> } | undefined;
+/** The swipe divider's place (fraction of the map's width) while the swipe is on. */
+let swipeAt: number | undefined;
 let plans: PlanSummary[] = [];
 let picked: { a: string; b: string } = { a: 'in-force', b: '' };
 let loadedFor: number | undefined;
@@ -221,6 +225,7 @@ export function planCompareBlock(
       assignments = { a: await assignmentOf(picked.a), b: await assignmentOf(picked.b || picked.a) };
       showPlanningView();
       draw(map, assignments);
+      if (swipeAt !== undefined) await setSwipe(assignments, swipeAt);
       window.dispatchEvent(new CustomEvent('gridpatrol:plan-compare'));
       rerender();
     })();
@@ -259,6 +264,31 @@ export function planCompareBlock(
       draw(map, assignments);
       rerender();
     };
+    // Swipe: A left of the divider, B right of it; the slider moves the divider.
+    const swipe = h('input', { type: 'checkbox', 'data-testid': 'plan-compare-swipe' }) as HTMLInputElement;
+    swipe.checked = swipeAt !== undefined;
+    const at = h('input', {
+      type: 'range',
+      min: '5',
+      max: '95',
+      value: String(Math.round((swipeAt ?? 0.5) * 100)),
+      'data-testid': 'plan-compare-swipe-at',
+    }) as HTMLInputElement;
+    at.disabled = !swipe.checked;
+    toggle.disabled = swipe.checked;
+    swipe.onchange = () => {
+      swipeAt = swipe.checked ? Number(at.value) / 100 : undefined;
+      at.disabled = !swipe.checked;
+      toggle.disabled = swipe.checked;
+      if (swipeAt === undefined) {
+        void setSwipe(undefined, undefined);
+        draw(map, assignments);
+      } else void setSwipe(assignments, swipeAt);
+    };
+    at.oninput = () => {
+      swipeAt = Number(at.value) / 100;
+      void setSwipe(assignments, swipeAt);
+    };
     out.append(
       table,
       h(
@@ -267,6 +297,7 @@ export function planCompareBlock(
         toggle,
         h('span', { class: 'muted' }, t('plancompare.moved', { n: current.moved.length })),
       ),
+      h('label', { class: 'toggle' }, swipe, t('plancompare.swipe'), ' ', at),
     );
   }
   return out;

@@ -66,6 +66,10 @@ export interface TestHooks {
   planCompareRows: number;
   planCompareMovedDrawn: number;
   planWorkloadRows: number;
+  /** The longitude the compare swipe divides A (west) from B (east) at; NaN when the swipe is off. */
+  planSwipeLon: number;
+  /** Distinct `code`s of the features a MapLibre layer draws on screen now. */
+  renderedCodes(layerId: string): string[];
   planApplied: number;
   /** The thematic view on the map, and the deck.gl layers handed to deck for drawing. */
   view: string;
@@ -133,6 +137,8 @@ export function installTestHooks(): TestHooks {
     planCompareRows: 0,
     planCompareMovedDrawn: -1,
     planWorkloadRows: 0,
+    planSwipeLon: Number.NaN,
+    renderedCodes: () => [],
     planApplied: 0,
     view: '',
     deckLayersDrawn: () => [],
