@@ -1,7 +1,7 @@
 /**
  * `npm run import -- <file> [--layer roads] [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:n] [--format F]
  *   [--skip-invalid] [--tz America/Chicago] [--map target=source]… [--set target=value]… [--date-order mdy|dmy]
- *   [--key COLUMN] [--dry-run] [--make-valid]` into the configured database (DATABASE_URL, or the embedded one).
+ *   [--key COLUMN] [--dry-run] [--make-valid] [--mode add|replace]` into the configured database (DATABASE_URL, or the embedded one).
  * `npm run import -- --help LAYER` prints what a layer takes; `--undo BATCH` undoes an import; `--batches` lists them.
  * `npm run import -- <file> --inspect [--geojson OUT]` prints what was detected (format, encoding, CRS and why,
  *   columns with types and samples, geometry types, row count, what was left out) and writes the rows as read (WGS84).
@@ -42,6 +42,7 @@ const { values, positionals } = parseArgs({
     key: { type: 'string' },
     'dry-run': { type: 'boolean' },
     'make-valid': { type: 'boolean' },
+    mode: { type: 'string' },
     help: { type: 'string' },
     undo: { type: 'string' },
     batches: { type: 'boolean' },
@@ -52,6 +53,10 @@ if (values.help !== undefined) {
   if (values.help && !isLayerName(values.help)) console.error(`unknown layer ${values.help}; all layers:`);
   console.log(names.map((n) => specTable(LAYER_SPECS[n])).join('\n\n'));
   process.exit(0);
+}
+if (values.mode !== undefined && values.mode !== 'add' && values.mode !== 'replace') {
+  console.error(`--mode ${values.mode}: expected add or replace`);
+  process.exit(2);
 }
 /** `target=value` pairs of --map / --set. */
 function pairs(list: readonly string[] | undefined, what: string): Record<string, string> | undefined {
@@ -212,6 +217,7 @@ try {
     ...(values.key ? { key: values.key } : {}),
     ...(values['dry-run'] ? { dryRun: true } : {}),
     ...(values['make-valid'] ? { makeValid: true } : {}),
+    ...(values.mode === 'replace' || values.mode === 'add' ? { mode: values.mode } : {}),
     ...(values.sheet ? { sheet: values.sheet } : {}),
     ...(values.encoding ? { encoding: values.encoding } : {}),
     onProgress: (share, phase) => {

@@ -10,6 +10,7 @@ import { FairUse, UNLIMITED_FAIR_USE, type FairUseLimits } from './services/fair
 import { sessionRoutes } from './api/routes/session.routes.js';
 import { analysisRoutes } from './api/routes/analysis.routes.js';
 import { editingRoutes } from './api/routes/editing.routes.js';
+import { exportRoutes } from './api/routes/export.routes.js';
 import { featureRoutes } from './api/routes/features.routes.js';
 import { importRoutes } from './api/routes/import.routes.js';
 import { incidentAnalysisRoutes } from './api/routes/incident-analysis.routes.js';
@@ -95,6 +96,8 @@ export function createApp(deps: AppDeps): Express {
     planRoutes(deps.db, jobs),
     editingRoutes(deps.db, jobs),
     searchRoutes(deps.db),
+    // Before the features: /grids/export is not /grids/{id}.
+    exportRoutes(deps.db),
     featureRoutes(deps.db),
   ];
   const tiles = tilesRoutes(deps.db);

@@ -48,6 +48,7 @@ export const importQuery = z.strictObject({
   make_valid: bool,
   sheet: z.string().max(100).optional(),
   encoding: z.string().max(40).optional(),
+  mode: z.enum(['add', 'replace']).optional(),
 });
 
 export const importIssue = z.object({
@@ -56,7 +57,13 @@ export const importIssue = z.object({
   path: z.string(),
   message: z.string(),
 });
-const layerCounts = z.object({ new: z.number().int(), updated: z.number().int(), unchanged: z.number().int() });
+const layerCounts = z.object({
+  new: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  // mode=replace: rows earlier imports of the same file wrote that this one no longer holds.
+  deleted: z.number().int().optional(),
+});
 export const importReport = z
   .object({
     file: z.string(),

@@ -42,6 +42,9 @@ export const PROBLEM_CODES = {
   'import.edited_since':
     'rows of the import batch were edited or deleted since it ran; nothing was undone (errors name them)',
   'import.already_undone': 'the import batch is already undone',
+  'export.not_encodable':
+    'a text value has a character GBK does not hold: export in UTF-8 (errors name the row and column)',
+  'export.dbf_text_too_long': 'a text value is longer than the 254 bytes a Shapefile (DBF) field holds: export GeoJSON',
   'analysis.too_many_events': 'the filter matches more incidents than the analysis takes',
   'password.too_short': 'the password is shorter than the minimum',
   'job.limit': 'too many jobs of this user at once (Retry-After; limit)',

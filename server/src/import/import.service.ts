@@ -8,6 +8,7 @@ import { problemFromDbError } from '../db/pg-errors.js';
 import {
   auditImport,
   createBatch,
+  deleteForReplace,
   districtCodesFor,
   divisionPrefixes,
   finishBatch,
@@ -16,6 +17,7 @@ import {
   matchByUniqueColumn,
   matchImportKeys,
   recordBatchRows,
+  rowsToReplace,
   snapshotRows,
   stationIdsByCode,
   updateFeatures,
@@ -63,6 +65,11 @@ export interface ImportOptions {
   makeValid?: boolean;
   sheet?: string;
   encoding?: string;
+  /**
+   * `add` (default): new rows in, matching rows updated. `replace`: also deletes the rows earlier imports of the same
+   * file name wrote that this file no longer holds, in the same transaction (undo puts them back).
+   */
+  mode?: 'add' | 'replace';
 }
 
 const MAX_ISSUES = 200;
@@ -510,17 +517,34 @@ async function write(
       o.onProgress?.(0.2 + 0.75 * (done / Math.max(1, total)), layer);
     }
     await recordBatchRows(tx, batchId, layer, writes);
+    let deleted = 0;
+    if (o.mode === 'replace') {
+      const gone = await rowsToReplace(
+        tx,
+        layer,
+        o.fileName,
+        writes.map((w) => w.featureId),
+      );
+      try {
+        deleted = await deleteForReplace(tx, batchId, layer, gone);
+      } catch (err) {
+        // e.g. a replaced station still has beats: the foreign key names it, and nothing is written.
+        throw problemFromDbError(err, def.table) ?? err;
+      }
+    }
     counts[layer] = {
       new: fresh.length,
       updated: changed.length,
       unchanged: list.length - fresh.length - changed.length,
+      ...(o.mode === 'replace' ? { deleted } : {}),
     };
     imported[layer] = fresh.length + changed.length;
   }
   const sum = (k: 'new' | 'updated' | 'unchanged') => Object.values(counts).reduce((s, c) => s + (c?.[k] ?? 0), 0);
+  const deletedAll = Object.values(counts).reduce((n, c) => n + (c?.deleted ?? 0), 0);
   const summary = `${sum('new')} new, ${sum('unchanged')} unchanged, ${sum('updated')} updated, ${rejected} refused${
     repaired.length ? `, ${repaired.length} repaired` : ''
-  }`;
+  }${o.mode === 'replace' ? `, ${deletedAll} deleted (replace)` : ''}`;
   await finishBatch(tx, batchId, { counts, rejected, repaired: repaired.length });
   await auditImport(tx, {
     actor: o.actor,

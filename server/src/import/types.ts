@@ -44,8 +44,8 @@ export interface ImportReport {
   /** What was detected (format, encoding, CRS) and why. */
   detected: { format: string; encoding: string | null; crs: string };
   rowsRead: number;
-  /** Per layer: rows added, rows changed in place, rows already there as they are in the file. */
-  counts: Partial<Record<LayerName, { new: number; updated: number; unchanged: number }>>;
+  /** Per layer: rows added, rows changed in place, rows already there as they are in the file; `replace`: rows deleted. */
+  counts: Partial<Record<LayerName, { new: number; updated: number; unchanged: number; deleted?: number }>>;
   /** "N new, M unchanged, K updated, R refused" over all layers. */
   summary: string;
   /** Refused rows grouped by reason, with the first few offenders. */

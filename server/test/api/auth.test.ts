@@ -33,6 +33,7 @@ const ALL = 'LPGA',
 const layerRows = (layer: string, who: string): [string, string][] => [
   [`GET /${layer}`, ALL],
   [`GET /${layer}/:id`, ALL],
+  [`GET /${layer}/export`, ALL],
   [`POST /${layer}`, who],
   [`PATCH /${layer}/:id`, who],
   [`DELETE /${layer}/:id`, who],

@@ -47,6 +47,7 @@ function optionsOf(q: z.output<typeof importQuery>, actor: string, user: SignedI
     ...(q.make_valid !== undefined ? { makeValid: q.make_valid } : {}),
     ...(q.sheet ? { sheet: q.sheet } : {}),
     ...(q.encoding ? { encoding: q.encoding } : {}),
+    ...(q.mode ? { mode: q.mode } : {}),
   };
 }
 

@@ -333,7 +333,8 @@ export async function editedSince(
     `SELECT ir.feature_id::int AS "featureId", ir.action,
             CASE WHEN r.id IS NULL THEN 'deleted since the import' ELSE 'edited since the import (version ' || r.version || ', import wrote ' || ir.version || ')' END AS reason
      FROM import_row ir LEFT JOIN ${t} r ON r.id = ir.feature_id
-     WHERE ir.batch_id = $1 AND ir.layer = $2 AND (r.id IS NULL OR r.version <> ir.version) ORDER BY ir.feature_id`,
+     WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action <> 'deleted' AND (r.id IS NULL OR r.version <> ir.version)
+     ORDER BY ir.feature_id`,
     [batchId, layer],
   );
 }
@@ -365,11 +366,75 @@ export async function undoBatchRows(
      RETURNING r.id::int AS id, r.version`,
     [batchId, layer],
   );
-  // The restored rows no longer hold what this batch wrote: the next import of the file sees them as changed.
-  await tx.query(`UPDATE import_key SET digest = '' WHERE layer = $1 AND batch_id = $2`, [layer, batchId]);
-  return { deleted: deleted.length, restored: restored.length };
+  // The restored rows no longer hold what this batch wrote: the next import of the file sees them as changed. Rows
+  // the batch found unchanged keep their digest (it did not touch them, so they still hold what the file says).
+  await tx.query(
+    `UPDATE import_key k SET digest = '' FROM import_row ir
+     WHERE ir.batch_id = $2 AND ir.layer = $1 AND ir.action = 'updated' AND k.layer = $1 AND k.feature_id = ir.feature_id`,
+    [layer, batchId],
+  );
+  // Rows a `replace` deleted come back as they were, with their id and the import keys they had.
+  const back = await tx.query<{ id: number }>(
+    `INSERT INTO ${t} OVERRIDING SYSTEM VALUE
+     SELECT (jsonb_populate_record(NULL::${t}, ir.before)).* FROM import_row ir
+     WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action = 'deleted' RETURNING id::int AS id`,
+    [batchId, layer],
+  );
+  await tx.query(
+    `INSERT INTO import_key (layer, key, occurrence, feature_id, digest, version, batch_id)
+     SELECT $2, k->>'key', (k->>'occurrence')::int, ir.feature_id, k->>'digest', (k->>'version')::int, (k->>'batch_id')::bigint
+     FROM import_row ir CROSS JOIN LATERAL jsonb_array_elements(coalesce(ir.before->'_keys', '[]'::jsonb)) AS k
+     WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action = 'deleted'
+     ON CONFLICT (layer, key, occurrence) DO NOTHING`,
+    [batchId, layer],
+  );
+  return { deleted: deleted.length, restored: restored.length + back.length };
 }
 
 export async function markUndone(tx: Queryable, id: number, actor: string): Promise<void> {
   await tx.query(`UPDATE import_batch SET undone_at = now(), undone_by = $2 WHERE id = $1`, [id, actor]);
+}
+
+/**
+ * `mode replace`: the rows earlier imports of the same file wrote into the layer (their import keys still point at
+ * a batch of that file, not undone) that this import did not write or match.
+ */
+export async function rowsToReplace(
+  tx: Queryable,
+  layer: LayerName,
+  file: string,
+  keep: readonly number[],
+): Promise<number[]> {
+  const rows = await tx.query<{ id: number }>(
+    `SELECT DISTINCT k.feature_id::int AS id FROM import_key k JOIN import_batch b ON b.id = k.batch_id
+     WHERE k.layer = $1 AND b.file = $2 AND b.undone_at IS NULL AND NOT (k.feature_id = ANY($3::bigint[]))
+     ORDER BY 1`,
+    [layer, file, keep],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Deletes rows for `mode replace`, listing each in the batch with its before-image and import keys (for undo). */
+export async function deleteForReplace(
+  tx: Queryable,
+  batchId: number,
+  layer: LayerName,
+  ids: readonly number[],
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const t = LAYERS[layer].table;
+  await tx.query(
+    `INSERT INTO import_row (batch_id, layer, feature_id, action, before, version)
+     SELECT $1, $2, r.id, 'deleted',
+            to_jsonb(r) || jsonb_build_object('geom', encode(ST_AsEWKB(r.geom), 'hex'), '_keys',
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('key', k.key, 'occurrence', k.occurrence, 'digest', k.digest,
+                                                            'version', k.version, 'batch_id', k.batch_id)), '[]'::jsonb)
+               FROM import_key k WHERE k.layer = $2 AND k.feature_id = r.id)),
+            r.version
+     FROM ${t} r WHERE r.id = ANY($3::bigint[])`,
+    [batchId, layer, ids],
+  );
+  await tx.query(`DELETE FROM import_key WHERE layer = $1 AND feature_id = ANY($2::bigint[])`, [layer, ids]);
+  const gone = await tx.query(`DELETE FROM ${t} WHERE id = ANY($1::bigint[]) RETURNING id`, [ids]);
+  return gone.length;
 }

@@ -8,7 +8,7 @@ import { ColumnProfiler } from './columns.js';
 import { crsByName } from './crs.js';
 import { detectTextEncoding } from './dbf.js';
 import { checkColumnCount, malformed } from './limits.js';
-import { findLonLat, pointOf } from './lonlat.js';
+import { findGeometryColumns, pointOf } from './lonlat.js';
 import type { CellValue, Detected, ReadInput, ReadLimits, ReadOptions, RowAsRead, SourceRead } from './source.js';
 
 /** Bytes read up front to detect the encoding and delimiter and to profile the columns. */
@@ -118,12 +118,14 @@ export async function readCsvSource(input: ReadInput, opts: ReadOptions, limits:
   const header = (records[0] ?? []).map((h, i) => h.trim() || `column_${i + 1}`);
   if (header.length === 0) throw malformed('Empty CSV', 'no header row');
   checkColumnCount(header, limits);
-  const lonlat = findLonLat(header, opts.lonColumn, opts.latColumn);
+  const lonlat = findGeometryColumns(header, opts.lonColumn, opts.latColumn);
   const crs = opts.crs
     ? crsByName(opts.crs, 'given')
     : crsByName(
         'EPSG:4326',
-        lonlat ? `lon/lat columns ${lonlat.lon}, ${lonlat.lat}; no CRS given: WGS84` : 'no coordinates',
+        lonlat
+          ? `${'wkt' in lonlat ? `WKT column ${lonlat.wkt}` : `lon/lat columns ${lonlat.lon}, ${lonlat.lat}`}; no CRS given: WGS84`
+          : 'no coordinates',
       );
   const toRow = (r: string[]): Record<string, CellValue> => {
     const props: Record<string, CellValue> = {};
@@ -135,7 +137,7 @@ export async function readCsvSource(input: ReadInput, opts: ReadOptions, limits:
   };
   const profiler = new ColumnProfiler(header);
   for (const r of records.slice(1)) profiler.add(toRow(r));
-  const geometryTypes = lonlat ? ['Point'] : [];
+  const geometryTypes = !lonlat ? [] : 'wkt' in lonlat ? ['WKT'] : ['Point'];
   const source: SourceRead = {
     format: { value: 'csv', reason: `text with a ${delimiter.reason.split(':')[0]} delimiter` },
     encoding,

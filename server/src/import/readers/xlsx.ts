@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { ColumnProfiler } from './columns.js';
 import { crsByName } from './crs.js';
 import { checkColumnCount, malformed } from './limits.js';
-import { findLonLat, pointOf } from './lonlat.js';
+import { findGeometryColumns, pointOf } from './lonlat.js';
 import type { CellValue, ReadLimits, ReadOptions, RowAsRead, SourceRead } from './source.js';
 import { unzipSafely } from './zip.js';
 
@@ -41,7 +41,9 @@ export async function readXlsx(bytes: Uint8Array, opts: ReadOptions, limits: Rea
   ws.eachRow({ includeEmpty: false }, (row) => {
     const cells: CellValue[] = [];
     row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = plain(cell.value);
+      // A merged title ("某某分局视频监控点位台账" over the whole width) repeats its value in every cell it covers:
+      // only its first cell counts, or the title row looks as wide as the header.
+      cells[col - 1] = cell.isMerged && cell.master.address !== cell.address ? null : plain(cell.value);
     });
     grid.push({ number: row.number, cells });
   });
@@ -59,12 +61,14 @@ export async function readXlsx(bytes: Uint8Array, opts: ReadOptions, limits: Rea
     );
   const header = headerRow.cells.map((c, i) => (c === null || c === undefined ? `column_${i + 1}` : String(c).trim()));
   checkColumnCount(header, limits);
-  const lonlat = findLonLat(header, opts.lonColumn, opts.latColumn);
+  const lonlat = findGeometryColumns(header, opts.lonColumn, opts.latColumn);
   const crs = opts.crs
     ? crsByName(opts.crs, 'given')
     : crsByName(
         'EPSG:4326',
-        lonlat ? `lon/lat columns ${lonlat.lon}, ${lonlat.lat}; no CRS given: WGS84` : 'no coordinates',
+        lonlat
+          ? `${'wkt' in lonlat ? `WKT column ${lonlat.wkt}` : `lon/lat columns ${lonlat.lon}, ${lonlat.lat}`}; no CRS given: WGS84`
+          : 'no coordinates',
       );
   const profiler = new ColumnProfiler(header);
   const rows: RowAsRead[] = [];
@@ -88,7 +92,7 @@ export async function readXlsx(bytes: Uint8Array, opts: ReadOptions, limits: Rea
     encoding: null,
     crs: crs.detected,
     columns: profiler.result(),
-    geometryTypes: lonlat && rows.some((r) => r.geometry) ? ['Point'] : [],
+    geometryTypes: [...new Set(rows.flatMap((r) => (r.geometry ? [r.geometry.type] : [])))],
     rowCount: rows.length,
     leftOut: [],
     rows: async function* () {
