@@ -27,6 +27,7 @@ import {
   type BuildingIndex,
   type FootprintSet,
 } from '../engines/coverage/index.js';
+import { bufferRoads } from '../engines/routing/road-buffer.js';
 import type { CoverageCityData, TaskEnvelope, TaskProgress, WorkerResults, WorkerTask } from './task-types.js';
 
 /** Indexes built from a city's data, kept for the last few keys so chunks of one job build them once per thread. */
@@ -147,7 +148,7 @@ export async function runTask({ task, port, signal }: TaskEnvelope): Promise<Wor
             limitSeconds: b.limitSeconds,
             reachedMeters: b.reachedMeters,
             nodes: b.nodes.length,
-            roads: b.pieces.map((p) => edgeSlice(g, p.edge, p.fromFraction, p.toFraction)),
+            ...withArea(b.pieces.map((p) => edgeSlice(g, p.edge, p.fromFraction, p.toFraction))),
           })),
         };
       }
@@ -231,4 +232,10 @@ export async function runTask({ task, port, signal }: TaskEnvelope): Promise<Wor
   } finally {
     port?.close();
   }
+}
+
+/** An isochrone band's roads with the area 40 m around them (the network buffer the map shows). */
+function withArea(roads: [number, number][][]) {
+  const b = bufferRoads(roads, 40);
+  return { roads, area: b.area, areaSquareMeters: b.areaSquareMeters };
 }
