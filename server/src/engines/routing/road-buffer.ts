@@ -19,11 +19,28 @@ export interface RoadBuffer {
 /** Cells at most (2 M: 2 MB of raster and 2 MB of corners). */
 const MAX_CELLS = 2_000_000;
 
-export function bufferRoads(lines: readonly (readonly [number, number])[][], meters: number): RoadBuffer {
+/**
+ * Several bands (1-3-5 minutes) on one raster frame, the largest band's: a smaller band's cells are then a subset of
+ * a larger one's, so its outline stays inside (separate frames would shift the cells by up to one).
+ */
+export function bufferBands(
+  bands: readonly (readonly (readonly [number, number])[][])[],
+  meters: number,
+): RoadBuffer[] {
+  const all = bands.flat();
+  return bands.map((lines) => bufferRoads(lines, meters, all));
+}
+
+export function bufferRoads(
+  lines: readonly (readonly [number, number])[][],
+  meters: number,
+  frameOf: readonly (readonly [number, number])[][] = lines,
+): RoadBuffer {
+  if (lines.length === 0) return { area: null, areaSquareMeters: 0, cellMeters: 0 };
   let lon0 = 0,
     lat0 = 0,
     n = 0;
-  for (const l of lines)
+  for (const l of frameOf)
     for (const [x, y] of l) {
       lon0 += x;
       lat0 += y;
@@ -32,11 +49,12 @@ export function bufferRoads(lines: readonly (readonly [number, number])[][], met
   if (n === 0 || meters <= 0) return { area: null, areaSquareMeters: 0, cellMeters: 0 };
   const proj = localProjection(lon0 / n, lat0 / n);
   const local = lines.map((l) => l.map(([x, y]) => proj.toLocal(x, y)));
+  const frame = frameOf === lines ? local : frameOf.map((l) => l.map(([x, y]) => proj.toLocal(x, y)));
   let minX = Infinity,
     minY = Infinity,
     maxX = -Infinity,
     maxY = -Infinity;
-  for (const l of local)
+  for (const l of frame)
     for (const [x, y] of l) {
       minX = Math.min(minX, x);
       minY = Math.min(minY, y);
