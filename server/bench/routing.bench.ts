@@ -6,7 +6,8 @@ import { arrivalAt, isochrones, originsFor, travelTimes, type RoadGraph } from '
 import { importFile } from '../src/import/import.service.js';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { isochrone, network, planPatrols, reachMap } from '../src/services/routing.service.js';
-import { medianMs, sized, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import { patrolSpeedRows } from './patrol-speed.js';
+import { isSmoke, medianMs, sized, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
  * Routing against pgRouting on the same road_edge table (server), on the real Monaco network and the demo city:
@@ -199,6 +200,7 @@ const suite: BenchSuite = {
       ['embedded', ctx.embedded],
       ...(ctx.server ? [['server', ctx.server] as [string, Db]] : []),
     ];
+    if (!isSmoke()) rows.push(...patrolSpeedRows()); // engine only: once, before the databases
     for (const [on, db] of dbs) {
       const hasPgr =
         on === 'server' && (await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'pgrouting'`)).length > 0;

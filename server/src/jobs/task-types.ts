@@ -76,7 +76,17 @@ export interface WorkerResults {
   views: { views: CameraView[] };
   footprints: FootprintSet;
   greedy: GreedyStep[];
-  isochrone: { bands: { limitSeconds: number; reachedMeters: number; nodes: number; roads: [number, number][][] }[] };
+  isochrone: {
+    bands: {
+      limitSeconds: number;
+      reachedMeters: number;
+      nodes: number;
+      roads: [number, number][][];
+      /** 40 m around the roads (engines/routing/road-buffer.ts), null when nothing is reached. */
+      area: MultiPolygon | null;
+      areaSquareMeters: number;
+    }[];
+  };
   reach: {
     roads: ReachSummary[];
     /** Seconds to each target, null where unreached. */

@@ -28,6 +28,7 @@ import {
   type FootprintSet,
 } from '../engines/coverage/index.js';
 import { hotspotsOf, knoxOf, trendsOf } from './incident-tasks.js';
+import { bufferBands } from '../engines/routing/road-buffer.js';
 import type { CoverageCityData, TaskEnvelope, TaskProgress, WorkerResults, WorkerTask } from './task-types.js';
 
 /** Indexes built from a city's data, kept for the last few keys so chunks of one job build them once per thread. */
@@ -143,12 +144,17 @@ export async function runTask({ task, port, signal }: TaskEnvelope): Promise<Wor
           ...(signal ? { signal } : {}),
           onProgress: (f) => report(Math.round(f * 100)),
         });
+        const roads = bands.map((b) => b.pieces.map((p) => edgeSlice(g, p.edge, p.fromFraction, p.toFraction)));
+        // 40 m around each band's roads (the network buffer the map shows), all bands on one raster frame.
+        const areas = bufferBands(roads, 40);
         return {
-          bands: bands.map((b) => ({
+          bands: bands.map((b, i) => ({
             limitSeconds: b.limitSeconds,
             reachedMeters: b.reachedMeters,
             nodes: b.nodes.length,
-            roads: b.pieces.map((p) => edgeSlice(g, p.edge, p.fromFraction, p.toFraction)),
+            roads: roads[i] ?? [],
+            area: areas[i]?.area ?? null,
+            areaSquareMeters: areas[i]?.areaSquareMeters ?? 0,
           })),
         };
       }

@@ -6,7 +6,6 @@ import type { Db } from '../db/client.js';
 import { cellHourCounts } from '../db/repos/incident-analysis.repo.js';
 import { blindSpotCells, blindSpots } from './coverage.service.js';
 import {
-  bufferLines,
   incidentDays,
   loadBeatArea,
   loadKeyPlaces,
@@ -159,7 +158,15 @@ export async function route(
 
 export interface IsochroneAnswer {
   snapped: SnappedPoint;
-  bands: { minutes: number; reachedMeters: number; nodes: number; area: unknown; roads: [number, number][][] }[];
+  bands: {
+    minutes: number;
+    reachedMeters: number;
+    nodes: number;
+    area: unknown;
+    /** Square metres of `area` (measured in the engine's local projection). */
+    areaSquareMeters: number;
+    roads: [number, number][][];
+  }[];
 }
 
 /** Reachable roads and the area around them (a 40 m network buffer) within each limit from a point. */
@@ -180,15 +187,16 @@ export async function isochrone(
   );
   return {
     snapped,
-    bands: await Promise.all(
-      bands.map(async (b, i) => ({
-        minutes: minutes[i] ?? 0,
-        reachedMeters: b.reachedMeters,
-        nodes: b.nodes,
-        area: await bufferLines(db, b.roads, 40),
-        roads: b.roads,
-      })),
-    ),
+    // The area is drawn on the worker (engines/routing/road-buffer.ts): a geography or PGlite union of every reached
+    // edge took seconds.
+    bands: bands.map((b, i) => ({
+      minutes: minutes[i] ?? 0,
+      reachedMeters: b.reachedMeters,
+      nodes: b.nodes,
+      area: b.area,
+      areaSquareMeters: b.areaSquareMeters,
+      roads: b.roads,
+    })),
   };
 }
 
@@ -200,7 +208,13 @@ export function isochroneGeoJson(a: IsochroneAnswer) {
       {
         type: 'Feature' as const,
         geometry: b.area as { type: string },
-        properties: { kind: 'area', minutes: b.minutes, reached_m: b.reachedMeters, nodes: b.nodes },
+        properties: {
+          kind: 'area',
+          minutes: b.minutes,
+          reached_m: b.reachedMeters,
+          nodes: b.nodes,
+          area_m2: Math.round(b.areaSquareMeters),
+        },
       },
       {
         type: 'Feature' as const,

@@ -63,13 +63,14 @@ describe('isochrone', () => {
     const reached = areas.map((a) => a.properties.reached_m);
     expect(reached[0]!).toBeLessThan(reached[1]!);
     expect(reached[1]!).toBeLessThan(reached[2]!);
-    // Each buffer is computed in its own local projection: allow 0.1 % of the 1-minute area outside the 3-minute one.
+    // The bands share one raster frame (their cells nest), but each outline is simplified on its own by under 0.75 of
+    // a cell (≤ 1 m): allow 0.5 % of the 1-minute area outside the 3-minute one (measured 0.22 %).
     const [outside] = await app.db.query<{ share: number }>(
       `SELECT ST_Area(ST_Difference(a, b)::geography) / ST_Area(a::geography) AS share
       FROM (SELECT ST_GeomFromGeoJSON($1) AS a, ST_GeomFromGeoJSON($2) AS b) x`,
       [JSON.stringify(areas[0]!.geometry), JSON.stringify(areas[1]!.geometry)],
     );
-    expect(outside!.share, 'the 3-minute area covers the 1-minute one').toBeLessThan(1e-3);
+    expect(outside!.share, 'the 3-minute area covers the 1-minute one').toBeLessThan(5e-3);
   });
 
   it.each([

@@ -95,37 +95,6 @@ export async function loadPlaces(db: Queryable, kinds: readonly PlacePoint['kind
   );
 }
 
-/**
- * Buffers reached road pieces into a polygon: the area a unit reaches in time. Drawn in a local azimuthal equidistant
- * projection centred on the pieces (metres; distortion far below a metre across a city), not through geography, which
- * projects and buffers thousands of pieces at once (the 23 s of issue 17). The pieces are merged into lines and
- * simplified to 2 m first, then each line is buffered and the buffers unioned (GEOS's cascaded union): the same area
- * as one buffer of all pieces to about 0.1 % on Monaco, in a fraction of the time.
- */
-export async function bufferLines(
-  db: Queryable,
-  lines: readonly (readonly [number, number])[][],
-  meters: number,
-): Promise<unknown> {
-  if (lines.length === 0) return null;
-  let lon = 0,
-    lat = 0,
-    n = 0;
-  for (const l of lines)
-    for (const [x, y] of l) {
-      lon += x;
-      lat += y;
-      n++;
-    }
-  const proj = `+proj=aeqd +lat_0=${(lat / n).toFixed(6)} +lon_0=${(lon / n).toFixed(6)} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs`;
-  const [r] = await db.query<{ g: unknown }>(
-    `SELECT ST_AsGeoJSON(ST_Transform(ST_Union(ST_Buffer(d.geom, $2, 'quad_segs=4')), $3::text, 4326), 6)::json AS g
-     FROM ST_Dump(ST_LineMerge(ST_Simplify(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), $3::text), 2))) d`,
-    [JSON.stringify({ type: 'MultiLineString', coordinates: lines }), meters, proj],
-  );
-  return r?.g ?? null;
-}
-
 /** A beat's outline, or undefined when there is no such beat. */
 export async function loadBeatArea(db: Queryable, beatId: number): Promise<MultiPolygon | undefined> {
   const [r] = await db.query<{ g: MultiPolygon }>('SELECT ST_AsGeoJSON(geom)::json AS g FROM beat WHERE id = $1', [
