@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import {
   CoverageModel,
   indexBuildings,
@@ -19,6 +20,15 @@ import { referenceView } from '../test/helpers/reference-view.js';
 
 /** The camera count one Chinese city reports for its network (issue #5). */
 const CITY_CAMERAS = sized(15_708, 500);
+
+/** Heap plus array buffers of this thread, in MB. */
+const heapMb = () => {
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
+};
+
+/** The machine's 1-minute load average (the bench shares 2 cores with other work). */
+const load = () => loadavg()[0]?.toFixed(1) ?? '—';
 
 /** Road metres seen per grid by PostGIS: the union of the same view polygons intersected with the roads. */
 async function postgisRoadCoverage(
@@ -83,6 +93,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   }
   const views = (await Promise.all(parts)).flatMap((p) => p.views);
   const viewsMs = performance.now() - t0;
+  const heapBefore = heapMb();
   t0 = performance.now();
   const model = new CoverageModel({
     areas: city.areas,
@@ -98,6 +109,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rates = model.rates();
   const modelMs = performance.now() - t0;
   const modelRssMb = process.memoryUsage().rss / 2 ** 20;
+  const modelHeapMb = heapMb() - heapBefore;
   const seen = rates.reduce((s, r) => s + r.seenMeters, 0),
     road = rates.reduce((s, r) => s + r.roadMeters, 0);
   ctx.log(
@@ -113,7 +125,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     reference: refMs === null ? '—' : 'PostGIS ST_Union of the views ∩ roads (server)',
     referenceMs: refMs,
     goal: '≤ 10 s',
-    note: `occluded views on ${pool.size} worker threads ${(viewsMs / 1000).toFixed(1)} s + road/place/5 m ground rates ${(modelMs / 1000).toFixed(1)} s; RSS ${modelRssMb.toFixed(0)} MB (goal ≤ 1.5 GB); the reference is roads only, from our views`,
+    note: `occluded views on ${pool.size} worker threads ${(viewsMs / 1000).toFixed(1)} s + road/place/5 m ground rates ${(modelMs / 1000).toFixed(1)} s; RSS ${modelRssMb.toFixed(0)} MB (goal ≤ 1.5 GB; of it the model's heap and buffers ${modelHeapMb.toFixed(0)} MB, the rest worker threads, the views and the open databases); load ${load()}; the reference is roads only, from our views`,
   });
   rows.push({
     operation: 'rates from the views (road, key places, ground)',
@@ -207,7 +219,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     reference: "today's lazy greedy on the same candidates (one thread, polyclip views)",
     referenceMs: reference.seconds * 1000,
     goal: '≤ 10 s',
-    note: `${pool.size} worker threads; ${samePicks ? `same ${req50.k} picks` : 'picks differ'}; road seen ${((100 * before) / roadM).toFixed(1)} % → ${((100 * after) / roadM).toFixed(1)} % (+${((after - before) / 1000).toFixed(1)} km; reference ${((100 * refAfter) / roadM).toFixed(1)} %), key places seen ${placesBefore} → ${placesAfter}; RSS ${placementRssMb.toFixed(0)} MB`,
+    note: `${pool.size} worker threads; ${samePicks ? `same ${req50.k} picks` : 'picks differ'}; road seen ${((100 * before) / roadM).toFixed(1)} % → ${((100 * after) / roadM).toFixed(1)} % (+${((after - before) / 1000).toFixed(1)} km; reference ${((100 * refAfter) / roadM).toFixed(1)} %), key places seen ${placesBefore} → ${placesAfter}; RSS ${placementRssMb.toFixed(0)} MB; load ${load()}`,
   });
   await pool.close();
   rows.push({
