@@ -3,8 +3,8 @@ import { viewBands } from '../src/engines/coverage/bands.js';
 import { doriDistances } from '../src/engines/coverage/dori.js';
 import { CoverageModel, indexBuildings, viewPolygon, type CameraView } from '../src/engines/coverage/index.js';
 import { DEFAULT_ROAD_CLASS_WEIGHTS } from '../src/services/coverage.service.js';
-import { bigCity } from './coverage.bench.js';
-import type { BenchContext, BenchRow, BenchSuite } from './harness.js';
+import { bigCity } from './coverage-city.js';
+import { sized, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
 
 /**
  * Banded coverage (DORI identify/recognise/observe/detect) of the 15,708-camera city against today's unbanded build on
@@ -12,7 +12,8 @@ import type { BenchContext, BenchRow, BenchSuite } from './harness.js';
  * cumulative bands + the banded model (a road and a place coverage per band) + rates per band.
  */
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
-  const city = bigCity();
+  // The city of the coverage suite (15,708 cameras; 150 at smoke size).
+  const city = bigCity(sized(8, 1), sized(15_708, 150));
   const size = `${city.cameras.length.toLocaleString('en')} cameras, ${city.buildings.length.toLocaleString('en')} buildings, ${city.pieces.length.toLocaleString('en')} road segments`;
   const index = indexBuildings(city.buildings);
   const working = city.cameras.filter((c) => c.status === 'working');

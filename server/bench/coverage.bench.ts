@@ -1,16 +1,12 @@
-import type { Geometry, Position } from 'geojson';
+import { loadavg } from 'node:os';
 import {
   CoverageModel,
   indexBuildings,
   viewPolygon,
-  type BuildingInput,
   type CameraInput,
   type CameraView,
-  type GroundArea,
-  type KeyPlaceInput,
   type RoadPiece,
 } from '../src/engines/coverage/index.js';
-import { DEMO_LATTICE, generateDemoCity, type DemoFeature } from '../src/engines/demo/index.js';
 import { mulberry32 } from '../src/engines/demo/prng.js';
 import { loadDemoCity } from '../src/services/demo-city.service.js';
 import { DEFAULT_ROAD_CLASS_WEIGHTS, proposePlacement } from '../src/services/coverage.service.js';
@@ -19,106 +15,20 @@ import { WorkerPool } from '../src/jobs/pool.js';
 import { placeCameras } from '../src/engines/coverage/index.js';
 import type { Db } from '../src/db/client.js';
 import { isSmoke, medianMs, sized, type BenchContext, type BenchRow, type BenchSuite } from './harness.js';
+import { bigCity } from './coverage-city.js';
+import { referenceView } from '../test/helpers/reference-view.js';
 
 /** The camera count one Chinese city reports for its network (issue #5). */
 const CITY_CAMERAS = sized(15_708, 150);
 
-type Shift = (p: Position) => [number, number];
+/** Heap plus array buffers of this thread, in MB. */
+const heapMb = () => {
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
+};
 
-/**
- * A city of 15,708 cameras: the demo district laid out 4 × 2 times side by side (8 copies, ~160 km²), cameras, roads,
- * buildings, key places and grids shifted per copy; cameras cut to 15,708. Road pieces belong to the grid holding
- * their midpoint (the bench does not need exact cuts at grid edges).
- */
-export function bigCity() {
-  const demo = generateDemoCity(20261125, { incidents: 0 });
-  const w = DEMO_LATTICE.cols * DEMO_LATTICE.blockLonDeg,
-    hgt = DEMO_LATTICE.rows * DEMO_LATTICE.blockLatDeg;
-  const areas: GroundArea[] = [],
-    pieces: RoadPiece[] = [],
-    places: KeyPlaceInput[] = [],
-    buildings: BuildingInput[] = [];
-  const cameras: CameraInput[] = [];
-  const polys = (g: Geometry, s: Shift): [number, number][][][] =>
-    g.type === 'Polygon'
-      ? [g.coordinates.map((r) => r.map(s))]
-      : g.type === 'MultiPolygon'
-        ? g.coordinates.map((p) => p.map((r) => r.map(s)))
-        : [];
-  for (let copy = 0; copy < sized(8, 1); copy++) {
-    const dx = (copy % 4) * w,
-      dy = Math.floor(copy / 4) * hgt;
-    const s: Shift = (p) => [(p[0] ?? 0) + dx, (p[1] ?? 0) + dy];
-    const gridAreas = demo.grids.map((g) => ({
-      areaId: `${copy}-${String(g.properties.code)}`,
-      coordinates: polys(g.geometry, s),
-    }));
-    areas.push(...gridAreas);
-    const areaAt = (x: number, y: number) =>
-      gridAreas.find((a) => {
-        const ring = a.coordinates[0]?.[0] ?? [];
-        let inside = false;
-        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-          const [xi, yi] = ring[i] ?? [0, 0],
-            [xj, yj] = ring[j] ?? [0, 0];
-          if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-        }
-        return inside;
-      })?.areaId ?? 'outside';
-    for (const r of demo.roads) {
-      if (r.geometry.type !== 'LineString') continue;
-      const coords = r.geometry.coordinates.map(s);
-      for (let i = 1; i < coords.length; i++) {
-        const a: [number, number] = coords[i - 1] ?? [0, 0],
-          b: [number, number] = coords[i] ?? [0, 0];
-        pieces.push({
-          id: pieces.length + 1,
-          coordinates: [a, b],
-          roadClass: String(r.properties.road_class),
-          areaId: areaAt((a[0] + b[0]) / 2, (a[1] + b[1]) / 2),
-        });
-      }
-    }
-    for (const b of demo.buildings)
-      buildings.push({ id: buildings.length + 1, polygons: polys(b.geometry, s), heightM: null });
-    for (const k of demo.keyPlaces) places.push(placeOf(k, places.length + 1, s, areaAt));
-    for (const c of demo.cameras) {
-      if (c.geometry.type !== 'Point') continue;
-      const [lon, lat] = s(c.geometry.coordinates);
-      const p = c.properties;
-      cameras.push({
-        id: cameras.length + 1,
-        lon,
-        lat,
-        headingDeg: Number(p.heading_deg),
-        fovDeg: Number(p.fov_deg),
-        rangeM: Number(p.range_m),
-        heightM: Number(p.height_m),
-        cameraType: p.camera_type as CameraInput['cameraType'],
-        status: p.status as CameraInput['status'],
-        networked: Boolean(p.networked),
-      });
-    }
-  }
-  return { areas, pieces, places, buildings, cameras: cameras.slice(0, CITY_CAMERAS) };
-}
-
-function placeOf(k: DemoFeature, id: number, s: Shift, areaAt: (x: number, y: number) => string): KeyPlaceInput {
-  const g = k.geometry;
-  const base = { id, kind: String(k.properties.kind), name: String(k.properties.name) };
-  if (g.type === 'Point') {
-    const at = s(g.coordinates);
-    return { ...base, areaId: areaAt(at[0], at[1]), geometry: { type: 'Point', coordinates: at } };
-  }
-  const rings =
-    g.type === 'Polygon'
-      ? [g.coordinates.map((r) => r.map(s))]
-      : g.type === 'MultiPolygon'
-        ? g.coordinates.map((p) => p.map((r) => r.map(s)))
-        : [];
-  const [x, y] = rings[0]?.[0]?.[0] ?? [0, 0];
-  return { ...base, areaId: areaAt(x, y), geometry: { type: 'MultiPolygon', coordinates: rings } };
-}
+/** The machine's 1-minute load average (the bench shares 2 cores with other work). */
+const load = () => loadavg()[0]?.toFixed(1) ?? '—';
 
 /** Road metres seen per grid by PostGIS: the union of the same view polygons intersected with the roads. */
 async function postgisRoadCoverage(
@@ -163,7 +73,7 @@ async function postgisRoadCoverage(
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   ctx.log(`building a city of ${CITY_CAMERAS.toLocaleString('en')} cameras (demo district × 8)`);
-  const city = bigCity();
+  const city = bigCity(sized(8, 1), CITY_CAMERAS);
   const size = `${city.cameras.length.toLocaleString('en')} cameras, ${city.buildings.length.toLocaleString('en')} buildings, ${city.areas.length.toLocaleString('en')} grids, ${city.pieces.length.toLocaleString('en')} road segments`;
   const index = indexBuildings(city.buildings);
   const pool = new WorkerPool();
@@ -183,6 +93,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   }
   const views = (await Promise.all(parts)).flatMap((p) => p.views);
   const viewsMs = performance.now() - t0;
+  const heapBefore = heapMb();
   t0 = performance.now();
   const model = new CoverageModel({
     areas: city.areas,
@@ -198,6 +109,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rates = model.rates();
   const modelMs = performance.now() - t0;
   const modelRssMb = process.memoryUsage().rss / 2 ** 20;
+  const modelHeapMb = heapMb() - heapBefore;
   const seen = rates.reduce((s, r) => s + r.seenMeters, 0),
     road = rates.reduce((s, r) => s + r.roadMeters, 0);
   ctx.log(
@@ -214,7 +126,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     reference: refMs === null ? '—' : 'PostGIS ST_Union of the views ∩ roads (server)',
     referenceMs: refMs,
     goal: '≤ 10 s',
-    note: `occluded views on ${pool.size} worker threads ${(viewsMs / 1000).toFixed(1)} s + road/place/5 m ground rates ${(modelMs / 1000).toFixed(1)} s; RSS ${modelRssMb.toFixed(0)} MB (goal ≤ 1.5 GB); the reference is roads only, from our views`,
+    note: `occluded views on ${pool.size} worker threads ${(viewsMs / 1000).toFixed(1)} s + road/place/5 m ground rates ${(modelMs / 1000).toFixed(1)} s; RSS ${modelRssMb.toFixed(0)} MB (goal ≤ 1.5 GB; of it the model's heap and buffers ${modelHeapMb.toFixed(0)} MB, the rest worker threads, the views and the open databases); load ${load()}; the reference is roads only, from our views`,
   });
   rows.push({
     operation: 'rates from the views (road, key places, ground)',
@@ -278,7 +190,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   );
   const reference = await proposePlacement(ctx.embedded, req50, undefined, {
     place: placeCameras,
-    viewOptions: { overlay: 'general' },
+    view: referenceView,
   });
   const samePicks = answer.proposals.every(
     (p, i) =>
@@ -316,7 +228,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     reference: "today's lazy greedy on the same candidates (one thread, polyclip views)",
     referenceMs: reference.seconds * 1000,
     goal: '≤ 10 s',
-    note: `${pool.size} worker threads; ${samePicks ? `same ${req50.k} picks` : 'picks differ'}; road seen ${((100 * before) / roadM).toFixed(1)} % → ${((100 * after) / roadM).toFixed(1)} % (+${((after - before) / 1000).toFixed(1)} km; reference ${((100 * refAfter) / roadM).toFixed(1)} %), key places seen ${placesBefore} → ${placesAfter}; RSS ${placementRssMb.toFixed(0)} MB`,
+    note: `${pool.size} worker threads; ${samePicks ? `same ${req50.k} picks` : 'picks differ'}; road seen ${((100 * before) / roadM).toFixed(1)} % → ${((100 * after) / roadM).toFixed(1)} % (+${((after - before) / 1000).toFixed(1)} km; reference ${((100 * refAfter) / roadM).toFixed(1)} %), key places seen ${placesBefore} → ${placesAfter}; RSS ${placementRssMb.toFixed(0)} MB; load ${load()}`,
   });
   await pool.close();
   rows.push({

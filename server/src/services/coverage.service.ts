@@ -14,7 +14,6 @@ import {
   type PlacementWeights,
   type RoadPiece,
   type ViewPolygon,
-  type ViewPolygonOptions,
 } from '../engines/coverage/index.js';
 import type { AcceptedCamera, AreaCoverageRow, PlacementAnswer } from '../contract/coverage.js';
 import type { Db } from '../db/client.js';
@@ -293,8 +292,10 @@ export async function proposePlacement(
   db: Db,
   req: PlacementRequest,
   signal?: AbortSignal,
-  /** The placement algorithm (the bench swaps in plain greedy) and view options (`overlay: 'general'`: today's views). */
-  impl: { place: typeof placeCameras; viewOptions?: ViewPolygonOptions } = { place: placeCameras },
+  /** The placement algorithm and view function (the bench swaps in plain greedy, and the views as computed before). */
+  impl: { place: typeof placeCameras; view?: (c: CameraInput, b: BuildingIndex) => ViewPolygon } = {
+    place: placeCameras,
+  },
 ): Promise<PlacementAnswer> {
   const started = performance.now();
   return withCity(db, req.areaKind, (city) => {
@@ -302,7 +303,8 @@ export async function proposePlacement(
     const pieces = codes ? city.pieces.filter((p) => codes.has(p.areaId)) : city.pieces;
     const places = codes ? city.places.filter((p) => codes.has(p.areaId)) : city.places;
     const candidates = candidateCameras(pieces, places, req.camera, -1);
-    const views = candidates.map((c) => viewPolygon(c, city.buildings, impl.viewOptions));
+    const view = impl.view ?? viewPolygon;
+    const views = candidates.map((c) => view(c, city.buildings));
     const inScope = (r: AreaCoverageRow) => !codes || codes.has(r.areaId);
     const before = city.model.rates().filter(inScope);
     const sum = (rows: AreaCoverageRow[], f: (r: AreaCoverageRow) => number) => rows.reduce((s, r) => s + f(r), 0);

@@ -12,35 +12,59 @@ import { signedArea, type LocalPoint } from './local-projection.js';
  * @returns the closed counter-clockwise intersection ring, or [] when the two do not overlap in an area
  */
 export function clipByConvex(subject: readonly LocalPoint[], clip: readonly LocalPoint[]): LocalPoint[] {
-  let out: LocalPoint[] = subject.slice(0, -1);
-  for (let e = 1; e < clip.length && out.length > 0; e++) {
+  // Flat coordinate lists, and a clip edge that keeps every vertex is skipped without copying: most of a sector's
+  // arc edges keep everything once its straight sides have cut the polygon down.
+  let xs: number[] = [],
+    ys: number[] = [];
+  for (let i = 0; i + 1 < subject.length; i++) {
+    const p = subject[i] as LocalPoint;
+    xs.push(p[0]);
+    ys.push(p[1]);
+  }
+  let side = new Float64Array(xs.length);
+  for (let e = 1; e < clip.length && xs.length > 0; e++) {
     const [ax, ay] = clip[e - 1] as LocalPoint;
     const [bx, by] = clip[e] as LocalPoint;
     const ex = bx - ax,
       ey = by - ay;
     if (ex === 0 && ey === 0) continue;
+    const m = xs.length;
+    if (side.length < m) side = new Float64Array(2 * m);
     // > 0: left of the edge, inside a counter-clockwise ring.
-    const side = (p: LocalPoint) => ex * (p[1] - ay) - ey * (p[0] - ax);
-    const input = out;
-    out = [];
-    for (let i = 0; i < input.length; i++) {
-      const p = input[i] as LocalPoint;
-      const q = input[(i + 1) % input.length] as LocalPoint;
-      const sp = side(p),
-        sq = side(q);
-      if (sp >= 0) out.push(p);
+    let allIn = true;
+    for (let i = 0; i < m; i++) {
+      const s = ex * ((ys[i] ?? 0) - ay) - ey * ((xs[i] ?? 0) - ax);
+      side[i] = s;
+      if (s < 0) allIn = false;
+    }
+    if (allIn) continue;
+    const ox: number[] = [],
+      oy: number[] = [];
+    for (let i = 0; i < m; i++) {
+      const j = i + 1 === m ? 0 : i + 1;
+      const sp = side[i] ?? 0,
+        sq = side[j] ?? 0;
+      const px = xs[i] ?? 0,
+        py = ys[i] ?? 0;
+      if (sp >= 0) {
+        ox.push(px);
+        oy.push(py);
+      }
       if (sp >= 0 !== sq >= 0) {
         const t = sp / (sp - sq);
-        out.push([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])]);
+        ox.push(px + t * ((xs[j] ?? 0) - px));
+        oy.push(py + t * ((ys[j] ?? 0) - py));
       }
     }
+    xs = ox;
+    ys = oy;
   }
-  const ring = dropRepeats(out);
+  const ring = dropRepeats(xs.map((x, i) => [x, ys[i] ?? 0] as LocalPoint));
   if (ring.length < 3) return [];
-  if (signedArea([...ring, ring[0] as LocalPoint]) < 0) ring.reverse();
-  const area = Math.abs(signedArea([...ring, ring[0] as LocalPoint]));
-  if (area <= 1e-9) return [];
   ring.push(ring[0] as LocalPoint);
+  const signed = signedArea(ring);
+  if (Math.abs(signed) <= 1e-9) return [];
+  if (signed < 0) ring.reverse();
   return ring;
 }
 

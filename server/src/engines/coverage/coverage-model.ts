@@ -102,8 +102,9 @@ export class CoverageModel {
     this.removeCamera(camera.id);
     this.cameras.set(camera.id, { camera, area: this.areaAt(camera.lon, camera.lat) });
     if (camera.status !== 'working') return;
-    this.working.setCamera(view);
-    if (camera.networked) this.networked.setCamera(view);
+    const footprint = this.working.footprint(view);
+    this.working.setFootprint(view.cameraId, footprint);
+    if (camera.networked) this.networked.setFootprint(view.cameraId, footprint);
     this.places.setCamera(view);
     this.ground.setCamera(view);
   }

@@ -60,22 +60,23 @@ export class GroundCoverage {
     this.seenBy = new Uint16Array(this.cols * this.rows);
     this.cellsOf = new Float64Array(areas.length);
     this.seenOf = new Float64Array(areas.length);
+    const owner = this.owner;
     areas.forEach((a, i) => {
-      for (const poly of a.coordinates)
-        this.fill(poly, (c) => {
-          this.owner[c] = i;
-        });
+      for (const poly of a.coordinates) this.fill(poly, (c0, c1) => owner.fill(i, c0, c1));
     });
-    for (const b of buildings)
-      for (const poly of b)
-        this.fill(poly, (c) => {
-          this.owner[c] = BUILDING;
-        });
-    for (const o of this.owner) if (o >= 0) this.cellsOf[o] = (this.cellsOf[o] ?? 0) + 1;
+    for (const b of buildings) for (const poly of b) this.fill(poly, (c0, c1) => owner.fill(BUILDING, c0, c1));
+    const cellsOf = this.cellsOf;
+    for (let c = 0; c < owner.length; c++) {
+      const o = owner[c] ?? OUTSIDE;
+      if (o >= 0) cellsOf[o] = (cellsOf[o] ?? 0) + 1;
+    }
   }
 
-  /** Calls `visit` for each lattice cell whose centre lies inside the polygon (even–odd over its rings). */
-  private fill(polygon: readonly Ring[], visit: (cell: number) => void): void {
+  /**
+   * Calls `span(c0, c1)` for each run of lattice cells c0 … c1 − 1 (along a row) whose centres lie inside the polygon
+   * (even–odd over its rings): runs, not cells, so filling an area or a building is a typed-array fill.
+   */
+  private fill(polygon: readonly Ring[], span: (c0: number, c1: number) => void): void {
     let minY = Infinity,
       maxY = -Infinity;
     for (const [, y] of polygon[0] ?? []) {
@@ -84,23 +85,51 @@ export class GroundCoverage {
     }
     const r0 = Math.max(0, Math.ceil((minY - this.lat0) / this.dLat - 0.5));
     const r1 = Math.min(this.rows - 1, Math.floor((maxY - this.lat0) / this.dLat - 0.5));
-    const xs: number[] = [];
-    for (let r = r0; r <= r1; r++) {
-      const y = this.lat0 + (r + 0.5) * this.dLat;
-      xs.length = 0;
+    if (r1 < r0) return;
+    // Each edge adds its crossings only to the rows it spans (rows in CSR order: counted, then placed), so a polygon
+    // costs its crossings, not rows × edges.
+    const rowOf = (y: number) => (y - this.lat0) / this.dLat - 0.5;
+    const start = new Int32Array(r1 - r0 + 2);
+    const eachCrossing = (put: (row: number, x: number) => void) => {
       for (const ring of polygon) {
         for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-          const [xi, yi] = ring[i] ?? [0, 0];
-          const [xj, yj] = ring[j] ?? [0, 0];
-          if (yi > y !== yj > y) xs.push(((xj - xi) * (y - yi)) / (yj - yi) + xi);
+          const pi = ring[i] as readonly [number, number],
+            pj = ring[j] as readonly [number, number];
+          const yi = pi[1],
+            yj = pj[1];
+          if (yi === yj) continue;
+          // Rows whose centre y lies in [min, max) of the edge: the half-open rule of `yi > y !== yj > y`.
+          // (with a row to spare at each end; the test below decides exactly).
+          const lo = Math.max(r0, Math.floor(rowOf(Math.min(yi, yj))));
+          const hi = Math.min(r1, Math.ceil(rowOf(Math.max(yi, yj))));
+          for (let r = lo; r <= hi; r++) {
+            const y = this.lat0 + (r + 0.5) * this.dLat;
+            if (yi > y !== yj > y) put(r - r0, ((pj[0] - pi[0]) * (y - yi)) / (yj - yi) + pi[0]);
+          }
         }
       }
-      xs.sort((a, b) => a - b);
-      for (let k = 0; k + 1 < xs.length; k += 2) {
+    };
+    eachCrossing((row) => {
+      start[row + 1] = (start[row + 1] ?? 0) + 1;
+    });
+    for (let k = 1; k < start.length; k++) start[k] = (start[k] ?? 0) + (start[k - 1] ?? 0);
+    const xs = new Float64Array(start[start.length - 1] ?? 0);
+    const next = start.slice(0, -1);
+    eachCrossing((row, x) => {
+      xs[next[row] ?? 0] = x;
+      next[row] = (next[row] ?? 0) + 1;
+    });
+    for (let row = 0; row + r0 <= r1; row++) {
+      const a = start[row] ?? 0,
+        b = start[row + 1] ?? 0;
+      if (b - a < 2) continue;
+      const run = xs.subarray(a, b).sort();
+      const base = (row + r0) * this.cols;
+      for (let k = 0; k + 1 < run.length; k += 2) {
         // Cells whose centre x lies in [xs[k], xs[k+1]).
-        const c0 = Math.max(0, Math.ceil(((xs[k] ?? 0) - this.lon0) / this.dLon - 0.5));
-        const c1 = Math.min(this.cols - 1, Math.ceil(((xs[k + 1] ?? 0) - this.lon0) / this.dLon - 0.5) - 1);
-        for (let c = c0; c <= c1; c++) visit(r * this.cols + c);
+        const c0 = Math.max(0, Math.ceil(((run[k] ?? 0) - this.lon0) / this.dLon - 0.5));
+        const c1 = Math.min(this.cols - 1, Math.ceil(((run[k + 1] ?? 0) - this.lon0) / this.dLon - 0.5) - 1);
+        if (c0 <= c1) span(base + c0, base + c1 + 1);
       }
     }
   }
@@ -152,7 +181,10 @@ export class GroundCoverage {
   cellsUnder(view: CameraView): Int32Array {
     const out: number[] = [];
     // A view's polygons do not overlap each other, so no cell is listed twice.
-    for (const poly of view.coordinates) this.fill(poly, (c) => out.push(c));
+    for (const poly of view.coordinates)
+      this.fill(poly, (c0, c1) => {
+        for (let c = c0; c < c1; c++) out.push(c);
+      });
     return Int32Array.from(out);
   }
 

@@ -33,9 +33,10 @@ export function localProjection(originLon: number, originLat: number, earth: Ear
 export function signedArea(ring: readonly (readonly [number, number])[]): number {
   let a = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i] ?? [0, 0];
-    const [xj, yj] = ring[j] ?? [0, 0];
-    a += (xj - xi) * (yj + yi);
+    // Indexed, not destructured: this runs for every view and every clip, and destructuring allocated per vertex.
+    const pi = ring[i] as readonly [number, number],
+      pj = ring[j] as readonly [number, number];
+    a += (pj[0] - pi[0]) * (pj[1] + pi[1]);
   }
   return a / 2;
 }

@@ -77,13 +77,20 @@ export class RoadCoverage {
 
   /** Adds or replaces what one camera sees (a move, a new camera, a repaired one). */
   setCamera(view: CameraView): void {
-    this.removeCamera(view.cameraId);
-    const clipped = this.clip(view);
-    for (const [s, iv] of clipped) {
-      this.seenBy[s]?.set(view.cameraId, iv);
+    this.setFootprint(view.cameraId, this.clip(view));
+  }
+
+  /**
+   * `setCamera` with the view already clipped (`footprint` of a RoadCoverage over the same pieces): two coverages of
+   * one city (working, networked) clip a view once. The intervals are kept as given and never changed.
+   */
+  setFootprint(cameraId: number, footprint: ReadonlyMap<number, Interval[]>): void {
+    this.removeCamera(cameraId);
+    for (const [s, iv] of footprint) {
+      this.seenBy[s]?.set(cameraId, iv);
       this.refresh(s);
     }
-    this.cameraSegments.set(view.cameraId, [...clipped.keys()]);
+    this.cameraSegments.set(cameraId, [...footprint.keys()]);
   }
 
   /**

@@ -21,10 +21,13 @@ export function clipSegmentToPolygon(
     dy = by - ay;
   for (const ring of polygon) {
     for (let i = 1; i < ring.length; i++) {
-      const [px, py] = ring[i - 1] ?? [0, 0];
-      const [qx, qy] = ring[i] ?? [0, 0];
-      const ex = qx - px,
-        ey = qy - py;
+      // Indexed, not destructured (no tuple per vertex): this runs for every road segment under every view.
+      const p = ring[i - 1] as readonly [number, number],
+        q = ring[i] as readonly [number, number];
+      const px = p[0],
+        py = p[1];
+      const ex = q[0] - px,
+        ey = q[1] - py;
       const den = dx * ey - dy * ex;
       if (den === 0) continue; // parallel: its ends cut through the neighbouring edges instead
       const t = ((px - ax) * ey - (py - ay) * ex) / den;
@@ -52,9 +55,12 @@ export function insidePolygon(x: number, y: number, polygon: readonly Ring[]): b
   let inside = false;
   for (const ring of polygon) {
     for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i] ?? [0, 0];
-      const [xj, yj] = ring[j] ?? [0, 0];
-      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+      const pi = ring[i] as readonly [number, number],
+        pj = ring[j] as readonly [number, number];
+      const xi = pi[0],
+        yi = pi[1],
+        yj = pj[1];
+      if (yi > y !== yj > y && x < ((pj[0] - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
     }
   }
   return inside;
