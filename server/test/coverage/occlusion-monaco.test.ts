@@ -135,7 +135,9 @@ describe('occlusion by real buildings (Monaco)', () => {
       expect(rel, `camera ${c + 1} (${cam.cameraType} ${cam.fovDeg}°)`).toBeLessThanOrEqual(1e-6);
       expect(fast.occluders).toBe(old.occluders);
     }
-    console.log(`fast vs old views on Monaco: ${occluded} of 180 occluded, worst symmetric difference ${worst.toExponential(2)} of the area`);
+    console.log(
+      `fast vs old views on Monaco: ${occluded} of 180 occluded, worst symmetric difference ${worst.toExponential(2)} of the area`,
+    );
     expect(occluded).toBeGreaterThan(90);
     // The old computation takes ~0.1–1 s a camera among Monaco's dense blocks.
   }, 900_000);

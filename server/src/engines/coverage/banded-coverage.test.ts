@@ -29,7 +29,13 @@ describe('BandedCoverage', () => {
   const road = { id: 1, areaId: 'A', roadClass: 'primary', coordinates: [at(0, 0), at(0, 60)] };
   const places = [
     { id: 1, kind: 'bank', name: 'bank', areaId: 'A', geometry: { type: 'Point' as const, coordinates: at(0, 3) } },
-    { id: 2, kind: 'school', name: 'school', areaId: 'A', geometry: { type: 'Point' as const, coordinates: at(0, 10) } },
+    {
+      id: 2,
+      kind: 'school',
+      name: 'school',
+      areaId: 'A',
+      geometry: { type: 'Point' as const, coordinates: at(0, 10) },
+    },
     {
       id: 3,
       kind: 'school',

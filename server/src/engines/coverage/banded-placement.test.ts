@@ -35,7 +35,13 @@ function instance(seed: number) {
   }
   const gates: [number, number][] = Array.from({ length: 14 }, () => [rnd() * 120, rnd() * 120]);
   const targets: BandTarget[] = gates.map(([x, y], i) => ({
-    place: { id: i, kind: 'school', name: `gate ${i}`, areaId: 'x', geometry: { type: 'Point', coordinates: proj.toLonLat([x, y]) } },
+    place: {
+      id: i,
+      kind: 'school',
+      name: `gate ${i}`,
+      areaId: 'x',
+      geometry: { type: 'Point', coordinates: proj.toLonLat([x, y]) },
+    },
     band: i % 4 === 3 ? 'observe' : 'identify',
     weight: i % 4 === 3 ? 1 : 2,
   }));

@@ -24,7 +24,13 @@ export function bandFootprints(
   const perBand = new Map<DoriBand, { cov: PlaceCoverage; index: number[] }>();
   for (const b of DORI_BANDS) {
     const index = targets.flatMap((t, i) => (t.band === b ? [i] : []));
-    perBand.set(b, { cov: new PlaceCoverage(index.map((i) => (targets[i] as BandTarget).place), { pointRadiusM }), index });
+    perBand.set(b, {
+      cov: new PlaceCoverage(
+        index.map((i) => (targets[i] as BandTarget).place),
+        { pointRadiusM },
+      ),
+      index,
+    });
   }
   return candidates.map((bands) => {
     const out: number[] = [];

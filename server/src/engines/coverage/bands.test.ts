@@ -99,7 +99,9 @@ describe('viewBands', () => {
         const ref = polyclip.intersection(local, annulus(b.innerM, b.outerM));
         let refArea = 0;
         for (const poly of ref)
-          poly.forEach((ring, k) => (refArea += (k === 0 ? 1 : -1) * Math.abs(signedArea(ring as LocalPoint[]))));
+          poly.forEach((ring, k) => {
+            refArea += (k === 0 ? 1 : -1) * Math.abs(signedArea(ring as LocalPoint[]));
+          });
         const tol = Math.max(0.002 * refArea, 0.01);
         expect(Math.abs(b.areaM2 - refArea), `${c.cameraType} ${b.band}`).toBeLessThan(tol);
       }

@@ -88,14 +88,19 @@ export function viewPolygon(camera: CameraInput, buildings: BuildingIndex, opts:
   const { box, buildingRing, ringStart, lonLat } = buildings;
   for (const b of buildings.search(...circleBox(camera.lon, camera.lat, r))) {
     // A building outside the sector's box neither hides anything in it nor stands within the mounting distance.
-    if ((box[4 * b + 2] ?? 0) < lon0 || (box[4 * b] ?? 0) > lon1 || (box[4 * b + 3] ?? 0) < lat0 || (box[4 * b + 1] ?? 0) > lat1) {
+    if (
+      (box[4 * b + 2] ?? 0) < lon0 ||
+      (box[4 * b] ?? 0) > lon1 ||
+      (box[4 * b + 3] ?? 0) < lat0 ||
+      (box[4 * b + 1] ?? 0) > lat1
+    ) {
       occluders++;
       continue;
     }
-    const k0 = (buildingRing[b] ?? 0),
-      k1 = (buildingRing[b + 1] ?? 0);
-    const p0 = (ringStart[k0] ?? 0),
-      p1 = (ringStart[k1] ?? 0);
+    const k0 = buildingRing[b] ?? 0,
+      k1 = buildingRing[b + 1] ?? 0;
+    const p0 = ringStart[k0] ?? 0,
+      p1 = ringStart[k1] ?? 0;
     if (scratch.length < 2 * (p1 - p0)) scratch = new Float64Array(4 * (p1 - p0));
     const xy = scratch;
     for (let p = p0; p < p1; p++) {
@@ -110,15 +115,15 @@ export function viewPolygon(camera: CameraInput, buildings: BuildingIndex, opts:
     occluders++;
     for (let k = k0; k < k1; k++) {
       for (let i = (ringStart[k] ?? 0) - p0 + 1, i1 = (ringStart[k + 1] ?? 0) - p0; i < i1; i++) {
-        const ax = (xy[2 * i - 2] ?? 0),
-          ay = (xy[2 * i - 1] ?? 0),
-          cx = (xy[2 * i] ?? 0),
-          cy = (xy[2 * i + 1] ?? 0);
+        const ax = xy[2 * i - 2] ?? 0,
+          ay = xy[2 * i - 1] ?? 0,
+          cx = xy[2 * i] ?? 0,
+          cy = xy[2 * i + 1] ?? 0;
         if (ax === cx && ay === cy) continue;
         if ((ax < bx0 && cx < bx0) || (ax > bx1 && cx > bx1) || (ay < by0 && cy < by0) || (ay > by1 && cy > by1))
           continue;
-        if (useSides && (sy * ax - sx * ay < 0 && sy * cx - sx * cy < 0)) continue;
-        if (useSides && (ex * ay - ey * ax < 0 && ex * cy - ey * cx < 0)) continue;
+        if (useSides && sy * ax - sx * ay < 0 && sy * cx - sx * cy < 0) continue;
+        if (useSides && ex * ay - ey * ax < 0 && ex * cy - ey * cx < 0) continue;
         if (ax * ax + ay * ay > r2 && cx * cx + cy * cy > r2 && segmentDistance2(ax, ay, cx, cy) > r2) continue;
         segments.push([
           [ax, ay],
@@ -145,7 +150,10 @@ export function viewPolygon(camera: CameraInput, buildings: BuildingIndex, opts:
   }
   const multi = (isMulti(local) ? local : [local]) as [number, number][][][];
   let areaM2 = 0;
-  for (const poly of multi) poly.forEach((ring, k) => (areaM2 += (k === 0 ? 1 : -1) * Math.abs(signedArea(ring))));
+  for (const poly of multi)
+    poly.forEach((ring, k) => {
+      areaM2 += (k === 0 ? 1 : -1) * Math.abs(signedArea(ring));
+    });
   return {
     cameraId: camera.id,
     coordinates: multi.map((poly) => poly.map((ring) => ring.map((p) => proj.toLonLat(p)))),
@@ -179,10 +187,10 @@ function ringHoldsOrigin(xy: Float64Array, i0: number, i1: number, tolerance: nu
   let inside = false;
   const t2 = tolerance * tolerance;
   for (let i = i0 + 1; i < i1; i++) {
-    const ax = (xy[2 * i - 2] ?? 0),
-      ay = (xy[2 * i - 1] ?? 0),
-      cx = (xy[2 * i] ?? 0),
-      cy = (xy[2 * i + 1] ?? 0);
+    const ax = xy[2 * i - 2] ?? 0,
+      ay = xy[2 * i - 1] ?? 0,
+      cx = xy[2 * i] ?? 0,
+      cy = xy[2 * i + 1] ?? 0;
     if (segmentDistance2(ax, ay, cx, cy) <= t2) return true;
     if (ay > 0 !== cy > 0 && 0 < ((cx - ax) * -ay) / (cy - ay) + ax) inside = !inside;
   }
