@@ -21,6 +21,8 @@ const REVIEWED: Record<string, readonly string[]> = {
   'db/client.ts': ["columns.join(', ')", 'opts.schema', 'table'],
   // The schema name is checked against SCHEMA_NAME in openDb (client.ts) before the thread is started.
   'db/embedded-thread.ts': ['opts.schema'],
+  // Table and column names from the layer catalogue (LAYERS), constant joins; the bbox is passed as $1…$4.
+  'db/repos/export.repo.ts': ["pairs.join(', ')", 'def.table', 'join', 'where'],
   'db/repos/coverage.repo.ts': [
     'CAMERA_COLUMNS',
     "['road', 'building', 'key_place', table].map(part).join(\" || '|' || \")",
