@@ -85,18 +85,19 @@ beforeAll(async () => {
   server.keepAliveTimeout = 600_000;
   await new Promise<void>((resolve) => server.once('listening', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const [name, role] of [
-    ['admin', 'admin'],
-    ['wang', 'planner'],
-    ['li', 'leader'],
-  ] as const) {
-    cookies[name] = (await createAndSignIn(url, t.db, `aj-${name}`, role)).cookie;
-  }
   [beat] = (await t.db.query<{ id: number; station_id: number }>(
     `SELECT b.id, b.station_id FROM beat b JOIN checkpoint c ON ST_Contains(b.geom, c.geom)
      GROUP BY b.id ORDER BY count(c.id) DESC, b.id LIMIT 1`,
   )) as [{ id: number; station_id: number }];
   station = beat.station_id;
+  // The planner belongs to the station whose beats the tests plan and draft (drafts are fenced by station).
+  for (const [name, role, stationId] of [
+    ['admin', 'admin', null],
+    ['wang', 'planner', station],
+    ['li', 'leader', null],
+  ] as const) {
+    cookies[name] = (await createAndSignIn(url, t.db, `aj-${name}`, role, stationId)).cookie;
+  }
 }, 600_000);
 afterAll(async () => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
