@@ -88,8 +88,6 @@ async function main(): Promise<void> {
   setLocalZone(session.timeZone);
   const state = initialState(session.user);
   const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
-  // The browser tests ask the map itself what it drew (queryRenderedFeatures, canvas pixels), not the app's counters.
-  window.gridpatrol.map = map;
   const sidebar = document.getElementById('sidebar') as HTMLElement;
   const details = document.getElementById('details') as HTMLElement;
   const legend = document.getElementById('legend') as HTMLElement;

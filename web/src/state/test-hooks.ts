@@ -1,10 +1,6 @@
-import type { Map as MapLibreMap } from 'maplibre-gl';
-
 /** What the browser tests read: readiness, what each layer holds, the last export. Plain numbers, set by the app. */
 export interface TestHooks {
   idle: boolean;
-  /** The MapLibre map once made (absent on the sign-in page), for tests that query what it rendered. */
-  map?: MapLibreMap;
   cellsTotal: number;
   cellsCount: number;
   lastPngBytes: number;
