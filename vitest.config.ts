@@ -47,6 +47,10 @@ export default defineConfig(async () => {
             testTimeout: 240_000,
             hookTimeout: 300_000,
             fileParallelism: false,
+            // One retry for a browser case: on 2026-12-02 two browser cases (editing merge, planning leader preview,
+            // in a conversion since reverted) waited out the 240 s test timeout in a full CI run while the DB projects
+            // loaded the machine, and passed alone and with their neighbours. A case must still pass on one of two runs.
+            retry: 1,
           },
         },
         ...(serverUrl
