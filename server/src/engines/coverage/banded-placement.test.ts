@@ -1,5 +1,5 @@
-import loadHighs from 'highs';
 import { describe, expect, it } from 'vitest';
+import { maxCoveringOptimum } from '../../../test/helpers/max-covering-mip.js';
 import { bandFootprints, placeForBands, type BandTarget } from './banded-placement.js';
 import { viewBands } from './bands.js';
 import { indexBuildings, type BuildingInput } from './building-index.js';
@@ -77,23 +77,8 @@ function instance(seed: number) {
 /** The exact optimum of weighted maximal covering with k cameras (HiGHS MIP). */
 async function optimum(targets: readonly BandTarget[], footprints: readonly (readonly number[])[], k: number) {
   const by = targets.map((_, t) => footprints.flatMap((f, j) => (f.includes(t) ? [j] : [])));
-  const live = by.flatMap((b, t) => (b.length > 0 ? [t] : []));
-  const lp = [
-    'Maximize',
-    ` obj: ${live.map((t) => `${targets[t]?.weight ?? 1} y${t}`).join(' + ')}`,
-    'Subject To',
-    ` k: ${footprints.map((_, j) => `x${j}`).join(' + ')} <= ${k}`,
-    ...live.map((t) => ` c${t}: y${t} - ${(by[t] ?? []).map((j) => `x${j}`).join(' - ')} <= 0`),
-    'Bounds',
-    ...live.map((t) => ` 0 <= y${t} <= 1`),
-    'Binary',
-    ` ${footprints.map((_, j) => `x${j}`).join(' ')}`,
-    'End',
-  ].join('\n');
-  const highs = await loadHighs();
-  const res = highs.solve(lp, { output_flag: false, mip_rel_gap: 0 });
-  if (res.Status !== 'Optimal') throw new Error(`HiGHS ended with ${res.Status}`);
-  return res.ObjectiveValue;
+  const elements = by.flatMap((b, t) => (b.length > 0 ? [{ w: targets[t]?.weight ?? 1, by: b }] : []));
+  return maxCoveringOptimum(elements, footprints.length, k, 'at most');
 }
 
 describe('placement by image quality against the exact optimum (HiGHS MIP)', () => {

@@ -1,5 +1,5 @@
-import loadHighs from 'highs';
 import { describe, expect, it } from 'vitest';
+import { maxCoveringOptimum } from '../../../test/helpers/max-covering-mip.js';
 import { indexBuildings, type BuildingInput } from './building-index.js';
 import type { CameraInput } from './camera-view.js';
 import { CoverageModel } from './coverage-model.js';
@@ -130,22 +130,7 @@ async function ilpOptimum(
     if (placeBy[i]!.length > 0)
       elements.push({ w: PLACE_W.keyPlace + (SCHOOL_KINDS.has(p.kind) ? PLACE_W.school : 0), by: placeBy[i]! });
   });
-  const lp = [
-    'Maximize',
-    ` obj: ${elements.map((e, i) => `${e.w.toFixed(9)} y${i}`).join(' + ')}`,
-    'Subject To',
-    ` k: ${views.map((_, j) => `x${j}`).join(' + ')} = ${k}`,
-    ...elements.map((e, i) => ` c${i}: y${i} - ${e.by.map((j) => `x${j}`).join(' - ')} <= 0`),
-    'Bounds',
-    ...elements.map((_, i) => ` 0 <= y${i} <= 1`),
-    'Binary',
-    ` ${views.map((_, j) => `x${j}`).join(' ')}`,
-    'End',
-  ].join('\n');
-  const highs = await loadHighs();
-  const res = highs.solve(lp, { output_flag: false, mip_rel_gap: 0 });
-  if (res.Status !== 'Optimal') throw new Error(`HiGHS ended with ${res.Status}`);
-  return res.ObjectiveValue;
+  return maxCoveringOptimum(elements, views.length, k, 'exactly');
 }
 
 describe('camera placement against the exact optimum (HiGHS MIP)', () => {
