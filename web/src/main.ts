@@ -218,7 +218,11 @@ async function main(): Promise<void> {
           window.gridpatrol.lastPngBytes = exportPng(map).length;
         },
         onExportPdf: async () => {
-          window.gridpatrol.lastPdfBytes = await exportPdf(map, window.gridpatrol.cellsTotal, state.coverage);
+          window.gridpatrol.lastPdfBytes = await exportPdf(map, {
+            view: ctx.view(),
+            state,
+            incidents: window.gridpatrol.cellsTotal,
+          });
         },
       },
       rerender,

@@ -1,11 +1,13 @@
 import { jsPDF } from 'jspdf';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { countOf } from '../api/client.js';
+import i18next from 'i18next';
+import { getJson, namesByCode } from '../api/client.js';
 import { t } from '../i18n/index.js';
-import { pct, RATE_BREAKS, RATE_COLOURS } from '../analysis/rate-scale.js';
-import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
+import type { ViewId } from '../layers/views.js';
 import type { AppState } from '../state/app-state.js';
-import { compareRows, currentComparison } from './plan-compare.js';
+import { briefingModel, type Briefing, type BriefingTable, type KpiAnswer } from './briefing.js';
+import { currentComparison } from './plan-compare.js';
+import { loadAreaFigures } from './summary.js';
 
 const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
 
@@ -22,33 +24,6 @@ export function exportPng(map: MapLibreMap): string {
   const url = map.getCanvas().toDataURL('image/png');
   download(url, `gridpatrol-${new Date().toISOString().slice(0, 10)}.png`);
   return url;
-}
-
-export interface KeyFigures {
-  grids: number;
-  beats: number;
-  cameras: number;
-  workingRate: number;
-  networkedRate: number;
-  incidents: number;
-}
-
-export async function keyFigures(incidentsInFilter: number): Promise<KeyFigures> {
-  const [grids, beats, cameras, working, networked] = await Promise.all([
-    countOf('grids'),
-    countOf('beats'),
-    countOf('cameras'),
-    countOf('cameras', { status: 'working' }),
-    countOf('cameras', { networked: 'true' }),
-  ]);
-  return {
-    grids,
-    beats,
-    cameras,
-    workingRate: cameras ? working / cameras : 0,
-    networkedRate: cameras ? networked / cameras : 0,
-    incidents: incidentsInFilter,
-  };
 }
 
 /**
@@ -78,172 +53,275 @@ function textBlock(
   return c;
 }
 
-/** The legend of what the map shows: coverage rate classes when a coverage analysis is on, else incidents per cell. */
-function legendBlock(cov: AppState['coverage']): HTMLCanvasElement {
-  const classes = cov
-    ? RATE_COLOURS.map((colour, i) => ({ colour, label: `≥ ${pct(RATE_BREAKS[i] ?? 0, 0)}` }))
-    : COUNT_COLOURS.map((rgb, i) => ({ colour: `rgb(${rgb.join(',')})`, label: `≥ ${COUNT_BREAKS[i]}` }));
-  const c = document.createElement('canvas');
-  c.width = 1200;
-  c.height = 60;
-  const ctx = c.getContext('2d');
-  if (!ctx) return c;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, c.width, c.height);
-  ctx.font = `18px ${FONT}`;
-  ctx.fillStyle = '#111827';
-  ctx.textBaseline = 'middle';
-  ctx.fillText(cov ? t(`coverage.metrics.${cov.metric}`) : t('legend.count_per_cell'), 8, 30);
-  classes.forEach(({ colour, label }, i) => {
-    ctx.fillStyle = colour;
-    ctx.fillRect(300 + i * 125, 15, 40, 30);
-    ctx.fillStyle = '#111827';
-    ctx.fillText(label, 346 + i * 125, 30);
-  });
-  return c;
-}
-
-/** A table drawn on a canvas (CJK text, see textBlock): a bold header row, then rows; `colour` per row. */
-function tableBlock(
-  title: string,
-  header: string[],
-  rows: { cells: string[]; colour: string }[],
-  colWidths: number[],
-): HTMLCanvasElement {
+/** A table drawn on a canvas (CJK text, see textBlock): its title, a bold header row, then rows; `colour` per row. */
+function tableBlock(table: BriefingTable): HTMLCanvasElement {
+  const { title, header, rows, widths, note } = table;
   const c = document.createElement('canvas');
   const rowH = 30,
-    titleH = 50;
-  c.width = colWidths.reduce((a, b) => a + b, 16);
-  c.height = titleH + rowH * (rows.length + 1) + 10;
+    titleH = 50,
+    noteH = note ? 34 : 0;
+  c.width = widths.reduce((a, b) => a + b, 16);
+  c.height = titleH + rowH * (rows.length + 1) + noteH + 10;
   const ctx = c.getContext('2d');
   if (!ctx) return c;
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, c.width, c.height);
   ctx.textBaseline = 'middle';
-  ctx.font = `700 28px ${FONT}`;
+  ctx.font = `700 26px ${FONT}`;
   ctx.fillStyle = '#111827';
-  ctx.fillText(title, 8, titleH / 2);
+  ctx.fillText(title, 8, titleH / 2, c.width - 16);
   const drawRow = (cells: string[], y: number, font: string, colour: string) => {
     ctx.font = font;
     ctx.fillStyle = colour;
     let x = 8;
     cells.forEach((text, i) => {
       // Numbers right-aligned in their column, names left-aligned.
-      const w = colWidths[i] ?? 100;
-      if (i === 0) ctx.fillText(text, x, y);
-      else ctx.fillText(text, x + w - 12 - ctx.measureText(text).width, y);
+      const w = widths[i] ?? 100;
+      if (i === 0) ctx.fillText(text, x, y, w - 8);
+      else ctx.fillText(text, x + w - 12 - Math.min(w - 16, ctx.measureText(text).width), y, w - 16);
       x += w;
     });
   };
   drawRow(header, titleH + rowH / 2, `700 17px ${FONT}`, '#374151');
+  ctx.fillStyle = '#9ca3af';
+  ctx.fillRect(4, titleH + rowH - 1, c.width - 8, 1.5);
   rows.forEach((r, i) => {
     const y = titleH + rowH * (i + 1);
-    if (i % 2 === 0) {
+    if (i % 2 === 1) {
       ctx.fillStyle = '#f3f4f6';
       ctx.fillRect(4, y, c.width - 8, rowH);
     }
     drawRow(r.cells, y + rowH / 2, `17px ${FONT}`, r.colour);
   });
+  if (note) {
+    ctx.font = `16px ${FONT}`;
+    ctx.fillStyle = '#4b5563';
+    ctx.fillText(note, 8, titleH + rowH * (rows.length + 1) + noteH / 2 + 4, c.width - 16);
+  }
   return c;
 }
 
-/** The coverage table of the last analysis, one row per area sorted by code; areas under half the target in red. */
-function coverageTable(cov: NonNullable<AppState['coverage']>): HTMLCanvasElement {
-  const rows = [...cov.answer.rows]
-    .sort((a, b) => a.areaId.localeCompare(b.areaId))
-    .map((r) => ({
-      cells: [
-        cov.names.get(r.areaId) ?? r.areaId,
-        r.areaId,
-        pct(r.weightedRoadRate),
-        pct(r.roadRate),
-        pct(r.keyPlaceRate),
-        pct(r.workingRate),
-        pct(r.networkedRate),
-        String(r.cameras),
-      ],
-      colour: r.weightedRoadRate < cov.answer.targets.roadCoverage * 0.5 ? '#b91c1c' : '#111827',
-    }));
-  return tableBlock(
-    `${t('coverage.title')} · ${t(`coverage.areas.${cov.answer.area}`)}`,
-    [
-      t('coverage.area'),
-      t('fields.code'),
-      t('coverage.metrics.weightedRoadRate'),
-      t('coverage.metrics.roadRate'),
-      t('coverage.metrics.keyPlaceRate'),
-      t('figures.working_rate'),
-      t('figures.networked_rate'),
-      t('figures.cameras'),
-    ],
-    rows,
-    [190, 190, 230, 130, 150, 110, 110, 90],
-  );
+/** The view's legend as a column: the view's name, what the colours mean, one swatch per class. */
+function legendBlock(b: Briefing, viewName: string, widthPx: number): HTMLCanvasElement {
+  const { title, items, note } = b.page1.legend;
+  const c = document.createElement('canvas');
+  const itemH = 34;
+  c.width = widthPx;
+  c.height = 50 + 40 + items.length * itemH + (note ? 36 : 0) + 16;
+  const ctx = c.getContext('2d');
+  if (!ctx) return c;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, c.width, c.height);
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = '#111827';
+  ctx.font = `700 26px ${FONT}`;
+  ctx.fillText(viewName, 8, 25, widthPx - 16);
+  ctx.font = `18px ${FONT}`;
+  ctx.fillStyle = '#4b5563';
+  ctx.fillText(title, 8, 68, widthPx - 16);
+  items.forEach(([colour, shape, label], i) => {
+    const y = 90 + i * itemH + itemH / 2;
+    ctx.fillStyle = colour;
+    ctx.strokeStyle = colour;
+    if (shape === 'fill') ctx.fillRect(10, y - 11, 36, 22);
+    else if (shape === 'line') {
+      ctx.lineWidth = 5;
+      ctx.beginPath();
+      ctx.moveTo(10, y);
+      ctx.lineTo(46, y);
+      ctx.stroke();
+    } else {
+      ctx.beginPath();
+      ctx.arc(28, y, 9, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.fillStyle = '#111827';
+    ctx.font = `19px ${FONT}`;
+    ctx.fillText(label, 58, y, widthPx - 66);
+  });
+  if (note) {
+    ctx.font = `16px ${FONT}`;
+    ctx.fillStyle = '#6b7280';
+    ctx.fillText(note, 8, 90 + items.length * itemH + 18, widthPx - 16);
+  }
+  return c;
+}
+
+/** The part of the map canvas with the box's aspect ratio, centred (same scale, a narrower or shorter extent). */
+function cropToAspect(canvas: HTMLCanvasElement, aspect: number): HTMLCanvasElement {
+  const w = Math.min(canvas.width, canvas.height * aspect),
+    h = w / aspect;
+  const out = document.createElement('canvas');
+  out.width = Math.round(w);
+  out.height = Math.round(h);
+  const ctx = out.getContext('2d');
+  if (!ctx) return out;
+  ctx.drawImage(canvas, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h, 0, 0, out.width, out.height);
+  return out;
+}
+
+const addCanvas = (doc: jsPDF, c: HTMLCanvasElement, x: number, y: number, w: number, h: number) =>
+  doc.addImage(c.toDataURL('image/png'), 'PNG', x, y, w, h);
+
+/** Scale bar (bottom left of the map) and a north arrow turned with the map's bearing (top right), in vector. */
+function mapMarks(doc: jsPDF, b: Briefing, box: { x: number; y: number; w: number; h: number }, bearing: number) {
+  const s = b.page1.scaleBar;
+  const x0 = box.x + 5,
+    y0 = box.y + box.h - 6;
+  doc.setFillColor(255, 255, 255);
+  doc.rect(x0 - 3, y0 - 6, s.mm + 12, 9.5, 'F');
+  doc.setFillColor(17, 24, 39);
+  doc.rect(x0, y0, s.mm / 2, 1.4, 'F');
+  doc.setDrawColor(17, 24, 39);
+  doc.setLineWidth(0.3);
+  doc.rect(x0, y0, s.mm, 1.4, 'S');
+  doc.setFont('helvetica', 'normal');
+  doc.setFontSize(8);
+  doc.setTextColor(17, 24, 39);
+  doc.text('0', x0, y0 - 1.5, { align: 'center' });
+  doc.text(s.label, x0 + s.mm, y0 - 1.5, { align: 'center' });
+  // North arrow: a split triangle pointing to north (up when the bearing is 0), N at its tip.
+  const cx = box.x + box.w - 10,
+    cy = box.y + 13,
+    r = 6;
+  const a = (-bearing * Math.PI) / 180;
+  const pt = (dx: number, dy: number): [number, number] => [
+    cx + dx * Math.cos(a) - dy * Math.sin(a),
+    cy + dx * Math.sin(a) + dy * Math.cos(a),
+  ];
+  doc.setFillColor(255, 255, 255);
+  doc.circle(cx, cy - 1, r + 3, 'F');
+  const [tx, ty] = pt(0, -r),
+    [lx, ly] = pt(-r * 0.55, r * 0.7),
+    [mx, my] = pt(0, r * 0.3),
+    [rx, ry] = pt(r * 0.55, r * 0.7);
+  doc.setFillColor(17, 24, 39);
+  doc.triangle(tx, ty, lx, ly, mx, my, 'F');
+  doc.setFillColor(156, 163, 175);
+  doc.triangle(tx, ty, mx, my, rx, ry, 'F');
+  const [nx, ny] = pt(0, -r - 1.2);
+  doc.setFontSize(9);
+  doc.text('N', nx, ny, { align: 'center' });
 }
 
 /**
- * An A4 briefing: title and date, the map as shown, the legend and the key figures; when a coverage analysis is on the
- * map, a second page with its table per area.
+ * Page 2: the tables stacked at the full width when they fit the page, else the first in the left column and the
+ * others stacked in the right one; each column shrunk to the page's height.
+ */
+function drawTables(doc: jsPDF, tables: HTMLCanvasElement[], top: number): void {
+  const left = 10,
+    width = 277,
+    bottom = 200,
+    gap = 5;
+  const stack = (cs: HTMLCanvasElement[], x: number, w: number) => {
+    const natural = cs.map((c) => (w * c.height) / c.width);
+    const gaps = gap * (cs.length - 1);
+    const k = Math.min(1, (bottom - top - gaps) / natural.reduce((a, b) => a + b, 0));
+    let y = top;
+    cs.forEach((c, i) => {
+      const h = (natural[i] ?? 0) * k;
+      addCanvas(doc, c, x, y, w * k, h);
+      y += h + gap;
+    });
+  };
+  const fullHeight = tables.reduce((a, c) => a + (width * c.height) / c.width, 0) + gap * (tables.length - 1);
+  if (tables.length <= 1 || fullHeight <= bottom - top) stack(tables, left, width);
+  else {
+    const w = (width - gap) / 2;
+    stack(tables.slice(0, 1), left, w);
+    stack(tables.slice(1), left + w + gap, w);
+  }
+}
+
+const settle = <T>(p: Promise<T>) => p.catch(() => undefined);
+
+/**
+ * The A4 briefing of the current view (issue #19), two pages: title with the area and the day, the map with the
+ * view's legend, scale bar and north arrow, the key figures; page 2 the view's table per sub-area, the 雪亮 KPIs
+ * (issue #20) and the plan comparison when one is open (issue #21).
  */
 export async function exportPdf(
   map: MapLibreMap,
-  incidentsInFilter: number,
-  cov?: AppState['coverage'],
+  opts: { view: ViewId; state: AppState; incidents: number },
 ): Promise<number> {
-  const f = await keyFigures(incidentsInFilter);
+  const { view, state } = opts;
+  const ownTable = (view === 'grades' && state.grades) || (view === 'coverage' && state.coverage);
+  const [figures, kpis, gridNames] = await Promise.all([
+    loadAreaFigures(),
+    view === 'coverage' || !ownTable
+      ? settle(getJson<KpiAnswer>('/api/v1/xueliang/kpis?level=community'))
+      : Promise.resolve(undefined),
+    state.grades ? settle(namesByCode('grids')) : Promise.resolve(undefined),
+  ]);
+  const box = { x: 10, y: 30, w: 190, h: 170 };
+  map.triggerRepaint();
+  const canvas = map.getCanvas();
+  const shown = cropToAspect(canvas, box.w / box.h);
+  // CSS px per device px of the canvas (the scale bar is in CSS px, MapLibre's unit).
+  const cssPerDevice = map.getContainer().clientWidth / canvas.width || 1 / (window.devicePixelRatio || 1);
+  const now = new Date();
+  const comparison = currentComparison();
+  const b = briefingModel({
+    view,
+    state,
+    ...(figures.areaName ? { areaName: figures.areaName } : {}),
+    day: now.toLocaleDateString('sv-SE'),
+    generatedAt: now.toLocaleString(i18next.language),
+    figures,
+    incidents: opts.incidents,
+    map: { zoom: map.getZoom(), lat: map.getCenter().lat, cssWidth: shown.width * cssPerDevice, widthMm: box.w },
+    ...(gridNames ? { gridNames } : {}),
+    ...(kpis ? { kpis } : {}),
+    ...(comparison ? { comparison } : {}),
+  });
   const doc = new jsPDF({ orientation: 'landscape', unit: 'mm', format: 'a4' });
   const header = textBlock(
     [
-      { text: t('export.report_title'), size: 34, bold: true },
-      {
-        text: `${t('app.subtitle')} · ${t('export.generated')} ${new Date().toLocaleString(document.documentElement.lang)}`,
-        size: 18,
-        colour: '#4b5563',
-      },
+      { text: b.title, size: 34, bold: true },
+      { text: b.subtitle, size: 18, colour: '#4b5563' },
     ],
     1800,
   );
-  doc.addImage(header.toDataURL('image/png'), 'PNG', 10, 8, 277, (277 * header.height) / header.width);
-  map.triggerRepaint();
-  const canvas = map.getCanvas();
-  const mapW = 190,
-    mapH = Math.min(150, (mapW * canvas.height) / canvas.width);
-  doc.addImage(canvas.toDataURL('image/jpeg', 0.9), 'JPEG', 10, 32, mapW, mapH);
-  const figures = textBlock(
+  addCanvas(doc, header, 10, 6, 277, (277 * header.height) / header.width);
+  doc.addImage(shown.toDataURL('image/jpeg', 0.9), 'JPEG', box.x, box.y, box.w, box.h);
+  doc.setDrawColor(156, 163, 175);
+  doc.setLineWidth(0.2);
+  doc.rect(box.x, box.y, box.w, box.h, 'S');
+  mapMarks(doc, b, box, map.getBearing());
+  // Right column: the legend of this view, then the key figures, down to the map's foot.
+  const colX = box.x + box.w + 5,
+    colW = 297 - 10 - colX;
+  const legend = legendBlock(b, t(`views.${view}`), 600);
+  const legendH = (colW * legend.height) / legend.width;
+  addCanvas(doc, legend, colX, box.y, colW, legendH);
+  const figuresBlock = textBlock(
     [
-      { text: t('export.figures'), size: 24, bold: true },
-      { text: `${t('figures.grids')}：${f.grids}`, size: 20 },
-      { text: `${t('figures.beats')}：${f.beats}`, size: 20 },
-      { text: `${t('figures.cameras')}：${f.cameras}`, size: 20 },
-      { text: `${t('figures.working_rate')}：${pct(f.workingRate)}`, size: 20 },
-      { text: `${t('figures.networked_rate')}：${pct(f.networkedRate)}`, size: 20 },
-      { text: `${t('figures.incidents')}：${f.incidents}`, size: 20 },
+      { text: t('export.figures'), size: 26, bold: true },
+      ...b.page1.figures.map((f) => ({ text: `${f.label}：${f.value}`, size: 21 })),
     ],
-    520,
+    600,
   );
-  doc.addImage(figures.toDataURL('image/png'), 'PNG', 205, 32, 82, (82 * figures.height) / figures.width);
-  const legend = legendBlock(cov);
-  doc.addImage(legend.toDataURL('image/png'), 'PNG', 10, 32 + mapH + 4, 190, (190 * legend.height) / legend.width);
-  if (cov) {
-    doc.addPage('a4', 'landscape');
-    const table = coverageTable(cov);
-    // Scale to the page: as wide as it can be, but never taller than the page.
-    const w = Math.min(277, (190 * table.width) / table.height);
-    doc.addImage(table.toDataURL('image/png'), 'PNG', 10, 10, w, (w * table.height) / table.width);
-  }
-  const cmp = currentComparison();
-  if (cmp) {
-    doc.addPage('a4', 'landscape');
-    const table = tableBlock(
-      t('plancompare.pdf_title'),
-      ['', `A ${cmp.names.a}`, `B ${cmp.names.b}`, t('plancompare.diff')],
-      compareRows(cmp).map((r) => ({ cells: [r.label, r.a, r.b, r.diff], colour: r.colour })),
-      [520, 300, 300, 260],
-    );
-    const w = Math.min(277, (190 * table.width) / table.height);
-    doc.addImage(table.toDataURL('image/png'), 'PNG', 10, 10, w, (w * table.height) / table.width);
-  }
+  const figY = box.y + legendH + 4;
+  const figH = Math.min((colW * figuresBlock.height) / figuresBlock.width, box.y + box.h - figY);
+  addCanvas(doc, figuresBlock, colX, figY, (figH * figuresBlock.width) / figuresBlock.height, figH);
+  doc.addPage('a4', 'landscape');
+  const title2 = textBlock([{ text: b.page2.title, size: 30, bold: true }], 1800);
+  addCanvas(doc, title2, 10, 6, 277, (277 * title2.height) / title2.width);
+  const tables = b.page2.tables.length
+    ? b.page2.tables.map(tableBlock)
+    : [textBlock([{ text: t('briefing.no_table'), size: 20, colour: '#4b5563' }], 1200)];
+  drawTables(doc, tables, 22);
+  window.gridpatrol.lastBriefing = {
+    title: b.title,
+    view,
+    legend: b.page1.legend.items.map(([, , label]) => label),
+    metresPerPx: b.page1.scaleBar.metresPerPx,
+    scaleMetres: b.page1.scaleBar.metres,
+    scaleMm: b.page1.scaleBar.mm,
+    map: { zoom: map.getZoom(), lat: map.getCenter().lat },
+    tables: b.page2.tables.map((x) => ({ title: x.title, rows: x.rows.length })),
+  };
   const blob = doc.output('blob');
-  download(URL.createObjectURL(blob), `gridpatrol-report-${new Date().toISOString().slice(0, 10)}.pdf`);
+  download(URL.createObjectURL(blob), `gridpatrol-report-${now.toISOString().slice(0, 10)}.pdf`);
   return blob.size;
 }

@@ -11,10 +11,10 @@ import { h, swatch } from './dom.js';
 import { MINUTE_CLASSES, UNREACHED } from './reach-panel.js';
 
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
-type Item = [colour: string, shape: 'fill' | 'line' | 'dot', label: string];
+export type LegendItem = [colour: string, shape: 'fill' | 'line' | 'dot', label: string];
 
-/** The items of a view's legend, from the same constants the layers are drawn with. */
-function items(view: ViewId, state: AppState): { title: string; items: Item[]; note?: string } {
+/** The items of a view's legend, from the same constants the layers are drawn with (the map and the PDF briefing). */
+export function legendOf(view: ViewId, state: AppState): { title: string; items: LegendItem[]; note?: string } {
   switch (view) {
     case 'reference':
       return {
@@ -23,7 +23,7 @@ function items(view: ViewId, state: AppState): { title: string; items: Item[]; n
           (l) => state.visible.has(l.id) && l.id !== 'heatmap' && l.id !== 'hexagons',
         ).flatMap((l) =>
           l.legend.map(
-            (i): Item => [
+            (i): LegendItem => [
               i.colour,
               i.shape,
               i.label === 'legend.station_colour' ? t('legend.station_colour') : t(i.label),
@@ -34,13 +34,15 @@ function items(view: ViewId, state: AppState): { title: string; items: Item[]; n
     case 'incidents':
       return {
         title: t('legend.count_per_cell'),
-        items: COUNT_COLOURS.map((c, i): Item => [rgb(c), 'fill', `≥ ${COUNT_BREAKS[i]}`]),
+        items: COUNT_COLOURS.map((c, i): LegendItem => [rgb(c), 'fill', `≥ ${COUNT_BREAKS[i]}`]),
         note: state.visible.has('heatmap') ? t('views.heat_note') : undefined,
       };
     case 'hotspots':
       return {
         title: t('incidents.hotspot_legend'),
-        items: HOTSPOT_BINS.map((b): Item => [rgb(HOTSPOT_COLOURS[b] ?? [0, 0, 0]), 'fill', t(`incidents.bins.${b}`)]),
+        items: HOTSPOT_BINS.map(
+          (b): LegendItem => [rgb(HOTSPOT_COLOURS[b] ?? [0, 0, 0]), 'fill', t(`incidents.bins.${b}`)],
+        ),
         note: state.hotspots ? undefined : t('views.not_run'),
       };
     case 'grades': {
@@ -51,7 +53,7 @@ function items(view: ViewId, state: AppState): { title: string; items: Item[]; n
         items: (['red', 'yellow', 'blue', 'green'] as const)
           .filter((g) => g !== 'blue' || counts.has('blue'))
           .map(
-            (g): Item => [
+            (g): LegendItem => [
               GRADE_COLOURS[g],
               'fill',
               `${t(`incidents.grade_names.${g}`)}${state.grades ? ` · ${counts.get(g) ?? 0}` : ''}`,
@@ -62,10 +64,10 @@ function items(view: ViewId, state: AppState): { title: string; items: Item[]; n
     }
     case 'coverage': {
       const metric = state.coverage?.metric ?? 'weightedRoadRate';
-      const rates = RATE_COLOURS.map((c, i): Item => [c, 'fill', `≥ ${pct(RATE_BREAKS[i] ?? 0, 0)}`]);
-      const views: Item[] = state.showCameraViews
+      const rates = RATE_COLOURS.map((c, i): LegendItem => [c, 'fill', `≥ ${pct(RATE_BREAKS[i] ?? 0, 0)}`]);
+      const views: LegendItem[] = state.showCameraViews
         ? (['working', 'faulty', 'offline'] as const).map(
-            (s): Item => [CAMERA_STATUS_COLOURS[s], 'fill', `${t('coverage.views')} · ${t(`legend.${s}`)}`],
+            (s): LegendItem => [CAMERA_STATUS_COLOURS[s], 'fill', `${t('coverage.views')} · ${t(`legend.${s}`)}`],
           )
         : [];
       return {
@@ -78,7 +80,7 @@ function items(view: ViewId, state: AppState): { title: string; items: Item[]; n
       return {
         title: t('placement.blind_legend'),
         items: [
-          ...BLIND_COLOURS.map((c, i): Item => [rgb(c), 'fill', `≥ ${BLIND_BREAKS[i] ?? 0}`]),
+          ...BLIND_COLOURS.map((c, i): LegendItem => [rgb(c), 'fill', `≥ ${BLIND_BREAKS[i] ?? 0}`]),
           ['rgb(63,0,125)', 'line', t('views.unseen_road')],
           ['rgb(30,64,175)', 'dot', t('views.proposed_camera')],
         ],
@@ -89,7 +91,11 @@ function items(view: ViewId, state: AppState): { title: string; items: Item[]; n
         title: t('reach.legend'),
         items: [
           ...MINUTE_CLASSES.map(
-            (c, i): Item => [rgb(c.colour), 'line', i < 3 ? `≤ ${c.upTo} ${t('reach.min')}` : `> 5 ${t('reach.min')}`],
+            (c, i): LegendItem => [
+              rgb(c.colour),
+              'line',
+              i < 3 ? `≤ ${c.upTo} ${t('reach.min')}` : `> 5 ${t('reach.min')}`,
+            ],
           ),
           [rgb(UNREACHED), 'line', t('reach.unreached')],
         ],
@@ -114,7 +120,7 @@ function items(view: ViewId, state: AppState): { title: string; items: Item[]; n
 
 /** The legend box on the map: the active view's name, its classes, and the reference layers under it. */
 export function renderLegend(el: HTMLElement, view: ViewId, state: AppState): void {
-  const { title, items: list, note } = items(view, state);
+  const { title, items: list, note } = legendOf(view, state);
   const reference = LAYER_TOGGLES.filter(
     (l) => state.visible.has(l.id) && ['admin', 'grids', 'beats', 'stations'].includes(l.id),
   ).map((l) => t(l.label));

@@ -5,6 +5,17 @@ export interface TestHooks {
   cellsCount: number;
   lastPngBytes: number;
   lastPdfBytes: number;
+  /** What the last PDF briefing put on its pages (the model export.ts drew). */
+  lastBriefing: {
+    title: string;
+    view: string;
+    legend: string[];
+    metresPerPx: number;
+    scaleMetres: number;
+    scaleMm: number;
+    map: { zoom: number; lat: number };
+    tables: { title: string; rows: number }[];
+  } | null;
   /** Areas coloured by the last coverage or reach analysis. */
   ratedAreas: number;
   /** Camera view polygons drawn. */
@@ -100,6 +111,7 @@ export function installTestHooks(): TestHooks {
     cellsCount: 0,
     lastPngBytes: 0,
     lastPdfBytes: 0,
+    lastBriefing: null,
     ratedAreas: 0,
     cameraViews: 0,
     cameraViewsBox: [],
