@@ -307,8 +307,18 @@ export async function exportPdf(
   doc.addPage('a4', 'landscape');
   const title2 = textBlock([{ text: b.page2.title, size: 30, bold: true }], 1800);
   addCanvas(doc, title2, 10, 6, 277, (277 * title2.height) / title2.width);
-  const tables = b.page2.tables.length
-    ? b.page2.tables.map(tableBlock)
+  // A single long table runs on in a second column rather than as a narrow strip down the page.
+  const one = b.page2.tables.length === 1 ? b.page2.tables[0] : undefined;
+  const half = one && one.rows.length > 30 ? Math.ceil(one.rows.length / 2) : 0;
+  const laidOut =
+    one && half
+      ? [
+          { ...one, rows: one.rows.slice(0, half), note: undefined },
+          { ...one, title: `${one.title}${t('briefing.continued')}`, rows: one.rows.slice(half) },
+        ]
+      : b.page2.tables;
+  const tables = laidOut.length
+    ? laidOut.map(tableBlock)
     : [textBlock([{ text: t('briefing.no_table'), size: 20, colour: '#4b5563' }], 1200)];
   drawTables(doc, tables, 22);
   window.gridpatrol.lastBriefing = {

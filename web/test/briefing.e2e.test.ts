@@ -1,0 +1,181 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/src/db/client.js';
+import {
+  ARTIFACTS,
+  hasChromium,
+  startBrowserSession,
+  waitIdle as idle,
+  type BrowserSession,
+} from './browser-session.js';
+
+/**
+ * The PDF briefing (issues #19, #20, #21) exported in Chromium and read back by an independent reader: poppler's
+ * pdfinfo (pages, page size) and pdftoppm (the rendered pages, whose pixels are counted).
+ */
+const hasPoppler = existsSync('/usr/bin/pdfinfo') && existsSync('/usr/bin/pdftoppm');
+if (!hasPoppler)
+  console.warn('[gridpatrol] pdfinfo/pdftoppm not found: briefing tests skipped (apt-get install poppler-utils)');
+
+let session: BrowserSession | undefined;
+let db: Db;
+let base: string;
+let page: Page;
+let dir: string;
+
+beforeAll(async () => {
+  if (!hasChromium || !hasPoppler) return;
+  session = await startBrowserSession({ incidents: 3000 });
+  ({ db, base, page } = session);
+  dir = await mkdtemp(path.join(tmpdir(), 'gp-briefing-'));
+}, 600_000);
+afterAll(async () => session?.close());
+
+const waitIdle = () => idle(page);
+
+/** Clicks "export report", saves the download and returns its path. */
+async function exportBriefing(name: string): Promise<string> {
+  const download = page.waitForEvent('download');
+  await page.locator('button[data-testid="export-pdf"]').click();
+  const file = path.join(dir, name);
+  await (await download).saveAs(file);
+  await page.waitForFunction(() => window.gridpatrol.lastBriefing !== null && window.gridpatrol.lastPdfBytes > 0);
+  return file;
+}
+
+/** pdfinfo's page count and the size of each page in PostScript points. */
+function pdfPages(file: string): { pages: number; sizes: [number, number][] } {
+  const out = execFileSync('pdfinfo', ['-f', '1', '-l', '99', file], { encoding: 'utf8' });
+  const pages = Number(/^Pages:\s+(\d+)/m.exec(out)?.[1]);
+  const sizes = [...out.matchAll(/^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts/gm)].map((m): [number, number] => [
+    Number(m[1]),
+    Number(m[2]),
+  ]);
+  return { pages, sizes };
+}
+
+/** A page rendered by pdftoppm as 8-bit grey (PGM, P5); also kept as PNG in the artefacts to look at. */
+async function renderPage(file: string, pageNo: number, png: string): Promise<{ w: number; h: number; px: Buffer }> {
+  const stem = path.join(dir, `${path.basename(file, '.pdf')}-p${pageNo}`);
+  execFileSync('pdftoppm', [
+    '-f',
+    String(pageNo),
+    '-l',
+    String(pageNo),
+    '-r',
+    '50',
+    '-gray',
+    '-singlefile',
+    file,
+    stem,
+  ]);
+  execFileSync('pdftoppm', [
+    '-f',
+    String(pageNo),
+    '-l',
+    String(pageNo),
+    '-r',
+    '110',
+    '-png',
+    '-singlefile',
+    file,
+    path.join(ARTIFACTS, png),
+  ]);
+  const pgm = await readFile(`${stem}.pgm`);
+  // Header: "P5\n<w> <h>\n<max>\n" then one byte per pixel.
+  const m = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 40).toString('latin1'));
+  if (!m) throw new Error('not a PGM');
+  const w = Number(m[1]),
+    h = Number(m[2]);
+  return { w, h, px: pgm.subarray(m[0].length, m[0].length + w * h) };
+}
+
+/** Share of non-white pixels (grey < 245) in rows [from, to) of the page. */
+function inkShare(img: { w: number; h: number; px: Buffer }, from: number, to: number): number {
+  let ink = 0;
+  const y0 = Math.floor(img.h * from),
+    y1 = Math.floor(img.h * to);
+  for (let y = y0; y < y1; y++) for (let x = 0; x < img.w; x++) if ((img.px[y * img.w + x] ?? 255) < 245) ink++;
+  return ink / ((y1 - y0) * img.w);
+}
+
+/** Two A4 pages (842 × 595 pt, either way round), the lower third of page 1 drawn on. */
+async function checkTwoA4Pages(file: string, png: string): Promise<void> {
+  const { pages, sizes } = pdfPages(file);
+  expect(pages, 'two pages').toBe(2);
+  for (const [w, h] of sizes) {
+    expect(Math.max(w, h)).toBeCloseTo(841.89, 0);
+    expect(Math.min(w, h)).toBeCloseTo(595.28, 0);
+  }
+  const p1 = await renderPage(file, 1, `${png}-p1`);
+  const lower = inkShare(p1, 2 / 3, 1);
+  expect(lower, 'the lower third of page 1 is not blank').toBeGreaterThan(0.25);
+  const p2 = await renderPage(file, 2, `${png}-p2`);
+  expect(inkShare(p2, 0, 1), 'page 2 holds a table').toBeGreaterThan(0.02);
+}
+
+/** Metres per CSS px measured on the map: two points on the centre's parallel, projected by MapLibre. */
+async function measuredMetresPerPx(lat: number): Promise<number> {
+  const dLon = 0.01,
+    lon0 = 118.8;
+  const [x0] = await page.evaluate(([a, b]) => window.gridpatrol.project(a, b), [lon0, lat] as const);
+  const [x1] = await page.evaluate(([a, b]) => window.gridpatrol.project(a, b), [lon0 + dLon, lat] as const);
+  // Ground length of 0.01° along the parallel on the sphere of Web Mercator (R = 6378137 m).
+  return (6378137 * Math.cos((lat * Math.PI) / 180) * ((dLon * Math.PI) / 180)) / (x1 - x0);
+}
+
+describe.skipIf(!hasChromium || !hasPoppler)('PDF briefing in Chromium, read by poppler', () => {
+  it('when the leader exports the grades view, then two A4 pages: the area and day in the title, the grades legend only, the map filling page 1, the graded grids on page 2', async () => {
+    await page.goto(`${base}/?role=leader&lang=zh-CN`);
+    const [grids] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid');
+    await page.waitForFunction((n) => window.gridpatrol.gradedGrids === n, grids!.n, { timeout: 120_000 });
+    await waitIdle();
+    const file = await exportBriefing('grades.pdf');
+    const b = await page.evaluate(() => window.gridpatrol.lastBriefing);
+    const [district] = await db.query<{ name: string }>(
+      `SELECT name FROM admin_area WHERE level = 'district' ORDER BY id LIMIT 1`,
+    );
+    expect(b?.view).toBe('grades');
+    expect(b?.title.startsWith(`${district!.name} · `), b?.title).toBe(true);
+    expect(b?.legend.map((l) => l[0])).toEqual(['红', '黄', '绿']);
+    expect(
+      b?.legend.some((l) => l.startsWith('≥')),
+      'no incident classes on a grades map',
+    ).toBe(false);
+    expect(b?.tables[0]?.rows).toBe(Math.min(60, grids!.n));
+    // The scale bar's metres per px (2π·R·cos φ / (512·2^z)) against MapLibre's own projection of 0.01° of the parallel.
+    const measured = await measuredMetresPerPx(b!.map.lat);
+    expect(Math.abs(b!.metresPerPx - measured) / measured).toBeLessThan(0.01);
+    expect(b!.scaleMm).toBeLessThanOrEqual(40);
+    await checkTwoA4Pages(file, 'briefing-grades-zh-CN');
+  });
+
+  it('when coverage per community is on the map, then the briefing shows its rate legend, every community on page 2 and the 雪亮 KPIs per community', async () => {
+    await page.locator('nav[data-testid="views"] button[data-view="coverage"]').click();
+    // Opening the view may open its section already: click its heading only when closed.
+    const section = page.locator('details[data-section="coverage"]');
+    await section.waitFor();
+    if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open)))
+      await section.locator(':scope > summary').click();
+    await page.locator('select[data-testid="coverage-area"]').selectOption('community');
+    await page.locator('button[data-testid="coverage-run"]').click();
+    await page.waitForFunction(() => window.gridpatrol.ratedAreas > 0, undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => window.gridpatrol.view === 'coverage');
+    await waitIdle();
+    const file = await exportBriefing('coverage.pdf');
+    const b = await page.evaluate(() => window.gridpatrol.lastBriefing);
+    expect(b?.view).toBe('coverage');
+    expect(b?.legend.slice(0, 5)).toEqual(['≥ 0%', '≥ 30%', '≥ 50%', '≥ 70%', '≥ 90%']);
+    const [communities] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM admin_area WHERE level = 'community'`,
+    );
+    expect(b?.tables.map((x) => x.rows)).toEqual([communities!.n, communities!.n]);
+    expect(b?.tables[1]?.title).toContain('雪亮');
+    await checkTwoA4Pages(file, 'briefing-coverage-zh-CN');
+  });
+});
