@@ -87,13 +87,8 @@ const kpis: KpiAnswer = {
     workingRate: 1,
     recordRate: 1,
     keyIndustryRate: null,
-    gaps: {
-      coverage: (4 - i) / 4 - 1,
-      networked: (10 - i) / 10 - 1,
-      working: 0.02,
-      records: 0,
-      keyIndustryCoverage: null,
-    },
+    // Gaps as the server gives them: target − rate where short of it, 0 when met.
+    gaps: { coverage: i / 4, networked: i / 10, working: 0, records: 0, keyIndustryCoverage: null },
     meetsAll: i === 0,
   })),
 };

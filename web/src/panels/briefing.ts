@@ -92,7 +92,8 @@ export function scaleBar(zoom: number, lat: number, cssWidth: number, widthMm: n
 const num = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleString('zh-CN'));
 const share = (a: number | undefined, b: number | undefined) => (a === undefined || !b ? '—' : pct(a / b));
 const rate = (v: number | null) => (v === null ? '—' : pct(v));
-const gap = (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}`);
+/** A 雪亮 gap (target − rate where short of it, 0 when met) as points below the target: "-12.5", "0.0". */
+const gap = (v: number | null) => (v === null ? '—' : v > 0 ? `-${(100 * v).toFixed(1)}` : '0.0');
 const RED = '#b91c1c',
   INK = '#111827';
 
@@ -163,12 +164,13 @@ export function coverageTable(cov: NonNullable<AppState['coverage']>): BriefingT
   };
 }
 
-/** The 雪亮 KPIs per area with the gap to each target (points), areas missing a target first, in red. */
+/** The 雪亮 KPIs per area with the points short of each target, areas missing a target first (largest gap), in red. */
 export function kpiTable(k: KpiAnswer): BriefingTable {
+  // Gaps are shortfalls (≥ 0): the largest first.
   const worst = (r: KpiAnswer['rows'][number]) =>
-    Math.min(...[r.gaps.coverage, r.gaps.networked, r.gaps.working, r.gaps.records].map((g) => (g === null ? 0 : g)));
+    Math.max(...[r.gaps.coverage, r.gaps.networked, r.gaps.working, r.gaps.records].map((g) => g ?? 0));
   const rows = [...k.rows]
-    .sort((a, b) => Number(a.meetsAll) - Number(b.meetsAll) || worst(a) - worst(b) || a.key.localeCompare(b.key))
+    .sort((a, b) => Number(a.meetsAll) - Number(b.meetsAll) || worst(b) - worst(a) || a.key.localeCompare(b.key))
     .map((r) => ({
       cells: [
         r.name ?? r.key,
