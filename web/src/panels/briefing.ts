@@ -164,11 +164,11 @@ export function coverageTable(cov: NonNullable<AppState['coverage']>): BriefingT
   };
 }
 
-/** The 雪亮 KPIs per area with the points short of each target, areas missing a target first (largest gap), in red. */
+/** The 雪亮 KPIs per area with the points short of each target, areas missing a target first (largest total gap), in red. */
 export function kpiTable(k: KpiAnswer): BriefingTable {
-  // Gaps are shortfalls (≥ 0): the largest first.
+  // Gaps are shortfalls (≥ 0): the largest total first.
   const worst = (r: KpiAnswer['rows'][number]) =>
-    Math.max(...[r.gaps.coverage, r.gaps.networked, r.gaps.working, r.gaps.records].map((g) => g ?? 0));
+    [r.gaps.coverage, r.gaps.networked, r.gaps.working, r.gaps.records].reduce<number>((a, g) => a + (g ?? 0), 0);
   const rows = [...k.rows]
     .sort((a, b) => Number(a.meetsAll) - Number(b.meetsAll) || worst(b) - worst(a) || a.key.localeCompare(b.key))
     .map((r) => ({
