@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   arrivalAt,
+  arrivalSeconds,
   originsFor,
+  routeBetween,
   travelTimes,
   type EdgePoint,
   type RoadGraph,
@@ -110,6 +112,9 @@ describe('points on edges vs pgRouting withPoints', () => {
           pts.forEach((to, j) => {
             if (i === j) return;
             const mine = arrivalAt(g, times, to, [from]).seconds;
+            // The allocation-free cost and the route's search that stops at the target's edge give the same answer.
+            expect(arrivalSeconds(g, times, to, from)).toBe(mine);
+            expect(routeBetween(g, from, to)?.seconds ?? Infinity, `${profile} ${i}→${j} routed`).toBe(mine);
             const theirs = ref.get(`${i}:${j}`);
             expect(Number.isFinite(mine), `${profile} ${i}→${j} reachable as for pgRouting (${theirs})`).toBe(
               theirs !== undefined,

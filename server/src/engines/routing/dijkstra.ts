@@ -17,17 +17,31 @@ export interface TravelTimes {
   previous: Int32Array;
 }
 
+/** A way to finish a search: reaching `node` finishes it after `extraSeconds` more (e.g. the rest of a target's edge). */
+export interface Exit {
+  node: number;
+  extraSeconds: number;
+}
+
 /**
  * One-to-many (or many-to-many as one multi-source search) Dijkstra over the CSR graph with a binary heap.
  * Written here rather than through graphology's object graph because a reach map runs it for every post over the
  * whole city; `npm run bench` sets it against pgRouting's pgr_dijkstra / pgr_drivingDistance.
  * @param limitSeconds stop expanding past this travel time (isochrones); default: no limit
  * @param target stop as soon as this node is settled (point-to-point)
+ * @param exits stop as soon as no exit can be bettered: the popped time is at least the best exit's time (node time
+ *   plus its extra seconds) or `bound` (point-to-point between points on edges, where the target is not a node)
  */
 export function travelTimes(
   g: RoadGraph,
   origins: readonly Origin[],
-  opts: { limitSeconds?: number; target?: number; signal?: AbortSignal } = {},
+  opts: {
+    limitSeconds?: number;
+    target?: number;
+    exits?: readonly Exit[];
+    bound?: number;
+    signal?: AbortSignal;
+  } = {},
 ): TravelTimes {
   const seconds = new Float64Array(g.nodeCount).fill(Infinity);
   const viaEdge = new Int32Array(g.nodeCount).fill(-1);
@@ -42,12 +56,16 @@ export function travelTimes(
       queue.push(o.node, c);
     }
   }
+  const exits = opts.exits ?? [];
+  let best = opts.bound ?? Infinity;
   let settled = 0;
   while (queue.length > 0) {
     const cost = queue.peekValue() ?? Infinity;
+    if (cost >= best) break; // nothing left in the queue reaches an exit sooner
     const v = queue.pop() ?? -1;
     if (cost > (seconds[v] ?? Infinity)) continue; // a stale queue entry
     if (v === opts.target) break;
+    for (const x of exits) if (x.node === v && cost + x.extraSeconds < best) best = cost + x.extraSeconds;
     if ((++settled & 0xfff) === 0) opts.signal?.throwIfAborted();
     const end = g.arcStart[v + 1] ?? 0;
     for (let a = g.arcStart[v] ?? 0; a < end; a++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { travelTimes } from './dijkstra.js';
-import { arrivalAt, originsFor } from './edge-point.js';
+import { arrivalAt, arrivalSeconds, originsFor, type EdgePoint } from './edge-point.js';
 import { isochrones } from './isochrone.js';
 import { summariseReach } from './reach.js';
 import { buildRoadGraph, haversineMeters, type RoadInput } from './road-graph.js';
@@ -91,6 +91,35 @@ describe('points on edges', () => {
     const beside = arrivalAt(g, t, { edge: 0, fraction: 0.55 }, [post]);
     expect(beside.via).toBe('direct');
     expect(beside.seconds).toBeCloseTo((0.05 * g.edgeLengthMeters[0]!) / WALK_MPS, 9);
+  });
+
+  it('when a route stops its search at the target edge, then its time equals the full search, for every pair on a block', () => {
+    // The 100 m block with its one-way south side, walked in a car: every ordered pair of 12 points, mid-edge, at the
+    // corners and two on one edge.
+    const m = (x: number, y: number) =>
+      [o[0] + x / (M_PER_DEG * Math.cos((o[1] * Math.PI) / 180)), o[1] + y / M_PER_DEG] as [number, number];
+    const roads: RoadInput[] = [
+      { id: 1, coordinates: [m(0, 0), m(100, 0)], roadClass: 'residential', oneway: 1, speedKmh: 36 },
+      { id: 2, coordinates: [m(100, 0), m(100, 100)], roadClass: 'residential', oneway: -1, speedKmh: 36 },
+      { id: 3, coordinates: [m(100, 100), m(0, 100), m(0, 0)], roadClass: 'residential', oneway: 0, speedKmh: 36 },
+      { id: 4, coordinates: [m(0, 100), m(-50, 150)], roadClass: 'residential', oneway: 0, speedKmh: 36 },
+    ];
+    const g = buildRoadGraph(roads, CAR);
+    const pts: EdgePoint[] = [];
+    for (let e = 0; e < g.edgeCount; e++)
+      pts.push({ edge: e, fraction: 0 }, { edge: e, fraction: 0.3 }, { edge: e, fraction: 1 });
+    pts.push({ edge: 0, fraction: 0.8 });
+    let finite = 0;
+    for (const from of pts) {
+      const full = travelTimes(g, originsFor(g, from)).seconds;
+      for (const to of pts) {
+        const want = arrivalAt(g, full, to, [from]).seconds;
+        expect(arrivalSeconds(g, full, to, from)).toBe(want);
+        expect(routeBetween(g, from, to)?.seconds ?? Infinity).toBe(want);
+        if (Number.isFinite(want)) finite++;
+      }
+    }
+    expect(finite).toBeGreaterThan(pts.length * pts.length * 0.5);
   });
 
   it('when inputs are frozen, then nothing is mutated', () => {

@@ -1,5 +1,5 @@
 import { at } from '../shared/checked.js';
-import type { Origin } from './dijkstra.js';
+import type { Exit, Origin } from './dijkstra.js';
 import type { RoadGraph } from './road-graph.js';
 
 /**
@@ -33,6 +33,24 @@ export function originsFor(g: RoadGraph, p: EdgePoint): Origin[] {
   return origins;
 }
 
+/**
+ * The mirror of {@link originsFor}: the junctions a point on an edge is reached from, each with the seconds left along
+ * the edge — the source forwards over the fraction, the target backwards over the rest, each where one-way allows.
+ * A point-to-point search stops once none of them can be bettered (two exits: O(1) extra work per query).
+ */
+export function exitsFor(g: RoadGraph, p: EdgePoint): Exit[] {
+  const exits: Exit[] = [];
+  const fwd = at(g.edgeCost, p.edge, 'edge');
+  const rev = at(g.edgeReverseCost, p.edge, 'edge');
+  const source = at(g.edgeSource, p.edge, 'edge'),
+    target = at(g.edgeTarget, p.edge, 'edge');
+  if (p.fraction <= AT_JUNCTION) exits.push({ node: source, extraSeconds: 0 });
+  else if (fwd >= 0) exits.push({ node: source, extraSeconds: p.fraction * fwd });
+  if (p.fraction >= 1 - AT_JUNCTION) exits.push({ node: target, extraSeconds: 0 });
+  else if (rev >= 0) exits.push({ node: target, extraSeconds: (1 - p.fraction) * rev });
+  return exits;
+}
+
 /** Origins of several points at once (one multi-source search from every post and station). */
 export function originsForAll(g: RoadGraph, points: readonly EdgePoint[]): Origin[] {
   return points.flatMap((p) => originsFor(g, p));
@@ -53,6 +71,28 @@ export type Arrival =
   /** Straight along the shared edge from start `from` (index into the starts), no junction in between. */
   | { via: 'direct'; seconds: number; from: number }
   | { via: null; seconds: number };
+
+/**
+ * Seconds until point `to` is reached, given node times of a search from `from` (its origins): the time of
+ * {@link arrivalAt} without its path bookkeeping or allocations, for the many targets of one search (travel matrices,
+ * reach targets). Infinity where unreachable.
+ */
+export function arrivalSeconds(g: RoadGraph, seconds: Float64Array, to: EdgePoint, from?: EdgePoint): number {
+  const e = to.edge;
+  if (!(Number.isInteger(e) && e >= 0 && e < g.edgeCount))
+    throw new RangeError(`edge ${e} is out of range [0, ${g.edgeCount})`);
+  const f = to.fraction;
+  const fwd = g.edgeCost[e] ?? -1,
+    rev = g.edgeReverseCost[e] ?? -1;
+  const atSource = seconds[g.edgeSource[e] ?? 0] ?? Infinity,
+    atTarget = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
+  const viaSource = f <= AT_JUNCTION ? atSource : fwd >= 0 ? atSource + f * fwd : Infinity;
+  const viaTarget = f >= 1 - AT_JUNCTION ? atTarget : rev >= 0 ? atTarget + (1 - f) * rev : Infinity;
+  const best = viaSource <= viaTarget ? viaSource : viaTarget;
+  if (from === undefined || from.edge !== e) return best;
+  const d = alongEdgeSeconds(g, e, from.fraction, f);
+  return d < best ? d : best;
+}
 
 /**
  * When a point is reached, given node times of a search from `starts`: over its edge's source or target, or directly

@@ -1,11 +1,13 @@
 export { buildRoadGraph, haversineMeters, type RoadGraph, type RoadInput } from './road-graph.js';
-export { travelTimes, shortestPath, type Origin, type ShortestPath, type TravelTimes } from './dijkstra.js';
+export { travelTimes, shortestPath, type Exit, type Origin, type ShortestPath, type TravelTimes } from './dijkstra.js';
 export { CAR, FOOT, type TravelProfile } from './travel-profile.js';
 export { indexEdges, type EdgeIndex, type SnappedPoint } from './snap.js';
 export {
   alongEdgeSeconds,
   arrivalAt,
+  arrivalSeconds,
   AT_JUNCTION,
+  exitsFor,
   originsFor,
   originsForAll,
   reachedIntervals,

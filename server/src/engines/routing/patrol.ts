@@ -1,5 +1,5 @@
 import { travelTimes } from './dijkstra.js';
-import { arrivalAt, originsFor, type EdgePoint } from './edge-point.js';
+import { arrivalSeconds, originsFor, type EdgePoint } from './edge-point.js';
 import { Scratch, Tour, tourScore, walkTour, type TourModel } from './orienteering.js';
 import type { RoadGraph } from './road-graph.js';
 import { TourSearch } from './tour-search.js';
@@ -76,10 +76,9 @@ export function travelMatrix(p: PatrolProblem, signal?: AbortSignal): TravelMatr
   const seconds = places.map((from) => {
     signal?.throwIfAborted();
     const origins = from.point ? originsFor(p.graph, from.point) : [{ node: from.node }];
-    const starts = from.point ? [from.point] : [];
     const t = travelTimes(p.graph, origins).seconds;
     return Float64Array.from(places, (to) =>
-      to.point ? arrivalAt(p.graph, t, to.point, starts).seconds : (t[to.node] ?? Infinity),
+      to.point ? arrivalSeconds(p.graph, t, to.point, from.point) : (t[to.node] ?? Infinity),
     );
   });
   return { seconds };

@@ -1,6 +1,6 @@
 import { at } from '../shared/checked.js';
 import { travelTimes, walkBack } from './dijkstra.js';
-import { arrivalAt, originsFor, type EdgePoint } from './edge-point.js';
+import { alongEdgeSeconds, arrivalAt, exitsFor, originsFor, type EdgePoint } from './edge-point.js';
 import { edgeSlice, pathLine } from './edge-geometry.js';
 import type { RoadGraph } from './road-graph.js';
 
@@ -13,7 +13,10 @@ export function routeBetween(
   from: EdgePoint,
   to: EdgePoint,
 ): { seconds: number; line: [number, number][] } | undefined {
-  const t = travelTimes(g, originsFor(g, from));
+  // The search ends as soon as neither end of the target's edge can be reached sooner (nor beat the straight way
+  // along a shared edge): the work of a junction-to-junction search with an early exit, plus two edges.
+  const direct = from.edge === to.edge ? alongEdgeSeconds(g, from.edge, from.fraction, to.fraction) : Infinity;
+  const t = travelTimes(g, originsFor(g, from), { exits: exitsFor(g, to), bound: direct });
   const end = arrivalAt(g, t.seconds, to, [from]);
   switch (end.via) {
     case null:
