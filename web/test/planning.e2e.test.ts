@@ -85,7 +85,8 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect(await hook('planWorkloadRows'), 'one table row per beat of the station').toBe(w.beats.length);
     for (const b of w.beats as Json[]) {
       const cells = await panel('plan-workload').locator(`tr[data-beat="${b.code}"] td`).allTextContents();
-      expect(cells[2]?.replace(/[^0-9]/g, ''), `residents of ${b.code} in the table`).toBe(
+      // Columns: name, code, weighted incidents, residents, …
+      expect(cells[3]?.replace(/[^0-9]/g, ''), `residents of ${b.code} in the table`).toBe(
         String(Math.round(b.population)),
       );
     }

@@ -710,7 +710,8 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
   );
   if (view.draft) {
     const d = view.draft;
-    parts.push(draftTable(d));
+    // The draft under review first: the workload of the current beats stays below it.
+    parts.unshift(draftTable(d));
     const reason = applyBlock(d, view.exception);
     if (state.role === 'planner' && draftBeyond(d).length) {
       const confirm = h('input', { type: 'checkbox', 'data-testid': 'plan-draft-exception' }) as HTMLInputElement;
