@@ -26,7 +26,9 @@ const api = async (method: string, p: string, body?: unknown): Promise<{ status:
   });
   return { status: res.status, json: (await res.json()) as Json };
 };
-const panel = (testid: string) => page.locator(`details[data-section="planning"] [data-testid="${testid}"]`);
+// The controls sit in the sidebar's planning section, the tables in the planning drawer over the map.
+const panel = (testid: string) =>
+  page.locator(`details[data-section="planning"] [data-testid="${testid}"], #plan-drawer [data-testid="${testid}"]`);
 
 describe.skipIf(!hasChromium)('plan compare in Chromium', () => {
   it("when the planner compares the plan in force with a draft that moves one grid, then the table shows both columns and the API's difference, and the moved grid is drawn", async () => {

@@ -35,7 +35,9 @@ const api = async (method: string, p: string, body?: unknown): Promise<{ status:
   });
   return { status: res.status, json: (await res.json()) as Json };
 };
-const panel = (testid: string) => page.locator(`details[data-section="planning"] [data-testid="${testid}"]`);
+// The controls sit in the sidebar's planning section, the tables in the planning drawer over the map.
+const panel = (testid: string) =>
+  page.locator(`details[data-section="planning"] [data-testid="${testid}"], #plan-drawer [data-testid="${testid}"]`);
 const hook = (name: 'planCutGrids' | 'planAlignBeats' | 'planDraftGrids' | 'planWorkloadRows' | 'planApplied') =>
   page.evaluate((n) => window.gridpatrol[n], name);
 
@@ -83,7 +85,8 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect(await hook('planWorkloadRows'), 'one table row per beat of the station').toBe(w.beats.length);
     for (const b of w.beats as Json[]) {
       const cells = await panel('plan-workload').locator(`tr[data-beat="${b.code}"] td`).allTextContents();
-      expect(cells[2]?.replace(/[^0-9]/g, ''), `residents of ${b.code} in the table`).toBe(
+      // Columns: name, code, weighted incidents, residents, …
+      expect(cells[3]?.replace(/[^0-9]/g, ''), `residents of ${b.code} in the table`).toBe(
         String(Math.round(b.population)),
       );
     }
@@ -145,6 +148,10 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     await idle(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-districting-draft-zh-CN.png') });
 
+    // Beyond the tolerance, Apply waits for the planner to confirm the exception, and says why.
+    await expect(panel('plan-draft-apply-reason').count()).resolves.toBe(draft.draft.withinTolerance ? 0 : 1);
+    await expect(panel('plan-draft-apply').isDisabled()).resolves.toBe(!draft.draft.withinTolerance);
+    if (!draft.draft.withinTolerance) await panel('plan-draft-exception').check();
     await panel('plan-draft-apply').click();
     await page.waitForFunction(() => window.gridpatrol.planApplied === 2, undefined, { timeout: 60_000 });
     for (const b of draft.beats as Json[]) {

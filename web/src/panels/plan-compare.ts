@@ -236,24 +236,6 @@ export function planCompareBlock(
     h('div', { class: 'buttons' }, 'A ', select('a'), ' B ', select('b'), go),
   );
   if (current) {
-    const table = h(
-      'table',
-      { class: 'compact', 'data-testid': 'plan-compare-table' },
-      h(
-        'tr',
-        {},
-        h('th', {}, ''),
-        h('th', {}, `A ${current.names.a}`),
-        h('th', {}, `B ${current.names.b}`),
-        h('th', {}, t('plancompare.diff')),
-      ),
-    );
-    for (const r of compareRows(current)) {
-      const d = h('td', {}, r.diff);
-      d.style.color = r.colour;
-      table.append(h('tr', {}, h('td', {}, r.label), h('td', {}, r.a), h('td', {}, r.b), d));
-    }
-    window.gridpatrol.planCompareRows = ROWS.length;
     const toggle = h(
       'button',
       { 'data-testid': 'plan-compare-swap' },
@@ -290,7 +272,6 @@ export function planCompareBlock(
       void setSwipe(assignments, swipeAt);
     };
     out.append(
-      table,
       h(
         'div',
         { class: 'buttons' },
@@ -301,4 +282,30 @@ export function planCompareBlock(
     );
   }
   return out;
+}
+
+/** The two scorecards in two columns (A, B) and the difference coloured (better blue, worse red): a drawer table. */
+export function planCompareTable(): HTMLElement | undefined {
+  if (!current) return undefined;
+  const table = h(
+    'table',
+    { class: 'compact', 'data-testid': 'plan-compare-table' },
+    h(
+      'tr',
+      {},
+      h('th', {}, ''),
+      h('th', {}, `A ${current.names.a}`),
+      h('th', {}, `B ${current.names.b}`),
+      h('th', {}, t('plancompare.diff')),
+    ),
+  );
+  for (const r of compareRows(current)) {
+    const d = h('td', {}, r.diff);
+    d.style.color = r.colour;
+    const b = h('td', {}, r.b);
+    if (r.colour !== SAME) b.style.background = `${r.colour}1a`;
+    table.append(h('tr', {}, h('td', {}, r.label), h('td', {}, r.a), b, d));
+  }
+  window.gridpatrol.planCompareRows = ROWS.length;
+  return h('div', { class: 'drawer-part' }, h('h4', {}, t('plancompare.title')), table);
 }

@@ -35,10 +35,26 @@ export function initPlanSwipe(map: MapLibreMap): void {
   map.on('move', () => {
     if (state) draw();
   });
+  window.gridpatrol.renderedCodesAt = (id, x, y) =>
+    map.getLayer(id)
+      ? [...new Set(map.queryRenderedFeatures([x, y], { layers: [id] }).map((f) => String(f.properties.code)))]
+      : [];
+  window.gridpatrol.swipeDividerX = () => {
+    if (!divider || divider.hidden) return Number.NaN;
+    const r = divider.getBoundingClientRect();
+    const m = map.getContainer().getBoundingClientRect();
+    return r.left + r.width / 2 - m.left;
+  };
   window.gridpatrol.renderedCodes = (id) =>
     map.getLayer(id)
       ? [...new Set(map.queryRenderedFeatures({ layers: [id] }).map((f) => String(f.properties.code)))]
       : [];
+}
+
+/** Grid code → its box [west, south, east, north], loaded once (shared with the planning tables' fly-to and labels). */
+export async function gridBoxes(): Promise<Map<string, [number, number, number, number]>> {
+  await gridCentres();
+  return boxes ?? new Map();
 }
 
 /** Grid code → longitude of its box's middle, loaded once. */

@@ -18,9 +18,11 @@ import { t } from '../i18n/index.js';
 import { refreshAreaTiles } from '../map/area-tiles.js';
 import type { MapContext } from '../map/map-context.js';
 import type { AppState } from '../state/app-state.js';
-import { DRAFT_BEAT_PALETTE } from '../map/style.js';
+import { DRAFT_BEAT_PALETTE, FONT } from '../map/style.js';
+import { reopenDrawer, setDrawer } from './drawer.js';
+import { gridBoxes } from './plan-swipe.js';
 import { h, section } from './dom.js';
-import { initPlanCompare, planCompareBlock } from './plan-compare.js';
+import { initPlanCompare, planCompareBlock, planCompareTable } from './plan-compare.js';
 
 interface PlanningView {
   stations: { id: number; name: string }[];
@@ -32,14 +34,27 @@ interface PlanningView {
   draft?: DraftAnswer;
   draftBeats?: number;
   tolerance: number;
+  /** The planner ticked "confirm an exception": a draft beyond the tolerance may be applied. */
+  exception: boolean;
+  /** Beat code → name and box, of the station's beats (names first in every table; rows fly to the box). */
+  beats: Map<string, { name: string; box: [number, number, number, number] }>;
   message: string;
   error: boolean;
 }
 
-const view: PlanningView = { stations: [], alignBy: 'area', tolerance: 0.1, message: '', error: false };
+const view: PlanningView = {
+  stations: [],
+  alignBy: 'area',
+  tolerance: 0.1,
+  exception: false,
+  beats: new Map(),
+  message: '',
+  error: false,
+};
 let mapRef: MapLibreMap | undefined;
 let ctxRef: MapContext | undefined;
 let stationsLoading: Promise<void> | undefined;
+let loadedBeatsFor: number | undefined;
 
 const NONE: ExpressionSpecification = ['==', ['get', 'code'], '\u0000'];
 
@@ -79,8 +94,103 @@ export function initPlanning(ctx: MapContext): void {
     source: 'plan-align',
     paint: { 'line-color': '#15803d', 'line-width': 3.5, 'line-dasharray': [2, 1] },
   });
+  // Beats beyond the tolerance (the only beats coloured), the row under the pointer, and the draft's own labels.
+  map.addLayer({
+    id: 'plan-beyond',
+    type: 'line',
+    source: 'beats',
+    'source-layer': 'beats',
+    filter: NONE,
+    paint: { 'line-color': '#b2182b', 'line-width': 4 },
+  });
+  map.addLayer({
+    id: 'plan-hover-beat',
+    type: 'line',
+    source: 'beats',
+    'source-layer': 'beats',
+    filter: NONE,
+    paint: { 'line-color': '#0ea5e9', 'line-width': 5 },
+  });
+  map.addLayer({
+    id: 'plan-hover-grid',
+    type: 'line',
+    source: 'grids',
+    'source-layer': 'grids',
+    filter: NONE,
+    paint: { 'line-color': '#0ea5e9', 'line-width': 4 },
+  });
+  map.addSource('plan-draft-labels', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addLayer({
+    id: 'plan-draft-labels',
+    type: 'symbol',
+    source: 'plan-draft-labels',
+    layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 13, 'text-allow-overlap': true },
+    paint: { 'text-color': '#111827', 'text-halo-color': '#ffffff', 'text-halo-width': 1.8 },
+  });
   initPlanCompare(map);
 }
+
+const nameOf = (code: string) => view.beats.get(code)?.name ?? code;
+
+/** Beats whose value is more than ±tolerance off the mean of the list, with the signed offset. */
+export function beyondTolerance(
+  values: { code: string; value: number }[],
+  tolerance: number,
+): { code: string; off: number }[] {
+  const mean = values.reduce((s, v) => s + v.value, 0) / Math.max(1, values.length);
+  if (mean <= 0) return [];
+  return values.map((v) => ({ code: v.code, off: v.value / mean - 1 })).filter((v) => Math.abs(v.off) > tolerance);
+}
+
+const beyondText = (beyond: { code: string; off: number }[]) =>
+  beyond.map((b) => `${nameOf(b.code)} (${b.off > 0 ? '+' : ''}${Math.round(b.off * 100)}%)`).join('、');
+
+/** The station's beats: names and boxes, for the tables and the fly-to. */
+async function loadBeats(stationId: number): Promise<void> {
+  const fc = await stationBeats(stationId);
+  view.beats = new Map(
+    fc.features.map((f) => {
+      const [w, s, e, n] = bbox(f);
+      const code = String(f.properties?.code ?? f.id);
+      return [code, { name: String(f.properties?.name ?? code), box: [w, s, e, n] }];
+    }),
+  );
+}
+
+/** A table row under the pointer outlines its beat or grid; a click flies there. */
+function linkRow(row: HTMLElement, kind: 'beat' | 'grid', code: string): void {
+  row.classList.add('linked');
+  row.onmouseenter = () => {
+    mapRef?.setFilter(kind === 'beat' ? 'plan-hover-beat' : 'plan-hover-grid', ['==', ['get', 'code'], code]);
+    window.gridpatrol.planHovered = `${kind}:${code}`;
+  };
+  row.onmouseleave = () => {
+    mapRef?.setFilter('plan-hover-beat', NONE);
+    mapRef?.setFilter('plan-hover-grid', NONE);
+    window.gridpatrol.planHovered = '';
+  };
+  row.onclick = () =>
+    void (async () => {
+      const box = kind === 'beat' ? view.beats.get(code)?.box : (await gridBoxes()).get(code);
+      if (!box || !mapRef) return;
+      mapRef.fitBounds(
+        [
+          [box[0], box[1]],
+          [box[2], box[3]],
+        ],
+        { padding: { top: 40, bottom: drawerPad(), left: 340, right: 40 }, maxZoom: 17, duration: 400 },
+      );
+      mapRef.once('moveend', () => {
+        window.gridpatrol.planFlownTo = `${kind}:${code}`;
+      });
+    })();
+}
+
+/** Room the open drawer takes at the bottom of the map. */
+const drawerPad = () => {
+  const d = document.getElementById('plan-drawer');
+  return d && !d.hidden ? d.getBoundingClientRect().height + 30 : 40;
+};
 
 function codesFilter(codes: readonly string[]): ExpressionSpecification {
   return codes.length ? ['in', ['get', 'code'], ['literal', [...codes]]] : NONE;
@@ -111,9 +221,51 @@ function drawOnMap(): void {
     const expr = ['match', ['get', 'code'], ...branches, '#ccc'] as unknown as ExpressionSpecification;
     map.setPaintProperty('plan-draft', 'fill-color', expr);
   }
+  const beyond = view.draft
+    ? beyondTolerance(
+        view.draft.beats.map((b) => ({ code: b.code, value: b.load })),
+        view.tolerance,
+      )
+    : view.workload
+      ? beyondTolerance(
+          view.workload.beats.map((b) => ({ code: b.code, value: b.weightedIncidents })),
+          view.tolerance,
+        )
+      : [];
+  // Under a draft the current beats' outlines are not the draft's: only the workload marks beats on the map.
+  map.setFilter('plan-beyond', view.draft ? NONE : codesFilter(beyond.map((b) => b.code)));
+  void drawDraftLabels(map, draft);
   window.gridpatrol.planCutGrids = cut.length;
   window.gridpatrol.planAlignBeats = proposal.features.length;
   window.gridpatrol.planDraftGrids = gridCodes.length;
+}
+
+/** The draft's labels, one per draft beat at its middle grid; the current beats' labels hide while a draft shows. */
+async function drawDraftLabels(map: MapLibreMap, draft: DraftAnswer['beats']): Promise<void> {
+  const boxes = draft.length ? await gridBoxes() : new Map<string, [number, number, number, number]>();
+  const features = draft.flatMap((b) => {
+    const mids = b.gridCodes.flatMap((g) => {
+      const x = boxes.get(g);
+      return x ? [[(x[0] + x[2]) / 2, (x[1] + x[3]) / 2] as [number, number]] : [];
+    });
+    if (!mids.length) return [];
+    const mx = mids.reduce((s, m) => s + m[0], 0) / mids.length,
+      my = mids.reduce((s, m) => s + m[1], 0) / mids.length;
+    // The grid middle nearest the mean: inside the beat even when the beat is not convex.
+    const at = mids.reduce((best, m) =>
+      (m[0] - mx) ** 2 + (m[1] - my) ** 2 < (best[0] - mx) ** 2 + (best[1] - my) ** 2 ? m : best,
+    );
+    return [
+      {
+        type: 'Feature' as const,
+        geometry: { type: 'Point' as const, coordinates: at },
+        properties: { code: b.code, name: nameOf(b.code) },
+      },
+    ];
+  });
+  map.getSource<GeoJSONSource>('plan-draft-labels')?.setData({ type: 'FeatureCollection', features });
+  map.setLayoutProperty('beat-labels', 'visibility', draft.length ? 'none' : 'visible');
+  window.gridpatrol.planDraftLabels = features.length;
 }
 
 /** Shows the whole station: the box of its beats. */
@@ -128,7 +280,7 @@ async function fitStation(stationId: number): Promise<void> {
       [w, s],
       [e, n],
     ],
-    { padding: { top: 40, bottom: 40, left: 340, right: 40 }, duration: 0 },
+    { padding: { top: 40, bottom: drawerPad(), left: 340, right: 40 }, duration: 0 },
   );
 }
 
@@ -145,6 +297,7 @@ async function run(rerender: () => void, work: () => Promise<string>): Promise<v
   try {
     view.message = await work();
     view.error = false;
+    reopenDrawer();
   } catch (e) {
     view.message = e instanceof Error ? e.message : String(e);
     view.error = true;
@@ -160,11 +313,16 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** Workload per beat of the station, with cells outside ±tolerance of the station mean marked. */
 function workloadTable(w: WorkloadAnswer, tolerance: number): HTMLElement {
   const beats = w.beats;
-  const mean = beats.reduce((s, b) => s + b.weightedIncidents, 0) / Math.max(1, beats.length);
+  const beyond = beyondTolerance(
+    beats.map((b) => ({ code: b.code, value: b.weightedIncidents })),
+    tolerance,
+  );
+  const off = new Map(beyond.map((b) => [b.code, b.off]));
   const head = h(
     'tr',
     {},
     ...[
+      'name',
       'beat',
       'incidents',
       'population',
@@ -179,24 +337,30 @@ function workloadTable(w: WorkloadAnswer, tolerance: number): HTMLElement {
   );
   const table = h('table', { class: 'compact', 'data-testid': 'plan-workload' }, head);
   for (const b of beats) {
-    const off = mean > 0 ? b.weightedIncidents / mean - 1 : 0;
-    const inc = h('td', { class: Math.abs(off) > tolerance ? 'warn' : '' }, fmt(b.weightedIncidents));
-    table.append(
-      h(
-        'tr',
-        { 'data-beat': b.code },
-        h('td', {}, b.code),
-        inc,
-        h('td', {}, fmt(b.population)),
-        h('td', {}, fmt(b.households)),
-        h('td', {}, fmt(b.areaM2 / 1e6, 2)),
-        h('td', {}, fmt(b.roadM / 1000, 1)),
-        h('td', {}, String(b.keyPlaces)),
-        h('td', {}, String(b.cameras)),
-        h('td', {}, b.polsbyPopper.toFixed(2)),
-        h('td', { class: b.contiguous ? '' : 'warn' }, b.contiguous ? '✓' : t('planning.pieces', { n: b.parts })),
-      ),
+    const o = off.get(b.code);
+    const inc = h(
+      'td',
+      { class: o === undefined ? '' : 'warn' },
+      fmt(b.weightedIncidents),
+      o === undefined ? '' : ` (${o > 0 ? '+' : ''}${Math.round(o * 100)}%)`,
     );
+    const row = h(
+      'tr',
+      { 'data-beat': b.code, class: o === undefined ? '' : 'beyond' },
+      h('td', { 'data-col': 'name' }, nameOf(b.code)),
+      h('td', { class: 'muted' }, b.code),
+      inc,
+      h('td', {}, fmt(b.population)),
+      h('td', {}, fmt(b.households)),
+      h('td', {}, fmt(b.areaM2 / 1e6, 2)),
+      h('td', {}, fmt(b.roadM / 1000, 1)),
+      h('td', {}, String(b.keyPlaces)),
+      h('td', {}, String(b.cameras)),
+      h('td', {}, b.polsbyPopper.toFixed(2)),
+      h('td', { class: b.contiguous ? '' : 'warn' }, b.contiguous ? '✓' : t('planning.pieces', { n: b.parts })),
+    );
+    linkRow(row, 'beat', b.code);
+    table.append(row);
   }
   const bal = w.balance.find((x) => x.stationId === view.stationId) ?? w.balance[w.balance.length - 1];
   const balance = h(
@@ -214,9 +378,16 @@ function workloadTable(w: WorkloadAnswer, tolerance: number): HTMLElement {
     ),
   );
   window.gridpatrol.planWorkloadRows = beats.length;
+  const tol = Math.round(tolerance * 100);
   return h(
     'div',
-    {},
+    { class: 'drawer-part' },
+    h('h4', {}, t('planning.workload')),
+    h(
+      'p',
+      { class: beyond.length ? 'warn' : 'muted', 'data-testid': 'plan-beyond' },
+      beyond.length ? t('planning.beyond', { tol, beats: beyondText(beyond) }) : t('planning.beyond_none', { tol }),
+    ),
     table,
     h('p', { class: 'muted' }, t('planning.workload_note', { tol: Math.round(tolerance * 100) })),
     balance,
@@ -279,26 +450,64 @@ function draftTable(d: DraftAnswer): HTMLElement {
       'tr',
       {},
       h('th', {}, ''),
-      ...['beat', 'grids', 'load', 'pp', 'contiguous'].map((k) => h('th', {}, t(`planning.col.${k}`))),
+      ...['name', 'beat', 'grids', 'load', 'pp', 'contiguous'].map((k) => h('th', {}, t(`planning.col.${k}`))),
     ),
   );
+  const beyond = draftBeyond(d);
+  const off = new Map(beyond.map((b) => [b.code, b.off]));
   d.beats.forEach((b, i) => {
     const sw = h('span', { class: 'swatch fill' });
     sw.style.setProperty('--c', DRAFT_BEAT_PALETTE[i % DRAFT_BEAT_PALETTE.length] ?? '#ccc');
-    table.append(
+    const o = off.get(b.code);
+    const row = h(
+      'tr',
+      { 'data-beat': b.code, class: o === undefined ? '' : 'beyond' },
+      h('td', {}, sw),
+      h('td', { 'data-col': 'name' }, nameOf(b.code)),
+      h('td', { class: 'muted' }, b.code),
+      h('td', {}, String(b.gridCodes.length)),
       h(
-        'tr',
-        {},
-        h('td', {}, sw),
-        h('td', {}, b.code),
-        h('td', {}, String(b.gridCodes.length)),
-        h('td', {}, fmt(b.load, 1)),
-        h('td', {}, b.polsbyPopper.toFixed(2)),
-        h('td', { class: b.contiguous ? '' : 'warn' }, b.contiguous ? '✓' : '✗'),
+        'td',
+        { class: o === undefined ? '' : 'warn' },
+        fmt(b.load, 1),
+        o === undefined ? '' : ` (${o > 0 ? '+' : ''}${Math.round(o * 100)}%)`,
       ),
+      h('td', {}, b.polsbyPopper.toFixed(2)),
+      h('td', { class: b.contiguous ? '' : 'warn' }, b.contiguous ? '✓' : '✗'),
     );
+    linkRow(row, 'beat', b.code);
+    table.append(row);
   });
-  return h('div', {}, summary, table);
+  const tol = Math.round(d.tolerance * 100);
+  return h(
+    'div',
+    { class: 'drawer-part' },
+    h('h4', {}, t('planning.districting')),
+    summary,
+    h(
+      'p',
+      { class: beyond.length ? 'warn' : 'muted', 'data-testid': 'plan-draft-beyond' },
+      beyond.length ? t('planning.beyond', { tol, beats: beyondText(beyond) }) : t('planning.beyond_none', { tol }),
+    ),
+    table,
+  );
+}
+
+const draftBeyond = (d: DraftAnswer) =>
+  beyondTolerance(
+    d.beats.map((b) => ({ code: b.code, value: b.load })),
+    d.tolerance,
+  );
+
+/** Why the draft may not be applied (empty: it may): pieces and new beats always stop it, the tolerance unless confirmed. */
+function applyBlock(d: DraftAnswer, exception: boolean): string {
+  const pieces = d.beats.filter((b) => !b.contiguous).map((b) => nameOf(b.code));
+  if (pieces.length) return t('planning.apply_blocked_pieces', { beats: pieces.join('、') });
+  const fresh = d.beats.filter((b) => b.version <= 0).map((b) => b.code);
+  if (fresh.length) return t('planning.apply_blocked_new', { beats: fresh.join('、') });
+  const beyond = draftBeyond(d);
+  if (beyond.length && !exception) return t('planning.apply_blocked_tol', { beats: beyondText(beyond) });
+  return '';
 }
 
 /** 警格规划: workload and balance per station, the grid–beat nesting check with auto-align, and a districting draft. */
@@ -334,6 +543,15 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
   };
   const sid = view.stationId;
   const rows: HTMLElement[] = [h('label', {}, t('planning.station'), ' ', station)];
+  /** The tables: in the wide drawer over the map, not in the sidebar. */
+  const parts: HTMLElement[] = [];
+  if (sid && loadedBeatsFor !== sid) {
+    loadedBeatsFor = sid;
+    void loadBeats(sid).then(() => {
+      drawOnMap();
+      rerender();
+    });
+  }
 
   rows.push(
     h(
@@ -364,7 +582,7 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
       ),
     ),
   );
-  if (view.workload) rows.push(workloadTable(view.workload, view.tolerance));
+  if (view.workload) parts.push(workloadTable(view.workload, view.tolerance));
 
   if (view.nesting?.cut.length) {
     const list = h(
@@ -374,16 +592,16 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
     );
     for (const g of view.nesting.cut) {
       for (const [i, b] of g.beats.entries()) {
-        list.append(
-          h(
-            'tr',
-            {},
-            h('td', {}, i === 0 ? g.gridCode : ''),
-            h('td', {}, b.beatCode),
-            h('td', {}, pct(b.share)),
-            h('td', {}, fmt(b.households, 1)),
-          ),
+        const row = h(
+          'tr',
+          { 'data-grid': g.gridCode },
+          h('td', {}, i === 0 ? g.gridCode : ''),
+          h('td', {}, `${nameOf(b.beatCode)} `, h('span', { class: 'muted' }, b.beatCode)),
+          h('td', {}, pct(b.share)),
+          h('td', {}, fmt(b.households, 1)),
         );
+        linkRow(row, 'grid', g.gridCode);
+        list.append(row);
       }
     }
     const by = h('select', { 'data-testid': 'plan-align-by' }) as HTMLSelectElement;
@@ -392,8 +610,8 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
     by.onchange = () => {
       view.alignBy = by.value === 'incidents' ? 'incidents' : 'area';
     };
+    parts.push(h('div', { class: 'drawer-part' }, h('h4', {}, t('planning.nesting')), list));
     rows.push(
-      list,
       h(
         'div',
         { class: 'buttons' },
@@ -413,8 +631,8 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
   }
   if (view.align) {
     const plan = view.align.beats.map((b) => ({ code: b.code, version: b.version, gridCodes: b.gridCodes }));
+    parts.push(h('div', { class: 'drawer-part' }, alignTable(view.align)));
     rows.push(
-      alignTable(view.align),
       h(
         'div',
         { class: 'buttons' },
@@ -477,6 +695,7 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
         () =>
           void run(rerender, async () => {
             if (!sid) return '';
+            view.exception = false;
             view.draft = await districtDraft({
               stationId: sid,
               tolerance: view.tolerance,
@@ -491,8 +710,21 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
   );
   if (view.draft) {
     const d = view.draft;
+    // The draft under review first: the workload of the current beats stays below it.
+    parts.unshift(draftTable(d));
+    const reason = applyBlock(d, view.exception);
+    if (state.role === 'planner' && draftBeyond(d).length) {
+      const confirm = h('input', { type: 'checkbox', 'data-testid': 'plan-draft-exception' }) as HTMLInputElement;
+      confirm.checked = view.exception;
+      confirm.onchange = () => {
+        view.exception = confirm.checked;
+        rerender();
+      };
+      rows.push(h('label', { class: 'toggle' }, confirm, t('planning.confirm_exception')));
+    }
+    if (state.role === 'planner' && reason)
+      rows.push(h('p', { class: 'error', 'data-testid': 'plan-draft-apply-reason' }, reason));
     rows.push(
-      draftTable(d),
       h(
         'div',
         { class: 'buttons' },
@@ -512,11 +744,12 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
                 window.gridpatrol.planApplied++;
                 return t('planning.applied', { n: saved.filter((b) => b.changed).length });
               }),
-            d.beats.every((b) => b.version > 0 && b.contiguous),
+            reason === '',
           ),
         ),
         button('planning.discard', 'plan-draft-discard', () => {
           view.draft = undefined;
+          view.exception = false;
           drawOnMap();
           rerender();
         }),
@@ -528,7 +761,16 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
   rows.push(
     planCompareBlock(mapRef, sid, rerender, () => {
       if (ctxRef && ctxRef.view() !== 'planning') ctxRef.setView('planning');
+      reopenDrawer();
     }),
   );
+  const cmp = planCompareTable();
+  if (cmp) parts.push(cmp);
+  setDrawer(parts);
+  if (parts.length) {
+    const show = h('button', { 'data-testid': 'plan-drawer-open' }, t('drawer.open'));
+    show.onclick = () => reopenDrawer();
+    rows.push(h('div', { class: 'buttons' }, show));
+  }
   return section('planning', t('planning.title'), state.openSections, ...rows);
 }

@@ -81,6 +81,14 @@ export interface TestHooks {
   planSwipeLon: number;
   /** Distinct `code`s of the features a MapLibre layer draws on screen now. */
   renderedCodes(layerId: string): string[];
+  /** Distinct `code`s a MapLibre layer draws at one map pixel (x, y from the map's top left). */
+  renderedCodesAt(layerId: string, x: number, y: number): string[];
+  /** The swipe divider's x on the map (pixels), NaN when hidden. */
+  swipeDividerX(): number;
+  /** Planning drawer: the row under the pointer (beat:code / grid:code), the last row flown to, draft labels drawn. */
+  planHovered: string;
+  planFlownTo: string;
+  planDraftLabels: number;
   planApplied: number;
   /** The thematic view on the map, and the deck.gl layers handed to deck for drawing. */
   view: string;
@@ -151,6 +159,11 @@ export function installTestHooks(): TestHooks {
     planWorkloadRows: 0,
     planSwipeLon: Number.NaN,
     renderedCodes: () => [],
+    renderedCodesAt: () => [],
+    swipeDividerX: () => Number.NaN,
+    planHovered: '',
+    planFlownTo: '',
+    planDraftLabels: 0,
     planApplied: 0,
     view: '',
     deckLayersDrawn: () => [],

@@ -1,0 +1,191 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/src/db/client.js';
+import {
+  ARTIFACTS,
+  hasChromium,
+  startBrowserSession,
+  waitIdle as idle,
+  type BrowserSession,
+} from './browser-session.js';
+
+/** The planning drawer, the districting review and the compare swipe in Chromium, asserted on what MapLibre draws. */
+let session: BrowserSession | undefined;
+let db: Db;
+let base: string;
+let page: Page;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  session = await startBrowserSession({ incidents: 2000 });
+  ({ db, base, page } = session);
+}, 600_000);
+afterAll(async () => session?.close());
+
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
+const api = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> => {
+  const res = await fetch(base + p, {
+    method,
+    headers: { 'content-type': 'application/json', cookie: session!.cookie },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json()) as Json };
+};
+const side = (testid: string) => page.locator(`details[data-section="planning"] [data-testid="${testid}"]`);
+const drawer = (testid: string) => page.locator(`#plan-drawer [data-testid="${testid}"]`);
+const rendered = (layer: string) => page.evaluate((l) => window.gridpatrol.renderedCodes(l), layer);
+/** Beats more than ±tol off the mean, written out (the reference for what the drawer names and colours). */
+const beyond = (rows: { code: string; v: number }[], tol: number) => {
+  const mean = rows.reduce((s, r) => s + r.v, 0) / rows.length;
+  return rows.filter((r) => Math.abs(r.v / mean - 1) > tol).map((r) => r.code);
+};
+
+describe.skipIf(!hasChromium)('planning drawer in Chromium', () => {
+  let station: number;
+  let names: Map<string, string>;
+
+  it('when the planner asks for the workload, then the drawer holds one row per beat the API answers, names first and codes second, and only the beats beyond the tolerance are coloured and named', async () => {
+    const pair = (
+      await db.query<{ station: number; grid: string; to: string }>(
+        `WITH a AS (SELECT DISTINCT ON (g.code) g.code AS grid, b.code AS beat, b.station_id AS station, g.geom FROM grid g JOIN beat b ON ST_Intersects(b.geom, ST_PointOnSurface(g.geom)) ORDER BY g.code, b.code)
+       SELECT x.station::int AS station, x.grid, y.beat AS to FROM a x JOIN a y ON x.station = y.station AND x.beat <> y.beat
+         AND ST_Length(ST_CollectionExtract(ST_Intersection(x.geom, y.geom), 2)::geography) > 50 ORDER BY x.grid LIMIT 1`,
+      )
+    )[0]!;
+    station = pair.station;
+    await session!.signInAs('planner', station);
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.goto(`${base}/?role=planner&lang=zh-CN`);
+    await idle(page);
+    await page.locator('details[data-section="planning"] > summary').click();
+    await side('plan-station').locator(`option[value="${station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await side('plan-station').selectOption(String(station));
+    const beatRows = await db.query<{ code: string; name: string }>(
+      'SELECT code, name FROM beat WHERE station_id = $1',
+      [station],
+    );
+    names = new Map(beatRows.map((b) => [b.code, b.name]));
+    await side('plan-workload-go').click();
+    await page.waitForFunction(() => window.gridpatrol.planWorkloadRows > 0, undefined, { timeout: 120_000 });
+    const w = (await api('GET', `/api/v1/planning/workload?stationId=${station}`)).json;
+    const rows = drawer('plan-workload').locator('tr[data-beat]');
+    // The beat names arrive with the station's beats: wait until every row reads its name.
+    await expect
+      .poll(async () => (await rows.locator('td[data-col="name"]').allTextContents()).join('|'), { timeout: 30_000 })
+      .toBe((w.beats as Json[]).map((b) => names.get(b.code)).join('|'));
+    const cells = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)),
+    );
+    expect(cells).toEqual((w.beats as Json[]).map((b) => [names.get(b.code), b.code]));
+    const ref = beyond(
+      (w.beats as Json[]).map((b) => ({ code: b.code, v: b.weightedIncidents })),
+      0.1,
+    );
+    const coloured = await drawer('plan-workload')
+      .locator('tr.beyond')
+      .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.beat));
+    expect(coloured.sort()).toEqual([...ref].sort());
+    const text = (await drawer('plan-beyond').textContent()) ?? '';
+    for (const code of ref) expect(text).toContain(names.get(code));
+    await idle(page);
+    for (const code of await rendered('plan-beyond')) expect(ref, `${code} drawn as beyond`).toContain(code);
+
+    // Hover a row: its beat is outlined on the map; click: the map flies to it.
+    const first = (w.beats as Json[])[0]!.code as string;
+    await rows.first().hover();
+    await page.waitForFunction((c) => window.gridpatrol.planHovered === `beat:${c}`, first);
+    await idle(page);
+    expect(await rendered('plan-hover-beat')).toEqual([first]);
+    await rows.first().click();
+    await page.waitForFunction((c) => window.gridpatrol.planFlownTo === `beat:${c}`, first, { timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-workload-1600x1000-zh-CN.png') });
+  }, 600_000);
+
+  it('when a draft is beyond a tolerance of 0 %, then only the draft labels are drawn, the beats beyond are named, and Apply is disabled with the reason until the exception is confirmed', async () => {
+    await side('plan-tol').fill('0');
+    await side('plan-tol').dispatchEvent('change');
+    await side('plan-draft-go').click();
+    await page.waitForFunction(() => window.gridpatrol.planDraftLabels > 0, undefined, { timeout: 300_000 });
+    await idle(page);
+    const labels = await rendered('plan-draft-labels');
+    expect(labels.length).toBeGreaterThan(0);
+    const draftCodes = await page.evaluate(() => window.gridpatrol.planDraftLabels);
+    expect(labels.length).toBeLessThanOrEqual(draftCodes);
+    expect(await page.evaluate(() => window.gridpatrol.renderedCount('beat-labels')), 'old labels hidden').toBe(0);
+    await expect(side('plan-draft-apply').isDisabled()).resolves.toBe(true);
+    const reason = (await side('plan-draft-apply-reason').textContent()) ?? '';
+    expect(reason).toContain('超出容差');
+    const draftRows = drawer('plan-draft').locator('tr.beyond');
+    expect(await draftRows.count()).toBeGreaterThan(0);
+    const firstBeyond = await draftRows.first().locator('td[data-col="name"]').textContent();
+    expect(reason).toContain(firstBeyond);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-1600x1000-zh-CN.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await idle(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-1280x720-zh-CN.png') });
+    await side('plan-draft-exception').check();
+    await expect.poll(() => side('plan-draft-apply').isEnabled()).toBe(true);
+    await expect(side('plan-draft-apply-reason').count()).resolves.toBe(0);
+    await side('plan-draft-discard').click();
+    await page.waitForFunction(() => window.gridpatrol.planDraftLabels === 0);
+    await idle(page);
+    expect(await rendered('plan-draft-labels')).toEqual([]);
+  }, 600_000);
+
+  it('when two plans are compared under the swipe, then left of the divider plan A is drawn and right of it plan B, and the scorecards sit in two columns in the drawer', async () => {
+    const inForce = (await api('GET', `/api/v1/plans/in-force?stationId=${station}`)).json;
+    const beatsOf = [...new Set((inForce.assignment as Json[]).map((a) => a.beatCode as string))].sort();
+    // Plan B: every grid of the first beat goes to the second (a visible difference across the station).
+    const assignment = (inForce.assignment as Json[]).map((a) => ({
+      gridCode: a.gridCode,
+      beatCode: a.beatCode === beatsOf[0] ? beatsOf[1] : a.beatCode,
+    }));
+    const draft = await api('POST', '/api/v1/plans', { name: 'swipe-e2e', stationId: station, assignment });
+    expect(draft.status).toBe(201);
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.reload();
+    await idle(page);
+    await page.locator('details[data-section="planning"] > summary').click();
+    await side('plan-station').locator(`option[value="${station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await side('plan-station').selectOption(String(station));
+    await side('plan-compare-b').locator(`option[value="${draft.json.id}"]`).waitFor({ state: 'attached' });
+    await side('plan-compare-b').selectOption(String(draft.json.id));
+    await side('plan-compare-go').click();
+    await page.waitForFunction(() => window.gridpatrol.planCompareRows > 0, undefined, { timeout: 120_000 });
+    const head = await drawer('plan-compare-table').locator('tr').first().locator('th').allTextContents();
+    expect(head[1]).toMatch(/^A /);
+    expect(head[2]).toMatch(/^B swipe-e2e/);
+    await side('plan-compare-swipe').check();
+    await page.waitForFunction(() => Number.isFinite(window.gridpatrol.swipeDividerX()), undefined, {
+      timeout: 60_000,
+    });
+    await idle(page);
+    const x = await page.evaluate(() => window.gridpatrol.swipeDividerX());
+    const probe = await page.evaluate((dx) => {
+      const m = document.getElementById('map') as HTMLElement;
+      const hits: { x: number; y: number; a: string[]; b: string[] }[] = [];
+      for (let y = 60; y < m.clientHeight * 0.55; y += 25)
+        for (const px of [dx - 120, dx - 60, dx - 20, dx + 20, dx + 60, dx + 120])
+          hits.push({
+            x: px,
+            y,
+            a: window.gridpatrol.renderedCodesAt('plan-compare-fill', px, y),
+            b: window.gridpatrol.renderedCodesAt('plan-compare-fill-b', px, y),
+          });
+      return hits;
+    }, x);
+    const left = probe.filter((p) => p.x < x && (p.a.length || p.b.length));
+    const right = probe.filter((p) => p.x > x && (p.a.length || p.b.length));
+    expect(left.length, 'grids drawn left of the divider').toBeGreaterThan(0);
+    expect(right.length, 'grids drawn right of the divider').toBeGreaterThan(0);
+    // Away from the divider (a grid straddling it shows one plan whole), each side draws its own plan only.
+    for (const p of left.filter((q) => q.x < x - 50)) expect(p.b, `B drawn at ${p.x},${p.y}`).toEqual([]);
+    for (const p of right.filter((q) => q.x > x + 50)) expect(p.a, `A drawn at ${p.x},${p.y}`).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-1600x1000-zh-CN.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await idle(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-1280x720-zh-CN.png') });
+  }, 600_000);
+});
