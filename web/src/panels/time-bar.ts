@@ -155,6 +155,7 @@ export function initTimeBar(
       return;
     }
     await step(1);
+    window.gridpatrol.timePlayedLabels.push(windowText());
     window.gridpatrol.timePlayedSteps += 1;
     if (playing) timer = setTimeout(() => void tick(), STEP_MS / speed);
   };
@@ -162,16 +163,19 @@ export function initTimeBar(
     if (playing) return;
     playing = true;
     state.playing = true;
+    window.gridpatrol.timePlayedSteps = 0;
+    window.gridpatrol.timePlayedLabels = [];
     window.gridpatrol.timePlaying = true;
     render();
     void tick();
   };
-  const pause = () => {
+  /** Stops the player; `redraw: false` while the brush is held (a redraw would replace the SVG under the pointer). */
+  const pause = (redraw = true) => {
     playing = false;
     state.playing = false;
     stopTimer();
     window.gridpatrol.timePlaying = false;
-    render();
+    if (redraw) render();
   };
 
   // The brush: press on a bar, drag to another, release; a click alone picks one bin.
@@ -264,7 +268,10 @@ export function initTimeBar(
     svg.addEventListener('pointerdown', (e) => {
       if (list.length === 0) return;
       svg.setPointerCapture(e.pointerId);
-      pause();
+      if (playing) {
+        pause(false);
+        playBtn.textContent = '▶';
+      }
       dragFrom = binAt(svg, e.clientX);
       const i = dragFrom;
       for (const [j, r] of [...svg.querySelectorAll('rect')].entries()) r.setAttribute('class', j === i ? 'in' : 'out');

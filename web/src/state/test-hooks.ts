@@ -27,6 +27,8 @@ export interface TestHooks {
   timeWindowLabel: string;
   timeWindowApplied: number;
   timePlayedSteps: number;
+  /** The window label of each step of the current play. */
+  timePlayedLabels: string[];
   timePlaying: boolean;
   /** Distinct features (by feature id) a MapLibre layer draws on screen now, with one property of each. */
   renderedValues(layerId: string, prop: string): { id: number | string; value: unknown }[];
@@ -126,6 +128,7 @@ export function installTestHooks(): TestHooks {
     timeWindowLabel: '',
     timeWindowApplied: 0,
     timePlayedSteps: 0,
+    timePlayedLabels: [],
     timePlaying: false,
     renderedValues: () => [],
     mapBounds: () => [],
