@@ -203,9 +203,9 @@ export function initTimeBar(
       playing ? '⏸' : '▶',
     );
     playBtn.onclick = () => (playing ? pause() : play());
-    const back = h('button', { 'data-testid': 'time-step-back', title: t('timebar.step_back') }, '⏮');
+    const back = h('button', { 'data-testid': 'time-step-back', title: t('timebar.step_back') }, '«');
     back.onclick = () => void step(-1);
-    const fwd = h('button', { 'data-testid': 'time-step', title: t('timebar.step') }, '⏭');
+    const fwd = h('button', { 'data-testid': 'time-step', title: t('timebar.step') }, '»');
     fwd.onclick = () => void step(1);
     const speedSel = h('select', { 'data-testid': 'time-speed', title: t('timebar.speed') }) as HTMLSelectElement;
     for (const s of SPEEDS) speedSel.append(h('option', { value: String(s) }, `${s}×`));
