@@ -116,7 +116,7 @@ export function initTimeBar(
     baseKey = JSON.stringify(baseOf(next, bin));
     window.gridpatrol.timeWindow = win ? [...win] : [];
     window.gridpatrol.timeWindowLabel = windowText();
-    render();
+    update();
     await hooks.onFilter();
     window.gridpatrol.timeWindowApplied += 1;
   };
@@ -166,7 +166,7 @@ export function initTimeBar(
     window.gridpatrol.timePlayedSteps = 0;
     window.gridpatrol.timePlayedLabels = [];
     window.gridpatrol.timePlaying = true;
-    render();
+    update();
     void tick();
   };
   /** Stops the player; `redraw: false` while the brush is held (a redraw would replace the SVG under the pointer). */
@@ -175,8 +175,35 @@ export function initTimeBar(
     state.playing = false;
     stopTimer();
     window.gridpatrol.timePlaying = false;
-    if (redraw) render();
+    if (redraw) update();
   };
+
+  /**
+   * Updates the drawn bar in place (play button, window, count, bar colours): a play step must not replace the
+   * buttons, or a click on pause lands on a button that is gone.
+   */
+  let dom:
+    | {
+        play: HTMLElement;
+        windowLabel: HTMLElement;
+        count: HTMLElement;
+        clear: HTMLButtonElement;
+        rects: SVGRectElement[];
+      }
+    | undefined;
+  function update(): void {
+    if (!dom) {
+      render();
+      return;
+    }
+    dom.play.textContent = playing ? '⏸' : '▶';
+    dom.play.title = playing ? t('timebar.pause') : t('timebar.play');
+    dom.play.setAttribute('aria-pressed', String(playing));
+    dom.windowLabel.textContent = windowText();
+    dom.count.textContent = t('timebar.count', { n: windowCount() });
+    dom.clear.disabled = !win;
+    dom.rects.forEach((r, i) => r.setAttribute('class', !win || (i >= win[0] && i <= win[1]) ? 'in' : 'out'));
+  }
 
   // The brush: press on a bar, drag to another, release; a click alone picks one bin.
   let dragFrom: number | undefined;
@@ -271,6 +298,7 @@ export function initTimeBar(
       if (playing) {
         pause(false);
         playBtn.textContent = '▶';
+        playBtn.setAttribute('aria-pressed', 'false');
       }
       dragFrom = binAt(svg, e.clientX);
       const i = dragFrom;
