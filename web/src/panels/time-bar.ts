@@ -213,7 +213,9 @@ export function initTimeBar(
     return Math.max(0, Math.min(n - 1, Math.floor(((clientX - r.left) / Math.max(1, r.width)) * n)));
   };
 
+  let renderedLang = '';
   function render(): void {
+    renderedLang = i18next.language;
     el.replaceChildren();
     el.dataset.testid = 'time-bar';
     el.classList.toggle('collapsed', collapsed);
@@ -333,7 +335,8 @@ export function initTimeBar(
     async sync() {
       if (JSON.stringify(baseOf(state.filter, bin)) !== baseKey || !answer) await load();
     },
-    render,
+    // The app re-renders its panels on many events: rebuild only for a new language, else update in place.
+    render: () => (i18next.language === renderedLang ? update() : render()),
     play,
     pause,
   };
