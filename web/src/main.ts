@@ -31,6 +31,7 @@ import { initReach, reachSection } from './panels/reach-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
 import { renderSidebar } from './panels/sidebar.js';
+import { initTimeBar } from './panels/time-bar.js';
 import { initialState, resForZoom } from './state/app-state.js';
 import { setLocalZone } from './state/local-zone.js';
 import { installTestHooks } from './state/test-hooks.js';
@@ -166,6 +167,14 @@ async function main(): Promise<void> {
       walk((f.geometry as { coordinates?: unknown }).coordinates);
     return box[0] === Infinity ? [] : box;
   };
+  window.gridpatrol.renderedValues = (id, prop) => {
+    if (!map.getLayer(id)) return [];
+    const seen = new Map<number | string, unknown>();
+    for (const f of map.queryRenderedFeatures({ layers: [id] }))
+      if (f.id !== undefined && !seen.has(f.id)) seen.set(f.id, f.properties[prop]);
+    return [...seen].map(([fid, value]) => ({ id: fid, value }));
+  };
+  window.gridpatrol.mapBounds = () => map.getBounds().toArray().flat();
   window.gridpatrol.renderedCount = (id) => (map.getLayer(id) ? map.queryRenderedFeatures({ layers: [id] }).length : 0);
 
   const applyVisibility = () => {
@@ -186,7 +195,13 @@ async function main(): Promise<void> {
     window.gridpatrol.cellsTotal = state.cells.reduce((s, c) => s + c.n, 0);
     applyVisibility();
     drawSummary();
+    void timeBar.sync();
   };
+  // The time bar under the map: its window is the hour (or date) filter; it keeps the details and their chart open.
+  const timeBarEl = Object.assign(document.createElement('section'), { id: 'time-bar' });
+  document.body.append(timeBarEl);
+  document.body.classList.add('has-time-bar');
+  const timeBar = initTimeBar(timeBarEl, map, state, { onFilter: () => loadCells() });
   const clearSelection = () => {
     showSelection(map, undefined);
     selected = undefined;
@@ -203,6 +218,7 @@ async function main(): Promise<void> {
     renderSidebarNow();
     renderLegend(legend, ctx.view(), state);
     drawSummary();
+    timeBar.render();
   };
   const renderSidebarNow = () =>
     renderSidebar(

@@ -155,3 +155,27 @@ export const gradesAnswer = z
   .object({ day: z.string().nullable(), grades: z.array(gridGrade) })
   .or(featureCollection.extend({ day: z.string().nullable() }));
 export const gradeHistoryAnswer = z.object({ grid: z.string(), history: z.array(gridGrade) });
+
+/** `GET /incidents/histogram`: the time bar's counts, by local hour of the day or along the calendar by day/week. */
+export const histogramQuery = z.strictObject({
+  bin: z.enum(['hour', 'day', 'week']).default('hour'),
+  ...incidentFilterQuery,
+});
+export const histogramAnswer = z.object({
+  bin: z.enum(['hour', 'day', 'week']),
+  /** The deployment's zone (GRIDPATROL_TZ) every bin is read in. */
+  timeZone: z.string(),
+  /** Every bin in order, empty ones with n = 0: 24 hours, or each day/week from the first to the last incident. */
+  bins: z.array(
+    z.object({
+      /** Hour "0"–"23", or the local day / the Monday of the week (YYYY-MM-DD). */
+      key: z.string(),
+      n: z.number().int(),
+      /** Day and week bins: the bin's start and end (exclusive), local time with offset, for the `from`/`to` filter. */
+      from: z.string().optional(),
+      to: z.string().optional(),
+    }),
+  ),
+  total: z.number().int(),
+});
+export type HistogramAnswer = z.infer<typeof histogramAnswer>;

@@ -10,11 +10,13 @@ import {
 import {
   gridsContaining,
   hourWeekCounts,
+  incidentBinCounts,
   incidentEvents,
   incidentsByArea,
   latestIncidentAt,
   studyAreaGeometry,
   weeklyCellCounts,
+  type HistogramBin,
   type IncidentAreaKind,
 } from '../db/repos/incident-analysis.repo.js';
 import { gradeHistory, gradesOn, gradesWithOutlines, saveGrades, type GridGradeRow } from '../db/repos/grades.repo.js';
@@ -33,7 +35,7 @@ import type { CellTrend } from '../jobs/incident-tasks.js';
 import type { RunOptions } from '../jobs/pool.js';
 import { inProcess, type TaskRunner } from '../jobs/runner.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
-import { localDay, localMidnight, toLocalIso } from '../local-clock.js';
+import { localDay, localMidnight, localTimeZone, toLocalIso } from '../local-clock.js';
 
 type Res = 7 | 8 | 9 | 10;
 
@@ -174,6 +176,40 @@ export async function areaHourProfile(
     if (row) row[r.hour] = r.n;
   }
   return { matrix, profile: hourProfile(matrix) };
+}
+
+/**
+ * The time bar's histogram: incidents of a filter per local hour (all 24), or per local day / ISO week from the
+ * first bin to the last with the empty ones in between, each calendar bin with its window for the `from`/`to` filter.
+ */
+export async function incidentHistogram(db: Db, f: IncidentFilter, bin: HistogramBin) {
+  const rows = await incidentBinCounts(db, f, bin);
+  const timeZone = localTimeZone();
+  const count = new Map(rows.map((r) => [r.key, r.n]));
+  const total = rows.reduce((s, r) => s + r.n, 0);
+  if (bin === 'hour')
+    return {
+      bin,
+      timeZone,
+      total,
+      bins: Array.from({ length: 24 }, (_, h) => ({ key: String(h), n: count.get(String(h)) ?? 0 })),
+    };
+  const keys = rows.map((r) => r.key).sort();
+  const step = bin === 'day' ? 1 : 7;
+  const bins: { key: string; n: number; from: string; to: string }[] = [];
+  const first = keys[0];
+  const last = keys[keys.length - 1];
+  if (first && last)
+    for (let k = first; k <= last; k = addDays(k, step)) {
+      const next = addDays(k, step);
+      bins.push({
+        key: k,
+        n: count.get(k) ?? 0,
+        from: toLocalIso(new Date(localMidnight(k, timeZone)), timeZone),
+        to: toLocalIso(new Date(localMidnight(next, timeZone)), timeZone),
+      });
+    }
+  return { bin, timeZone, total, bins };
 }
 
 /**

@@ -66,7 +66,7 @@ const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['GET /analysis/blind-spots', ALL],
   ['GET /analysis/blind-spot-cells', ALL],
   ['GET /analysis/camera-views', ALL],
-  ...['cells', 'range', 'categories', 'areas', 'hotspots', 'trends', 'near-repeat', 'hour-profile'].map(
+  ...['cells', 'range', 'categories', 'areas', 'hotspots', 'trends', 'near-repeat', 'hour-profile', 'histogram'].map(
     (p): [string, string] => [`GET /incidents/${p}`, ALL],
   ),
   ['POST /grades/compute', ANALYSE],

@@ -15,6 +15,7 @@ import type {
   gradesAnswer,
   HotspotCell,
   hotspotsAnswer,
+  HistogramAnswer,
   HourProfileAnswer,
   IncidentCellAnswer,
   categories,
@@ -120,6 +121,15 @@ export const hourProfile = (area: 'grid' | 'beat' | 'community', code: string, f
   q.set('area', area);
   q.set('code', code);
   return getJson<HourProfileAnswer>(`/api/v1/incidents/hour-profile?${q}`);
+};
+
+export type { HistogramAnswer };
+/** The time bar's counts per local hour, day or week for a filter (server-side, GRIDPATROL_TZ). */
+export const incidentHistogram = (bin: HistogramAnswer['bin'], f: IncidentFilter) => {
+  const q = filterParams(f);
+  q.delete('res');
+  q.set('bin', bin);
+  return getJson<HistogramAnswer>(`/api/v1/incidents/histogram?${q}`);
 };
 
 export const incidentCategories = () => getJson<z.infer<typeof categories>>('/api/v1/incidents/categories');

@@ -5,6 +5,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import type { HourProfileAnswer } from '../api/client.js';
 import { t, tList } from '../i18n/index.js';
 import { COUNT_COLOURS } from '../layers/incident-layers.js';
+import { zoneText } from './time-bar.js';
 
 use([HeatmapChart, GridComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
@@ -53,4 +54,10 @@ export function renderHourChart(el: HTMLElement, answer: HourProfileAnswer): voi
       '—',
   });
   el.append(peaks);
+  // The hours are the deployment's (GRIDPATROL_TZ), which may not be the browser's own zone.
+  const zone = document.createElement('p');
+  zone.className = 'muted zone';
+  zone.dataset.testid = 'hour-chart-zone';
+  zone.textContent = t('zone.hours_in', { zone: zoneText() });
+  el.append(zone);
 }

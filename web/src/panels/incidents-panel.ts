@@ -8,11 +8,12 @@ import {
   type GridGrade,
 } from '../api/client.js';
 import { HOTSPOT_BINS, HOTSPOT_COLOURS, hotspotLayer } from '../analysis/hotspot-layers.js';
-import { t } from '../i18n/index.js';
+import { t, tList } from '../i18n/index.js';
 import type { MapContext } from '../map/map-context.js';
 import { GRADE_COLOURS } from '../map/style.js';
 import type { AppState } from '../state/app-state.js';
 import { h, section, swatch } from './dom.js';
+import { zoneText } from './time-bar.js';
 
 /** Seconds each hour stays on screen while the day plays. */
 const PLAY_STEP_MS = 1500;
@@ -172,6 +173,42 @@ export function incidentsSection(
     );
   };
 
+  // Hour window (wrapping past midnight) and weekdays, in the deployment's zone, as in the time bar.
+  const f = state.filter;
+  const hourFrom = h('select', { 'data-testid': 'incidents-hour-from' }) as HTMLSelectElement;
+  const hourTo = h('select', { 'data-testid': 'incidents-hour-to' }) as HTMLSelectElement;
+  for (let i = 0; i < 24; i++) {
+    hourFrom.append(h('option', { value: String(i) }, `${i}:00`));
+    hourTo.append(h('option', { value: String(i) }, `${i + 1}:00`));
+  }
+  hourFrom.value = String(f.hours?.[0] ?? 0);
+  hourTo.value = String(f.hours?.[f.hours.length - 1] ?? 23);
+  const days = h('div', { class: 'days', 'data-testid': 'incidents-weekdays' });
+  tList('filter.weekday_names').forEach((name, i) => {
+    const box = h('input', { type: 'checkbox', value: String(i + 1) }) as HTMLInputElement;
+    box.checked = !f.weekdays || f.weekdays.includes(i + 1);
+    days.append(h('label', {}, box, name));
+  });
+  const applyTime = h('button', { 'data-testid': 'incidents-apply-time' }, t('incidents.apply_time'));
+  applyTime.onclick = async () => {
+    const a = Number(hourFrom.value);
+    const b = Number(hourTo.value);
+    const hours: number[] = [];
+    for (let x = a; ; x = (x + 1) % 24) {
+      hours.push(x);
+      if (x === b) break;
+    }
+    const weekdays = [...days.querySelectorAll('input')].filter((i) => i.checked).map((i) => Number(i.value));
+    const { hours: _h, weekdays: _w, ...rest } = state.filter;
+    state.filter = {
+      ...rest,
+      ...(hours.length < 24 ? { hours } : {}),
+      ...(weekdays.length < 7 && weekdays.length > 0 ? { weekdays } : {}),
+    };
+    await hooks.onFilter();
+    rerender();
+  };
+
   return section(
     'incidents',
     t('incidents.title'),
@@ -181,6 +218,10 @@ export function incidentsSection(
     hotSummary,
     h('div', { class: 'buttons' }, grade, gradeClear),
     gradeLegend,
+    h('label', { class: 'row' }, t('incidents.hours_filter'), hourFrom, '–', hourTo),
+    h('div', { class: 'row' }, t('incidents.weekdays_filter'), days),
+    h('div', { class: 'buttons' }, applyTime),
+    h('p', { class: 'muted zone', 'data-testid': 'incidents-zone' }, t('zone.hours_in', { zone: zoneText() })),
     h('div', { class: 'buttons' }, play, playWeeks),
     h('div', { class: 'row' }, clock),
     status,

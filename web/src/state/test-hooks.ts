@@ -30,6 +30,21 @@ export interface TestHooks {
   playedSteps: number;
   /** What each step of the last play showed: incidents on the map and the clock's label. */
   playedFrames: { total: number; label: string }[];
+  /** The time bar: its bin, the server's counts per bin, the brushed bins [first, last] ([] = all) and their label,
+   * how many windows were applied (each after the cells reloaded), steps played, and whether it is playing. */
+  timeBin: string;
+  timeBins: number[];
+  timeWindow: number[];
+  timeWindowLabel: string;
+  timeWindowApplied: number;
+  timePlayedSteps: number;
+  /** The window label of each step of the current play. */
+  timePlayedLabels: string[];
+  timePlaying: boolean;
+  /** Distinct features (by feature id) a MapLibre layer draws on screen now, with one property of each. */
+  renderedValues(layerId: string, prop: string): { id: number | string; value: unknown }[];
+  /** The map's visible bounds [minLon, minLat, maxLon, maxLat]. */
+  mapBounds(): number[];
   /** Cells in the 24×7 chart of the clicked area. */
   hourChartTotal: number;
   /** Road edges drawn by the reach map. */
@@ -127,6 +142,16 @@ export function installTestHooks(): TestHooks {
     gradedGrids: 0,
     playedSteps: 0,
     playedFrames: [],
+    timeBin: '',
+    timeBins: [],
+    timeWindow: [],
+    timeWindowLabel: '',
+    timeWindowApplied: 0,
+    timePlayedSteps: 0,
+    timePlayedLabels: [],
+    timePlaying: false,
+    renderedValues: () => [],
+    mapBounds: () => [],
     hourChartTotal: 0,
     reachEdges: 0,
     isochroneBands: 0,

@@ -14,6 +14,8 @@ import {
   historyQuery,
   hotspotsAnswer,
   hotspotsQuery,
+  histogramAnswer,
+  histogramQuery,
   hourProfileAnswer,
   nearRepeatAnswer,
   nearRepeatQuery,
@@ -31,6 +33,7 @@ import {
   gradesOfDay,
   incidentCellsOf,
   incidentCategoryCounts,
+  incidentHistogram,
   incidentsPerArea,
   incidentTimeSpan,
   withReasonText,
@@ -144,6 +147,17 @@ export function incidentAnalysisRoutes(db: Db, jobs: JobManager): RouteGroup {
       },
       ({ query: q }) =>
         areaHourProfile(db, toIncidentFilter(q), q.area && q.code ? { kind: q.area, code: q.code } : undefined),
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/incidents/histogram',
+        permission: 'read',
+        summary: 'Incidents per local hour, day or week for the time bar (every bin, empty ones as 0)',
+        request: { query: histogramQuery },
+        response: { schema: histogramAnswer },
+      },
+      ({ query: q }) => incidentHistogram(db, toIncidentFilter(q), q.bin),
     )
     .add(
       {

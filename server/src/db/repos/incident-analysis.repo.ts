@@ -164,3 +164,27 @@ export async function cellHourCounts(
     params,
   );
 }
+
+/** How the time bar bins incidents: by local hour of the day, or along the calendar by local day or ISO week. */
+export type HistogramBin = 'hour' | 'day' | 'week';
+/** The SQL key of each bin (hour "0"–"23", the local day, the Monday of the local ISO week), read in GRIDPATROL_TZ. */
+const BIN_KEY: Record<HistogramBin, () => string> = {
+  hour: () => `extract(hour FROM occurred_at AT TIME ZONE ${tzSql()})::int::text`,
+  day: () => `to_char(occurred_at AT TIME ZONE ${tzSql()}, 'YYYY-MM-DD')`,
+  week: () => `to_char(date_trunc('week', occurred_at AT TIME ZONE ${tzSql()}), 'YYYY-MM-DD')`,
+};
+
+/** Incidents matching a filter per bin (only the bins holding any; the service fills the gaps). */
+export async function incidentBinCounts(
+  db: Queryable,
+  f: IncidentFilter,
+  bin: HistogramBin,
+): Promise<{ key: string; n: number }[]> {
+  const params: unknown[] = [];
+  const where = incidentWhere(f, params);
+  return db.query(
+    `SELECT ${BIN_KEY[bin]()} AS key, count(*)::int AS n
+     FROM incident ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1`,
+    params,
+  );
+}
