@@ -9,6 +9,9 @@ import { h } from './dom.js';
 /** How the bar bins incidents: the hours of a day (its window is the hour filter) or the calendar (from/to). */
 export type TimeBin = HistogramAnswer['bin'];
 /** Milliseconds a step of the player stays at 1× (at 2× half of it…); the step also waits for the map's answer. */
+/** Geometric-shape glyphs (U+25B6, U+25AE) the CJK font draws; ⏸ (U+23F8) showed as a box. */
+const PLAY_GLYPH = '▶';
+const PAUSE_GLYPH = '▮▮';
 const STEP_MS = 1200;
 const SPEEDS = [0.5, 1, 2, 4] as const;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -196,7 +199,7 @@ export function initTimeBar(
       render();
       return;
     }
-    dom.play.textContent = playing ? '⏸' : '▶';
+    dom.play.textContent = playing ? PAUSE_GLYPH : PLAY_GLYPH;
     dom.play.title = playing ? t('timebar.pause') : t('timebar.play');
     dom.play.setAttribute('aria-pressed', String(playing));
     dom.windowLabel.textContent = windowText();
@@ -214,6 +217,7 @@ export function initTimeBar(
   };
 
   let renderedLang = '';
+  let playEl: HTMLElement | undefined;
   function render(): void {
     renderedLang = i18next.language;
     el.replaceChildren();
@@ -222,15 +226,13 @@ export function initTimeBar(
     const list = bins();
     const max = Math.max(1, ...list.map((b) => b.n));
 
-    const playBtn = h(
-      'button',
-      {
-        'data-testid': 'time-play',
-        title: playing ? t('timebar.pause') : t('timebar.play'),
-        'aria-pressed': String(playing),
-      },
-      playing ? '⏸' : '▶',
-    );
+    // One play button for the bar's life: a rebuild (new histogram, new language) moves it, never replaces it, so a
+    // pause clicked while the player steps lands on the button the user sees.
+    playEl ??= h('button', { 'data-testid': 'time-play' });
+    const playBtn = playEl;
+    playBtn.title = playing ? t('timebar.pause') : t('timebar.play');
+    playBtn.setAttribute('aria-pressed', String(playing));
+    playBtn.textContent = playing ? PAUSE_GLYPH : PLAY_GLYPH;
     playBtn.onclick = () => (playing ? pause() : play());
     const back = h('button', { 'data-testid': 'time-step-back', title: t('timebar.step_back') }, '«');
     back.onclick = () => void step(-1);
@@ -299,7 +301,7 @@ export function initTimeBar(
       svg.setPointerCapture(e.pointerId);
       if (playing) {
         pause(false);
-        playBtn.textContent = '▶';
+        playBtn.textContent = PLAY_GLYPH;
         playBtn.setAttribute('aria-pressed', 'false');
       }
       dragFrom = binAt(svg, e.clientX);
