@@ -109,7 +109,9 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     await page.waitForFunction(() => window.gridpatrol.planAlignBeats > 0, undefined, { timeout: 60_000 });
     await expect(panel('plan-align').textContent()).resolves.toContain(c.x);
     // The move reads in the drawer's align table (or the sidebar's summary of it).
-    const alignText = (await page.locator('details[data-section="planning"], #plan-drawer').allTextContents()).join(' ');
+    const alignText = (await page.locator('details[data-section="planning"], #plan-drawer').allTextContents()).join(
+      ' ',
+    );
     expect(alignText).toContain(`${c.g} → ${c.y}`);
     await idle(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-align-preview-zh-CN.png') });

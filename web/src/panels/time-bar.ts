@@ -205,7 +205,8 @@ export function initTimeBar(
     dom.windowLabel.textContent = windowText();
     dom.count.textContent = t('timebar.count', { n: windowCount() });
     dom.clear.disabled = !win;
-    dom.rects.forEach((r, i) => r.setAttribute('class', !win || (i >= win[0] && i <= win[1]) ? 'in' : 'out'));
+    for (const [i, r] of dom.rects.entries())
+      r.setAttribute('class', !win || (i >= win[0] && i <= win[1]) ? 'in' : 'out');
   }
 
   // The brush: press on a bar, drag to another, release; a click alone picks one bin.
