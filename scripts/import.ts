@@ -18,9 +18,10 @@ import { migrate } from '../server/src/db/migrate.js';
 import { AppError } from '../server/src/errors.js';
 import { formatFromName, importFile } from '../server/src/import/import.service.js';
 import { LAYER_SPECS, specTable } from '../server/src/import/layer-specs.js';
-import { chooseColumns } from '../server/src/import/mapping.js';
+import { PositionSample } from '../server/src/import/inspect.js';
 import { readSource } from '../server/src/import/readers/index.js';
 import { importBatches, undoImportBatch } from '../server/src/services/import-batches.service.js';
+import { geometryColumns, guessCrs, layerMapping } from '../server/src/services/import-inspect.service.js';
 import type { InputCrs, InputFormat } from '../server/src/import/types.js';
 
 const { values, positionals } = parseArgs({
@@ -155,7 +156,9 @@ async function inspect(f: string): Promise<void> {
   const out = values.geojson ? createWriteStream(values.geojson) : undefined;
   out?.write('{"type":"FeatureCollection","features":[\n');
   let n = 0;
+  const sample = new PositionSample();
   for await (const row of s.rows()) {
+    sample.add(row.geometry);
     if (
       out &&
       !out.write(
@@ -168,29 +171,32 @@ async function inspect(f: string): Promise<void> {
   }
   if (out) await new Promise<void>((r) => out.end('\n]}\n', () => r()));
   const { rows: _rows, ...detected } = s;
-  // With --layer: the automatic mapping onto that layer (with --map/--set on top) and what the layer takes.
+  // With --layer: the automatic mapping onto that layer (with --map/--set on top), the columns left unmapped (with
+  // samples and a suggestion, never mapped by themselves), the required fields still missing, what the layer takes.
   const layer = values.layer && isLayerName(values.layer) ? values.layer : undefined;
-  const mapping = layer
-    ? Object.fromEntries(
-        Object.entries(
-          chooseColumns(
-            layer,
-            s.columns.map((c) => c.name),
-            { ...(mapOpt ? { map: mapOpt } : {}), ...(setOpt ? { set: setOpt } : {}) },
-          ).choices,
-        ).map(([k, c]) => [k, `${c.source} (${c.how})`]),
+  const mapped = layer
+    ? layerMapping(
+        layer,
+        s.columns,
+        { ...(mapOpt ? { map: mapOpt } : {}), ...(setOpt ? { set: setOpt } : {}) },
+        geometryColumns(s.columns),
       )
-    : undefined;
-  const missing = layer
-    ? LAYER_SPECS[layer].fields.filter((f) => f.required && !mapping?.[f.name]).map((f) => f.name)
-    : undefined;
-  console.log(
-    JSON.stringify(
-      { ...detected, rowCount: n, ...(layer ? { layer: LAYER_SPECS[layer], mapping, missingRequired: missing } : {}) },
-      null,
-      2,
-    ),
-  );
+    : {};
+  // With roads in the configured database: which of wgs84 / gcj02 / bd09 puts the points nearest them.
+  const cfg = loadConfig();
+  const gdb = await openDb({
+    databaseUrl: cfg.DATABASE_URL,
+    dataDir: cfg.GRIDPATROL_DATA_DIR,
+    schema: cfg.GRIDPATROL_DB_SCHEMA,
+  });
+  let crsGuess: Awaited<ReturnType<typeof guessCrs>>;
+  try {
+    await migrate(gdb);
+    crsGuess = await guessCrs(gdb, sample.positions(), s.crs.value);
+  } finally {
+    await gdb.close();
+  }
+  console.log(JSON.stringify({ ...detected, rowCount: n, crsGuess, ...mapped }, null, 2));
 }
 
 const config = loadConfig();

@@ -64,6 +64,15 @@ const layerCounts = z.object({
   // mode=replace: rows earlier imports of the same file wrote that this one no longer holds.
   deleted: z.number().int().optional(),
 });
+/** Columns no field took, with samples and the most alike field as a suggestion (never mapped by itself). */
+const unmappedColumns = z.array(
+  z.object({
+    column: z.string(),
+    samples: z.array(z.string()),
+    suggestion: z.object({ field: z.string(), required: z.boolean(), map: z.string(), why: z.string() }).nullable(),
+    note: z.string(),
+  }),
+);
 export const importReport = z
   .object({
     file: z.string(),
@@ -86,6 +95,7 @@ export const importReport = z
     repaired: z.array(z.object({ source: z.string(), layer: z.enum(LAYER_NAMES), reason: z.string() })),
     defaulted: z.array(z.object({ column: z.string(), count: z.number().int(), value: z.string() })),
     mapping: z.record(z.string(), z.string()),
+    unmapped: unmappedColumns,
     warnings: z.array(z.string()),
   })
   .meta({ id: 'ImportReport' });
@@ -138,5 +148,44 @@ export const undoReport = z
     batchId: z.number().int(),
     deleted: z.partialRecord(z.enum(LAYER_NAMES), z.number().int()),
     restored: z.partialRecord(z.enum(LAYER_NAMES), z.number().int()),
+    // Rows edited or deleted since the import: left as they are now, each named (the first 1,000).
+    partial: z.boolean(),
+    kept: z.array(
+      z.object({ layer: z.enum(LAYER_NAMES), featureId: z.number().int(), action: z.string(), reason: z.string() }),
+    ),
   })
   .meta({ id: 'ImportUndo' });
+
+/** POST /import/inspect: the same reading options as /import, nothing written; `layer` adds the mapping. */
+export const inspectQuery = importQuery
+  .pick({ format: true, layer: true, crs: true, name: true, map: true, set: true, sheet: true, encoding: true })
+  .extend({ preview: z.coerce.number().int().min(0).max(20000).optional() });
+
+const detected = z.object({ value: z.string(), reason: z.string() });
+export const inspectAnswer = z
+  .object({
+    format: detected,
+    encoding: detected.nullable(),
+    crs: detected,
+    columns: z.array(z.object({ name: z.string(), inferredType: z.string(), samples: z.array(z.string()) })),
+    geometryTypes: z.array(z.string()),
+    rowCount: z.number().int(),
+    leftOut: z.array(z.object({ what: z.string(), count: z.number().int(), why: z.string() })),
+    crsGuess: z.object({
+      best: z.enum(['wgs84', 'gcj02', 'bd09']).nullable(),
+      medianMeters: z.partialRecord(z.enum(['wgs84', 'gcj02', 'bd09']), z.number()),
+      points: z.number().int(),
+      reason: z.string(),
+    }),
+    layer: layerSpecsAnswer.shape.layers.element.optional(),
+    mapping: z.record(z.string(), z.string()).optional(),
+    missingRequired: z.array(z.string()).optional(),
+    unmapped: unmappedColumns.optional(),
+    // The first rows as read (WGS84, properties decoded, `@row` the source row), for a preview on the map.
+    preview: z.object({
+      type: z.literal('FeatureCollection'),
+      features: z.array(z.looseObject({ type: z.literal('Feature') })),
+      truncated: z.boolean(),
+    }),
+  })
+  .meta({ id: 'ImportInspection' });

@@ -28,6 +28,7 @@ import { at } from '../engines/shared/checked.js';
 import type { DateOrder } from './dates.js';
 import { decodeGbCode } from './gb28181.js';
 import { LAYER_SPECS } from './layer-specs.js';
+import { geometryColumns, unmappedColumns } from './inspect.js';
 import { digestOf, mapRows } from './mapping.js';
 import { osmFeatures } from './osm.reader.js';
 import { parseInWorker, type ParsedInWorker } from './readers/parse-in-worker.js';
@@ -100,6 +101,7 @@ interface Mapped {
   mapping: Record<string, string>;
   defaulted: ImportReport['defaulted'];
   ignored: Record<string, number>;
+  unmapped: ImportReport['unmapped'];
   warnings: string[];
 }
 
@@ -127,7 +129,7 @@ async function readAndMap(bytes: Uint8Array, o: ImportOptions): Promise<Mapped> 
       ...f,
       rowKey: `osm:${f.source}`,
     }));
-    return { parsed, features, mapping: {}, defaulted: [], ignored: {}, warnings: [] };
+    return { parsed, features, mapping: {}, defaulted: [], ignored: {}, unmapped: [], warnings: [] };
   }
   const layer = o.layer;
   if (!layer) throw noLayer(o.format);
@@ -158,6 +160,7 @@ async function readAndMap(bytes: Uint8Array, o: ImportOptions): Promise<Mapped> 
     mapping: Object.fromEntries(Object.entries(m.mapping).map(([k, c]) => [k, c.source])),
     defaulted: Object.entries(m.defaulted).map(([column, d]) => ({ column, count: d.count, value: d.value })),
     ignored: m.ignored,
+    unmapped: unmappedColumns(layer, parsed.columns, m.mapping, geometryColumns(parsed.columns)),
     warnings,
   };
 }
@@ -578,6 +581,7 @@ async function write(
     repaired,
     defaulted,
     mapping: m.mapping,
+    unmapped: m.unmapped,
     warnings,
   };
   if (o.dryRun) throw new DryRunDone(report);

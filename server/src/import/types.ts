@@ -1,3 +1,4 @@
+import type { UnmappedColumn } from './inspect.js';
 import type { Geometry } from 'geojson';
 import type { LayerName } from '../contract/layers.js';
 import type { LeftOut, SourceFormat } from './readers/source.js';
@@ -58,6 +59,8 @@ export interface ImportReport {
   defaulted: { column: string; count: number; value: string }[];
   /** Target column ← source column, as chosen automatically or by `map` / `set`. */
   mapping: Record<string, string>;
+  /** Source columns no field took: samples and the most alike field as a suggestion (never mapped by itself). */
+  unmapped: UnmappedColumn[];
   warnings: string[];
 }
 

@@ -30,8 +30,9 @@ export async function importBatches(db: Db, limit: number) {
 
 /**
  * Undoes an import batch in one transaction: deletes the rows it added, restores the rows it changed from their
- * before-images, writes an audit row. Refused whole (409, `import.edited_since`, the rows named) when a row was
- * edited or deleted since the import, and when the batch is already undone.
+ * before-images, puts back the rows a `replace` deleted, writes an audit row. Rows edited or deleted since the import
+ * are left as they are now and named in `kept` (the undo is partial); refused (409, `import.edited_since`, the rows
+ * named) only when every row of the batch was edited since, and when the batch is already undone.
  */
 export async function undoImportBatch(db: Db, id: number, actor: string) {
   return db.transaction(async (tx) => {
@@ -44,22 +45,22 @@ export async function undoImportBatch(db: Db, id: number, actor: string) {
     const layers = batch.layers.filter(isLayerName);
     // Later layers first: children (beats) before their parents (stations).
     const order = [...layers].sort((a, b) => LAYER_NAMES.indexOf(b) - LAYER_NAMES.indexOf(a));
-    const edited: { path: string; message: string }[] = [];
-    for (const layer of order)
-      for (const r of await editedSince(tx, id, layer))
-        edited.push({ path: `${layer}/${r.featureId}`, message: `${r.action} by this import, ${r.reason}` });
-    if (edited.length)
-      throw new ConflictError(
-        `${edited.length} row(s) of import batch ${id} were changed since; nothing was undone`,
-        edited.slice(0, 200),
-        { code: 'import.edited_since', rows: edited.length },
+    const kept: { layer: LayerName; featureId: number; action: string; reason: string }[] = [];
+    const keptIds = new Map<LayerName, number[]>();
+    for (const layer of order) {
+      const rows = await editedSince(tx, id, layer);
+      keptIds.set(
+        layer,
+        rows.map((r) => r.featureId),
       );
+      for (const r of rows) kept.push({ layer, featureId: r.featureId, action: r.action, reason: r.reason });
+    }
     const deleted: Partial<Record<LayerName, number>> = {};
     const restored: Partial<Record<LayerName, number>> = {};
     for (const layer of order) {
       let r: { deleted: number; restored: number };
       try {
-        r = await undoBatchRows(tx, id, layer);
+        r = await undoBatchRows(tx, id, layer, keptIds.get(layer) ?? []);
       } catch (err) {
         // e.g. a station the batch added now has beats: the foreign key names it.
         throw problemFromDbError(err, LAYERS[layer].table) ?? err;
@@ -67,8 +68,24 @@ export async function undoImportBatch(db: Db, id: number, actor: string) {
       deleted[layer] = r.deleted;
       restored[layer] = r.restored;
     }
+    const undone =
+      Object.values(deleted).reduce((s, n) => s + (n ?? 0), 0) +
+      Object.values(restored).reduce((s, n) => s + (n ?? 0), 0);
+    if (kept.length && undone === 0)
+      throw new ConflictError(
+        `all ${kept.length} row(s) of import batch ${id} were changed since; nothing was undone`,
+        kept
+          .slice(0, 200)
+          .map((k) => ({ path: `${k.layer}/${k.featureId}`, message: `${k.action} by this import, ${k.reason}` })),
+        { code: 'import.edited_since', rows: kept.length },
+      );
     await markUndone(tx, id, actor);
-    await auditImport(tx, { actor, batchId: id, action: 'delete', after: { undo: id, deleted, restored } });
-    return { batchId: id, deleted, restored };
+    await auditImport(tx, {
+      actor,
+      batchId: id,
+      action: 'delete',
+      after: { undo: id, deleted, restored, kept: kept.map((k) => ({ layer: k.layer, id: k.featureId })) },
+    });
+    return { batchId: id, deleted, restored, partial: kept.length > 0, kept: kept.slice(0, 1000) };
   });
 }

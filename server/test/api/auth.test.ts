@@ -41,6 +41,7 @@ const layerRows = (layer: string, who: string): [string, string][] => [
 const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['POST /import', ADMIN],
   ['POST /import/beats', BEATS],
+  ['POST /import/inspect', ADMIN],
   ['GET /import/layers', ALL],
   ['GET /import/batches', ADMIN],
   ['DELETE /import/batches/:id', ADMIN],

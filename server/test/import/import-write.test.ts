@@ -5,7 +5,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haversineMeters } from '../../src/engines/routing/index.js';
-import { ConflictError, UnprocessableError } from '../../src/errors.js';
+import { UnprocessableError } from '../../src/errors.js';
 import { importFile, type ImportOptions } from '../../src/import/import.service.js';
 import { readSource } from '../../src/import/readers/index.js';
 import { undoImportBatch } from '../../src/services/import-batches.service.js';
@@ -194,12 +194,26 @@ describe('beats from a zipped Shapefile of polygons (Chicago)', () => {
     await expect(undoImportBatch(t.db, real.batchId ?? 0, 'test')).rejects.toMatchObject({
       code: 'import.already_undone',
     });
-    // The first batch's rows were changed by the (undone) second one: their version moved, so undo is refused …
-    const refused = await undoImportBatch(t.db, firstBatch, 'test').catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(ConflictError);
-    expect((refused as ConflictError).code).toBe('import.edited_since');
-    expect((refused as ConflictError).extra.rows).toBe(3);
-    expect(await count(`SELECT count(*) AS n FROM beat`)).toBe(275);
+    // The first batch's rows were changed by the (undone) second one: their version moved. Undo is partial: the
+    // 272 untouched rows go, the 3 edited since stay as they are now, each named.
+    const renamed = await t.db.query<{ id: number; version: number }>(
+      `SELECT b.id::int AS id, b.version FROM beat b JOIN import_row ir ON ir.feature_id = b.id AND ir.layer = 'beats'
+       WHERE ir.batch_id = $1 AND ir.action = 'updated' ORDER BY 1`,
+      [real.batchId],
+    );
+    expect(renamed).toHaveLength(3);
+    const partial = await undoImportBatch(t.db, firstBatch, 'test');
+    expect(partial.partial).toBe(true);
+    expect(partial.deleted.beats).toBe(272);
+    expect(partial.kept.map((k) => k.featureId).sort((a, b) => a - b)).toEqual(renamed.map((r) => r.id));
+    for (const k of partial.kept) {
+      expect(k.layer).toBe('beats');
+      expect(k.reason).toMatch(/^edited since the import \(version \d+, import wrote 1\)$/);
+    }
+    expect(await count(`SELECT count(*) AS n FROM beat`)).toBe(3);
+    expect(await count(`SELECT count(*) AS n FROM beat WHERE id = ANY($1::bigint[])`, [renamed.map((r) => r.id)])).toBe(
+      3,
+    );
     expect(
       await count(
         `SELECT count(*) AS n FROM audit_log WHERE entity = 'import' AND action = 'delete' AND entity_id = $1`,

@@ -6,6 +6,8 @@ import {
   batchParams,
   importQuery,
   importReport,
+  inspectAnswer,
+  inspectQuery,
   layerSpecsAnswer,
   undoReport,
 } from '../../contract/import.js';
@@ -13,6 +15,7 @@ import { ValidationError } from '../../errors.js';
 import { type ImportOptions, importFile } from '../../import/import.service.js';
 import type { SignedInUser } from '../../services/auth.service.js';
 import { importBatches, importLayerSpecs, undoImportBatch } from '../../services/import-batches.service.js';
+import { inspectUpload } from '../../services/import-inspect.service.js';
 import { limitRate } from '../middleware/auth.js';
 import { RouteGroup } from '../route.js';
 
@@ -96,6 +99,32 @@ export function importRoutes(db: Db): RouteGroup {
       },
       async ({ query: q }, { req, actor, user }) =>
         importFile(db, uploadOf(req.body), optionsOf({ ...q, layer: 'beats' }, actor, user)),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/import/inspect',
+        permission: 'import',
+        summary:
+          'Read a file without writing anything: format, encoding and CRS detected and why, columns with samples, the mapping onto `layer` (unmapped columns with a suggestion, required fields missing), which of wgs84/gcj02/bd09 puts the points nearest the roads, and the first rows as GeoJSON',
+        request: { query: inspectQuery },
+        response: { schema: inspectAnswer },
+        body: upload.body,
+        problems: { 413: upload.problems[413], 429: upload.problems[429] },
+        before: upload.before,
+      },
+      async ({ query: q }, { req }) =>
+        inspectUpload(db, uploadOf(req.body), {
+          fileName: q.name ?? `upload.${q.format}`,
+          format: q.format,
+          ...(q.crs && q.crs !== 'wgs84' ? { crs: q.crs } : {}),
+          ...(q.layer ? { layer: q.layer } : {}),
+          ...(q.map ? { map: q.map } : {}),
+          ...(q.set ? { set: q.set } : {}),
+          ...(q.sheet ? { sheet: q.sheet } : {}),
+          ...(q.encoding ? { encoding: q.encoding } : {}),
+          ...(q.preview !== undefined ? { preview: q.preview } : {}),
+        }),
     )
     .add(
       {

@@ -333,29 +333,35 @@ export async function editedSince(
     `SELECT ir.feature_id::int AS "featureId", ir.action,
             CASE WHEN r.id IS NULL THEN 'deleted since the import' ELSE 'edited since the import (version ' || r.version || ', import wrote ' || ir.version || ')' END AS reason
      FROM import_row ir LEFT JOIN ${t} r ON r.id = ir.feature_id
-     WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action <> 'deleted' AND (r.id IS NULL OR r.version <> ir.version)
+     WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action IN ('new', 'updated') AND (r.id IS NULL OR r.version <> ir.version)
      ORDER BY ir.feature_id`,
     [batchId, layer],
   );
 }
 
-/** Deletes the rows the batch added and restores the ones it changed (all of them unedited since, checked before). */
+/**
+ * Deletes the rows the batch added and restores the ones it changed, except the rows in `kept` (edited or deleted
+ * since the import: they stay as they are now, and their import keys too).
+ */
 export async function undoBatchRows(
   tx: Queryable,
   batchId: number,
   layer: LayerName,
+  kept: readonly number[] = [],
 ): Promise<{ deleted: number; restored: number }> {
   const def = LAYERS[layer];
   const t = def.table;
   await tx.query(
     `DELETE FROM import_key k USING import_row ir
-     WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action = 'new' AND k.layer = ir.layer AND k.feature_id = ir.feature_id`,
-    [batchId, layer],
+     WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action = 'new' AND k.layer = ir.layer AND k.feature_id = ir.feature_id
+       AND NOT (ir.feature_id = ANY($3::bigint[]))`,
+    [batchId, layer, kept],
   );
   const deleted = await tx.query(
     `DELETE FROM ${t} r USING import_row ir
-     WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action = 'new' AND r.id = ir.feature_id RETURNING r.id`,
-    [batchId, layer],
+     WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action = 'new' AND r.id = ir.feature_id
+       AND NOT (ir.feature_id = ANY($3::bigint[])) RETURNING r.id`,
+    [batchId, layer, kept],
   );
   const cols = [...def.columns.map((c) => c.name), 'geom', ...(def.h3 ? ['h3_r7', 'h3_r8', 'h3_r9', 'h3_r10'] : [])];
   const sets = cols.map((c) => `${c} = b.${c}`).join(', ');
@@ -363,15 +369,17 @@ export async function undoBatchRows(
     `UPDATE ${t} AS r SET ${sets}, version = r.version + 1, updated_at = now()
      FROM import_row ir CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, ir.before) AS b
      WHERE ir.batch_id = $1 AND ir.layer = $2 AND ir.action = 'updated' AND r.id = ir.feature_id
+       AND NOT (ir.feature_id = ANY($3::bigint[]))
      RETURNING r.id::int AS id, r.version`,
-    [batchId, layer],
+    [batchId, layer, kept],
   );
   // The restored rows no longer hold what this batch wrote: the next import of the file sees them as changed. Rows
   // the batch found unchanged keep their digest (it did not touch them, so they still hold what the file says).
   await tx.query(
     `UPDATE import_key k SET digest = '' FROM import_row ir
-     WHERE ir.batch_id = $2 AND ir.layer = $1 AND ir.action = 'updated' AND k.layer = $1 AND k.feature_id = ir.feature_id`,
-    [layer, batchId],
+     WHERE ir.batch_id = $2 AND ir.layer = $1 AND ir.action = 'updated' AND k.layer = $1 AND k.feature_id = ir.feature_id
+       AND NOT (ir.feature_id = ANY($3::bigint[]))`,
+    [layer, batchId, kept],
   );
   // Rows a `replace` deleted come back as they were, with their id and the import keys they had.
   const back = await tx.query<{ id: number }>(
@@ -437,4 +445,30 @@ export async function deleteForReplace(
   await tx.query(`DELETE FROM import_key WHERE layer = $1 AND feature_id = ANY($2::bigint[])`, [layer, ids]);
   const gone = await tx.query(`DELETE FROM ${t} WHERE id = ANY($1::bigint[]) RETURNING id`, [ids]);
   return gone.length;
+}
+
+/** Whether the deployment holds any road (the roads layer) (the CRS guess needs roads to measure against). */
+export async function hasRoadEdges(tx: Queryable): Promise<boolean> {
+  const rows = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM road LIMIT 1) s`);
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * Metres from each point (WGS84 lon/lat) to the nearest road of the roads layer: the 8 nearest by the index (`<->` in
+ * degrees), then the least geodesic distance among them. In the order given.
+ */
+export async function distancesToRoads(
+  tx: Queryable,
+  lon: readonly number[],
+  lat: readonly number[],
+): Promise<number[]> {
+  const rows = await tx.query<{ i: number; d: number }>(
+    `SELECT p.i::int AS i, (SELECT min(ST_Distance(p.g::geography, n.geom::geography)) FROM
+        (SELECT e.geom FROM road e ORDER BY e.geom <-> p.g LIMIT 8) n) AS d
+     FROM (SELECT u.i, ST_SetSRID(ST_MakePoint(u.x, u.y), 4326) AS g
+           FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS u(x, y, i)) p
+     ORDER BY p.i`,
+    [lon, lat],
+  );
+  return rows.map((r) => Number(r.d));
 }
