@@ -5,20 +5,14 @@ import { LAYER_SPECS } from './layer-specs.js';
 import { type ColumnChoice, normName } from './mapping.js';
 import { findGeometryColumns } from './readers/lonlat.js';
 import type { ColumnAsRead } from './readers/source.js';
+import type { UnmappedColumn } from './types.js';
+
+export type { UnmappedColumn };
 
 /**
  * What `--inspect` adds to the detection: the columns no field of the layer takes (with samples and a suggestion,
  * never an automatic choice), and the positions the CRS guess measures against the roads.
  */
-
-export interface UnmappedColumn {
-  column: string;
-  samples: string[];
-  /** The layer field whose name or synonyms look most like the column (not mapped: `--map field=column` does). */
-  suggestion: { field: string; required: boolean; map: string; why: string } | null;
-  /** What happens to the column: `left out` (its values are not stored). */
-  note: string;
-}
 
 /** Levenshtein distance on code points. */
 function distance(a: string, b: string): number {

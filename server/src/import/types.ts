@@ -1,4 +1,3 @@
-import type { UnmappedColumn } from './inspect.js';
 import type { Geometry } from 'geojson';
 import type { LayerName } from '../contract/layers.js';
 import type { LeftOut, SourceFormat } from './readers/source.js';
@@ -66,3 +65,13 @@ export interface ImportReport {
 
 /** Long imports report progress as a share in [0, 1] and a phase name. */
 export type ProgressFn = (share: number, phase: string) => void;
+
+/** A column no field of the layer takes: reported with samples and a suggestion, never mapped automatically. */
+export interface UnmappedColumn {
+  column: string;
+  samples: string[];
+  /** The layer field whose name or synonyms look most like the column (not mapped: `--map field=column` does). */
+  suggestion: { field: string; required: boolean; map: string; why: string } | null;
+  /** What happens to the column: `left out` (its values are not stored). */
+  note: string;
+}

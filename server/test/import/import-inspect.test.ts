@@ -212,8 +212,9 @@ describe('partial undo', () => {
     );
     expect(await count(`SELECT count(*) AS n FROM incident`)).toBe(before - 3);
     expect(await count(`SELECT count(*) AS n FROM incident WHERE id = $1 AND category = '类1-改'`, [row1.id])).toBe(1);
+    // Of the first batch's six rows, the two it kept (类0 and 类1) are still there.
     expect(await count(`SELECT count(*) AS n FROM incident WHERE id = ANY($1::bigint[])`, [ids.map((r) => r.id)])).toBe(
-      1,
+      2,
     );
     // The audit row of the undo names what it kept.
     const [audit] = await t.db.query<{ after: { kept: { id: number }[] } }>(
