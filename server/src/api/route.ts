@@ -121,7 +121,8 @@ export class RouteGroup {
     const parse: RequestHandler =
       spec.body?.kind === 'raw'
         ? express.raw({ type: () => true, limit: spec.body.limit })
-        : express.json({ limit: spec.body?.limit ?? '10mb' });
+        : // GeoJSON's own type (RFC 7946 `application/geo+json`, what GIS tools send) and other `+json` types are JSON too.
+          express.json({ limit: spec.body?.limit ?? '10mb', type: ['application/json', 'application/*+json'] });
     const { params, query, body } = spec.request ?? {};
     // A service names fields as its use case knows them; here they get the place this route takes them from.
     const pathOf = fieldLocator({ ...spec.request, rawBody: spec.body?.kind === 'raw' });

@@ -47,6 +47,7 @@ const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['DELETE /import/batches/:id', ADMIN],
   ['GET /search', ALL],
   ['GET /health', ALL],
+  ['GET /region', ALL],
   ['POST /session', ALL],
   ['GET /session', ALL],
   ['DELETE /session', ALL],
