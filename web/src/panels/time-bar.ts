@@ -194,14 +194,18 @@ export function initTimeBar(
         rects: SVGRectElement[];
       }
     | undefined;
+  /** The play button's glyph, tooltip and pressed state for `playing` (one place for rebuild, update and brush). */
+  function paintPlay(btn: HTMLElement): void {
+    btn.textContent = playing ? PAUSE_GLYPH : PLAY_GLYPH;
+    btn.title = playing ? t('timebar.pause') : t('timebar.play');
+    btn.setAttribute('aria-pressed', String(playing));
+  }
   function update(): void {
     if (!dom) {
       render();
       return;
     }
-    dom.play.textContent = playing ? PAUSE_GLYPH : PLAY_GLYPH;
-    dom.play.title = playing ? t('timebar.pause') : t('timebar.play');
-    dom.play.setAttribute('aria-pressed', String(playing));
+    paintPlay(dom.play);
     dom.windowLabel.textContent = windowText();
     dom.count.textContent = t('timebar.count', { n: windowCount() });
     dom.clear.disabled = !win;
@@ -231,9 +235,7 @@ export function initTimeBar(
     // pause clicked while the player steps lands on the button the user sees.
     playEl ??= h('button', { 'data-testid': 'time-play' });
     const playBtn = playEl;
-    playBtn.title = playing ? t('timebar.pause') : t('timebar.play');
-    playBtn.setAttribute('aria-pressed', String(playing));
-    playBtn.textContent = playing ? PAUSE_GLYPH : PLAY_GLYPH;
+    paintPlay(playBtn);
     playBtn.onclick = () => (playing ? pause() : play());
     const back = h('button', { 'data-testid': 'time-step-back', title: t('timebar.step_back') }, '«');
     back.onclick = () => void step(-1);
@@ -302,8 +304,7 @@ export function initTimeBar(
       svg.setPointerCapture(e.pointerId);
       if (playing) {
         pause(false);
-        playBtn.textContent = PLAY_GLYPH;
-        playBtn.setAttribute('aria-pressed', 'false');
+        paintPlay(playBtn);
       }
       dragFrom = binAt(svg, e.clientX);
       const i = dragFrom;
