@@ -106,7 +106,7 @@ interface Mapped {
 }
 
 const noLayer = (format: string) =>
-  new ValidationError('Which layer?', [{ path: 'layer', message: `a ${format} import needs a target layer` }], {
+  new ValidationError('Which layer?', [{ field: 'layer', message: `a ${format} import needs a target layer` }], {
     code: 'import.no_layer',
   });
 

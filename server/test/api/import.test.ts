@@ -36,7 +36,10 @@ describe('import upload endpoint', () => {
   it('when the layer is missing or the body is empty, then it answers 400 problem+json naming the field', async () => {
     const noLayer = await upload('format=geojson', '{"type":"FeatureCollection","features":[]}');
     expect(noLayer.status).toBe(400);
-    expect(((await noLayer.json()) as Json).errors[0].path).toBe('layer');
+    expect(
+      ((await noLayer.json()) as Json).errors[0].path,
+      'the query parameter, named as validation names query fields',
+    ).toBe('query.layer');
     const empty = await upload('format=csv&layer=incidents', '');
     expect(empty.status).toBe(400);
     const badFormat = await upload('format=dwg&layer=incidents', 'x');
