@@ -345,7 +345,15 @@ async function main(): Promise<void> {
   });
   map.on('movestart', () => {
     window.gridpatrol.idle = false;
+    window.gridpatrol.moves += 1;
   });
+  // A forced frame ends in 'idle' only once no tile, transition, label placement or camera move is pending, so a
+  // test waits on the map's own event instead of a fixed settle time.
+  window.gridpatrol.settled = () =>
+    new Promise<void>((resolve) => {
+      map.once('idle', () => resolve());
+      map.triggerRepaint();
+    });
 }
 
 void main();

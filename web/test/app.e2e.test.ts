@@ -5,6 +5,7 @@ import type { Db } from '../../server/src/db/client.js';
 import {
   ARTIFACTS,
   hasChromium,
+  afterMove,
   startBrowserSession,
   waitIdle as idle,
   type BrowserSession,
@@ -62,9 +63,8 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
       await db.query<{ code: string }>(`SELECT code FROM grid WHERE kind = 'basic' ORDER BY code LIMIT 1 OFFSET 150`)
     )[0]!.code;
     await page.locator('input[data-testid="search"]').fill(code);
-    await page.locator('input[data-testid="search"]').press('Enter');
-    await page.waitForTimeout(2500);
-    await waitIdle();
+    // Enter asks the search, then fits the map to the hit: wait for that move and the idle after it.
+    await afterMove(page, () => page.locator('input[data-testid="search"]').press('Enter'));
     // The grid fills the middle of the map after fitBounds; click right of the sidebar's centre line.
     await page.mouse.click(840, 450);
     await page.locator('#details tr[data-field="code"]').waitFor({ timeout: 10_000 });

@@ -108,8 +108,16 @@ export async function startBrowserSession(opts: { incidents?: number } = {}): Pr
   };
 }
 
-/** Until MapLibre reports idle (tiles loaded and drawn), then a short settle. */
+/** Until MapLibre reports idle (tiles loaded and drawn), then until a forced frame ends idle too (nothing pending). */
 export async function waitIdle(page: Page): Promise<void> {
   await page.waitForFunction(() => window.gridpatrol?.idle === true, undefined, { timeout: 90_000 });
-  await page.waitForTimeout(500);
+  await page.evaluate(() => window.gridpatrol.settled());
+}
+
+/** Runs `act` (a click or key that moves the map) and waits until the move started and the map is idle again. */
+export async function afterMove(page: Page, act: () => Promise<void>): Promise<void> {
+  const before = await page.evaluate(() => window.gridpatrol.moves);
+  await act();
+  await page.waitForFunction((n) => window.gridpatrol.moves > n, before, { timeout: 60_000 });
+  await waitIdle(page);
 }

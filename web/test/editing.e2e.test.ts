@@ -5,6 +5,7 @@ import type { Db } from '../../server/src/db/client.js';
 import {
   ARTIFACTS,
   hasChromium,
+  afterMove,
   startBrowserSession,
   waitIdle as idle,
   type BrowserSession,
@@ -40,29 +41,17 @@ async function finishDrawing(): Promise<void> {
   await page.locator('canvas.maplibregl-canvas').focus();
   await page.keyboard.press('Enter');
 }
-/** Searches a code and waits until the map has flown there and stopped (a point's screen position stays put). */
+/** Searches a code and waits until the map has fitted it and is idle; the code's point must then be on the open map. */
 async function flyTo(code: string): Promise<void> {
   await page.locator('input[data-testid="search"]').fill(code);
-  await page.locator('input[data-testid="search"]').press('Enter');
   const probe = await one<{ x: number; y: number }>(
     `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_PointOnSurface(geom) AS p FROM grid WHERE code = $1 UNION ALL SELECT ST_PointOnSurface(geom) FROM beat WHERE code = $1) q LIMIT 1`,
     [code],
   );
-  let last = await at(probe.x, probe.y);
-  for (let i = 0; i < 60; i++) {
-    await page.waitForTimeout(500);
-    const now = await at(probe.x, probe.y);
-    if (
-      Math.hypot(now[0] - last[0], now[1] - last[1]) < 0.5 &&
-      now[0] > 300 &&
-      now[0] < 1100 &&
-      now[1] > 0 &&
-      now[1] < 900
-    )
-      break;
-    last = now;
-  }
-  await waitIdle();
+  // Enter asks the search, then fits the map to the hit: the fit's move, then MapLibre's idle after it.
+  await afterMove(page, () => page.locator('input[data-testid="search"]').press('Enter'));
+  const [x, y] = await at(probe.x, probe.y);
+  if (!(x > 300 && x < 1100 && y > 0 && y < 900)) throw new Error(`${code} is not on the open map after the fit`);
 }
 /** Zooms out until every point is on the open map (right of the sidebar, left of the details panel, above the time bar). */
 async function ensureVisible(points: readonly [number, number][]): Promise<void> {
@@ -72,9 +61,7 @@ async function ensureVisible(points: readonly [number, number][]): Promise<void>
   for (let i = 0; i < 4; i++) {
     const xy = await Promise.all(points.map(([x, y]) => at(x, y)));
     if (xy.every(([x, y]) => x > 320 && x < 1040 && y > 20 && y < bottom)) return;
-    await page.locator('.maplibregl-ctrl-zoom-out').click();
-    await page.waitForTimeout(2500);
-    await waitIdle();
+    await afterMove(page, () => page.locator('.maplibregl-ctrl-zoom-out').click());
   }
   throw new Error('points do not fit on the map');
 }

@@ -1,6 +1,10 @@
 /** What the browser tests read: readiness, what each layer holds, the last export. Plain numbers, set by the app. */
 export interface TestHooks {
   idle: boolean;
+  /** Camera moves started (MapLibre `movestart`): a test waits for it to grow after a click that moves the map. */
+  moves: number;
+  /** Resolves at the next MapLibre `idle` after a forced frame: everything asked for is loaded and drawn. */
+  settled(): Promise<void>;
   cellsTotal: number;
   cellsCount: number;
   lastPngBytes: number;
@@ -130,6 +134,8 @@ declare global {
 export function installTestHooks(): TestHooks {
   window.gridpatrol = {
     idle: false,
+    moves: 0,
+    settled: async () => {},
     cellsTotal: 0,
     cellsCount: 0,
     lastPngBytes: 0,
