@@ -25,6 +25,9 @@ import {
   type RoadGraph,
   type SnappedPoint,
 } from '../engines/routing/index.js';
+import { meetsBand } from '../engines/coverage/dori.js';
+import { SCHOOL_KINDS } from '../engines/coverage/place-coverage.js';
+import { bandedPlaceStatus } from './banded-coverage.service.js';
 import { areaCoverage } from './coverage.service.js';
 import { network } from './routing.service.js';
 
@@ -55,6 +58,8 @@ export interface BeatScore {
     keyPlaceRate: number | null;
     schools: number;
     schoolsSeen: number;
+    /** Schools whose best band among the working cameras is identify (识别, DORI 250 px/m), the band a gate needs. */
+    schoolsIdentified: number;
   };
   shape: { areaM2: number; perimeterM: number; polsbyPopper: number; onePiece: boolean };
   /** Communities with grids in this beat. */
@@ -72,6 +77,9 @@ export interface Scorecard {
       roadRate: number | null;
       keyPlaceRate: number | null;
       schoolRate: number | null;
+      /** Schools of the plan's beats seen at identify level or better, and their share of the plan's schools. */
+      schoolsIdentified: number;
+      schoolIdentifyRate: number | null;
       minBeatRoadRate: number | null;
     };
     nesting: {
@@ -104,6 +112,8 @@ export interface ScoreContext {
       schoolsSeen: number;
     }
   >;
+  /** Per grid: schools seen at identify level or better (banded coverage). */
+  schoolsIdentifiedByGrid: Map<string, number>;
   roads: RoadGraph;
   snap: (lon: number, lat: number) => SnappedPoint | undefined;
   edgesByGrid: Map<string, number[]>;
@@ -125,6 +135,10 @@ export async function scoreContext(
     adjacency.map((e) => ({ a: e.a, b: e.b, sharedBoundaryM: e.m })),
   );
   const coverage = await areaCoverage(db, 'grid');
+  const schoolsIdentifiedByGrid = new Map<string, number>();
+  for (const p of await bandedPlaceStatus(db, 'grid'))
+    if (SCHOOL_KINDS.has(p.kind) && meetsBand(p.bestBand, 'identify'))
+      schoolsIdentifiedByGrid.set(p.areaId, (schoolsIdentifiedByGrid.get(p.areaId) ?? 0) + 1);
   const net = await network(db, 'car');
   const snap = (lon: number, lat: number) => net.index.snap(lon, lat, MAX_SNAP_M);
   const edgesByGrid = new Map<string, number[]>();
@@ -151,6 +165,7 @@ export async function scoreContext(
     grids: new Map(grids.map((g) => [g.code, g])),
     graph,
     coverageByGrid: new Map(coverage.map((c) => [c.areaId, c])),
+    schoolsIdentifiedByGrid,
     roads: net.graph,
     snap,
     edgesByGrid,
@@ -272,6 +287,7 @@ export function scorePlan(
         ),
         schools: csum((c) => c.schools),
         schoolsSeen: csum((c) => c.schoolsSeen),
+        schoolsIdentified: grids.reduce((s, g) => s + (ctx.schoolsIdentifiedByGrid.get(g) ?? 0), 0),
       },
       shape: {
         areaM2: shape.areaM2,
@@ -293,8 +309,9 @@ export function scorePlan(
       kps: s.kps + b.coverage.keyPlacesSeen,
       sc: s.sc + b.coverage.schools,
       scs: s.scs + b.coverage.schoolsSeen,
+      sci: s.sci + b.coverage.schoolsIdentified,
     }),
-    { road: 0, seen: 0, kp: 0, kps: 0, sc: 0, scs: 0 },
+    { road: 0, seen: 0, kp: 0, kps: 0, sc: 0, scs: 0, sci: 0 },
   );
   const rates = beats.map((b) => b.coverage.roadRate).filter((r): r is number => r !== null);
   return {
@@ -317,6 +334,8 @@ export function scorePlan(
         roadRate: share(cov.seen, cov.road),
         keyPlaceRate: share(cov.kps, cov.kp),
         schoolRate: share(cov.scs, cov.sc),
+        schoolsIdentified: cov.sci,
+        schoolIdentifyRate: share(cov.sci, cov.sc),
         minBeatRoadRate: rates.length ? Math.min(...rates) : null,
       },
       nesting: {
@@ -416,6 +435,8 @@ export function comparePlans(
       coverage: {
         roadRate: diff(a.plan.coverage.roadRate, b.plan.coverage.roadRate),
         minBeatRoadRate: diff(a.plan.coverage.minBeatRoadRate, b.plan.coverage.minBeatRoadRate),
+        schoolsIdentified: b.plan.coverage.schoolsIdentified - a.plan.coverage.schoolsIdentified,
+        schoolIdentifyRate: diff(a.plan.coverage.schoolIdentifyRate, b.plan.coverage.schoolIdentifyRate),
       },
       nesting: {
         gridsCut: b.plan.nesting.gridsCut - a.plan.nesting.gridsCut,

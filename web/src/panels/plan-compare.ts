@@ -28,7 +28,13 @@ interface PlanCard {
     beats: number;
     balance: Balance[];
     reach: Tier[];
-    coverage: { roadRate: number | null; keyPlaceRate: number | null; minBeatRoadRate: number | null };
+    coverage: {
+      roadRate: number | null;
+      keyPlaceRate: number | null;
+      minBeatRoadRate: number | null;
+      /** Share of the schools seen at identify level (识别) or better; absent from answers before it existed. */
+      schoolIdentifyRate?: number | null;
+    };
     nesting: { gridsCut: number; communitiesSplit: number; pieces: number };
     shape: { meanPolsbyPopper: number; minPolsbyPopper: number; beatsInPieces: number };
     change: { gridsMoved: number; residentsMoved: number } | null;
@@ -76,6 +82,12 @@ const ROWS: Row[] = [
   ),
   { key: 'coverage_road', get: (c) => c.plan.coverage.roadRate, better: 'none', format: pct },
   { key: 'coverage_min_beat', get: (c) => c.plan.coverage.minBeatRoadRate, better: 'higher', format: pct },
+  {
+    key: 'coverage_schools_identify',
+    get: (c) => c.plan.coverage.schoolIdentifyRate ?? null,
+    better: 'none',
+    format: pct,
+  },
   { key: 'grids_cut', get: (c) => c.plan.nesting.gridsCut, better: 'lower', format: num(0) },
   { key: 'communities_split', get: (c) => c.plan.nesting.communitiesSplit, better: 'lower', format: num(0) },
   { key: 'pieces', get: (c) => c.plan.nesting.pieces, better: 'lower', format: num(0) },
