@@ -54,7 +54,9 @@ beforeAll(async () => {
     [station.id],
   );
   expect(targets).toHaveLength(2);
-  const cams = await app.db.query<{ id: number }>('SELECT id::int AS id FROM camera ORDER BY id LIMIT $1', [targets.length]);
+  const cams = await app.db.query<{ id: number }>('SELECT id::int AS id FROM camera ORDER BY id LIMIT $1', [
+    targets.length,
+  ]);
   for (const [i, t] of targets.entries())
     await app.db.query(
       `UPDATE camera SET version = version + 1, status = 'working', networked = true, camera_type = 'bullet',
