@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -119,6 +119,28 @@ async function checkTwoA4Pages(file: string, png: string): Promise<void> {
   expect(inkShare(p2, 0, 1), 'page 2 holds a table').toBeGreaterThan(0.02);
 }
 
+/** Pixels of page `pageNo` within ±tol per channel of each RGB colour (pdftoppm's colour PPM, P6). */
+function colourCounts(file: string, pageNo: number, colours: string[], tol = 30): Map<string, number> {
+  const stem = path.join(dir, `${path.basename(file, '.pdf')}-p${pageNo}-rgb`);
+  execFileSync('pdftoppm', ['-f', String(pageNo), '-l', String(pageNo), '-r', '150', '-singlefile', file, stem]);
+  return readPpm(`${stem}.ppm`, colours, tol);
+}
+function readPpm(file: string, colours: string[], tol: number): Map<string, number> {
+  const ppm = readFileSync(file);
+  const m = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 40).toString('latin1'));
+  if (!m) throw new Error('not a PPM');
+  const n = Number(m[1]) * Number(m[2]);
+  const px = ppm.subarray(m[0].length, m[0].length + 3 * n);
+  const rgb = colours.map((c) => [1, 3, 5].map((i) => Number.parseInt(c.slice(i, i + 2), 16)));
+  const counts = new Map(colours.map((c) => [c, 0]));
+  for (let i = 0; i < n; i++)
+    rgb.forEach((c, k) => {
+      if (c.every((v, ch) => Math.abs((px[3 * i + ch] ?? -999) - v) <= tol))
+        counts.set(colours[k]!, (counts.get(colours[k]!) ?? 0) + 1);
+    });
+  return counts;
+}
+
 /** Metres per CSS px measured on the map: two points on the centre's parallel, projected by MapLibre. */
 async function measuredMetresPerPx(lat: number): Promise<number> {
   const dLon = 0.01,
@@ -177,5 +199,75 @@ describe.skipIf(!hasChromium || !hasPoppler)('PDF briefing in Chromium, read by 
     expect(b?.tables.map((x) => x.rows)).toEqual([communities!.n, communities!.n]);
     expect(b?.tables[1]?.title).toContain('雪亮');
     await checkTwoA4Pages(file, 'briefing-coverage-zh-CN');
+  });
+
+  it("when a planner has two plans compared, then page 2 of the briefing holds both scorecards in two columns with the API's figures, and the better/worse differences are drawn in blue/red", async () => {
+    const [st] = await db.query<{ id: number }>(
+      'SELECT station_id::int AS id FROM beat GROUP BY station_id HAVING count(*) >= 2 ORDER BY 1 LIMIT 1',
+    );
+    const station = st!.id;
+    await session!.signInAs('planner', station);
+    const inForce = (await (await page.request.get(`${base}/api/v1/plans/in-force?stationId=${station}`)).json()) as {
+      assignment: { gridCode: string; beatCode: string }[];
+    };
+    const beats = [...new Set(inForce.assignment.map((a) => a.beatCode))].sort();
+    // Plan B: the first beat's grids join the second.
+    const assignment = inForce.assignment.map((a) => ({
+      gridCode: a.gridCode,
+      beatCode: a.beatCode === beats[0] ? beats[1] : a.beatCode,
+    }));
+    const created = await page.request.post(`${base}/api/v1/plans`, {
+      data: { name: 'briefing-b', stationId: station, assignment },
+    });
+    expect(created.status()).toBe(201);
+    const planB = ((await created.json()) as { id: number }).id;
+    await page.goto(`${base}/?role=planner&lang=zh-CN`);
+    await waitIdle();
+    const side = (id: string) => page.locator(`details[data-section="planning"] [data-testid="${id}"]`);
+    await page.locator('details[data-section="planning"] > summary').click();
+    await side('plan-station').locator(`option[value="${station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await side('plan-station').selectOption(String(station));
+    await side('plan-compare-b').locator(`option[value="${planB}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await side('plan-compare-b').selectOption(String(planB));
+    await side('plan-compare-go').click();
+    await page.waitForFunction(() => window.gridpatrol.planCompareRows > 0, undefined, { timeout: 120_000 });
+    await waitIdle();
+    const file = await exportBriefing('compare.pdf');
+    const { pages } = pdfPages(file);
+    expect(pages).toBe(2);
+
+    // The reference: the API's comparison, formatted here as the table is meant to read.
+    type Card = { plan: { beats: number; balance: { measure: string; cv: number }[] } };
+    const cmp = (await (
+      await page.request.get(`${base}/api/v1/plans/compare?a=in-force&b=${planB}&stationId=${station}`)
+    ).json()) as { a: Card; b: Card; moved: unknown[] };
+    const b = await page.evaluate(() => window.gridpatrol.lastBriefing);
+    const table = b?.tables.find((x) => x.title === '警格方案对比');
+    expect(table, 'the comparison is on page 2').toBeDefined();
+    expect(table!.header).toEqual(['', 'A 现行方案', 'B briefing-b', '差值(B−A)']);
+    const row = (label: string) => table!.cells.find((c) => c[0] === label);
+    expect(row('警格数')).toEqual(['警格数', String(beats.length), String(beats.length - 1), '-1']);
+    const moved = inForce.assignment.filter((a) => a.beatCode === beats[0]).length;
+    expect(cmp.moved.length).toBe(moved);
+    expect(row('较现行调整网格')?.slice(1, 3)).toEqual(['0', String(moved)]);
+    const cv = (c: Card) => c.plan.balance.find((x) => x.measure === 'weightedIncidents')!.cv;
+    const d = cv(cmp.b) - cv(cmp.a);
+    expect(row('警情负荷变异系数')).toEqual([
+      '警情负荷变异系数',
+      cv(cmp.a).toFixed(3),
+      cv(cmp.b).toFixed(3),
+      `${d > 0 ? '+' : ''}${d.toFixed(3)}`,
+    ]);
+    // A larger CV is worse (red), a smaller better (blue).
+    const cvColour = table!.colours[table!.cells.findIndex((c) => c[0] === '警情负荷变异系数')];
+    if (Math.abs(d) > 1e-12) expect(cvColour).toBe(d > 0 ? '#b2182b' : '#2166ac');
+    // What is drawn: each colour a difference carries is on the rendered page 2.
+    const used = [...new Set(table!.colours)].filter((c) => c === '#b2182b' || c === '#2166ac');
+    expect(used.length, 'the plans differ for better or worse somewhere').toBeGreaterThan(0);
+    const counts = colourCounts(file, 2, used);
+    // Page 2 holds the comparison alone (no KPI table beside it), so each colour's pixels are its rows' text.
+    expect(b?.tables.map((x) => x.title)).toEqual(['警格方案对比']);
+    for (const c of used) expect(counts.get(c), `${c} pixels on page 2 at 150 dpi`).toBeGreaterThan(100);
+    await renderPage(file, 2, 'briefing-compare-zh-CN-p2');
   });
 });

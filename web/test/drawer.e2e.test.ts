@@ -36,6 +36,43 @@ const api = async (method: string, p: string, body?: unknown): Promise<{ status:
 const side = (testid: string) => page.locator(`details[data-section="planning"] [data-testid="${testid}"]`);
 const drawer = (testid: string) => page.locator(`#plan-drawer [data-testid="${testid}"]`);
 const rendered = (layer: string) => page.evaluate((l) => window.gridpatrol.renderedCodes(l), layer);
+/** Grid codes drawn by the swipe's two layers (A left, B right) at points either side of the divider at `dx`. */
+type Hit = { x: number; y: number; a: string[]; b: string[] };
+const probeAround = (dx: number, offsets = [-120, -60, -20, 20, 60, 120]): Promise<Hit[]> =>
+  page.evaluate(
+    ([d, offs]) => {
+      const m = document.getElementById('map') as HTMLElement;
+      const hits: Hit[] = [];
+      for (let y = 60; y < m.clientHeight * 0.55; y += 25)
+        for (const px of offs.map((o) => d + o))
+          hits.push({
+            x: px,
+            y,
+            a: window.gridpatrol.renderedCodesAt('plan-compare-fill', px, y),
+            b: window.gridpatrol.renderedCodesAt('plan-compare-fill-b', px, y),
+          });
+      return hits;
+    },
+    [dx, offsets] as const,
+  );
+/** Away from the divider at `x` (a grid straddling it shows one plan whole), each side draws its own plan only. */
+function expectSidesApart(probe: Hit[], x: number): { left: Hit[]; right: Hit[] } {
+  const left = probe.filter((p) => p.x < x && (p.a.length || p.b.length));
+  const right = probe.filter((p) => p.x > x && (p.a.length || p.b.length));
+  expect(left.length, 'grids drawn left of the divider').toBeGreaterThan(0);
+  expect(right.length, 'grids drawn right of the divider').toBeGreaterThan(0);
+  for (const p of left.filter((q) => q.x < x - 50)) expect(p.b, `B drawn at ${p.x},${p.y}`).toEqual([]);
+  for (const p of right.filter((q) => q.x > x + 50)) expect(p.a, `A drawn at ${p.x},${p.y}`).toEqual([]);
+  return { left, right };
+}
+/** The map's box in the page (the divider's x is relative to it). */
+const mapBox = () =>
+  page.evaluate(() => {
+    const r = (document.getElementById('map') as HTMLElement).getBoundingClientRect();
+    return { left: r.left, top: r.top, width: r.width, height: r.height };
+  });
+const dividerX = () => page.evaluate(() => window.gridpatrol.swipeDividerX());
+
 /** Beats more than ±tol off the mean, written out (the reference for what the drawer names and colours). */
 const beyond = (rows: { code: string; v: number }[], tol: number) => {
   const mean = rows.reduce((s, r) => s + r.v, 0) / rows.length;
@@ -122,6 +159,27 @@ describe.skipIf(!hasChromium)('planning drawer in Chromium', () => {
     const firstBeyond = await draftRows.first().locator('td[data-col="name"]').textContent();
     expect(reason).toContain(firstBeyond);
     await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-1600x1000-zh-CN.png') });
+
+    // 卷帘 in the review: the beats in force left of the divider, the draft right of it, neither plan's labels.
+    const inForce = (await api('GET', `/api/v1/plans/in-force?stationId=${station}`)).json;
+    const current = new Map((inForce.assignment as Json[]).map((a) => [a.gridCode as string, a.beatCode as string]));
+    await side('plan-draft-swipe').check();
+    await page.waitForFunction(() => Number.isFinite(window.gridpatrol.swipeDividerX()), undefined, {
+      timeout: 60_000,
+    });
+    await idle(page);
+    expect(await rendered('plan-draft'), 'the whole-map draft fill steps aside').toEqual([]);
+    expect(await rendered('plan-draft-labels')).toEqual([]);
+    const dx = await dividerX();
+    const sides = expectSidesApart(await probeAround(dx), dx);
+    for (const p of sides.left) for (const g of p.a) expect(current.has(g), `${g} is a grid in force`).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-swipe-1600x1000-zh-CN.png') });
+    await side('plan-draft-swipe').uncheck();
+    await page.waitForFunction(() => !Number.isFinite(window.gridpatrol.swipeDividerX()));
+    await idle(page);
+    expect((await rendered('plan-draft')).length, 'the draft is drawn whole again').toBeGreaterThan(0);
+    expect(await rendered('plan-compare-fill-b')).toEqual([]);
+    expect(await rendered('plan-compare-fill')).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 720 });
     await idle(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-1280x720-zh-CN.png') });
@@ -162,28 +220,52 @@ describe.skipIf(!hasChromium)('planning drawer in Chromium', () => {
       timeout: 60_000,
     });
     await idle(page);
-    const x = await page.evaluate(() => window.gridpatrol.swipeDividerX());
-    const probe = await page.evaluate((dx) => {
-      const m = document.getElementById('map') as HTMLElement;
-      const hits: { x: number; y: number; a: string[]; b: string[] }[] = [];
-      for (let y = 60; y < m.clientHeight * 0.55; y += 25)
-        for (const px of [dx - 120, dx - 60, dx - 20, dx + 20, dx + 60, dx + 120])
-          hits.push({
-            x: px,
-            y,
-            a: window.gridpatrol.renderedCodesAt('plan-compare-fill', px, y),
-            b: window.gridpatrol.renderedCodesAt('plan-compare-fill-b', px, y),
-          });
-      return hits;
-    }, x);
-    const left = probe.filter((p) => p.x < x && (p.a.length || p.b.length));
-    const right = probe.filter((p) => p.x > x && (p.a.length || p.b.length));
-    expect(left.length, 'grids drawn left of the divider').toBeGreaterThan(0);
-    expect(right.length, 'grids drawn right of the divider').toBeGreaterThan(0);
-    // Away from the divider (a grid straddling it shows one plan whole), each side draws its own plan only.
-    for (const p of left.filter((q) => q.x < x - 50)) expect(p.b, `B drawn at ${p.x},${p.y}`).toEqual([]);
-    for (const p of right.filter((q) => q.x > x + 50)) expect(p.a, `A drawn at ${p.x},${p.y}`).toEqual([]);
+    const x = await dividerX();
+    const { right } = expectSidesApart(await probeAround(x), x);
     await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-1600x1000-zh-CN.png') });
+
+    // Drag the divider right, past points that drew plan B: they now lie left of it and draw plan A.
+    const box = await mapBox();
+    const was = right.filter((p) => p.b.length > 0);
+    expect(was.length, 'plan B drawn right of the divider').toBeGreaterThan(0);
+    const to = Math.min(box.width * 0.9, Math.max(...was.map((p) => p.x)) + 80);
+    const y = box.top + 80;
+    await page.mouse.move(box.left + x, y);
+    await page.mouse.down();
+    await page.mouse.move(box.left + to, y, { steps: 8 });
+    await page.mouse.up();
+    await idle(page);
+    const x2 = await dividerX();
+    expect(Math.abs(x2 - to), `divider at ${x2}, dragged to ${to}`).toBeLessThan(3);
+    const slider = Number(await side('plan-compare-swipe-at').inputValue());
+    expect(slider, 'the slider follows the divider').toBe(Math.round((x2 / box.width) * 100));
+    const crossed = was.filter((p) => p.x < x2 - 50);
+    expect(crossed.length, 'points the drag crossed').toBeGreaterThan(0);
+    const after = await page.evaluate(
+      (pts) =>
+        pts.map((p) => ({
+          a: window.gridpatrol.renderedCodesAt('plan-compare-fill', p.x, p.y),
+          b: window.gridpatrol.renderedCodesAt('plan-compare-fill-b', p.x, p.y),
+        })),
+      crossed,
+    );
+    for (const [i, p] of after.entries()) {
+      expect(p.b, `B still drawn at ${crossed[i]!.x},${crossed[i]!.y}`).toEqual([]);
+      expect(p.a.length, `A drawn at ${crossed[i]!.x},${crossed[i]!.y}`).toBeGreaterThan(0);
+    }
+    // Left of the dragged divider (away from it) no grid draws plan B; plan A is drawn there.
+    const leftOf = (await probeAround(x2, [-220, -160, -100, -60])).filter((p) => p.a.length || p.b.length);
+    expect(leftOf.length, 'grids drawn left of the dragged divider').toBeGreaterThan(0);
+    for (const p of leftOf) expect(p.b, `B drawn at ${p.x},${p.y}`).toEqual([]);
+    // The keyboard moves it too: focused, one arrow press is 2 % of the map's width; aria-valuenow says where it is.
+    await page.locator('[data-testid="plan-swipe-divider"]').focus();
+    await page.keyboard.press('ArrowLeft');
+    await idle(page);
+    expect(Math.abs((await dividerX()) - (x2 - 0.02 * box.width))).toBeLessThan(2);
+    expect(await page.locator('[data-testid="plan-swipe-divider"]').getAttribute('aria-valuenow')).toBe(
+      String(Math.round((x2 / box.width - 0.02) * 100)),
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-dragged-1600x1000-zh-CN.png') });
     await page.setViewportSize({ width: 1280, height: 720 });
     await idle(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-1280x720-zh-CN.png') });

@@ -214,7 +214,9 @@ describe('PDF briefing model', () => {
       },
     });
     const comparison: Comparison = { names: { a: '现行', b: '草案' }, a: card(0.3, 2), b: card(0.2, 3), moved: [] };
-    const b = briefingModel(input({ view: 'planning', comparison }));
+    const b = briefingModel(input({ view: 'planning', comparison, kpis }));
+    // The comparison is the planning view's own table: the KPIs do not fill in beside it.
+    expect(b.page2.tables).toHaveLength(1);
     const table = b.page2.tables.at(-1);
     expect(table?.header).toEqual(['', 'A 现行', 'B 草案', '差值(B−A)']);
     const cv = table?.rows.find((r) => r.cells[1] === '0.300');

@@ -273,7 +273,8 @@ function capped(table: BriefingTable, max: number): BriefingTable {
 /**
  * Page 1: the title (area, view, day), the map with the view's legend only, scale bar and north arrow, the key
  * figures. Page 2: the view's table per sub-area (coverage per area; 雪亮 KPIs; graded grids), the plan comparison when
- * one is open; views without a table of their own fall back to the 雪亮 KPIs, then the grades.
+ * one is open; views without a table of their own (an open comparison is one) fall back to the 雪亮 KPIs, then the
+ * grades.
  */
 export function briefingModel(input: BriefingInput): Briefing {
   const { view, state, figures: f } = input;
@@ -283,9 +284,10 @@ export function briefingModel(input: BriefingInput): Briefing {
   const tables: BriefingTable[] = [];
   if (view === 'coverage' && state.coverage) tables.push(coverageTable(state.coverage));
   if (view === 'grades' && state.grades) tables.push(gradesTable(state.grades, input.gridNames));
+  // An open comparison is the planner's own table: no 雪亮 KPIs in its place beside it.
+  if (input.comparison) tables.push(comparisonTable(input.comparison));
   if ((view === 'coverage' || tables.length === 0) && input.kpis) tables.push(kpiTable(input.kpis));
   if (tables.length === 0 && state.grades) tables.push(gradesTable(state.grades, input.gridNames));
-  if (input.comparison) tables.push(comparisonTable(input.comparison));
   return {
     title: t('briefing.title', { area, view: viewName }),
     subtitle: `${input.day} · ${t('export.generated')} ${input.generatedAt}`,

@@ -40,3 +40,9 @@ export function reopenDrawer(): void {
   dismissed = false;
   if (el && body?.childElementCount) el.hidden = false;
 }
+
+/** Bottom padding for fitting the map above the drawer when it is open (its height and a margin), else 40 px. */
+export const drawerPad = (): number => {
+  const d = document.getElementById('plan-drawer');
+  return d && !d.hidden ? d.getBoundingClientRect().height + 30 : 40;
+};

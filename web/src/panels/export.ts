@@ -245,7 +245,8 @@ export async function exportPdf(
   opts: { view: ViewId; state: AppState; incidents: number },
 ): Promise<number> {
   const { view, state } = opts;
-  const ownTable = (view === 'grades' && state.grades) || (view === 'coverage' && state.coverage);
+  const ownTable =
+    (view === 'grades' && state.grades) || (view === 'coverage' && state.coverage) || currentComparison() !== undefined;
   const [figures, kpis, gridNames] = await Promise.all([
     loadAreaFigures(),
     view === 'coverage' || !ownTable
@@ -329,7 +330,13 @@ export async function exportPdf(
     scaleMetres: b.page1.scaleBar.metres,
     scaleMm: b.page1.scaleBar.mm,
     map: { zoom: map.getZoom(), lat: map.getCenter().lat },
-    tables: b.page2.tables.map((x) => ({ title: x.title, rows: x.rows.length })),
+    tables: b.page2.tables.map((x) => ({
+      title: x.title,
+      rows: x.rows.length,
+      header: x.header,
+      cells: x.rows.map((r) => r.cells),
+      colours: x.rows.map((r) => r.colour),
+    })),
   };
   const blob = doc.output('blob');
   download(URL.createObjectURL(blob), `gridpatrol-report-${now.toISOString().slice(0, 10)}.pdf`);

@@ -107,13 +107,11 @@ export function compareRows(cmp: Comparison): { label: string; a: string; b: str
   return ROWS.map((r) => {
     const a = r.get(cmp.a),
       b = r.get(cmp.b);
-    const d = a === null || b === null ? null : b - a;
+    const raw = a === null || b === null ? null : b - a;
+    // A difference that rounds to nothing at the row's precision is none: no "-0.0 %", no colour.
+    const d = raw === null ? null : Number.parseFloat(r.format(raw)) === 0 ? 0 : raw;
     const colour =
-      d === null || Math.abs(d) < 1e-12 || r.better === 'none'
-        ? SAME
-        : d < 0 === (r.better === 'lower')
-          ? BETTER
-          : WORSE;
+      d === null || d === 0 || r.better === 'none' ? SAME : d < 0 === (r.better === 'lower') ? BETTER : WORSE;
     return {
       label: t(`plancompare.row.${r.key}`),
       a: a === null ? '—' : r.format(a),
@@ -181,8 +179,16 @@ function draw(
 }
 
 let assignments: { a: Map<string, string>; b: Map<string, string> } | undefined;
+/** Draws the comparison again (or clears its layers when there is none): after another view borrowed the swipe. */
+export const redrawCompare = (map: MapLibreMap | undefined): void => draw(map, assignments);
 /** The swipe divider's place (fraction of the map's width) while the swipe is on. */
 let swipeAt: number | undefined;
+/** The divider was dragged: the slider follows (it is redrawn with the panel, so it is found by its test id). */
+const followDivider = (fraction: number) => {
+  swipeAt = fraction;
+  const slider = document.querySelector<HTMLInputElement>('input[data-testid="plan-compare-swipe-at"]');
+  if (slider) slider.value = String(Math.round(fraction * 100));
+};
 let plans: PlanSummary[] = [];
 let picked: { a: string; b: string } = { a: 'in-force', b: '' };
 let loadedFor: number | undefined;
@@ -225,7 +231,13 @@ export function planCompareBlock(
   go.onclick = () =>
     void (async () => {
       const q = new URLSearchParams({ a: picked.a, b: picked.b || picked.a, stationId: String(stationId) });
-      current = await getJson<Comparison>(`/api/v1/plans/compare?${q}`);
+      const answer = await getJson<Comparison>(`/api/v1/plans/compare?${q}`);
+      // The plan in force is named by the server in English: the reader's language names it here.
+      const named = (ref: string, name: string) => (ref === 'in-force' ? t('plancompare.in_force') : name);
+      current = {
+        ...answer,
+        names: { a: named(picked.a, answer.names.a), b: named(picked.b || picked.a, answer.names.b) },
+      };
       const assignmentOf = async (ref: string) =>
         new Map(
           (
@@ -237,7 +249,7 @@ export function planCompareBlock(
       assignments = { a: await assignmentOf(picked.a), b: await assignmentOf(picked.b || picked.a) };
       showPlanningView();
       draw(map, assignments);
-      if (swipeAt !== undefined) await setSwipe(assignments, swipeAt);
+      if (swipeAt !== undefined) await setSwipe(assignments, swipeAt, followDivider);
       window.dispatchEvent(new CustomEvent('gridpatrol:plan-compare'));
       rerender();
     })();
@@ -277,11 +289,11 @@ export function planCompareBlock(
       if (swipeAt === undefined) {
         void setSwipe(undefined, undefined);
         draw(map, assignments);
-      } else void setSwipe(assignments, swipeAt);
+      } else void setSwipe(assignments, 'centre', followDivider);
     };
     at.oninput = () => {
       swipeAt = Number(at.value) / 100;
-      void setSwipe(assignments, swipeAt);
+      void setSwipe(assignments, swipeAt, followDivider);
     };
     out.append(
       h(
@@ -290,7 +302,8 @@ export function planCompareBlock(
         toggle,
         h('span', { class: 'muted' }, t('plancompare.moved', { n: current.moved.length })),
       ),
-      h('label', { class: 'toggle' }, swipe, t('plancompare.swipe'), ' ', at),
+      h('label', { class: 'toggle' }, swipe, t('plancompare.swipe')),
+      at,
     );
   }
   return out;

@@ -2,6 +2,7 @@ import type { FeatureCollection } from 'geojson';
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { bbox } from '@turf/turf';
 import {
+  getJson,
   alignPreview,
   applyBeatPlan,
   districtDraft,
@@ -19,10 +20,10 @@ import { refreshAreaTiles } from '../map/area-tiles.js';
 import type { MapContext } from '../map/map-context.js';
 import type { AppState } from '../state/app-state.js';
 import { DRAFT_BEAT_PALETTE, FONT } from '../map/style.js';
-import { reopenDrawer, setDrawer } from './drawer.js';
-import { gridBoxes } from './plan-swipe.js';
+import { drawerPad, reopenDrawer, setDrawer } from './drawer.js';
+import { gridBoxes, setSwipe } from './plan-swipe.js';
 import { h, section } from './dom.js';
-import { initPlanCompare, planCompareBlock, planCompareTable } from './plan-compare.js';
+import { initPlanCompare, planCompareBlock, planCompareTable, redrawCompare } from './plan-compare.js';
 
 interface PlanningView {
   stations: { id: number; name: string }[];
@@ -36,6 +37,8 @@ interface PlanningView {
   tolerance: number;
   /** The planner ticked "confirm an exception": a draft beyond the tolerance may be applied. */
   exception: boolean;
+  /** The draft under review is swiped against the beats in force (current left, draft right). */
+  draftSwipe: boolean;
   /** Beat code → name and box, of the station's beats (names first in every table; rows fly to the box). */
   beats: Map<string, { name: string; box: [number, number, number, number] }>;
   message: string;
@@ -47,6 +50,7 @@ const view: PlanningView = {
   alignBy: 'area',
   tolerance: 0.1,
   exception: false,
+  draftSwipe: false,
   beats: new Map(),
   message: '',
   error: false,
@@ -187,10 +191,6 @@ function linkRow(row: HTMLElement, kind: 'beat' | 'grid', code: string): void {
 }
 
 /** Room the open drawer takes at the bottom of the map. */
-const drawerPad = () => {
-  const d = document.getElementById('plan-drawer');
-  return d && !d.hidden ? d.getBoundingClientRect().height + 30 : 40;
-};
 
 function codesFilter(codes: readonly string[]): ExpressionSpecification {
   return codes.length ? ['in', ['get', 'code'], ['literal', [...codes]]] : NONE;
@@ -212,7 +212,8 @@ function drawOnMap(): void {
   map.getSource<GeoJSONSource>('plan-align')?.setData(proposal);
   const draft = view.draft?.beats ?? [];
   const gridCodes = draft.flatMap((b) => b.gridCodes);
-  map.setFilter('plan-draft', codesFilter(gridCodes));
+  // Under the swipe the draft is drawn right of the divider only (by the swipe's layers), the beats in force left of it.
+  map.setFilter('plan-draft', view.draftSwipe ? NONE : codesFilter(gridCodes));
   if (gridCodes.length) {
     // A `match` over each draft beat's grid codes (a label list per branch): one colour per beat.
     const branches = draft.flatMap((b, i) =>
@@ -234,7 +235,8 @@ function drawOnMap(): void {
       : [];
   // Under a draft the current beats' outlines are not the draft's: only the workload marks beats on the map.
   map.setFilter('plan-beyond', view.draft ? NONE : codesFilter(beyond.map((b) => b.code)));
-  void drawDraftLabels(map, draft);
+  // Labels name one plan's beats across the whole map: under the swipe neither plan's labels are drawn.
+  void drawDraftLabels(map, view.draftSwipe ? [] : draft);
   window.gridpatrol.planCutGrids = cut.length;
   window.gridpatrol.planAlignBeats = proposal.features.length;
   window.gridpatrol.planDraftGrids = gridCodes.length;
@@ -264,7 +266,7 @@ async function drawDraftLabels(map: MapLibreMap, draft: DraftAnswer['beats']): P
     ];
   });
   map.getSource<GeoJSONSource>('plan-draft-labels')?.setData({ type: 'FeatureCollection', features });
-  map.setLayoutProperty('beat-labels', 'visibility', draft.length ? 'none' : 'visible');
+  map.setLayoutProperty('beat-labels', 'visibility', view.draft ? 'none' : 'visible');
   window.gridpatrol.planDraftLabels = features.length;
 }
 
@@ -288,7 +290,34 @@ function clearPlans(): void {
   view.nesting = undefined;
   view.align = undefined;
   view.draft = undefined;
+  void swipeDraft(false);
   drawOnMap();
+}
+
+/**
+ * 卷帘: the beats in force left of the divider, the draft right of it (the compare's swipe, borrowed); off gives the
+ * map back to the draft (or to the comparison on screen).
+ */
+async function swipeDraft(on: boolean): Promise<void> {
+  const d = view.draft;
+  const was = view.draftSwipe;
+  view.draftSwipe = on && d !== undefined;
+  if (!view.draftSwipe || !d || !view.stationId) {
+    if (was) {
+      await setSwipe(undefined, undefined);
+      redrawCompare(mapRef);
+    }
+    drawOnMap();
+    return;
+  }
+  const inForce = await getJson<{ assignment: { gridCode: string; beatCode: string }[] }>(
+    `/api/v1/plans/in-force?stationId=${view.stationId}`,
+  );
+  const a = new Map(inForce.assignment.map((x) => [x.gridCode, x.beatCode]));
+  const b = new Map(d.beats.flatMap((beat) => beat.gridCodes.map((g): [string, string] => [g, beat.code])));
+  drawOnMap();
+  // The draft side takes its colours in the draft table's order, so a beat's swatch and its grids agree.
+  await setSwipe({ a, b, order: { b: d.beats.map((beat) => beat.code) } }, 'centre');
 }
 
 async function run(rerender: () => void, work: () => Promise<string>): Promise<void> {
@@ -724,6 +753,10 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
     }
     if (state.role === 'planner' && reason)
       rows.push(h('p', { class: 'error', 'data-testid': 'plan-draft-apply-reason' }, reason));
+    const swipe = h('input', { type: 'checkbox', 'data-testid': 'plan-draft-swipe' }) as HTMLInputElement;
+    swipe.checked = view.draftSwipe;
+    swipe.onchange = () => void swipeDraft(swipe.checked);
+    rows.push(h('label', { class: 'toggle' }, swipe, t('planning.swipe_draft')));
     rows.push(
       h(
         'div',
@@ -750,7 +783,7 @@ export function planningSection(state: AppState, rerender: () => void): HTMLElem
         button('planning.discard', 'plan-draft-discard', () => {
           view.draft = undefined;
           view.exception = false;
-          drawOnMap();
+          void swipeDraft(false);
           rerender();
         }),
       ),

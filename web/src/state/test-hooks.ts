@@ -18,7 +18,8 @@ export interface TestHooks {
     scaleMetres: number;
     scaleMm: number;
     map: { zoom: number; lat: number };
-    tables: { title: string; rows: number }[];
+    /** Page 2's tables as drawn: each row's cells and colour (the PDF holds them as pictures, not text). */
+    tables: { title: string; rows: number; header: string[]; cells: string[][]; colours: string[] }[];
   } | null;
   /** Areas coloured by the last coverage or reach analysis. */
   ratedAreas: number;
