@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bandedAreaCoverage, bandedPlaceStatus } from '../../src/services/banded-coverage.service.js';
-import { cameraViews } from '../../src/services/coverage.service.js';
 import { loadDemoCity } from '../../src/services/demo-city.service.js';
+import { storeBandAreas, storeWorkingViews } from '../helpers/reference-tables.js';
 import { openTestDb, type TestDb } from '../helpers/test-db.js';
 
 /**
@@ -10,7 +10,6 @@ import { openTestDb, type TestDb } from '../helpers/test-db.js';
  * on geography, unions per grid ∩ roads. The occluded views are the common input (the coverage service's builder).
  */
 let t: TestDb;
-const DENSITY = { identify: 250, recognise: 125, observe: 62.5, detect: 25 } as const;
 beforeAll(async () => {
   t = await openTestDb();
   await loadDemoCity(t.db, { seed: 20261125, incidents: 0 });
@@ -19,40 +18,8 @@ beforeAll(async () => {
     resolution = (ARRAY['1920×1080', '2560×1440', '1280×720'])[1 + id % 3],
     lens_fov_deg = 30 + (id % 5) * 15,
     tilt_deg = 10 + (id % 4) * 10`);
-  const box = (
-    await t.db.query<{ b: number[] }>(`SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b
-    FROM (SELECT ST_Extent(geom)::geometry AS e FROM camera) x`)
-  )[0]!.b as [number, number, number, number];
-  const views = (await cameraViews(t.db, box)).filter((v) => v.camera.status === 'working' && v.coordinates.length > 0);
-  await t.db.exec('CREATE TABLE ref_view (camera_id bigint, geom geometry(MultiPolygon, 4326))');
-  await t.db.query(
-    `INSERT INTO ref_view SELECT u.id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326))
-    FROM unnest($1::bigint[], $2::text[]) AS u(id, g)`,
-    [
-      views.map((v) => v.cameraId),
-      views.map((v) => JSON.stringify({ type: 'MultiPolygon', coordinates: v.coordinates })),
-    ],
-  );
-  // The formula: px / (2·d·tan(fov/2)) = density → d = px / (2·density·tan(fov/2)); blind = h / tan(tilt + vfov/2)
-  // with tan(vfov/2) = tan(fov/2)·V/H; both capped at the range.
-  await t.db.exec(`CREATE TABLE ref_dori AS
-    SELECT c.id AS camera_id, c.geom,
-      least(c.range_m, CASE WHEN c.tilt_deg + degrees(atan(o.t * o.v / o.h)) >= 90 THEN 0
-                            ELSE c.height_m / tan(radians(c.tilt_deg) + atan(o.t * o.v / o.h)) END) AS blind_m,
-      ${Object.entries(DENSITY)
-        .map(([b, d]) => `least(c.range_m, o.h / (2 * ${d} * o.t)) AS ${b}_m`)
-        .join(', ')}
-    FROM camera c CROSS JOIN LATERAL (SELECT split_part(c.resolution, '×', 1)::float8 AS h,
-      split_part(c.resolution, '×', 2)::float8 AS v, tan(radians(c.lens_fov_deg / 2)) AS t) o`);
-  await t.db.exec(`CREATE TABLE ref_band AS
-    SELECT v.camera_id, b.band,
-      ST_Multi(ST_CollectionExtract(ST_Intersection(v.geom,
-        ST_Difference(ST_Buffer(d.geom::geography, b.outer_m, 'quad_segs=90')::geometry,
-                      ST_Buffer(d.geom::geography, greatest(d.blind_m, 0.001), 'quad_segs=90')::geometry)), 3)) AS geom
-    FROM ref_view v JOIN ref_dori d USING (camera_id)
-    CROSS JOIN LATERAL (VALUES ('identify', d.identify_m), ('observe', d.observe_m)) AS b(band, outer_m)
-    WHERE b.outer_m > d.blind_m`);
-  await t.db.exec('CREATE INDEX ON ref_band USING gist (geom)');
+  await storeWorkingViews(t.db, 'ref_view');
+  await storeBandAreas(t.db, 'ref_band', 'ref_view', ['identify', 'observe']);
 });
 afterAll(async () => t?.dispose());
 

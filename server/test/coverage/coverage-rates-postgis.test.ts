@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { areaCoverage, cameraViews, keyPlaceCoverage } from '../../src/services/coverage.service.js';
+import { areaCoverage, keyPlaceCoverage } from '../../src/services/coverage.service.js';
 import { loadDemoCity } from '../../src/services/demo-city.service.js';
+import { storeWorkingViews } from '../helpers/reference-tables.js';
 import { openTestDb, type TestDb } from '../helpers/test-db.js';
 
 /**
@@ -12,21 +13,7 @@ let t: TestDb;
 beforeAll(async () => {
   t = await openTestDb();
   await loadDemoCity(t.db, { seed: 20261125, incidents: 0 });
-  const box = (
-    await t.db.query<{ b: number[] }>(`SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b
-    FROM (SELECT ST_Extent(geom)::geometry AS e FROM camera) x`)
-  )[0]!.b as [number, number, number, number];
-  const views = (await cameraViews(t.db, box)).filter((v) => v.camera.status === 'working' && v.coordinates.length > 0);
-  await t.db.exec('CREATE TABLE ref_view (camera_id bigint, geom geometry(MultiPolygon, 4326))');
-  await t.db.query(
-    `INSERT INTO ref_view SELECT u.id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326))
-    FROM unnest($1::bigint[], $2::text[]) AS u(id, g)`,
-    [
-      views.map((v) => v.cameraId),
-      views.map((v) => JSON.stringify({ type: 'MultiPolygon', coordinates: v.coordinates })),
-    ],
-  );
-  await t.db.exec('CREATE INDEX ON ref_view USING gist (geom)');
+  await storeWorkingViews(t.db, 'ref_view');
 });
 afterAll(async () => t?.dispose());
 

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cameraViews } from '../../src/services/coverage.service.js';
 import { loadDemoCity } from '../../src/services/demo-city.service.js';
+import { storeBandAreas, storeWorkingViews } from '../helpers/reference-tables.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
  * Schools at identify level (识别) in the beat plan scorecard against PostGIS: each working camera's identify area is
- * built in SQL as banded-coverage-postgis.test.ts does (the occluded view ∩ (ST_Buffer(pt, identify edge) −
- * ST_Buffer(pt, blind zone)) on geography, the edges from the optics columns by the DORI formula written in SQL); a
- * school is identified when some such area reaches it (a gate point: within 15 m, the place coverage's radius; grounds:
- * intersecting them), counted per grid and then per beat. The occluded views are the common input.
+ * built in SQL as banded-coverage-postgis.test.ts does, by helpers/reference-tables.ts (the occluded view ∩
+ * (ST_Buffer(pt, identify edge) − ST_Buffer(pt, blind zone)) on geography, the edges from the optics columns by the
+ * DORI formula written in SQL); a school is identified when some such area reaches it (a gate point: within 15 m, the
+ * place coverage's radius; grounds: intersecting them), counted per grid and then per beat. The occluded views are the
+ * common input.
  */
 let app: TestApp;
 // biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
@@ -74,37 +75,8 @@ beforeAll(async () => {
      WHERE k.id = $1 AND c.id <> ALL($2::bigint[]) AND ST_DWithin(c.geom::geography, k.geom::geography, c.range_m + 15)`,
     [targets[1]!.id, cams.map((c) => c.id)],
   );
-  const box = (
-    await app.db.query<{ b: number[] }>(`SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] AS b
-      FROM (SELECT ST_Extent(geom)::geometry AS e FROM camera) x`)
-  )[0]!.b as [number, number, number, number];
-  const views = (await cameraViews(app.db, box)).filter(
-    (v) => v.camera.status === 'working' && v.coordinates.length > 0,
-  );
-  await app.db.exec('CREATE TABLE ref_view_id (camera_id bigint, geom geometry(MultiPolygon, 4326))');
-  await app.db.query(
-    `INSERT INTO ref_view_id SELECT u.id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326))
-     FROM unnest($1::bigint[], $2::text[]) AS u(id, g)`,
-    [
-      views.map((v) => v.cameraId),
-      views.map((v) => JSON.stringify({ type: 'MultiPolygon', coordinates: v.coordinates })),
-    ],
-  );
-  // d = px / (2·250·tan(fov/2)); blind = h / tan(tilt + vfov/2) with tan(vfov/2) = tan(fov/2)·V/H; both capped at range.
-  await app.db.exec(`CREATE TABLE ref_identify AS
-    SELECT v.camera_id, ST_Multi(ST_CollectionExtract(ST_Intersection(v.geom,
-        ST_Difference(ST_Buffer(d.geom::geography, d.identify_m, 'quad_segs=90')::geometry,
-                      ST_Buffer(d.geom::geography, greatest(d.blind_m, 0.001), 'quad_segs=90')::geometry)), 3)) AS geom
-    FROM ref_view_id v JOIN (
-      SELECT c.id, c.geom,
-        least(c.range_m, CASE WHEN c.tilt_deg + degrees(atan(o.t * o.v / o.h)) >= 90 THEN 0
-                              ELSE c.height_m / tan(radians(c.tilt_deg) + atan(o.t * o.v / o.h)) END) AS blind_m,
-        least(c.range_m, o.h / (2 * 250 * o.t)) AS identify_m
-      FROM camera c CROSS JOIN LATERAL (SELECT split_part(c.resolution, '×', 1)::float8 AS h,
-        split_part(c.resolution, '×', 2)::float8 AS v, tan(radians(c.lens_fov_deg / 2)) AS t) o
-      WHERE c.status = 'working') d ON d.id = v.camera_id
-    WHERE d.identify_m > d.blind_m`);
-  await app.db.exec('CREATE INDEX ON ref_identify USING gist (geom)');
+  await storeWorkingViews(app.db, 'ref_view');
+  await storeBandAreas(app.db, 'ref_identify', 'ref_view', ['identify']);
 }, 600_000);
 afterAll(async () => app?.dispose());
 

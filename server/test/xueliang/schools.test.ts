@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cameraViews } from '../../src/services/coverage.service.js';
 import { loadDemoCity } from '../../src/services/demo-city.service.js';
 import { reachMap } from '../../src/services/routing.service.js';
+import { storeBandAreas, storeWorkingViews } from '../helpers/reference-tables.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
@@ -32,29 +32,9 @@ beforeAll(async () => {
       SELECT 180, 60, 40, 3, 'bullet', 30, 60, 'working', true, 0, 0, 0, 0,
              ST_SetSRID(ST_MakePoint(ST_X(geom), ST_Y(geom) + 5 / 110900.0), 4326)
       FROM school_gate WHERE name = '东门';`);
-  const views = (await cameraViews(app.db, [-180, -90, 180, 90])).filter(
-    (v) => v.camera.status === 'working' && v.camera.networked && v.coordinates.length > 0,
-  );
-  await app.db.exec('CREATE TABLE ref_view (camera_id bigint, geom geometry(MultiPolygon, 4326))');
-  await app.db.query(
-    `INSERT INTO ref_view SELECT u.id, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326)) FROM unnest($1::bigint[], $2::text[]) AS u(id, g)`,
-    [
-      views.map((v) => v.cameraId),
-      views.map((v) => JSON.stringify({ type: 'MultiPolygon', coordinates: v.coordinates })),
-    ],
-  );
-  // Identify edge and blind zone by the formula (resolutions are the types' defaults: 1920×1080, PTZ 2560×1440).
-  await app.db.exec(`CREATE TABLE ref_identify AS
-    SELECT v.camera_id, ST_Multi(ST_CollectionExtract(ST_Intersection(v.geom,
-      ST_Difference(ST_Buffer(c.geom::geography, d.outer_m, 'quad_segs=90')::geometry,
-                    ST_Buffer(c.geom::geography, greatest(d.blind_m, 0.001), 'quad_segs=90')::geometry)), 3)) AS geom
-    FROM ref_view v JOIN camera c ON c.id = v.camera_id
-    CROSS JOIN LATERAL (SELECT CASE WHEN c.camera_type = 'ptz' THEN 2560.0 ELSE 1920.0 END AS h,
-                               CASE WHEN c.camera_type = 'ptz' THEN 1440.0 ELSE 1080.0 END AS v,
-                               tan(radians(30.0)) AS t) o
-    CROSS JOIN LATERAL (SELECT least(c.range_m, o.h / (2 * 250 * o.t)) AS outer_m,
-                               least(c.range_m, c.height_m / tan(radians(c.tilt_deg) + atan(o.t * o.v / o.h))) AS blind_m) d
-    WHERE d.outer_m > d.blind_m`);
+  // The identify areas by the formula; the resolutions are the types' defaults (1920×1080, PTZ 2560×1440).
+  await storeWorkingViews(app.db, 'ref_view', { bbox: [-180, -90, 180, 90], networkedOnly: true });
+  await storeBandAreas(app.db, 'ref_identify', 'ref_view', ['identify']);
 }, 600_000);
 afterAll(async () => app?.dispose());
 
