@@ -20,7 +20,7 @@ export function edgeReachFraction(g: RoadGraph, e: number, ts: number, tt: numbe
  * an end counts only where the edge may be travelled away from it.
  */
 export function edgeReachEnds(g: RoadGraph, e: number, ts: number, tt: number, limit: number): [number, number] {
-  // Unchecked (per edge in the reach loops, where at() cost +89 % in instructions): callers pass e < g.edgeCount or an arcEdge entry.
+  // Unchecked (per edge in the reach loops, where at() cost +89 % instructions): callers pass an edge of g.
   const fwd = g.edgeCost[e] ?? -1,
     rev = g.edgeReverseCost[e] ?? -1;
   const a = fwd >= 0 && ts <= limit ? (fwd > 0 ? Math.min(1, (limit - ts) / fwd) : 1) : 0;
@@ -103,7 +103,7 @@ export function suggestPosts(
   swapPool = 60,
   restarts = 8,
 ): PostSuggestion[] {
-  // The hot loops below (searchFrom, gainOf, lower: at() there cost +89 % in instructions) read unchecked: node indexes come from g's
+  // The hot loops below (searchFrom, gainOf, lower: at() cost +89 % instructions) read unchecked: node indexes come from g's
   // own arrays or a search on g, and `current`, copied into `best`, is checked once here to time every node.
   if (g.nodeCount > 0) at(current, g.nodeCount - 1, 'node time');
   const reachedFrom = new Map<number, Reached>();
