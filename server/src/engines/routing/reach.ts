@@ -103,8 +103,8 @@ export function suggestPosts(
   swapPool = 60,
   restarts = 8,
 ): PostSuggestion[] {
-  // The hot loops below (searchFrom, gainOf, lower: at() cost +89 % instructions) read unchecked: node indexes come from g's
-  // own arrays or a search on g, and `current`, copied into `best`, is checked once here to time every node.
+  // The hot loops below (searchFrom, gainOf, lower: at() cost +89 % instructions) read unchecked: node indexes come
+  // from g's own arrays or a search on g, and `current`, copied into `best`, is checked once here to time every node.
   if (g.nodeCount > 0) at(current, g.nodeCount - 1, 'node time');
   const reachedFrom = new Map<number, Reached>();
   const searchFrom = (node: number): Reached => {
