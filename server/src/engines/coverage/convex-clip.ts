@@ -21,6 +21,8 @@ export function clipByConvex(subject: readonly LocalPoint[], clip: readonly Loca
     xs.push(p[0]);
     ys.push(p[1]);
   }
+  // Sutherland–Hodgman per view (viewPolygon), reads unchecked: xs and ys are pushed in pairs, so every i, j < m
+  // indexes both, and side holds m values written just before they are read.
   let side = new Float64Array(xs.length);
   for (let e = 1; e < clip.length && xs.length > 0; e++) {
     const [ax, ay] = clip[e - 1] as LocalPoint;

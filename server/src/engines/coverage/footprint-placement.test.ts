@@ -213,3 +213,35 @@ describe('greedyOverFootprints', () => {
     }
   }, 120_000);
 });
+
+describe('greedyOverFootprints on mismatched inputs', () => {
+  it('when a footprint names a segment the state lacks, then it throws a RangeError naming it, not a zero gain', () => {
+    const fp = {
+      count: 1,
+      candEntry: Int32Array.of(0, 1),
+      entrySeg: Int32Array.of(3),
+      entryIv: Int32Array.of(0, 1),
+      ivFrom: Float64Array.of(0),
+      ivTo: Float64Array.of(1),
+      candPlace: Int32Array.of(0, 0),
+      places: new Int32Array(0),
+      candCell: Int32Array.of(0, 0),
+      cells: new Int32Array(0),
+    };
+    const state = {
+      segLengthM: Float64Array.of(10, 10),
+      segWeight: Float64Array.of(1, 1),
+      segInScope: Uint8Array.of(1, 1),
+      segSeen: [[], []],
+      placeWeight: new Float64Array(0),
+      placeSeen: new Uint8Array(0),
+      placeInScope: new Uint8Array(0),
+      groundPerM2: 0,
+      cellM2: 0,
+    };
+    expect(() => greedyOverFootprints(fp, state, 1)).toThrow(RangeError);
+    expect(() => greedyOverFootprints(fp, state, 1)).toThrow('footprint segment 3 (entry 0) is out of range [0, 2)');
+    // The same footprint on segment 1 is scored.
+    expect(greedyOverFootprints({ ...fp, entrySeg: Int32Array.of(1) }, state, 1)[0]?.addedRoadMeters).toBe(10);
+  });
+});

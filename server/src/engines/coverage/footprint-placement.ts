@@ -1,4 +1,4 @@
-import { at } from '../shared/checked.js';
+import { at, checkIndexes } from '../shared/checked.js';
 import FlatQueue from 'flatqueue';
 import type { GroundCoverage } from './ground-coverage.js';
 import type { PlaceCoverage } from './place-coverage.js';
@@ -145,6 +145,23 @@ export interface GreedyStep {
   addedKeyPlaces: number;
 }
 
+/** Every offset and index of `fp` is in range of its own arrays and of `state`'s. */
+function checkFootprints(fp: FootprintSet, state: CoverageState): void {
+  at(fp.candEntry, fp.count, 'candidate');
+  at(fp.candPlace, fp.count, 'candidate');
+  at(fp.candCell, fp.count, 'candidate');
+  checkIndexes(fp.candEntry, fp.entrySeg.length + 1, 'footprint entry offset');
+  checkIndexes(fp.entryIv, Math.min(fp.ivFrom.length, fp.ivTo.length) + 1, 'footprint interval offset');
+  at(fp.entryIv, fp.entrySeg.length, 'footprint entry');
+  checkIndexes(fp.candPlace, fp.places.length + 1, 'footprint place offset');
+  checkIndexes(fp.candCell, fp.cells.length + 1, 'footprint cell offset');
+  checkIndexes(fp.entrySeg, Math.min(state.segLengthM.length, state.segWeight.length), 'footprint segment');
+  checkIndexes(fp.places, Math.min(state.placeWeight.length, state.placeSeen.length), 'footprint place');
+  if (state.cellOpen && state.cellSeen) {
+    checkIndexes(fp.cells, Math.min(state.cellOpen.length, state.cellSeen.length), 'footprint cell');
+  }
+}
+
 /**
  * Lazy greedy maximal covering (as `placeCameras`: a candidate's last gain bounds its gain now, so only the top of the
  * queue is recomputed) over precomputed footprints. A gain is the same sum, term by term and in the same order, as
@@ -157,7 +174,10 @@ export function greedyOverFootprints(
   k: number,
   opts: { signal?: AbortSignal; onRound?: (round: number, evaluations: number) => void } = {},
 ): GreedyStep[] {
-  // hot loop (every candidate, every stale round): CSR offsets and indexes built by footprints() over these arrays.
+  // gainOf and commit are the hot loop (every candidate, every stale round) and read unchecked (`?? 0` never taken):
+  // the CSR offsets and indexes are footprintsOf()'s, and are checked here once against `state` (O(entries)), so a
+  // footprint set of another city or scope fails here, naming the index, instead of scoring plausible zeros.
+  checkFootprints(fp, state);
   const gainOf = (c: number): number => {
     let road = 0;
     for (let e = fp.candEntry[c] ?? 0, e1 = fp.candEntry[c + 1] ?? 0; e < e1; e++) {

@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { metersPerDegree } from '../shared/geo.js';
 import { outerBox } from './outer-box.js';
 import type { CameraView } from './road-coverage.js';
@@ -25,6 +26,10 @@ const BUILDING = -2;
  * lattice is implicit, so rows are filled by scanline (even–odd, as PostGIS decides inside) with no search at all.
  * Sampling error of the share is about one cell row along the area's edge, i.e. < 1 % for a 5 m step over a grid of
  * a few hectares (checked against PostGIS in server/test/coverage/ground-coverage-postgis.test.ts).
+ *
+ * Indexes never come from outside: a cell is one `fill` made (clamped to the lattice), an area index one the
+ * constructor wrote into `owner`. The per-cell loops read their typed arrays unchecked (`?? 0` is never taken) as
+ * checked reads there cost about as much as the loop (see shared/checked.ts); only the per-area reads are checked.
  */
 export class GroundCoverage {
   readonly stepM: number;
@@ -68,7 +73,7 @@ export class GroundCoverage {
     const cellsOf = this.cellsOf;
     for (let c = 0; c < owner.length; c++) {
       const o = owner[c] ?? OUTSIDE;
-      if (o >= 0) cellsOf[o] = (cellsOf[o] ?? 0) + 1;
+      if (o >= 0) cellsOf[o] = (cellsOf[o] ?? 0) + 1; // o < areas.length: written by the fill above
     }
   }
 
@@ -89,6 +94,7 @@ export class GroundCoverage {
     // Each edge adds its crossings only to the rows it spans (rows in CSR order: counted, then placed), so a polygon
     // costs its crossings, not rows × edges.
     const rowOf = (y: number) => (y - this.lat0) / this.dLat - 0.5;
+    // CSR of crossings per row, built and read right here: every index below is bounded by its construction.
     const start = new Int32Array(r1 - r0 + 2);
     const eachCrossing = (put: (row: number, x: number) => void) => {
       for (const ring of polygon) {
@@ -192,8 +198,8 @@ export class GroundCoverage {
   byArea(): { areaId: string; groundM2: number; seenGroundM2: number; groundRate: number }[] {
     const cell = this.stepM * this.stepM;
     return this.areas.map((a, i) => {
-      const cells = this.cellsOf[i] ?? 0,
-        seen = this.seenOf[i] ?? 0;
+      const cells = at(this.cellsOf, i, 'area'),
+        seen = at(this.seenOf, i, 'area');
       return {
         areaId: a.areaId,
         groundM2: cells * cell,

@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { booleanIntersects, multiPolygon } from '@turf/turf';
 import { outerBox } from './outer-box.js';
 import Flatbush from 'flatbush';
@@ -98,7 +99,7 @@ export class PlaceCoverage {
   }
 
   isSeen(index: number): boolean {
-    return (this.seenBy[index]?.size ?? 0) > 0;
+    return at(this.seenBy, index, 'place').size > 0;
   }
 
   /** Places a view would newly bring into sight, weighted (placement's gain from places). */
@@ -110,7 +111,7 @@ export class PlaceCoverage {
 
   /** Every place with whether it is seen and by how many cameras. */
   status(): { place: KeyPlaceInput; cameras: number }[] {
-    return this.places.map((place, i) => ({ place, cameras: this.seenBy[i]?.size ?? 0 }));
+    return this.places.map((place, i) => ({ place, cameras: at(this.seenBy, i, 'place').size }));
   }
 }
 

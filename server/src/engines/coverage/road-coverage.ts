@@ -1,5 +1,6 @@
 import Flatbush from 'flatbush';
 import { outerBox } from './outer-box.js';
+import { at } from '../shared/checked.js';
 import { metersPerDegree } from '../shared/geo.js';
 import { clipSegmentToPolygon, mergeIntervals, unionLength, type Interval } from './segment-clip.js';
 
@@ -50,8 +51,8 @@ export class RoadCoverage {
       owner: number[] = [];
     pieces.forEach((p, pi) => {
       for (let i = 1; i < p.coordinates.length; i++) {
-        const [x0, y0] = p.coordinates[i - 1] ?? [0, 0];
-        const [x1, y1] = p.coordinates[i] ?? [0, 0];
+        const [x0, y0] = at(p.coordinates, i - 1, 'road coordinate');
+        const [x1, y1] = at(p.coordinates, i, 'road coordinate');
         const m = metersPerDegree((y0 + y1) / 2);
         a.push(x0, y0, x1, y1);
         len.push(Math.hypot((x1 - x0) * m.lon, (y1 - y0) * m.lat));
@@ -63,10 +64,10 @@ export class RoadCoverage {
     this.segPiece = Int32Array.from(owner);
     this.index = new Flatbush(Math.max(1, owner.length));
     for (let s = 0; s < owner.length; s++) {
-      const x0 = a[4 * s] ?? 0,
-        y0 = a[4 * s + 1] ?? 0,
-        x1 = a[4 * s + 2] ?? 0,
-        y1 = a[4 * s + 3] ?? 0;
+      const x0 = at(a, 4 * s, 'segment coordinate'),
+        y0 = at(a, 4 * s + 1, 'segment coordinate'),
+        x1 = at(a, 4 * s + 2, 'segment coordinate'),
+        y1 = at(a, 4 * s + 3, 'segment coordinate');
       this.index.add(Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1));
     }
     if (owner.length === 0) this.index.add(0, 0, 0, 0);
@@ -87,7 +88,8 @@ export class RoadCoverage {
   setFootprint(cameraId: number, footprint: ReadonlyMap<number, Interval[]>): void {
     this.removeCamera(cameraId);
     for (const [s, iv] of footprint) {
-      this.seenBy[s]?.set(cameraId, iv);
+      // A footprint from a coverage over other pieces would name segments this one lacks: fail, do not drop them.
+      at(this.seenBy, s, 'segment').set(cameraId, iv);
       this.refresh(s);
     }
     this.cameraSegments.set(cameraId, [...footprint.keys()]);
@@ -101,9 +103,9 @@ export class RoadCoverage {
     let gain = 0;
     for (const [s, iv] of this.clip(view)) {
       const current: Interval[] = [];
-      for (const other of this.seenBy[s]?.values() ?? []) current.push(...other);
-      const before = this.seenM[s] ?? 0;
-      const after = unionLength([...current, ...iv]) * (this.segLenM[s] ?? 0);
+      for (const other of at(this.seenBy, s, 'segment').values()) current.push(...other);
+      const before = at(this.seenM, s, 'segment');
+      const after = unionLength([...current, ...iv]) * at(this.segLenM, s, 'segment');
       gain += this.weightOf(s) * (after - before);
     }
     return gain;
@@ -121,7 +123,7 @@ export class RoadCoverage {
     for (let s = 0; s < this.segPiece.length; s++) {
       weight[s] = this.weightOf(s);
       const all: Interval[] = [];
-      for (const iv of this.seenBy[s]?.values() ?? []) all.push(...iv);
+      for (const iv of at(this.seenBy, s, 'segment').values()) all.push(...iv);
       seen.push(mergeIntervals(all));
     }
     return { lengthM: Float64Array.from(this.segLenM), weight, pieceOf: Int32Array.from(this.segPiece), seen };
@@ -134,6 +136,8 @@ export class RoadCoverage {
       const [minX, minY, maxX, maxY] = outerBox([polygon]);
       for (const s of this.index.search(minX, minY, maxX, maxY)) {
         if (s >= this.segPiece.length) continue;
+        // Unchecked, per segment of every candidate view (checked reads here cost ~12 %): s < segPiece.length was
+        // tested just above, and segA holds 4 coordinates per segment by construction.
         const iv = clipSegmentToPolygon(
           this.segA[4 * s] ?? 0,
           this.segA[4 * s + 1] ?? 0,
@@ -150,9 +154,24 @@ export class RoadCoverage {
     return out;
   }
 
+  /** Segment `s`'s end points as [x0, y0, x1, y1] (lon, lat). */
+  private ends(s: number): [number, number, number, number] {
+    const i = 4 * s;
+    return [
+      at(this.segA, i, 'segment coordinate'),
+      at(this.segA, i + 1, 'segment coordinate'),
+      at(this.segA, i + 2, 'segment coordinate'),
+      at(this.segA, i + 3, 'segment coordinate'),
+    ];
+  }
+
+  /** The road piece segment `s` was cut from. */
+  private pieceOf(s: number): RoadPiece {
+    return at(this.pieces, at(this.segPiece, s, 'segment'), 'road piece');
+  }
+
   private weightOf(s: number): number {
-    const piece = this.pieces[this.segPiece[s] ?? 0];
-    return piece ? (this.classWeights[piece.roadClass] ?? 1) : 0;
+    return this.classWeights[this.pieceOf(s).roadClass] ?? 1;
   }
 
   /** Removes a camera (broken, offline, deleted). */
@@ -161,27 +180,26 @@ export class RoadCoverage {
     if (!segs) return;
     this.cameraSegments.delete(cameraId);
     for (const s of segs) {
-      this.seenBy[s]?.delete(cameraId);
+      at(this.seenBy, s, 'segment').delete(cameraId);
       this.refresh(s);
     }
   }
 
   private refresh(s: number): void {
     const all: Interval[] = [];
-    for (const iv of this.seenBy[s]?.values() ?? []) all.push(...iv);
-    this.seenM[s] = unionLength(all) * (this.segLenM[s] ?? 0);
+    for (const iv of at(this.seenBy, s, 'segment').values()) all.push(...iv);
+    this.seenM[s] = unionLength(all) * at(this.segLenM, s, 'segment');
   }
 
   /** Road length and seen length per area, with the class-weighted rate (unlisted classes weigh 1). */
   byArea(): AreaRoadCoverage[] {
     const acc = new Map<string, { road: number; seen: number; wRoad: number; wSeen: number }>();
     for (let s = 0; s < this.segPiece.length; s++) {
-      const piece = this.pieces[this.segPiece[s] ?? 0];
-      if (!piece) continue;
+      const piece = this.pieceOf(s);
       const w = this.weightOf(s);
       const a = acc.get(piece.areaId) ?? { road: 0, seen: 0, wRoad: 0, wSeen: 0 };
-      const len = this.segLenM[s] ?? 0,
-        seen = this.seenM[s] ?? 0;
+      const len = at(this.segLenM, s, 'segment'),
+        seen = at(this.seenM, s, 'segment');
       a.road += len;
       a.seen += seen;
       a.wRoad += w * len;
@@ -200,11 +218,10 @@ export class RoadCoverage {
   seenByPiece(): Map<number, { roadMeters: number; seenMeters: number }> {
     const out = new Map<number, { roadMeters: number; seenMeters: number }>();
     for (let s = 0; s < this.segPiece.length; s++) {
-      const piece = this.pieces[this.segPiece[s] ?? 0];
-      if (!piece) continue;
+      const piece = this.pieceOf(s);
       const v = out.get(piece.id) ?? { roadMeters: 0, seenMeters: 0 };
-      v.roadMeters += this.segLenM[s] ?? 0;
-      v.seenMeters += this.seenM[s] ?? 0;
+      v.roadMeters += at(this.segLenM, s, 'segment');
+      v.seenMeters += at(this.seenM, s, 'segment');
       out.set(piece.id, v);
     }
     return out;
@@ -217,16 +234,12 @@ export class RoadCoverage {
   unseenSpans(): { pieceId: number; areaId: string; meters: number; line: [[number, number], [number, number]] }[] {
     const out: { pieceId: number; areaId: string; meters: number; line: [[number, number], [number, number]] }[] = [];
     for (let s = 0; s < this.segPiece.length; s++) {
-      const piece = this.pieces[this.segPiece[s] ?? 0];
-      if (!piece) continue;
+      const piece = this.pieceOf(s);
       const seen: Interval[] = [];
-      for (const iv of this.seenBy[s]?.values() ?? []) seen.push(...iv);
+      for (const iv of at(this.seenBy, s, 'segment').values()) seen.push(...iv);
       seen.sort((p, q) => p[0] - q[0]);
-      const x0 = this.segA[4 * s] ?? 0,
-        y0 = this.segA[4 * s + 1] ?? 0,
-        x1 = this.segA[4 * s + 2] ?? 0,
-        y1 = this.segA[4 * s + 3] ?? 0;
-      const len = this.segLenM[s] ?? 0;
+      const [x0, y0, x1, y1] = this.ends(s);
+      const len = at(this.segLenM, s, 'segment');
       const emit = (a: number, b: number) => {
         if (b - a <= 1e-9) return;
         out.push({
@@ -239,12 +252,12 @@ export class RoadCoverage {
           ],
         });
       };
-      let at = 0;
+      let reached = 0;
       for (const [a, b] of seen) {
-        if (a > at) emit(at, a);
-        at = Math.max(at, b);
+        if (a > reached) emit(reached, a);
+        reached = Math.max(reached, b);
       }
-      if (at < 1) emit(at, 1);
+      if (reached < 1) emit(reached, 1);
     }
     return out;
   }

@@ -1,3 +1,5 @@
+import { at } from '../shared/checked.js';
+
 /** Parameter interval [from, to] ⊂ [0, 1] along a segment. */
 export type Interval = [number, number];
 
@@ -38,8 +40,8 @@ export function clipSegmentToPolygon(
   cuts.sort((x, y) => x - y);
   const out: Interval[] = [];
   for (let k = 1; k < cuts.length; k++) {
-    const t0 = cuts[k - 1] ?? 0,
-      t1 = cuts[k] ?? 0;
+    const t0 = at(cuts, k - 1, 'cut'),
+      t1 = at(cuts, k, 'cut');
     if (t1 - t0 < 1e-12) continue;
     const tm = (t0 + t1) / 2;
     if (!insidePolygon(ax + tm * dx, ay + tm * dy, polygon)) continue;

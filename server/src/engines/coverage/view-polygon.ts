@@ -85,6 +85,9 @@ export function viewPolygon(camera: CameraInput, buildings: BuildingIndex, opts:
 
   const segments: Segments = [];
   let occluders = 0;
+  // The per-building and per-vertex reads below are unchecked (`?? 0` is never taken): b comes from the index's own
+  // search and box / buildingRing / ringStart / lonLat are one set of offsets built by indexBuildings, and xy holds
+  // the building's points just written. Checked reads (at()) made the views 27–33 % slower (see the commit log).
   const { box, buildingRing, ringStart, lonLat } = buildings;
   for (const b of buildings.search(...circleBox(camera.lon, camera.lat, r))) {
     // A building outside the sector's box neither hides anything in it nor stands within the mounting distance.
@@ -184,6 +187,7 @@ function segmentDistance2(ax: number, ay: number, cx: number, cy: number): numbe
  * of its outline: the building it is mounted on.
  */
 function ringHoldsOrigin(xy: Float64Array, i0: number, i1: number, tolerance: number): boolean {
+  // Unchecked, as viewPolygon's vertex loops: i0 … i1 − 1 are points the caller has just written to xy.
   let inside = false;
   const t2 = tolerance * tolerance;
   for (let i = i0 + 1; i < i1; i++) {

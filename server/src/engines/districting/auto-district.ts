@@ -74,6 +74,7 @@ function searchFrom(g: GridGraph, opts: DistrictingOptions, start: readonly numb
   const objectiveOf = () => loads.reduce((s, l, b) => s + term(l, at(pp, b)), 0);
   const initialObjective = objectiveOf();
 
+  // A locked grid outside this graph is no unit here (-1 matches none), as grow() skips it too.
   const lockedIdx = new Set([...(opts.locked?.keys() ?? [])].map((id) => g.index.get(id) ?? -1));
   const tabuUntil = new Int32Array(n);
   const tenure = opts.tabuTenure ?? 7;

@@ -158,7 +158,7 @@ function tabu(s: PlanState, locked: ReadonlySet<number>, opts: DraftOptions): { 
       movable: (_i, from) => !locked.has(from),
       joinable: (b) => !locked.has(b),
       delta: (i, _from, to, ppFrom, ppTo) => s.moveDelta(i, to, ppFrom, ppTo),
-      // A tabu move that beats the best is allowed.
+      // A tabu move that beats the best is allowed. hot loop: i is a unit of g, and tabuUntil has one entry per unit.
       allowed: (i, delta) => !((tabuUntil[i] ?? 0) > it && !(current + delta < best.objective - 1e-12)),
     });
     if (!move) break;

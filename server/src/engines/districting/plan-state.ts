@@ -162,6 +162,7 @@ export class PlanState {
     if (w.coverage > 0 && road > 0) t += w.coverage * (seen / road - this.covShare) ** 2;
     if (w.reach > 0 && this.tiers > 0 && reachRoad > 0) {
       let miss = 0;
+      // Unchecked in this per-move term: `reach` is a beatReach/minus/plus result, `tiers` long by construction.
       for (let x = 0; x < this.tiers; x++) miss += 1 - (reach[x] ?? 0) / reachRoad;
       t += w.reach * (miss / this.tiers);
     }
@@ -268,12 +269,12 @@ export class PlanState {
   /** Reach sums of beat b without grid i (i holds no origin, so b's origins stay). */
   private minus(b: number, i: number): number[] {
     const row = this.bestRow(i, b);
-    return (this.reachSum[b] ?? []).map((v, t) => v - (row[t] ?? 0));
+    return at(this.reachSum, b, 'beat').map((v, t) => v - at(row, t, 'tier'));
   }
 
   private plus(b: number, i: number): number[] {
     const row = this.bestRow(i, b);
-    return (this.reachSum[b] ?? []).map((v, t) => v + (row[t] ?? 0));
+    return at(this.reachSum, b, 'beat').map((v, t) => v + at(row, t, 'tier'));
   }
 
   /** Grid i's reached road per tier from beat b's origins. */
@@ -282,7 +283,7 @@ export class PlanState {
     const out = new Array<number>(this.tiers).fill(0);
     if (!r) return out;
     const m = this.members[b] as Set<number>;
-    const row = r.reachedM[i] ?? [];
+    const row = r.reachedM[i] ?? []; // absent or short: no origin reaches grid i, 0 m (as in beatReach)
     this.originUnit.forEach((u, o) => {
       if (u >= 0 && !m.has(u)) return;
       for (let t = 0; t < this.tiers; t++) out[t] = Math.max(out[t] ?? 0, row[o * this.tiers + t] ?? 0);
@@ -348,6 +349,7 @@ export class PlanState {
   }
 }
 
+/** Sum of `values` over the members; a missing value is 0 (no coverage or reach input: `values` is empty). */
 function sum(members: Iterable<number>, values: readonly number[]): number {
   let s = 0;
   for (const i of members) s += values[i] ?? 0;

@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import type { GridGraph } from './grid-graph.js';
 
 export interface BeatShape {
@@ -55,8 +56,8 @@ export function weightedLoad(
 ): number {
   let total = 0;
   for (const i of members) {
-    const load = g.units[i]?.load ?? {};
-    for (const [k, w] of Object.entries(weights)) total += w * (load[k] ?? 0);
+    const load = at(g.units, i, 'grid').load;
+    for (const [k, w] of Object.entries(weights)) total += w * (load[k] ?? 0); // a measure a grid lacks counts 0
   }
   return total;
 }

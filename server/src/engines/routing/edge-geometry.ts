@@ -6,28 +6,29 @@ export function edgeSlice(g: RoadGraph, e: number, a = 0, b = 1): [number, numbe
   const from = at(g.edgeCoordStart, e, 'edge'),
     to = at(g.edgeCoordStart, e + 1, 'edge');
   const pts: [number, number][] = [];
-  for (let i = from; i < to; i++) pts.push([g.edgeCoords[2 * i] ?? 0, g.edgeCoords[2 * i + 1] ?? 0]);
+  for (let i = from; i < to; i++)
+    pts.push([at(g.edgeCoords, 2 * i, 'edge coordinate'), at(g.edgeCoords, 2 * i + 1, 'edge coordinate')]);
   if (a <= 0 && b >= 1) return pts;
   const cum = [0];
   for (let i = 1; i < pts.length; i++) {
-    const p = pts[i - 1] ?? [0, 0],
-      q = pts[i] ?? [0, 0];
-    cum.push((cum[i - 1] ?? 0) + haversineMeters(p[0], p[1], q[0], q[1]));
+    const p = at(pts, i - 1, 'edge point'),
+      q = at(pts, i, 'edge point');
+    cum.push(at(cum, i - 1) + haversineMeters(p[0], p[1], q[0], q[1]));
   }
-  const total = cum[cum.length - 1] ?? 0;
+  const total = at(cum, cum.length - 1);
   const pointAt = (d: number): [number, number] => {
     let i = 1;
-    while (i < pts.length - 1 && (cum[i] ?? 0) < d) i++;
-    const p = pts[i - 1] ?? [0, 0],
-      q = pts[i] ?? [0, 0];
-    const seg = (cum[i] ?? 0) - (cum[i - 1] ?? 0);
-    const t = seg > 0 ? (d - (cum[i - 1] ?? 0)) / seg : 0;
+    while (i < pts.length - 1 && at(cum, i) < d) i++;
+    const p = at(pts, i - 1, 'edge point'),
+      q = at(pts, i, 'edge point');
+    const seg = at(cum, i) - at(cum, i - 1);
+    const t = seg > 0 ? (d - at(cum, i - 1)) / seg : 0;
     return [p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t];
   };
   const da = a * total,
     db = b * total;
   const out: [number, number][] = [pointAt(da)];
-  for (let i = 1; i < pts.length - 1; i++) if ((cum[i] ?? 0) > da && (cum[i] ?? 0) < db) out.push(pts[i] ?? [0, 0]);
+  for (let i = 1; i < pts.length - 1; i++) if (at(cum, i) > da && at(cum, i) < db) out.push(at(pts, i, 'edge point'));
   out.push(pointAt(db));
   return out;
 }

@@ -82,10 +82,11 @@ export function arrivalSeconds(g: RoadGraph, seconds: Float64Array, to: EdgePoin
   if (!(Number.isInteger(e) && e >= 0 && e < g.edgeCount))
     throw new RangeError(`edge ${e} is out of range [0, ${g.edgeCount})`);
   const f = to.fraction;
-  const fwd = g.edgeCost[e] ?? -1,
-    rev = g.edgeReverseCost[e] ?? -1;
-  const atSource = seconds[g.edgeSource[e] ?? 0] ?? Infinity,
-    atTarget = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
+  const fwd = at(g.edgeCost, e, 'edge'),
+    rev = at(g.edgeReverseCost, e, 'edge');
+  // `seconds` must time every node of g (Infinity if unreached): a shorter array is another graph's.
+  const atSource = at(seconds, at(g.edgeSource, e, 'edge'), 'node'),
+    atTarget = at(seconds, at(g.edgeTarget, e, 'edge'), 'node');
   const viaSource = f <= AT_JUNCTION ? atSource : fwd >= 0 ? atSource + f * fwd : Infinity;
   const viaTarget = f >= 1 - AT_JUNCTION ? atTarget : rev >= 0 ? atTarget + (1 - f) * rev : Infinity;
   const best = viaSource <= viaTarget ? viaSource : viaTarget;
@@ -148,6 +149,7 @@ export function reachedIntervals(
   limit: number,
   starts: readonly EdgePoint[] | undefined,
 ): [number, number][] {
+  // Unchecked (summariseReach calls this for every edge and limit): callers loop e over g's edges.
   const fwd = g.edgeCost[e] ?? -1,
     rev = g.edgeReverseCost[e] ?? -1;
   const reach = (budget: number, cost: number) => (budget < 0 ? -1 : cost > 0 ? budget / cost : Infinity);

@@ -52,6 +52,7 @@ export function isochrones(
   const bands = limitsSeconds.map((limit) => {
     opts.signal?.throwIfAborted();
     const nodes: number[] = [];
+    // Whole-graph loops, unchecked like the search itself: `seconds` is travelTimes' own, one time per node of g.
     for (let v = 0; v < g.nodeCount; v++) if ((seconds[v] ?? Infinity) <= limit) nodes.push(v);
     const pieces: ReachedPiece[] = [];
     let reachedMeters = 0;

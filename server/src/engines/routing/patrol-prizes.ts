@@ -1,3 +1,5 @@
+import { at } from '../shared/checked.js';
+
 /**
  * What a beat's patrol is worth, in shares of the beat (issue 18): a cell's prize at an hour is
  * `incidentWeight × (its incidents at that hour ÷ the beat's incidents over the shift's hours)
@@ -44,7 +46,7 @@ export function beatPrizes(
   let incidents = 0,
     blind = 0;
   for (const c of cells) {
-    for (const h of inShift) incidents += c.incidentsByHour[h] ?? 0;
+    for (const h of inShift) incidents += at(c.incidentsByHour, h, 'hour');
     blind += c.blindMeters;
   }
   const hours = Math.max(1, inShift.size);
@@ -53,9 +55,9 @@ export function beatPrizes(
       const blindPart = blind > 0 ? (w.blindSpotWeight * c.blindMeters) / blind / hours : 0;
       const prizeByHour = Array.from(
         { length: 24 },
-        (_, h) => (incidents > 0 ? (w.incidentWeight * (c.incidentsByHour[h] ?? 0)) / incidents : 0) + blindPart,
+        (_, h) => (incidents > 0 ? (w.incidentWeight * at(c.incidentsByHour, h, 'hour')) / incidents : 0) + blindPart,
       );
-      return { id: c.id, prizeByHour, shiftPrize: shiftHours.reduce((s, h) => s + (prizeByHour[h] ?? 0), 0) };
+      return { id: c.id, prizeByHour, shiftPrize: shiftHours.reduce((s, h) => s + at(prizeByHour, h, 'hour'), 0) };
     })
     .filter((c) => c.shiftPrize > 0)
     .sort((a, b) => b.shiftPrize - a.shiftPrize);

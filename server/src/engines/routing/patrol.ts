@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { travelTimes } from './dijkstra.js';
 import { arrivalSeconds, originsFor, type EdgePoint } from './edge-point.js';
 import { Scratch, Tour, tourScore, walkTour, type TourModel } from './orienteering.js';
@@ -78,7 +79,7 @@ export function travelMatrix(p: PatrolProblem, signal?: AbortSignal): TravelMatr
     const origins = from.point ? originsFor(p.graph, from.point) : [{ node: from.node }];
     const t = travelTimes(p.graph, origins).seconds;
     return Float64Array.from(places, (to) =>
-      to.point ? arrivalSeconds(p.graph, t, to.point, from.point) : (t[to.node] ?? Infinity),
+      to.point ? arrivalSeconds(p.graph, t, to.point, from.point) : at(t, to.node, 'stop node'),
     );
   });
   return { seconds };
@@ -86,9 +87,10 @@ export function travelMatrix(p: PatrolProblem, signal?: AbortSignal): TravelMatr
 
 /** Prize of a stop when reached `arrivalSeconds` into the shift. */
 function prizeAt(p: PatrolProblem, stop: PatrolStopInput, arrivalSeconds: number): number {
-  if (!stop.prizeByHour) return 0;
+  // No prize at an infinite arrival (a broken window or gap: not a plan), nor without an hourly profile.
+  if (!stop.prizeByHour || !Number.isFinite(arrivalSeconds)) return 0;
   const hour = Math.floor((p.startHour + arrivalSeconds / 3600) % 24);
-  return stop.prizeByHour[hour] ?? 0;
+  return at(stop.prizeByHour, hour, 'prize hour');
 }
 
 interface Walk {
@@ -99,18 +101,22 @@ interface Walk {
   bonus: number;
 }
 
+/** Seconds from place `from` to place `to` of the matrix (Infinity where unreachable; a bad place throws). */
+function leg(m: TravelMatrix, from: number, to: number): number {
+  return at(at(m.seconds, from, 'place'), to, 'place');
+}
+
 /** Visits the stops in order from and back to the depot; seconds Infinity when a window or a gap is broken. */
 function walk(p: PatrolProblem, m: TravelMatrix, order: readonly number[]): Walk {
   let t = 0,
     prize = 0,
     bonus = 0,
-    at = 0;
+    place = 0;
   const arrivals: number[] = [];
   const lastOf = new Map<string, number>();
   for (const i of order) {
-    t += m.seconds[at]?.[i + 1] ?? Infinity;
-    const stop = p.stops[i];
-    if (!stop) continue;
+    t += leg(m, place, i + 1);
+    const stop = at(p.stops, i, 'stop');
     if (stop.window) {
       if (t > stop.window[1]) t = Infinity;
       else t = Math.max(t, stop.window[0]);
@@ -124,9 +130,9 @@ function walk(p: PatrolProblem, m: TravelMatrix, order: readonly number[]): Walk
     prize += prizeAt(p, stop, t);
     bonus += stop.bonus ?? 0;
     t += stop.dwellSeconds;
-    at = i + 1;
+    place = i + 1;
   }
-  t += m.seconds[at]?.[0] ?? Infinity;
+  t += leg(m, place, 0);
   return { arrivals, seconds: t, prize, bonus };
 }
 
@@ -148,10 +154,10 @@ const hhmm = (startHour: number, s: number) => {
 
 /** Why a gate's window cannot be kept in this plan. */
 function gateReason(p: PatrolProblem, m: TravelMatrix, i: number): string {
-  const s = p.stops[i] as PatrolStopInput;
+  const s = at(p.stops, i, 'stop');
   const [open, close] = s.window ?? [0, p.shiftSeconds];
-  const direct = m.seconds[0]?.[i + 1] ?? Infinity;
-  const back = m.seconds[i + 1]?.[0] ?? Infinity;
+  const direct = leg(m, 0, i + 1);
+  const back = leg(m, i + 1, 0);
   if (!Number.isFinite(direct) || !Number.isFinite(back)) return 'the gate cannot be reached from the base and back';
   if (close < 0 || open > p.shiftSeconds) return 'the window lies outside the shift';
   if (direct > close)
@@ -163,7 +169,6 @@ function gateReason(p: PatrolProblem, m: TravelMatrix, i: number): string {
 
 /** The search's view of a patrol: stop i is place i + 1 of the travel matrix, the tour ends back at the base. */
 export function patrolModel(p: PatrolProblem, m: TravelMatrix): TourModel {
-  const n = p.stops.length;
   const groups = new Map<string, number>();
   const model: TourModel = {
     seconds: m.seconds,
@@ -184,7 +189,7 @@ export function patrolModel(p: PatrolProblem, m: TravelMatrix): TourModel {
   };
   // A prize the same at every hour lets every move be priced in O(1).
   if (p.stops.every((s) => !s.prizeByHour || s.prizeByHour.every((v) => v === s.prizeByHour?.[0])))
-    model.staticPrize = Float64Array.from({ length: n }, (_, i) => p.stops[i]?.prizeByHour?.[0] ?? 0);
+    model.staticPrize = Float64Array.from(p.stops, (s) => s.prizeByHour?.[0] ?? 0); // no profile: no prize
   return model;
 }
 
@@ -209,7 +214,7 @@ export function planPatrol(
 ): PatrolPlan {
   const required = p.stops.flatMap((s, i) => (s.kind === 'checkpoint' ? [i] : []));
   for (const i of required) {
-    if (!Number.isFinite(m.seconds[0]?.[i + 1] ?? Infinity) || !Number.isFinite(m.seconds[i + 1]?.[0] ?? Infinity)) {
+    if (!Number.isFinite(leg(m, 0, i + 1)) || !Number.isFinite(leg(m, i + 1, 0))) {
       return { kind: 'infeasible', reason: `checkpoint ${p.stops[i]?.id} cannot be reached from the post and back` };
     }
   }
@@ -231,7 +236,7 @@ export function planPatrol(
   const missedGates: { id: string; reason: string }[] = [];
   const gates = p.stops
     .flatMap((s, i) => (s.kind === 'gate' ? [i] : []))
-    .sort((a, b) => (p.stops[a]?.window?.[0] ?? 0) - (p.stops[b]?.window?.[0] ?? 0));
+    .sort((a, b) => (at(p.stops, a, 'stop').window?.[0] ?? 0) - (at(p.stops, b, 'stop').window?.[0] ?? 0));
   const scoreOf = (r: readonly number[]) => tourScore(model, walkTour(model, r, r.length));
   for (const i of gates) {
     const ins = bestInsertion(model, scratch, route, i, 'score');
@@ -252,8 +257,8 @@ export function planPatrol(
   route = search.tours[0]?.seq ?? route;
   const w = walk(p, m, route);
   const stops: PlannedStop[] = route.map((i, k) => {
-    const s = p.stops[i] as PatrolStopInput;
-    const t = w.arrivals[k] ?? Infinity;
+    const s = at(p.stops, i, 'stop');
+    const t = at(w.arrivals, k, 'route position');
     return { id: s.id, node: s.node, kind: s.kind, arrivalSeconds: t, prize: prizeAt(p, s, t) };
   });
   return { kind: 'ok', stops, totalSeconds: w.seconds, prize: w.prize, checkpoints: required.length, missedGates };

@@ -1,4 +1,5 @@
 import Flatbush from 'flatbush';
+import { at } from '../shared/checked.js';
 import { metersPerDegree, nearestOnSegment } from '../shared/geo.js';
 import type { EdgePoint } from './edge-point.js';
 import type { RoadGraph } from './road-graph.js';
@@ -21,17 +22,17 @@ export interface EdgeIndex {
  * projection is on the sphere the graph's edge lengths are measured on (haversine), so gaps and fractions agree with them.
  */
 export function indexEdges(g: RoadGraph): EdgeIndex {
-  const segCount = g.edgeCoordStart[g.edgeCount] ?? 0;
+  const segCount = at(g.edgeCoordStart, g.edgeCount, 'edge');
   const segEdge = new Int32Array(segCount);
   const segStart = new Int32Array(segCount);
   const index = new Flatbush(Math.max(1, segCount - g.edgeCount));
   let n = 0;
   for (let e = 0; e < g.edgeCount; e++) {
-    for (let k = g.edgeCoordStart[e] ?? 0; k < (g.edgeCoordStart[e + 1] ?? 0) - 1; k++) {
-      const x0 = g.edgeCoords[2 * k] ?? 0,
-        y0 = g.edgeCoords[2 * k + 1] ?? 0;
-      const x1 = g.edgeCoords[2 * k + 2] ?? 0,
-        y1 = g.edgeCoords[2 * k + 3] ?? 0;
+    for (let k = at(g.edgeCoordStart, e, 'edge'); k < at(g.edgeCoordStart, e + 1, 'edge') - 1; k++) {
+      const x0 = at(g.edgeCoords, 2 * k, 'edge coordinate'),
+        y0 = at(g.edgeCoords, 2 * k + 1, 'edge coordinate');
+      const x1 = at(g.edgeCoords, 2 * k + 2, 'edge coordinate'),
+        y1 = at(g.edgeCoords, 2 * k + 3, 'edge coordinate');
       index.add(Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1));
       segEdge[n] = e;
       segStart[n] = k;
@@ -48,12 +49,12 @@ export function indexEdges(g: RoadGraph): EdgeIndex {
       let best: SnappedPoint | undefined;
       for (const s of index.search(lon - dDeg, lat - dDeg, lon + dDeg, lat + dDeg)) {
         if (s >= n) continue;
-        const k = segStart[s] ?? 0;
-        const e = segEdge[s] ?? 0;
-        const ax = ((g.edgeCoords[2 * k] ?? 0) - lon) * mx,
-          ay = ((g.edgeCoords[2 * k + 1] ?? 0) - lat) * my;
-        const bx = ((g.edgeCoords[2 * k + 2] ?? 0) - lon) * mx,
-          by = ((g.edgeCoords[2 * k + 3] ?? 0) - lat) * my;
+        const k = at(segStart, s, 'segment');
+        const e = at(segEdge, s, 'segment');
+        const ax = (at(g.edgeCoords, 2 * k, 'edge coordinate') - lon) * mx,
+          ay = (at(g.edgeCoords, 2 * k + 1, 'edge coordinate') - lat) * my;
+        const bx = (at(g.edgeCoords, 2 * k + 2, 'edge coordinate') - lon) * mx,
+          by = (at(g.edgeCoords, 2 * k + 3, 'edge coordinate') - lat) * my;
         const { u, x: px, y: py, distance: d } = nearestOnSegment(ax, ay, bx, by);
         if (d <= maxDistanceMeters && (!best || d < best.distanceMeters)) {
           best = {
@@ -74,11 +75,11 @@ export function indexEdges(g: RoadGraph): EdgeIndex {
 function fractionAlong(g: RoadGraph, e: number, k: number, u: number): number {
   let before = 0;
   let total = 0;
-  for (let j = g.edgeCoordStart[e] ?? 0; j < (g.edgeCoordStart[e + 1] ?? 0) - 1; j++) {
-    const m = metersPerDegree(g.edgeCoords[2 * j + 1] ?? 0, 'sphere');
+  for (let j = at(g.edgeCoordStart, e, 'edge'); j < at(g.edgeCoordStart, e + 1, 'edge') - 1; j++) {
+    const m = metersPerDegree(at(g.edgeCoords, 2 * j + 1, 'edge coordinate'), 'sphere');
     const len = Math.hypot(
-      ((g.edgeCoords[2 * j + 2] ?? 0) - (g.edgeCoords[2 * j] ?? 0)) * m.lon,
-      ((g.edgeCoords[2 * j + 3] ?? 0) - (g.edgeCoords[2 * j + 1] ?? 0)) * m.lat,
+      (at(g.edgeCoords, 2 * j + 2, 'edge coordinate') - at(g.edgeCoords, 2 * j, 'edge coordinate')) * m.lon,
+      (at(g.edgeCoords, 2 * j + 3, 'edge coordinate') - at(g.edgeCoords, 2 * j + 1, 'edge coordinate')) * m.lat,
     );
     if (j < k) before += len;
     if (j === k) before += u * len;

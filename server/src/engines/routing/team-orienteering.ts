@@ -1,3 +1,4 @@
+import { at } from '../shared/checked.js';
 import { Tour, type TourModel } from './orienteering.js';
 import { TourSearch } from './tour-search.js';
 
@@ -38,7 +39,7 @@ export function planTeam(p: TeamProblem, opts: TeamOptions = {}): TeamPlan {
     endPlace: p.endPlace,
     limitSeconds: p.limitSeconds,
     dwellSeconds: Float64Array.from({ length: n }, (_, i) => p.dwellSeconds?.[i] ?? 0),
-    prizeAt: (i) => p.prize[i] ?? 0,
+    prizeAt: (i) => at(p.prize, i, 'place'),
     staticPrize: Float64Array.from(p.prize),
     bonus: new Float64Array(n),
     windowOpen: new Float64Array(n).fill(-Infinity),

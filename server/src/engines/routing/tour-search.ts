@@ -74,6 +74,7 @@ export class TourSearch {
   }
 
   private worth(s: number): number {
+    // Per move in the search, unchecked: s is a stop of the model, and staticPrize and bonus hold one value per stop.
     return (this.m.staticPrize?.[s] ?? 0) + (this.m.bonus[s] ?? 0);
   }
 

@@ -15,3 +15,18 @@ export function at<T>(arr: ArrayLike<T>, i: number, what = 'index'): T {
   }
   return arr[i] as T;
 }
+
+/**
+ * Checks once that every entry of `indexes` is an index of an array of `length`: a hot loop that then reads that array
+ * at those indexes unchecked reads only real elements (a footprint set against another city's state would not).
+ * @throws RangeError naming the first bad entry, its position and the length
+ * @example checkIndexes(Int32Array.of(0, 2), 3, 'segment') // passes; checkIndexes([3], 3) throws
+ */
+export function checkIndexes(indexes: ArrayLike<number>, length: number, what = 'index'): void {
+  for (let j = 0; j < indexes.length; j++) {
+    const i = indexes[j] as number;
+    if (!(Number.isInteger(i) && i >= 0 && i < length)) {
+      throw new RangeError(`${what} ${i} (entry ${j}) is out of range [0, ${length})`);
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at } from './checked.js';
+import { at, checkIndexes } from './checked.js';
 import { lonLatToTileFraction, metersPerDegree, nearestOnSegment, padBox, tileBounds } from './geo.js';
 
 describe('metres per degree', () => {
@@ -69,5 +69,11 @@ describe('checked access', () => {
     expect(at([10, 20], 1, 'stop')).toBe(20);
     expect(() => at([10, 20], 2, 'stop')).toThrow(RangeError);
     expect(() => at([10, 20], 2, 'stop')).toThrow(/2/);
+  });
+  it('when one of a set of indexes is outside the array, then checkIndexes throws naming it and its entry', () => {
+    expect(() => checkIndexes(Int32Array.of(0, 2), 3, 'segment')).not.toThrow();
+    expect(() => checkIndexes(Int32Array.of(0, 3), 3, 'segment')).toThrow(RangeError);
+    expect(() => checkIndexes(Int32Array.of(0, 3), 3, 'segment')).toThrow('segment 3 (entry 1) is out of range [0, 3)');
+    expect(() => checkIndexes([0.5], 3)).toThrow(RangeError);
   });
 });
