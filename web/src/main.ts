@@ -30,6 +30,7 @@ import { initPatrolPlan } from './panels/patrol-plan.js';
 import { initReach, reachSection } from './panels/reach-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
+import { installSheetHandle } from './panels/sheet-handle.js';
 import { renderSidebar } from './panels/sidebar.js';
 import { initTimeBar } from './panels/time-bar.js';
 import { initialState, resForZoom } from './state/app-state.js';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   const state = initialState(session.user);
   const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
   const sidebar = document.getElementById('sidebar') as HTMLElement;
+  installSheetHandle();
   const details = document.getElementById('details') as HTMLElement;
   const legend = document.getElementById('legend') as HTMLElement;
   const summary = document.getElementById('summary') as HTMLElement;

@@ -93,10 +93,23 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     await page.goto(`${base}/?role=grid_office&lang=zh-CN`);
     await waitIdle();
     await page.locator('details[data-section="editing"] > summary').click();
+    // Off until a grid is picked, and the tooltip says so; the shortcut of an off button does nothing.
+    const split = page.locator('button[data-testid="edit-split"]');
+    expect(await split.isDisabled()).toBe(true);
+    expect(await split.getAttribute('title')).toBe('切分 (S) — 请先在地图上点选一个网格');
+    expect(await page.locator('button[data-testid="edit-beat"]').getAttribute('title')).toContain(
+      '仅警务规划人员可编辑警格',
+    );
     await flyTo(grid.code);
     await clickAt(grid.cx, grid.cy);
     await page.waitForFunction((c) => window.gridpatrol.editTarget === c, grid.code, { timeout: 30_000 });
-    await page.locator('button[data-testid="edit-split"]').click();
+    expect(await split.getAttribute('title')).toBe('切分 (S)');
+    // The split starts from the keyboard: S, as the tooltip says.
+    await page.keyboard.press('s');
+    await page.locator('button[data-testid="edit-cancel"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('button[data-testid="edit-split"]').getAttribute('title')).toContain(
+      '请先完成或取消当前编辑',
+    );
     const before = await saves();
     const dy = (grid.ymax - grid.ymin) * 0.15;
     await ensureVisible([

@@ -14,6 +14,24 @@ export interface MapHandle {
 /** Keeps fitted areas clear of the sidebar (300 px wide at the left). */
 export const SIDEBAR_PADDING = { left: 320, top: 20, right: 20, bottom: 20 } as const;
 
+/**
+ * Padding that keeps a fitted area clear of the panels as laid out now: the sidebar at the left on a wide screen;
+ * below 900 px (styles.css) the summary on top and the bottom sheet with the time bar over it.
+ */
+export function panelPadding(): { left: number; top: number; right: number; bottom: number } {
+  if (window.innerWidth > 900) return { ...SIDEBAR_PADDING };
+  const h = window.innerHeight;
+  const topOf = (id: string) => {
+    const el = document.getElementById(id);
+    return el && !el.hidden ? el.getBoundingClientRect().top : h;
+  };
+  const summary = document.getElementById('summary');
+  const top = summary && !summary.hidden ? summary.getBoundingClientRect().bottom + 10 : 20;
+  const bottom = h - Math.min(topOf('sidebar'), topOf('time-bar')) + 10;
+  // A screen too short for both: split what is left rather than hand MapLibre an impossible padding.
+  return top + bottom < h - 40 ? { left: 20, right: 20, top, bottom } : { left: 20, right: 20, top: 20, bottom: h / 2 };
+}
+
 /** The demo district, used until the TileJSON answers (or when the database is empty). */
 const FALLBACK_BOUNDS: [number, number, number, number] = [118.755, 32.02, 118.8174, 32.0552];
 
@@ -29,7 +47,7 @@ export async function createMap(container: HTMLElement): Promise<MapHandle> {
     container,
     style: buildStyle(location.origin),
     bounds,
-    fitBoundsOptions: { padding: SIDEBAR_PADDING },
+    fitBoundsOptions: { padding: panelPadding() },
     // The map position is in the address (#map=zoom/lat/lon) beside ?view=, so a shared link opens the same map.
     hash: 'map',
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
@@ -82,10 +100,14 @@ export function flyToFeature(map: MapLibreMap, f: Feature): void {
   if (!f.geometry) return;
   showSelection(map, { type: 'Feature', geometry: f.geometry });
   const [a, b, c, d] = bboxOf(f);
-  if (a === c && b === d) map.flyTo({ center: [a, b], zoom: 17, padding: SIDEBAR_PADDING });
+  const pad = panelPadding();
+  if (a === c && b === d) map.flyTo({ center: [a, b], zoom: 17, padding: pad });
   else
     map.fitBounds([a, b, c, d], {
-      padding: { ...SIDEBAR_PADDING, left: SIDEBAR_PADDING.left + 60, top: 80, right: 80, bottom: 80 },
+      padding:
+        window.innerWidth > 900
+          ? { ...SIDEBAR_PADDING, left: SIDEBAR_PADDING.left + 60, top: 80, right: 80, bottom: 80 }
+          : { ...pad, left: 40, right: 40 },
       maxZoom: 17,
     });
 }

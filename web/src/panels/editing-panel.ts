@@ -470,14 +470,47 @@ const tools: {
   showVersion?: (v: number) => void;
 } = {};
 
+/** Keyboard shortcuts of the toolbar (as `aria-keyshortcuts` writes them). Enter is terra-draw's "finish drawing". */
+const SHORTCUT_OF: Record<string, string> = {
+  'edit-draw': 'N',
+  'edit-reshape': 'R',
+  'edit-split': 'S',
+  'edit-merge': 'M',
+  'edit-beat': 'B',
+  'edit-history': 'H',
+  'edit-save': 'Control+S',
+  'edit-undo': 'Control+Z',
+  'edit-redo': 'Control+Shift+Z',
+  'edit-cancel': 'Escape',
+};
+
+let shortcutsOn = false;
+/**
+ * One keydown listener for the page: a shortcut clicks its button, so it does exactly what the button would and
+ * nothing when the button is off or the editing section is closed; typing in a field is never taken for one.
+ */
+function installShortcuts(): void {
+  if (shortcutsOn) return;
+  shortcutsOn = true;
+  document.addEventListener('keydown', (e) => {
+    const el = e.target instanceof HTMLElement ? e.target : undefined;
+    if (el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))) return;
+    if (e.altKey || e.metaKey) return;
+    const ctrl = e.ctrlKey;
+    const k = e.key.length === 1 ? e.key.toUpperCase() : e.key;
+    const name = ctrl ? `Control+${e.shiftKey ? 'Shift+' : ''}${k}` : e.shiftKey ? undefined : k;
+    const testid = Object.entries(SHORTCUT_OF).find(([, keys]) => keys === name)?.[0];
+    if (!testid) return;
+    const b = document.querySelector<HTMLButtonElement>(`details[data-section="editing"] [data-testid="${testid}"]`);
+    if (!b || b.disabled || !b.closest('details')?.open) return;
+    e.preventDefault();
+    b.click();
+  });
+}
+
 /** 网格/警格编辑: draw, reshape, split, merge grids; build a beat from clicked grids with its workload live. */
 export function editingSection(state: AppState): HTMLElement {
-  const button = (key: string, testid: string, onclick: () => void, enabled = true) => {
-    const b = h('button', { 'data-testid': testid }, t(key)) as HTMLButtonElement;
-    b.disabled = !enabled;
-    b.onclick = onclick;
-    return b;
-  };
+  installShortcuts();
   const target = edit.target;
   const onGrid = target?.kind === 'grid',
     onBeat = target?.kind === 'beat';
@@ -485,6 +518,20 @@ export function editingSection(state: AppState): HTMLElement {
   const canEditGrids = state.role === 'grid_office',
     canEditBeats = state.role === 'planner';
   const busy = edit.mode !== 'idle';
+  /** Why a control is off, first reason first (the tooltip says it; a disabled button cannot be asked otherwise). */
+  const whyGrid = (needGrid: boolean) =>
+    !canEditGrids ? 'role_grid' : busy ? 'busy' : needGrid && !onGrid ? 'pick_grid' : undefined;
+  const whyBeat = !canEditBeats ? 'role_beat' : busy ? 'busy' : !onBeat ? 'pick_beat' : undefined;
+  /** A toolbar button: its shortcut in the tooltip and `aria-keyshortcuts`, and when off, the reason. */
+  const button = (key: string, testid: string, onclick: () => void, why?: string) => {
+    const b = h('button', { 'data-testid': testid }, t(key)) as HTMLButtonElement;
+    b.disabled = why !== undefined;
+    const keys = SHORTCUT_OF[testid];
+    if (keys) b.setAttribute('aria-keyshortcuts', keys);
+    b.title = [t(key) + (keys ? ` (${keys})` : ''), why ? t(`editing.why.${why}`) : ''].filter(Boolean).join(' — ');
+    b.onclick = onclick;
+    return b;
+  };
   const rows: HTMLElement[] = [
     h(
       'p',
@@ -496,12 +543,12 @@ export function editingSection(state: AppState): HTMLElement {
     h(
       'div',
       { class: 'buttons' },
-      button('editing.draw', 'edit-draw', () => void tools.start?.('draw'), canEditGrids && !busy),
-      button('editing.reshape', 'edit-reshape', () => void tools.start?.('reshape'), canEditGrids && onGrid && !busy),
-      button('editing.split', 'edit-split', () => void tools.start?.('split'), canEditGrids && onGrid && !busy),
-      button('editing.merge', 'edit-merge', () => void tools.start?.('merge'), canEditGrids && !busy),
-      button('editing.beat', 'edit-beat', () => void tools.start?.('beat'), canEditBeats && onBeat && !busy),
-      button('editing.history', 'edit-history', () => void tools.history?.(), Boolean(target)),
+      button('editing.draw', 'edit-draw', () => void tools.start?.('draw'), whyGrid(false)),
+      button('editing.reshape', 'edit-reshape', () => void tools.start?.('reshape'), whyGrid(true)),
+      button('editing.split', 'edit-split', () => void tools.start?.('split'), whyGrid(true)),
+      button('editing.merge', 'edit-merge', () => void tools.start?.('merge'), whyGrid(false)),
+      button('editing.beat', 'edit-beat', () => void tools.start?.('beat'), whyBeat),
+      button('editing.history', 'edit-history', () => void tools.history?.(), target ? undefined : 'pick_any'),
     ),
   ];
   if (edit.history) {
@@ -534,7 +581,14 @@ export function editingSection(state: AppState): HTMLElement {
         'div',
         { class: 'buttons' },
         ...(save
-          ? [button('editing.save', 'edit-save', () => void save(), edit.mode !== 'merge' || edit.picked.size >= 2)]
+          ? [
+              button(
+                'editing.save',
+                'edit-save',
+                () => void save(),
+                edit.mode === 'merge' && edit.picked.size < 2 ? 'merge_two' : undefined,
+              ),
+            ]
           : []),
         ...(edit.mode === 'beat' ? [button('editing.lasso', 'edit-lasso', () => tools.lasso?.())] : []),
         button('editing.undo', 'edit-undo', () => tools.undo?.()),

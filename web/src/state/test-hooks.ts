@@ -99,6 +99,8 @@ export interface TestHooks {
   planWorkloadRows: number;
   /** The longitude the compare swipe divides A (west) from B (east) at; NaN when the swipe is off. */
   planSwipeLon: number;
+  /** The phone's bottom sheet is folded down to its handle. */
+  sheetFolded: boolean;
   /** Distinct `code`s of the features a MapLibre layer draws on screen now. */
   renderedCodes(layerId: string): string[];
   /** Distinct `code`s a MapLibre layer draws at one map pixel (x, y from the map's top left). */
@@ -190,6 +192,7 @@ export function installTestHooks(): TestHooks {
     planCompareMovedDrawn: -1,
     planWorkloadRows: 0,
     planSwipeLon: Number.NaN,
+    sheetFolded: false,
     renderedCodes: () => [],
     renderedCodesAt: () => [],
     swipeDividerX: () => Number.NaN,
