@@ -31,6 +31,7 @@ import { initReach, reachSection } from './panels/reach-panel.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
 import { installSheetHandle } from './panels/sheet-handle.js';
+import { showLoading } from './panels/status.js';
 import { renderSidebar } from './panels/sidebar.js';
 import { initTimeBar } from './panels/time-bar.js';
 import { initialState, resForZoom } from './state/app-state.js';
@@ -89,7 +90,10 @@ async function main(): Promise<void> {
   window.gridpatrol.signedIn = true;
   setLocalZone(session.timeZone);
   const state = initialState(session.user);
+  showLoading(true);
   const { map, overlay } = await createMap(document.getElementById('map') as HTMLElement);
+  // The first drawn map (district and beats with the basemap) ends the loading line; later loads are per panel.
+  map.once('idle', () => showLoading(false));
   const sidebar = document.getElementById('sidebar') as HTMLElement;
   installSheetHandle();
   const details = document.getElementById('details') as HTMLElement;

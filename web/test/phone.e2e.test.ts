@@ -49,6 +49,16 @@ describe.skipIf(!hasChromium)('phone layout in Chromium', () => {
     await page.waitForFunction(() => window.gridpatrol.gradedGrids > 0, undefined, { timeout: 120_000 });
     await idle(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone-390-open-zh-CN.png') });
+    // The loading line was on from sign-in until the first map was drawn, and the live region says it is loaded.
+    const loading = await page.evaluate(() => ({
+      on: window.gridpatrol.loadingShownAt,
+      off: window.gridpatrol.loadingHiddenAt,
+      status: document.getElementById('status')?.textContent,
+      hidden: (document.getElementById('loading') as HTMLElement).hidden,
+    }));
+    expect(loading.off).toBeGreaterThan(loading.on);
+    expect(loading.hidden).toBe(true);
+    expect(loading.status).toBe('地图已加载');
     const open = await mapShare();
     expect(open, 'share of the screen that is map, sheet open').toBeGreaterThanOrEqual(0.5);
     const openBox = await sheet();

@@ -1,4 +1,5 @@
 import { problemText } from '../api/problem-text.js';
+import { announce } from './status.js';
 import { t } from '../i18n/index.js';
 import { h } from './dom.js';
 
@@ -43,6 +44,7 @@ export function startJob<R>(
   const element = h('div', { class: 'job-progress', 'data-testid': `job-${kind}` }, bar, stage, cancel);
   const tracked: Tracked = { element };
   running.set(kind, tracked);
+  announce(t('status.working'));
   const end = () => {
     tracked.source?.close();
     if (running.get(kind) === tracked) running.delete(kind);
@@ -53,10 +55,12 @@ export function startJob<R>(
     stage.textContent = s.stage ?? t(`jobs.${s.state}`);
     if (s.state === 'done') {
       end();
+      announce(t('status.done'));
       handlers.onResult(s.result as R);
     }
     if (s.state === 'failed') {
       end();
+      announce(t('jobs.failed'));
       handlers.onError(s.error ? problemText(s.error, 500) : t('jobs.failed'));
     }
     if (s.state === 'cancelled') {

@@ -86,6 +86,10 @@ export interface TestHooks {
   historyShown: number;
   /** Whether a session was found on load (false: the sign-in page is shown). */
   signedIn: boolean;
+  /** The live region's last words, and when the loading line went on and off (performance.now(), NaN: not yet). */
+  status: string;
+  loadingShownAt: number;
+  loadingHiddenAt: number;
   /** The last outline drawn to pick a beat's grids (one ring, lon/lat) and how many such picks were made. */
   lassoOutline: number[][];
   lassoPicks: number;
@@ -183,6 +187,9 @@ export function installTestHooks(): TestHooks {
     snaps: 0,
     historyShown: 0,
     signedIn: false,
+    status: '',
+    loadingShownAt: Number.NaN,
+    loadingHiddenAt: Number.NaN,
     lassoOutline: [],
     lassoPicks: 0,
     planCutGrids: 0,
