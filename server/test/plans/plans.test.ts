@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planCompareAnswer, scorecardAnswer } from '../../src/contract/plan-answers.js';
 import { cameraViews } from '../../src/services/coverage.service.js';
 import { loadDemoCity } from '../../src/services/demo-city.service.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -261,6 +262,9 @@ describe('stored plans: drafts, change, compare, import and export', () => {
     )[0]!;
     expect(card.plan.change).toEqual({ gridsMoved: 1, residentsMoved: pop.p, householdsMoved: pop.h, beatsChanged: 2 });
     const cmp = await get(`/api/v1/plans/compare?a=in-force&b=${plan.id}&stationId=${station.id}`);
+    // The answers are what the contract documents (strict objects: no field the schema does not name, none missing).
+    expect(scorecardAnswer.safeParse(card).error).toBeUndefined();
+    expect(planCompareAnswer.safeParse(cmp).error).toBeUndefined();
     expect(cmp.moved).toEqual([{ gridCode: grid, from, to }]);
     const fromA = cmp.a.beats.find((b: Json) => b.code === from),
       fromB = cmp.b.beats.find((b: Json) => b.code === from);

@@ -205,15 +205,37 @@ describe('PDF briefing model', () => {
       beats: [],
       plan: {
         beats: 4,
-        balance: [{ measure: 'weightedIncidents', maxOverMean: 1.2, cv }],
+        grids: 12,
+        balance: [{ measure: 'weightedIncidents', mean: 10, max: 12, maxOverMean: 1.2, cv }],
         reach: [],
-        coverage: { roadRate: 0.7, keyPlaceRate: 0.8, minBeatRoadRate: 0.5 },
-        nesting: { gridsCut: 0, communitiesSplit: split, pieces: 4 },
+        coverage: {
+          roadRate: 0.7,
+          keyPlaceRate: 0.8,
+          schoolRate: null,
+          schoolsIdentified: 0,
+          schoolIdentifyRate: null,
+          minBeatRoadRate: 0.5,
+        },
+        nesting: { gridsCut: 0, communities: 3, communitiesSplit: split, pieces: 4, split: [] },
         shape: { meanPolsbyPopper: 0.4, minPolsbyPopper: 0.3, beatsInPieces: 0 },
         change: null,
       },
     });
-    const comparison: Comparison = { names: { a: '现行', b: '草案' }, a: card(0.3, 2), b: card(0.2, 3), moved: [] };
+    const differences: Comparison['differences'] = {
+      balance: [],
+      reach: [],
+      coverage: { roadRate: 0, minBeatRoadRate: 0, schoolsIdentified: 0, schoolIdentifyRate: null },
+      nesting: { gridsCut: 0, communitiesSplit: 1, pieces: 0 },
+      shape: { meanPolsbyPopper: 0, beatsInPieces: 0 },
+      gridsMoved: 0,
+    };
+    const comparison: Comparison = {
+      names: { a: '现行', b: '草案' },
+      a: card(0.3, 2),
+      b: card(0.2, 3),
+      moved: [],
+      differences,
+    };
     const b = briefingModel(input({ view: 'planning', comparison, kpis }));
     // The comparison is the planning view's own table: the KPIs do not fill in beside it.
     expect(b.page2.tables).toHaveLength(1);

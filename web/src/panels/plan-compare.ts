@@ -1,4 +1,6 @@
 import type { ExpressionSpecification, Map as MapLibreMap } from 'maplibre-gl';
+import type { z } from 'zod';
+import type { planCompareAnswer } from '../../../server/src/contract/plan-answers.js';
 import { getJson } from '../api/client.js';
 import { t } from '../i18n/index.js';
 import { h } from './dom.js';
@@ -12,40 +14,9 @@ interface PlanSummary {
   kind: string;
   version: number | null;
 }
-interface Balance {
-  measure: string;
-  maxOverMean: number;
-  cv: number;
-}
-interface Tier {
-  limitMinutes: number;
-  roadShare: number | null;
-  keyPlaceShare: number | null;
-}
-interface PlanCard {
-  beats: { code: string; grids: number }[];
-  plan: {
-    beats: number;
-    balance: Balance[];
-    reach: Tier[];
-    coverage: {
-      roadRate: number | null;
-      keyPlaceRate: number | null;
-      minBeatRoadRate: number | null;
-      /** Share of the schools seen at identify level (识别) or better; absent from answers before it existed. */
-      schoolIdentifyRate?: number | null;
-    };
-    nesting: { gridsCut: number; communitiesSplit: number; pieces: number };
-    shape: { meanPolsbyPopper: number; minPolsbyPopper: number; beatsInPieces: number };
-    change: { gridsMoved: number; residentsMoved: number } | null;
-  };
-}
-export interface Comparison {
-  names: { a: string; b: string };
-  a: PlanCard;
-  b: PlanCard;
-  moved: { gridCode: string; from: string; to: string }[];
-}
+/** What GET /api/v1/plans/compare answers: the contract's schema (server/src/contract/plan-answers.ts). */
+export type Comparison = z.infer<typeof planCompareAnswer>;
+type PlanCard = Comparison['a'];
 
 /** One row of the compare table: how to read the figure, and which way is better (for the colour of the difference). */
 interface Row {
@@ -84,7 +55,7 @@ const ROWS: Row[] = [
   { key: 'coverage_min_beat', get: (c) => c.plan.coverage.minBeatRoadRate, better: 'higher', format: pct },
   {
     key: 'coverage_schools_identify',
-    get: (c) => c.plan.coverage.schoolIdentifyRate ?? null,
+    get: (c) => c.plan.coverage.schoolIdentifyRate,
     better: 'none',
     format: pct,
   },

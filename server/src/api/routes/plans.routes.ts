@@ -1,3 +1,4 @@
+import { planCompareAnswer, scorecardAnswer } from '../../contract/plan-answers.js';
 import type { Db } from '../../db/client.js';
 import {
   planApplyBody,
@@ -54,7 +55,7 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         permission: 'read',
         summary: 'Two plans scored on the same data, and the differences (b − a)',
         request: { query: planCompareQuery },
-        response: {},
+        response: { schema: planCompareAnswer },
         problems: { 404: 'no such plan' },
       },
       ({ query: q }) => planComparison(db, toRef(q.a, q.stationId), toRef(q.b, q.stationId), q.weights ?? {}),
@@ -140,7 +141,7 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         permission: 'read',
         summary: 'The scorecard of a plan, per beat and for the plan',
         request: { params: planRefParams, query: planScoreQuery },
-        response: {},
+        response: { schema: scorecardAnswer },
         problems: { 404: 'no such plan' },
       },
       ({ params: p, query: q }) => planScorecard(db, toRef(p.ref, q.stationId), q.weights ?? {}),
