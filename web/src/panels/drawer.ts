@@ -41,8 +41,11 @@ export function reopenDrawer(): void {
   if (el && body?.childElementCount) el.hidden = false;
 }
 
-/** Bottom padding for fitting the map above the drawer when it is open (its height and a margin), else 40 px. */
-export const drawerPad = (): number => {
+/**
+ * Padding for fitting the planning views' areas: right of the sidebar, and above the drawer when it is open (its
+ * height and a margin), else 40 px from the bottom.
+ */
+export const drawerFitPadding = (): { top: number; bottom: number; left: number; right: number } => {
   const d = document.getElementById('plan-drawer');
-  return d && !d.hidden ? d.getBoundingClientRect().height + 30 : 40;
+  return { top: 40, bottom: d && !d.hidden ? d.getBoundingClientRect().height + 30 : 40, left: 340, right: 40 };
 };

@@ -4,8 +4,7 @@ import type { planCompareAnswer } from '../../../server/src/contract/plan-answer
 import { getJson } from '../api/client.js';
 import { t } from '../i18n/index.js';
 import { h } from './dom.js';
-import { DRAFT_BEAT_PALETTE } from '../map/style.js';
-import { initPlanSwipe, setSwipe } from './plan-swipe.js';
+import { initPlanSwipe, planFill, setSwipe } from './plan-swipe.js';
 
 /** What the server answers for GET /api/v1/plans and /plans/compare (the fields this view reads). */
 interface PlanSummary {
@@ -132,12 +131,7 @@ function draw(
     return;
   }
   const plan = assignments[shown];
-  const beats = [...new Set(plan.values())].sort();
-  const match: unknown[] = ['match', ['get', 'code']];
-  for (const [grid, beat] of plan)
-    match.push(grid, DRAFT_BEAT_PALETTE[beats.indexOf(beat) % DRAFT_BEAT_PALETTE.length] ?? '#ccc');
-  match.push('#ccc');
-  map.setPaintProperty('plan-compare-fill', 'fill-color', (plan.size ? match : '#ccc') as ExpressionSpecification);
+  map.setPaintProperty('plan-compare-fill', 'fill-color', planFill(plan, [...plan.keys()]));
   map.setFilter('plan-compare-fill', ['in', ['get', 'code'], ['literal', [...plan.keys()]]]);
   const moved = current.moved.map((m) => m.gridCode);
   map.setFilter('plan-compare-moved', moved.length ? ['in', ['get', 'code'], ['literal', moved]] : NONE);

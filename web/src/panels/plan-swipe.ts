@@ -3,7 +3,7 @@ import type { ExpressionSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import { getJson } from '../api/client.js';
 import { t } from '../i18n/index.js';
 import { DRAFT_BEAT_PALETTE } from '../map/style.js';
-import { drawerPad } from './drawer.js';
+import { drawerFitPadding } from './drawer.js';
 
 /**
  * The compare view's swipe: plan A left of a divider, plan B right of it, on the one map. A grid is on the side its
@@ -146,10 +146,14 @@ function listenForDrag(el: HTMLElement, map: MapLibreMap): void {
   });
 }
 
-function colours(
-  plan: Map<string, string>,
-  codes: string[],
-  order: readonly string[] | undefined,
+/**
+ * Fill colour of grids `codes` by their beat in `plan` (grid → beat), the beats taking the palette in `order`
+ * (default: sorted); the compare's single-plan view and both sides of the swipe draw with it.
+ */
+export function planFill(
+  plan: ReadonlyMap<string, string>,
+  codes: readonly string[],
+  order?: readonly string[],
 ): ExpressionSpecification | string {
   if (codes.length === 0) return '#ccc';
   const beats = order ?? [...new Set(plan.values())].sort();
@@ -170,9 +174,9 @@ function draw(): void {
   const c = centres;
   const left = [...state.a.keys()].filter((g) => (c.get(g) ?? Infinity) < lon);
   const right = [...state.b.keys()].filter((g) => (c.get(g) ?? -Infinity) >= lon);
-  map.setPaintProperty('plan-compare-fill', 'fill-color', colours(state.a, left, state.order?.a));
+  map.setPaintProperty('plan-compare-fill', 'fill-color', planFill(state.a, left, state.order?.a));
   map.setFilter('plan-compare-fill', left.length ? ['in', ['get', 'code'], ['literal', left]] : NONE);
-  map.setPaintProperty(SWIPE_B_LAYER, 'fill-color', colours(state.b, right, state.order?.b));
+  map.setPaintProperty(SWIPE_B_LAYER, 'fill-color', planFill(state.b, right, state.order?.b));
   map.setFilter(SWIPE_B_LAYER, right.length ? ['in', ['get', 'code'], ['literal', right]] : NONE);
   if (divider) {
     divider.hidden = false;
@@ -219,7 +223,7 @@ export async function setSwipe(
           [w, Math.min(...all.map((b) => b[1]))],
           [e, Math.max(...all.map((b) => b[3]))],
         ],
-        { padding: { top: 40, bottom: drawerPad(), left: 340, right: 40 }, duration: 0 },
+        { padding: drawerFitPadding(), duration: 0 },
       );
     if (fraction === 'centre' && first) {
       const x = map.project([(w + e) / 2, map.getCenter().lat]).x;

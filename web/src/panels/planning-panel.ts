@@ -20,7 +20,7 @@ import { refreshAreaTiles } from '../map/area-tiles.js';
 import type { MapContext } from '../map/map-context.js';
 import type { AppState } from '../state/app-state.js';
 import { DRAFT_BEAT_PALETTE, FONT } from '../map/style.js';
-import { drawerPad, reopenDrawer, setDrawer } from './drawer.js';
+import { drawerFitPadding, reopenDrawer, setDrawer } from './drawer.js';
 import { gridBoxes, setSwipe } from './plan-swipe.js';
 import { h, section } from './dom.js';
 import { initPlanCompare, planCompareBlock, planCompareTable, redrawCompare } from './plan-compare.js';
@@ -182,15 +182,13 @@ function linkRow(row: HTMLElement, kind: 'beat' | 'grid', code: string): void {
           [box[0], box[1]],
           [box[2], box[3]],
         ],
-        { padding: { top: 40, bottom: drawerPad(), left: 340, right: 40 }, maxZoom: 17, duration: 400 },
+        { padding: drawerFitPadding(), maxZoom: 17, duration: 400 },
       );
       mapRef.once('moveend', () => {
         window.gridpatrol.planFlownTo = `${kind}:${code}`;
       });
     })();
 }
-
-/** Room the open drawer takes at the bottom of the map. */
 
 function codesFilter(codes: readonly string[]): ExpressionSpecification {
   return codes.length ? ['in', ['get', 'code'], ['literal', [...codes]]] : NONE;
@@ -282,7 +280,7 @@ async function fitStation(stationId: number): Promise<void> {
       [w, s],
       [e, n],
     ],
-    { padding: { top: 40, bottom: drawerPad(), left: 340, right: 40 }, duration: 0 },
+    { padding: drawerFitPadding(), duration: 0 },
   );
 }
 
@@ -290,8 +288,8 @@ function clearPlans(): void {
   view.nesting = undefined;
   view.align = undefined;
   view.draft = undefined;
+  // Draws the map again (after giving the swipe back, when it was on).
   void swipeDraft(false);
-  drawOnMap();
 }
 
 /**

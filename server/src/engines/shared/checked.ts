@@ -4,13 +4,15 @@
  * Not used inside the hottest graph loops, whose indexes are bounded by the arrays' own construction (CSR offsets).
  */
 
+const isIndex = (i: number, length: number): boolean => Number.isInteger(i) && i >= 0 && i < length;
+
 /**
  * The element at index `i` of `arr`.
  * @throws RangeError naming the index and the length when `i` is not an integer in `[0, arr.length)`
  * @example at([10, 20, 30], 1) // 20
  */
 export function at<T>(arr: ArrayLike<T>, i: number, what = 'index'): T {
-  if (!(Number.isInteger(i) && i >= 0 && i < arr.length)) {
+  if (!isIndex(i, arr.length)) {
     throw new RangeError(`${what} ${i} is out of range [0, ${arr.length})`);
   }
   return arr[i] as T;
@@ -25,7 +27,7 @@ export function at<T>(arr: ArrayLike<T>, i: number, what = 'index'): T {
 export function checkIndexes(indexes: ArrayLike<number>, length: number, what = 'index'): void {
   for (let j = 0; j < indexes.length; j++) {
     const i = indexes[j] as number;
-    if (!(Number.isInteger(i) && i >= 0 && i < length)) {
+    if (!isIndex(i, length)) {
       throw new RangeError(`${what} ${i} (entry ${j}) is out of range [0, ${length})`);
     }
   }
