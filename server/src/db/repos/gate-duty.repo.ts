@@ -63,8 +63,14 @@ export async function postsNearSchools(
 ): Promise<{ schoolId: number; postId: number; name: string; staffedHours: string }[]> {
   return db.query(
     `SELECT k.id::int AS "schoolId", p.id::int AS "postId", p.name, p.staffed_hours AS "staffedHours"
-     FROM key_place k JOIN post p
-       ON ST_DWithin(p.geom::geography, ST_PointOnSurface(k.geom)::geography, $1)
+     FROM key_place k
+     CROSS JOIN LATERAL (SELECT ST_PointOnSurface(k.geom) AS gate) g
+     JOIN post p
+       -- The box first, so post_geom_idx answers it (the geography test alone scans every post per school): a
+       -- degree of latitude is at least 110,574 m, a degree of longitude at least 111,320·cos(lat) m on the
+       -- ellipsoid, so the box holds every post within $1 m; the 1 % keeps rounding at the edge inside.
+       ON p.geom && ST_Expand(g.gate, 1.01 * $1 / (111320 * GREATEST(cos(radians(ST_Y(g.gate))), 0.01)), 1.01 * $1 / 110574)
+      AND ST_DWithin(p.geom::geography, g.gate::geography, $1)
      WHERE k.kind IN ('school', 'kindergarten') ORDER BY k.id, p.id`,
     [meters],
   );
