@@ -11,6 +11,14 @@ export interface FeatureRow {
 /** Rows per INSERT: keeps each statement's parameter arrays to a few MB. */
 const CHUNK_ROWS = 5000;
 
+/**
+ * Tables split into month partitions (migration 017) and the column that picks the month: before a chunk goes in,
+ * the months it needs are made, so rows land in their own month and never pile up in the catch-all partition.
+ */
+const MONTH_PARTITIONED: Partial<Record<string, { column: string; ensure: string }>> = {
+  incident: { column: 'occurred_at', ensure: 'incident_ensure_months' },
+};
+
 /** SQL that turns a GeoJSON text parameter into the layer's stored geometry. */
 export function geometrySql(layer: LayerDef, param: string): string {
   const g = `ST_SetSRID(ST_GeomFromGeoJSON(${param}), 4326)`;
@@ -79,6 +87,12 @@ async function insertGroup(tx: Queryable, layer: LayerDef, rows: readonly Featur
     const sql = `INSERT INTO ${layer.table} (${names.join(', ')})
       SELECT ${select.join(', ')} FROM unnest(${unnestArgs.join(', ')}) AS u(${aliases.join(', ')})
       RETURNING id`;
+    const months = MONTH_PARTITIONED[layer.table];
+    if (months) {
+      await tx.query(`SELECT ${months.ensure}($1::timestamptz[])`, [
+        chunk.map((r) => r.properties[months.column] ?? null),
+      ]);
+    }
     const res = await tx.query<{ id: number }>(sql, params);
     for (const r of res) ids.push(r.id);
   }

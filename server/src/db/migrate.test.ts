@@ -13,7 +13,10 @@ describe('migrations', () => {
     const applied = await migrate(t.db);
     expect(applied.length).toBeGreaterThan(0);
     const rows = await t.db.query<{ table_name: string }>(
-      `SELECT f_table_name AS table_name FROM geometry_columns WHERE f_table_schema = $1 ORDER BY 1`,
+      // Partitions (incident_local …) carry their parent's columns and indexes: the parent is the table.
+      `SELECT f_table_name AS table_name FROM geometry_columns g
+       JOIN pg_class c ON c.relname = g.f_table_name AND c.relnamespace = g.f_table_schema::regnamespace
+       WHERE f_table_schema = $1 AND NOT c.relispartition ORDER BY 1`,
       [t.schema],
     );
     const tables = rows.map((r) => r.table_name);
@@ -34,7 +37,9 @@ describe('migrations', () => {
       'station',
     ]);
     const gist = await t.db.query<{ tablename: string }>(
-      `SELECT tablename FROM pg_indexes WHERE schemaname = $1 AND indexdef ILIKE '%USING gist (geom)%' ORDER BY 1`,
+      `SELECT tablename FROM pg_indexes i
+       JOIN pg_class c ON c.relname = i.tablename AND c.relnamespace = i.schemaname::regnamespace
+       WHERE schemaname = $1 AND indexdef ILIKE '%USING gist (geom)%' AND NOT c.relispartition ORDER BY 1`,
       [t.schema],
     );
     expect(
