@@ -3,7 +3,8 @@ import { insertFeatures, type FeatureRow } from '../db/bulk-insert.js';
 import type { Db, Queryable } from '../db/client.js';
 import { writeAudit } from '../db/repos/audit.repo.js';
 import { LAYERS, type LayerName } from '../contract/layers.js';
-import { generateDemoCity, type DemoCity, type DemoFeature } from '../engines/demo/index.js';
+import { DISTRICT_CODE, generateDemoCity, type DemoCity, type DemoFeature } from '../engines/demo/index.js';
+import { province, type ProvinceOptions } from '../engines/demo/province.js';
 
 export interface DemoCityLoad {
   seed: number;
@@ -22,47 +23,102 @@ function resolve(rows: DemoFeature[], codeKey: string, idKey: string, ids: Reado
   });
 }
 
-async function codeIds(tx: Queryable, table: string): Promise<Map<string, number>> {
-  const rows = await tx.query<{ code: string; id: number }>(`SELECT code, id FROM ${table}`);
+/** code → id of a table's rows in one district (every district of a province reuses the demo's XW01… codes). */
+async function codeIds(tx: Queryable, table: string, districtCode: string): Promise<Map<string, number>> {
+  const rows = await tx.query<{ code: string; id: number }>(`SELECT code, id FROM ${table} WHERE district_code = $1`, [
+    districtCode,
+  ]);
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 
+/** Writes one generated district (parents before children, codes resolved to ids); returns rows per layer. */
+async function writeCity(tx: Queryable, city: DemoCity, districtCode: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const put = async (layer: LayerName, rows: readonly FeatureRow[]) => {
+    await insertFeatures(tx, LAYERS[layer], rows);
+    counts[layer] = rows.length;
+  };
+  // Admin areas parent first: region, district, townships, communities (the generator lists them in that order).
+  await put('admin-areas', city.adminAreas);
+  await put('grids', city.grids);
+  await put('stations', city.stations);
+  const stations = await codeIds(tx, 'station', districtCode);
+  await put('beats', resolve(city.beats, 'station_code', 'station_id', stations));
+  await put('checkpoints', resolve(city.checkpoints, 'beat_code', 'beat_id', await codeIds(tx, 'beat', districtCode)));
+  await put('posts', resolve(city.posts, 'station_code', 'station_id', stations));
+  await put('key-places', city.keyPlaces);
+  await put('roads', city.roads);
+  await put('buildings', city.buildings);
+  await put('cameras', city.cameras);
+  await put('incidents', city.incidents);
+  return counts;
+}
+
 /**
- * Writes a generated city in one transaction (parents before children, codes resolved to ids) with one audit row;
- * a failure leaves the database as it was.
+ * Writes a generated city in one transaction with one audit row; a failure leaves the database as it was.
  */
 export async function loadDemoCity(db: Db, opts: { seed: number; incidents?: number }): Promise<DemoCityLoad> {
   const t0 = performance.now();
   const city: DemoCity = generateDemoCity(opts.seed, { incidents: opts.incidents });
   const generateMs = performance.now() - t0;
   const t1 = performance.now();
-  const counts: Record<string, number> = {};
-  await db.transaction(async (tx) => {
-    const put = async (layer: LayerName, rows: readonly FeatureRow[]) => {
-      await insertFeatures(tx, LAYERS[layer], rows);
-      counts[layer] = rows.length;
-    };
-    // Admin areas parent first: region, district, townships, communities (the generator lists them in that order).
-    await put('admin-areas', city.adminAreas);
-    await put('grids', city.grids);
-    await put('stations', city.stations);
-    const stations = await codeIds(tx, 'station');
-    await put('beats', resolve(city.beats, 'station_code', 'station_id', stations));
-    await put('checkpoints', resolve(city.checkpoints, 'beat_code', 'beat_id', await codeIds(tx, 'beat')));
-    await put('posts', resolve(city.posts, 'station_code', 'station_id', stations));
-    await put('key-places', city.keyPlaces);
-    await put('roads', city.roads);
-    await put('buildings', city.buildings);
-    await put('cameras', city.cameras);
-    await put('incidents', city.incidents);
+  const counts = await db.transaction(async (tx) => {
+    const written = await writeCity(tx, city, DISTRICT_CODE);
     await writeAudit(tx, {
       actor: 'demo-city',
       entity: 'demo_city',
       action: 'import',
-      after: { seed: opts.seed, counts },
+      after: { seed: opts.seed, counts: written },
     });
+    return written;
   });
   return { seed: opts.seed, counts, generateMs, loadMs: performance.now() - t1 };
+}
+
+export interface ProvinceProgress {
+  done: number;
+  of: number;
+  districtCode: string;
+  counts: Record<string, number>;
+  elapsedMs: number;
+}
+
+/**
+ * Loads a generated province district by district, one transaction (and one audit row) per district, so a stop
+ * midway keeps whole districts and memory holds one district at a time; `onProgress` hears after each.
+ * @returns rows per layer over the province
+ */
+export async function loadProvince(
+  db: Db,
+  seed: number,
+  opts: ProvinceOptions,
+  onProgress?: (p: ProvinceProgress) => void,
+): Promise<Record<string, number>> {
+  const p = province(seed, opts);
+  const total: Record<string, number> = {};
+  const t0 = performance.now();
+  for (let k = 0; k < p.districtCount; k++) {
+    const d = p.district(k);
+    const counts = await db.transaction(async (tx) => {
+      const written = await writeCity(tx, d.city, d.districtCode);
+      await writeAudit(tx, {
+        actor: 'demo-city',
+        entity: 'demo_province',
+        action: 'import',
+        after: { seed, district: d.districtCode, counts: written },
+      });
+      return written;
+    });
+    for (const [layer, n] of Object.entries(counts)) total[layer] = (total[layer] ?? 0) + n;
+    onProgress?.({
+      done: k + 1,
+      of: p.districtCount,
+      districtCode: d.districtCode,
+      counts,
+      elapsedMs: performance.now() - t0,
+    });
+  }
+  return total;
 }
 
 /** Loads the demo city when the database has no grids yet (first start); returns what it did. */
