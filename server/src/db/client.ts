@@ -307,7 +307,8 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
   const replicaPools = (opts.readUrls ?? []).map((u) => {
     const p = serverPool(u, opts);
     // An idle replica connection dropped when the replica stops must not crash the process (as for the primary).
-    p.on('error', (err) => log.warn({ replica: replicaName(u), err: err.message }, 'read replica connection lost'));
+    // Info, not a warning: the pool just reconnects; a replica that stays away is warned about by the reader, once.
+    p.on('error', (err) => log.info({ replica: replicaName(u), err: err.message }, 'read replica connection lost'));
     return { name: replicaName(u), pool: p };
   });
   const reader =
