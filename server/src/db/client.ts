@@ -4,15 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ThreadError, ThreadOpen, ThreadReply, ThreadRequest } from './embedded-thread.js';
-import { replicaName, replicaReader } from './replica-reader.js';
+import type { Queryable } from './queryable.js';
+import { replicaName, replicaReader, type ReplicaLog } from './replica-reader.js';
 
-/** Anything SQL can be sent to: the database itself or an open transaction. */
-export interface Queryable {
-  /** One statement with $1… parameters; rows come back as plain objects. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
-  /** Several statements without parameters (migrations, DDL). */
-  exec(sql: string): Promise<void>;
-}
+// Queryable and ReplicaLog live in modules of their own so the replica reader needs no import cycle through this
+// file; callers keep importing them from here.
+export type { Queryable, ReplicaLog };
 
 export type DbMode = 'embedded' | 'server';
 
@@ -59,12 +56,6 @@ export interface OpenDbOptions {
   log?: ReplicaLog | undefined;
   /** How long a replica that failed to answer is left out before it is tried again (default 30 s). */
   replicaRetryMs?: number | undefined;
-}
-
-/** The part of a pino logger the replica reader reports through, so the db layer does not depend on pino. */
-export interface ReplicaLog {
-  warn(fields: Record<string, unknown>, msg: string): void;
-  info(fields: Record<string, unknown>, msg: string): void;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -1,4 +1,10 @@
-import type { Queryable, ReplicaLog } from './client.js';
+import type { Queryable } from './queryable.js';
+
+/** The part of a pino logger the replica reader reports through, so the db layer does not depend on pino. */
+export interface ReplicaLog {
+  warn(fields: Record<string, unknown>, msg: string): void;
+  info(fields: Record<string, unknown>, msg: string): void;
+}
 
 /** One streaming replica as the reader sees it: a name for the logs (host:port, no password) and its pool. */
 export interface Replica {
