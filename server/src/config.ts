@@ -11,6 +11,22 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** When set, use this PostgreSQL/PostGIS server instead of the embedded database. */
   DATABASE_URL: z.string().optional(),
+  /**
+   * Server mode: streaming replicas (comma-separated postgres:// URLs) that answer map reads, tiles and analyses'
+   * reads; writes and reads of one's own writes stay on DATABASE_URL. A replica that goes away is skipped for 30 s.
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx): string[] | undefined => {
+      const urls = (v ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== '');
+      if (urls.length === 0) return undefined;
+      for (const u of urls) if (!isPostgresUrl(u)) ctx.addIssue({ code: 'custom', message: readUrlProblem(u) });
+      return urls;
+    }),
   /** Server mode: the schema gridpatrol's tables live in (default: the connection's search_path, usually public). */
   GRIDPATROL_DB_SCHEMA: z
     .string()
@@ -50,6 +66,22 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** A postgres:// or postgresql:// URL with a host: what pg needs to reach a replica. */
+function isPostgresUrl(u: string): boolean {
+  try {
+    const url = new URL(u);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Names the bad entry without its password, since configuration errors end up in logs. */
+function readUrlProblem(u: string): string {
+  const shown = u.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  return `"${shown}" is not a postgres://host[:port]/database URL (comma-separate several)`;
+}
+
 export type Config = z.infer<typeof envSchema>;
 
 /** The fair-use limits the configuration sets (0 = that limit off). */
@@ -65,7 +97,13 @@ export function fairUseLimitsOf(c: Config): FairUseLimits {
 
 /** Reads the configuration from environment variables; throws a readable error on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema
+    // Replicas of what? The embedded database has none: a read URL without DATABASE_URL is a mistake, not ignored.
+    .refine((c) => c.DATABASE_READ_URL === undefined || c.DATABASE_URL !== undefined, {
+      path: ['DATABASE_READ_URL'],
+      message: 'needs DATABASE_URL (the primary the replicas stream from)',
+    })
+    .safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Bad configuration: ${issues}`);

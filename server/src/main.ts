@@ -22,7 +22,10 @@ async function main(): Promise<void> {
     databaseUrl: config.DATABASE_URL,
     dataDir: config.GRIDPATROL_DATA_DIR,
     schema: config.GRIDPATROL_DB_SCHEMA,
+    readUrls: config.DATABASE_READ_URL,
+    log: logger,
   });
+  if (config.DATABASE_READ_URL) logger.info({ replicas: config.DATABASE_READ_URL.length }, 'reading from replicas');
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (config.GRIDPATROL_DEMO === '1') await seedDemoCityIfEmpty(db, config.GRIDPATROL_DEMO_SEED, logger);

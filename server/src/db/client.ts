@@ -4,14 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ThreadError, ThreadOpen, ThreadReply, ThreadRequest } from './embedded-thread.js';
+import type { Queryable } from './queryable.js';
+import { replicaName, replicaReader, type ReplicaLog } from './replica-reader.js';
 
-/** Anything SQL can be sent to: the database itself or an open transaction. */
-export interface Queryable {
-  /** One statement with $1… parameters; rows come back as plain objects. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
-  /** Several statements without parameters (migrations, DDL). */
-  exec(sql: string): Promise<void>;
-}
+// Queryable and ReplicaLog live in modules of their own so the replica reader needs no import cycle through this
+// file; callers keep importing them from here.
+export type { Queryable, ReplicaLog };
 
 export type DbMode = 'embedded' | 'server';
 
@@ -22,6 +20,13 @@ export type DbMode = 'embedded' | 'server';
  */
 export interface Db extends Queryable {
   readonly mode: DbMode;
+  /**
+   * Where read-only statements that may lag a little (map lists, tiles, analyses' inputs) go: round-robin over the
+   * streaming replicas of `readUrls`, falling back to the primary while a replica cannot be reached. Without replicas
+   * (embedded, or a server without DATABASE_READ_URL) it is the Db itself. Never send a write here (a replica in
+   * recovery rejects it) nor a read that must see this request's own write (a replica may not have replayed it yet).
+   */
+  readonly reader: Queryable;
   /**
    * `COPY table (columns) FROM` CSV text: the bulk path both databases have (PGlite through its /dev/blob device,
    * the server through COPY … FROM STDIN). Identifiers are the caller's, never user input.
@@ -45,6 +50,12 @@ export interface OpenDbOptions {
   schema?: string | undefined;
   /** Server mode: pool size. */
   maxConnections?: number | undefined;
+  /** Server mode: postgres://… URLs of streaming replicas that serve `Db.reader` (none: the primary serves it). */
+  readUrls?: readonly string[] | undefined;
+  /** Where a replica's outage and return are reported (the app's pino logger); default: console. */
+  log?: ReplicaLog | undefined;
+  /** How long a replica that failed to answer is left out before it is tried again (default 30 s). */
+  replicaRetryMs?: number | undefined;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -176,6 +187,10 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
   const db: Db = {
     mode: 'embedded',
     ...on(),
+    // One thread holds the one database: there is nowhere else to read from.
+    get reader(): Queryable {
+      return db;
+    },
     async copyCsv(table, columns, csv) {
       await thread.call({
         op: 'copy',
@@ -233,14 +248,24 @@ const serverTypes = {
   },
 } as pg.CustomTypesConfig;
 
-async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
-  const pool = new pg.Pool({
+/** A pool with the session settings every gridpatrol connection has, primary or replica. */
+function serverPool(url: string, opts: OpenDbOptions): pg.Pool {
+  return new pg.Pool({
     connectionString: url,
     max: opts.maxConnections ?? 10,
     types: serverTypes,
     // UTC on every connection, as on PGlite, so timestamps read back the same on both databases.
     options: `-c TimeZone=UTC${opts.schema ? ` -c search_path=${opts.schema},public` : ''}`,
   });
+}
+
+const consoleLog: ReplicaLog = {
+  warn: (fields, msg) => console.warn(`[gridpatrol] ${msg}`, fields),
+  info: (fields, msg) => console.info(`[gridpatrol] ${msg}`, fields),
+};
+
+async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
+  const pool = serverPool(url, opts);
   // An idle pooled connection the server drops (restart, failover, pg_terminate_backend) must not crash the process:
   // the pool discards it and opens a new one on the next query; the error is only reported.
   pool.on('error', (err) => {
@@ -266,9 +291,29 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
       await q.query(sql);
     },
   });
+  const primary = wrap(pool);
+  const log = opts.log ?? consoleLog;
+  // Replica pools are not probed at open: a replica that is down must not keep the app from starting, since the
+  // reader falls back to the primary anyway. CREATE EXTENSION/SCHEMA above reach the replicas through replication.
+  const replicaPools = (opts.readUrls ?? []).map((u) => {
+    const p = serverPool(u, opts);
+    // An idle replica connection dropped when the replica stops must not crash the process (as for the primary).
+    // Info, not a warning: the pool just reconnects; a replica that stays away is warned about by the reader, once.
+    p.on('error', (err) => log.info({ replica: replicaName(u), err: err.message }, 'read replica connection lost'));
+    return { name: replicaName(u), pool: p };
+  });
+  const reader =
+    replicaPools.length === 0
+      ? primary
+      : replicaReader(
+          primary,
+          replicaPools.map((r) => ({ name: r.name, q: wrap(r.pool) })),
+          { log, retryMs: opts.replicaRetryMs ?? 30_000 },
+        );
   return {
     mode: 'server',
-    ...wrap(pool),
+    ...primary,
+    reader,
     async copyCsv(table, columns, csv) {
       await withClient(pool, async (client) => {
         const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
@@ -287,6 +332,8 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
           throw err;
         }
       }),
-    close: () => pool.end(),
+    async close() {
+      await Promise.all([pool.end(), ...replicaPools.map((r) => r.pool.end())]);
+    },
   };
 }

@@ -20,12 +20,15 @@ export interface Editor {
   actor: string;
 }
 
-/** One page of a layer's features matching the query. */
+/** One page of a layer's features matching the query: a map read, so a replica may answer it. */
 export function listLayerFeatures(db: Db, layer: LayerDef, q: ListQuery): Promise<FeaturePage> {
-  return listFeatures(db, layer, q);
+  return listFeatures(db.reader, layer, q);
 }
 
-/** One feature, or 404. */
+/**
+ * One feature, or 404. From the primary: it is read right after its create and for its version before an edit, where
+ * a replica that has not replayed the write yet would answer 404 or a stale version (a 409 on the next PATCH).
+ */
 export async function layerFeature(db: Db, layer: LayerDef, id: number): Promise<Feature> {
   const feature = await getFeature(db, layer, id);
   if (!feature) throw new NotFoundError(`No ${layer.name} feature ${id}`);

@@ -1,5 +1,5 @@
 import { cellToBoundary, cellToLatLng } from 'h3-js';
-import type { Db } from '../db/client.js';
+import type { Db, Queryable } from '../db/client.js';
 import {
   incidentCategories,
   incidentCells,
@@ -55,7 +55,7 @@ export interface HotspotAnswer {
  * false hot spots against zeros outside it. Counts are read here; the cells and Gi* run by `run` (the worker pool
  * for the API and jobs; this thread by default).
  */
-export async function incidentHotspots(
+export function incidentHotspots(
   db: Db,
   res: Res,
   kRing: number,
@@ -63,8 +63,21 @@ export async function incidentHotspots(
   run: TaskRunner = inProcess,
   opts: RunOptions = {},
 ): Promise<HotspotAnswer> {
+  // An analysis of what is stored: a replica that lags by a moment answers it as well as the primary.
+  return hotspotsOn(db.reader, res, kRing, f, run, opts);
+}
+
+/** Gi* on the counts read through `q`: the reader for the API, the primary where a write depends on the answer. */
+async function hotspotsOn(
+  q: Queryable,
+  res: Res,
+  kRing: number,
+  f: IncidentFilter,
+  run: TaskRunner,
+  opts: RunOptions,
+): Promise<HotspotAnswer> {
   const { bbox, ...rest } = f;
-  const [counts, area] = await Promise.all([incidentCells(db, { ...rest, res }), studyAreaGeometry(db)]);
+  const [counts, area] = await Promise.all([incidentCells(q, { ...rest, res }), studyAreaGeometry(q)]);
   const out = await run({ kind: 'hotspots', res, kRing, area, counts, ...(bbox ? { bbox } : {}) }, opts);
   return { res, kRing, studyCells: out.studyCells, cells: out.cells };
 }
@@ -113,14 +126,20 @@ export async function incidentTrends(
   run: TaskRunner = inProcess,
   opts: RunOptions = {},
 ): Promise<TrendAnswer> {
-  const end = f.to ? new Date(f.to) : await latestIncidentAt(db).then((d) => (d ? nextLocalMidnight(d) : undefined));
+  const reader = db.reader;
+  const end = f.to
+    ? new Date(f.to)
+    : await latestIncidentAt(reader).then((d) => (d ? nextLocalMidnight(d) : undefined));
   if (!end) return { weeks: [], from: null, to: null, cells: [] };
   // The week holding `end` is incomplete unless `end` is its Monday 00:00, when the week before ends exactly at `end`.
   const lastWeek = addDays(localWeekStart(end), -7);
   const weekList = Array.from({ length: weeks }, (_, i) => addDays(lastWeek, -7 * (weeks - 1 - i)));
   const from = toLocalIso(new Date(localMidnight(weekList[0] ?? lastWeek)));
   const to = toLocalIso(new Date(localMidnight(addDays(lastWeek, 7))));
-  const [rows, area] = await Promise.all([weeklyCellCounts(db, res, { ...f, from, to }), studyAreaGeometry(db)]);
+  const [rows, area] = await Promise.all([
+    weeklyCellCounts(reader, res, { ...f, from, to }),
+    studyAreaGeometry(reader),
+  ]);
   const { cells } = await run({ kind: 'trends', res, weeks: weekList, area, rows }, opts);
   return { weeks: weekList, from, to, cells };
 }
@@ -136,7 +155,7 @@ export async function nearRepeat(
   run: TaskRunner = inProcess,
   runOpts: RunOptions = {},
 ): Promise<KnoxResult & { events: number }> {
-  const events = await incidentEvents(db, f, MAX_KNOX_EVENTS + 1);
+  const events = await incidentEvents(db.reader, f, MAX_KNOX_EVENTS + 1);
   if (events.length > MAX_KNOX_EVENTS) {
     throw new UnprocessableError(
       `The filter matches more than ${MAX_KNOX_EVENTS} incidents: narrow the dates, category or box`,
@@ -169,7 +188,7 @@ export async function areaHourProfile(
   f: IncidentFilter,
   area?: { kind: IncidentAreaKind; code: string },
 ): Promise<{ matrix: number[][]; profile: HourProfile }> {
-  const rows = await hourWeekCounts(db, f, area);
+  const rows = await hourWeekCounts(db.reader, f, area);
   const matrix = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   for (const r of rows) {
     const row = matrix[r.weekday - 1];
@@ -183,7 +202,7 @@ export async function areaHourProfile(
  * first bin to the last with the empty ones in between, each calendar bin with its window for the `from`/`to` filter.
  */
 export async function incidentHistogram(db: Db, f: IncidentFilter, bin: HistogramBin) {
-  const rows = await incidentBinCounts(db, f, bin);
+  const rows = await incidentBinCounts(db.reader, f, bin);
   const timeZone = localTimeZone();
   const count = new Map(rows.map((r) => [r.key, r.n]));
   const total = rows.reduce((s, r) => s + r.n, 0);
@@ -224,7 +243,8 @@ export async function computeGrades(
   t: GradeThresholds,
   run: TaskRunner = inProcess,
 ): Promise<GridGradeRow[]> {
-  const [grids, hot] = await Promise.all([incidentsByArea(db, 'grid', f), incidentHotspots(db, 9, 1, f, run)]);
+  // Grades are stored from these reads, so every input comes from the primary: one consistent state, not a replica's.
+  const [grids, hot] = await Promise.all([incidentsByArea(db, 'grid', f), hotspotsOn(db, 9, 1, f, run, {})]);
   const hotPoints = hot.cells
     .filter((c) => c.bin >= 2)
     .map((c) => {
@@ -273,7 +293,7 @@ const areaRates = (r: Omit<AreaIncidentCount, 'geometry'>) => ({
 
 /** Incidents per H3 cell: compact `[{h3, n}]`, or hexagon polygons as GeoJSON. */
 export async function incidentCellsOf(db: Db, f: IncidentCellFilter, format: Format) {
-  const cells = await incidentCells(db, f);
+  const cells = await incidentCells(db.reader, f);
   if (format === 'json') return cells;
   return {
     type: 'FeatureCollection' as const,
@@ -286,12 +306,12 @@ export async function incidentCellsOf(db: Db, f: IncidentCellFilter, format: For
   };
 }
 
-export const incidentTimeSpan = (db: Db) => incidentTimeRange(db);
-export const incidentCategoryCounts = (db: Db) => incidentCategories(db);
+export const incidentTimeSpan = (db: Db) => incidentTimeRange(db.reader);
+export const incidentCategoryCounts = (db: Db) => incidentCategories(db.reader);
 
 /** Incidents per area with rates, or the areas' outlines with them as GeoJSON. */
 export async function incidentsPerArea(db: Db, area: IncidentAreaKind, f: IncidentFilter, format: Format) {
-  const rows = await incidentsByArea(db, area, f, { geometry: format === 'geojson' });
+  const rows = await incidentsByArea(db.reader, area, f, { geometry: format === 'geojson' });
   if (format === 'json') return { area, rows: rows.map(areaRates) };
   return {
     type: 'FeatureCollection' as const,

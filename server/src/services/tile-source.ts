@@ -46,13 +46,15 @@ export function nodeTileSource(db: Queryable): TileSource {
  * @param encoder force one; `postgis` on the embedded database throws, since its PostGIS has no protobuf-c
  */
 export function createTileSource(db: Db, encoder?: TileEncoder): TileSource {
+  // Tiles are read-only and may lag a replica's replay by a moment (their Cache-Control allows 60 s anyway).
+  const reader = db.reader;
   const chosen = encoder ?? (db.mode === 'server' ? 'postgis' : 'node');
   if (chosen === 'postgis') {
     if (db.mode !== 'server')
       throw new Error(
         'ST_AsMVT is not available on the embedded database (PostGIS without protobuf-c): use the node encoder',
       );
-    return postgisTileSource(db);
+    return postgisTileSource(reader);
   }
-  return nodeTileSource(db);
+  return nodeTileSource(reader);
 }

@@ -28,7 +28,12 @@ function baseUrl(req: Request): string {
  * - `GET /tiles/{tileset}.json`: TileJSON 3.0.0 with bounds from the data and vector_layers with their fields.
  * @param source defaults to ST_AsMVT on a server and the Node encoder embedded
  */
-export function tilesRoutes(db: Db, source: TileSource = cachedTileSource(db, createTileSource(db))): RouteGroup {
+// The cache reads its change counters from db.reader, where the tiles come from too: counters from the primary with
+// tiles from a replica that has not replayed the write yet would keep a stale tile under the fresh key.
+export function tilesRoutes(
+  db: Db,
+  source: TileSource = cachedTileSource(db.reader, createTileSource(db)),
+): RouteGroup {
   return new RouteGroup('tiles', '/tiles')
     .add(
       {
@@ -68,7 +73,7 @@ export function tilesRoutes(db: Db, source: TileSource = cachedTileSource(db, cr
         problems: { 404: 'unknown tileset' },
       },
       async ({ params }, { req, res }) => {
-        const tj = await tileJsonOf(db, tilesetOf(params.tileset), baseUrl(req));
+        const tj = await tileJsonOf(db.reader, tilesetOf(params.tileset), baseUrl(req));
         res.set('Cache-Control', TILE_CACHE_CONTROL);
         return tj;
       },
