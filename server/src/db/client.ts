@@ -28,6 +28,11 @@ export interface Db extends Queryable {
    */
   readonly reader: Queryable;
   /**
+   * Runs `fn` with all its `reader` reads on one server (one replica, or the primary), for reads that must agree with
+   * each other; replicas each replay at their own pace. Without replicas it just runs `fn`.
+   */
+  readTogether<T>(fn: () => Promise<T>): Promise<T>;
+  /**
    * `COPY table (columns) FROM` CSV text: the bulk path both databases have (PGlite through its /dev/blob device,
    * the server through COPY … FROM STDIN). Identifiers are the caller's, never user input.
    */
@@ -191,6 +196,7 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
     get reader(): Queryable {
       return db;
     },
+    readTogether: (fn) => fn(),
     async copyCsv(table, columns, csv) {
       await thread.call({
         op: 'copy',
@@ -302,9 +308,9 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
     p.on('error', (err) => log.info({ replica: replicaName(u), err: err.message }, 'read replica connection lost'));
     return { name: replicaName(u), pool: p };
   });
-  const reader =
+  const { reader, together } =
     replicaPools.length === 0
-      ? primary
+      ? { reader: primary, together: <T>(fn: () => Promise<T>) => fn() }
       : replicaReader(
           primary,
           replicaPools.map((r) => ({ name: r.name, q: wrap(r.pool) })),
@@ -314,6 +320,7 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
     mode: 'server',
     ...primary,
     reader,
+    readTogether: together,
     async copyCsv(table, columns, csv) {
       await withClient(pool, async (client) => {
         const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Queryable } from './queryable.js';
 
 /** The part of a pino logger the replica reader reports through, so the db layer does not depend on pino. */
@@ -63,8 +64,17 @@ export interface ReplicaReaderOptions {
  * read is answered by the primary, so a replica going away costs a warning and not a failed request. After `retryMs`
  * the next read tries it again; the first one it answers logs that it is back. `exec` (DDL, several statements) is
  * never a read: it goes to the primary, as a replica in recovery would reject it.
+ *
+ * `together(fn)` sends every read `fn` makes through `reader` to one server: replicas replay at their own pace, so
+ * reads that must agree with each other (the tile cache's change counters and the tile they key) must not be split
+ * over a replica that has replayed a write and one that has not. If that server fails in between, the rest go to the
+ * primary, which is only ever newer.
  */
-export function replicaReader(primary: Queryable, replicas: readonly Replica[], opts: ReplicaReaderOptions): Queryable {
+export function replicaReader(
+  primary: Queryable,
+  replicas: readonly Replica[],
+  opts: ReplicaReaderOptions,
+): { reader: Queryable; together<T>(fn: () => Promise<T>): Promise<T> } {
   const now = opts.now ?? Date.now;
   /** Per replica: until when it is left out (0 = up), and whether its outage has been logged. */
   const downUntil = replicas.map(() => 0);
@@ -84,9 +94,23 @@ export function replicaReader(primary: Queryable, replicas: readonly Replica[], 
     return -1;
   }
 
-  return {
+  /** Inside `together`: the server its reads stick to once the first has chosen (-1 = the primary). */
+  const pinned = new AsyncLocalStorage<{ at?: number }>();
+  function choose(): number {
+    const pin = pinned.getStore();
+    if (!pin) return pick();
+    if (pin.at === undefined) pin.at = pick();
+    else if (pin.at >= 0 && (downUntil[pin.at] ?? 0) > now()) pin.at = -1;
+    return pin.at;
+  }
+  const unpin = () => {
+    const pin = pinned.getStore();
+    if (pin) pin.at = -1;
+  };
+
+  const reader: Queryable = {
     async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-      const i = pick();
+      const i = choose();
       const replica = replicas[i];
       if (!replica) return primary.query<Row>(sql, params);
       try {
@@ -97,8 +121,9 @@ export function replicaReader(primary: Queryable, replicas: readonly Replica[], 
         }
         return rows;
       } catch (err) {
+        if (!isRecoveryConflict(err) && !isConnectionError(err)) throw err;
+        unpin();
         if (isRecoveryConflict(err)) return primary.query<Row>(sql, params);
-        if (!isConnectionError(err)) throw err;
         downUntil[i] = now() + opts.retryMs;
         if (!reported[i]) {
           reported[i] = true;
@@ -112,6 +137,7 @@ export function replicaReader(primary: Queryable, replicas: readonly Replica[], 
     },
     exec: (sql) => primary.exec(sql),
   };
+  return { reader, together: (fn) => pinned.run({}, fn) };
 }
 
 /** host:port/db of a connection string without user or password, for logs. */

@@ -34,7 +34,7 @@ describe('replicaReader', () => {
       info: (f, msg) => logged.push({ level: 'info', msg, replica: f.replica }),
     };
     let t = 1_000;
-    const reader = replicaReader(
+    const { reader, together } = replicaReader(
       primary.q,
       [
         { name: 'r1', q: r1.q },
@@ -43,7 +43,7 @@ describe('replicaReader', () => {
       { log, retryMs: 30_000, now: () => t },
     );
     const who = async () => (await reader.query<{ server: string }>('SELECT 1'))[0]?.server;
-    return { primary, r1, r2, logged, reader, who, step: (ms: number) => (t += ms) };
+    return { primary, r1, r2, logged, reader, together, who, step: (ms: number) => (t += ms) };
   }
 
   it('round-robins over the replicas and sends exec to the primary', async () => {
@@ -91,6 +91,28 @@ describe('replicaReader', () => {
     expect(await who()).toBe('r2');
     expect(await who()).toBe('r1');
     expect(logged).toEqual([]);
+  });
+
+  it('keeps the reads of one together() on one server, and moves them to the primary when it fails', async () => {
+    const { r1, together, who } = setup();
+    const three = () => together(async () => [await who(), await who(), await who()]);
+    expect(await three()).toEqual(['r1', 'r1', 'r1']);
+    expect(await three()).toEqual(['r2', 'r2', 'r2']);
+    // Two at once each keep their own server.
+    expect(await Promise.all([three(), three()])).toEqual([
+      ['r1', 'r1', 'r1'],
+      ['r2', 'r2', 'r2'],
+    ]);
+    expect(await who()).toBe('r1');
+    r1.fail = coded('canceling statement due to conflict with recovery', '40001');
+    expect(await together(async () => [await who(), await who()])).toEqual(['r2', 'r2']);
+    // r1 loses a read to replay; the rest of that together() goes to the primary even once r1 would answer again.
+    const afterConflict = await together(async () => {
+      const first = await who();
+      r1.fail = undefined;
+      return [first, await who()];
+    });
+    expect(afterConflict).toEqual(['primary', 'primary']);
   });
 
   it('tells connection errors from statement errors', () => {

@@ -29,7 +29,8 @@ function baseUrl(req: Request): string {
  * @param source defaults to ST_AsMVT on a server and the Node encoder embedded
  */
 // The cache reads its change counters from db.reader, where the tiles come from too: counters from the primary with
-// tiles from a replica that has not replayed the write yet would keep a stale tile under the fresh key.
+// tiles from a replica that has not replayed the write yet would keep a stale tile under the fresh key (and so would
+// two replicas: each request's reads are kept on one by readTogether below).
 export function tilesRoutes(
   db: Db,
   source: TileSource = cachedTileSource(db.reader, createTileSource(db)),
@@ -49,7 +50,7 @@ export function tilesRoutes(
         if (t.format !== 'mvt' && t.format !== 'pbf')
           throw new NotFoundError(`No tile format "${t.format}": use {y}.mvt`);
         const ts = tilesetOf(t.tileset);
-        const bytes = await source.getTile(ts, { z: t.z, x: t.x, y: t.y });
+        const bytes = await db.readTogether(() => source.getTile(ts, { z: t.z, x: t.x, y: t.y }));
         res.set('Cache-Control', TILE_CACHE_CONTROL);
         if (bytes.byteLength === 0) {
           res.status(204).end();
