@@ -121,9 +121,10 @@ export function replicaReader(
         }
         return rows;
       } catch (err) {
-        if (!isRecoveryConflict(err) && !isConnectionError(err)) throw err;
+        const conflict = isRecoveryConflict(err);
+        if (!conflict && !isConnectionError(err)) throw err;
         unpin();
-        if (isRecoveryConflict(err)) return primary.query<Row>(sql, params);
+        if (conflict) return primary.query<Row>(sql, params);
         downUntil[i] = now() + opts.retryMs;
         if (!reported[i]) {
           reported[i] = true;

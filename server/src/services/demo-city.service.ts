@@ -54,6 +54,21 @@ async function writeCity(tx: Queryable, city: DemoCity, districtCode: string): P
   return counts;
 }
 
+/** One district in one transaction with its audit row (`after` gets the counts); a failure leaves nothing. */
+function writeCityAudited(
+  db: Db,
+  city: DemoCity,
+  districtCode: string,
+  entity: 'demo_city' | 'demo_province',
+  after: Record<string, unknown>,
+): Promise<Record<string, number>> {
+  return db.transaction(async (tx) => {
+    const counts = await writeCity(tx, city, districtCode);
+    await writeAudit(tx, { actor: 'demo-city', entity, action: 'import', after: { ...after, counts } });
+    return counts;
+  });
+}
+
 /**
  * Writes a generated city in one transaction with one audit row; a failure leaves the database as it was.
  */
@@ -62,16 +77,7 @@ export async function loadDemoCity(db: Db, opts: { seed: number; incidents?: num
   const city: DemoCity = generateDemoCity(opts.seed, { incidents: opts.incidents });
   const generateMs = performance.now() - t0;
   const t1 = performance.now();
-  const counts = await db.transaction(async (tx) => {
-    const written = await writeCity(tx, city, DISTRICT_CODE);
-    await writeAudit(tx, {
-      actor: 'demo-city',
-      entity: 'demo_city',
-      action: 'import',
-      after: { seed: opts.seed, counts: written },
-    });
-    return written;
-  });
+  const counts = await writeCityAudited(db, city, DISTRICT_CODE, 'demo_city', { seed: opts.seed });
   return { seed: opts.seed, counts, generateMs, loadMs: performance.now() - t1 };
 }
 
@@ -99,15 +105,9 @@ export async function loadProvince(
   const t0 = performance.now();
   for (let k = 0; k < p.districtCount; k++) {
     const d = p.district(k);
-    const counts = await db.transaction(async (tx) => {
-      const written = await writeCity(tx, d.city, d.districtCode);
-      await writeAudit(tx, {
-        actor: 'demo-city',
-        entity: 'demo_province',
-        action: 'import',
-        after: { seed, district: d.districtCode, counts: written },
-      });
-      return written;
+    const counts = await writeCityAudited(db, d.city, d.districtCode, 'demo_province', {
+      seed,
+      district: d.districtCode,
     });
     for (const [layer, n] of Object.entries(counts)) total[layer] = (total[layer] ?? 0) + n;
     onProgress?.({
