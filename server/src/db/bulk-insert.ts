@@ -19,6 +19,18 @@ const MONTH_PARTITIONED: Partial<Record<string, { column: string; ensure: string
   incident: { column: 'occurred_at', ensure: 'incident_ensure_months' },
 };
 
+/**
+ * Tables partitioned by district (migration 017's list level, where a district may live on another server, 021): a
+ * row sent without a district code gets the district its geometry lies in, so it is stored where its district's rows
+ * are and read with them when a query names the district. A row outside every district keeps NULL (stored here).
+ */
+const DISTRICT_PARTITIONED = new Set(['incident']);
+
+function districtOfSql(geom: string): string {
+  return `(SELECT a.code FROM admin_area a WHERE a.level = 'district' AND ST_Intersects(a.geom, ${geom})
+           ORDER BY a.code LIMIT 1)`;
+}
+
 /** SQL that turns a GeoJSON text parameter into the layer's stored geometry. */
 export function geometrySql(layer: LayerDef, param: string): string {
   const g = `ST_SetSRID(ST_GeomFromGeoJSON(${param}), 4326)`;
@@ -68,6 +80,15 @@ async function insertGroup(tx: Queryable, layer: LayerDef, rows: readonly Featur
     names.push('geom');
     const select = cols.map((c) => `u.${c.name}`);
     select.push(geometrySql(layer, 'u.g'));
+    if (DISTRICT_PARTITIONED.has(layer.table)) {
+      const at = names.indexOf('district_code');
+      const lookup = districtOfSql(geometrySql(layer, 'u.g'));
+      if (at >= 0) select[at] = `COALESCE(u.district_code, ${lookup})`;
+      else {
+        names.push('district_code');
+        select.push(lookup);
+      }
+    }
     const unnestArgs = [...casts, `$${geomParam}::text[]`];
     const aliases = [...cols.map((c) => c.name), 'g'];
     if (layer.h3) {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAYERS } from '../../src/contract/layers.js';
+import { insertFeatures } from '../../src/db/bulk-insert.js';
 import type { Queryable } from '../../src/db/client.js';
 import { incidentCells, type IncidentCellFilter } from '../../src/db/repos/incident-cells.repo.js';
 import { loadDemoCity } from '../../src/services/demo-city.service.js';
@@ -139,6 +141,34 @@ describe('incidents partitioned by month', () => {
     const [rest] = await rows<{ n: number }>('SELECT count(*)::int AS n FROM incident_local_rest');
     expect(rest?.n).toBe(0);
     await t.db.query("DELETE FROM incident WHERE occurred_at = '2031-07-15T12:00:00Z'");
+  });
+
+  it('when incidents come in without a district code, then each gets the district its point lies in (NULL outside)', async () => {
+    const [inside] = await rows<{ x: number; y: number; code: string }>(
+      `SELECT ST_X(p) AS x, ST_Y(p) AS y, code FROM (SELECT ST_PointOnSurface(geom) AS p, code FROM admin_area
+        WHERE level = 'district' ORDER BY code LIMIT 1) s`,
+    );
+    const point = (lon: number, lat: number) => ({ type: 'Point' as const, coordinates: [lon, lat] });
+    const ids = await t.db.transaction((tx) =>
+      insertFeatures(tx, LAYERS.incidents, [
+        {
+          geometry: point(inside!.x, inside!.y),
+          properties: { category: 'test', occurred_at: '2026-05-02T01:00:00Z' },
+        },
+        // An explicit null is filled the same way; a point at sea lies in no district and keeps NULL.
+        {
+          geometry: point(inside!.x, inside!.y),
+          properties: { category: 'test', occurred_at: '2026-05-02T02:00:00Z', district_code: null },
+        },
+        { geometry: point(122.5, 31.0), properties: { category: 'test', occurred_at: '2026-05-02T03:00:00Z' } },
+      ]),
+    );
+    const got = await rows<{ id: number; district_code: string | null }>(
+      'SELECT id, district_code FROM incident WHERE id = ANY($1::bigint[]) ORDER BY occurred_at',
+      [ids],
+    );
+    expect(got.map((r) => r.district_code)).toEqual([inside!.code, inside!.code, null]);
+    await t.db.query('DELETE FROM incident WHERE id = ANY($1::bigint[])', [ids]);
   });
 
   it('when a month is archived, then it leaves every count and the tile version moves; restored, it is all back', async () => {

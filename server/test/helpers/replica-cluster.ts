@@ -35,17 +35,17 @@ function asPostgres(cwd: string, bin: string, args: readonly string[]) {
   return run('runuser', ['-u', 'postgres', '--', path.join(BIN, bin), ...args], { cwd });
 }
 
-/**
- * initdb a primary (wal_level=replica, replication from loopback trusted), start it, pg_basebackup -R a replica from
- * it and start that as a hot standby. Everything lives in one temp directory owned by postgres; `destroy` removes it.
- */
-export async function startReplicaCluster(): Promise<ReplicaCluster> {
-  const base = await mkdtemp(path.join(os.tmpdir(), 'gp-replica-'));
+/** A temp directory owned by postgres (initdb and the server refuse root), and the ids to chown with. */
+async function postgresOwnedDir(prefix: string): Promise<string> {
+  const base = await mkdtemp(path.join(os.tmpdir(), prefix));
   const { stdout: uid } = await run('id', ['-u', 'postgres']);
   const { stdout: gid } = await run('id', ['-g', 'postgres']);
   await chown(base, Number(uid.trim()), Number(gid.trim()));
-  const primaryDir = path.join(base, 'primary');
-  const replicaDir = path.join(base, 'replica');
+  return base;
+}
+
+/** The clusters started under one temp directory, stopped (immediate) and removed together. */
+function clusterSet(base: string) {
   const running: string[] = [];
   const stop = async (dir: string) => {
     const i = running.indexOf(dir);
@@ -53,42 +53,77 @@ export async function startReplicaCluster(): Promise<ReplicaCluster> {
     running.splice(i, 1);
     await asPostgres(base, 'pg_ctl', ['-D', dir, '-m', 'immediate', '-w', 'stop']);
   };
+  const start = async (dir: string, port: number, log: string) => {
+    await asPostgres(base, 'pg_ctl', ['-D', dir, '-o', `-p ${port}`, '-l', path.join(base, log), '-w', 'start']);
+    running.push(dir);
+  };
   const destroy = async () => {
     // Best effort on the way out: a stop that fails must not keep the directory from being removed.
     for (const dir of [...running]) await stop(dir).catch(() => undefined);
     await rm(base, { recursive: true, force: true });
   };
+  return { stop, start, destroy };
+}
+
+/** initdb with trust on loopback, this port and socket directory, and settings for a throwaway test cluster. */
+async function initCluster(base: string, dir: string, port: number, extra: readonly string[]): Promise<void> {
+  await asPostgres(base, 'initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  await appendFile(
+    path.join(dir, 'postgresql.conf'),
+    [
+      ...extra,
+      "listen_addresses = '127.0.0.1'",
+      `port = ${port}`,
+      `unix_socket_directories = '${base}'`,
+      // A throwaway cluster: durability is not under test, speed on a shared 2-core machine is. synchronous_commit
+      // stays on: a commit is then in the WAL pg_current_wal_lsn() reports, so replayed() waits for it.
+      'fsync = off',
+      'full_page_writes = off',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** One more PostgreSQL 15 server on a loopback port of its own (PostGIS installable: the same binaries). */
+export interface PlainCluster {
+  url: string;
+  port: number;
+  destroy(): Promise<void>;
+}
+
+export async function startPlainCluster(): Promise<PlainCluster> {
+  const base = await postgresOwnedDir('gp-cluster-');
+  const set = clusterSet(base);
+  try {
+    const port = await freePort();
+    const dir = path.join(base, 'data');
+    await initCluster(base, dir, port, []);
+    await set.start(dir, port, 'server.log');
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, destroy: set.destroy };
+  } catch (err) {
+    await set.destroy();
+    throw err;
+  }
+}
+
+/**
+ * initdb a primary (wal_level=replica, replication from loopback trusted), start it, pg_basebackup -R a replica from
+ * it and start that as a hot standby. Everything lives in one temp directory owned by postgres; `destroy` removes it.
+ */
+export async function startReplicaCluster(): Promise<ReplicaCluster> {
+  const base = await postgresOwnedDir('gp-replica-');
+  const primaryDir = path.join(base, 'primary');
+  const replicaDir = path.join(base, 'replica');
+  const set = clusterSet(base);
   try {
     const primaryPort = await freePort();
-    await asPostgres(base, 'initdb', ['-D', primaryDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-    await appendFile(
-      path.join(primaryDir, 'postgresql.conf'),
-      [
-        'wal_level = replica',
-        'max_wal_senders = 5',
-        'hot_standby = on',
-        "listen_addresses = '127.0.0.1'",
-        `port = ${primaryPort}`,
-        `unix_socket_directories = '${base}'`,
-        // A throwaway cluster: durability is not under test, speed on a shared 2-core machine is. synchronous_commit
-        // stays on: a commit is then in the WAL pg_current_wal_lsn() reports, so replayed() waits for it.
-        'fsync = off',
-        'full_page_writes = off',
-        '',
-      ].join('\n'),
-    );
-    await appendFile(path.join(primaryDir, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
-    await asPostgres(base, 'pg_ctl', [
-      '-D',
-      primaryDir,
-      '-o',
-      `-p ${primaryPort}`,
-      '-l',
-      path.join(base, 'primary.log'),
-      '-w',
-      'start',
+    await initCluster(base, primaryDir, primaryPort, [
+      'wal_level = replica',
+      'max_wal_senders = 5',
+      'hot_standby = on',
     ]);
-    running.push(primaryDir);
+    await appendFile(path.join(primaryDir, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
+    await set.start(primaryDir, primaryPort, 'primary.log');
     const replicaPort = await freePort();
     await asPostgres(base, 'pg_basebackup', [
       '-h',
@@ -105,27 +140,17 @@ export async function startReplicaCluster(): Promise<ReplicaCluster> {
     ]);
     // The copied postgresql.conf names the primary's port; the later line wins.
     await appendFile(path.join(replicaDir, 'postgresql.conf'), `port = ${replicaPort}\n`);
-    await asPostgres(base, 'pg_ctl', [
-      '-D',
-      replicaDir,
-      '-o',
-      `-p ${replicaPort}`,
-      '-l',
-      path.join(base, 'replica.log'),
-      '-w',
-      'start',
-    ]);
-    running.push(replicaDir);
+    await set.start(replicaDir, replicaPort, 'replica.log');
     return {
       primaryUrl: `postgres://postgres@127.0.0.1:${primaryPort}/postgres`,
       replicaUrl: `postgres://postgres@127.0.0.1:${replicaPort}/postgres`,
       primaryPort,
       replicaPort,
-      stopReplica: () => stop(replicaDir),
-      destroy,
+      stopReplica: () => set.stop(replicaDir),
+      destroy: set.destroy,
     };
   } catch (err) {
-    await destroy();
+    await set.destroy();
     throw err;
   }
 }
