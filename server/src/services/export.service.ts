@@ -46,7 +46,8 @@ const EXTENSION: Record<ExportFormat, string> = {
  * written as '?'; DBF text over 254 bytes is refused too (export.dbf_text_too_long), as the format cannot hold it.
  */
 export async function exportLayer(db: Db, layer: LayerName, o: ExportOptions): Promise<ExportFile> {
-  const rows = await exportRows(db, layer, o.bbox);
+  // A read of what is stored, like the map's: served by a replica when there are some.
+  const rows = await exportRows(db.reader, layer, o.bbox);
   const lang = o.headers ?? 'zh';
   const encoding = o.encoding ?? 'utf-8';
   const spec = LAYER_SPECS[layer];

@@ -8,7 +8,7 @@ import { DISTRICT_CODE } from '../engines/demo/admin.js';
  * region holding several, else the first district; "demo" only when that area is the generated demo city's district.
  */
 export async function regionOf(db: Db): Promise<RegionAnswer> {
-  const f = await regionFacts(db);
+  const f = await regionFacts(db.reader);
   const district = f.districts.length === 1 ? f.districts[0] : undefined;
   const pick = district
     ? { ...district, level: 'district' }

@@ -13,13 +13,17 @@ const PINYIN_INDEX_CAP = 50_000;
 /** The pinyin index per database, rebuilt when the searchable tables change (counts or last edit). */
 const indexes = new WeakMap<Db, { version: string; rows: SearchRow[] }>();
 
-async function pinyinIndex(db: Db): Promise<SearchRow[]> {
-  const version = await searchableVersion(db);
-  const known = indexes.get(db);
-  if (known?.version === version) return known.rows;
-  const rows = (await searchableNames(db, PINYIN_INDEX_CAP)).filter((r) => /[\u3400-\u9fff]/.test(r.name));
-  indexes.set(db, { version, rows });
-  return rows;
+// Search is a map read, so it goes to the replicas (Db.reader); the version and the names it keys are read on one of
+// them together, or a replica behind another would keep old names under a fresh version.
+function pinyinIndex(db: Db): Promise<SearchRow[]> {
+  return db.readTogether(async () => {
+    const version = await searchableVersion(db.reader);
+    const known = indexes.get(db);
+    if (known?.version === version) return known.rows;
+    const rows = (await searchableNames(db.reader, PINYIN_INDEX_CAP)).filter((r) => /[\u3400-\u9fff]/.test(r.name));
+    indexes.set(db, { version, rows });
+    return rows;
+  });
 }
 
 /** How a substring hit matched `text`: the whole code, its start, the name's start, or inside the name. */
@@ -48,7 +52,7 @@ export async function searchFeatures(db: Db, query: SearchQuery): Promise<Search
     seen.add(key);
     scored.push({ hit: { ...r, match: how }, rank: RANK[how], at });
   };
-  for (const r of await searchContaining(db, text, CONTAINING_CAP)) {
+  for (const r of await searchContaining(db.reader, text, CONTAINING_CAP)) {
     const how = howMatched(r, text);
     add(r, how, how === 'name' ? r.name.toLowerCase().indexOf(text.toLowerCase()) : 0);
   }

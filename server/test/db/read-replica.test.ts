@@ -116,6 +116,12 @@ describe.skipIf(testDbKind() !== 'server')(
       const vt = new VectorTile(new PbfReader(new Uint8Array(await res.arrayBuffer())));
       return vt.layers.cameras?.length ?? 0;
     };
+    /** Rows of the cameras CSV export (the header line left out). */
+    const exported = async (): Promise<number> => {
+      const res = await fetch(`${url}/api/v1/cameras/export?format=csv`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      return (await res.text()).trim().split(/\r?\n/).length - 1;
+    };
     const cameraRows = async () =>
       (await c().db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${LAYERS.cameras.table}`))[0]?.n;
 
@@ -160,7 +166,7 @@ describe.skipIf(testDbKind() !== 'server')(
       expect(outages()).toHaveLength(0);
     });
 
-    it('answers the cameras list and tile from the replica: a write it has not replayed is not in them', async () => {
+    it('answers the cameras list, tile and export from the replica: a write it has not replayed is not in them', async () => {
       const { cluster } = c();
       for (const [i, status] of ['working', 'faulty', 'working'].entries())
         await post(camera(118.79 + i * 0.001, status));
@@ -174,10 +180,12 @@ describe.skipIf(testDbKind() !== 'server')(
       expect(await cameraRows()).toBe(4);
       expect((await listed()).numberMatched).toBe(3);
       expect(await inTile()).toBe(3);
+      expect(await exported()).toBe(3);
       await resumeReplay(cluster);
       await replayed(cluster);
       expect((await listed()).numberMatched).toBe(4);
       expect(await inTile()).toBe(4);
+      expect(await exported()).toBe(4);
       const [seen] = await c().db.reader.query<{ n: number; standby: boolean }>(
         `SELECT count(*)::int AS n, pg_is_in_recovery() AS standby FROM ${LAYERS.cameras.table}`,
       );
