@@ -13,7 +13,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   /**
    * Server mode: streaming replicas (comma-separated postgres:// URLs) that answer map reads, tiles and analyses'
-   * reads; writes and reads of one's own writes stay on DATABASE_URL. A replica that goes away is skipped for 30 s.
+   * reads; writes and reads of one's own writes stay on DATABASE_URL. A replica that goes away is skipped for DATABASE_READ_RETRY_SECONDS.
    */
   DATABASE_READ_URL: z
     .string()
@@ -27,6 +27,8 @@ const envSchema = z.object({
       for (const u of urls) if (!isPostgresUrl(u)) ctx.addIssue({ code: 'custom', message: readUrlProblem(u) });
       return urls;
     }),
+  /** Server mode: seconds a replica that failed to connect is left out before it is tried again. */
+  DATABASE_READ_RETRY_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** Server mode: the schema gridpatrol's tables live in (default: the connection's search_path, usually public). */
   GRIDPATROL_DB_SCHEMA: z
     .string()

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     dataDir: config.GRIDPATROL_DATA_DIR,
     schema: config.GRIDPATROL_DB_SCHEMA,
     readUrls: config.DATABASE_READ_URL,
+    replicaRetryMs: config.DATABASE_READ_RETRY_SECONDS * 1000,
     log: logger,
   });
   if (config.DATABASE_READ_URL) logger.info({ replicas: config.DATABASE_READ_URL.length }, 'reading from replicas');

@@ -55,6 +55,14 @@ describe('DATABASE_READ_URL configuration', () => {
     expect(message).not.toContain('s3cret');
   });
 
+  it('reads the replica retry window in seconds, 30 by default, and refuses one below a second', () => {
+    expect(loadConfig({ DATABASE_URL: primary }).DATABASE_READ_RETRY_SECONDS).toBe(30);
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_READ_RETRY_SECONDS: '5' }).DATABASE_READ_RETRY_SECONDS).toBe(5);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_READ_RETRY_SECONDS: '0' })).toThrow(
+      /DATABASE_READ_RETRY_SECONDS/,
+    );
+  });
+
   it('refuses replicas without a primary', () => {
     expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://gp@r1/gridpatrol' })).toThrow(
       'Bad configuration: DATABASE_READ_URL: needs DATABASE_URL',
