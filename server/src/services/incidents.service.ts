@@ -63,8 +63,9 @@ export function incidentHotspots(
   run: TaskRunner = inProcess,
   opts: RunOptions = {},
 ): Promise<HotspotAnswer> {
-  // An analysis of what is stored: a replica that lags by a moment answers it as well as the primary.
-  return hotspotsOn(db.reader, res, kRing, f, run, opts);
+  // An analysis of what is stored: a replica that lags by a moment answers it as well as the primary. Its counts and
+  // study area are read on one server (two replicas may stand at different points of the WAL).
+  return db.readTogether(() => hotspotsOn(db.reader, res, kRing, f, run, opts));
 }
 
 /** Gi* on the counts read through `q`: the reader for the API, the primary where a write depends on the answer. */
@@ -136,10 +137,10 @@ export async function incidentTrends(
   const weekList = Array.from({ length: weeks }, (_, i) => addDays(lastWeek, -7 * (weeks - 1 - i)));
   const from = toLocalIso(new Date(localMidnight(weekList[0] ?? lastWeek)));
   const to = toLocalIso(new Date(localMidnight(addDays(lastWeek, 7))));
-  const [rows, area] = await Promise.all([
-    weeklyCellCounts(reader, res, { ...f, from, to }),
-    studyAreaGeometry(reader),
-  ]);
+  // The weekly counts and the study area from one server, as for hot spots.
+  const [rows, area] = await db.readTogether(() =>
+    Promise.all([weeklyCellCounts(reader, res, { ...f, from, to }), studyAreaGeometry(reader)]),
+  );
   const { cells } = await run({ kind: 'trends', res, weeks: weekList, area, rows }, opts);
   return { weeks: weekList, from, to, cells };
 }

@@ -104,6 +104,9 @@ describe('replicaReader', () => {
       ['r2', 'r2', 'r2'],
     ]);
     expect(await who()).toBe('r1');
+    // Reads started at once inside one together() (hot spots' counts and study area) share its server too.
+    expect(await together(() => Promise.all([who(), who(), who()]))).toEqual(['r2', 'r2', 'r2']);
+    expect(await who()).toBe('r1');
     r1.fail = coded('canceling statement due to conflict with recovery', '40001');
     expect(await together(async () => [await who(), await who()])).toEqual(['r2', 'r2']);
     // r1 loses a read to replay; the rest of that together() goes to the primary even once r1 would answer again.
