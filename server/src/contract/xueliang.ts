@@ -133,3 +133,92 @@ export const schoolProtectionAnswer = z.object({
     }),
   ),
 });
+
+/** What a quality placement must see: school gates (each gate on file, or the school's point) or key places of a kind. */
+export const bandedTargetKind = z.enum([
+  'school_gate',
+  'school',
+  'kindergarten',
+  'hospital',
+  'market',
+  'transit_hub',
+  'government',
+  'bank',
+  'other',
+]);
+
+export const bandedPlacementBody = z.strictObject({
+  k: z.number().int().min(1).max(100),
+  /** Default: every school gate at identify (护学岗 / 护校安园). A band left out is the kind's required band. */
+  targets: z
+    .array(
+      z.strictObject({
+        kind: bandedTargetKind,
+        band: doriBand.optional(),
+        weight: z.number().gt(0).max(1000).default(1),
+      }),
+    )
+    .min(1)
+    .max(9)
+    .refine((ts) => new Set(ts.map((t) => t.kind)).size === ts.length, 'each kind at most once')
+    .default([{ kind: 'school_gate', band: 'identify', weight: 1 }]),
+  /** The camera to mount at every candidate site. */
+  camera: z
+    .strictObject({
+      cameraType: z.enum(['bullet', 'dome', 'ptz']).default('bullet'),
+      fovDeg: z.number().gt(0).max(360).default(60),
+      rangeM: z.number().min(10).max(300).default(60),
+      heightM: z.number().min(0).max(100).default(4),
+      tiltDeg: z.number().min(0).max(90).default(20),
+      resolution: z.string().min(1).max(40).default('2560×1440'),
+    })
+    .default({
+      cameraType: 'bullet',
+      fovDeg: 60,
+      rangeM: 60,
+      heightM: 4,
+      tiltDeg: 20,
+      resolution: '2560×1440',
+    }),
+});
+
+const bandedTargetRef = z.object({
+  kind: z.string(),
+  /** The key place (the school for a gate). */
+  placeId: z.number().int(),
+  gateId: z.number().int().nullable(),
+  name: z.string(),
+  band: doriBand,
+  lon: z.number(),
+  lat: z.number(),
+});
+const coveredTotal = z.object({ targets: z.number().int(), weight: z.number() });
+export const bandedPlacementAnswer = z.object({
+  candidates: z.number().int(),
+  targets: z.number().int(),
+  weightTotal: z.number(),
+  /** Seen at their band now by working, networked cameras. */
+  coveredBefore: coveredTotal,
+  coveredAfter: coveredTotal,
+  proposals: z.array(
+    z.object({
+      rank: z.number().int(),
+      lon: z.number(),
+      lat: z.number(),
+      headingDeg: z.number(),
+      fovDeg: z.number(),
+      rangeM: z.number(),
+      heightM: z.number(),
+      tiltDeg: z.number(),
+      cameraType: z.enum(['bullet', 'dome', 'ptz']),
+      resolution: z.string(),
+      marginalGain: z.number(),
+      newlyCovered: z.array(bandedTargetRef),
+    }),
+  ),
+  /** Targets still not seen at their band after the proposals (at most 500). */
+  uncovered: z.array(bandedTargetRef),
+  seconds: z.number(),
+});
+export type BandedPlacementBody = z.output<typeof bandedPlacementBody>;
+export type BandedPlacementAnswer = z.output<typeof bandedPlacementAnswer>;

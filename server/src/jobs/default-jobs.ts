@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { coverageKind, placementKind } from './kinds/coverage.kinds.js';
+import { bandedPlacementKind, coverageKind, placementKind } from './kinds/coverage.kinds.js';
 import { districtingDraftKind, districtingKind } from './kinds/districting.kinds.js';
 import { hotspotsKind, nearRepeatKind, trendsKind, workloadKind } from './kinds/incidents.kinds.js';
 import { isochroneKind, patrolKind, reachKind } from './kinds/routing.kinds.js';
@@ -9,6 +9,7 @@ import { sharedPool } from './pool.js';
 /** Every job kind the API offers. */
 export const JOB_KINDS: readonly JobKind<never>[] = [
   placementKind as JobKind<never>,
+  bandedPlacementKind as JobKind<never>,
   coverageKind as JobKind<never>,
   patrolKind as JobKind<never>,
   reachKind as JobKind<never>,

@@ -11,6 +11,7 @@ import type {
   RoadPiece,
 } from '../engines/coverage/index.js';
 import type { MultiPolygon } from 'geojson';
+import type { BandTarget, CandidateOptics } from '../engines/coverage/banded-placement.js';
 import type {
   DistrictJobInput,
   DistrictJobResult,
@@ -38,6 +39,15 @@ export type WorkerTask =
   | { kind: 'views'; cameras: readonly CameraInput[]; buildings: readonly BuildingInput[]; buildingsKey: string }
   | { kind: 'footprints'; city: CoverageCityData; candidates: readonly CameraInput[] }
   | { kind: 'greedy'; footprints: FootprintSet; state: CoverageState; k: number }
+  /** Which targets each candidate sees at the band each needs (occluded view split into DORI bands). */
+  | {
+      kind: 'band-footprints';
+      candidates: readonly CameraInput[];
+      optics: CandidateOptics;
+      targets: readonly BandTarget[];
+      buildings: readonly BuildingInput[];
+      buildingsKey: string;
+    }
   /** Road reached within each limit from points on streets, with its lines (the isochrone's engine part). */
   | { kind: 'isochrone'; graph: RoadGraph; points: readonly EdgePoint[]; limitsSeconds: readonly number[] }
   /** One search from every base together; arrival at each target (null: not on a street); each edge's minutes. */
@@ -76,6 +86,7 @@ export interface WorkerResults {
   views: { views: CameraView[] };
   footprints: FootprintSet;
   greedy: GreedyStep[];
+  'band-footprints': number[][];
   isochrone: {
     bands: {
       limitSeconds: number;

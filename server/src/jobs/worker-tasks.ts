@@ -27,6 +27,9 @@ import {
   type BuildingIndex,
   type FootprintSet,
 } from '../engines/coverage/index.js';
+import { bandFootprints } from '../engines/coverage/banded-placement.js';
+import { viewBands } from '../engines/coverage/bands.js';
+import { doriDistances } from '../engines/coverage/dori.js';
 import { hotspotsOf, knoxOf, trendsOf } from './incident-tasks.js';
 import { bufferBands } from '../engines/routing/road-buffer.js';
 import type { CoverageCityData, TaskEnvelope, TaskProgress, WorkerResults, WorkerTask } from './task-types.js';
@@ -132,6 +135,17 @@ export async function runTask({ task, port, signal }: TaskEnvelope): Promise<Wor
         const fp = footprintsOf(views, ix.road, ix.places, ix.ground, report);
         // piscina unwraps the transferable wrapper: the main thread receives the set itself.
         return transferFootprints(fp) as unknown as FootprintSet;
+      }
+      case 'band-footprints': {
+        const index = remember(buildingCache, task.buildingsKey, () => indexBuildings(task.buildings));
+        const report = reporter(port, task.candidates.length);
+        const distances = doriDistances(task.optics);
+        const bands = task.candidates.map((c, i) => {
+          const b = viewBands(c, viewPolygon(c, index), distances, { cumulative: true });
+          report(i + 1);
+          return b;
+        });
+        return bandFootprints(task.targets, bands);
       }
       case 'greedy': {
         const report = reporter(port, task.k);

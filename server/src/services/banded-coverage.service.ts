@@ -1,5 +1,5 @@
 import { BandedCoverage, type BandedAreaRates, type BandedPlace } from '../engines/coverage/banded-coverage.js';
-import { bandAsView, viewBands } from '../engines/coverage/bands.js';
+import { bandAsView, viewBands, type BandPolygon } from '../engines/coverage/bands.js';
 import { doriDistances, type DoriBand } from '../engines/coverage/dori.js';
 import { viewPolygon, type CameraInput, type CameraView } from '../engines/coverage/index.js';
 import type { Db } from '../db/client.js';
@@ -18,6 +18,8 @@ interface Banded {
   cameras: readonly CameraInput[];
   /** "At least identify" polygons of the working, networked cameras (what the command centre can identify on). */
   identifyNetworked: readonly CameraView[];
+  /** Every working, networked camera's cumulative band polygons. */
+  networkedBands: readonly (readonly BandPolygon[])[];
 }
 
 const cache = new WeakMap<Db, Map<CoverageAreaKind, Banded>>();
@@ -64,6 +66,7 @@ async function bandedCity(db: Db, kind: CoverageAreaKind): Promise<Banded> {
     const coverage = new BandedCoverage(city.pieces, places, DEFAULT_ROAD_CLASS_WEIGHTS);
     const views = await viewsOf(working, city);
     const identifyNetworked: CameraView[] = [];
+    const networkedBands: BandPolygon[][] = [];
     await sliced(working, (c, i) => {
       const o = optics.get(c.id);
       const view = views[i];
@@ -72,8 +75,9 @@ async function bandedCity(db: Db, kind: CoverageAreaKind): Promise<Banded> {
       coverage.setCamera(c.id, bands);
       const identify = bands.find((b) => b.band === 'identify');
       if (c.networked && identify && identify.coordinates.length > 0) identifyNetworked.push(bandAsView(identify));
+      if (c.networked) networkedBands.push(bands);
     });
-    const built = { key, coverage, places, cameras, identifyNetworked };
+    const built = { key, coverage, places, cameras, identifyNetworked, networkedBands };
     perDb.set(kind, built);
     return built;
   });
@@ -111,4 +115,9 @@ export async function bandedPlaceStatus(db: Db, kind: CoverageAreaKind = 'grid')
 /** The "at least identify" polygons of the working, networked cameras. */
 export async function identifyViewsOfNetworked(db: Db): Promise<readonly CameraView[]> {
   return (await bandedCity(db, 'grid')).identifyNetworked;
+}
+
+/** Every working, networked camera's cumulative band polygons (what quality placement counts as seen already). */
+export async function networkedCameraBands(db: Db): Promise<readonly (readonly BandPolygon[])[]> {
+  return (await bandedCity(db, 'grid')).networkedBands;
 }

@@ -28,6 +28,7 @@ import {
   XUELIANG_TARGETS,
 } from '../../services/coverage.service.js';
 import { MVT_CONTENT_TYPE } from '../../tiles/tilesets.js';
+import { bandedPlacementAnswer, bandedPlacementBody } from '../../contract/xueliang.js';
 import { RouteGroup, SENT } from '../route.js';
 import type { JobManager } from '../../jobs/job-manager.js';
 import { answerViaJob } from '../../jobs/jobs.routes.js';
@@ -77,6 +78,18 @@ export function analysisRoutes(db: Db, jobs: JobManager): RouteGroup {
       },
       // Through the worker pool as a job: answered here when it ends within a few seconds, else 202 with the job.
       ({ body }, { res, user }) => answerViaJob(jobs, res, user, 'placement', body),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/analysis/placement/bands',
+        permission: 'analyse',
+        summary:
+          'Propose k cameras so targets are seen at their DORI band (default: every school gate at identify): candidates around each target, lazy greedy; what each proposal newly covers and what stays uncovered',
+        request: { body: bandedPlacementBody },
+        response: { status: 200, schema: bandedPlacementAnswer },
+      },
+      ({ body }, { res, user }) => answerViaJob(jobs, res, user, 'banded-placement', body),
     )
     .add(
       {

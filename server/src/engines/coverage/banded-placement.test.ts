@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxCoveringOptimum } from '../../../test/helpers/max-covering-mip.js';
-import { bandFootprints, placeForBands, type BandTarget } from './banded-placement.js';
+import { bandFootprints, placeForBands, targetCandidates, type BandTarget } from './banded-placement.js';
 import { viewBands } from './bands.js';
 import { indexBuildings, type BuildingInput } from './building-index.js';
 import type { CameraInput } from './camera-view.js';
@@ -105,5 +105,44 @@ describe('placement by image quality against the exact optimum (HiGHS MIP)', () 
     const { targets, footprints } = instance(2);
     const all = new Set(targets.map((_, i) => i));
     expect(placeForBands(targets, footprints, 3, all).steps).toEqual([]);
+  });
+});
+
+describe('candidate sites around targets', () => {
+  it('when a gate needs identify, then every site stands between the blind zone and the identify edge, looking at it', () => {
+    const gate: [number, number] = [118.78, 32.04];
+    const optics = {
+      cameraType: 'bullet' as const,
+      fovDeg: 60,
+      rangeM: 60,
+      heightM: 4,
+      tiltDeg: 20,
+      resolution: '2560×1440',
+    };
+    // The formula written out: identify edge 2560 / (2·250·tan 30°) = 8.87 m; blind zone 4 / tan(20° + vfov/2) with
+    // tan(vfov/2) = tan 30°·1440/2560.
+    const edge = 2560 / (2 * 250 * Math.tan(Math.PI / 6));
+    const blind = 4 / Math.tan((20 * Math.PI) / 180 + Math.atan(Math.tan(Math.PI / 6) * (1440 / 2560)));
+    const sites = targetCandidates(
+      [
+        {
+          place: { id: 1, kind: 'school_gate', name: 'g', areaId: '', geometry: { type: 'Point', coordinates: gate } },
+          band: 'identify',
+        },
+      ],
+      optics,
+    );
+    expect(sites).toHaveLength(24);
+    const p = localProjection(gate[0], gate[1]);
+    for (const c of sites) {
+      const [x, y] = p.toLocal(c.lon, c.lat);
+      const d = Math.hypot(x, y);
+      expect(d).toBeGreaterThan(blind);
+      expect(d).toBeLessThan(edge);
+      // Bearing from the site to the gate (clockwise from north) is the heading.
+      const toGate = ((Math.atan2(-x, -y) * 180) / Math.PI + 360) % 360;
+      expect(Math.abs(((toGate - c.headingDeg + 540) % 360) - 180)).toBeLessThan(0.5);
+      expect(c.id).toBeLessThan(0);
+    }
   });
 });

@@ -3,6 +3,9 @@ import { DORI_BANDS, type DoriBand } from './dori.js';
 import { PlaceCoverage, type KeyPlaceInput } from './place-coverage.js';
 import { placeCameras, type PlacementStep } from './placement.js';
 import type { CameraView } from './road-coverage.js';
+import type { CameraInput } from './camera-view.js';
+import { bandRingM, doriDistances, type CameraOptics } from './dori.js';
+import { metersPerDegree } from '../shared/geo.js';
 
 /** A point that must be seen at a band (a school gate at identify, a bank entrance at identify, …), with a weight. */
 export interface BandTarget {
@@ -68,4 +71,67 @@ export function placeForBands(
     k,
   );
   return { steps, covered };
+}
+
+/** The camera a placement would mount: its optics (resolution, lens, height, tilt) are the same at every site. */
+export type CandidateOptics = CameraOptics & Pick<CameraInput, 'cameraType'>;
+
+/** Where a target is looked at from: its point, or the first vertex of its grounds (a gate is usually on the outline). */
+export function targetAnchor(t: BandTarget): [number, number] {
+  const g = t.place.geometry;
+  if (g.type === 'Point') return [g.coordinates[0], g.coordinates[1]];
+  const first = g.coordinates[0]?.[0]?.[0];
+  if (!first) throw new Error(`key place ${t.place.id} has an empty outline`);
+  return [first[0], first[1]];
+}
+
+/**
+ * Candidate sites for quality placement, around each target rather than along the roads: a target needs a camera
+ * within the band's reach (about 7 m for identify with a 1080p 60° lens), far closer than road candidates are spaced.
+ * Per target, rings at `fractions` of the distance between the near blind zone and the outer edge of its band, each at
+ * `bearings` evenly spread bearings, the camera looking back at the target. Ids are negative from `firstId` down.
+ */
+export function targetCandidates(
+  targets: readonly BandTarget[],
+  optics: CandidateOptics,
+  opts: { bearings?: number; fractions?: readonly number[]; firstId?: number } = {},
+): CameraInput[] {
+  const bearings = opts.bearings ?? 8;
+  const fractions = opts.fractions ?? [0.35, 0.65, 0.9];
+  const d = doriDistances(optics);
+  const out: CameraInput[] = [];
+  const seen = new Set<string>();
+  let id = opts.firstId ?? -1;
+  for (const t of targets) {
+    const [inner, outer] = bandRingM(d, t.band, true);
+    if (outer <= inner) continue; // this camera cannot see the band at all
+    const [lon0, lat0] = targetAnchor(t);
+    const m = metersPerDegree(lat0);
+    for (const f of fractions) {
+      const r = inner + f * (outer - inner);
+      for (let b = 0; b < bearings; b++) {
+        const a = (2 * Math.PI * b) / bearings;
+        const lon = lon0 + (r * Math.sin(a)) / m.lon;
+        const lat = lat0 + (r * Math.cos(a)) / m.lat;
+        const key = `${lon.toFixed(6)},${lat.toFixed(6)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        // Looking back at the target: the bearing from the site to it is the site's bearing from it plus 180°.
+        const headingDeg = ((b * 360) / bearings + 180) % 360;
+        out.push({
+          id: id--,
+          lon,
+          lat,
+          headingDeg,
+          fovDeg: optics.fovDeg,
+          rangeM: optics.rangeM,
+          heightM: optics.heightM,
+          cameraType: optics.cameraType,
+          status: 'working',
+          networked: true,
+        });
+      }
+    }
+  }
+  return out;
 }

@@ -3,6 +3,8 @@ import { coverageQuery, placementBody } from '../../contract/coverage.js';
 import type { CoverageAreaKind } from '../../db/repos/coverage.repo.js';
 import { areaCoverage, XUELIANG_TARGETS, type PlacementRequest } from '../../services/coverage.service.js';
 import { placeInPool } from '../../services/placement.service.js';
+import { bandedPlacementBody, type BandedPlacementBody } from '../../contract/xueliang.js';
+import { bandedPlacementInPool } from '../../services/banded-placement.service.js';
 import type { JobKind } from '../job-manager.js';
 
 type PlacementBody = z.output<typeof placementBody>;
@@ -30,6 +32,14 @@ export const placementKind: JobKind<PlacementBody> = {
   permission: 'analyse',
   reads: (p) => coverageReads(p.area),
   run: (ctx, p) => placeInPool(ctx.db, ctx.pool, placementRequestOf(p), ctx),
+};
+
+export const bandedPlacementKind: JobKind<BandedPlacementBody> = {
+  kind: 'banded-placement',
+  params: bandedPlacementBody,
+  permission: 'analyse',
+  reads: () => [...coverageReads('grid'), 'school_gate'],
+  run: (ctx, p) => bandedPlacementInPool(ctx.db, ctx.pool, p, ctx),
 };
 
 type CoverageParams = z.output<typeof coverageQuery>;
