@@ -26,6 +26,12 @@ const MONTH_PARTITIONED: Partial<Record<string, { column: string; ensure: string
  */
 const DISTRICT_PARTITIONED = new Set(['incident']);
 
+/**
+ * Camera record fields that are NOT NULL with a default (migration 002): a row that leaves one out gets the default
+ * and the field's name in `unrecorded` (migration 022), so 建档率 does not count a default as recorded.
+ */
+export const CAMERA_DEFAULTED_FIELDS = ['heading_deg', 'height_m', 'camera_type'] as const;
+
 function districtOfSql(geom: string): string {
   return `(SELECT a.code FROM admin_area a WHERE a.level = 'district' AND ST_Intersects(a.geom, ${geom})
            ORDER BY a.code LIMIT 1)`;
@@ -80,6 +86,12 @@ async function insertGroup(tx: Queryable, layer: LayerDef, rows: readonly Featur
     names.push('geom');
     const select = cols.map((c) => `u.${c.name}`);
     select.push(geometrySql(layer, 'u.g'));
+    if (layer.table === 'camera') {
+      // The same for the whole group: its rows carry the same properties.
+      params.push(CAMERA_DEFAULTED_FIELDS.filter((f) => !names.includes(f)));
+      names.push('unrecorded');
+      select.push(`$${params.length}::text[]`);
+    }
     if (DISTRICT_PARTITIONED.has(layer.table)) {
       const at = names.indexOf('district_code');
       const lookup = districtOfSql(geometrySql(layer, 'u.g'));

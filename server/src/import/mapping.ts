@@ -1,3 +1,4 @@
+import { CAMERA_DEFAULTED_FIELDS } from '../db/bulk-insert.js';
 import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
 import type { LayerName } from '../contract/layers.js';
@@ -234,8 +235,11 @@ export function mapRows(
         continue;
       }
       if (f.default !== undefined && f.default !== null) {
-        props[f.name] = f.default;
         countDefault(f.name, f.default);
+        // A camera's direction, height and type are left to the table's default (the same values), which marks
+        // them unrecorded (migration 022): 建档率 must not count a default as on file.
+        if (layer === 'cameras' && (CAMERA_DEFAULTED_FIELDS as readonly string[]).includes(f.name)) continue;
+        props[f.name] = f.default;
       }
     }
     for (const [k, v] of Object.entries(row.properties))

@@ -43,6 +43,7 @@ const REVIEWED: Record<string, readonly string[]> = {
     "geometrySql(layer, '$1')",
     'layer.table',
     'p(q.limit)',
+    'p(recorded)',
     'p(q.offset)',
     "sets.join(', ')",
     "where.join(' AND ')",

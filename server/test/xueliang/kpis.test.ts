@@ -109,9 +109,12 @@ describe('雪亮 KPIs', () => {
     const ours = await get('/api/v1/xueliang/incomplete?limit=50000');
     const ref = await app.db.query<{ id: number; missing: string[] }>(`
       SELECT id::int, array_remove(ARRAY[CASE WHEN gb_code IS NULL THEN 'gb_code' END,
+        CASE WHEN 'heading_deg' = ANY(unrecorded) THEN 'direction' END,
+        CASE WHEN 'height_m' = ANY(unrecorded) THEN 'height' END, CASE WHEN 'camera_type' = ANY(unrecorded) THEN 'type' END,
         CASE WHEN resolution IS NULL THEN 'resolution' END, CASE WHEN owner IS NULL THEN 'owner' END,
         CASE WHEN installed_on IS NULL THEN 'installed_on' END], NULL) AS missing
-      FROM camera WHERE gb_code IS NULL OR resolution IS NULL OR owner IS NULL OR installed_on IS NULL ORDER BY id`);
+      FROM camera WHERE gb_code IS NULL OR resolution IS NULL OR owner IS NULL OR installed_on IS NULL
+        OR cardinality(unrecorded) > 0 ORDER BY id`);
     expect(ours.incomplete).toBe(ref.length);
     expect((ours.cameras as Json[]).map((c) => [c.id, c.missing])).toEqual(ref.map((r) => [r.id, r.missing]));
   });
@@ -148,5 +151,53 @@ describe('雪亮 KPIs', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(JSON.stringify(await res.json())).toContain('level');
+  });
+
+  it('when a ledger leaves out direction, height or type, then those cameras are not on file until the fields are recorded', async () => {
+    // Three cameras of a ledger, every other field given: one whole, one without 方向 and 高度, one without 类型.
+    const csv = [
+      'lon,lat,国标编码,方向,高度,类型,分辨率,建设单位,安装日期',
+      '118.7801,32.0401,32010200001320999001,90,5,枪机,1920×1080,公安分局,2022-01-05',
+      '118.7802,32.0402,32010200001320999002,,,球机,1920×1080,公安分局,2022-01-05',
+      '118.7803,32.0403,32010200001320999003,180,4,,1920×1080,公安分局,2022-01-05',
+    ].join('\n');
+    const up = await fetch(`${app.url}/api/v1/import?format=csv&layer=cameras&name=ledger.csv`, {
+      method: 'POST',
+      body: csv,
+      headers: { 'content-type': 'application/octet-stream', cookie: app.cookie },
+    });
+    expect(up.status, await up.clone().text()).toBe(201);
+    const missingOf = async () => {
+      const list = await get('/api/v1/xueliang/incomplete?limit=50000');
+      const rows = await app.db.query<{ id: number; gb: string }>(
+        "SELECT id::int, gb_code AS gb FROM camera WHERE gb_code LIKE '32010200001320999%' ORDER BY gb_code",
+      );
+      return rows.map((r) => ({
+        gb: r.gb,
+        missing: (list.cameras as Json[]).find((c) => c.id === r.id)?.missing ?? [],
+        id: r.id,
+      }));
+    };
+    const before = await missingOf();
+    expect(before.map((r) => [r.gb.slice(-3), r.missing])).toEqual([
+      ['001', []],
+      ['002', ['direction', 'height']],
+      ['003', ['type']],
+    ]);
+    // The defaults are still what is stored (0°, 6 m, bullet): only the record says they were not given.
+    const [stored] = await app.db.query<{ h: number; m: number; t: string }>(
+      'SELECT heading_deg AS h, height_m AS m, (SELECT camera_type FROM camera WHERE id = $2) AS t FROM camera WHERE id = $1',
+      [before[1]?.id, before[2]?.id],
+    );
+    expect(stored).toEqual({ h: 0, m: 6, t: 'bullet' });
+
+    // A clerk records the direction (0°, the same value as the default): it is on file now; the height still is not.
+    const cam = await app.call('GET', `/api/v1/cameras/${before[1]?.id}`);
+    const patch = await app.call('PATCH', `/api/v1/cameras/${before[1]?.id}`, {
+      properties: { heading_deg: 0 },
+      version: (cam.json as Json).properties.version,
+    });
+    expect(patch.status, JSON.stringify(patch.json)).toBe(200);
+    expect((await missingOf())[1]?.missing).toEqual(['height']);
   });
 });

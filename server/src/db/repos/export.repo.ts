@@ -1,5 +1,6 @@
 import type { Geometry } from 'geojson';
 import { LAYERS, type LayerName } from '../../contract/layers.js';
+import { CAMERA_DEFAULTED_FIELDS } from '../bulk-insert.js';
 import type { Queryable } from '../client.js';
 
 /**
@@ -19,7 +20,14 @@ export async function exportRows(
 ): Promise<ExportRow[]> {
   const def = LAYERS[layer];
   const cols = def.columns.filter((c) => !(layer === 'beats' && c.name === 'station_id'));
-  const pairs = cols.map((c) => `'${c.name}', t.${c.name}`);
+  // A camera field that only holds the table's default (migration 022) goes out empty, as the ledger had it: written
+  // as a value it would come back as recorded.
+  const defaulted = new Set<string>(layer === 'cameras' ? CAMERA_DEFAULTED_FIELDS : []);
+  const pairs = cols.map((c) =>
+    defaulted.has(c.name)
+      ? `'${c.name}', CASE WHEN '${c.name}' = ANY(t.unrecorded) THEN NULL ELSE t.${c.name} END`
+      : `'${c.name}', t.${c.name}`,
+  );
   const join = layer === 'beats' ? 'LEFT JOIN station s ON s.id = t.station_id' : '';
   if (layer === 'beats') pairs.push(`'station_code', s.code`);
   const params: unknown[] = [];

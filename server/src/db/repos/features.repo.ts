@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../errors.js';
-import { geometrySql, insertFeatures } from '../bulk-insert.js';
+import { CAMERA_DEFAULTED_FIELDS, geometrySql, insertFeatures } from '../bulk-insert.js';
 import type { Queryable } from '../client.js';
 import { h3CellsOf } from '../h3-cells.js';
 import type { LayerDef } from '../../contract/layers.js';
@@ -149,6 +149,11 @@ export async function updateFeature(
   for (const c of layer.columns) {
     const v = patch.properties?.[c.name];
     if (v !== undefined) sets.push(`${c.name} = ${p(v)}::${c.sqlType}`);
+  }
+  const recorded = CAMERA_DEFAULTED_FIELDS.filter((f) => patch.properties?.[f] !== undefined);
+  if (layer.table === 'camera' && recorded.length > 0) {
+    // A field set by an edit is on record now, even when the value equals the default it had.
+    sets.push(`unrecorded = ARRAY(SELECT unnest(unrecorded) EXCEPT SELECT unnest(${p(recorded)}::text[]))`);
   }
   if (patch.geometry) {
     await assertValidGeometry(tx, layer, patch.geometry);

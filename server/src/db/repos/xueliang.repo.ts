@@ -64,7 +64,7 @@ export interface CameraRecordRow {
 
 /**
  * Every camera with the grid holding it and the empty fields of its record. Direction, height and type are NOT NULL
- * with defaults in the camera table, so only a missing position (no grid) or an empty nullable column shows up.
+ * with defaults in the camera table: one that took its default (`unrecorded`, migration 022) is missing too.
  */
 export async function loadCameraRecords(db: Queryable): Promise<CameraRecordRow[]> {
   const rows = await db.query<{
@@ -84,9 +84,9 @@ export async function loadCameraRecords(db: Queryable): Promise<CameraRecordRow[
             array_remove(ARRAY[
               CASE WHEN c.gb_code IS NULL THEN 'gb_code' END,
               CASE WHEN c.geom IS NULL OR ST_IsEmpty(c.geom) THEN 'position' END,
-              CASE WHEN c.heading_deg IS NULL THEN 'direction' END,
-              CASE WHEN c.height_m IS NULL THEN 'height' END,
-              CASE WHEN c.camera_type IS NULL THEN 'type' END,
+              CASE WHEN c.heading_deg IS NULL OR 'heading_deg' = ANY(c.unrecorded) THEN 'direction' END,
+              CASE WHEN c.height_m IS NULL OR 'height_m' = ANY(c.unrecorded) THEN 'height' END,
+              CASE WHEN c.camera_type IS NULL OR 'camera_type' = ANY(c.unrecorded) THEN 'type' END,
               CASE WHEN c.resolution IS NULL THEN 'resolution' END,
               CASE WHEN c.owner IS NULL OR btrim(c.owner) = '' THEN 'owner' END,
               CASE WHEN c.installed_on IS NULL THEN 'installed_on' END], NULL) AS missing
