@@ -46,7 +46,7 @@ export const bandedPlacesAnswer = z.array(
 
 const rate = z.number().min(0).max(1);
 export const kpiQuery = z.strictObject({
-  level: z.enum(['grid', 'community', 'township', 'district']).default('township'),
+  level: z.enum(['grid', 'community', 'township', 'district', 'region']).default('township'),
   by: z.enum(['area', 'point_class', 'position_type']).default('area'),
   format: z.enum(['json', 'xlsx']).default('json'),
   // Targets as fractions (0.98 = 98 %); 发改高技〔2015〕996号 defaults.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProvince, type ProvinceProgress } from '../../src/services/demo-city.service.js';
+import { xueliangKpis } from '../../src/services/xueliang.service.js';
 import { openTestDb, type TestDb } from '../helpers/test-db.js';
 
 // A small province (2 cities × 2 districts) loaded as `npm run demo-city -- --scale province` loads the big one,
@@ -84,5 +85,23 @@ describe('province load', () => {
     expect(await value('SELECT count(DISTINCT station_id) AS v FROM beat')).toBe(
       await value('SELECT count(*) AS v FROM station'),
     );
+  });
+
+  it('when the 雪亮 KPIs are asked per city, then there is one row a city with the cameras PostGIS places in it', async () => {
+    const report = await xueliangKpis(t.db, 'region');
+    const ref = await t.db.query<{ key: string; n: number; working: number }>(`
+      SELECT r.code AS key, count(*)::int AS n, count(*) FILTER (WHERE c.status = 'working')::int AS working
+      FROM camera c
+      JOIN LATERAL (SELECT community_code FROM grid WHERE ST_Intersects(grid.geom, c.geom) ORDER BY code LIMIT 1) g ON true
+      JOIN admin_area cm ON cm.code = g.community_code JOIN admin_area tw ON tw.code = cm.parent_code
+      JOIN admin_area d ON d.code = tw.parent_code JOIN admin_area r ON r.code = d.parent_code AND r.level = 'region'
+      GROUP BY r.code ORDER BY r.code`);
+    expect(ref).toHaveLength(2);
+    expect(
+      report.rows
+        .map((r) => ({ key: r.key, n: r.cameras, working: r.working }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    ).toEqual(ref.map((r) => ({ key: r.key, n: r.n, working: r.working })));
+    for (const r of report.rows) expect(r.name, r.key).toBeTruthy();
   });
 });

@@ -112,18 +112,28 @@ export async function loadCameraRecords(db: Queryable): Promise<CameraRecordRow[
 export async function loadAreaChain(
   db: Queryable,
 ): Promise<{ chain: Map<string, Record<KpiLevel, string | null>>; names: Map<string, string> }> {
-  const rows = await db.query<{ grid: string; community: string; township: string | null; district: string | null }>(
-    `SELECT g.code AS grid, g.community_code AS community, t.code AS township, d.code AS district
+  const rows = await db.query<{
+    grid: string;
+    community: string;
+    township: string | null;
+    district: string | null;
+    region: string | null;
+  }>(
+    `SELECT g.code AS grid, g.community_code AS community, t.code AS township, d.code AS district, r.code AS region
      FROM grid g LEFT JOIN admin_area c ON c.code = g.community_code
      LEFT JOIN admin_area t ON t.code = c.parent_code AND t.level = 'township'
-     LEFT JOIN admin_area d ON d.code = t.parent_code AND d.level = 'district'`,
+     LEFT JOIN admin_area d ON d.code = t.parent_code AND d.level = 'district'
+     LEFT JOIN admin_area r ON r.code = d.parent_code AND r.level = 'region'`,
   );
   const names = await db.query<{ code: string; name: string }>(
     'SELECT code, name FROM admin_area UNION ALL SELECT code, name FROM grid',
   );
   return {
     chain: new Map(
-      rows.map((r) => [r.grid, { grid: r.grid, community: r.community, township: r.township, district: r.district }]),
+      rows.map((r) => [
+        r.grid,
+        { grid: r.grid, community: r.community, township: r.township, district: r.district, region: r.region },
+      ]),
     ),
     names: new Map(names.map((n) => [n.code, n.name])),
   };

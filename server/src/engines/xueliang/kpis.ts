@@ -1,11 +1,11 @@
 /**
- * The 雪亮工程 KPIs as the 综治中心 reads them, per area (grid → community → township → district) or per camera class:
+ * The 雪亮工程 KPIs as the 综治中心 reads them, per area (grid → community → township → district → region, the city) or per camera class:
  * 覆盖率 (key places seen at their required band / all), 联网率 (networked / all cameras), 完好率 (working / all),
  * 建档率 (cameras with a complete record / all), each against a target; 重点行业 places (banks) apart at their own
  * target. Pure: the caller brings the cameras, the places' "seen at their band" and the area chain.
  */
-export type KpiLevel = 'grid' | 'community' | 'township' | 'district';
-export const KPI_LEVELS: readonly KpiLevel[] = ['grid', 'community', 'township', 'district'];
+export type KpiLevel = 'grid' | 'community' | 'township' | 'district' | 'region';
+export const KPI_LEVELS: readonly KpiLevel[] = ['grid', 'community', 'township', 'district', 'region'];
 
 /** 发改高技〔2015〕996号: 重点公共区域 coverage and networking 100 %, 完好率 98 %, 重点行业 95 %; 一机一档 100 %. */
 export const DEFAULT_KPI_TARGETS = {
