@@ -7,6 +7,7 @@ import {
   applyBeatPlan,
   districtDraft,
   nestingCheck,
+  planDetail,
   stationBeats,
   stationList,
   workload,
@@ -308,9 +309,7 @@ async function swipeDraft(on: boolean): Promise<void> {
     drawOnMap();
     return;
   }
-  const inForce = await getJson<{ assignment: { gridCode: string; beatCode: string }[] }>(
-    `/api/v1/plans/in-force?stationId=${view.stationId}`,
-  );
+  const inForce = await planDetail('in-force', view.stationId);
   const a = new Map(inForce.assignment.map((x) => [x.gridCode, x.beatCode]));
   const b = new Map(d.beats.flatMap((beat) => beat.gridCodes.map((g): [string, string] => [g, beat.code])));
   drawOnMap();
