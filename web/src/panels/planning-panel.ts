@@ -2,7 +2,6 @@ import type { FeatureCollection } from 'geojson';
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { bbox } from '@turf/turf';
 import {
-  getJson,
   alignPreview,
   applyBeatPlan,
   districtDraft,
