@@ -11,6 +11,7 @@ import type { BenchContext, BenchRow, BenchSuite } from '../server/bench/harness
 import { openDb, type Db } from '../server/src/db/client.js';
 import { migrate } from '../server/src/db/migrate.js';
 import { findTestServer } from '../server/test/helpers/find-test-server.js';
+import { postgisTemplate } from '../server/test/helpers/global-setup.js';
 
 const benchDir = path.join(import.meta.dirname, '..', 'server', 'bench');
 const args = process.argv.slice(2);
@@ -23,7 +24,10 @@ async function main(): Promise<void> {
     .sort()
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
   const serverUrl = await findTestServer();
-  const rows: BenchRow[] = [];
+  // Every suite's embedded database starts from one initdb + PostGIS made here (as the tests' global setup does): a
+  // fresh PGlite with PostGIS costs 10–50 s on a loaded 2-core machine, one loaded from this dump about 5 s.
+  const template = files.length > 0 ? await postgisTemplate() : undefined;
+  const rows: SuiteRow[] = [];
   const failed: string[] = [];
   for (const f of files) {
     const name = f.replace(/\.bench\.ts$/, '');
@@ -34,7 +38,7 @@ async function main(): Promise<void> {
     let embedded: Db | undefined;
     let server: Db | undefined;
     try {
-      embedded = await openDb({ schema });
+      embedded = await openDb({ schema, loadDataDir: template });
       await migrate(embedded);
       if (serverUrl) {
         server = await openDb({ databaseUrl: serverUrl, schema });
@@ -42,11 +46,12 @@ async function main(): Promise<void> {
       }
       const ctx: BenchContext = { embedded, server, log: (m) => console.error(`  · ${m}`) };
       const suite = (await import(path.join(benchDir, f))).default as BenchSuite;
-      rows.push(...(await suite.run(ctx)));
+      rows.push(...(await suite.run(ctx)).map((r) => ({ suite: name, ...r })));
     } catch (err) {
       failed.push(name);
       console.error(err);
       rows.push({
+        suite: name,
         operation: `${name}: FAILED`,
         on: '—',
         size: '—',
@@ -71,9 +76,13 @@ async function main(): Promise<void> {
   }
 }
 
-function printTable(rows: BenchRow[]): void {
+/** A row of the table: the suite (its file name without `.bench.ts`) that measured it, and what it measured. */
+type SuiteRow = BenchRow & { suite: string };
+
+function printTable(rows: SuiteRow[]): void {
   const fmt = (ms: number | null) => (ms === null || Number.isNaN(ms) ? '—' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
   const table = rows.map((r) => ({
+    suite: r.suite,
     operation: r.operation,
     on: r.on,
     size: r.size,
@@ -84,7 +93,7 @@ function printTable(rows: BenchRow[]): void {
     goal: r.goal ?? '',
     note: r.note ?? '',
   }));
-  const cols = Object.keys(table[0] ?? { operation: '' }) as (keyof (typeof table)[number])[];
+  const cols = Object.keys(table[0] ?? { suite: '', operation: '' }) as (keyof (typeof table)[number])[];
   const width = cols.map((c) => Math.max(c.length, ...table.map((r) => String(r[c]).length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i] ?? 0)).join(' | ')} |`;
   console.log(line(cols.map(String)));

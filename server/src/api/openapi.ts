@@ -7,6 +7,20 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: problemSchema } },
 });
 
+/** JSON media types: `application/json` and the `+json` ones (problem+json, geo+json). */
+export const isJsonMediaType = (type: string): boolean => /^application\/(.+\+)?json(;|$)/.test(type);
+
+/**
+ * The success answer's content: its schema; a file or stream (tiles, CSV, GPX, events) as bytes of its media type;
+ * none for 204. A JSON answer without a schema is listed without content (server/test/api/features.test.ts, "OpenAPI document",
+ * fails on it).
+ */
+function answerContent(a: RouteDoc['response']) {
+  if (a.schema) return { content: { [a.contentType]: { schema: a.schema } } };
+  if (a.status === 204 || isJsonMediaType(a.contentType)) return {};
+  return { content: { [a.contentType]: { schema: { type: 'string' as const, format: 'binary' } } } };
+}
+
 /**
  * The OpenAPI 3.1 document, generated from the routes as mounted (api/route.ts): the same zod schemas that validate
  * requests, the answers' schemas, and each route's permission (`x-permission`), so it cannot drift from the server.
@@ -39,10 +53,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]): ReturnType<Op
           : {}),
       },
       responses: {
-        [r.response.status]: {
-          description: r.response.description,
-          ...(r.response.schema ? { content: { [r.response.contentType]: { schema: r.response.schema } } } : {}),
-        },
+        [r.response.status]: { description: r.response.description, ...answerContent(r.response) },
         ...(r.request.params || r.request.query || r.request.body
           ? { 400: problemResponse('bad path, query or body, with the field paths') }
           : {}),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { beatCode, gridCode } from './common.js';
 
-/** Request schemas of /api/v1/plans (answers are the services' plain objects). */
+/** Request schemas of /api/v1/plans (the answers' schemas are in plan-answers.ts). */
 const stationId = z.coerce.number().int().positive();
 const name = z.string().trim().min(1).max(200);
 const weight = z.number().min(0).max(1000);

@@ -1,3 +1,10 @@
+import type {
+  PlanApplyAnswer,
+  PlanDetailAnswer,
+  PlanDistrictingAnswer,
+  PlanListAnswer,
+  StoredPlanDetailAnswer,
+} from '../contract/plan-answers.js';
 import type { Db } from '../db/client.js';
 import {
   beatsByCode,
@@ -53,10 +60,28 @@ async function resolve(db: Db, ref: PlanRef): Promise<Resolved> {
   }
 }
 
-const planJson = (p: PlanRow) => ({ ...p, inForce: false });
+const iso = (d: Date | string): string => new Date(d).toISOString();
+/** A stored plan as answered (the contract's storedPlanAnswer): times as ISO strings, never the plan in force. */
+const planJson = (p: PlanRow) => ({
+  id: p.id,
+  name: p.name,
+  kind: p.kind,
+  stationId: p.stationId,
+  version: p.version,
+  baseVersions: p.baseVersions,
+  params: p.params,
+  createdBy: p.createdBy,
+  createdAt: iso(p.createdAt),
+  updatedAt: iso(p.updatedAt),
+  appliedAt: p.appliedAt === null ? null : iso(p.appliedAt),
+  appliedBy: p.appliedBy,
+  grids: p.grids,
+  beats: p.beats,
+  inForce: false as const,
+});
 
 /** The plan in force (derived) first, then the stored plans of the station (or all). */
-export async function plansList(db: Db, stationId?: number) {
+export async function plansList(db: Db, stationId?: number): Promise<PlanListAnswer> {
   const now = await inForce(db, stationId ?? null);
   return {
     plans: [
@@ -75,21 +100,36 @@ export async function plansList(db: Db, stationId?: number) {
   };
 }
 
-export async function planDetail(db: Db, ref: PlanRef) {
+export async function planDetail(db: Db, ref: PlanRef): Promise<PlanDetailAnswer> {
   const r = await resolve(db, ref);
-  const names = await gridNames(db, [...r.assignment.keys()]);
+  if (r.stored) return storedDetailOf(db, r.stored);
   return {
-    ...(r.stored
-      ? planJson(r.stored)
-      : { id: 'in-force', name: r.name, kind: 'in_force', stationId: r.stationId, inForce: true }),
-    assignment: [...r.assignment].map(([gridCode, beatCode]) => ({
-      gridCode,
-      beatCode,
-      gridName: names.get(gridCode) ?? null,
-    })),
-    versions: r.stored ? await planVersions(db, r.stored.id) : [],
+    id: 'in-force',
+    name: r.name,
+    kind: 'in_force',
+    stationId: r.stationId,
+    inForce: true,
+    assignment: await assignmentRows(db, r.assignment),
+    versions: [],
   };
 }
+
+/** Grid → beat rows of an assignment, each with the grid's name. */
+async function assignmentRows(db: Db, assignment: ReadonlyMap<string, string>) {
+  const names = await gridNames(db, [...assignment.keys()]);
+  return [...assignment].map(([gridCode, beatCode]) => ({ gridCode, beatCode, gridName: names.get(gridCode) ?? null }));
+}
+
+async function storedDetailOf(
+  db: Db,
+  p: PlanRow & { assignment: ReadonlyMap<string, string> },
+): Promise<StoredPlanDetailAnswer> {
+  const versions = (await planVersions(db, p.id)).map((v) => ({ ...v, at: iso(v.at) }));
+  return { ...planJson(p), assignment: await assignmentRows(db, p.assignment), versions };
+}
+
+/** One stored plan by id, with its assignment and versions. */
+const storedDetail = async (db: Db, id: number) => storedDetailOf(db, await getPlan(db, id));
 
 /** Checks an assignment: grids exist, each once (the caller's row numbers in paths). */
 async function checkAssignment(
@@ -125,7 +165,7 @@ export async function createDraft(
   actor: string,
   req: { name: string; stationId: number | null; assignment?: readonly { gridCode: string; beatCode: string }[] },
   user?: SignedInUser,
-) {
+): Promise<StoredPlanDetailAnswer> {
   await assertDraftInScope(db, user, { stationId: req.stationId });
   const assignment = req.assignment
     ? await checkAssignment(
@@ -144,7 +184,7 @@ export async function createDraft(
       assignment,
     }),
   );
-  return planDetail(db, { kind: 'stored', id });
+  return storedDetail(db, id);
 }
 
 /** A draft from the districting engine on the whole scorecard, stored as a plan, with its scorecard before → after. */
@@ -153,7 +193,7 @@ export async function createFromDistricting(
   actor: string,
   req: DraftRequest & { name: string },
   opts: RunOptions & { run?: TaskRunner; user?: SignedInUser } = {},
-) {
+): Promise<PlanDistrictingAnswer> {
   await assertDraftInScope(db, opts.user, { stationId: req.stationId });
   const { job, ctx, inForce: now } = await draftInputs(db, req);
   const { run = inProcess, user: _user, ...runOpts } = opts;
@@ -176,7 +216,7 @@ export async function createFromDistricting(
   const weights = req.categoryWeights ?? {};
   const gridsCut = (await nestingCheck(db, { stationId: req.stationId })).cut.length;
   return {
-    plan: await planDetail(db, { kind: 'stored', id }),
+    plan: await storedDetail(db, id),
     engine: out.engine,
     before: scorePlan(ctx, now, { stationId: req.stationId, weights, gridsCut }),
     after: scorePlan(ctx, assignment, { stationId: req.stationId, weights, inForce: now }),
@@ -188,7 +228,7 @@ export async function importPlanRows(
   actor: string,
   req: { name: string; stationId: number | null; rows: readonly { gridCode: string; beatCode: string; row: number }[] },
   user?: SignedInUser,
-) {
+): Promise<StoredPlanDetailAnswer> {
   await assertDraftInScope(db, user, { stationId: req.stationId });
   const assignment = await checkAssignment(
     db,
@@ -205,7 +245,7 @@ export async function importPlanRows(
       assignment,
     }),
   );
-  return planDetail(db, { kind: 'stored', id });
+  return storedDetail(db, id);
 }
 
 export async function renamePlan(
@@ -215,7 +255,7 @@ export async function renamePlan(
   version: number,
   change: { name?: string; assignment?: readonly { gridCode: string; beatCode: string }[] },
   user?: SignedInUser,
-) {
+): Promise<StoredPlanDetailAnswer> {
   const stored = await getPlan(db, id);
   await assertDraftInScope(db, user, { stationId: stored.stationId, path: 'id' });
   const assignment = change.assignment
@@ -231,7 +271,7 @@ export async function renamePlan(
       ...(assignment ? { assignment } : {}),
     }),
   );
-  return planDetail(db, { kind: 'stored', id });
+  return storedDetail(db, id);
 }
 
 async function inForceFor(db: Db, r: Resolved) {
@@ -285,7 +325,13 @@ export async function planComparison(db: Db, a: PlanRef, b: PlanRef, weights: Ca
  * each one piece of whole grids, one version and audit row per changed beat, the planner's station fence), and the
  * plan marked applied in the same transaction. The beats now holding the plan's grids must all be in the plan.
  */
-export async function applyPlan(db: Db, user: SignedInUser | undefined, actor: string, id: number, version: number) {
+export async function applyPlan(
+  db: Db,
+  user: SignedInUser | undefined,
+  actor: string,
+  id: number,
+  version: number,
+): Promise<PlanApplyAnswer> {
   const p = await getPlan(db, id);
   if (p.version !== version)
     throw new ConflictError(
@@ -333,5 +379,5 @@ export async function applyPlan(db: Db, user: SignedInUser | undefined, actor: s
       await updatePlan(tx, actor, id, version, { applied: true });
     },
   );
-  return { beats, plan: await planDetail(db, { kind: 'stored', id }) };
+  return { beats, plan: await storedDetail(db, id) };
 }

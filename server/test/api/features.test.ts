@@ -373,6 +373,41 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.Problem).toBeDefined();
   });
 
+  it('when fetched, then every JSON answer has its schema (files, tiles and streams their media type; 204 nothing)', async () => {
+    const doc = (await app.call('GET', '/api/openapi.json')).json as Json;
+    // The one JSON answer without a schema of its own: a job's result is the answer of the endpoint its kind stands
+    // for (POST /plans/districting, /analysis/placement, …), documented there.
+    const answersOfOtherRoutes = new Set(['get /api/v1/jobs/{id}/result']);
+    const missing: string[] = [];
+    let checked = 0;
+    for (const [path, item] of Object.entries(doc.paths as Json)) {
+      for (const [method, op] of Object.entries(item as Json)) {
+        for (const [status, answer] of Object.entries((op as Json).responses as Json)) {
+          if (!/^2\d\d$/.test(status) || status === '204') continue;
+          checked++;
+          const route = `${method} ${path}`;
+          const content = Object.entries((answer as Json).content ?? {});
+          if (content.length === 0 && !answersOfOtherRoutes.has(route)) missing.push(`${route} ${status}: no content`);
+          for (const [type, media] of content) {
+            const schema = (media as Json).schema;
+            if (!schema || Object.keys(schema).length === 0) missing.push(`${route} ${status} ${type}: no schema`);
+            else if (/^application\/(.+\+)?json/.test(type) && schema.type === 'string')
+              missing.push(`${route} ${status} ${type}: JSON answer documented as bytes`);
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
+    // The plan answers, which had none, are the contract's (server/src/contract/plan-answers.ts).
+    expect(
+      doc.paths['/api/v1/plans'].get.responses['200'].content['application/json'].schema.properties.plans,
+    ).toBeDefined();
+    expect(
+      doc.paths['/api/v1/plans/{id}/apply'].post.responses['200'].content['application/json'].schema.required,
+    ).toEqual(['beats', 'plan']);
+  });
+
   it('when fetched, then the coverage and routing endpoints are listed with the bounds their validators enforce', async () => {
     const doc = (await app.call('GET', '/api/openapi.json')).json as Json;
     for (const p of [

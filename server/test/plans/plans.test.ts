@@ -1,7 +1,16 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planCompareAnswer, scorecardAnswer } from '../../src/contract/plan-answers.js';
+import type { z } from 'zod';
+import {
+  planApplyAnswer,
+  planCompareAnswer,
+  planDetailAnswer,
+  planDistrictingAnswer,
+  planListAnswer,
+  scorecardAnswer,
+  storedPlanDetailAnswer,
+} from '../../src/contract/plan-answers.js';
 import { cameraViews } from '../../src/services/coverage.service.js';
 import { loadDemoCity } from '../../src/services/demo-city.service.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -29,6 +38,8 @@ const get = async (path: string) => {
   expect(r.status, JSON.stringify(r.json).slice(0, 500)).toBe(200);
   return r.json as Json;
 };
+/** The answer is what the contract documents (strict objects: no field the schema does not name, none missing). */
+const expectAnswer = (schema: z.ZodType, body: unknown) => expect(schema.safeParse(body).error).toBeUndefined();
 /** The plan in force written out in SQL: each grid of the station in the beat holding its inside point. */
 const IN_FORCE_SQL = `SELECT DISTINCT ON (g.code) g.code AS grid, b.code AS beat FROM grid g
   JOIN beat b ON b.station_id = $1 AND ST_Intersects(b.geom, ST_PointOnSurface(g.geom)) ORDER BY g.code, b.code`;
@@ -247,6 +258,7 @@ describe('stored plans: drafts, change, compare, import and export', () => {
     }));
     const r = await app.call('POST', '/api/v1/plans', { name: '调整方案一', stationId: station.id, assignment });
     expect(r.status, JSON.stringify(r.json)).toBe(201);
+    expectAnswer(storedPlanDetailAnswer, r.json);
     return { plan: r.json as Json, grid: pair.grid, from: pair.from_beat, to: pair.to_beat };
   }
 
@@ -262,9 +274,8 @@ describe('stored plans: drafts, change, compare, import and export', () => {
     )[0]!;
     expect(card.plan.change).toEqual({ gridsMoved: 1, residentsMoved: pop.p, householdsMoved: pop.h, beatsChanged: 2 });
     const cmp = await get(`/api/v1/plans/compare?a=in-force&b=${plan.id}&stationId=${station.id}`);
-    // The answers are what the contract documents (strict objects: no field the schema does not name, none missing).
-    expect(scorecardAnswer.safeParse(card).error).toBeUndefined();
-    expect(planCompareAnswer.safeParse(cmp).error).toBeUndefined();
+    expectAnswer(scorecardAnswer, card);
+    expectAnswer(planCompareAnswer, cmp);
     expect(cmp.moved).toEqual([{ gridCode: grid, from, to }]);
     const fromA = cmp.a.beats.find((b: Json) => b.code === from),
       fromB = cmp.b.beats.find((b: Json) => b.code === from);
@@ -278,6 +289,18 @@ describe('stored plans: drafts, change, compare, import and export', () => {
     const renamed = await app.call('PATCH', `/api/v1/plans/${plan.id}`, { version: 1, name: '调整方案一(修订)' });
     expect(renamed.status).toBe(200);
     expect((renamed.json as Json).versions.map((v: Json) => v.version)).toEqual([1, 2]);
+    expectAnswer(storedPlanDetailAnswer, renamed.json);
+    // The list (the plan in force first, then the stored ones) and one plan, stored or in force, as documented.
+    const list = await get(`/api/v1/plans?stationId=${station.id}`);
+    expectAnswer(planListAnswer, list);
+    expect(list.plans[0].id).toBe('in-force');
+    expect(list.plans.find((p: Json) => p.id === plan.id)?.name).toBe('调整方案一(修订)');
+    const stored = await get(`/api/v1/plans/${plan.id}`);
+    expectAnswer(planDetailAnswer, stored);
+    expect(stored).toEqual(renamed.json);
+    const inForce = await get(`/api/v1/plans/in-force?stationId=${station.id}`);
+    expectAnswer(planDetailAnswer, inForce);
+    expect(inForce.versions).toEqual([]);
     const audit = await app.db.query<{ action: string }>(
       `SELECT action FROM audit_log WHERE entity = 'plan' AND entity_id = $1 ORDER BY id`,
       [String(plan.id)],
@@ -305,6 +328,7 @@ describe('stored plans: drafts, change, compare, import and export', () => {
       );
       const body = (await up.json()) as Json;
       expect(up.status, JSON.stringify(body)).toBe(201);
+      expectAnswer(storedPlanDetailAnswer, body);
       expect(body.kind).toBe('imported');
       expect(body.assignment.map((a: Json) => [a.gridCode, a.beatCode])).toEqual(want);
     }
@@ -344,6 +368,7 @@ describe('districting draft on the whole scorecard, applied through the beat edi
     });
     expect(r.status, JSON.stringify(r.json).slice(0, 600)).toBe(201);
     const d = r.json as Json;
+    expectAnswer(planDistrictingAnswer, d);
     const parts = await app.db.query<{ beat: string; n: number }>(
       `SELECT a.beat_code AS beat, ST_NumGeometries(ST_Union(g.geom)) AS n FROM plan_assignment a JOIN grid g ON g.code = a.grid_code WHERE a.plan_id = $1 GROUP BY a.beat_code`,
       [d.plan.id],
@@ -389,6 +414,7 @@ describe('districting draft on the whole scorecard, applied through the beat edi
     );
     expect(applied.status, JSON.stringify(applied.json).slice(0, 500)).toBe(200);
     const a = applied.json as Json;
+    expectAnswer(planApplyAnswer, a);
     expect(a.plan.version).toBe(2);
     expect(a.plan.appliedBy).toBe('planner-own');
     const now = await app.db.query<{ grid: string; beat: string }>(IN_FORCE_SQL, [station.id]);

@@ -21,6 +21,7 @@ import type {
   categories,
   timeRange,
 } from '../../../server/src/contract/incidents.js';
+import type { PlanComparison, PlanDetailAnswer, PlanListAnswer } from '../../../server/src/contract/plan-answers.js';
 import type { PlannedUnit, ReachSummary, schoolGatesAnswer } from '../../../server/src/contract/routing.js';
 import type { SessionAnswer, UserAccount } from '../../../server/src/contract/session.js';
 import type { TileJsonAnswer } from '../../../server/src/contract/tiles.js';
@@ -311,6 +312,18 @@ export async function applyBeatPlan(
     )
   ).beats;
 }
+
+/** Beat plans of a station (/api/v1/plans): the plan in force first, then the stored ones; one plan; two compared. */
+export type { PlanComparison, PlanDetailAnswer, PlanListAnswer };
+/** A plan named in a request: "in-force" (the station's plan in force) or a stored plan's id. */
+export type PlanRefParam = 'in-force' | number | string;
+export const planList = (stationId: number) => getJson<PlanListAnswer>(`/api/v1/plans?stationId=${stationId}`);
+export const planDetail = (ref: PlanRefParam, stationId: number) =>
+  getJson<PlanDetailAnswer>(`/api/v1/plans/${encodeURIComponent(String(ref))}?stationId=${stationId}`);
+export const planComparison = (a: PlanRefParam, b: PlanRefParam, stationId: number) =>
+  getJson<PlanComparison>(
+    `/api/v1/plans/compare?${new URLSearchParams({ a: String(a), b: String(b), stationId: String(stationId) })}`,
+  );
 
 /** The signed-in user and what the role may do; undefined when nobody is signed in. */
 export type { SessionAnswer };

@@ -1,20 +1,13 @@
 import type { ExpressionSpecification, Map as MapLibreMap } from 'maplibre-gl';
-import type { z } from 'zod';
-import type { planCompareAnswer } from '../../../server/src/contract/plan-answers.js';
-import { getJson } from '../api/client.js';
+import { planComparison, planDetail, planList, type PlanComparison, type PlanListAnswer } from '../api/client.js';
 import { t } from '../i18n/index.js';
 import { h } from './dom.js';
 import { initPlanSwipe, planFill, setSwipe } from './plan-swipe.js';
 
-/** What the server answers for GET /api/v1/plans and /plans/compare (the fields this view reads). */
-interface PlanSummary {
-  id: number | 'in-force';
-  name: string;
-  kind: string;
-  version: number | null;
-}
+/** A plan as GET /api/v1/plans lists it: the contract's schema (server/src/contract/plan-answers.ts). */
+type PlanSummary = PlanListAnswer['plans'][number];
 /** What GET /api/v1/plans/compare answers: the contract's schema (server/src/contract/plan-answers.ts). */
-export type Comparison = z.infer<typeof planCompareAnswer>;
+export type Comparison = PlanComparison;
 type PlanCard = Comparison['a'];
 
 /** One row of the compare table: how to read the figure, and which way is better (for the colour of the difference). */
@@ -169,7 +162,7 @@ export function planCompareBlock(
   if (stationId && loadedFor !== stationId) {
     loadedFor = stationId;
     current = undefined;
-    void getJson<{ plans: PlanSummary[] }>(`/api/v1/plans?stationId=${stationId}`).then((r) => {
+    void planList(stationId).then((r) => {
       plans = r.plans;
       picked = { a: 'in-force', b: String(r.plans[1]?.id ?? '') };
       rerender();
@@ -195,8 +188,9 @@ export function planCompareBlock(
   go.disabled = !stationId || plans.length < 2;
   go.onclick = () =>
     void (async () => {
-      const q = new URLSearchParams({ a: picked.a, b: picked.b || picked.a, stationId: String(stationId) });
-      const answer = await getJson<Comparison>(`/api/v1/plans/compare?${q}`);
+      // The button is disabled without a station.
+      if (!stationId) return;
+      const answer = await planComparison(picked.a, picked.b || picked.a, stationId);
       // The plan in force is named by the server in English: the reader's language names it here.
       const named = (ref: string, name: string) => (ref === 'in-force' ? t('plancompare.in_force') : name);
       current = {
@@ -204,13 +198,7 @@ export function planCompareBlock(
         names: { a: named(picked.a, answer.names.a), b: named(picked.b || picked.a, answer.names.b) },
       };
       const assignmentOf = async (ref: string) =>
-        new Map(
-          (
-            await getJson<{ assignment: { gridCode: string; beatCode: string }[] }>(
-              `/api/v1/plans/${ref}?stationId=${stationId}`,
-            )
-          ).assignment.map((x) => [x.gridCode, x.beatCode]),
-        );
+        new Map((await planDetail(ref, stationId)).assignment.map((x) => [x.gridCode, x.beatCode]));
       assignments = { a: await assignmentOf(picked.a), b: await assignmentOf(picked.b || picked.a) };
       showPlanningView();
       draw(map, assignments);

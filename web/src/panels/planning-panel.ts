@@ -2,11 +2,11 @@ import type { FeatureCollection } from 'geojson';
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { bbox } from '@turf/turf';
 import {
-  getJson,
   alignPreview,
   applyBeatPlan,
   districtDraft,
   nestingCheck,
+  planDetail,
   stationBeats,
   stationList,
   workload,
@@ -308,9 +308,7 @@ async function swipeDraft(on: boolean): Promise<void> {
     drawOnMap();
     return;
   }
-  const inForce = await getJson<{ assignment: { gridCode: string; beatCode: string }[] }>(
-    `/api/v1/plans/in-force?stationId=${view.stationId}`,
-  );
+  const inForce = await planDetail('in-force', view.stationId);
   const a = new Map(inForce.assignment.map((x) => [x.gridCode, x.beatCode]));
   const b = new Map(d.beats.flatMap((beat) => beat.gridCodes.map((g): [string, string] => [g, beat.code])));
   drawOnMap();

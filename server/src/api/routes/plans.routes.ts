@@ -1,4 +1,13 @@
-import { planCompareAnswer, scorecardAnswer } from '../../contract/plan-answers.js';
+import {
+  planApplyAnswer,
+  planCompareAnswer,
+  planDetailAnswer,
+  planDistrictingAnswer,
+  planListAnswer,
+  type PlanDistrictingAnswer,
+  scorecardAnswer,
+  storedPlanDetailAnswer,
+} from '../../contract/plan-answers.js';
 import type { Db } from '../../db/client.js';
 import {
   planApplyBody,
@@ -44,7 +53,7 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         permission: 'read',
         summary: 'Beat plans of a station: the plan in force (derived), then stored ones',
         request: { query: planListQuery },
-        response: {},
+        response: { schema: planListAnswer },
       },
       ({ query: q }) => plansList(db, q.stationId),
     )
@@ -67,7 +76,7 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         permission: 'edit_beats',
         summary: 'A new draft plan (default: a copy of the plan in force)',
         request: { body: planCreateBody },
-        response: {},
+        response: { schema: storedPlanDetailAnswer, description: 'the draft' },
         problems: { 422: 'unknown or repeated grids' },
       },
       async ({ body: b }, { res, actor, user }) => {
@@ -88,13 +97,13 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         permission: 'edit_beats',
         summary: 'A draft from the whole-scorecard districting engine, stored, with its scorecard before → after',
         request: { body: planDistrictingBody },
-        response: {},
+        response: { schema: planDistrictingAnswer, description: 'the draft (or 202 and the job when it runs long)' },
         problems: { 422: 'no grids, or an unknown locked beat' },
       },
       // Through the worker pool as a job (the draft is written when it ends): at once when quick, else 202 with the job.
       ({ body }, { res, user }) =>
         answerViaJob(jobs, res, user, 'districting-draft', body, (result) => {
-          const out = result as { plan: { id: number } };
+          const out = result as PlanDistrictingAnswer;
           res
             .status(201)
             .location(`/api/v1/plans/${String(out.plan.id)}`)
@@ -109,7 +118,7 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         permission: 'edit_beats',
         summary: "Import a station's sheet (CSV or xlsx: 网格编码, 警格编码) as a plan: the file is the raw body",
         request: { query: planImportQuery },
-        response: {},
+        response: { schema: storedPlanDetailAnswer, description: 'the imported plan' },
         body: { kind: 'raw', limit: MAX_PLAN_FILE_BYTES },
         problems: { 413: 'file too large', 422: 'bad rows, named by row' },
       },
@@ -129,7 +138,7 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         permission: 'read',
         summary: 'One plan: its assignment and versions',
         request: { params: planRefParams, query: planListQuery },
-        response: {},
+        response: { schema: planDetailAnswer },
         problems: { 404: 'no such plan' },
       },
       ({ params: p, query: q }) => planDetail(db, toRef(p.ref, q.stationId)),
@@ -177,7 +186,7 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         permission: 'edit_beats',
         summary: 'Rename a plan or replace its assignment (the version it was based on; stale → 409)',
         request: { params: planIdParams, body: planPatchBody },
-        response: {},
+        response: { schema: storedPlanDetailAnswer },
         problems: { 404: 'no such plan', 409: 'stale version', 422: 'unknown grids' },
       },
       ({ params: p, body: b }, { actor, user }) =>
@@ -197,7 +206,7 @@ export function planRoutes(db: Db, jobs: JobManager): RouteGroup {
         permission: 'edit_beats',
         summary: 'Put a stored plan in force through the beat edit path (versions, audit rows, planner fence)',
         request: { params: planIdParams, body: planApplyBody },
-        response: { status: 200 },
+        response: { status: 200, schema: planApplyAnswer },
         problems: { 404: 'no such plan', 409: 'plan or beats changed since', 422: 'unknown beats or beats left out' },
       },
       ({ params: p, body: b }, { user, actor }) => applyPlan(db, user, actor, p.id, b.version),
