@@ -10,6 +10,7 @@ import {
   type CandidateOptics,
 } from '../engines/coverage/banded-placement.js';
 import { requiredBandOf, type DoriBand } from '../engines/coverage/dori.js';
+import { runInSlices } from '../jobs/chunked.js';
 import type { WorkerPool } from '../jobs/pool.js';
 import { networkedCameraBands } from './banded-coverage.service.js';
 import { withCity } from './coverage.service.js';
@@ -90,34 +91,21 @@ export async function bandedPlacementInPool(
     buildingRows: city.buildingRows,
     key: city.key,
   }));
-  const chunk = Math.max(200, Math.ceil(candidates.length / (pool.size * 3)));
-  const done = new Map<number, number>();
-  const parts: Promise<number[][]>[] = [];
-  for (let i = 0; i < candidates.length; i += chunk) {
-    const at = i;
-    parts.push(
-      pool.run(
-        {
-          kind: 'band-footprints',
-          candidates: candidates.slice(i, i + chunk),
-          optics,
-          targets,
-          buildings: buildingRows,
-          buildingsKey: key,
-        },
-        {
-          ...(signal ? { signal } : {}),
-          onProgress: (p) => {
-            done.set(at, p.done);
-            let n = 0;
-            for (const v of done.values()) n += v;
-            progress(0.95 * (n / Math.max(1, candidates.length)), `计算分级视域 ${n} / ${candidates.length}`);
-          },
-        },
-      ),
-    );
-  }
-  const footprints = (await Promise.all(parts)).flat();
+  const parts = await runInSlices(
+    pool,
+    candidates,
+    200,
+    (slice) => ({
+      kind: 'band-footprints',
+      candidates: slice,
+      optics,
+      targets,
+      buildings: buildingRows,
+      buildingsKey: key,
+    }),
+    { signal, onProgress: (n, total) => progress(0.95 * (n / Math.max(1, total)), `计算分级视域 ${n} / ${total}`) },
+  );
+  const footprints = parts.flat();
   signal?.throwIfAborted();
 
   progress(0.95, '选点');

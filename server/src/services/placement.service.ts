@@ -3,9 +3,9 @@ import {
   concatFootprints,
   viewPolygon,
   type CameraInput,
-  type FootprintSet,
 } from '../engines/coverage/index.js';
 import type { Db } from '../db/client.js';
+import { runInSlices } from '../jobs/chunked.js';
 import type { WorkerPool } from '../jobs/pool.js';
 import type { CoverageCityData } from '../jobs/task-types.js';
 import { UnprocessableError } from '../errors.js';
@@ -78,30 +78,18 @@ export async function placeInPool(
 
   // Views and footprints: chunks spread over the pool (a few per thread, so a slow chunk does not hold the rest up).
   const total = snap.candidates.length;
-  const chunkSize = Math.max(256, Math.ceil(total / (pool.size * 3)));
-  const done = new Map<number, number>();
-  const report = () => {
-    let n = 0;
-    for (const v of done.values()) n += v;
-    progress(0.9 * (n / Math.max(1, total)), `计算视域 ${n.toLocaleString('en')} / ${total.toLocaleString('en')}`);
-  };
-  const parts: Promise<FootprintSet>[] = [];
-  for (let i = 0; i < total; i += chunkSize) {
-    const at = i;
-    parts.push(
-      pool.run(
-        { kind: 'footprints', city: snap.data, candidates: snap.candidates.slice(i, i + chunkSize) },
-        {
-          ...(signal ? { signal } : {}),
-          onProgress: (p) => {
-            done.set(at, p.done);
-            report();
-          },
-        },
-      ),
-    );
-  }
-  const footprints = concatFootprints(await Promise.all(parts));
+  const parts = await runInSlices(
+    pool,
+    snap.candidates,
+    256,
+    (candidates) => ({ kind: 'footprints', city: snap.data, candidates }),
+    {
+      signal,
+      onProgress: (n) =>
+        progress(0.9 * (n / Math.max(1, total)), `计算视域 ${n.toLocaleString('en')} / ${total.toLocaleString('en')}`),
+    },
+  );
+  const footprints = concatFootprints(parts);
   signal?.throwIfAborted();
 
   progress(0.9, `选点 0 / ${req.k}`);
