@@ -63,6 +63,7 @@ const MATRIX: Record<string, string> = Object.fromEntries<string>([
   ['GET /xueliang/schools', ALL],
   ['GET /analysis/key-places', ALL],
   ['POST /analysis/placement', ANALYSE],
+  ['POST /analysis/placement/bands', ANALYSE],
   ['POST /analysis/placement/accept', BEATS],
   ['GET /analysis/camera-views/:z/:x/:y.mvt', ALL],
   ['GET /analysis/blind-spots', ALL],
