@@ -1,9 +1,4 @@
-import {
-  candidateCameras,
-  concatFootprints,
-  viewPolygon,
-  type CameraInput,
-} from '../engines/coverage/index.js';
+import { candidateCameras, concatFootprints, viewPolygon, type CameraInput } from '../engines/coverage/index.js';
 import type { Db } from '../db/client.js';
 import { runInSlices } from '../jobs/chunked.js';
 import type { WorkerPool } from '../jobs/pool.js';
