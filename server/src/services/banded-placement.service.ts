@@ -10,6 +10,7 @@ import {
   type CandidateOptics,
 } from '../engines/coverage/banded-placement.js';
 import { requiredBandOf, type DoriBand } from '../engines/coverage/dori.js';
+import type { KeyPlaceInput } from '../engines/coverage/index.js';
 import { runInSlices } from '../jobs/chunked.js';
 import type { WorkerPool } from '../jobs/pool.js';
 import { networkedCameraBands } from './banded-coverage.service.js';
@@ -25,7 +26,7 @@ interface Target extends BandTarget {
 const MAX_UNCOVERED_LISTED = 500;
 
 /** The targets the request names: each school gate on file (a school without one at its point), key places by kind. */
-async function targetsOf(db: Db, req: BandedPlacementBody): Promise<Target[]> {
+async function targetsOf(db: Db, req: BandedPlacementBody, places: readonly KeyPlaceInput[]): Promise<Target[]> {
   const out: Target[] = [];
   const wanted = new Map(req.targets.map((t) => [t.kind, t]));
   const gates = wanted.get('school_gate');
@@ -47,7 +48,6 @@ async function targetsOf(db: Db, req: BandedPlacementBody): Promise<Target[]> {
       });
     }
   }
-  const places = await withCity(db, 'grid', (city) => city.places);
   for (const p of places) {
     const t = wanted.get(p.kind as BandedPlacementBody['targets'][number]['kind']);
     if (!t || p.kind === 'school_gate') continue;
@@ -78,7 +78,13 @@ export async function bandedPlacementInPool(
   const { signal } = sink;
   const progress = sink.progress ?? (() => undefined);
   progress(0, '读取目标');
-  const targets = await targetsOf(db, req);
+  // The city's key places and buildings in one look at the shared coverage model.
+  const { places, buildingRows, key } = await withCity(db, 'grid', (city) => ({
+    places: city.places,
+    buildingRows: city.buildingRows,
+    key: city.key,
+  }));
+  const targets = await targetsOf(db, req, places);
   const existing = await networkedCameraBands(db);
   const already = new Set(bandFootprints(targets, existing).flat());
   signal?.throwIfAborted();
@@ -87,10 +93,6 @@ export async function bandedPlacementInPool(
   // Only targets not yet seen need candidates; the others are covered whatever is placed.
   const open = targets.filter((_, i) => !already.has(i));
   const candidates = targetCandidates(open, optics);
-  const { buildingRows, key } = await withCity(db, 'grid', (city) => ({
-    buildingRows: city.buildingRows,
-    key: city.key,
-  }));
   const parts = await runInSlices(
     pool,
     candidates,
