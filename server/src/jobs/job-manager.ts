@@ -37,6 +37,8 @@ export interface JobContext {
 export interface JobKind<P = unknown> {
   kind: string;
   params: z.ZodType<P>;
+  /** The answer of the synchronous endpoint this kind stands for: what GET /jobs/{id}/result sends when it is done. */
+  answer: z.ZodType;
   permission: Permission;
   /** Tables the result depends on: their table_version counters key the kept result. None: never kept. */
   reads(params: P): readonly string[];
@@ -125,6 +127,11 @@ export class JobManager {
 
   kindNames(): string[] {
     return [...this.kinds.keys()];
+  }
+
+  /** Each kind's answer schema (what a done job's result is), for the API document and the tests. */
+  answerOf(kindName: string): z.ZodType | undefined {
+    return this.kinds.get(kindName)?.answer;
   }
 
   /** Marks jobs a previous process left running as failed (they cannot finish). */

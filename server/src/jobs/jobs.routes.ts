@@ -42,6 +42,14 @@ const jobView = z
   })
   .meta({ id: 'Job' });
 
+/** A done job's result: one of the answers of the kinds this manager runs (each with its own schema id). */
+function resultOfAnyKind(jobs: JobManager): z.ZodType {
+  const answers = jobs.kindNames().map((k) => jobs.answerOf(k) ?? z.never());
+  const [first, second, ...rest] = answers;
+  if (!first) return z.never();
+  return second ? z.union([first, second, ...rest]) : first;
+}
+
 function userOf(user: SignedInUser | undefined): SignedInUser {
   if (!user) throw new UnauthorizedError('Sign in first');
   return user;
@@ -148,7 +156,8 @@ export function jobRoutes(jobs: JobManager): RouteGroup {
         permission: 'read',
         summary: "The result of a finished job; a failed job's problem+json",
         request: { params: idParams },
-        response: { description: 'the result as the synchronous endpoint answers it' },
+        // One of the kinds' answers: the synchronous endpoint's (POST /analysis/placement, /plans/districting, …).
+        response: { schema: resultOfAnyKind(jobs), description: 'the result as the synchronous endpoint answers it' },
         problems: { 404: 'no such job of this user', 409: 'the job has not finished' },
       },
       async ({ params }, { req, res, user }) => {

@@ -47,7 +47,12 @@ async function runJob(kind: string, params: unknown): Promise<Json> {
   for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1] ?? 0);
   const last = seen[seen.length - 1] ?? {};
   expect([last.state, last.progress], JSON.stringify(last.error)).toEqual(['done', 1]);
-  return (await call('GET', `/api/v1/jobs/${r.json.id}`)).json;
+  const job = (await call('GET', `/api/v1/jobs/${r.json.id}`)).json;
+  // The result route sends the result, and it is what the kind's answer schema (the synchronous endpoint's) says.
+  const result = await call('GET', `/api/v1/jobs/${r.json.id}/result`);
+  expect(result.json).toEqual(job.result);
+  expect(jobs.answerOf(kind)?.safeParse(result.json).error, `${kind} answer`).toBeUndefined();
+  return job;
 }
 
 beforeAll(async () => {

@@ -19,6 +19,7 @@ type Json = Record<string, any>;
 const spinKind: JobKind<{ ms: number; fail?: string | undefined }> = {
   kind: 'spin',
   params: z.strictObject({ ms: z.number().int().min(1), fail: z.string().optional() }),
+  answer: z.strictObject({ spunMs: z.number().positive() }),
   permission: 'read',
   reads: () => [],
   run: async (ctx, p) =>

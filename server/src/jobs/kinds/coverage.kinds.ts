@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { coverageQuery, placementBody } from '../../contract/coverage.js';
+import { coverageAnswer, coverageQuery, placementAnswer, placementBody } from '../../contract/coverage.js';
+import { bandedPlacementAnswer } from '../../contract/xueliang.js';
 import type { CoverageAreaKind } from '../../db/repos/coverage.repo.js';
 import { areaCoverage, XUELIANG_TARGETS, type PlacementRequest } from '../../services/coverage.service.js';
 import { placeInPool } from '../../services/placement.service.js';
@@ -29,6 +30,7 @@ const coverageReads = (a: CoverageAreaKind) => ['camera', 'road', 'building', 'k
 export const placementKind: JobKind<PlacementBody> = {
   kind: 'placement',
   params: placementBody,
+  answer: placementAnswer,
   permission: 'analyse',
   reads: (p) => coverageReads(p.area),
   run: (ctx, p) => placeInPool(ctx.db, ctx.pool, placementRequestOf(p), ctx),
@@ -37,6 +39,7 @@ export const placementKind: JobKind<PlacementBody> = {
 export const bandedPlacementKind: JobKind<BandedPlacementBody> = {
   kind: 'banded-placement',
   params: bandedPlacementBody,
+  answer: bandedPlacementAnswer,
   permission: 'analyse',
   reads: () => [...coverageReads('grid'), 'school_gate'],
   run: (ctx, p) => bandedPlacementInPool(ctx.db, ctx.pool, p, ctx),
@@ -47,6 +50,7 @@ type CoverageParams = z.output<typeof coverageQuery>;
 export const coverageKind: JobKind<CoverageParams> = {
   kind: 'coverage',
   params: coverageQuery,
+  answer: coverageAnswer,
   permission: 'read',
   reads: (p) => coverageReads(p.area),
   run: async (ctx, p) => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { districtBody } from '../../contract/editing.js';
+import { districtAnswer, districtBody } from '../../contract/editing.js';
+import { planDistrictingAnswer } from '../../contract/plan-answers.js';
 import { planDistrictingBody } from '../../contract/plans.js';
 import { districtDraft } from '../../services/beat-planning.service.js';
 import { createFromDistricting } from '../../services/plans.service.js';
@@ -12,6 +13,7 @@ type DistrictBody = z.output<typeof districtBody>;
 export const districtingKind: JobKind<DistrictBody> = {
   kind: 'districting',
   params: districtBody,
+  answer: districtAnswer,
   permission: 'analyse',
   reads: () => ALL_DATA_TABLES,
   run: async (ctx, b) => {
@@ -40,6 +42,7 @@ type DraftBody = z.output<typeof planDistrictingBody>;
 export const districtingDraftKind: JobKind<DraftBody> = {
   kind: 'districting-draft',
   params: planDistrictingBody,
+  answer: planDistrictingAnswer,
   permission: 'edit_beats',
   reads: () => [],
   run: async (ctx, b) => {

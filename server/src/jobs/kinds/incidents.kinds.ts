@@ -1,7 +1,14 @@
 import type { z } from 'zod';
-import { workloadQuery } from '../../contract/editing.js';
+import { workloadAnswer, workloadQuery } from '../../contract/editing.js';
 import { toIncidentFilter } from '../../contract/incident-filter.js';
-import { hotspotsQuery, nearRepeatQuery, trendsQuery } from '../../contract/incidents.js';
+import {
+  hotspotsAnswer,
+  hotspotsQuery,
+  nearRepeatAnswer,
+  nearRepeatQuery,
+  trendsAnswer,
+  trendsQuery,
+} from '../../contract/incidents.js';
 import { beatWorkload } from '../../services/beat-planning.service.js';
 import { incidentHotspots, incidentTrends, nearRepeat } from '../../services/incidents.service.js';
 import type { JobKind } from '../job-manager.js';
@@ -16,6 +23,7 @@ type HotspotParams = z.output<typeof hotspotsQuery>;
 export const hotspotsKind: JobKind<HotspotParams> = {
   kind: 'hotspots',
   params: hotspotsQuery,
+  answer: hotspotsAnswer,
   permission: 'read',
   reads: () => INCIDENT_READS,
   run: async (ctx, q) => {
@@ -30,6 +38,7 @@ type TrendParams = z.output<typeof trendsQuery>;
 export const trendsKind: JobKind<TrendParams> = {
   kind: 'trends',
   params: trendsQuery,
+  answer: trendsAnswer,
   permission: 'read',
   reads: () => INCIDENT_READS,
   run: async (ctx, q) => {
@@ -44,6 +53,7 @@ type NearRepeatParams = z.output<typeof nearRepeatQuery>;
 export const nearRepeatKind: JobKind<NearRepeatParams> = {
   kind: 'near-repeat',
   params: nearRepeatQuery,
+  answer: nearRepeatAnswer,
   permission: 'read',
   reads: () => ['incident'],
   run: async (ctx, q) => {
@@ -70,6 +80,7 @@ type WorkloadParams = z.output<typeof workloadQuery>;
 export const workloadKind: JobKind<WorkloadParams> = {
   kind: 'workload',
   params: workloadQuery,
+  answer: workloadAnswer,
   permission: 'read',
   reads: () => ['beat', 'grid', 'road', 'key_place', 'camera', 'incident', 'station'],
   run: async (ctx, q) => {

@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { fieldLocator, withFieldsLocated } from '../../api/field-paths.js';
-import { isochroneQuery, patrolBody, patrolQuery, reachQuery } from '../../contract/routing.js';
+import {
+  isochroneAnswer,
+  isochroneQuery,
+  patrolAnswer,
+  patrolBody,
+  patrolQuery,
+  reachAnswer,
+  reachQuery,
+} from '../../contract/routing.js';
 import {
   isochrone,
   isochroneGeoJson,
@@ -70,6 +78,7 @@ const reachFields = fieldLocator({ query: reachQuery });
 export const patrolKind: JobKind<PatrolBody> = {
   kind: 'patrol',
   params: patrolBody,
+  answer: patrolAnswer,
   permission: 'analyse',
   reads: () => ALL_DATA_TABLES,
   run: (ctx, p) =>
@@ -90,6 +99,7 @@ type IsochroneParams = z.output<typeof isochroneQuery>;
 export const isochroneKind: JobKind<IsochroneParams> = {
   kind: 'isochrone',
   params: isochroneQuery,
+  answer: isochroneAnswer,
   permission: 'read',
   reads: () => ['road'],
   run: (ctx, p) =>
@@ -105,6 +115,7 @@ type ReachParams = z.output<typeof reachQuery>;
 export const reachKind: JobKind<ReachParams> = {
   kind: 'reach',
   params: reachQuery,
+  answer: reachAnswer,
   permission: 'read',
   reads: () => ['road', 'post', 'station', 'grid', 'key_place'],
   run: (ctx, p) =>
