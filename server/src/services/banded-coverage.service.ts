@@ -1,13 +1,12 @@
 import { BandedCoverage, type BandedAreaRates, type BandedPlace } from '../engines/coverage/banded-coverage.js';
 import { bandAsView, viewBands, type BandPolygon } from '../engines/coverage/bands.js';
 import { doriDistances, type DoriBand } from '../engines/coverage/dori.js';
-import { viewPolygon, type CameraInput, type CameraView } from '../engines/coverage/index.js';
+import type { CameraInput, CameraView } from '../engines/coverage/index.js';
 import type { Db } from '../db/client.js';
 import { cameraVersions, loadCameras, type CoverageAreaKind } from '../db/repos/coverage.repo.js';
 import { loadCameraOptics, loadPlaceQuality } from '../db/repos/xueliang.repo.js';
-import { sharedPool } from '../jobs/pool.js';
 import { sliced } from '../jobs/time-slice.js';
-import { DEFAULT_ROAD_CLASS_WEIGHTS, withCity, type CityCoverage } from './coverage.service.js';
+import { DEFAULT_ROAD_CLASS_WEIGHTS, viewsOf, withCity } from './coverage.service.js';
 
 export type { BandedAreaRates };
 
@@ -23,26 +22,6 @@ interface Banded {
 }
 
 const cache = new WeakMap<Db, Map<CoverageAreaKind, Banded>>();
-
-/** Below this many cameras views are computed in place, above in the worker pool (as the coverage service does). */
-const POOL_VIEWS_FROM = 64;
-
-async function viewsOf(cameras: readonly CameraInput[], city: CityCoverage): Promise<CameraView[]> {
-  if (cameras.length < POOL_VIEWS_FROM) return cameras.map((c) => viewPolygon(c, city.buildings));
-  const pool = sharedPool();
-  const chunk = Math.ceil(cameras.length / (pool.size * 2));
-  const parts: Promise<{ views: CameraView[] }>[] = [];
-  for (let i = 0; i < cameras.length; i += chunk)
-    parts.push(
-      pool.run({
-        kind: 'views',
-        cameras: cameras.slice(i, i + chunk),
-        buildings: city.buildingRows,
-        buildingsKey: city.key,
-      }),
-    );
-  return (await Promise.all(parts)).flatMap((p) => p.views);
-}
 
 /**
  * The city's coverage by image quality for one kind of area: the working cameras' occluded views (the coverage

@@ -135,8 +135,12 @@ async function syncCameras(db: Db, city: CityCoverage): Promise<{ changed: numbe
 /** Below this many cameras, views are computed in place (a view is ~0.15 ms); above, in the worker pool. */
 const POOL_VIEWS_FROM = 64;
 
-/** Occluded views of cameras: in parallel on the worker pool, in chunks, when there are many. */
-async function viewsOf(cameras: readonly CameraInput[], city: CityCoverage): Promise<CameraView[]> {
+/**
+ * Occluded views of cameras: in parallel on the worker pool, in chunks, when there are many. (The DORI band split
+ * stays with the caller on this thread: shipping the band polygons back costs more than cutting them, measured: a
+ * 1.0–3.2 s pause to take in 1,835 cameras' bands against 0.14–0.22 s for the whole split in slices.)
+ */
+export async function viewsOf(cameras: readonly CameraInput[], city: CityCoverage): Promise<CameraView[]> {
   if (cameras.length < POOL_VIEWS_FROM) return cameras.map((c) => viewPolygon(c, city.buildings));
   const pool = sharedPool();
   const chunk = Math.ceil(cameras.length / (pool.size * 2));
