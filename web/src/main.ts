@@ -182,6 +182,18 @@ async function main(): Promise<void> {
   };
   window.gridpatrol.mapBounds = () => map.getBounds().toArray().flat();
   window.gridpatrol.renderedCount = (id) => (map.getLayer(id) ? map.queryRenderedFeatures({ layers: [id] }).length : 0);
+  window.gridpatrol.deckDrawn = (id, prop) => {
+    const c = map.getCanvas();
+    const picked = overlay.pickObjects({
+      x: 0,
+      y: 0,
+      width: c.clientWidth,
+      height: c.clientHeight,
+      layerIds: [`deck:${id}`],
+    });
+    // A picked object is the layer's datum: the property the test keys it by.
+    return [...new Set(picked.map((p) => String((p.object as Record<string, unknown> | undefined)?.[prop])))];
+  };
 
   const applyVisibility = () => {
     for (const toggle of LAYER_TOGGLES) {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { cellToBoundary } from 'h3-js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/src/db/client.js';
@@ -28,6 +29,30 @@ beforeAll(async () => {
 afterAll(async () => session?.close());
 
 const waitIdle = () => idle(page);
+/** The grid the grid office searches (and the hot-spot case searches again to put the map back). */
+const SEARCHED_GRID_SQL = `SELECT code FROM grid WHERE kind = 'basic' ORDER BY code LIMIT 1 OFFSET 150`;
+
+/**
+ * The H3 cells a deck layer drew (read from deck's picking buffer) against the API's: none drawn that the API did
+ * not give, and every API cell whose whole outline lies on screen drawn.
+ */
+async function expectDrawnCells(layer: string, apiCells: readonly string[]): Promise<void> {
+  const drawn = await page.evaluate((l) => window.gridpatrol.deckDrawn(l, 'h3'), layer);
+  const [w, s, e, n] = (await page.evaluate(() => window.gridpatrol.mapBounds())) as [number, number, number, number];
+  const api = new Set(apiCells);
+  const onScreen = apiCells.filter((h) =>
+    cellToBoundary(h).every(([lat, lon]) => lon > w && lon < e && lat > s && lat < n),
+  );
+  expect(
+    drawn.filter((h) => !api.has(h)),
+    `${layer}: drawn cells the API did not give`,
+  ).toEqual([]);
+  expect(onScreen.length, `${layer}: API cells wholly on screen`).toBeGreaterThan(0);
+  expect(
+    onScreen.filter((h) => !drawn.includes(h)),
+    `${layer}: on-screen API cells not drawn`,
+  ).toEqual([]);
+}
 /**
  * Playwright's `timeout: 0` is no cap of its own: a wait or an action ends on its condition or at the test's timeout (the browser
  * project's 240 s), so real work on a busy machine is not cut short by a guess at how long it takes.
@@ -59,9 +84,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
 
   it('when the grid office searches a grid code and clicks the grid, then the panel shows its attributes in Chinese', async () => {
     await page.locator('select[data-testid="role"]').selectOption('grid_office');
-    const code = (
-      await db.query<{ code: string }>(`SELECT code FROM grid WHERE kind = 'basic' ORDER BY code LIMIT 1 OFFSET 150`)
-    )[0]!.code;
+    const code = (await db.query<{ code: string }>(SEARCHED_GRID_SQL))[0]!.code;
     await page.locator('input[data-testid="search"]').fill(code);
     // Enter asks the search, then fits the map to the hit: wait for that move and the idle after it.
     await afterMove(page, () => page.locator('input[data-testid="search"]').press('Enter'));
@@ -108,14 +131,23 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await page.waitForFunction(() => window.gridpatrol.hotspotCells > 0, undefined, UNTIL_TEST_TIMEOUT);
     const significant = await page.evaluate(async () => {
       const r = (await (await fetch('/api/v1/incidents/hotspots?res=9&hours=20,21')).json()) as {
-        cells: { bin: number }[];
+        cells: { h3: string; bin: number }[];
       };
-      return r.cells.filter((c) => c.bin !== 0).length;
+      return r.cells.filter((c) => c.bin !== 0).map((c) => c.h3);
     });
     expect(
       await page.evaluate(() => window.gridpatrol.hotspotCells),
-      'hot-spot cells drawn for the 20–22 h filter',
-    ).toBe(significant);
+      'hot-spot cells handed to the layer for the 20–22 h filter',
+    ).toBe(significant.length);
+    // What deck drew (its picking buffer): only significant cells, and every one lying wholly on screen. Zoomed out
+    // two steps for it (zoomed in on one grid, no res-9 cell lies wholly on screen), then the same grid is searched
+    // again, which fits the map to it as before: the map stays put for the clicks below.
+    const zoomOut = page.locator('.maplibregl-ctrl-zoom-out');
+    for (let i = 0; i < 2; i++) await afterMove(page, () => zoomOut.click(UNTIL_TEST_TIMEOUT));
+    await expectDrawnCells('hotspots', significant);
+    const [searched] = await db.query<{ code: string }>(SEARCHED_GRID_SQL);
+    await page.locator('input[data-testid="search"]').fill(searched!.code, UNTIL_TEST_TIMEOUT);
+    await afterMove(page, () => page.locator('input[data-testid="search"]').press('Enter', UNTIL_TEST_TIMEOUT));
     await page.locator('button[data-testid="grades-run"]').click(UNTIL_TEST_TIMEOUT);
     const [grids] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid');
     await page.waitForFunction((n) => window.gridpatrol.gradedGrids === n, grids!.n, UNTIL_TEST_TIMEOUT);
@@ -131,7 +163,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     );
     expect(await page.evaluate(() => window.gridpatrol.hourChartTotal), `24×7 chart of grid ${code}`).toBe(inGrid!.n);
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-hotspots-grades-en.png') });
-  });
+  }, 480_000); // Gi*, grades, two zoom steps and a fly back on a loaded 2-core machine
 
   it('when the day is played, then the heat map steps through single hours and comes back to the filter', async () => {
     const before = await page.evaluate(() => window.gridpatrol.cellsTotal);
@@ -260,6 +292,11 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
       await fetch(`${base}/api/v1/analysis/blind-spot-cells?res=10`, { headers: { cookie } })
     ).json()) as unknown[];
     expect(await page.evaluate(() => window.gridpatrol.blindSpotCells), 'one hexagon per API cell').toBe(cells.length);
+    await waitIdle();
+    await expectDrawnCells(
+      'blind-spot-cells',
+      (cells as { h3: string }[]).map((c) => c.h3),
+    );
     await page.locator('input[data-testid="placement-k"]').fill('5', UNTIL_TEST_TIMEOUT);
     await page.locator('button[data-testid="placement-run"]').click(UNTIL_TEST_TIMEOUT);
     await page.waitForFunction(() => window.gridpatrol.proposedCameras > 0, undefined, UNTIL_TEST_TIMEOUT);

@@ -67,7 +67,8 @@ export function blindSpotCellLayer(
   return new H3HexagonLayer<{ h3: string; meters: number }>({
     id: 'deck:blind-spot-cells',
     data: cells as { h3: string; meters: number }[],
-    pickable: false,
+    // Pickable so what is drawn can be read back (the browser tests; one picking pass over these cells on hover).
+    pickable: true,
     extruded: false,
     filled: true,
     stroked: false,

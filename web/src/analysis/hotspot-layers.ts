@@ -24,7 +24,8 @@ export function hotspotLayer(cells: readonly HotspotCell[]): H3HexagonLayer<Hots
     getLineColor: [255, 255, 255, 200],
     lineWidthMinPixels: 1,
     extruded: false,
-    pickable: false,
+    // Pickable so what is drawn can be read back (the browser tests; one picking pass over these cells on hover).
+    pickable: true,
     beforeId: 'beats-fill',
   } as ConstructorParameters<typeof H3HexagonLayer<HotspotCell>>[0]);
 }

@@ -121,6 +121,9 @@ export interface TestHooks {
   deckLayersDrawn(): string[];
   /** Features of a MapLibre layer drawn on screen now (queryRenderedFeatures; 0 when hidden). */
   renderedCount(layerId: string): number;
+  /** Distinct values of `prop` of the objects a deck.gl layer (`deck:<id>`) drew on screen now, read from deck's
+   * picking buffer over the whole canvas (a pickable layer; an object wholly hidden under another is not counted). */
+  deckDrawn(layerId: string, prop: string): string[];
   /** Union bbox [minLon, minLat, maxLon, maxLat] of a layer's rendered features (empty when none). */
   renderedBBox(layerId: string): number[];
   /** Code of the grid, beat or community whose stored feature is selected. */
@@ -210,6 +213,7 @@ export function installTestHooks(): TestHooks {
     view: '',
     deckLayersDrawn: () => [],
     renderedCount: () => 0,
+    deckDrawn: () => [],
     renderedBBox: () => [],
     selectedCode: '',
     project: () => [0, 0],
