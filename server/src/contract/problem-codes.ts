@@ -42,6 +42,8 @@ export const PROBLEM_CODES = {
   'import.edited_since':
     'rows of the import batch were edited or deleted since it ran; nothing was undone (errors name them)',
   'import.already_undone': 'the import batch is already undone',
+  'import.layer_not_allowed': 'the role may not import into this layer (errors name the layers it may import)',
+  'import.not_own_batch': 'only the user who ran an import (or an admin) may undo it',
   'export.not_encodable':
     'a text value has a character GBK does not hold: export in UTF-8 (errors name the row and column)',
   'export.dbf_text_too_long': 'a text value is longer than the 254 bytes a Shapefile (DBF) field holds: export GeoJSON',

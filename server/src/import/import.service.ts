@@ -1,4 +1,4 @@
-import { assertImportedBeatsInScope } from '../services/scope.service.js';
+import { assertImportedBeatsInScope, assertMayImportLayers } from '../services/scope.service.js';
 import type { SignedInUser } from '../services/auth.service.js';
 import type { Geometry } from 'geojson';
 import { insertFeatures } from '../db/bulk-insert.js';
@@ -318,6 +318,7 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
     l.push(f);
     byLayer.set(f.layer, l);
   }
+  assertMayImportLayers(o.user, [...(o.layer ? [o.layer] : []), ...byLayer.keys()]);
   try {
     return await db.transaction((tx) => write(tx, o, m, byLayer, { t0, crs, skipInvalid }));
   } catch (err) {

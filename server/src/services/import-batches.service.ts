@@ -9,7 +9,8 @@ import {
   markUndone,
   undoBatchRows,
 } from '../db/repos/import.repo.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import type { SignedInUser } from './auth.service.js';
 import { LAYER_SPECS, type LayerSpec } from '../import/layer-specs.js';
 
 /** Every layer's import spec: what a file must hold for it (GET /api/v1/import/layers). */
@@ -17,8 +18,9 @@ export function importLayerSpecs(): { layers: LayerSpec[] } {
   return { layers: LAYER_NAMES.map((l) => LAYER_SPECS[l]) };
 }
 
-export async function importBatches(db: Db, limit: number) {
-  const rows = await listBatches(db, limit);
+/** The latest batches; a user who is not an admin sees only their own. */
+export async function importBatches(db: Db, limit: number, user?: SignedInUser) {
+  const rows = await listBatches(db, limit, user && user.role !== 'admin' ? user.username : undefined);
   return {
     batches: rows.map((b) => ({
       ...b,
@@ -34,10 +36,15 @@ export async function importBatches(db: Db, limit: number) {
  * are left as they are now and named in `kept` (the undo is partial); refused (409, `import.edited_since`, the rows
  * named) only when every row of the batch was edited since, and when the batch is already undone.
  */
-export async function undoImportBatch(db: Db, id: number, actor: string) {
+export async function undoImportBatch(db: Db, id: number, actor: string, user?: SignedInUser) {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
     if (!batch) throw new NotFoundError(`No import batch ${id}`, [{ path: 'id', message: 'no such batch' }]);
+    // Only its own user (or an admin) undoes an import: a planner cannot take back the grid office's grids.
+    if (user && user.role !== 'admin' && batch.actor !== user.username)
+      throw new ForbiddenError(`Import batch ${id} was run by another user`, [{ path: 'id', message: 'not yours' }], {
+        code: 'import.not_own_batch',
+      });
     if (batch.undoneAt)
       throw new ConflictError(`Import batch ${id} is already undone`, [{ path: 'id', message: 'already undone' }], {
         code: 'import.already_undone',

@@ -1,6 +1,7 @@
 import type { Geometry } from 'geojson';
 import type { Queryable } from '../db/client.js';
-import type { LayerDef } from '../contract/layers.js';
+import type { LayerDef, LayerName } from '../contract/layers.js';
+import { importLayersOf, mayImport } from '../auth/policy.js';
 import { beatOwners, beatsOverlapping, stationDependents } from '../db/repos/beat-fence.repo.js';
 import { DEFAULT_SLIVER_M2 } from '../db/repos/topology.repo.js';
 import { ConflictError, ForbiddenError } from '../errors.js';
@@ -99,6 +100,22 @@ async function assertShapeInScope(
       { code: 'scope.other_station' },
     );
   }
+}
+
+/**
+ * The layers a signed-in user's file may go into (auth/policy.ts importLayersOf): every layer of the file must be
+ * one of them, else 403 naming the layers and nothing is read further. No user (the CLI on the server) is open.
+ */
+export function assertMayImportLayers(user: SignedInUser | undefined, layers: Iterable<LayerName>): void {
+  if (!user) return;
+  const refused = [...new Set(layers)].filter((l) => !mayImport(user.role, l));
+  if (refused.length === 0) return;
+  const allowed = importLayersOf(user.role);
+  throw new ForbiddenError(
+    `The ${user.role} role may not import ${refused.join(', ')}`,
+    refused.map((l) => ({ path: 'layer', message: `${l}: may import ${allowed.join(', ') || 'no layer'}` })),
+    { code: 'import.layer_not_allowed' },
+  );
 }
 
 /** A feature of a file being imported, as the fence reads it: where it came from, its properties and shape. */

@@ -97,11 +97,26 @@ describe('beat imports are fenced for planners', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('when a planner uses the general import, then it is refused (imports of other layers are the admin’s)', async () => {
-    const r = await upload(planner, '/api/v1/import?format=geojson&layer=beats', [
+  it('when a planner uses the general import, then beats are fenced the same way and layers not theirs are refused', async () => {
+    const before = await snapshot();
+    const foreign = await upload(planner, '/api/v1/import?format=geojson&layer=beats', [
+      beat('B7', other, box(118.8, 32.06, 118.81, 32.07)),
+    ]);
+    expect([foreign.status, foreign.json.code]).toEqual([403, 'scope.other_station']);
+    const stations = await upload(planner, '/api/v1/import?format=geojson&layer=stations', [
+      {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [118.8, 32.06] },
+        properties: { code: 'S9', name: '九所', district_code: '320102000000' },
+      },
+    ]);
+    expect([stations.status, stations.json.code]).toEqual([403, 'import.layer_not_allowed']);
+    expect(await snapshot()).toEqual(before);
+    const ownBeat = await upload(planner, '/api/v1/import?format=geojson&layer=beats', [
       beat('B7', own, box(118.8, 32.06, 118.81, 32.07)),
     ]);
-    expect(r.status).toBe(403);
+    expect(ownBeat.status, JSON.stringify(ownBeat.json)).toBe(201);
+    expect(ownBeat.json.imported).toEqual({ beats: 1 });
   });
 
   it('when an admin imports beats of any station, then the fence does not apply', async () => {

@@ -79,7 +79,7 @@ export function importRoutes(db: Db): RouteGroup {
       {
         method: 'post',
         path: '/import',
-        permission: 'import',
+        permission: 'import_files',
         summary:
           'Import a file (GeoJSON, CSV/TSV, xlsx, zipped Shapefile, KML/KMZ, OSM PBF) into a layer: the file is the raw body; re-importing matches rows instead of doubling them; dry_run=true changes nothing',
         request: { query: importQuery },
@@ -104,7 +104,7 @@ export function importRoutes(db: Db): RouteGroup {
       {
         method: 'post',
         path: '/import/inspect',
-        permission: 'import',
+        permission: 'import_files',
         summary:
           'Read a file without writing anything: format, encoding and CRS detected and why, columns with samples, the mapping onto `layer` (unmapped columns with a suggestion, required fields missing), which of wgs84/gcj02/bd09 puts the points nearest the roads, and the first rows as GeoJSON',
         request: { query: inspectQuery },
@@ -141,24 +141,25 @@ export function importRoutes(db: Db): RouteGroup {
       {
         method: 'get',
         path: '/import/batches',
-        permission: 'import',
-        summary: 'The latest import batches with their counts (newest first)',
+        permission: 'import_files',
+        summary:
+          'The latest import batches with their counts (newest first); a user who is not an admin sees their own',
         request: { query: batchListQuery },
         response: { schema: batchList },
       },
-      ({ query: q }) => importBatches(db, q.limit),
+      ({ query: q }, { user }) => importBatches(db, q.limit, user),
     )
     .add(
       {
         method: 'delete',
         path: '/import/batches/:id',
-        permission: 'import',
+        permission: 'import_files',
         summary:
-          'Undo an import batch: delete the rows it added, restore the rows it changed (refused when edited since)',
+          'Undo an import batch: delete the rows it added, restore the rows it changed (refused when edited since); only its own user or an admin',
         request: { params: batchParams },
         response: { status: 200, schema: undoReport },
         problems: { 404: 'no such batch', 409: 'rows edited since (import.edited_since) or already undone' },
       },
-      ({ params: p }, { actor }) => undoImportBatch(db, p.id, actor),
+      ({ params: p }, { actor, user }) => undoImportBatch(db, p.id, actor, user),
     );
 }

@@ -311,8 +311,12 @@ export interface BatchSummary {
 
 const BATCH_COLUMNS = `id::int AS id, at, actor, file, format, layers, counts, undone_at AS "undoneAt", undone_by AS "undoneBy"`;
 
-export async function listBatches(db: Queryable, limit: number): Promise<BatchSummary[]> {
-  return db.query<BatchSummary>(`SELECT ${BATCH_COLUMNS} FROM import_batch ORDER BY id DESC LIMIT $1`, [limit]);
+/** The latest batches, newest first; with `actor`, only that user's. */
+export async function listBatches(db: Queryable, limit: number, actor?: string): Promise<BatchSummary[]> {
+  return db.query<BatchSummary>(
+    `SELECT ${BATCH_COLUMNS} FROM import_batch WHERE $2::text IS NULL OR actor = $2 ORDER BY id DESC LIMIT $1`,
+    [limit, actor ?? null],
+  );
 }
 
 export async function lockBatch(tx: Queryable, id: number): Promise<BatchSummary | undefined> {
