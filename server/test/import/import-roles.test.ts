@@ -6,7 +6,8 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
  * areas, a planner cameras, posts, checkpoints, incidents and their station's beats, the admin everything. A refused
  * file writes nothing; a batch is undone only by its own user or an admin.
  */
-type Json = Record<string, any>; // test-only escape: bodies are checked field by field below
+// biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
+type Json = Record<string, any>;
 
 let app: TestApp;
 const cookies: Record<string, string> = {};
