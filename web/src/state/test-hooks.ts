@@ -131,6 +131,11 @@ export interface TestHooks {
   layerVisible(id: string): boolean;
   /** How many features the selection outline holds. */
   selectedCount(): number;
+  /** Import wizard: the step its last answer reached (mapping, dry_run, imported, undone) and the batch imported. */
+  importStep: string;
+  importBatchId: number;
+  /** The last layer export downloaded: file name, bytes, and the rows the server says it wrote. */
+  lastLayerExport: { name: string; bytes: number; rows: number } | null;
 }
 declare global {
   interface Window {
@@ -215,6 +220,9 @@ export function installTestHooks(): TestHooks {
     project: () => [0, 0],
     layerVisible: () => false,
     selectedCount: () => 0,
+    importStep: '',
+    importBatchId: 0,
+    lastLayerExport: null,
   };
   return window.gridpatrol;
 }
