@@ -5,7 +5,8 @@ import { panelPadding } from './map.js';
 /** The import wizard's rows on the map: a temporary GeoJSON source over the basemap and every layer. */
 export const PREVIEW_SOURCE = 'import-preview';
 export const PREVIEW_LAYERS = ['import-preview-fill', 'import-preview-line', 'import-preview-point'] as const;
-const COLOUR = '#7c3aed';
+// Magenta with a dark rim: apart from the posts' purple, the cameras' green/amber/red and the incident reds.
+const COLOUR = '#d946ef';
 
 function ensure(map: MapLibreMap): GeoJSONSource {
   const have = map.getSource<GeoJSONSource>(PREVIEW_SOURCE);
@@ -30,7 +31,12 @@ function ensure(map: MapLibreMap): GeoJSONSource {
     type: 'circle',
     source: PREVIEW_SOURCE,
     filter: ['==', ['geometry-type'], 'Point'],
-    paint: { 'circle-color': COLOUR, 'circle-radius': 6, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+    paint: { 'circle-color': COLOUR, 'circle-radius': 7, 'circle-stroke-color': '#111827', 'circle-stroke-width': 2 },
+  });
+  // deck.gl's interleaved layers and later views' layers are added on top: keep the rows above them all.
+  map.on('idle', () => {
+    const order = map.getLayersOrder();
+    if (order[order.length - 1] !== 'import-preview-point') for (const id of PREVIEW_LAYERS) map.moveLayer(id);
   });
   return map.getSource<GeoJSONSource>(PREVIEW_SOURCE) as GeoJSONSource;
 }
@@ -50,6 +56,20 @@ export function boundsOf(fc: FeatureCollection): [number, number, number, number
   return b[0] === Infinity ? undefined : b;
 }
 
+/** Padding that keeps the rows clear of the sidebar, the summary above the map and the time bar below it. */
+function clearOfPanels(): { left: number; top: number; right: number; bottom: number } {
+  const pad = panelPadding();
+  if (window.innerWidth <= 900) return pad;
+  const summary = document.getElementById('summary')?.getBoundingClientRect();
+  const bar = document.getElementById('time-bar')?.getBoundingClientRect();
+  return {
+    left: pad.left + 40,
+    right: pad.right + 40,
+    top: Math.max(pad.top, (summary?.bottom ?? 0) + 30),
+    bottom: Math.max(pad.bottom, bar?.height ? window.innerHeight - bar.top + 30 : 0),
+  };
+}
+
 /** Draws the rows (none: clears them) and fits the map to them, clear of the sidebar. */
 export function showImportPreview(map: MapLibreMap, fc: FeatureCollection | undefined): void {
   ensure(map).setData(fc ?? { type: 'FeatureCollection', features: [] });
@@ -57,7 +77,7 @@ export function showImportPreview(map: MapLibreMap, fc: FeatureCollection | unde
   for (const id of PREVIEW_LAYERS) map.moveLayer(id);
   const b = fc && boundsOf(fc);
   if (!b) return;
-  const pad = panelPadding();
+  const pad = clearOfPanels();
   if (b[0] === b[2] && b[1] === b[3]) map.flyTo({ center: [b[0], b[1]], zoom: 16, padding: pad });
-  else map.fitBounds(b, { padding: { ...pad, left: pad.left + 40, right: pad.right + 40 }, maxZoom: 17 });
+  else map.fitBounds(b, { padding: pad, maxZoom: 17 });
 }

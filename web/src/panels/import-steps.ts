@@ -82,6 +82,12 @@ function chosen(field: string, ins: Inspection, map: Record<string, string>, set
   return auto.replace(/ \([^)]*\)$/, '');
 }
 
+/** A field's name for the reader: in Chinese its first Chinese heading (发生时间), else the column name. */
+function fieldLabel(f: LayerSpec['fields'][number]): string {
+  if (!i18next.language.startsWith('zh')) return f.name.replaceAll('_', ' ');
+  return f.synonyms.find((x) => /[\u4e00-\u9fff]/.test(x)) ?? f.name;
+}
+
 /**
  * 4: every field of the layer with the column it takes (automatic choices preselected), required ones marked; fields
  * with fixed values also offer each value for every row (`set`). Columns no field took are listed with a suggestion.
@@ -108,7 +114,13 @@ export function mappingStep(
       h(
         'tr',
         { 'data-field': f.name, 'data-required': String(f.required), class: state },
-        h('td', { title: f.note ?? '' }, f.name, f.required ? h('span', { class: 'req' }, ' *') : ''),
+        h(
+          'td',
+          { title: f.note ?? '' },
+          fieldLabel(f),
+          f.required ? h('span', { class: 'req' }, ' *') : '',
+          h('span', { class: 'field-name' }, f.name),
+        ),
         h('td', {}, select),
       ),
     );
@@ -138,7 +150,12 @@ export function mappingStep(
 const COUNT_KEYS = ['new', 'updated', 'unchanged', 'deleted'] as const;
 
 /** 5/6: the report: per layer new/updated/unchanged(/deleted), refused, the defaulted columns and each issue's row and column. */
-export function reportStep(r: ImportReport, n: number, testid: string): HTMLElement[] {
+export function reportStep(
+  r: ImportReport,
+  n: number,
+  testid: string,
+  labelOf: (layer: string) => string,
+): HTMLElement[] {
   const table = h('table', { class: 'compact', 'data-testid': `${testid}-counts` });
   table.append(
     h('tr', {}, h('th', {}, ''), ...[...COUNT_KEYS, 'refused'].map((k) => h('th', {}, t(`wizard.count.${k}`)))),
@@ -148,7 +165,7 @@ export function reportStep(r: ImportReport, n: number, testid: string): HTMLElem
       h(
         'tr',
         { 'data-layer': layer },
-        cell(layer),
+        cell(labelOf(layer)),
         ...COUNT_KEYS.map((k) => cell(String(c?.[k] ?? 0), { 'data-count': k })),
         cell(String(r.rejected), { 'data-count': 'refused' }),
       ),

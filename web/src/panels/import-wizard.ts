@@ -133,7 +133,13 @@ function fileStep(): HTMLElement[] {
     const f = input.files?.[0];
     if (f) void takeFile(f);
   };
-  const drop = h('label', { class: 'dropzone', 'data-testid': 'wizard-drop' }, t('wizard.drop'), input);
+  const drop = h(
+    'label',
+    { class: 'dropzone', 'data-testid': 'wizard-drop' },
+    t('wizard.drop'),
+    wiz.file ? h('strong', { 'data-testid': 'wizard-file-name' }, `${wiz.file.name} (${wiz.file.format})`) : '',
+    input,
+  );
   drop.ondragover = (e) => {
     e.preventDefault();
     drop.classList.add('over');
@@ -145,15 +151,17 @@ function fileStep(): HTMLElement[] {
     const f = e.dataTransfer?.files[0];
     if (f) void takeFile(f);
   };
-  const out = [
+  return [
     h('h4', { class: 'wizard-step' }, `1 · ${t('wizard.steps.file')}`),
     h('label', { class: 'row' }, t('wizard.layer'), layer),
     drop,
   ];
-  if (wiz.file)
-    out.push(h('p', { class: 'muted', 'data-testid': 'wizard-file-name' }, `${wiz.file.name} (${wiz.file.format})`));
-  return out;
 }
+
+const labelOf = (layer: string): string => {
+  const l = wiz.layers?.find((x) => x.layer === layer)?.label;
+  return l ? (i18next.language.startsWith('zh') ? l.zh : l.en) : layer;
+};
 
 function actions(): HTMLElement[] {
   const o = options();
@@ -167,7 +175,7 @@ function actions(): HTMLElement[] {
       wiz.dryRun = await sendImport(bytes, o, true);
     });
   if (!wiz.result) out.push(h('div', { class: 'buttons' }, dry));
-  if (wiz.dryRun) out.push(...reportStep(wiz.dryRun, 5, 'wizard-dry'));
+  if (wiz.dryRun) out.push(...reportStep(wiz.dryRun, 5, 'wizard-dry', labelOf));
   if (wiz.dryRun && !wiz.result) {
     const go = h(
       'button',
@@ -184,7 +192,7 @@ function actions(): HTMLElement[] {
     out.push(h('div', { class: 'buttons' }, go));
   }
   if (wiz.result) {
-    out.push(...reportStep(wiz.result, 6, 'wizard-result'));
+    out.push(...reportStep(wiz.result, 6, 'wizard-result', labelOf));
     const id = wiz.result.batchId;
     if (id !== null && !wiz.undone) {
       const undo = h('button', { 'data-testid': 'wizard-undo' }, t('wizard.undo', { id })) as HTMLButtonElement;
