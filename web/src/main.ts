@@ -182,6 +182,8 @@ async function main(): Promise<void> {
     return [...seen].map(([fid, value]) => ({ id: fid, value }));
   };
   window.gridpatrol.mapBounds = () => map.getBounds().toArray().flat();
+  window.gridpatrol.layerOrder = () => map.getLayersOrder();
+  window.gridpatrol.layersAt = (x, y) => map.queryRenderedFeatures([x, y]).map((f) => f.layer.id);
   window.gridpatrol.renderedCount = (id) => (map.getLayer(id) ? map.queryRenderedFeatures({ layers: [id] }).length : 0);
 
   const applyVisibility = () => {

@@ -95,6 +95,17 @@ describe.skipIf(!hasChromium)('import wizard and layer export in Chromium', () =
       expect(y).toBeLessThan(n ?? -Infinity);
     }
     expect(await wizard('wizard-preview-table').locator('tr').count()).toBe(5); // header + 4 rows
+    // Each point is drawn on top of everything at its own pixel (no layer, deck.gl's included, hides it).
+    const box = await page.locator('#map').boundingBox();
+    for (const [x, y] of points) {
+      const [px, py] = await page.evaluate(([lon, lat]) => window.gridpatrol.project(lon, lat), [x, y] as const);
+      const at = await page.evaluate(([a, b]) => window.gridpatrol.layersAt(a, b), [
+        px - (box?.x ?? 0),
+        py - (box?.y ?? 0),
+      ] as const);
+      expect(at[0], `top layer at ${x},${y}`).toBe('import-preview-point');
+    }
+    expect((await page.evaluate(() => window.gridpatrol.layerOrder())).at(-1)).toBe('import-preview-point');
     await shot('2-detected', 'wizard-crs');
     await shot('2b-preview', 'wizard-preview-table');
 

@@ -133,6 +133,9 @@ export interface TestHooks {
   selectedCount(): number;
   /** Import wizard: the step its last answer reached (mapping, dry_run, imported, undone) and the batch imported. */
   importStep: string;
+  /** MapLibre's layer ids bottom to top, and the layers drawn at a map pixel (x, y from the map's top left), top first. */
+  layerOrder(): string[];
+  layersAt(x: number, y: number): string[];
   importBatchId: number;
   /** The last layer export downloaded: file name, bytes, and the rows the server says it wrote. */
   lastLayerExport: { name: string; bytes: number; rows: number } | null;
@@ -221,6 +224,8 @@ export function installTestHooks(): TestHooks {
     layerVisible: () => false,
     selectedCount: () => 0,
     importStep: '',
+    layerOrder: () => [],
+    layersAt: () => [],
     importBatchId: 0,
     lastLayerExport: null,
   };
