@@ -21,6 +21,7 @@ import { applyCoverage, coverageSection, initCoverage } from './panels/coverage-
 import { initBlindSpots, placementSection } from './panels/placement-panel.js';
 import { editingSection, initEditing } from './panels/editing-panel.js';
 import { initPlanning, planningSection } from './panels/planning-panel.js';
+import { importSection } from './panels/import-wizard.js';
 import { usersSection } from './panels/users-panel.js';
 import { renderHourChart } from './panels/hour-chart.js';
 import { applyGrades, incidentsSection } from './panels/incidents-panel.js';
@@ -181,6 +182,8 @@ async function main(): Promise<void> {
     return [...seen].map(([fid, value]) => ({ id: fid, value }));
   };
   window.gridpatrol.mapBounds = () => map.getBounds().toArray().flat();
+  window.gridpatrol.layerOrder = () => map.getLayersOrder();
+  window.gridpatrol.layersAt = (x, y) => map.queryRenderedFeatures([x, y]).map((f) => f.layer.id);
   window.gridpatrol.renderedCount = (id) => (map.getLayer(id) ? map.queryRenderedFeatures({ layers: [id] }).length : 0);
   window.gridpatrol.deckDrawn = (id, prop) => {
     const c = map.getCanvas();
@@ -267,7 +270,9 @@ async function main(): Promise<void> {
         reachSection(ctx, state, rerender),
         editingSection(state),
         planningSection(state, rerender),
-        ...[usersSection(state, rerender)].filter((x): x is HTMLElement => x !== undefined),
+        ...[importSection(ctx, state, session.permissions.includes('import')), usersSection(state, rerender)].filter(
+          (x): x is HTMLElement => x !== undefined,
+        ),
       ],
     );
 

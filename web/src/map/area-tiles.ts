@@ -3,12 +3,12 @@ import type { Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
 let tileVersion = 0;
 
 /**
- * After a grid or beat save: new tile URLs (a version parameter) for the grid and beat layers, so neither MapLibre
- * nor the browser's HTTP cache serves the shapes from before.
+ * After a grid or beat save (or an import, for its layer's source): new tile URLs (a version parameter) for those
+ * sources, so neither MapLibre nor the browser's HTTP cache serves the shapes from before.
  */
-export function refreshAreaTiles(map: MapLibreMap): void {
+export function refreshAreaTiles(map: MapLibreMap, sources: readonly string[] = ['grids', 'beats']): void {
   tileVersion++;
-  for (const s of ['grids', 'beats']) {
+  for (const s of sources) {
     const src = map.getSource<VectorTileSource>(s);
     const url = src?.tiles[0]?.split('?')[0];
     if (src && url) src.setTiles([`${url}?v=${tileVersion}`]);

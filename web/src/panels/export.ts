@@ -11,7 +11,8 @@ import { loadAreaFigures } from './summary.js';
 
 const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
 
-function download(dataUrl: string, name: string): void {
+/** Saves a data or blob URL under a file name (the browser's download). */
+export function download(dataUrl: string, name: string): void {
   const a = document.createElement('a');
   a.href = dataUrl;
   a.download = name;

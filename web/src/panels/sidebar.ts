@@ -6,6 +6,7 @@ import { flyToFeature } from '../map/map.js';
 import { COUNT_BREAKS, COUNT_COLOURS } from '../layers/incident-layers.js';
 import { resForZoom, type AppState } from '../state/app-state.js';
 import { h, section, swatch } from './dom.js';
+import { layerExportControls } from './layer-export.js';
 import { VIEWS, defaultView, viewsForRole, type ViewId } from '../layers/views.js';
 
 /** The sidebar section that holds a view's controls, opened when the view is picked in the view bar. */
@@ -342,5 +343,5 @@ export function renderSidebar(
   png.onclick = () => hooks.onExportPng();
   const pdf = h('button', { 'data-testid': 'export-pdf' }, t('export.pdf'));
   pdf.onclick = () => void hooks.onExportPdf();
-  el.append(...analysisSections, h('section', { class: 'buttons' }, png, pdf));
+  el.append(...analysisSections, h('section', { class: 'buttons' }, png, pdf), layerExportControls(map));
 }

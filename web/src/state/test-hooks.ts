@@ -134,6 +134,14 @@ export interface TestHooks {
   layerVisible(id: string): boolean;
   /** How many features the selection outline holds. */
   selectedCount(): number;
+  /** Import wizard: the step its last answer reached (mapping, dry_run, imported, undone) and the batch imported. */
+  importStep: string;
+  /** MapLibre's layer ids bottom to top, and the layers drawn at a map pixel (x, y from the map's top left), top first. */
+  layerOrder(): string[];
+  layersAt(x: number, y: number): string[];
+  importBatchId: number;
+  /** The last layer export downloaded: file name, bytes, and the rows the server says it wrote. */
+  lastLayerExport: { name: string; bytes: number; rows: number } | null;
 }
 declare global {
   interface Window {
@@ -219,6 +227,11 @@ export function installTestHooks(): TestHooks {
     project: () => [0, 0],
     layerVisible: () => false,
     selectedCount: () => 0,
+    importStep: '',
+    layerOrder: () => [],
+    layersAt: () => [],
+    importBatchId: 0,
+    lastLayerExport: null,
   };
   return window.gridpatrol;
 }
