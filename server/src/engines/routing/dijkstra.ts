@@ -50,8 +50,10 @@ export function travelTimes(
   const queue = new FlatQueue<number>();
   for (const o of origins) {
     const c = o.offsetSeconds ?? 0;
-    if (o.node < 0 || o.node >= g.nodeCount) throw new RangeError(`origin node ${o.node} is not in the graph`);
-    if (c < at(seconds, o.node, 'origin node') && c <= limit) {
+    if (!(Number.isInteger(o.node) && o.node >= 0 && o.node < g.nodeCount))
+      throw new RangeError(`origin node ${o.node} is not in the graph`);
+    // Checked just above: o.node is a node of g, so a plain read.
+    if (c < (seconds[o.node] ?? Infinity) && c <= limit) {
       seconds[o.node] = c;
       queue.push(o.node, c);
     }

@@ -1,12 +1,11 @@
-import { haversineMeters, type RoadGraph } from './road-graph.js';
+import { checkEdge, haversineMeters, type RoadGraph } from './road-graph.js';
 
 /**
  * The first and one-past-last position of edge e in `g.edgeCoords` (as pairs).
  * @throws RangeError when e is not an edge of g
  */
 function coordRange(g: RoadGraph, e: number): [number, number] {
-  if (!(Number.isInteger(e) && e >= 0 && e < g.edgeCount))
-    throw new RangeError(`edge ${e} is out of range [0, ${g.edgeCount})`);
+  checkEdge(g, e);
   // Unchecked from here on (a checked read per position made a route's line cost a third of its search, issue 18):
   // edgeCoordStart has edgeCount + 1 entries and indexes edgeCoords, one CSR built by buildRoadGraph.
   return [g.edgeCoordStart[e] ?? 0, g.edgeCoordStart[e + 1] ?? 0];
