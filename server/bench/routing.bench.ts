@@ -116,9 +116,8 @@ function pointRows(g: RoadGraph, on: string, city: string, size: string): BenchR
   /**
    * Ours and the reference alternate run by run, each first in turn, so JIT warm-up and a busy machine weigh on both
    * alike. Each sample is the process's CPU time (process.cpuUsage: user + system), not wall time, so time spent
-   * descheduled on a loaded
-   * machine counts for neither; a sample repeats its work until it is at least 30 ms of wall time, far above the
-   * clock's grain. The row gives the median CPU ms of one call.
+   * descheduled on a loaded machine counts for neither; a sample repeats its work until it is at least 30 ms of wall
+   * time, far above the clock's grain. The row gives the median CPU ms of one call.
    */
   const pair = (ours: () => void, ref: () => void): [number, number] => {
     let reps = 1;
