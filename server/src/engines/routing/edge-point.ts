@@ -1,6 +1,6 @@
 import { at } from '../shared/checked.js';
 import type { Exit, Origin } from './dijkstra.js';
-import type { RoadGraph } from './road-graph.js';
+import { checkEdge, type RoadGraph } from './road-graph.js';
 
 /**
  * A place on the network that need not be a junction: edge e at `fraction` of its length from its source (0) to its
@@ -21,10 +21,11 @@ export const AT_JUNCTION = 1e-9;
  */
 export function originsFor(g: RoadGraph, p: EdgePoint): Origin[] {
   const origins: Origin[] = [];
-  const fwd = at(g.edgeCost, p.edge, 'edge');
-  const rev = at(g.edgeReverseCost, p.edge, 'edge');
-  const source = at(g.edgeSource, p.edge, 'edge'),
-    target = at(g.edgeTarget, p.edge, 'edge');
+  checkEdge(g, p.edge); // then unchecked: the edge arrays all have edgeCount entries
+  const fwd = g.edgeCost[p.edge] ?? -1;
+  const rev = g.edgeReverseCost[p.edge] ?? -1;
+  const source = g.edgeSource[p.edge] ?? 0,
+    target = g.edgeTarget[p.edge] ?? 0;
   // A point on a junction starts from the junction itself, whatever the one-way rule of the edge it snapped to.
   if (p.fraction <= AT_JUNCTION) origins.push({ node: source, offsetSeconds: 0 });
   else if (rev >= 0) origins.push({ node: source, offsetSeconds: p.fraction * rev });
@@ -40,10 +41,11 @@ export function originsFor(g: RoadGraph, p: EdgePoint): Origin[] {
  */
 export function exitsFor(g: RoadGraph, p: EdgePoint): Exit[] {
   const exits: Exit[] = [];
-  const fwd = at(g.edgeCost, p.edge, 'edge');
-  const rev = at(g.edgeReverseCost, p.edge, 'edge');
-  const source = at(g.edgeSource, p.edge, 'edge'),
-    target = at(g.edgeTarget, p.edge, 'edge');
+  checkEdge(g, p.edge); // then unchecked: the edge arrays all have edgeCount entries
+  const fwd = g.edgeCost[p.edge] ?? -1;
+  const rev = g.edgeReverseCost[p.edge] ?? -1;
+  const source = g.edgeSource[p.edge] ?? 0,
+    target = g.edgeTarget[p.edge] ?? 0;
   if (p.fraction <= AT_JUNCTION) exits.push({ node: source, extraSeconds: 0 });
   else if (fwd >= 0) exits.push({ node: source, extraSeconds: p.fraction * fwd });
   if (p.fraction >= 1 - AT_JUNCTION) exits.push({ node: target, extraSeconds: 0 });
@@ -79,14 +81,17 @@ export type Arrival =
  */
 export function arrivalSeconds(g: RoadGraph, seconds: Float64Array, to: EdgePoint, from?: EdgePoint): number {
   const e = to.edge;
-  if (!(Number.isInteger(e) && e >= 0 && e < g.edgeCount))
-    throw new RangeError(`edge ${e} is out of range [0, ${g.edgeCount})`);
-  const f = to.fraction;
-  const fwd = at(g.edgeCost, e, 'edge'),
-    rev = at(g.edgeReverseCost, e, 'edge');
+  checkEdge(g, e);
   // `seconds` must time every node of g (Infinity if unreached): a shorter array is another graph's.
-  const atSource = at(seconds, at(g.edgeSource, e, 'edge'), 'node'),
-    atTarget = at(seconds, at(g.edgeTarget, e, 'edge'), 'node');
+  if (seconds.length < g.nodeCount)
+    throw new RangeError(`node times cover ${seconds.length} nodes, the graph has ${g.nodeCount}`);
+  // Unchecked from here (six checked reads per target cost the 1,000 mid-edge costs of issue 18's bench ~1.3× the
+  // junction ones): e is an edge of g, so its ends are nodes of g, and seconds covers them.
+  const f = to.fraction;
+  const fwd = g.edgeCost[e] ?? -1,
+    rev = g.edgeReverseCost[e] ?? -1;
+  const atSource = seconds[g.edgeSource[e] ?? 0] ?? Infinity,
+    atTarget = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
   const viaSource = f <= AT_JUNCTION ? atSource : fwd >= 0 ? atSource + f * fwd : Infinity;
   const viaTarget = f >= 1 - AT_JUNCTION ? atTarget : rev >= 0 ? atTarget + (1 - f) * rev : Infinity;
   const best = viaSource <= viaTarget ? viaSource : viaTarget;
@@ -107,22 +112,27 @@ export function arrivalAt(
   starts: readonly EdgePoint[] = [],
 ): Arrival {
   const e = to.edge;
-  const fwd = at(g.edgeCost, e, 'edge'),
-    rev = at(g.edgeReverseCost, e, 'edge');
-  const atSource = at(seconds, at(g.edgeSource, e, 'edge'), 'node'),
-    atTarget = at(seconds, at(g.edgeTarget, e, 'edge'), 'node');
+  checkEdge(g, e);
+  if (seconds.length < g.nodeCount)
+    throw new RangeError(`node times cover ${seconds.length} nodes, the graph has ${g.nodeCount}`);
+  // Unchecked, as in arrivalSeconds: e is an edge of g, its ends are nodes of g, and seconds covers them.
+  const fwd = g.edgeCost[e] ?? -1,
+    rev = g.edgeReverseCost[e] ?? -1;
+  const atSource = seconds[g.edgeSource[e] ?? 0] ?? Infinity,
+    atTarget = seconds[g.edgeTarget[e] ?? 0] ?? Infinity;
   // A point on a junction is reached when the junction is, from whichever street.
   const viaSource = to.fraction <= AT_JUNCTION ? atSource : fwd >= 0 ? atSource + to.fraction * fwd : Infinity;
   const viaTarget =
     to.fraction >= 1 - AT_JUNCTION ? atTarget : rev >= 0 ? atTarget + (1 - to.fraction) * rev : Infinity;
   let best: Arrival =
     viaSource <= viaTarget ? { via: 'source', seconds: viaSource } : { via: 'target', seconds: viaTarget };
-  starts.forEach((s, i) => {
-    if (s.edge !== e) return;
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i] as EdgePoint; // i < starts.length
+    if (s.edge !== e) continue;
     const d = alongEdgeSeconds(g, e, s.fraction, to.fraction);
     if (d < best.seconds || (d === best.seconds && d < Infinity && best.via !== 'direct'))
       best = { via: 'direct', seconds: d, from: i };
-  });
+  }
   return Number.isFinite(best.seconds) ? best : { via: null, seconds: Infinity };
 }
 

@@ -39,6 +39,16 @@ export interface RoadGraph {
   arcEdge: Int32Array;
 }
 
+/**
+ * Checks that e is an edge of g, once, before a per-query routine reads the edge's arrays unchecked (a checked read of
+ * each made a point's origins, exits and arrival a visible share of a short route, issue 18).
+ * @throws RangeError naming the edge and the range
+ */
+export function checkEdge(g: RoadGraph, e: number): void {
+  if (!(Number.isInteger(e) && e >= 0 && e < g.edgeCount))
+    throw new RangeError(`edge ${e} is out of range [0, ${g.edgeCount})`);
+}
+
 const EARTH_RADIUS_M = 6_371_008.8; // mean radius, as turf uses
 
 /** Great-circle distance in metres (haversine). */

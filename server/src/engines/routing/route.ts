@@ -1,7 +1,7 @@
 import { at } from '../shared/checked.js';
 import { travelTimes, walkBack } from './dijkstra.js';
 import { alongEdgeSeconds, arrivalAt, exitsFor, originsFor, type EdgePoint } from './edge-point.js';
-import { edgeSlice, pathLine } from './edge-geometry.js';
+import { appendEdgeSlice, appendPathLine } from './edge-geometry.js';
 import type { RoadGraph } from './road-graph.js';
 
 /**
@@ -22,21 +22,24 @@ export function routeBetween(
     case null:
       return undefined;
     case 'direct': {
+      const line: [number, number][] = [];
       const a = Math.min(from.fraction, to.fraction),
         b = Math.max(from.fraction, to.fraction);
-      const line = edgeSlice(g, from.edge, a, b);
-      return { seconds: end.seconds, line: from.fraction <= to.fraction ? line : line.reverse() };
+      appendEdgeSlice(line, g, from.edge, a, b, from.fraction > to.fraction, false);
+      return { seconds: end.seconds, line };
     }
     case 'source':
     case 'target': {
       const { nodes, edges } = walkBack(t, at(end.via === 'source' ? g.edgeSource : g.edgeTarget, to.edge, 'edge'));
-      const start =
-        nodes[0] === g.edgeSource[from.edge]
-          ? edgeSlice(g, from.edge, 0, from.fraction).reverse()
-          : edgeSlice(g, from.edge, from.fraction, 1);
-      const finish =
-        end.via === 'source' ? edgeSlice(g, to.edge, 0, to.fraction) : edgeSlice(g, to.edge, to.fraction, 1).reverse();
-      return { seconds: end.seconds, line: [...start, ...pathLine(g, nodes, edges).slice(1), ...finish.slice(1)] };
+      // One array, written in order: the start's part edge, the path's edges, the target's part edge, each without
+      // the junction the line already ends at.
+      const line: [number, number][] = [];
+      if (nodes[0] === g.edgeSource[from.edge]) appendEdgeSlice(line, g, from.edge, 0, from.fraction, true, false);
+      else appendEdgeSlice(line, g, from.edge, from.fraction, 1, false, false);
+      appendPathLine(line, g, nodes, edges, true);
+      if (end.via === 'source') appendEdgeSlice(line, g, to.edge, 0, to.fraction, false, true);
+      else appendEdgeSlice(line, g, to.edge, to.fraction, 1, true, true);
+      return { seconds: end.seconds, line };
     }
     default: {
       const never: never = end;
