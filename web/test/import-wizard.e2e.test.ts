@@ -219,4 +219,25 @@ describe.skipIf(!hasChromium)('import wizard and layer export in Chromium', () =
       .waitFor();
     expect(session!.consoleErrors).toEqual([]);
   });
+  it('when a planner, the grid office and a leader open the map, then the wizard offers each only the layers the server lets it import', async () => {
+    const offered = async () => {
+      await page.goto(`${base}/?lang=zh-CN`);
+      await waitIdle();
+      if ((await page.locator('details[data-section="import"]').count()) === 0) return null;
+      await page.locator('details[data-section="import"] > summary').click();
+      await wizard('wizard-layer').locator('option').first().waitFor({ state: 'attached', timeout: 60_000 });
+      return (
+        await wizard('wizard-layer')
+          .locator('option')
+          .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+      ).sort();
+    };
+    await session!.signInAs('planner');
+    expect(await offered()).toEqual(['beats', 'cameras', 'checkpoints', 'incidents', 'posts']);
+    await session!.signInAs('grid_office');
+    expect(await offered()).toEqual(['admin-areas', 'grids']);
+    await session!.signInAs('leader');
+    expect(await offered()).toBeNull();
+    await session!.signInAs('admin');
+  });
 });

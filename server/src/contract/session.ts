@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../auth/policy.js';
+import { LAYER_NAMES } from './layers.js';
 
 const username = z.string().regex(/^[A-Za-z0-9_.-]{2,40}$/, '2–40 letters, digits, _ . -');
 const role = z.enum(ROLES);
@@ -36,6 +37,8 @@ export const sessionAnswer = z
   .object({
     user: userAccount,
     permissions: z.array(z.enum(PERMISSIONS)),
+    /** The layers this user may import files into (the wizard offers only these). */
+    importLayers: z.array(z.enum(LAYER_NAMES)),
     /** The deployment's zone (GRIDPATROL_TZ): every hour the app shows is read in it, and labelled with it. */
     timeZone: z.string(),
   })

@@ -261,15 +261,16 @@ function draw(): void {
   body.replaceChildren(...parts);
 }
 
-/** The wizard's sidebar section, for a role that may import (the server's `import` permission). */
-export function importSection(ctx: MapContext, state: AppState, mayImport: boolean): HTMLElement | undefined {
-  if (!mayImport) return undefined;
+/** The wizard's sidebar section, for a role that may import files (`import_files`), offering the layers it may. */
+export function importSection(ctx: MapContext, state: AppState, layers: readonly string[]): HTMLElement | undefined {
+  if (layers.length === 0) return undefined;
+  if (!layers.includes(wiz.layer)) wiz.layer = layers[0] ?? wiz.layer;
   ctxRef = ctx;
   body = h('div', { class: 'wizard', 'data-testid': 'import-wizard' });
   if (!wiz.layers)
     void importLayers()
       .then((l) => {
-        wiz.layers = l;
+        wiz.layers = l.filter((x) => layers.includes(x.layer));
         draw();
       })
       .catch((e: unknown) => {

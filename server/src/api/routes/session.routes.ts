@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { permissionsOf } from '../../auth/policy.js';
+import { importLayersOf, permissionsOf } from '../../auth/policy.js';
 import {
   newUserBody,
   sessionAnswer,
@@ -40,7 +40,12 @@ export function sessionRoutes(db: Db): RouteGroup {
       async ({ body }, { req, res }) => {
         const { token, user } = await signIn(db, body.username, body.password);
         setSessionCookie(req, res, token, SESSION_HOURS * 3600_000);
-        return { user, permissions: [...permissionsOf(user.role)], timeZone: localTimeZone() };
+        return {
+          user,
+          permissions: [...permissionsOf(user.role)],
+          importLayers: [...importLayersOf(user.role)],
+          timeZone: localTimeZone(),
+        };
       },
     )
     .add(
@@ -53,7 +58,12 @@ export function sessionRoutes(db: Db): RouteGroup {
       },
       (_in, { user }) => {
         if (!user) throw new NotFoundError('No session');
-        return { user, permissions: [...permissionsOf(user.role)], timeZone: localTimeZone() };
+        return {
+          user,
+          permissions: [...permissionsOf(user.role)],
+          importLayers: [...importLayersOf(user.role)],
+          timeZone: localTimeZone(),
+        };
       },
     )
     .add(
