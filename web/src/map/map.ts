@@ -57,6 +57,13 @@ export async function createMap(container: HTMLElement): Promise<MapHandle> {
       customAttribution: '© OpenStreetMap contributors (imported data) · gridpatrol',
     },
   });
+  // On a phone the attribution starts folded to its ⓘ button (MapLibre opens it and folds it only on the first drag):
+  // two lines of it would cover the map a thumb needs; one tap shows it.
+  map.once('load', () => {
+    const attrib = map.getContainer().querySelector('.maplibregl-ctrl-attrib.maplibregl-compact-show');
+    if (attrib && map.getCanvasContainer().offsetWidth <= 640)
+      (attrib.querySelector('.maplibregl-ctrl-attrib-button') as HTMLElement | null)?.click();
+  });
   map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
   // @deck.gl/maplibre rather than @deck.gl/mapbox: the mapbox adapter reads MapLibre internals (map.transform)
