@@ -1,3 +1,4 @@
+import { bbox } from '@turf/turf';
 import type { MapGeoJSONFeature } from 'maplibre-gl';
 import i18next from 'i18next';
 import {
@@ -160,19 +161,11 @@ async function main(): Promise<void> {
   window.gridpatrol.selectedCount = () => map.querySourceFeatures('selection').length;
   window.gridpatrol.renderedBBox = (id) => {
     if (!map.getLayer(id)) return [];
-    const box = [Infinity, Infinity, -Infinity, -Infinity];
-    const walk = (c: unknown): void => {
-      if (Array.isArray(c) && typeof c[0] === 'number') {
-        const [x, y] = c as [number, number];
-        box[0] = Math.min(box[0] ?? x, x);
-        box[1] = Math.min(box[1] ?? y, y);
-        box[2] = Math.max(box[2] ?? x, x);
-        box[3] = Math.max(box[3] ?? y, y);
-      } else if (Array.isArray(c)) c.forEach(walk);
-    };
-    for (const f of map.queryRenderedFeatures({ layers: [id] }))
-      walk((f.geometry as { coordinates?: unknown }).coordinates);
-    return box[0] === Infinity ? [] : box;
+    const features = map
+      .queryRenderedFeatures({ layers: [id] })
+      .map((f) => ({ type: 'Feature' as const, geometry: f.geometry, properties: {} }));
+    const box = bbox({ type: 'FeatureCollection', features });
+    return features.length && Number.isFinite(box[0]) ? box.slice(0, 4) : [];
   };
   window.gridpatrol.renderedValues = (id, prop) => {
     if (!map.getLayer(id)) return [];

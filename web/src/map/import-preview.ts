@@ -1,3 +1,4 @@
+import { bbox } from '@turf/turf';
 import type { FeatureCollection } from 'geojson';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { panelPadding } from './map.js';
@@ -43,17 +44,8 @@ function ensure(map: MapLibreMap): GeoJSONSource {
 
 /** [minLon, minLat, maxLon, maxLat] of every position in the collection; undefined when it has none. */
 export function boundsOf(fc: FeatureCollection): [number, number, number, number] | undefined {
-  const b = [Infinity, Infinity, -Infinity, -Infinity] as [number, number, number, number];
-  const walk = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'number') {
-      b[0] = Math.min(b[0], c[0]);
-      b[1] = Math.min(b[1], c[1]);
-      b[2] = Math.max(b[2], c[0]);
-      b[3] = Math.max(b[3], c[1]);
-    } else if (Array.isArray(c)) c.forEach(walk);
-  };
-  for (const f of fc.features) if (f.geometry && 'coordinates' in f.geometry) walk(f.geometry.coordinates);
-  return b[0] === Infinity ? undefined : b;
+  const b = bbox(fc);
+  return Number.isFinite(b[0]) ? [b[0], b[1], b[2], b[3]] : undefined;
 }
 
 /** Padding that keeps the rows clear of the sidebar, the summary above the map and the time bar below it. */

@@ -1,3 +1,4 @@
+import { bbox } from '@turf/turf';
 import type { FeatureCollection } from 'geojson';
 import type { ExpressionSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import { getJson } from '../api/client.js';
@@ -84,16 +85,8 @@ async function gridCentres(): Promise<Map<string, number>> {
   centres = new Map();
   boxes = new Map();
   for (const f of fc.features) {
-    const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-    const walk = (c: unknown): void => {
-      if (Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'number') {
-        b[0] = Math.min(b[0], c[0]);
-        b[1] = Math.min(b[1], c[1]);
-        b[2] = Math.max(b[2], c[0]);
-        b[3] = Math.max(b[3], c[1]);
-      } else if (Array.isArray(c)) for (const x of c) walk(x);
-    };
-    if (f.geometry && 'coordinates' in f.geometry) walk(f.geometry.coordinates);
+    const [w, south, e, n] = bbox(f);
+    const b: [number, number, number, number] = [w, south, e, n];
     centres.set(String(f.properties?.code), (b[0] + b[2]) / 2);
     boxes.set(String(f.properties?.code), b);
   }
