@@ -263,10 +263,9 @@ async function main(): Promise<void> {
         reachSection(ctx, state, rerender),
         editingSection(state),
         planningSection(state, rerender),
-        ...[
-          importSection(ctx, state, session.permissions.includes('import_files') ? session.importLayers : []),
-          usersSection(state, rerender),
-        ].filter((x): x is HTMLElement => x !== undefined),
+        ...[importSection(ctx, state, session.importLayers), usersSection(state, rerender)].filter(
+          (x): x is HTMLElement => x !== undefined,
+        ),
       ],
     );
 

@@ -43,3 +43,5 @@ const IMPORT_LAYERS: Record<Role, readonly LayerName[]> = {
 
 export const importLayersOf = (role: Role): readonly LayerName[] => IMPORT_LAYERS[role];
 export const mayImport = (role: Role, layer: LayerName): boolean => IMPORT_LAYERS[role].includes(layer);
+/** Sees and undoes every user's import batches: the role that imports into any layer (`import`). */
+export const seesEveryImport = (role: Role): boolean => can(role, 'import');

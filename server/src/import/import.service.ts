@@ -309,6 +309,8 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
   const t0 = performance.now();
   const crs = o.crs ?? 'wgs84';
   const skipInvalid = o.skipInvalid ?? o.format === 'osm-pbf'; // OSM always holds a few broken polygons
+  // A layer the role may not import is refused before the file is read; the layers found in it, after.
+  assertMayImportLayers(o.user, o.layer ? [o.layer] : []);
   o.onProgress?.(0, 'reading');
   const m = await readAndMap(bytes, o);
   o.onProgress?.(0.1, 'read');
@@ -318,7 +320,7 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
     l.push(f);
     byLayer.set(f.layer, l);
   }
-  assertMayImportLayers(o.user, [...(o.layer ? [o.layer] : []), ...byLayer.keys()]);
+  assertMayImportLayers(o.user, byLayer.keys());
   try {
     return await db.transaction((tx) => write(tx, o, m, byLayer, { t0, crs, skipInvalid }));
   } catch (err) {

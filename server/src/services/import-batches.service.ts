@@ -11,6 +11,7 @@ import {
 } from '../db/repos/import.repo.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { SignedInUser } from './auth.service.js';
+import { seesEveryImport } from '../auth/policy.js';
 import { LAYER_SPECS, type LayerSpec } from '../import/layer-specs.js';
 
 /** Every layer's import spec: what a file must hold for it (GET /api/v1/import/layers). */
@@ -20,7 +21,7 @@ export function importLayerSpecs(): { layers: LayerSpec[] } {
 
 /** The latest batches; a user who is not an admin sees only their own. */
 export async function importBatches(db: Db, limit: number, user?: SignedInUser) {
-  const rows = await listBatches(db, limit, user && user.role !== 'admin' ? user.username : undefined);
+  const rows = await listBatches(db, limit, user && !seesEveryImport(user.role) ? user.username : undefined);
   return {
     batches: rows.map((b) => ({
       ...b,
@@ -41,7 +42,7 @@ export async function undoImportBatch(db: Db, id: number, actor: string, user?: 
     const batch = await lockBatch(tx, id);
     if (!batch) throw new NotFoundError(`No import batch ${id}`, [{ path: 'id', message: 'no such batch' }]);
     // Only its own user (or an admin) undoes an import: a planner cannot take back the grid office's grids.
-    if (user && user.role !== 'admin' && batch.actor !== user.username)
+    if (user && !seesEveryImport(user.role) && batch.actor !== user.username)
       throw new ForbiddenError(`Import batch ${id} was run by another user`, [{ path: 'id', message: 'not yours' }], {
         code: 'import.not_own_batch',
       });

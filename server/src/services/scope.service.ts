@@ -103,8 +103,8 @@ async function assertShapeInScope(
 }
 
 /**
- * The layers a signed-in user's file may go into (auth/policy.ts importLayersOf): every layer of the file must be
- * one of them, else 403 naming the layers and nothing is read further. No user (the CLI on the server) is open.
+ * The layers a signed-in user's file may go into (auth/policy.ts importLayersOf): every layer named or found in the
+ * file must be one of them, else 403 naming the layers, before anything is written. No user (the server's CLI) is open.
  */
 export function assertMayImportLayers(user: SignedInUser | undefined, layers: Iterable<LayerName>): void {
   if (!user) return;

@@ -18,9 +18,18 @@ import {
   signOut,
 } from '../../services/auth.service.js';
 import { NotFoundError } from '../../errors.js';
+import type { SignedInUser } from '../../services/auth.service.js';
 import { localTimeZone } from '../../local-clock.js';
 import { clearSessionCookie, limitRate, setSessionCookie } from '../middleware/auth.js';
 import { RouteGroup, SENT } from '../route.js';
+
+/** What a session answers (sign-in and GET /session): the user, what the role may do and import, the local zone. */
+const sessionOf = (user: SignedInUser) => ({
+  user,
+  permissions: [...permissionsOf(user.role)],
+  importLayers: [...importLayersOf(user.role)],
+  timeZone: localTimeZone(),
+});
 
 /** Sign-in (POST /session), who am I (GET), sign-out (DELETE), and user accounts for admins (/users). */
 export function sessionRoutes(db: Db): RouteGroup {
@@ -40,12 +49,7 @@ export function sessionRoutes(db: Db): RouteGroup {
       async ({ body }, { req, res }) => {
         const { token, user } = await signIn(db, body.username, body.password);
         setSessionCookie(req, res, token, SESSION_HOURS * 3600_000);
-        return {
-          user,
-          permissions: [...permissionsOf(user.role)],
-          importLayers: [...importLayersOf(user.role)],
-          timeZone: localTimeZone(),
-        };
+        return sessionOf(user);
       },
     )
     .add(
@@ -58,12 +62,7 @@ export function sessionRoutes(db: Db): RouteGroup {
       },
       (_in, { user }) => {
         if (!user) throw new NotFoundError('No session');
-        return {
-          user,
-          permissions: [...permissionsOf(user.role)],
-          importLayers: [...importLayersOf(user.role)],
-          timeZone: localTimeZone(),
-        };
+        return sessionOf(user);
       },
     )
     .add(
