@@ -233,6 +233,8 @@ try {
     },
   });
   console.error(`${report.dryRun ? 'dry run (nothing written): ' : `batch ${report.batchId}: `}${report.summary}`);
+  // The whole process, reading worker included (maxRSS is in kilobytes): the bench reads this line.
+  console.error(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, ${(report.ms / 1000).toFixed(1)} s`);
   console.log(JSON.stringify(report, null, 2));
 } catch (err) {
   if (err instanceof AppError) {

@@ -16,6 +16,7 @@ import {
   invalidGeometries,
   matchByUniqueColumn,
   matchImportKeys,
+  occurrencesSoFar,
   recordBatchRows,
   rowsToReplace,
   snapshotRows,
@@ -29,10 +30,10 @@ import type { DateOrder } from './dates.js';
 import { decodeGbCode } from './gb28181.js';
 import { LAYER_SPECS } from './layer-specs.js';
 import { geometryColumns, unmappedColumns } from './inspect.js';
-import { digestOf, mapRows } from './mapping.js';
+import { chooseColumns, dateColumnsOf, dateOrderOf, digestOf, mapRows } from './mapping.js';
 import { osmFeatures } from './osm.reader.js';
-import { parseInWorker, type ParsedInWorker } from './readers/parse-in-worker.js';
-import type { ReadLimits } from './readers/source.js';
+import { parseInWorker, type SourceHead, streamInWorker } from './readers/parse-in-worker.js';
+import type { LeftOut, ReadLimits } from './readers/source.js';
 import type { ImportFeature, ImportIssue, ImportReport, InputCrs, InputFormat, ProgressFn } from './types.js';
 import { validateFeature } from './validate.js';
 
@@ -71,6 +72,8 @@ export interface ImportOptions {
    * file name wrote that this file no longer holds, in the same transaction (undo puts them back).
    */
   mode?: 'add' | 'replace';
+  /** Rows per chunk (default CHUNK_ROWS); the tests make it small so that files cross chunk borders. */
+  chunkRows?: number;
 }
 
 const MAX_ISSUES = 200;
@@ -95,74 +98,112 @@ export function formatFromName(name: string): InputFormat | undefined {
 /** A feature on its way in, with its identity across imports. */
 type Candidate = ImportFeature & { rowKey: string };
 
-interface Mapped {
-  parsed: ParsedInWorker;
+/** One chunk of the file, mapped: its features and what mapping them defaulted and left aside. */
+interface MappedChunk {
   features: Candidate[];
-  mapping: Record<string, string>;
-  defaulted: ImportReport['defaulted'];
+  defaulted: Record<string, { count: number; value: string }>;
   ignored: Record<string, number>;
+}
+
+/** The file opened for import: what was detected and mapped, then its features chunk by chunk. */
+interface OpenedFile {
+  head: SourceHead;
+  mapping: Record<string, string>;
   unmapped: ImportReport['unmapped'];
   warnings: string[];
+  /** Rows in the file, known before the first chunk. */
+  rowCount: number;
+  chunks(): AsyncIterable<MappedChunk>;
+  /** What the file holds that was not read; complete once chunks() has ended. */
+  leftOut(): LeftOut[];
+  close(): void;
 }
+
+/**
+ * Rows mapped and written per chunk: a 2,000,000-row CSV holds one chunk in each thread at a time (plus the keys
+ * that count repeated rows), not the file. 20,000 rows keep the per-chunk SQL round trips a small share.
+ */
+const CHUNK_ROWS = 20_000;
 
 const noLayer = (format: string) =>
   new ValidationError('Which layer?', [{ field: 'layer', message: `a ${format} import needs a target layer` }], {
     code: 'import.no_layer',
   });
 
-async function readAndMap(bytes: Uint8Array, o: ImportOptions): Promise<Mapped> {
+async function openFile(bytes: Uint8Array, o: ImportOptions): Promise<OpenedFile> {
   if (o.format !== 'osm-pbf' && !o.layer) throw noLayer(o.format);
+  const readOpts = {
+    filename: o.fileName,
+    ...(o.crs && o.crs !== 'wgs84' ? { crs: o.crs } : {}),
+    ...(o.limits ? { limits: o.limits } : {}),
+    ...(o.sheet ? { sheet: o.sheet } : {}),
+    ...(o.encoding ? { encoding: o.encoding } : {}),
+  };
   // Parsed in a worker thread with resource limits: a hostile file ends there, never in the server.
-  const parsed = await parseInWorker(
-    bytes,
-    {
-      filename: o.fileName,
-      ...(o.crs && o.crs !== 'wgs84' ? { crs: o.crs } : {}),
-      ...(o.limits ? { limits: o.limits } : {}),
-      ...(o.sheet ? { sheet: o.sheet } : {}),
-      ...(o.encoding ? { encoding: o.encoding } : {}),
-    },
-    o.format,
-  );
   if (o.format === 'osm-pbf') {
+    // Ways and relations are assembled over the whole extract: OSM is read at once (a city's extract fits).
+    const parsed = await parseInWorker(bytes, readOpts, o.format);
     const features = osmFeatures(parsed.rows, parsed.leftOut).features.map((f) => ({
       ...f,
       rowKey: `osm:${f.source}`,
     }));
-    return { parsed, features, mapping: {}, defaulted: [], ignored: {}, unmapped: [], warnings: [] };
+    return {
+      head: parsed,
+      mapping: {},
+      unmapped: [],
+      warnings: [],
+      rowCount: parsed.rows.length,
+      chunks: async function* () {
+        yield { features, defaulted: {}, ignored: {} };
+      },
+      leftOut: () => parsed.leftOut,
+      close: () => undefined,
+    };
   }
   const layer = o.layer;
   if (!layer) throw noLayer(o.format);
-  const m = mapRows(
-    parsed.rows,
-    parsed.columns.map((c) => c.name),
-    layer,
-    {
+  const s = await streamInWorker(bytes, readOpts, o.format, { chunkRows: o.chunkRows ?? CHUNK_ROWS });
+  try {
+    const columns = s.head.columns.map((c) => c.name);
+    const mapOpts = {
       tabular: o.format === 'csv' || o.format === 'xlsx',
       ...(o.map ? { map: o.map } : {}),
       ...(o.set ? { set: o.set } : {}),
       ...(o.timeZone ? { timeZone: o.timeZone } : {}),
       ...(o.dateOrder ? { dateOrder: o.dateOrder } : {}),
       ...(o.key ? { key: o.key } : {}),
-    },
-  );
-  const warnings: string[] = [];
-  for (const target of Object.keys(o.map ?? {}))
-    if (!m.mapping[target]) warnings.push(`map ${target}=${o.map?.[target]}: the file has no such column`);
-  const usesDates = LAYER_SPECS[layer].fields.some(
-    (f) => (f.type === 'date' || f.type === 'datetime') && m.mapping[f.name],
-  );
-  if (usesDates && m.dateOrder && m.dateOrder.reason !== 'given' && !m.dateOrder.reason.startsWith('a value'))
-    warnings.push(`dates: ${m.dateOrder.reason}`);
-  return {
-    parsed,
-    features: m.features,
-    mapping: Object.fromEntries(Object.entries(m.mapping).map(([k, c]) => [k, c.source])),
-    defaulted: Object.entries(m.defaulted).map(([column, d]) => ({ column, count: d.count, value: d.value })),
-    ignored: m.ignored,
-    unmapped: unmappedColumns(layer, parsed.columns, m.mapping, geometryColumns(parsed.columns)),
-    warnings,
-  };
+    };
+    const { choices } = chooseColumns(layer, columns, mapOpts);
+    // One pass before the chunks: the row count (for progress) and the day/month order over the whole column.
+    const scanned = await s.scan(o.dateOrder ? [] : dateColumnsOf(layer, columns, mapOpts));
+    const dateOrder = dateOrderOf(o.dateOrder, scanned.dateOrder ?? undefined);
+    const warnings: string[] = [];
+    for (const target of Object.keys(o.map ?? {}))
+      if (!choices[target]) warnings.push(`map ${target}=${o.map?.[target]}: the file has no such column`);
+    const usesDates = LAYER_SPECS[layer].fields.some(
+      (f) => (f.type === 'date' || f.type === 'datetime') && choices[f.name],
+    );
+    if (usesDates && dateOrder.reason !== 'given' && !dateOrder.reason.startsWith('a value'))
+      warnings.push(`dates: ${dateOrder.reason}`);
+    return {
+      head: s.head,
+      mapping: Object.fromEntries(Object.entries(choices).map(([k, c]) => [k, c.source])),
+      unmapped: unmappedColumns(layer, s.head.columns, choices, geometryColumns(s.head.columns)),
+      warnings,
+      rowCount: scanned.rowCount,
+      chunks: async function* () {
+        for await (const rows of s.chunks()) {
+          const m = mapRows(rows, columns, layer, mapOpts, dateOrder);
+          yield { features: m.features, defaulted: m.defaulted, ignored: m.ignored };
+        }
+      },
+      leftOut: () => s.tail().leftOut,
+      close: s.close,
+    };
+  } catch (err) {
+    s.close();
+    throw err;
+  }
 }
 
 /** Thrown inside the transaction of a dry run so that it rolls back; carries the report out. */
@@ -181,18 +222,41 @@ const UNIQUE_COLUMNS: Partial<Record<LayerName, readonly ('code' | 'gb_code')[]>
   cameras: ['gb_code', 'code'],
 };
 
+/** What the chunks of one import add up to. */
+interface Tally {
+  issues: ImportIssue[];
+  /** Column → how many rows got which default. */
+  defaulted: Map<string, { column: string; count: number; value: string }>;
+  ignored: Record<string, number>;
+  repaired: ImportReport['repaired'];
+  rejected: number;
+  /** Cameras whose gb_code division matches no loaded admin area. */
+  gbOutside: number;
+  /** `layer/column` → value → the row that had it first (duplicate codes across chunks). */
+  seen: Map<string, Map<string, string>>;
+  counts: ImportReport['counts'];
+  imported: ImportReport['imported'];
+  /** layer → the stored rows this import wrote or matched (kept for `replace` only). */
+  kept: Map<LayerName, number[]>;
+}
+
+function countDefault(t: Tally, column: string, count: number, value: string): void {
+  const k = `${column}\u0000${value}`;
+  const d = t.defaulted.get(k) ?? { column, count: 0, value };
+  d.count += count;
+  t.defaulted.set(k, d);
+}
+
 /**
  * Columns filled from the database before validation: a station's id from `station_code`, a missing `district_code`
- * from the containing admin area (or the region), a camera's decoded GB/T 28181 fields. Problems go to `issues`.
+ * from the containing admin area (or the region), a camera's decoded GB/T 28181 fields. Problems go to `t.issues`.
  */
 async function resolveDerived(
   tx: Queryable,
   layer: LayerName,
   list: Candidate[],
-  issues: ImportIssue[],
+  t: Tally,
   bad: Set<Candidate>,
-  warnings: string[],
-  defaulted: ImportReport['defaulted'],
 ): Promise<void> {
   const spec = LAYER_SPECS[layer];
   const stationField = spec.fields.find((f) => f.name === 'station_code');
@@ -207,7 +271,7 @@ async function resolveDerived(
       if (typeof c !== 'string') continue;
       const id = ids.get(c);
       if (id === undefined) {
-        issues.push({
+        t.issues.push({
           source: f.source,
           layer,
           path: 'properties.station_code',
@@ -219,14 +283,13 @@ async function resolveDerived(
   }
   if (layer === 'cameras') {
     const prefixes = await divisionPrefixes(tx);
-    let outside = 0;
     let fromGb = 0;
     for (const f of list) {
       const gb = f.properties.gb_code;
       if (gb === undefined) continue;
       const d = decodeGbCode(String(gb), { camera: true });
       if (!d.ok) {
-        issues.push({ source: f.source, layer, path: 'properties.gb_code', message: d.reason });
+        t.issues.push({ source: f.source, layer, path: 'properties.gb_code', message: d.reason });
         bad.add(f);
         continue;
       }
@@ -241,11 +304,9 @@ async function resolveDerived(
         f.properties.district_code = d.value.districtCode;
         fromGb++;
       }
-      if (prefixes.size > 0 && !prefixes.has(d.value.division)) outside++;
+      if (prefixes.size > 0 && !prefixes.has(d.value.division)) t.gbOutside++;
     }
-    if (fromGb) defaulted.push({ column: 'district_code', count: fromGb, value: 'digits 1–6 of gb_code' });
-    if (outside)
-      warnings.push(`${outside} camera(s) have a gb_code whose division (digits 1–6) matches no loaded admin area`);
+    if (fromGb) countDefault(t, 'district_code', fromGb, 'digits 1–6 of gb_code');
   }
   const district = spec.fields.find((f) => f.name === 'district_code');
   const derive =
@@ -264,7 +325,7 @@ async function resolveDerived(
           f.properties.district_code = c;
           filled++;
         } else {
-          issues.push({
+          t.issues.push({
             source: f.source,
             layer,
             path: 'properties.district_code',
@@ -273,7 +334,7 @@ async function resolveDerived(
           bad.add(f);
         }
       });
-      if (filled) defaulted.push({ column: 'district_code', count: filled, value: 'the containing admin area' });
+      if (filled) countDefault(t, 'district_code', filled, 'the containing admin area');
     }
   }
 }
@@ -303,7 +364,8 @@ function groupIssues(issues: readonly ImportIssue[], by: (i: ImportIssue) => str
  * Reads, maps, validates, repairs and writes one file in ONE transaction with one batch and one audit row: a failed
  * or killed import leaves nothing behind. Rows an earlier import wrote are matched (natural key, else a fingerprint
  * of the source row counted with multiplicity) and updated or left unchanged, never doubled. Invalid rows refuse the
- * whole file (422 listing them) unless `skipInvalid`. A dry run does all of it and rolls back.
+ * whole file (422 listing them) unless `skipInvalid`. A dry run does all of it and rolls back. The file goes through
+ * in chunks (CHUNK_ROWS), so memory is bounded by a chunk, not by the file.
  */
 export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): Promise<ImportReport> {
   const t0 = performance.now();
@@ -312,246 +374,296 @@ export async function importFile(db: Db, bytes: Uint8Array, o: ImportOptions): P
   // A layer the role may not import is refused before the file is read; the layers found in it, after.
   assertMayImportLayers(o.user, o.layer ? [o.layer] : []);
   o.onProgress?.(0, 'reading');
-  const m = await readAndMap(bytes, o);
-  o.onProgress?.(0.1, 'read');
-  const byLayer = new Map<LayerName, Candidate[]>();
-  for (const f of m.features) {
-    const l = byLayer.get(f.layer) ?? [];
-    l.push(f);
-    byLayer.set(f.layer, l);
-  }
-  assertMayImportLayers(o.user, byLayer.keys());
+  const file = await openFile(bytes, o);
   try {
-    return await db.transaction((tx) => write(tx, o, m, byLayer, { t0, crs, skipInvalid }));
+    o.onProgress?.(0.05, 'read');
+    return await db.transaction((tx) => write(tx, o, file, { t0, crs, skipInvalid }));
   } catch (err) {
     if (err instanceof DryRunDone) return err.report;
     throw err;
+  } finally {
+    file.close();
   }
 }
 
 async function write(
   tx: Queryable,
   o: ImportOptions,
-  m: Mapped,
-  byLayer: Map<LayerName, Candidate[]>,
+  file: OpenedFile,
   ctx: { t0: number; crs: string; skipInvalid: boolean },
 ): Promise<ImportReport> {
-  const issues: ImportIssue[] = [];
-  const warnings = [...m.warnings];
-  const defaulted = [...m.defaulted];
-  const ignoredProperties: Record<string, number> = { ...m.ignored };
-  const repaired: ImportReport['repaired'] = [];
-  const good = new Map<LayerName, Candidate[]>();
-  let rejected = 0;
-  for (const layer of LAYER_NAMES) {
-    const list = byLayer.get(layer);
-    if (!list?.length) continue;
-    const bad = new Set<Candidate>();
-    await resolveDerived(tx, layer, list, issues, bad, warnings, defaulted);
-    const ok: Candidate[] = [];
-    for (const f of list) {
-      const v = validateFeature(f, ignoredProperties);
-      if (!v.ok) {
-        issues.push(...v.issues);
-        bad.add(f);
-        continue;
-      }
-      if (!bad.has(f)) ok.push({ ...v.feature, rowKey: f.rowKey });
+  const t: Tally = {
+    issues: [],
+    defaulted: new Map(),
+    ignored: {},
+    repaired: [],
+    rejected: 0,
+    gbOutside: 0,
+    seen: new Map(),
+    counts: {},
+    imported: {},
+    kept: new Map(),
+  };
+  const batchId = await createBatch(tx, { actor: o.actor, file: o.fileName, format: o.format, layers: [] });
+  let rowsDone = 0;
+  for await (const chunk of file.chunks()) {
+    for (const [column, d] of Object.entries(chunk.defaulted)) countDefault(t, column, d.count, d.value);
+    for (const [k, n] of Object.entries(chunk.ignored)) t.ignored[k] = (t.ignored[k] ?? 0) + n;
+    const byLayer = new Map<LayerName, Candidate[]>();
+    for (const f of chunk.features) {
+      const l = byLayer.get(f.layer) ?? [];
+      l.push(f);
+      byLayer.set(f.layer, l);
     }
-    // Duplicate codes inside the file: refused naming both rows (whatever skipInvalid says, the second is refused).
-    for (const col of UNIQUE_COLUMNS[layer] ?? []) {
-      const seen = new Map<string, Candidate>();
-      for (const f of ok) {
-        const v = f.properties[col];
-        if (v === undefined || v === null) continue;
-        const first = seen.get(String(v));
-        if (first) {
-          issues.push({
-            source: f.source,
-            layer,
-            path: `properties.${col}`,
-            message: `"${String(v)}" is also the ${col} of ${first.source}`,
-          });
-          bad.add(f);
-        } else seen.set(String(v), f);
-      }
+    assertMayImportLayers(o.user, byLayer.keys());
+    for (const layer of LAYER_NAMES) {
+      const list = byLayer.get(layer);
+      if (!list?.length) continue;
+      const good = await checkRows(tx, layer, list, o, t);
+      // Once a row is refused (and refusals refuse the file) nothing more is written; the rest is still checked,
+      // so that the refusal counts and names every bad row.
+      if (t.rejected > 0 && !ctx.skipInvalid) continue;
+      // The planner fence, before this chunk is written: a refusal names the rows and the transaction leaves nothing.
+      if (layer === 'beats') await assertImportedBeatsInScope(tx, o.user, good);
+      await writeRows(tx, layer, good, batchId, o.mode, t);
     }
-    let kept = ok.filter((f) => !bad.has(f));
-    const problems = await invalidGeometries(
-      tx,
-      layer,
-      kept.map((f) => f.geometry),
-      o.makeValid === true,
-    );
-    const broken = new Set<number>();
-    for (const p of problems) {
-      const f = kept[p.i];
-      if (!f) continue;
-      if (p.repaired) {
-        f.geometry = p.repaired as Geometry;
-        repaired.push({ source: f.source, layer, reason: p.reason });
-      } else {
-        broken.add(p.i);
-        bad.add(f);
-        issues.push({
-          source: f.source,
-          layer,
-          path: 'geometry',
-          message: o.makeValid ? `${p.reason}; ST_MakeValid leaves nothing of this kind` : p.reason,
-        });
-      }
-    }
-    kept = kept.filter((_, i) => !broken.has(i));
-    rejected += bad.size;
-    good.set(layer, kept);
+    rowsDone += chunk.features.length;
+    o.onProgress?.(0.05 + 0.9 * Math.min(1, rowsDone / Math.max(1, file.rowCount)), o.layer ?? 'osm');
   }
-  if (rejected > 0 && !ctx.skipInvalid) {
+  if (t.rejected > 0 && !ctx.skipInvalid) {
     throw new UnprocessableError(
-      `${rejected} feature(s) are invalid; nothing was imported`,
-      issues.slice(0, MAX_ISSUES).map((i) => ({ path: `${i.source}: ${i.path}`, message: i.message })),
-      { code: 'import.invalid_features', rejected },
+      `${t.rejected} feature(s) are invalid; nothing was imported`,
+      t.issues.slice(0, MAX_ISSUES).map((i) => ({ path: `${i.source}: ${i.path}`, message: i.message })),
+      { code: 'import.invalid_features', rejected: t.rejected },
     );
   }
-  o.onProgress?.(0.2, 'validated');
-  // The planner fence, before anything is written: a refusal names the rows and the transaction leaves nothing.
-  await assertImportedBeatsInScope(tx, o.user, good.get('beats') ?? []);
-
-  const layers = [...good.keys()].filter((l) => (good.get(l)?.length ?? 0) > 0);
-  const batchId = await createBatch(tx, { actor: o.actor, file: o.fileName, format: o.format, layers });
-  const counts: ImportReport['counts'] = {};
-  const imported: ImportReport['imported'] = {};
-  const total = [...good.values()].reduce((s, l) => s + l.length, 0);
-  let done = 0;
-  for (const layer of layers) {
-    const list = good.get(layer) ?? [];
-    const def = LAYERS[layer];
-    const occ = new Map<string, number>();
-    const keys = list.map((f) => keyOf(layer, f));
-    const occurrences = keys.map((k) => {
-      const n = (occ.get(k) ?? 0) + 1;
-      occ.set(k, n);
-      return n;
-    });
-    const geomDigests = await geometryDigests(
-      tx,
-      layer,
-      list.map((f) => f.geometry),
-    );
-    const digests = list.map((f, i) => digestOf([f.properties, geomDigests[i]]));
-    const matches = new Map((await matchImportKeys(tx, layer, keys, occurrences)).map((r) => [r.i, r]));
-    // Rows no earlier import recorded, but whose code is taken in the table: those rows are updated.
-    const byColumn = new Map<number, { id: number; version: number }>();
-    for (const col of UNIQUE_COLUMNS[layer] ?? []) {
-      const want = list
-        .map((f, i) => ({ i, v: f.properties[col] }))
-        .filter((x) => !matches.has(x.i) && !byColumn.has(x.i) && typeof x.v === 'string');
-      if (!want.length) continue;
-      const found = await matchByUniqueColumn(
-        tx,
-        layer,
-        col,
-        want.map((x) => String(x.v)),
-      );
-      for (const x of want) {
-        const hit = found.get(String(x.v));
-        if (hit) byColumn.set(x.i, hit);
-      }
-    }
-    const fresh: number[] = [];
-    const changed: { i: number; id: number }[] = [];
-    const writes: BatchRowWrite[] = [];
-    list.forEach((f, i) => {
-      const hit = matches.get(i);
-      const base = { key: keys[i] ?? '', occurrence: occurrences[i] ?? 1, digest: digests[i] ?? '', before: undefined };
-      if (hit && hit.digest === digests[i] && hit.keyVersion === hit.rowVersion)
-        writes.push({ ...base, featureId: hit.featureId, action: 'unchanged', version: hit.rowVersion });
-      else if (hit) changed.push({ i, id: hit.featureId });
-      else {
-        const other = byColumn.get(i);
-        if (other) changed.push({ i, id: other.id });
-        else fresh.push(i);
-      }
-    });
-    // Two source rows may not update one stored row (a code matched twice is refused above; keys are unique).
-    const before = await snapshotRows(
-      tx,
-      layer,
-      changed.map((c) => c.id),
-    );
-    const versions = await updateFeatures(
-      tx,
-      layer,
-      changed.map((c) => {
-        const f = at(list, c.i);
-        return { id: c.id, geometry: f.geometry, properties: f.properties };
-      }),
-    );
-    for (const c of changed)
-      writes.push({
-        key: keys[c.i] ?? '',
-        occurrence: occurrences[c.i] ?? 1,
-        digest: digests[c.i] ?? '',
-        featureId: c.id,
-        action: 'updated',
-        before: before.get(c.id),
-        version: versions.get(c.id) ?? 1,
-      });
-    for (let k = 0; k < fresh.length; k += SLICE) {
-      const slice = fresh.slice(k, k + SLICE);
-      let ids: number[];
+  if (o.mode === 'replace') {
+    for (const [layer, c] of Object.entries(t.counts) as [
+      LayerName,
+      NonNullable<ImportReport['counts'][LayerName]>,
+    ][]) {
+      const gone = await rowsToReplace(tx, layer, o.fileName, t.kept.get(layer) ?? []);
       try {
-        ids = await insertFeatures(
-          tx,
-          def,
-          slice.map((i) => at(list, i)),
-        );
-      } catch (err) {
-        throw problemFromDbError(err, def.table) ?? err;
-      }
-      slice.forEach((i, j) => {
-        writes.push({
-          key: keys[i] ?? '',
-          occurrence: occurrences[i] ?? 1,
-          digest: digests[i] ?? '',
-          featureId: ids[j] ?? -1,
-          action: 'new',
-          before: undefined,
-          version: 1,
-        });
-      });
-      done += slice.length;
-      o.onProgress?.(0.2 + 0.75 * (done / Math.max(1, total)), layer);
-    }
-    await recordBatchRows(tx, batchId, layer, writes);
-    let deleted = 0;
-    if (o.mode === 'replace') {
-      const gone = await rowsToReplace(
-        tx,
-        layer,
-        o.fileName,
-        writes.map((w) => w.featureId),
-      );
-      try {
-        deleted = await deleteForReplace(tx, batchId, layer, gone);
+        c.deleted = await deleteForReplace(tx, batchId, layer, gone);
       } catch (err) {
         // e.g. a replaced station still has beats: the foreign key names it, and nothing is written.
-        throw problemFromDbError(err, def.table) ?? err;
+        throw problemFromDbError(err, LAYERS[layer].table) ?? err;
       }
     }
-    counts[layer] = {
-      new: fresh.length,
-      updated: changed.length,
-      unchanged: list.length - fresh.length - changed.length,
-      ...(o.mode === 'replace' ? { deleted } : {}),
-    };
-    imported[layer] = fresh.length + changed.length;
   }
+  return finish(tx, o, file, ctx, t, batchId);
+}
+
+/**
+ * Checks one layer's rows of a chunk: derived columns, the layer's schema, codes repeated in the file (refused
+ * naming both rows, whatever skipInvalid says), geometry validity (repaired with makeValid). Returns the good rows.
+ */
+async function checkRows(
+  tx: Queryable,
+  layer: LayerName,
+  list: Candidate[],
+  o: ImportOptions,
+  t: Tally,
+): Promise<Candidate[]> {
+  const bad = new Set<Candidate>();
+  await resolveDerived(tx, layer, list, t, bad);
+  const ok: Candidate[] = [];
+  for (const f of list) {
+    const v = validateFeature(f, t.ignored);
+    if (!v.ok) {
+      t.issues.push(...v.issues);
+      bad.add(f);
+      continue;
+    }
+    if (!bad.has(f)) ok.push({ ...v.feature, rowKey: f.rowKey });
+  }
+  for (const col of UNIQUE_COLUMNS[layer] ?? []) {
+    const seenKey = `${layer}/${col}`;
+    const seen = t.seen.get(seenKey) ?? new Map<string, string>();
+    t.seen.set(seenKey, seen);
+    for (const f of ok) {
+      const v = f.properties[col];
+      if (v === undefined || v === null) continue;
+      const first = seen.get(String(v));
+      if (first) {
+        t.issues.push({
+          source: f.source,
+          layer,
+          path: `properties.${col}`,
+          message: `"${String(v)}" is also the ${col} of ${first}`,
+        });
+        bad.add(f);
+      } else seen.set(String(v), f.source);
+    }
+  }
+  let kept = ok.filter((f) => !bad.has(f));
+  const problems = await invalidGeometries(
+    tx,
+    layer,
+    kept.map((f) => f.geometry),
+    o.makeValid === true,
+  );
+  const broken = new Set<number>();
+  for (const p of problems) {
+    const f = kept[p.i];
+    if (!f) continue;
+    if (p.repaired) {
+      f.geometry = p.repaired as Geometry;
+      t.repaired.push({ source: f.source, layer, reason: p.reason });
+    } else {
+      broken.add(p.i);
+      bad.add(f);
+      t.issues.push({
+        source: f.source,
+        layer,
+        path: 'geometry',
+        message: o.makeValid ? `${p.reason}; ST_MakeValid leaves nothing of this kind` : p.reason,
+      });
+    }
+  }
+  kept = kept.filter((_, i) => !broken.has(i));
+  t.rejected += bad.size;
+  return kept;
+}
+
+/**
+ * Writes one layer's good rows of a chunk: rows an earlier import recorded (same key and occurrence) are left
+ * unchanged or updated, rows whose code is taken in the table are updated, the rest inserted; every one recorded
+ * in the batch (for undo and the next re-import).
+ */
+async function writeRows(
+  tx: Queryable,
+  layer: LayerName,
+  list: Candidate[],
+  batchId: number,
+  mode: ImportOptions['mode'],
+  t: Tally,
+) {
+  const def = LAYERS[layer];
+  const keys = list.map((f) => keyOf(layer, f));
+  const occ = await occurrencesSoFar(tx, batchId, layer, keys);
+  const occurrences = keys.map((k) => {
+    const n = (occ.get(k) ?? 0) + 1;
+    occ.set(k, n);
+    return n;
+  });
+  const geomDigests = await geometryDigests(
+    tx,
+    layer,
+    list.map((f) => f.geometry),
+  );
+  const digests = list.map((f, i) => digestOf([f.properties, geomDigests[i]]));
+  const matches = new Map((await matchImportKeys(tx, layer, keys, occurrences)).map((r) => [r.i, r]));
+  // Rows no earlier import recorded, but whose code is taken in the table: those rows are updated.
+  const byColumn = new Map<number, { id: number; version: number }>();
+  for (const col of UNIQUE_COLUMNS[layer] ?? []) {
+    const want = list
+      .map((f, i) => ({ i, v: f.properties[col] }))
+      .filter((x) => !matches.has(x.i) && !byColumn.has(x.i) && typeof x.v === 'string');
+    if (!want.length) continue;
+    const found = await matchByUniqueColumn(
+      tx,
+      layer,
+      col,
+      want.map((x) => String(x.v)),
+    );
+    for (const x of want) {
+      const hit = found.get(String(x.v));
+      if (hit) byColumn.set(x.i, hit);
+    }
+  }
+  const fresh: number[] = [];
+  const changed: { i: number; id: number }[] = [];
+  const writes: BatchRowWrite[] = [];
+  const rowOf = (i: number) => ({ key: at(keys, i), occurrence: at(occurrences, i), digest: at(digests, i) });
+  list.forEach((_, i) => {
+    const hit = matches.get(i);
+    if (hit && hit.digest === digests[i] && hit.keyVersion === hit.rowVersion)
+      writes.push({
+        ...rowOf(i),
+        featureId: hit.featureId,
+        action: 'unchanged',
+        version: hit.rowVersion,
+        before: undefined,
+      });
+    else if (hit) changed.push({ i, id: hit.featureId });
+    else {
+      const other = byColumn.get(i);
+      if (other) changed.push({ i, id: other.id });
+      else fresh.push(i);
+    }
+  });
+  // Two source rows may not update one stored row (a code matched twice is refused above; keys are unique).
+  const before = await snapshotRows(
+    tx,
+    layer,
+    changed.map((c) => c.id),
+  );
+  const versions = await updateFeatures(
+    tx,
+    layer,
+    changed.map((c) => {
+      const f = at(list, c.i);
+      return { id: c.id, geometry: f.geometry, properties: f.properties };
+    }),
+  );
+  for (const c of changed)
+    writes.push({
+      ...rowOf(c.i),
+      featureId: c.id,
+      action: 'updated',
+      before: before.get(c.id),
+      version: versions.get(c.id) ?? 1,
+    });
+  for (let k = 0; k < fresh.length; k += SLICE) {
+    const slice = fresh.slice(k, k + SLICE);
+    let ids: number[];
+    try {
+      ids = await insertFeatures(
+        tx,
+        def,
+        slice.map((i) => at(list, i)),
+      );
+    } catch (err) {
+      throw problemFromDbError(err, def.table) ?? err;
+    }
+    slice.forEach((i, j) => {
+      writes.push({ ...rowOf(i), featureId: at(ids, j), action: 'new', before: undefined, version: 1 });
+    });
+  }
+  await recordBatchRows(tx, batchId, layer, writes);
+  if (mode === 'replace') {
+    const kept = t.kept.get(layer) ?? [];
+    t.kept.set(layer, kept);
+    for (const w of writes) kept.push(w.featureId);
+  }
+  const c = t.counts[layer] ?? { new: 0, updated: 0, unchanged: 0 };
+  c.new += fresh.length;
+  c.updated += changed.length;
+  c.unchanged += list.length - fresh.length - changed.length;
+  t.counts[layer] = c;
+  t.imported[layer] = c.new + c.updated;
+}
+
+/** Closes the batch, writes its one audit row and answers the report (a dry run throws it, to roll back). */
+async function finish(
+  tx: Queryable,
+  o: ImportOptions,
+  file: OpenedFile,
+  ctx: { t0: number; crs: string },
+  t: Tally,
+  batchId: number,
+): Promise<ImportReport> {
+  const { counts, imported, rejected, repaired, issues } = t;
   const sum = (k: 'new' | 'updated' | 'unchanged') => Object.values(counts).reduce((s, c) => s + (c?.[k] ?? 0), 0);
   const deletedAll = Object.values(counts).reduce((n, c) => n + (c?.deleted ?? 0), 0);
   const summary = `${sum('new')} new, ${sum('unchanged')} unchanged, ${sum('updated')} updated, ${rejected} refused${
     repaired.length ? `, ${repaired.length} repaired` : ''
   }${o.mode === 'replace' ? `, ${deletedAll} deleted (replace)` : ''}`;
-  await finishBatch(tx, batchId, { counts, rejected, repaired: repaired.length });
+  const layers = LAYER_NAMES.filter(
+    (l) => (counts[l] ? counts[l].new + counts[l].updated + counts[l].unchanged : 0) > 0,
+  );
+  await finishBatch(tx, batchId, { counts, rejected, repaired: repaired.length }, layers);
   await auditImport(tx, {
     actor: o.actor,
     batchId,
@@ -559,6 +671,9 @@ async function write(
     after: { batch: batchId, file: o.fileName, format: o.format, crs: ctx.crs, imported, counts, rejected },
   });
   o.onProgress?.(1, 'done');
+  const warnings = [...file.warnings];
+  if (t.gbOutside)
+    warnings.push(`${t.gbOutside} camera(s) have a gb_code whose division (digits 1–6) matches no loaded admin area`);
   const report: ImportReport = {
     file: o.fileName,
     format: o.format,
@@ -566,25 +681,25 @@ async function write(
     imported,
     rejected,
     issues: issues.slice(0, MAX_ISSUES),
-    ignoredProperties,
-    leftOut: m.parsed.leftOut,
+    ignoredProperties: t.ignored,
+    leftOut: file.leftOut(),
     ms: performance.now() - ctx.t0,
     batchId: o.dryRun ? null : batchId,
     dryRun: o.dryRun === true,
     detected: {
-      format: `${m.parsed.format.value} (${m.parsed.format.reason})`,
-      encoding: m.parsed.encoding ? `${m.parsed.encoding.value} (${m.parsed.encoding.reason})` : null,
-      crs: `${m.parsed.crs.value} (${m.parsed.crs.reason})`,
+      format: `${file.head.format.value} (${file.head.format.reason})`,
+      encoding: file.head.encoding ? `${file.head.encoding.value} (${file.head.encoding.reason})` : null,
+      crs: `${file.head.crs.value} (${file.head.crs.reason})`,
     },
-    rowsRead: m.parsed.rows.length,
+    rowsRead: file.rowCount,
     counts,
     summary,
     refused: groupIssues(issues, (i) => `${i.path}: ${i.message}`).map(([reason, g]) => ({ reason, ...g })),
     fieldProblems: groupIssues(issues, (i) => i.path).map(([path, g]) => ({ path, ...g })),
     repaired,
-    defaulted,
-    mapping: m.mapping,
-    unmapped: m.unmapped,
+    defaulted: [...t.defaulted.values()],
+    mapping: file.mapping,
+    unmapped: file.unmapped,
     warnings,
   };
   if (o.dryRun) throw new DryRunDone(report);

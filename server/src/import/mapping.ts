@@ -164,32 +164,46 @@ export function digestOf(value: unknown): string {
     .digest('hex');
 }
 
+/** The source columns the layer's date and datetime fields are read from (the date part of a Date + Time pair). */
+export function dateColumnsOf(layer: LayerName, columns: readonly string[], opts: MappingOptions): string[] {
+  const { choices, timeParts } = chooseColumns(layer, columns, opts);
+  return LAYER_SPECS[layer].fields
+    .filter((f) => f.type === 'date' || f.type === 'datetime')
+    .map((f) => timeParts[f.name]?.date ?? (choices[f.name]?.how === 'set' ? undefined : choices[f.name]?.source))
+    .filter((c): c is string => c !== undefined);
+}
+
+/** Day/month order: given, else what a value of the whole column settled (one value above 12), else month first. */
+export function dateOrderOf(
+  given: DateOrder | undefined,
+  settled: DateOrder | undefined,
+): NonNullable<MappedRows['dateOrder']> {
+  if (given) return { value: given, reason: 'given' };
+  return settled
+    ? { value: settled, reason: 'a value above 12 settles it' }
+    : { value: 'mdy', reason: 'not settled by the values: month first (pass dateOrder dmy for day first)' };
+}
+
+/**
+ * Maps rows as read onto a layer's fields. `settledOrder` is the order settled over the whole file when the rows are
+ * one chunk of it; without it the order is settled from these rows.
+ */
 export function mapRows(
   rows: readonly RowAsRead[],
   columns: readonly string[],
   layer: LayerName,
   opts: MappingOptions,
+  settledOrder?: NonNullable<MappedRows['dateOrder']>,
 ): MappedRows {
   const spec = LAYER_SPECS[layer];
   const tz = opts.timeZone ?? localTimeZone();
   const { choices, timeParts } = chooseColumns(layer, columns, opts);
-  // Day/month order from every value of the date columns: one value above 12 settles it.
-  let dateOrder: MappedRows['dateOrder'];
-  if (opts.dateOrder) dateOrder = { value: opts.dateOrder, reason: 'given' };
-  else {
-    const dateCols = spec.fields
-      .filter((f) => f.type === 'date' || f.type === 'datetime')
-      .map((f) => timeParts[f.name]?.date ?? (choices[f.name]?.how === 'set' ? undefined : choices[f.name]?.source))
-      .filter((c): c is string => c !== undefined);
-    const values = function* () {
-      for (const r of rows)
-        for (const c of dateCols) if (!empty(r.properties[c])) yield text(r.properties[c] as CellValue);
-    };
-    const inferred = inferDateOrder(values());
-    dateOrder = inferred
-      ? { value: inferred, reason: 'a value above 12 settles it' }
-      : { value: 'mdy', reason: 'not settled by the values: month first (pass dateOrder dmy for day first)' };
-  }
+  const dateCols = settledOrder ? [] : dateColumnsOf(layer, columns, opts);
+  const values = function* () {
+    for (const r of rows)
+      for (const c of dateCols) if (!empty(r.properties[c])) yield text(r.properties[c] as CellValue);
+  };
+  const dateOrder = settledOrder ?? dateOrderOf(opts.dateOrder, opts.dateOrder ? undefined : inferDateOrder(values()));
   const mappedSources = new Set<string>();
   for (const c of Object.values(choices)) if (c.how !== 'set' && c.how !== 'date+time') mappedSources.add(c.source);
   for (const p of Object.values(timeParts)) mappedSources.add(p.date).add(p.time);

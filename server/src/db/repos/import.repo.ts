@@ -231,8 +231,13 @@ export async function createBatch(
   return row.id;
 }
 
-export async function finishBatch(tx: Queryable, id: number, counts: unknown): Promise<void> {
-  await tx.query(`UPDATE import_batch SET counts = $2::jsonb WHERE id = $1`, [id, JSON.stringify(counts)]);
+/** Closes a batch with what it did and the layers it wrote (known only once the whole file went through). */
+export async function finishBatch(tx: Queryable, id: number, counts: unknown, layers: string[]): Promise<void> {
+  await tx.query(`UPDATE import_batch SET counts = $2::jsonb, layers = $3::text[] WHERE id = $1`, [
+    id,
+    JSON.stringify(counts),
+    layers,
+  ]);
 }
 
 export interface BatchRowWrite {
@@ -243,6 +248,26 @@ export interface BatchRowWrite {
   key: string;
   occurrence: number;
   digest: string;
+}
+
+/**
+ * How many rows with each of these keys the batch has recorded so far: the occurrence the next row with that key
+ * continues from. A file goes in chunk by chunk, and every row written is recorded under the batch (recordBatchRows),
+ * so the table counts what an in-memory map of 2,000,000 fingerprints would (~200 MB).
+ */
+export async function occurrencesSoFar(
+  tx: Queryable,
+  batchId: number,
+  layer: LayerName,
+  keys: readonly string[],
+): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await tx.query<{ key: string; n: number }>(
+    `SELECT key, max(occurrence)::int AS n FROM import_key
+      WHERE layer = $1 AND batch_id = $2 AND key = ANY($3::text[]) GROUP BY key`,
+    [layer, batchId, [...new Set(keys)]],
+  );
+  return new Map(rows.map((r) => [r.key, r.n]));
 }
 
 /** Records what the batch wrote (for undo) and where each source row went (for the next re-import). */
