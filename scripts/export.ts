@@ -12,6 +12,7 @@ import { isLayerName, LAYER_NAMES } from '../server/src/contract/layers.js';
 import { openDb } from '../server/src/db/client.js';
 import { migrate } from '../server/src/db/migrate.js';
 import { AppError } from '../server/src/errors.js';
+import { inProcess } from '../server/src/jobs/runner.js';
 import { exportLayer } from '../server/src/services/export.service.js';
 
 const { values, positionals } = parseArgs({
@@ -47,12 +48,18 @@ const db = await openDb({
 });
 try {
   await migrate(db);
-  const file = await exportLayer(db, layer, {
-    format: q.data.format,
-    headers: q.data.headers,
-    encoding: q.data.encoding,
-    ...(q.data.bbox ? { bbox: q.data.bbox } : {}),
-  });
+  const file = await exportLayer(
+    db,
+    layer,
+    {
+      format: q.data.format,
+      headers: q.data.headers,
+      encoding: q.data.encoding,
+      ...(q.data.bbox ? { bbox: q.data.bbox } : {}),
+    },
+    // A one-shot CLI: the file is written on this thread (no pool to start).
+    inProcess,
+  );
   const out = values.out ?? file.fileName;
   await writeFile(out, file.bytes);
   console.error(`${file.rows} ${layer} → ${out} (${file.bytes.length} bytes)`);

@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): Express {
     editingRoutes(deps.db, jobs),
     searchRoutes(deps.db),
     // Before the features: /grids/export is not /grids/{id}.
-    exportRoutes(deps.db),
+    exportRoutes(deps.db, jobs),
     featureRoutes(deps.db),
   ];
   const tiles = tilesRoutes(deps.db);

@@ -11,6 +11,7 @@ import type {
   RoadPiece,
 } from '../engines/coverage/index.js';
 import type { MultiPolygon } from 'geojson';
+import type { ExportFileResult, ExportFileTask } from '../import/writers/export-file.js';
 import type { BandTarget, CandidateOptics } from '../engines/coverage/banded-placement.js';
 import type {
   DistrictJobInput,
@@ -80,6 +81,7 @@ export type WorkerTask =
   /** Knox near-repeat test with its seeded Monte Carlo. */
   | ({ kind: 'knox' } & KnoxTask)
   /** Burns CPU until cancelled or `ms` pass, reporting progress: for the runtime's own tests (cancel, deadline). */
+  | ({ kind: 'export-file' } & ExportFileTask)
   | { kind: 'spin'; ms: number; fail?: string };
 
 export interface WorkerResults {
@@ -107,6 +109,7 @@ export interface WorkerResults {
   patrol: { units: { plan: PatrolPlan; line: [number, number][]; secondsOutside: number }[] };
   district: DistrictJobResult;
   draft: DraftJobResult;
+  'export-file': ExportFileResult;
   spin: { spunMs: number };
   hotspots: HotspotResult;
   trends: { cells: CellTrend[] };

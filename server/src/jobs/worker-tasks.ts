@@ -31,6 +31,7 @@ import { bandFootprints } from '../engines/coverage/banded-placement.js';
 import { viewBands } from '../engines/coverage/bands.js';
 import { doriDistances } from '../engines/coverage/dori.js';
 import { hotspotsOf, knoxOf, trendsOf } from './incident-tasks.js';
+import { writeExportFile } from '../import/writers/export-file.js';
 import { bufferBands } from '../engines/routing/road-buffer.js';
 import type { CoverageCityData, TaskEnvelope, TaskProgress, WorkerResults, WorkerTask } from './task-types.js';
 
@@ -241,6 +242,10 @@ export async function runTask({ task, port, signal }: TaskEnvelope): Promise<Wor
       }
       case 'knox':
         return knoxOf(task, signal);
+      case 'export-file': {
+        const { kind: _kind, ...file } = task;
+        return writeExportFile(file);
+      }
       case 'spin': {
         const t0 = performance.now();
         const report = reporter(port, task.ms);

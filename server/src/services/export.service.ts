@@ -5,9 +5,7 @@ import { exportRows } from '../db/repos/export.repo.js';
 import { UnprocessableError } from '../errors.js';
 import { LAYER_SPECS } from '../import/layer-specs.js';
 import { exportColumns, type HeaderLanguage } from '../import/writers/columns.js';
-import { writeGeoJson, writeKml } from '../import/writers/geo.js';
-import { NotEncodable, truncatedColumns, writeShapefileZip } from '../import/writers/shapefile.js';
-import { writeCsv, writeXlsx } from '../import/writers/table.js';
+import type { TaskRunner } from '../jobs/runner.js';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -45,7 +43,7 @@ const EXTENSION: Record<ExportFormat, string> = {
  * station's code), WGS84. Text GBK cannot hold is refused naming the row and column (export.not_encodable), never
  * written as '?'; DBF text over 254 bytes is refused too (export.dbf_text_too_long), as the format cannot hold it.
  */
-export async function exportLayer(db: Db, layer: LayerName, o: ExportOptions): Promise<ExportFile> {
+export async function exportLayer(db: Db, layer: LayerName, o: ExportOptions, run: TaskRunner): Promise<ExportFile> {
   // A read of what is stored, like the map's: served by a replica when there are some.
   const rows = await exportRows(db.reader, layer, o.bbox);
   const lang = o.headers ?? 'zh';
@@ -54,43 +52,21 @@ export async function exportLayer(db: Db, layer: LayerName, o: ExportOptions): P
   const title = `${spec.label.zh}台账`;
   const fileName = `${layer}.${EXTENSION[o.format]}`;
   const columns = exportColumns(layer, o.format === 'csv' || o.format === 'xlsx' ? lang : 'en');
-  let bytes: Uint8Array;
-  try {
-    switch (o.format) {
-      case 'geojson':
-        bytes = writeGeoJson(rows, columns);
-        break;
-      case 'kml':
-      case 'kmz':
-        bytes = writeKml(rows, columns, title, o.format === 'kmz');
-        break;
-      case 'csv':
-        bytes = writeCsv(rows, columns, lang, encoding);
-        break;
-      case 'xlsx':
-        bytes = await writeXlsx(rows, columns, lang, title);
-        break;
-      case 'shapefile': {
-        const long = truncatedColumns(rows, columns);
-        if (long.length)
-          throw new UnprocessableError(
-            'Text too long for a Shapefile',
-            long.map((c) => ({ path: c, message: 'values over 254 bytes: the DBF cannot hold them; export GeoJSON' })),
-            { code: 'export.dbf_text_too_long' },
-          );
-        bytes = writeShapefileZip(layer, rows, columns, encoding);
-        break;
-      }
-    }
-  } catch (err) {
-    if (err instanceof NotEncodable)
-      throw new UnprocessableError(
-        'Text GBK cannot hold',
-        [{ path: `row ${err.row}: ${err.column}`, message: 'a character GBK does not have: export in UTF-8' }],
-        { code: 'export.not_encodable' },
-      );
-    throw err;
-  }
+  // Writing the file (a city's cameras as xlsx or a Shapefile: seconds) runs in the worker pool, off the HTTP thread.
+  const out = await run({ kind: 'export-file', layer, format: o.format, rows, columns, lang, encoding, title });
+  if (!out.ok && out.reason === 'not-encodable')
+    throw new UnprocessableError(
+      'Text GBK cannot hold',
+      [{ path: `row ${out.row}: ${out.column}`, message: 'a character GBK does not have: export in UTF-8' }],
+      { code: 'export.not_encodable' },
+    );
+  if (!out.ok)
+    throw new UnprocessableError(
+      'Text too long for a Shapefile',
+      out.columns.map((c) => ({ path: c, message: 'values over 254 bytes: the DBF cannot hold them; export GeoJSON' })),
+      { code: 'export.dbf_text_too_long' },
+    );
+  const bytes = out.bytes;
   const charset = o.format === 'csv' ? `; charset=${encoding === 'gbk' ? 'gbk' : 'utf-8'}` : '';
   return { bytes, contentType: CONTENT_TYPE[o.format] + charset, fileName, rows: rows.length };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -104,5 +104,28 @@ describe('layer export endpoint', () => {
       200,
     );
     expect((await fetch(`${app.url}/api/v1/grids/export?format=geojson`)).status).toBe(401);
+  });
+
+  it('when a layer is exported, then the file is written on a pool thread, and text GBK cannot hold is a 422 naming its row', async () => {
+    const run = vi.spyOn(app.jobs.pool, 'run');
+    const r = await fetch(`${app.url}/api/v1/cameras/export?format=xlsx`, { headers: { cookie } });
+    expect(r.status).toBe(200);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    expect(new TextDecoder().decode(bytes.subarray(0, 2))).toBe('PK'); // an xlsx is a zip
+    expect(run.mock.calls.map((c) => c[0].kind)).toEqual(['export-file']);
+    expect(app.jobs.pool.workers.length).toBeGreaterThan(0);
+    run.mockRestore();
+    // A name with a character GBK lacks (an emoji), outside the bbox case's box: the worker's refusal comes back whole.
+    const add = await fetch(`${app.url}/api/v1/import?format=csv&layer=cameras&name=emoji.csv`, {
+      method: 'POST',
+      body: '经度,纬度,点位名称,国标编码\r\n118.790000,32.050000,学校门口😀,32010200001320000003',
+      headers: { 'content-type': 'application/octet-stream', cookie },
+    });
+    expect(add.status).toBe(201);
+    const gbk = await fetch(`${app.url}/api/v1/cameras/export?format=csv&encoding=gbk`, { headers: { cookie } });
+    expect(gbk.status).toBe(422);
+    const p = (await gbk.json()) as Json;
+    expect(p.code).toBe('export.not_encodable');
+    expect(p.errors[0].path).toMatch(/^row \d+: 名称$/);
   });
 });

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../../src/app.js';
 import { defaultJobManager } from '../../src/jobs/default-jobs.js';
+import type { JobManager } from '../../src/jobs/job-manager.js';
 import type { Role } from '../../src/auth/policy.js';
 import { createAndSignIn } from './sign-in.js';
 import { openTestDb, type TestDb } from './test-db.js';
@@ -20,6 +21,8 @@ export interface TestApp extends TestDb {
   cookie: string;
   /** A session cookie for this user, created with this role on first use (random password). */
   as(username: string, role: Role, stationId?: number | null): Promise<string>;
+  /** The app's jobs (worker pool, job table), for tests that check where work ran. */
+  jobs: JobManager;
 }
 
 /** Creates the user when new, signs in through the API, answers the session cookie (`gp_session=…`). */
@@ -57,6 +60,7 @@ export async function startTestApp(): Promise<TestApp> {
     ...t,
     url,
     cookie,
+    jobs,
     as: (username, role, stationId = null) => signedIn(url, t, sessions, username, role, stationId),
     async call(method, path, body, headers = {}) {
       const res = await fetch(url + path, {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerName } from '../../src/contract/layers.js';
 import type { Db } from '../../src/db/client.js';
 import { importFile, type ImportOptions } from '../../src/import/import.service.js';
+import { inProcess } from '../../src/jobs/runner.js';
 import { exportLayer, type ExportOptions } from '../../src/services/export.service.js';
 import { openTestDb, type TestDb } from '../helpers/test-db.js';
 
@@ -172,7 +173,7 @@ beforeAll(async () => {
   );
   // B gets the admin areas the grids lie in and the station the beats name, by the same export → import.
   for (const layer of ['admin-areas', 'stations'] as const) {
-    const f = await exportLayer(a.db, layer, { format: 'geojson' });
+    const f = await exportLayer(a.db, layer, { format: 'geojson' }, inProcess);
     const r = await importFile(b.db, f.bytes, opts({ format: 'geojson', fileName: f.fileName, layer }));
     expect(r.counts[layer]?.new).toBe(f.rows);
   }
@@ -217,7 +218,7 @@ async function roundTrip(
   o: ExportOptions,
   fileName: string,
 ): Promise<{ bytes: Uint8Array; n: number }> {
-  const file = await exportLayer(a.db, layer, o);
+  const file = await exportLayer(a.db, layer, o, inProcess);
   const t = TABLE[layer] as string;
   await b.db.exec(`DELETE FROM import_key WHERE layer = '${layer}'; DELETE FROM ${t};`);
   const format = o.format === 'kmz' ? 'kmz' : o.format;
@@ -343,13 +344,15 @@ describe('export → import round trip', () => {
 
   it('when a name GBK cannot hold is exported as GBK, then the export is refused naming the row and column', async () => {
     await a.db.exec(`UPDATE road SET name = '𠀀路' WHERE id = (SELECT min(id) FROM road)`);
-    await expect(exportLayer(a.db, 'roads', { format: 'csv', encoding: 'gbk' })).rejects.toMatchObject({
+    await expect(exportLayer(a.db, 'roads', { format: 'csv', encoding: 'gbk' }, inProcess)).rejects.toMatchObject({
       status: 422,
       code: 'export.not_encodable',
     });
-    await expect(exportLayer(a.db, 'roads', { format: 'shapefile', encoding: 'gbk' })).rejects.toMatchObject({
-      code: 'export.not_encodable',
-    });
+    await expect(exportLayer(a.db, 'roads', { format: 'shapefile', encoding: 'gbk' }, inProcess)).rejects.toMatchObject(
+      {
+        code: 'export.not_encodable',
+      },
+    );
     console.log(counts.join('\n'));
   });
 });

@@ -11,7 +11,10 @@ import { openTestDb, type TestDb } from '../helpers/test-db.js';
  * still counted with multiplicity, a code repeated in a later chunk is still refused naming the first row, a date in
  * the last chunk still settles day/month order for the first, and a bad row in the last chunk still refuses the file.
  */
-const CRIMES_2012 = path.resolve(import.meta.dirname, '../../../../shared/data/chicago_crimes/chicago_crimes_socrata_2012.csv');
+const CRIMES_2012 = path.resolve(
+  import.meta.dirname,
+  '../../../../shared/data/chicago_crimes/chicago_crimes_socrata_2012.csv',
+);
 
 const open: TestDb[] = [];
 const freshDb = async () => {
@@ -70,8 +73,21 @@ describe('an import in chunks', () => {
   it('when one line is repeated in three chunks, then it is three incidents, and a fourth copy added later is one new', async () => {
     const t = await freshDb();
     const same = 'x,2024-05-01 09:30,盗窃,118.78,32.04';
-    const v1 = ['id,发生时间,类别,经度,纬度', same, 'y1,2024-05-02 10:00,纠纷,118.79,32.05', same, 'y2,2024-05-03 11:00,纠纷,118.79,32.05', same];
-    const o = opts({ format: 'csv', fileName: 'repeats.csv', layer: 'incidents', timeZone: 'Asia/Shanghai', chunkRows: 2 });
+    const v1 = [
+      'id,发生时间,类别,经度,纬度',
+      same,
+      'y1,2024-05-02 10:00,纠纷,118.79,32.05',
+      same,
+      'y2,2024-05-03 11:00,纠纷,118.79,32.05',
+      same,
+    ];
+    const o = opts({
+      format: 'csv',
+      fileName: 'repeats.csv',
+      layer: 'incidents',
+      timeZone: 'Asia/Shanghai',
+      chunkRows: 2,
+    });
     const first = await importFile(t.db, csv(v1), o);
     expect(first.summary).toBe('5 new, 0 unchanged, 0 updated, 0 refused');
     const second = await importFile(t.db, csv([...v1, 'y3,2024-05-04 12:00,纠纷,118.79,32.05', same]), o);
@@ -122,7 +138,13 @@ describe('an import in chunks', () => {
     const lines = ['id,发生时间,类别,经度,纬度'];
     for (let i = 1; i <= 8; i++) lines.push(`b${i},2024-03-0${i} 08:00,纠纷,118.78,32.04`);
     lines.push('b9,not a time,纠纷,118.78,32.04');
-    const o = opts({ format: 'csv', fileName: 'bad-last.csv', layer: 'incidents', timeZone: 'Asia/Shanghai', chunkRows: 4 });
+    const o = opts({
+      format: 'csv',
+      fileName: 'bad-last.csv',
+      layer: 'incidents',
+      timeZone: 'Asia/Shanghai',
+      chunkRows: 4,
+    });
     const err = await importFile(t.db, csv(lines), o).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnprocessableError);
     expect((err as UnprocessableError).message).toBe('1 feature(s) are invalid; nothing was imported');

@@ -2,13 +2,15 @@ import type { Db } from '../../db/client.js';
 import { exportQuery } from '../../contract/export.js';
 import { LAYER_NAMES } from '../../contract/layers.js';
 import { exportLayer } from '../../services/export.service.js';
+import type { JobManager } from '../../jobs/job-manager.js';
+import { poolRunner } from '../../jobs/runner.js';
 import { RouteGroup, SENT } from '../route.js';
 
 /**
  * GET /api/v1/{layer}/export?format=…&bbox=…&headers=zh|en&encoding=utf-8|gbk for every layer: the file the import
  * reads back to the same rows. One route per layer (not `/:layer/export`), so no other group's `/x/export` is taken.
  */
-export function exportRoutes(db: Db): RouteGroup {
+export function exportRoutes(db: Db, jobs: JobManager): RouteGroup {
   const group = new RouteGroup('export');
   for (const layer of LAYER_NAMES)
     group.add(
@@ -22,12 +24,17 @@ export function exportRoutes(db: Db): RouteGroup {
         problems: { 422: 'text the format or encoding cannot hold (export.not_encodable, export.dbf_text_too_long)' },
       },
       async ({ query: q }, { res }) => {
-        const file = await exportLayer(db, layer, {
-          format: q.format,
-          headers: q.headers,
-          encoding: q.encoding,
-          ...(q.bbox ? { bbox: q.bbox } : {}),
-        });
+        const file = await exportLayer(
+          db,
+          layer,
+          {
+            format: q.format,
+            headers: q.headers,
+            encoding: q.encoding,
+            ...(q.bbox ? { bbox: q.bbox } : {}),
+          },
+          poolRunner(jobs.pool),
+        );
         res
           .type(file.contentType)
           .attachment(file.fileName)
