@@ -1,4 +1,4 @@
-import { zonedToIso } from './import/zoned-time.js';
+import { wallClockOf, zonedToIso } from './import/zoned-time.js';
 
 /** The deployment's zone when GRIDPATROL_TZ is not set: the project's first users are in China. */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -57,19 +57,7 @@ export function localMidnight(day: string, zone = localTimeZone()): string {
 
 /** An instant as local wall-clock time with its offset, e.g. 2026-08-31T00:00:00+08:00 (seconds precision). */
 export function toLocalIso(at: Date, zone = localTimeZone()): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const wallMs = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  const offset = Math.round((wallMs - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const { wallMs, offsetMinutes: offset } = wallClockOf(at.getTime(), zone);
   const p2 = (n: number) => String(n).padStart(2, '0');
   const sign = offset < 0 ? '-' : '+';
   return `${new Date(wallMs).toISOString().slice(0, 19)}${sign}${p2(Math.floor(Math.abs(offset) / 60))}:${p2(Math.abs(offset) % 60)}`;

@@ -19,13 +19,16 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Offset of a time zone at an instant, in minutes east of UTC, from the platform's time-zone data (Intl). */
-function offsetMinutes(utcMs: number, timeZone: string): number {
+/** The wall-clock time of an instant in a zone (as if it were UTC, whole seconds) and the zone's offset then. */
+export function wallClockOf(utcMs: number, timeZone: string): { wallMs: number; offsetMinutes: number } {
   const parts = formatterOf(timeZone).formatToParts(new Date(utcMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
+  const wallMs = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return { wallMs, offsetMinutes: Math.round((wallMs - Math.floor(utcMs / 1000) * 1000) / 60_000) };
 }
+
+/** Offset of a time zone at an instant, in minutes east of UTC, from the platform's time-zone data (Intl). */
+const offsetMinutes = (utcMs: number, timeZone: string): number => wallClockOf(utcMs, timeZone).offsetMinutes;
 
 /**
  * A local wall-clock time in an IANA zone (e.g. Chicago's records, Beijing's) as an ISO instant with offset.
