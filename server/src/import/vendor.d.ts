@@ -1,4 +1,4 @@
-// Type declarations for the two parsers that ship none.
+// Type declarations for the parsers and the Bloom filter that ship none.
 declare module 'tiny-osmpbf' {
   export interface OsmNode {
     type: 'node';
@@ -27,4 +27,13 @@ declare module 'shpjs' {
   import type { FeatureCollection } from 'geojson';
   type Parsed = FeatureCollection & { fileName?: string };
   export default function shp(input: ArrayBuffer | Uint8Array): Promise<Parsed | Parsed[]>;
+}
+
+declare module 'bloomfilter' {
+  /** Jason Davies' Bloom filter: m bits, k hashes (FNV-1a, double hashing). */
+  export class BloomFilter {
+    constructor(m: number, k: number);
+    add(v: string): void;
+    test(v: string): boolean;
+  }
 }

@@ -250,6 +250,14 @@ export interface BatchRowWrite {
   digest: string;
 }
 
+/** Whether any import recorded keys of this layer (else a file's rows can match none). */
+export async function layerHasImportKeys(tx: Queryable, layer: LayerName): Promise<boolean> {
+  const [row] = await tx.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM import_key WHERE layer = $1) AS any', [
+    layer,
+  ]);
+  return row?.any === true;
+}
+
 /**
  * How many rows with each of these keys the batch has recorded so far: the occurrence the next row with that key
  * continues from. A file goes in chunk by chunk, and every row written is recorded under the batch (recordBatchRows),
