@@ -195,7 +195,7 @@ function kpiTable(loaded: Loaded, rerender: () => void): HTMLElement {
     ...KPI_COLUMNS.map((c) =>
       h(
         'th',
-        { 'data-kpi': c.key },
+        { 'data-kpi': c.key, title: t(`xueliang.kpis.${c.key}`) },
         t(`xueliang.kpis_short.${c.key}`),
         h('span', { class: 'target' }, `≥${pct(kpis.targets[c.key] ?? null, 0)}`),
       ),
