@@ -30,6 +30,7 @@ import { renderLegend } from './panels/legend.js';
 import { viewFromUrl, type ViewId } from './layers/views.js';
 import { initPatrolPlan } from './panels/patrol-plan.js';
 import { initReach, reachSection } from './panels/reach-panel.js';
+import { initXueliangReport, xueliangSection } from './panels/xueliang-report.js';
 import { showDetails } from './panels/details.js';
 import { exportPdf, exportPng } from './panels/export.js';
 import { installSheetHandle } from './panels/sheet-handle.js';
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
   const reachTools = initReach(ctx, state, () => rerender());
   const editing = initEditing(ctx, state, () => rerender());
   initPlanning(ctx);
+  initXueliangReport(ctx);
   window.gridpatrol.project = (lon, lat) => {
     const p = map.project([lon, lat]);
     const r = map.getContainer().getBoundingClientRect();
@@ -263,9 +265,11 @@ async function main(): Promise<void> {
         reachSection(ctx, state, rerender),
         editingSection(state),
         planningSection(state, rerender),
-        ...[importSection(ctx, state, session.importLayers), usersSection(state, rerender)].filter(
-          (x): x is HTMLElement => x !== undefined,
-        ),
+        ...[
+          xueliangSection(state, rerender),
+          importSection(ctx, state, session.importLayers),
+          usersSection(state, rerender),
+        ].filter((x): x is HTMLElement => x !== undefined),
       ],
     );
 

@@ -26,6 +26,7 @@ import type { PlannedUnit, ReachSummary, schoolGatesAnswer } from '../../../serv
 import type { SessionAnswer, UserAccount } from '../../../server/src/contract/session.js';
 import type { TileJsonAnswer } from '../../../server/src/contract/tiles.js';
 import type { SearchAnswer } from '../../../server/src/contract/search.js';
+import type { incompleteAnswer, kpiAnswer, kpiQuery } from '../../../server/src/contract/xueliang.js';
 import { problemText, type ProblemBody } from './problem-text.js';
 
 /** Typed calls to the gridpatrol API (same origin). */
@@ -176,6 +177,19 @@ export async function namesByCode(
     fc.features.map((f) => [String(f.properties?.code), String(f.properties?.name ?? f.properties?.code)]),
   );
 }
+
+/** 雪亮 KPIs per area of a level against the targets, worst first (GET /xueliang/kpis). */
+export type XueliangKpis = z.infer<typeof kpiAnswer>;
+export type XueliangLevel = z.output<typeof kpiQuery>['level'];
+export const xueliangKpis = (level: XueliangLevel) =>
+  getJson<XueliangKpis>(`/api/v1/xueliang/kpis?${new URLSearchParams({ level })}`);
+/** The same report as the xlsx workbook (KPIs, the incomplete-record list, the targets). */
+export const xueliangXlsxUrl = (level: XueliangLevel) =>
+  `/api/v1/xueliang/kpis?${new URLSearchParams({ level, format: 'xlsx' })}`;
+/** Cameras whose 一机一档 record is incomplete (the first `limit`), with the count of all of them. */
+export type XueliangIncomplete = z.infer<typeof incompleteAnswer>;
+export const xueliangIncomplete = (limit: number) =>
+  getJson<XueliangIncomplete>(`/api/v1/xueliang/incomplete?limit=${limit}`);
 
 export type { ReachSummary };
 export const reachSummary = (profile: string) => getJson<ReachSummary>(`/api/v1/routing/reach?profile=${profile}`);
