@@ -36,6 +36,28 @@ const shot = async (name: string, testid?: string) => {
 const count = async (table: string) =>
   Number((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n ?? -1);
 
+/**
+ * The incident figures the app shows: the summary's tile over the map, the filter's "n cells, n incidents" line in
+ * the sidebar, and the category list's count of 盗窃.
+ */
+async function incidentFigures(): Promise<{ summary: number; filterLine: number; theft: number }> {
+  const digits = (s: string | null | undefined) => Number((s ?? '').replace(/[^\d]/g, '') || Number.NaN);
+  const line = (await page.locator('[data-testid="cell-info"]').textContent()) ?? '';
+  const theft = page.locator('select[data-testid="category"] option[value="盗窃"]');
+  await theft.waitFor({ state: 'attached', timeout: 60_000 });
+  return {
+    summary: digits(await page.locator('#summary [data-testid="summary-incidents"] strong').textContent()),
+    filterLine: digits(/([\d,]+) 起警情/.exec(line)?.[1]),
+    theft: digits(/\(([\d,]+)\)$/.exec((await theft.textContent()) ?? '')?.[1]),
+  };
+}
+/** Until the category list (filled by its own request after each sidebar render) shows 盗窃 with `n` incidents. */
+const theftShown = (n: number) =>
+  page
+    .locator('select[data-testid="category"] option[value="盗窃"]')
+    .filter({ hasText: `(${n})` })
+    .waitFor({ state: 'attached', timeout: 60_000 });
+
 /** The map signed in as the admin (the role with the server's `import` permission), the wizard section open. */
 async function openWizard(lang: 'zh-CN' | 'en'): Promise<void> {
   await page.goto(`${base}/?lang=${lang}`);
@@ -168,18 +190,31 @@ describe.skipIf(!hasChromium)('import wizard and layer export in Chromium', () =
     expect(await issue.textContent()).toMatch(/^第 5 行「报警时间」列：/);
     await shot('4-dry-run', 'wizard-import');
 
-    // The import: the table grows by exactly the new rows; undo puts the count back.
+    // The import: the table grows by exactly the new rows; undo puts the count back. What the app shows of the layer
+    // (the summary tile, the filter's line, the category counts: two of the three rows are 盗窃) follows without a
+    // reload: the wizard shows its result once the app has read them again.
     const before = await count('incident');
+    const shownBefore = await incidentFigures();
+    expect(shownBefore.summary).toBe(before);
+    expect(shownBefore.filterLine).toBe(before);
     await wizard('wizard-import').click();
     await wizard('wizard-result-counts').waitFor({ timeout: 120_000 });
     expect(await shown('wizard-result', 'new')).toBe(3);
     expect(await count('incident')).toBe(before + report.counts.incidents.new);
+    await theftShown(shownBefore.theft + 2);
+    expect(await incidentFigures()).toEqual({
+      summary: shownBefore.summary + report.counts.incidents.new,
+      filterLine: shownBefore.filterLine + report.counts.incidents.new,
+      theft: shownBefore.theft + 2,
+    });
     const batchId = await page.evaluate(() => window.gridpatrol.importBatchId);
     expect(batchId).toBeGreaterThan(0);
     await shot('5-imported', 'wizard-undo');
     await wizard('wizard-undo').click();
     await wizard('wizard-undone').waitFor({ timeout: 120_000 });
     expect(await count('incident')).toBe(before);
+    await theftShown(shownBefore.theft);
+    expect(await incidentFigures()).toEqual(shownBefore);
     const batches = (await (
       await fetch(`${base}/api/v1/import/batches`, { headers: { cookie: session!.cookie } })
     ).json()) as { batches: { id: number; undoneAt: string | null }[] };
@@ -187,6 +222,40 @@ describe.skipIf(!hasChromium)('import wizard and layer export in Chromium', () =
     await shot('6-undone', 'wizard-undone');
     expect(session!.consoleErrors).toEqual([]);
     expect(session!.foreignRequests).toEqual([]);
+  });
+
+  it('when a file is dragged onto the drop zone and dropped, then the zone lights up and the file is read as a picked one', async () => {
+    const { bytes } = await incidentLedger();
+    await openWizard('zh-CN');
+    await wizard('wizard-layer').selectOption('incidents');
+    const zone = wizard('wizard-drop');
+    await zone.scrollIntoViewIfNeeded();
+    // A real DataTransfer holding a File, built in the page (Node cannot make one the page's events accept).
+    const dataTransfer = await page.evaluateHandle(
+      (b) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(b)], '拖入台账.csv', { type: 'text/csv' }));
+        return dt;
+      },
+      [...bytes],
+    );
+    const plain = await zone.evaluate((el) => getComputedStyle(el).backgroundColor);
+    await zone.dispatchEvent('dragenter', { dataTransfer });
+    await zone.dispatchEvent('dragover', { dataTransfer });
+    await page.locator('details[data-section="import"] [data-testid="wizard-drop"].over').waitFor({ timeout: 10_000 });
+    expect(await zone.evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe('solid');
+    expect(await zone.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(plain);
+    await shot('0-drop-over', 'wizard-drop');
+    await zone.dispatchEvent('drop', { dataTransfer });
+    const encoding = wizard('wizard-detected').locator('tr[data-detected="encoding"] strong');
+    await encoding.waitFor({ timeout: 60_000 });
+    expect(await encoding.textContent()).toMatch(/^(gbk|gb18030)$/i);
+    expect(await wizard('wizard-detected').locator('tr[data-detected="format"] strong').textContent()).toBe('csv');
+    expect(await wizard('wizard-file-name').textContent()).toBe('拖入台账.csv (csv)');
+    expect(await wizard('wizard-rowcount').textContent()).toContain('4');
+    expect(await wizard('wizard-drop').getAttribute('class')).toBe('dropzone');
+    await dataTransfer.dispose();
+    expect(session!.consoleErrors).toEqual([]);
   });
 
   it('when a layer is exported as GeoJSON and as GBK CSV, then each downloaded file parses and holds the layer’s rows', async () => {
