@@ -16,6 +16,7 @@ import { renderSignIn } from './panels/sign-in.js';
 import { initI18n, t } from './i18n/index.js';
 import { LAYER_TOGGLES } from './layers/catalog.js';
 import { makeHeatmapLayer, makeHexagonLayer } from './layers/incident-layers.js';
+import { refreshAreaTiles, tileSourcesOf } from './map/area-tiles.js';
 import { createMap, showSelection } from './map/map.js';
 import { createMapContext } from './map/map-context.js';
 import { applyCoverage, coverageSection, initCoverage } from './panels/coverage-panel.js';
@@ -236,6 +237,16 @@ async function main(): Promise<void> {
     drawSummary();
     timeBar.render();
   };
+  // After an import or its undo: the layer's tiles, the summary's counts and, for incidents, the cells behind the
+  // hexagons, the heat map, the time bar and the filter's figures, all read again (no page reload).
+  const layerChanged = async (layer: string) => {
+    refreshAreaTiles(map, tileSourcesOf(layer));
+    if (layer === 'admin-areas') names = undefined;
+    const [fresh] = await Promise.all([loadAreaFigures(), layer === 'incidents' ? loadCells() : undefined]);
+    figures = fresh;
+    renderSidebarNow();
+    drawSummary();
+  };
   const renderSidebarNow = () =>
     renderSidebar(
       sidebar,
@@ -267,7 +278,7 @@ async function main(): Promise<void> {
         planningSection(state, rerender),
         ...[
           xueliangSection(state, rerender),
-          importSection(ctx, state, session.importLayers),
+          importSection(ctx, state, session.importLayers, layerChanged),
           usersSection(state, rerender),
         ].filter((x): x is HTMLElement => x !== undefined),
       ],

@@ -3,16 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/src/db/client.js';
-import {
-  ARTIFACTS,
-  hasChromium,
-  startBrowserSession,
-  waitIdle as idle,
-  type BrowserSession,
-} from './browser-session.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, hasChromium, useBrowserSession, waitIdle as idle } from './browser-session.js';
 
 /**
  * The PDF briefing (issues #19, #20, #21) exported in Chromium and read back by an independent reader: poppler's
@@ -22,29 +14,27 @@ const hasPoppler = existsSync('/usr/bin/pdfinfo') && existsSync('/usr/bin/pdftop
 if (!hasPoppler)
   console.warn('[gridpatrol] pdfinfo/pdftoppm not found: briefing tests skipped (apt-get install poppler-utils)');
 
-let session: BrowserSession | undefined;
-let db: Db;
-let base: string;
-let page: Page;
 let dir: string;
+const session = useBrowserSession({
+  incidents: 3000,
+  when: hasPoppler,
+  hookTimeoutMs: 600_000,
+  setUp: async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'gp-briefing-'));
+  },
+});
 
-beforeAll(async () => {
-  if (!hasChromium || !hasPoppler) return;
-  session = await startBrowserSession({ incidents: 3000 });
-  ({ db, base, page } = session);
-  dir = await mkdtemp(path.join(tmpdir(), 'gp-briefing-'));
-}, 600_000);
-afterAll(async () => session?.close());
-
-const waitIdle = () => idle(page);
+const waitIdle = () => idle(session.page);
 
 /** Clicks "export report", saves the download and returns its path. */
 async function exportBriefing(name: string): Promise<string> {
-  const download = page.waitForEvent('download');
-  await page.locator('button[data-testid="export-pdf"]').click();
+  const download = session.page.waitForEvent('download');
+  await session.page.locator('button[data-testid="export-pdf"]').click();
   const file = path.join(dir, name);
   await (await download).saveAs(file);
-  await page.waitForFunction(() => window.gridpatrol.lastBriefing !== null && window.gridpatrol.lastPdfBytes > 0);
+  await session.page.waitForFunction(
+    () => window.gridpatrol.lastBriefing !== null && window.gridpatrol.lastPdfBytes > 0,
+  );
   return file;
 }
 
@@ -145,21 +135,21 @@ function readPpm(file: string, colours: string[], tol: number): Map<string, numb
 async function measuredMetresPerPx(lat: number): Promise<number> {
   const dLon = 0.01,
     lon0 = 118.8;
-  const [x0] = await page.evaluate(([a, b]) => window.gridpatrol.project(a, b), [lon0, lat] as const);
-  const [x1] = await page.evaluate(([a, b]) => window.gridpatrol.project(a, b), [lon0 + dLon, lat] as const);
+  const [x0] = await session.page.evaluate(([a, b]) => window.gridpatrol.project(a, b), [lon0, lat] as const);
+  const [x1] = await session.page.evaluate(([a, b]) => window.gridpatrol.project(a, b), [lon0 + dLon, lat] as const);
   // Ground length of 0.01° along the parallel on the sphere of Web Mercator (R = 6378137 m).
   return (6378137 * Math.cos((lat * Math.PI) / 180) * ((dLon * Math.PI) / 180)) / (x1 - x0);
 }
 
 describe.skipIf(!hasChromium || !hasPoppler)('PDF briefing in Chromium, read by poppler', () => {
   it('when the leader exports the grades view, then two A4 pages: the area and day in the title, the grades legend only, the map filling page 1, the graded grids on page 2', async () => {
-    await page.goto(`${base}/?role=leader&lang=zh-CN`);
-    const [grids] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid');
-    await page.waitForFunction((n) => window.gridpatrol.gradedGrids === n, grids!.n, { timeout: 120_000 });
+    await session.page.goto(`${session.base}/?role=leader&lang=zh-CN`);
+    const [grids] = await session.db.query<{ n: number }>('SELECT count(*)::int AS n FROM grid');
+    await session.page.waitForFunction((n) => window.gridpatrol.gradedGrids === n, grids!.n, { timeout: 120_000 });
     await waitIdle();
     const file = await exportBriefing('grades.pdf');
-    const b = await page.evaluate(() => window.gridpatrol.lastBriefing);
-    const [district] = await db.query<{ name: string }>(
+    const b = await session.page.evaluate(() => window.gridpatrol.lastBriefing);
+    const [district] = await session.db.query<{ name: string }>(
       `SELECT name FROM admin_area WHERE level = 'district' ORDER BY id LIMIT 1`,
     );
     expect(b?.view).toBe('grades');
@@ -178,22 +168,22 @@ describe.skipIf(!hasChromium || !hasPoppler)('PDF briefing in Chromium, read by 
   });
 
   it('when coverage per community is on the map, then the briefing shows its rate legend, every community on page 2 and the 雪亮 KPIs per community', async () => {
-    await page.locator('nav[data-testid="views"] button[data-view="coverage"]').click();
+    await session.page.locator('nav[data-testid="views"] button[data-view="coverage"]').click();
     // Opening the view may open its section already: click its heading only when closed.
-    const section = page.locator('details[data-section="coverage"]');
+    const section = session.page.locator('details[data-section="coverage"]');
     await section.waitFor();
     if (!(await section.evaluate((el) => (el as HTMLDetailsElement).open)))
       await section.locator(':scope > summary').click();
-    await page.locator('select[data-testid="coverage-area"]').selectOption('community');
-    await page.locator('button[data-testid="coverage-run"]').click();
-    await page.waitForFunction(() => window.gridpatrol.ratedAreas > 0, undefined, { timeout: 120_000 });
-    await page.waitForFunction(() => window.gridpatrol.view === 'coverage');
+    await session.page.locator('select[data-testid="coverage-area"]').selectOption('community');
+    await session.page.locator('button[data-testid="coverage-run"]').click();
+    await session.page.waitForFunction(() => window.gridpatrol.ratedAreas > 0, undefined, { timeout: 120_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.view === 'coverage');
     await waitIdle();
     const file = await exportBriefing('coverage.pdf');
-    const b = await page.evaluate(() => window.gridpatrol.lastBriefing);
+    const b = await session.page.evaluate(() => window.gridpatrol.lastBriefing);
     expect(b?.view).toBe('coverage');
     expect(b?.legend.slice(0, 5)).toEqual(['≥ 0%', '≥ 30%', '≥ 50%', '≥ 70%', '≥ 90%']);
-    const [communities] = await db.query<{ n: number }>(
+    const [communities] = await session.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM admin_area WHERE level = 'community'`,
     );
     expect(b?.tables.map((x) => x.rows)).toEqual([communities!.n, communities!.n]);
@@ -202,12 +192,14 @@ describe.skipIf(!hasChromium || !hasPoppler)('PDF briefing in Chromium, read by 
   });
 
   it("when a planner has two plans compared, then page 2 of the briefing holds both scorecards in two columns with the API's figures, and the better/worse differences are drawn in blue/red", async () => {
-    const [st] = await db.query<{ id: number }>(
+    const [st] = await session.db.query<{ id: number }>(
       'SELECT station_id::int AS id FROM beat GROUP BY station_id HAVING count(*) >= 2 ORDER BY 1 LIMIT 1',
     );
     const station = st!.id;
-    await session!.signInAs('planner', station);
-    const inForce = (await (await page.request.get(`${base}/api/v1/plans/in-force?stationId=${station}`)).json()) as {
+    await session.signInAs('planner', station);
+    const inForce = (await (
+      await session.page.request.get(`${session.base}/api/v1/plans/in-force?stationId=${station}`)
+    ).json()) as {
       assignment: { gridCode: string; beatCode: string }[];
     };
     const beats = [...new Set(inForce.assignment.map((a) => a.beatCode))].sort();
@@ -216,21 +208,21 @@ describe.skipIf(!hasChromium || !hasPoppler)('PDF briefing in Chromium, read by 
       gridCode: a.gridCode,
       beatCode: a.beatCode === beats[0] ? beats[1] : a.beatCode,
     }));
-    const created = await page.request.post(`${base}/api/v1/plans`, {
+    const created = await session.page.request.post(`${session.base}/api/v1/plans`, {
       data: { name: 'briefing-b', stationId: station, assignment },
     });
     expect(created.status()).toBe(201);
     const planB = ((await created.json()) as { id: number }).id;
-    await page.goto(`${base}/?role=planner&lang=zh-CN`);
+    await session.page.goto(`${session.base}/?role=planner&lang=zh-CN`);
     await waitIdle();
-    const side = (id: string) => page.locator(`details[data-section="planning"] [data-testid="${id}"]`);
-    await page.locator('details[data-section="planning"] > summary').click();
+    const side = (id: string) => session.page.locator(`details[data-section="planning"] [data-testid="${id}"]`);
+    await session.page.locator('details[data-section="planning"] > summary').click();
     await side('plan-station').locator(`option[value="${station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
     await side('plan-station').selectOption(String(station));
     await side('plan-compare-b').locator(`option[value="${planB}"]`).waitFor({ state: 'attached', timeout: 30_000 });
     await side('plan-compare-b').selectOption(String(planB));
     await side('plan-compare-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planCompareRows > 0, undefined, { timeout: 120_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planCompareRows > 0, undefined, { timeout: 120_000 });
     await waitIdle();
     const file = await exportBriefing('compare.pdf');
     const { pages } = pdfPages(file);
@@ -239,9 +231,9 @@ describe.skipIf(!hasChromium || !hasPoppler)('PDF briefing in Chromium, read by 
     // The reference: the API's comparison, formatted here as the table is meant to read.
     type Card = { plan: { beats: number; balance: { measure: string; cv: number }[] } };
     const cmp = (await (
-      await page.request.get(`${base}/api/v1/plans/compare?a=in-force&b=${planB}&stationId=${station}`)
+      await session.page.request.get(`${session.base}/api/v1/plans/compare?a=in-force&b=${planB}&stationId=${station}`)
     ).json()) as { a: Card; b: Card; moved: unknown[] };
-    const b = await page.evaluate(() => window.gridpatrol.lastBriefing);
+    const b = await session.page.evaluate(() => window.gridpatrol.lastBriefing);
     const table = b?.tables.find((x) => x.title === '警格方案对比');
     expect(table, 'the comparison is on page 2').toBeDefined();
     expect(table!.header).toEqual(['', 'A 现行方案', 'B briefing-b', '差值(B−A)']);

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Role } from '../../server/src/auth/policy.js';
 import { createUser } from '../../server/src/services/auth.service.js';
 import { createAndSignIn } from '../../server/test/helpers/sign-in.js';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium: the browser tests drive it headless with software WebGL. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -105,6 +106,60 @@ export async function startBrowserSession(opts: { incidents?: number } = {}): Pr
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
     },
+  };
+}
+
+/** How a test file wants its session: demo incidents, whether it runs at all, its set-up's time limit and extra steps. */
+export interface BrowserSessionOptions {
+  /** Demo-city incidents (the demo's own default when left out). */
+  incidents?: number;
+  /** False: no session is started (a file's other requirement, e.g. poppler, is missing). Chromium is checked too. */
+  when?: boolean;
+  /** The beforeAll's time limit in ms; left out, the browser project's hookTimeout. */
+  hookTimeoutMs?: number;
+  /** Run in the beforeAll once the session is up (a viewport, a scratch directory). */
+  setUp?: (session: BrowserSession) => Promise<void>;
+}
+
+/**
+ * The file's browser session, registered as its beforeAll (started unless Chromium is missing or `when` is false) and
+ * afterAll (closed). The object answers for the session once started: read its fields inside tests and hooks (before
+ * the start, or when skipped, they throw).
+ */
+export function useBrowserSession(opts: BrowserSessionOptions = {}): BrowserSession {
+  let started: BrowserSession | undefined;
+  const get = (): BrowserSession => {
+    if (!started) throw new Error('the browser session is not started (read it inside a test, with Chromium)');
+    return started;
+  };
+  beforeAll(async () => {
+    if (!hasChromium || opts.when === false) return;
+    started = await startBrowserSession(opts.incidents === undefined ? {} : { incidents: opts.incidents });
+    await opts.setUp?.(started);
+  }, opts.hookTimeoutMs);
+  afterAll(async () => started?.close());
+  return {
+    get db() {
+      return get().db;
+    },
+    get base() {
+      return get().base;
+    },
+    get page() {
+      return get().page;
+    },
+    get consoleErrors() {
+      return get().consoleErrors;
+    },
+    get foreignRequests() {
+      return get().foreignRequests;
+    },
+    get cookie() {
+      return get().cookie;
+    },
+    signInAs: (role, stationId) => get().signInAs(role, stationId),
+    credentials: (role) => get().credentials(role),
+    close: () => get().close(),
   };
 }
 

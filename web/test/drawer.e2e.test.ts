@@ -1,45 +1,27 @@
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/src/db/client.js';
-import {
-  ARTIFACTS,
-  hasChromium,
-  startBrowserSession,
-  waitIdle as idle,
-  type BrowserSession,
-} from './browser-session.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, hasChromium, useBrowserSession, waitIdle as idle } from './browser-session.js';
 
 /** The planning drawer, the districting review and the compare swipe in Chromium, asserted on what MapLibre draws. */
-let session: BrowserSession | undefined;
-let db: Db;
-let base: string;
-let page: Page;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  session = await startBrowserSession({ incidents: 2000 });
-  ({ db, base, page } = session);
-}, 600_000);
-afterAll(async () => session?.close());
+const session = useBrowserSession({ incidents: 2000, hookTimeoutMs: 600_000 });
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
 type Json = Record<string, any>;
 const api = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> => {
-  const res = await fetch(base + p, {
+  const res = await fetch(session.base + p, {
     method,
-    headers: { 'content-type': 'application/json', cookie: session!.cookie },
+    headers: { 'content-type': 'application/json', cookie: session.cookie },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: (await res.json()) as Json };
 };
-const side = (testid: string) => page.locator(`details[data-section="planning"] [data-testid="${testid}"]`);
-const drawer = (testid: string) => page.locator(`#plan-drawer [data-testid="${testid}"]`);
-const rendered = (layer: string) => page.evaluate((l) => window.gridpatrol.renderedCodes(l), layer);
+const side = (testid: string) => session.page.locator(`details[data-section="planning"] [data-testid="${testid}"]`);
+const drawer = (testid: string) => session.page.locator(`#plan-drawer [data-testid="${testid}"]`);
+const rendered = (layer: string) => session.page.evaluate((l) => window.gridpatrol.renderedCodes(l), layer);
 /** Grid codes drawn by the swipe's two layers (A left, B right) at points either side of the divider at `dx`. */
 type Hit = { x: number; y: number; a: string[]; b: string[] };
 const probeAround = (dx: number, offsets = [-120, -60, -20, 20, 60, 120]): Promise<Hit[]> =>
-  page.evaluate(
+  session.page.evaluate(
     ([d, offs]) => {
       const m = document.getElementById('map') as HTMLElement;
       const hits: Hit[] = [];
@@ -67,11 +49,11 @@ function expectSidesApart(probe: Hit[], x: number): { left: Hit[]; right: Hit[] 
 }
 /** The map's box in the page (the divider's x is relative to it). */
 const mapBox = () =>
-  page.evaluate(() => {
+  session.page.evaluate(() => {
     const r = (document.getElementById('map') as HTMLElement).getBoundingClientRect();
     return { left: r.left, top: r.top, width: r.width, height: r.height };
   });
-const dividerX = () => page.evaluate(() => window.gridpatrol.swipeDividerX());
+const dividerX = () => session.page.evaluate(() => window.gridpatrol.swipeDividerX());
 
 /** Beats more than ±tol off the mean, written out (the reference for what the drawer names and colours). */
 const beyond = (rows: { code: string; v: number }[], tol: number) => {
@@ -85,27 +67,27 @@ describe.skipIf(!hasChromium)('planning drawer in Chromium', () => {
 
   it('when the planner asks for the workload, then the drawer holds one row per beat the API answers, names first and codes second, and only the beats beyond the tolerance are coloured and named', async () => {
     const pair = (
-      await db.query<{ station: number; grid: string; to: string }>(
+      await session.db.query<{ station: number; grid: string; to: string }>(
         `WITH a AS (SELECT DISTINCT ON (g.code) g.code AS grid, b.code AS beat, b.station_id AS station, g.geom FROM grid g JOIN beat b ON ST_Intersects(b.geom, ST_PointOnSurface(g.geom)) ORDER BY g.code, b.code)
        SELECT x.station::int AS station, x.grid, y.beat AS to FROM a x JOIN a y ON x.station = y.station AND x.beat <> y.beat
          AND ST_Length(ST_CollectionExtract(ST_Intersection(x.geom, y.geom), 2)::geography) > 50 ORDER BY x.grid LIMIT 1`,
       )
     )[0]!;
     station = pair.station;
-    await session!.signInAs('planner', station);
-    await page.setViewportSize({ width: 1600, height: 1000 });
-    await page.goto(`${base}/?role=planner&lang=zh-CN`);
-    await idle(page);
-    await page.locator('details[data-section="planning"] > summary').click();
+    await session.signInAs('planner', station);
+    await session.page.setViewportSize({ width: 1600, height: 1000 });
+    await session.page.goto(`${session.base}/?role=planner&lang=zh-CN`);
+    await idle(session.page);
+    await session.page.locator('details[data-section="planning"] > summary').click();
     await side('plan-station').locator(`option[value="${station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
     await side('plan-station').selectOption(String(station));
-    const beatRows = await db.query<{ code: string; name: string }>(
+    const beatRows = await session.db.query<{ code: string; name: string }>(
       'SELECT code, name FROM beat WHERE station_id = $1',
       [station],
     );
     names = new Map(beatRows.map((b) => [b.code, b.name]));
     await side('plan-workload-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planWorkloadRows > 0, undefined, { timeout: 120_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planWorkloadRows > 0, undefined, { timeout: 120_000 });
     const w = (await api('GET', `/api/v1/planning/workload?stationId=${station}`)).json;
     const rows = drawer('plan-workload').locator('tr[data-beat]');
     // The beat names arrive with the station's beats: wait until every row reads its name.
@@ -126,31 +108,35 @@ describe.skipIf(!hasChromium)('planning drawer in Chromium', () => {
     expect(coloured.sort()).toEqual([...ref].sort());
     const text = (await drawer('plan-beyond').textContent()) ?? '';
     for (const code of ref) expect(text).toContain(names.get(code));
-    await idle(page);
+    await idle(session.page);
     for (const code of await rendered('plan-beyond')) expect(ref, `${code} drawn as beyond`).toContain(code);
 
     // Hover a row: its beat is outlined on the map; click: the map flies to it.
     const first = (w.beats as Json[])[0]!.code as string;
     await rows.first().hover();
-    await page.waitForFunction((c) => window.gridpatrol.planHovered === `beat:${c}`, first);
-    await idle(page);
+    await session.page.waitForFunction((c) => window.gridpatrol.planHovered === `beat:${c}`, first);
+    await idle(session.page);
     expect(await rendered('plan-hover-beat')).toEqual([first]);
     await rows.first().click();
-    await page.waitForFunction((c) => window.gridpatrol.planFlownTo === `beat:${c}`, first, { timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-workload-1600x1000-zh-CN.png') });
+    await session.page.waitForFunction((c) => window.gridpatrol.planFlownTo === `beat:${c}`, first, {
+      timeout: 30_000,
+    });
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'drawer-workload-1600x1000-zh-CN.png') });
   }, 600_000);
 
   it('when a draft is beyond a tolerance of 0 %, then only the draft labels are drawn, the beats beyond are named, and Apply is disabled with the reason until the exception is confirmed', async () => {
     await side('plan-tol').fill('0');
     await side('plan-tol').dispatchEvent('change');
     await side('plan-draft-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planDraftLabels > 0, undefined, { timeout: 300_000 });
-    await idle(page);
+    await session.page.waitForFunction(() => window.gridpatrol.planDraftLabels > 0, undefined, { timeout: 300_000 });
+    await idle(session.page);
     const labels = await rendered('plan-draft-labels');
     expect(labels.length).toBeGreaterThan(0);
-    const draftCodes = await page.evaluate(() => window.gridpatrol.planDraftLabels);
+    const draftCodes = await session.page.evaluate(() => window.gridpatrol.planDraftLabels);
     expect(labels.length).toBeLessThanOrEqual(draftCodes);
-    expect(await page.evaluate(() => window.gridpatrol.renderedCount('beat-labels')), 'old labels hidden').toBe(0);
+    expect(await session.page.evaluate(() => window.gridpatrol.renderedCount('beat-labels')), 'old labels hidden').toBe(
+      0,
+    );
     await expect(side('plan-draft-apply').isDisabled()).resolves.toBe(true);
     const reason = (await side('plan-draft-apply-reason').textContent()) ?? '';
     expect(reason).toContain('超出容差');
@@ -158,37 +144,37 @@ describe.skipIf(!hasChromium)('planning drawer in Chromium', () => {
     expect(await draftRows.count()).toBeGreaterThan(0);
     const firstBeyond = await draftRows.first().locator('td[data-col="name"]').textContent();
     expect(reason).toContain(firstBeyond);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-1600x1000-zh-CN.png') });
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-1600x1000-zh-CN.png') });
 
     // 卷帘 in the review: the beats in force left of the divider, the draft right of it, neither plan's labels.
     const inForce = (await api('GET', `/api/v1/plans/in-force?stationId=${station}`)).json;
     const current = new Map((inForce.assignment as Json[]).map((a) => [a.gridCode as string, a.beatCode as string]));
     await side('plan-draft-swipe').check();
-    await page.waitForFunction(() => Number.isFinite(window.gridpatrol.swipeDividerX()), undefined, {
+    await session.page.waitForFunction(() => Number.isFinite(window.gridpatrol.swipeDividerX()), undefined, {
       timeout: 60_000,
     });
-    await idle(page);
+    await idle(session.page);
     expect(await rendered('plan-draft'), 'the whole-map draft fill steps aside').toEqual([]);
     expect(await rendered('plan-draft-labels')).toEqual([]);
     const dx = await dividerX();
     const sides = expectSidesApart(await probeAround(dx), dx);
     for (const p of sides.left) for (const g of p.a) expect(current.has(g), `${g} is a grid in force`).toBe(true);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-swipe-1600x1000-zh-CN.png') });
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-swipe-1600x1000-zh-CN.png') });
     await side('plan-draft-swipe').uncheck();
-    await page.waitForFunction(() => !Number.isFinite(window.gridpatrol.swipeDividerX()));
-    await idle(page);
+    await session.page.waitForFunction(() => !Number.isFinite(window.gridpatrol.swipeDividerX()));
+    await idle(session.page);
     expect((await rendered('plan-draft')).length, 'the draft is drawn whole again').toBeGreaterThan(0);
     expect(await rendered('plan-compare-fill-b')).toEqual([]);
     expect(await rendered('plan-compare-fill')).toEqual([]);
-    await page.setViewportSize({ width: 1280, height: 720 });
-    await idle(page);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-1280x720-zh-CN.png') });
+    await session.page.setViewportSize({ width: 1280, height: 720 });
+    await idle(session.page);
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'drawer-draft-1280x720-zh-CN.png') });
     await side('plan-draft-exception').check();
     await expect.poll(() => side('plan-draft-apply').isEnabled()).toBe(true);
     await expect(side('plan-draft-apply-reason').count()).resolves.toBe(0);
     await side('plan-draft-discard').click();
-    await page.waitForFunction(() => window.gridpatrol.planDraftLabels === 0);
-    await idle(page);
+    await session.page.waitForFunction(() => window.gridpatrol.planDraftLabels === 0);
+    await idle(session.page);
     expect(await rendered('plan-draft-labels')).toEqual([]);
   }, 600_000);
 
@@ -202,27 +188,27 @@ describe.skipIf(!hasChromium)('planning drawer in Chromium', () => {
     }));
     const draft = await api('POST', '/api/v1/plans', { name: 'swipe-e2e', stationId: station, assignment });
     expect(draft.status).toBe(201);
-    await page.setViewportSize({ width: 1600, height: 1000 });
-    await page.reload();
-    await idle(page);
-    await page.locator('details[data-section="planning"] > summary').click();
+    await session.page.setViewportSize({ width: 1600, height: 1000 });
+    await session.page.reload();
+    await idle(session.page);
+    await session.page.locator('details[data-section="planning"] > summary').click();
     await side('plan-station').locator(`option[value="${station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
     await side('plan-station').selectOption(String(station));
     await side('plan-compare-b').locator(`option[value="${draft.json.id}"]`).waitFor({ state: 'attached' });
     await side('plan-compare-b').selectOption(String(draft.json.id));
     await side('plan-compare-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planCompareRows > 0, undefined, { timeout: 120_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planCompareRows > 0, undefined, { timeout: 120_000 });
     const head = await drawer('plan-compare-table').locator('tr').first().locator('th').allTextContents();
     expect(head[1]).toMatch(/^A /);
     expect(head[2]).toMatch(/^B swipe-e2e/);
     await side('plan-compare-swipe').check();
-    await page.waitForFunction(() => Number.isFinite(window.gridpatrol.swipeDividerX()), undefined, {
+    await session.page.waitForFunction(() => Number.isFinite(window.gridpatrol.swipeDividerX()), undefined, {
       timeout: 60_000,
     });
-    await idle(page);
+    await idle(session.page);
     const x = await dividerX();
     const { right } = expectSidesApart(await probeAround(x), x);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-1600x1000-zh-CN.png') });
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-1600x1000-zh-CN.png') });
 
     // Drag the divider right, past points that drew plan B: they now lie left of it and draw plan A.
     const box = await mapBox();
@@ -230,18 +216,18 @@ describe.skipIf(!hasChromium)('planning drawer in Chromium', () => {
     expect(was.length, 'plan B drawn right of the divider').toBeGreaterThan(0);
     const to = Math.min(box.width * 0.9, Math.max(...was.map((p) => p.x)) + 80);
     const y = box.top + 80;
-    await page.mouse.move(box.left + x, y);
-    await page.mouse.down();
-    await page.mouse.move(box.left + to, y, { steps: 8 });
-    await page.mouse.up();
-    await idle(page);
+    await session.page.mouse.move(box.left + x, y);
+    await session.page.mouse.down();
+    await session.page.mouse.move(box.left + to, y, { steps: 8 });
+    await session.page.mouse.up();
+    await idle(session.page);
     const x2 = await dividerX();
     expect(Math.abs(x2 - to), `divider at ${x2}, dragged to ${to}`).toBeLessThan(3);
     const slider = Number(await side('plan-compare-swipe-at').inputValue());
     expect(slider, 'the slider follows the divider').toBe(Math.round((x2 / box.width) * 100));
     const crossed = was.filter((p) => p.x < x2 - 50);
     expect(crossed.length, 'points the drag crossed').toBeGreaterThan(0);
-    const after = await page.evaluate(
+    const after = await session.page.evaluate(
       (pts) =>
         pts.map((p) => ({
           a: window.gridpatrol.renderedCodesAt('plan-compare-fill', p.x, p.y),
@@ -258,16 +244,16 @@ describe.skipIf(!hasChromium)('planning drawer in Chromium', () => {
     expect(leftOf.length, 'grids drawn left of the dragged divider').toBeGreaterThan(0);
     for (const p of leftOf) expect(p.b, `B drawn at ${p.x},${p.y}`).toEqual([]);
     // The keyboard moves it too: focused, one arrow press is 2 % of the map's width; aria-valuenow says where it is.
-    await page.locator('[data-testid="plan-swipe-divider"]').focus();
-    await page.keyboard.press('ArrowLeft');
-    await idle(page);
+    await session.page.locator('[data-testid="plan-swipe-divider"]').focus();
+    await session.page.keyboard.press('ArrowLeft');
+    await idle(session.page);
     expect(Math.abs((await dividerX()) - (x2 - 0.02 * box.width))).toBeLessThan(2);
-    expect(await page.locator('[data-testid="plan-swipe-divider"]').getAttribute('aria-valuenow')).toBe(
+    expect(await session.page.locator('[data-testid="plan-swipe-divider"]').getAttribute('aria-valuenow')).toBe(
       String(Math.round((x2 / box.width - 0.02) * 100)),
     );
-    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-dragged-1600x1000-zh-CN.png') });
-    await page.setViewportSize({ width: 1280, height: 720 });
-    await idle(page);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-1280x720-zh-CN.png') });
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-dragged-1600x1000-zh-CN.png') });
+    await session.page.setViewportSize({ width: 1280, height: 720 });
+    await idle(session.page);
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'drawer-compare-swipe-1280x720-zh-CN.png') });
   }, 600_000);
 });

@@ -1,31 +1,15 @@
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ARTIFACTS,
-  hasChromium,
-  startBrowserSession,
-  waitIdle as idle,
-  type BrowserSession,
-} from './browser-session.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, hasChromium, useBrowserSession, waitIdle as idle } from './browser-session.js';
 
 /** The app on a 390×844 phone in Chromium: how much of the screen is map, and the bottom sheet folded and opened. */
-let session: BrowserSession | undefined;
-let base: string;
-let page: Page;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  session = await startBrowserSession({ incidents: 1000 });
-  ({ base, page } = session);
-}, 600_000);
-afterAll(async () => session?.close());
+const session = useBrowserSession({ incidents: 1000, hookTimeoutMs: 600_000 });
 
 const W = 390,
   H = 844;
 /** Share of a 13 × 28 lattice of screen points whose topmost element is the map's canvas (what a thumb lands on). */
 const mapShare = () =>
-  page.evaluate(
+  session.page.evaluate(
     ([w, h]) => {
       let hit = 0,
         all = 0;
@@ -39,18 +23,18 @@ const mapShare = () =>
     },
     [W, H] as const,
   );
-const sheet = () => page.locator('#sidebar').boundingBox();
-const folded = () => page.evaluate(() => window.gridpatrol.sheetFolded);
+const sheet = () => session.page.locator('#sidebar').boundingBox();
+const folded = () => session.page.evaluate(() => window.gridpatrol.sheetFolded);
 
 describe.skipIf(!hasChromium)('phone layout in Chromium', () => {
   it('when a leader opens the app on a 390×844 phone, then at least half the screen is map, and the sheet folds down and opens again by click, drag and keyboard', async () => {
-    await page.setViewportSize({ width: W, height: H });
-    await page.goto(`${base}/?role=leader&lang=zh-CN`);
-    await page.waitForFunction(() => window.gridpatrol.gradedGrids > 0, undefined, { timeout: 120_000 });
-    await idle(page);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-390-open-zh-CN.png') });
+    await session.page.setViewportSize({ width: W, height: H });
+    await session.page.goto(`${session.base}/?role=leader&lang=zh-CN`);
+    await session.page.waitForFunction(() => window.gridpatrol.gradedGrids > 0, undefined, { timeout: 120_000 });
+    await idle(session.page);
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'phone-390-open-zh-CN.png') });
     // The loading line was on from sign-in until the first map was drawn, and the live region says it is loaded.
-    const loading = await page.evaluate(() => ({
+    const loading = await session.page.evaluate(() => ({
       on: window.gridpatrol.loadingShownAt,
       off: window.gridpatrol.loadingHiddenAt,
       status: document.getElementById('status')?.textContent,
@@ -66,12 +50,12 @@ describe.skipIf(!hasChromium)('phone layout in Chromium', () => {
     expect(openBox!.height).toBeCloseTo(0.32 * H, 0);
 
     // Click: folded to its handle strip; the map takes the screen, the legend follows the sheet down.
-    const legendOpen = await page.locator('#legend').boundingBox();
-    const handle = page.locator('[data-testid="sheet-handle"]');
+    const legendOpen = await session.page.locator('#legend').boundingBox();
+    const handle = session.page.locator('[data-testid="sheet-handle"]');
     expect(await handle.getAttribute('aria-expanded')).toBe('true');
     await handle.click();
-    await page.waitForFunction(() => window.gridpatrol.sheetFolded);
-    await idle(page);
+    await session.page.waitForFunction(() => window.gridpatrol.sheetFolded);
+    await idle(session.page);
     expect(await handle.getAttribute('aria-expanded')).toBe('false');
     expect((await sheet())!.height).toBeLessThanOrEqual(33);
     const shut = await mapShare();
@@ -79,17 +63,17 @@ describe.skipIf(!hasChromium)('phone layout in Chromium', () => {
     console.log(
       `390×844 leader: map ${(100 * open).toFixed(1)} % of sampled points with the sheet open, ${(100 * shut).toFixed(1)} % folded`,
     );
-    const legendShut = await page.locator('#legend').boundingBox();
+    const legendShut = await session.page.locator('#legend').boundingBox();
     if (legendOpen && legendShut) expect(legendShut.y).toBeGreaterThan(legendOpen.y + 0.25 * H);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-390-folded-zh-CN.png') });
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'phone-390-folded-zh-CN.png') });
 
     // Drag the handle up: open; down: folded.
     const drag = async (dy: number) => {
       const b = (await handle.boundingBox())!;
-      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2 + dy, { steps: 6 });
-      await page.mouse.up();
+      await session.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+      await session.page.mouse.down();
+      await session.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2 + dy, { steps: 6 });
+      await session.page.mouse.up();
     };
     await drag(-200);
     await expect.poll(folded).toBe(false);
@@ -98,15 +82,15 @@ describe.skipIf(!hasChromium)('phone layout in Chromium', () => {
     await expect.poll(folded).toBe(true);
     // Keyboard: the handle is a button, Enter opens it.
     await handle.focus();
-    await page.keyboard.press('Enter');
+    await session.page.keyboard.press('Enter');
     await expect.poll(folded).toBe(false);
 
     // English: the same sheet, its handle named in English.
-    await page.goto(`${base}/?role=leader&lang=en`);
-    await page.waitForFunction(() => window.gridpatrol.gradedGrids > 0, undefined, { timeout: 120_000 });
-    await idle(page);
+    await session.page.goto(`${session.base}/?role=leader&lang=en`);
+    await session.page.waitForFunction(() => window.gridpatrol.gradedGrids > 0, undefined, { timeout: 120_000 });
+    await idle(session.page);
     expect(await handle.getAttribute('aria-label')).toBe('Fold the panel down');
     expect(await mapShare()).toBeGreaterThanOrEqual(0.5);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-390-open-en.png') });
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'phone-390-open-en.png') });
   }, 600_000);
 });

@@ -1,45 +1,29 @@
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/src/db/client.js';
-import {
-  ARTIFACTS,
-  hasChromium,
-  startBrowserSession,
-  waitIdle as idle,
-  type BrowserSession,
-} from './browser-session.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, hasChromium, useBrowserSession, waitIdle as idle } from './browser-session.js';
 
 /** Beat planning in Chromium: workload table, nesting check with auto-align, districting draft — each against the API and the database. */
-let session: BrowserSession | undefined;
-let db: Db;
-let base: string;
-let page: Page;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  session = await startBrowserSession({ incidents: 5000 });
-  ({ db, base, page } = session);
-});
-
-afterAll(async () => session?.close());
+const session = useBrowserSession({ incidents: 5000 });
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only escape, bodies are checked field by field below
 type Json = Record<string, any>;
-const one = async <R>(sql: string, params: unknown[] = []): Promise<R> => (await db.query<R>(sql, params))[0] as R;
+const one = async <R>(sql: string, params: unknown[] = []): Promise<R> =>
+  (await session.db.query<R>(sql, params))[0] as R;
 const api = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> => {
-  const res = await fetch(base + p, {
+  const res = await fetch(session.base + p, {
     method,
-    headers: { 'content-type': 'application/json', cookie: session!.cookie },
+    headers: { 'content-type': 'application/json', cookie: session.cookie },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: (await res.json()) as Json };
 };
 // The controls sit in the sidebar's planning section, the tables in the planning drawer over the map.
 const panel = (testid: string) =>
-  page.locator(`details[data-section="planning"] [data-testid="${testid}"], #plan-drawer [data-testid="${testid}"]`);
+  session.page.locator(
+    `details[data-section="planning"] [data-testid="${testid}"], #plan-drawer [data-testid="${testid}"]`,
+  );
 const hook = (name: 'planCutGrids' | 'planAlignBeats' | 'planDraftGrids' | 'planWorkloadRows' | 'planApplied') =>
-  page.evaluate((n) => window.gridpatrol[n], name);
+  session.page.evaluate((n) => window.gridpatrol[n], name);
 
 describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
   let cut: { g: string; x: string; y: string; station: number };
@@ -72,15 +56,15 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect((await api('PATCH', `/api/v1/beats/${c.yid}`, { version: c.yv, geometry: c.yg })).status).toBe(200);
     cut = c;
 
-    await session!.signInAs('planner', c.station);
-    await page.goto(`${base}/?role=planner&lang=zh-CN`);
-    await idle(page);
-    await page.locator('details[data-section="planning"] > summary').click();
+    await session.signInAs('planner', c.station);
+    await session.page.goto(`${session.base}/?role=planner&lang=zh-CN`);
+    await idle(session.page);
+    await session.page.locator('details[data-section="planning"] > summary').click();
     await panel(`plan-station`).locator(`option[value="${c.station}"]`).waitFor({ state: 'attached', timeout: 30_000 });
     await panel('plan-station').selectOption(String(c.station));
 
     await panel('plan-workload-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planWorkloadRows > 0, undefined, { timeout: 60_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planWorkloadRows > 0, undefined, { timeout: 60_000 });
     const w = (await api('GET', `/api/v1/planning/workload?stationId=${c.station}`)).json;
     expect(await hook('planWorkloadRows'), 'one table row per beat of the station').toBe(w.beats.length);
     for (const b of w.beats as Json[]) {
@@ -97,26 +81,26 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect(Number(cvCell)).toBeCloseTo(cvApi, 3);
 
     await panel('plan-nesting-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planCutGrids > 0, undefined, { timeout: 60_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planCutGrids > 0, undefined, { timeout: 60_000 });
     expect(await hook('planCutGrids')).toBe(1);
     await expect(panel('plan-cut').textContent()).resolves.toContain(c.g);
-    await page.locator('input[data-testid="search"]').fill(c.g);
-    await page.locator('input[data-testid="search"]').press('Enter');
-    await idle(page);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-nesting-cut-zh-CN.png') });
+    await session.page.locator('input[data-testid="search"]').fill(c.g);
+    await session.page.locator('input[data-testid="search"]').press('Enter');
+    await idle(session.page);
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-nesting-cut-zh-CN.png') });
 
     await panel('plan-align-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planAlignBeats > 0, undefined, { timeout: 60_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planAlignBeats > 0, undefined, { timeout: 60_000 });
     await expect(panel('plan-align').textContent()).resolves.toContain(c.x);
     // The move reads in the drawer's align table (or the sidebar's summary of it).
-    const alignText = (await page.locator('details[data-section="planning"], #plan-drawer').allTextContents()).join(
-      ' ',
-    );
+    const alignText = (
+      await session.page.locator('details[data-section="planning"], #plan-drawer').allTextContents()
+    ).join(' ');
     expect(alignText).toContain(`${c.g} → ${c.y}`);
-    await idle(page);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-align-preview-zh-CN.png') });
+    await idle(session.page);
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-align-preview-zh-CN.png') });
     await panel('plan-align-apply').click();
-    await page.waitForFunction(() => window.gridpatrol.planApplied === 1, undefined, { timeout: 60_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planApplied === 1, undefined, { timeout: 60_000 });
     expect(
       (await api('GET', `/api/v1/planning/nesting?stationId=${c.station}`)).json.cut,
       'nesting after apply',
@@ -126,7 +110,7 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
       [c.g, c.y],
     );
     expect(back.inY, `grid ${c.g} back in beat ${c.y}`).toBe(true);
-    const versions = await db.query<{ code: string }>(
+    const versions = await session.db.query<{ code: string }>(
       `SELECT code FROM area_version WHERE change = 'align' ORDER BY code`,
     );
     expect(
@@ -138,7 +122,7 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
   it("when the planner drafts a beat plan, then the grids are coloured by draft beat, the objective is the API's, and applying it saves one-piece beats of whole grids", async () => {
     const station = cut.station;
     await panel('plan-draft-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planDraftGrids > 0, undefined, { timeout: 120_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planDraftGrids > 0, undefined, { timeout: 120_000 });
     const grids = await one<{ n: number }>(
       'SELECT count(*)::int AS n FROM grid g JOIN beat b ON ST_Within(ST_PointOnSurface(g.geom), b.geom) WHERE b.station_id = $1',
       [station],
@@ -148,15 +132,15 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     const summary = (await panel('plan-draft-summary').textContent()) ?? '';
     expect(summary).toContain(`${draft.current.objective.toFixed(3)} → ${draft.draft.objective.toFixed(3)}`);
     expect(draft.draft.objective).toBeLessThanOrEqual(draft.current.objective);
-    await idle(page);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-districting-draft-zh-CN.png') });
+    await idle(session.page);
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-districting-draft-zh-CN.png') });
 
     // Beyond the tolerance, Apply waits for the planner to confirm the exception, and says why.
     await expect(panel('plan-draft-apply-reason').count()).resolves.toBe(draft.draft.withinTolerance ? 0 : 1);
     await expect(panel('plan-draft-apply').isDisabled()).resolves.toBe(!draft.draft.withinTolerance);
     if (!draft.draft.withinTolerance) await panel('plan-draft-exception').check();
     await panel('plan-draft-apply').click();
-    await page.waitForFunction(() => window.gridpatrol.planApplied === 2, undefined, { timeout: 60_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planApplied === 2, undefined, { timeout: 60_000 });
     for (const b of draft.beats as Json[]) {
       const r = await one<{ parts: number; same: boolean }>(
         `SELECT (SELECT ST_NumGeometries(ST_Union(geom)) FROM grid WHERE code = ANY($2::text[])) AS parts,
@@ -169,69 +153,77 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
   });
 
   it('when a leader opens the same panel, then the previews are there but nothing can be applied', async () => {
-    await session!.signInAs('leader');
-    await page.goto(`${base}/?role=leader&lang=en`);
-    await idle(page);
-    await page.locator('details[data-section="planning"] > summary').click();
+    await session.signInAs('leader');
+    await session.page.goto(`${session.base}/?role=leader&lang=en`);
+    await idle(session.page);
+    await session.page.locator('details[data-section="planning"] > summary').click();
     await panel(`plan-station`)
       .locator(`option[value="${cut.station}"]`)
       .waitFor({ state: 'attached', timeout: 30_000 });
     await panel('plan-station').selectOption(String(cut.station));
     await expect.poll(() => panel('plan-draft-go').isEnabled(), { timeout: 30_000 }).toBe(true);
     await panel('plan-draft-go').click();
-    await page.waitForFunction(() => window.gridpatrol.planDraftGrids > 0, undefined, { timeout: 120_000 });
+    await session.page.waitForFunction(() => window.gridpatrol.planDraftGrids > 0, undefined, { timeout: 120_000 });
     await expect(panel('plan-draft-apply').count()).resolves.toBe(0);
     await expect(panel('plan-draft-summary').textContent()).resolves.toContain('Objective');
   });
 
   it('when nobody is signed in, then the sign-in page shows; a wrong password is refused with a message and the right one opens the map as that user', async () => {
-    await page.context().clearCookies();
-    await page.goto(`${base}/?lang=zh-CN`);
-    await page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
-    expect(await page.evaluate(() => window.gridpatrol.signedIn)).toBe(false);
-    const { username, password } = await session!.credentials('grid_office');
-    await page.locator('[data-testid="signin-user"]').fill(username);
-    await page.locator('[data-testid="signin-password"]').fill('not the password');
-    await page.locator('[data-testid="signin-submit"]').click();
-    await page.locator('[data-testid="signin-error"]', { hasText: '用户名或密码错误' }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'sign-in-refused-zh-CN.png') });
-    await page.locator('[data-testid="signin-password"]').fill(password);
-    await page.locator('[data-testid="signin-submit"]').click();
-    await page.waitForFunction(() => window.gridpatrol?.signedIn === true, undefined, { timeout: 60_000 });
-    await idle(page);
-    await expect(page.locator('[data-testid="user"]').textContent()).resolves.toContain(username);
-    await expect(page.locator('select[data-testid="role"]').count(), 'only an admin switches views').resolves.toBe(0);
-    await page.locator('details[data-section="editing"] > summary').click();
+    await session.page.context().clearCookies();
+    await session.page.goto(`${session.base}/?lang=zh-CN`);
+    await session.page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
+    expect(await session.page.evaluate(() => window.gridpatrol.signedIn)).toBe(false);
+    const { username, password } = await session.credentials('grid_office');
+    await session.page.locator('[data-testid="signin-user"]').fill(username);
+    await session.page.locator('[data-testid="signin-password"]').fill('not the password');
+    await session.page.locator('[data-testid="signin-submit"]').click();
+    await session.page
+      .locator('[data-testid="signin-error"]', { hasText: '用户名或密码错误' })
+      .waitFor({ timeout: 30_000 });
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'sign-in-refused-zh-CN.png') });
+    await session.page.locator('[data-testid="signin-password"]').fill(password);
+    await session.page.locator('[data-testid="signin-submit"]').click();
+    await session.page.waitForFunction(() => window.gridpatrol?.signedIn === true, undefined, { timeout: 60_000 });
+    await idle(session.page);
+    await expect(session.page.locator('[data-testid="user"]').textContent()).resolves.toContain(username);
     await expect(
-      page.locator('button[data-testid="edit-beat"]').count(),
+      session.page.locator('select[data-testid="role"]').count(),
+      'only an admin switches views',
+    ).resolves.toBe(0);
+    await session.page.locator('details[data-section="editing"] > summary').click();
+    await expect(
+      session.page.locator('button[data-testid="edit-beat"]').count(),
       'the grid office does not build beats',
     ).resolves.toBe(1);
-    expect(await page.locator('button[data-testid="edit-beat"]').isDisabled()).toBe(true);
-    await page.locator('[data-testid="sign-out"]').click();
-    await page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
+    expect(await session.page.locator('button[data-testid="edit-beat"]').isDisabled()).toBe(true);
+    await session.page.locator('[data-testid="sign-out"]').click();
+    await session.page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
   });
 
   it('when an admin adds a leader in the users panel, then the new account signs in and sees the leader view', async () => {
-    await session!.signInAs('admin');
-    await page.goto(`${base}/?lang=zh-CN`);
-    await idle(page);
-    await page.locator('details[data-section="users"] > summary').click();
-    await page.locator('[data-testid="users"] tr[data-user]').first().waitFor({ timeout: 30_000 });
-    await page.locator('[data-testid="new-user-name"]').fill('li.leader');
-    await page.locator('[data-testid="new-user-role"]').selectOption('leader');
-    await page.locator('[data-testid="new-user-password"]').fill('a long first password');
-    await page.locator('[data-testid="new-user-add"]').click();
-    await page.locator('[data-testid="users"] tr[data-user="li.leader"]').waitFor({ timeout: 30_000 });
-    const [row] = await db.query<{ role: string }>(`SELECT role FROM app_user WHERE username = 'li.leader'`);
+    await session.signInAs('admin');
+    await session.page.goto(`${session.base}/?lang=zh-CN`);
+    await idle(session.page);
+    await session.page.locator('details[data-section="users"] > summary').click();
+    await session.page.locator('[data-testid="users"] tr[data-user]').first().waitFor({ timeout: 30_000 });
+    await session.page.locator('[data-testid="new-user-name"]').fill('li.leader');
+    await session.page.locator('[data-testid="new-user-role"]').selectOption('leader');
+    await session.page.locator('[data-testid="new-user-password"]').fill('a long first password');
+    await session.page.locator('[data-testid="new-user-add"]').click();
+    await session.page.locator('[data-testid="users"] tr[data-user="li.leader"]').waitFor({ timeout: 30_000 });
+    const [row] = await session.db.query<{ role: string }>(`SELECT role FROM app_user WHERE username = 'li.leader'`);
     expect(row?.role).toBe('leader');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-users-zh-CN.png') });
-    await page.locator('[data-testid="sign-out"]').click();
-    await page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
-    await page.locator('[data-testid="signin-user"]').fill('li.leader');
-    await page.locator('[data-testid="signin-password"]').fill('a long first password');
-    await page.locator('[data-testid="signin-submit"]').click();
-    await page.waitForFunction(() => window.gridpatrol?.signedIn === true, undefined, { timeout: 60_000 });
-    await expect(page.locator('[data-testid="user"]').textContent()).resolves.toContain('领导');
-    await expect(page.locator('details[data-section="users"]').count(), 'no users panel for a leader').resolves.toBe(0);
+    await session.page.screenshot({ path: path.join(ARTIFACTS, 'admin-users-zh-CN.png') });
+    await session.page.locator('[data-testid="sign-out"]').click();
+    await session.page.locator('[data-testid="signin"]').waitFor({ timeout: 30_000 });
+    await session.page.locator('[data-testid="signin-user"]').fill('li.leader');
+    await session.page.locator('[data-testid="signin-password"]').fill('a long first password');
+    await session.page.locator('[data-testid="signin-submit"]').click();
+    await session.page.waitForFunction(() => window.gridpatrol?.signedIn === true, undefined, { timeout: 60_000 });
+    await expect(session.page.locator('[data-testid="user"]').textContent()).resolves.toContain('领导');
+    await expect(
+      session.page.locator('details[data-section="users"]').count(),
+      'no users panel for a leader',
+    ).resolves.toBe(0);
   });
 });

@@ -14,3 +14,8 @@ export function refreshAreaTiles(map: MapLibreMap, sources: readonly string[] = 
     if (src && url) src.setTiles([`${url}?v=${tileVersion}`]);
   }
 }
+
+/** The map's tile sources that draw an import layer: administrative areas are in the basemap, the rest by name. */
+export function tileSourcesOf(layer: string): readonly string[] {
+  return layer === 'admin-areas' ? ['basemap'] : [layer];
+}

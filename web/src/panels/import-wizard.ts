@@ -15,7 +15,6 @@ import {
   type UploadOptions,
 } from '../api/import-client.js';
 import { t } from '../i18n/index.js';
-import { refreshAreaTiles } from '../map/area-tiles.js';
 import type { MapContext } from '../map/map-context.js';
 import { showImportPreview } from '../map/import-preview.js';
 import type { AppState } from '../state/app-state.js';
@@ -45,6 +44,8 @@ interface Wizard {
 const wiz: Wizard = { layer: 'cameras', crs: 'wgs84', map: {}, set: {} };
 let body: HTMLElement | undefined;
 let ctxRef: MapContext | undefined;
+/** What the app does once a batch is written or undone: the layer's tiles, counts and summaries read again. */
+let onLayerChanged: (layer: string) => Promise<void> = async () => {};
 
 const options = (): UploadOptions | undefined =>
   wiz.file && {
@@ -186,8 +187,8 @@ function actions(): HTMLElement[] {
     go.onclick = () =>
       void run('import', async () => {
         wiz.result = await sendImport(bytes, o, false);
-        if (ctxRef) refreshAreaTiles(ctxRef.map, [wiz.layer]);
         window.gridpatrol.importBatchId = wiz.result.batchId ?? 0;
+        await onLayerChanged(o.layer);
       });
     out.push(h('div', { class: 'buttons' }, go));
   }
@@ -200,7 +201,7 @@ function actions(): HTMLElement[] {
       undo.onclick = () =>
         void run('undo', async () => {
           wiz.undone = await undoBatch(id);
-          if (ctxRef) refreshAreaTiles(ctxRef.map, [wiz.layer]);
+          await onLayerChanged(o.layer);
         });
       out.push(h('div', { class: 'buttons' }, undo));
     }
@@ -261,9 +262,19 @@ function draw(): void {
   body.replaceChildren(...parts);
 }
 
-/** The wizard's sidebar section, for a role that may import files (`import_files`), offering the layers it may. */
-export function importSection(ctx: MapContext, state: AppState, layers: readonly string[]): HTMLElement | undefined {
+/**
+ * The wizard's sidebar section, for a role that may import files (`import_files`), offering the layers it may.
+ * @param changed awaited after an import and after its undo, with the layer written: the app re-reads what it shows
+ *   of that layer (tiles, counts, summaries) before the wizard shows the result
+ */
+export function importSection(
+  ctx: MapContext,
+  state: AppState,
+  layers: readonly string[],
+  changed: (layer: string) => Promise<void>,
+): HTMLElement | undefined {
   if (layers.length === 0) return undefined;
+  onLayerChanged = changed;
   if (!layers.includes(wiz.layer)) wiz.layer = layers[0] ?? wiz.layer;
   ctxRef = ctx;
   body = h('div', { class: 'wizard', 'data-testid': 'import-wizard' });
