@@ -1,34 +1,26 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { incompleteAnswer, kpiAnswer } from '../../server/src/contract/xueliang.js';
 import { pct } from '../src/analysis/rate-scale.js';
 import zhCN from '../src/i18n/zh-CN.json';
-import {
-  afterMove,
-  ARTIFACTS,
-  hasChromium,
-  startBrowserSession,
-  waitIdle as idle,
-  type BrowserSession,
-} from './browser-session.js';
+import { afterMove, ARTIFACTS, hasChromium, useBrowserSession, waitIdle as idle } from './browser-session.js';
 
 /**
  * Issue #20 in the browser: a leader opens 雪亮报表; the table is the API's KPI answer for the level (order, values,
  * targets, gaps, the ▼ mark under a target), the worst row's area is drawn on the map when clicked, the incomplete
  * list counts what /xueliang/incomplete counts, and 导出 xlsx downloads the workbook with one row per area.
  */
-let session: BrowserSession | undefined;
 let base: string;
 let page: Page;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  session = await startBrowserSession({ incidents: 300 });
-  ({ base, page } = session);
-}, 600_000);
-afterAll(async () => session?.close());
+const session = useBrowserSession({
+  incidents: 300,
+  hookTimeoutMs: 600_000,
+  setUp: async (s) => {
+    ({ base, page } = s);
+  },
+});
 
 const KPIS = [
   ['coverage', 'coverageRate'],
@@ -47,7 +39,7 @@ const api = async <T>(p: string, parse: (x: unknown) => T): Promise<T> => {
 
 describe.skipIf(!hasChromium)('雪亮报表 in Chromium', () => {
   it('when a leader opens 雪亮报表, then the table is the KPI answer worst first with gaps marked, the worst area is drawn on a click, the incomplete list and the xlsx match the API', async () => {
-    await session?.signInAs('leader');
+    await session.signInAs('leader');
     await page.goto(`${base}/?lang=zh-CN`);
     await page.waitForFunction(() => window.gridpatrol.gradedGrids > 0, undefined, { timeout: 120_000 });
     await idle(page);
@@ -152,7 +144,7 @@ describe.skipIf(!hasChromium)('雪亮报表 in Chromium', () => {
     expect(await report('xueliang-xlsx').getAttribute('href')).toBe(
       '/api/v1/xueliang/kpis?level=community&format=xlsx',
     );
-    expect(session?.foreignRequests).toEqual([]);
-    expect(session?.consoleErrors).toEqual([]);
+    expect(session.foreignRequests).toEqual([]);
+    expect(session.consoleErrors).toEqual([]);
   }, 600_000);
 });
