@@ -238,12 +238,12 @@ interface Tally {
   seen: Map<string, Map<string, string>>;
   counts: ImportReport['counts'];
   imported: ImportReport['imported'];
-  /** layer → the keys this import has recorded so far, as a Bloom filter (a Set of 2,000,000 would be ~200 MB). */
-  recorded: Map<LayerName, BloomFilter>;
-  /** layer → whether earlier imports recorded keys of it (none: no row can match one, nothing to look up). */
-  priorKeys: Map<LayerName, boolean>;
-  /** Rows in the file, to size the filters. */
-  rowCount: number;
+  /**
+   * layer → the keys this import has recorded so far, as a Bloom filter (a Set of 2,000,000 would be ~200 MB), and
+   * whether earlier imports recorded keys of it (none: no row can match one, nothing to look up). Made at the layer's
+   * first chunk.
+   */
+  keys: Map<LayerName, { recorded: BloomFilter; prior: boolean }>;
   /** layer → the stored rows this import wrote or matched (kept for `replace` only). */
   kept: Map<LayerName, number[]>;
 }
@@ -411,9 +411,7 @@ async function write(
     counts: {},
     imported: {},
     kept: new Map(),
-    recorded: new Map(),
-    priorKeys: new Map(),
-    rowCount: file.rowCount,
+    keys: new Map(),
   };
   const batchId = await createBatch(tx, { actor: o.actor, file: o.fileName, format: o.format, layers: [] });
   let rowsDone = 0;
@@ -436,7 +434,7 @@ async function write(
       if (t.rejected > 0 && !ctx.skipInvalid) continue;
       // The planner fence, before this chunk is written: a refusal names the rows and the transaction leaves nothing.
       if (layer === 'beats') await assertImportedBeatsInScope(tx, o.user, good);
-      await writeRows(tx, layer, good, batchId, o.mode, t);
+      await writeRows(tx, layer, good, batchId, { mode: o.mode, rowCount: file.rowCount }, t);
     }
     rowsDone += chunk.features.length;
     o.onProgress?.(0.05 + 0.9 * Math.min(1, rowsDone / Math.max(1, file.rowCount)), o.layer ?? 'osm');
@@ -547,26 +545,29 @@ async function writeRows(
   layer: LayerName,
   list: Candidate[],
   batchId: number,
-  mode: ImportOptions['mode'],
+  file: { mode: ImportOptions['mode']; rowCount: number },
   t: Tally,
 ) {
+  const { mode, rowCount } = file;
   const def = LAYERS[layer];
   const keys = list.map((f) => keyOf(layer, f));
   // Occurrences so far are looked up only for keys this import may already have recorded (true repeats and the
   // filter's ~1 % false positives), and stored matches only when earlier imports recorded keys of the layer: a first
-  // import of a million rows skips two index probes per row (measured: 10× a bare COPY with them on the server).
-  let recorded = t.recorded.get(layer);
-  if (!recorded) {
-    recorded = new BloomFilter(Math.max(1 << 12, t.rowCount * 10), 7);
-    t.recorded.set(layer, recorded);
-    t.priorKeys.set(layer, await layerHasImportKeys(tx, layer));
+  // import skips two index probes per row (160 s of a 540 s 2,000,000-row import in PostgreSQL's log).
+  let state = t.keys.get(layer);
+  if (!state) {
+    state = {
+      recorded: new BloomFilter(Math.max(1 << 12, rowCount * 10), 7),
+      prior: await layerHasImportKeys(tx, layer),
+    };
+    t.keys.set(layer, state);
   }
-  const seenFilter = recorded;
+  const { recorded, prior } = state;
   const occ = await occurrencesSoFar(
     tx,
     batchId,
     layer,
-    keys.filter((k) => seenFilter.test(k)),
+    keys.filter((k) => recorded.test(k)),
   );
   const occurrences = keys.map((k) => {
     const n = (occ.get(k) ?? 0) + 1;
@@ -580,9 +581,7 @@ async function writeRows(
   );
   const digests = list.map((f, i) => digestOf([f.properties, geomDigests[i]]));
   for (const k of keys) recorded.add(k);
-  const matches = new Map(
-    t.priorKeys.get(layer) ? (await matchImportKeys(tx, layer, keys, occurrences)).map((r) => [r.i, r]) : [],
-  );
+  const matches = new Map(prior ? (await matchImportKeys(tx, layer, keys, occurrences)).map((r) => [r.i, r]) : []);
   // Rows no earlier import recorded, but whose code is taken in the table: those rows are updated.
   const byColumn = new Map<number, { id: number; version: number }>();
   for (const col of UNIQUE_COLUMNS[layer] ?? []) {
