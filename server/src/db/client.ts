@@ -37,6 +37,11 @@ export interface Db extends Queryable {
    * the server through COPY … FROM STDIN). Identifiers are the caller's, never user input.
    */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
+  /**
+   * When (Date.now() ms) the database last answered a query of this process (NEGATIVE_INFINITY before the first): the
+   * health monitor reads it as proof of life, so a probe need not queue its own query behind the analyses in flight.
+   */
+  lastAnswerAt(): number;
   /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Embedded only: the whole database as a gzipped tarball (PGlite's dumpDataDir), for backups and test templates. */
@@ -96,12 +101,15 @@ class DbThread {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private dead: Error | undefined;
+  /** When the thread last answered a request (an SQL error is an answer too: the database is alive). */
+  answeredAt = Number.NEGATIVE_INFINITY;
 
   constructor(readonly worker: Worker) {
     worker.on('message', (m: ThreadReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
+      this.answeredAt = Date.now();
       if (this.pending.size === 0) worker.unref();
       if (m.ok) p.resolve(m.value);
       else p.reject(new EmbeddedDbError(m.error));
@@ -197,6 +205,7 @@ async function openEmbeddedDb(opts: OpenDbOptions): Promise<Db> {
       return db;
     },
     readTogether: (fn) => fn(),
+    lastAnswerAt: () => thread.answeredAt,
     async copyCsv(table, columns, csv) {
       await thread.call({
         op: 'copy',
@@ -277,6 +286,12 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
   pool.on('error', (err) => {
     console.warn(`[gridpatrol] database connection lost: ${err.message}`);
   });
+  // When the primary last answered: a result, or an error the server itself raised (DatabaseError carries a
+  // SQLSTATE); a connection that failed is no answer.
+  let answeredAt = Number.NEGATIVE_INFINITY;
+  const answered = () => {
+    answeredAt = Date.now();
+  };
   // Surface a bad URL or a missing server at open time, not at the first request.
   const probe = await pool.connect();
   try {
@@ -288,16 +303,27 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
   } finally {
     probe.release();
   }
-  const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const res = await q.query(sql, params as unknown[]);
-      return res.rows as Row[];
-    },
-    async exec(sql: string) {
-      await q.query(sql);
-    },
-  });
-  const primary = wrap(pool);
+  const wrap = (q: pg.Pool | pg.PoolClient, onAnswer?: () => void): Queryable => {
+    const run = async (sql: string, params?: unknown[]) => {
+      try {
+        const res = await q.query(sql, params);
+        onAnswer?.();
+        return res;
+      } catch (err) {
+        if (err instanceof pg.DatabaseError) onAnswer?.();
+        throw err;
+      }
+    };
+    return {
+      async query<Row>(sql: string, params: readonly unknown[] = []) {
+        return (await run(sql, params as unknown[])).rows as Row[];
+      },
+      async exec(sql: string) {
+        await run(sql);
+      },
+    };
+  };
+  const primary = wrap(pool, answered);
   const log = opts.log ?? consoleLog;
   // Replica pools are not probed at open: a replica that is down must not keep the app from starting, since the
   // reader falls back to the primary anyway. CREATE EXTENSION/SCHEMA above reach the replicas through replication.
@@ -321,6 +347,7 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
     ...primary,
     reader,
     readTogether: together,
+    lastAnswerAt: () => answeredAt,
     async copyCsv(table, columns, csv) {
       await withClient(pool, async (client) => {
         const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
@@ -331,7 +358,7 @@ async function openServerDb(url: string, opts: OpenDbOptions): Promise<Db> {
       withClient(pool, async (client) => {
         try {
           await client.query('BEGIN');
-          const result = await fn(wrap(client));
+          const result = await fn(wrap(client, answered));
           await client.query('COMMIT');
           return result;
         } catch (err) {

@@ -24,14 +24,17 @@ type Versions = Awaited<ReturnType<typeof databaseVersions>>;
  *
  * A probe does not queue a query behind the analyses in flight: a load balancer probing 20 times a second would
  * otherwise wait behind every long query (embedded: the one database thread; server: a pool that heavy reads
- * filled), and health would read "slow" while the server is fine. The monitor pings at most once per `refreshMs`,
- * several probes share one ping, and the last answer stands for `staleMs` while the next ping runs.
+ * filled), and health would read "slow", or time out, while the server is busy but fine. The database's last answer
+ * is the later of the monitor's own ping and any query of the process (`Db.lastAnswerAt`: under load the analyses'
+ * own queries keep proving it alive). The monitor pings at most once per `refreshMs`; the last answer stands for
+ * `staleMs`. Older than that, a probe answers `unavailable` at once while a ping is already out, and waits for a ping
+ * only when none is (a first probe, or an idle server probed again after a pause).
  */
 export function healthMonitor(db: Db, opts: HealthMonitorOptions = {}): (signedIn: boolean) => Promise<HealthAnswer> {
   const { refreshMs = 1_000, staleMs = 10_000, timeoutMs = 5_000, now = Date.now } = opts;
   let versions: Versions | undefined;
-  let answeredAt = Number.NEGATIVE_INFINITY;
-  let failure: string | undefined;
+  let pingedAt = Number.NEGATIVE_INFINITY;
+  let failure: { message: string; at: number } | undefined;
   let inflight: Promise<void> | undefined;
 
   const ping = (): Promise<void> => {
@@ -42,10 +45,10 @@ export function healthMonitor(db: Db, opts: HealthMonitorOptions = {}): (signedI
       });
       try {
         versions = await Promise.race([databaseVersions(db), timeout]);
-        answeredAt = now();
+        pingedAt = now();
         failure = undefined;
       } catch (err) {
-        failure = (err as Error).message;
+        failure = { message: (err as Error).message, at: now() };
       } finally {
         clearTimeout(timer);
         inflight = undefined;
@@ -53,18 +56,22 @@ export function healthMonitor(db: Db, opts: HealthMonitorOptions = {}): (signedI
     })();
     return inflight;
   };
+  // Versions come from a ping only; liveness from any answer. A failed ping counts until something answers after it.
+  const answeredAt = () => Math.max(pingedAt, db.lastAnswerAt());
+  const failed = () => (failure !== undefined && failure.at >= answeredAt() ? failure.message : undefined);
 
   return async (signedIn) => {
-    const age = now() - answeredAt;
-    if (age >= staleMs || failure !== undefined) await ping();
-    else if (age >= refreshMs) void ping();
-    const ok = failure === undefined && now() - answeredAt < staleMs;
+    const age = now() - answeredAt();
+    if (versions === undefined || failed() !== undefined || (age >= staleMs && inflight === undefined)) await ping();
+    else if (now() - pingedAt >= refreshMs) void ping();
+    const reason = failed();
+    const ok = reason === undefined && now() - answeredAt() < staleMs;
     if (!signedIn) return { status: ok ? 'ok' : 'unavailable' };
     if (!ok)
       return {
         status: 'unavailable',
         database: { mode: db.mode },
-        detail: failure ?? `no answer for ${Math.round((now() - answeredAt) / 1000)} s`,
+        detail: reason ?? `no answer for ${Math.round((now() - answeredAt()) / 1000)} s`,
       };
     return {
       status: 'ok',
