@@ -19,6 +19,7 @@ import {
 import type { Role } from '../auth/policy.js';
 import { ConflictError, LockedError, UnauthorizedError, UnprocessableError } from '../errors.js';
 import { phantomLockoutFor } from './sign-in-lockout.js';
+import { SessionCache } from './session-cache.js';
 
 /** Failed sign-ins before the account locks, and for how long. */
 export const MAX_FAILED_SIGN_INS = 5;
@@ -110,8 +111,20 @@ export async function signIn(
   return { token: outcome.token, user: outcome.user };
 }
 
+/** One session cache per database (one per app: tests open several in a process). */
+const sessionCaches = new WeakMap<Queryable, SessionCache>();
+function sessionCacheOf(db: Queryable): SessionCache {
+  let cache = sessionCaches.get(db);
+  if (!cache) {
+    cache = new SessionCache((hash) => sessionUser(db, hash));
+    sessionCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/** The signed-in user of a session token, from a few seconds' memory when it was read a moment ago (session-cache.ts). */
 export async function userOfSession(db: Queryable, token: string): Promise<SignedInUser | undefined> {
-  return sessionUser(db, tokenHash(token));
+  return sessionCacheOf(db).userOf(tokenHash(token));
 }
 
 export async function signOut(db: Db, token: string, user: SignedInUser): Promise<void> {
@@ -119,6 +132,7 @@ export async function signOut(db: Db, token: string, user: SignedInUser): Promis
     await deleteSession(tx, tokenHash(token));
     await auditUser(tx, user.username, user.id, 'sign_out');
   });
+  sessionCacheOf(db).forgetSession(tokenHash(token));
 }
 
 /** Every user account, by username. */
@@ -155,11 +169,13 @@ export async function changeUser(
 ): Promise<UserRow | undefined> {
   const { password, ...rest } = change;
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
-  return db.transaction(async (tx) => {
-    const row = await updateUser(tx, id, { ...rest, ...(passwordHash ? { passwordHash } : {}) });
-    if (row) await auditUser(tx, actor, id, 'update', row);
-    return row;
-  });
+  return db
+    .transaction(async (tx) => {
+      const row = await updateUser(tx, id, { ...rest, ...(passwordHash ? { passwordHash } : {}) });
+      if (row) await auditUser(tx, actor, id, 'update', row);
+      return row;
+    })
+    .finally(() => sessionCacheOf(db).forgetUser(id));
 }
 
 /** The first admin from the environment (GRIDPATROL_ADMIN_USER / _PASSWORD) when that user does not exist yet. */
