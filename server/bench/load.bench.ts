@@ -233,18 +233,32 @@ const HEAVY_SECONDS = Number(process.env.BENCH_HEAVY_SECONDS ?? sized(20, 2));
 /** Health probes per second while the heavy analyses run (what a load balancer or `fresh-check` would send). */
 const PROBE_RATE = 20;
 
-/** Heavy synchronous analyses a leader can start: districting search, Gi*, workload, reach map. */
-async function heavyRequests(db: Db): Promise<{ method: string; path: string; body?: string }[]> {
+/**
+ * Heavy synchronous analyses a leader can start: districting search, Gi*, workload, reach map. The `n`-th request of
+ * a kind differs in one parameter (tolerance, a from-date before the data, a category weight), so it is worked out
+ * again rather than answered from the kept results (analysis_result); the reach map has no such parameter.
+ */
+async function heavyRequests(db: Db): Promise<(n: number) => { method: string; path: string; body?: string }[]> {
   const [st] = await db.query<{ id: number }>(
     'SELECT station_id::int AS id FROM beat GROUP BY station_id ORDER BY count(*) DESC LIMIT 1',
   );
-  return [
-    { method: 'POST', path: '/api/v1/planning/districting', body: JSON.stringify({ stationId: st?.id ?? 1 }) },
-    { method: 'GET', path: '/api/v1/incidents/hotspots?res=9&k=1' },
-    { method: 'GET', path: '/api/v1/planning/workload' },
+  return (n) => [
+    {
+      method: 'POST',
+      path: '/api/v1/planning/districting',
+      body: JSON.stringify({ stationId: st?.id ?? 1, tolerance: 0.05 + (n % 900) / 10_000 }),
+    },
+    {
+      method: 'GET',
+      path: `/api/v1/incidents/hotspots?res=9&k=1&from=${new Date(Date.UTC(2000, 0, 1) + n * 1000).toISOString()}`,
+    },
+    { method: 'GET', path: `/api/v1/planning/workload?weights=${encodeURIComponent(`盗窃:${1 + n / 1000}`)}` },
     { method: 'GET', path: '/api/v1/routing/reach?profile=car' },
   ];
 }
+
+/** Heavy requests sent so far in this run: the next one's parameters differ from all before (both modes, both DBs). */
+let heavySent = 0;
 
 /**
  * One user keeps 10 heavy analyses in flight for `seconds` (a refused one is sent again after 100 ms, as an impatient
@@ -261,7 +275,8 @@ async function heavyWhileProbing(
   let stop = false;
   const worker = async (k: number) => {
     for (let i = k; !stop; i++) {
-      const r = requests[i % requests.length];
+      const n = heavySent++;
+      const r = requests(n)[i % 4];
       if (!r) break;
       const res = await fetch(base + r.path, {
         method: r.method,
@@ -312,7 +327,7 @@ async function heavyRows(on: string, db: Db): Promise<BenchRow[]> {
       const { probe, statuses } = await heavyWhileProbing(base, cookie, db, HEAVY_SECONDS);
       const loadAt = machineLoad();
       rows.push({
-        operation: `health p99 while 1 leader keeps 10 heavy analyses in flight, ${HEAVY_SECONDS} s (${mode})`,
+        operation: `health p99 (signed in) while 1 leader keeps 10 heavy analyses in flight, each new parameters, ${HEAVY_SECONDS} s (${mode})`,
         on,
         size: `${probe.requests.total} probes; heavy answers ${Object.entries(statuses)
           .map(([k, v]) => `${k}×${v}`)
