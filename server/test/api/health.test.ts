@@ -45,7 +45,7 @@ describe('health monitor', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('when the database stops answering, then once its answer is stale a probe reads unavailable at once, and the reason once the ping times out', async () => {
+  it('when the database stops answering, then once its answer is stale a probe reads unavailable at once, the reason once the ping times out, and a ping is sent again once the one out is given up', async () => {
     let t = 0;
     const { db, calls } = heldDb();
     const health = healthMonitor(db, { refreshMs: 1_000, staleMs: 10_000, timeoutMs: 50, now: () => t });
@@ -60,10 +60,16 @@ describe('health monitor', () => {
     expect(signed).toEqual({ status: 'unavailable', database: { mode: 'embedded' }, detail: 'no answer for 10 s' });
     expect(await health(false)).toEqual({ status: 'unavailable' });
     expect(calls).toHaveLength(2);
-    // Once that ping has timed out, the next probe pings again (this one hangs too) and names the reason.
+    // Once that ping has timed out, a probe names the reason, still at once: the ping stays out, none queues behind it.
     await new Promise((w) => setTimeout(w, 80));
     expect(await health(true)).toMatchObject({ status: 'unavailable', detail: 'no answer in 50 ms' });
+    expect(calls).toHaveLength(2);
+    // Out for the stale age with nothing answered since it went out, the ping is given up: the next probe sends one.
+    t = 15_001;
+    const late = health(false);
     expect(calls).toHaveLength(3);
+    calls[2]?.resolve(versionsRow);
+    expect(await late).toEqual({ status: 'ok' });
   });
 
   it('when the ping is stuck behind the analyses but their own queries are answered, then health stays ok', async () => {
