@@ -17,10 +17,10 @@ function heldReads() {
 const settle = () => new Promise((w) => setImmediate(w));
 
 describe('session cache', () => {
-  it('when a session was read a moment ago, then it answers without a query; past freshMs at once with one re-read behind; past maxAgeMs it waits', async () => {
+  it('when a session was read a moment ago, then it answers without a query; past freshMs at once with one re-read behind; past maxAgeMs it waits, unless a re-read is still out (then up to busyMaxAgeMs)', async () => {
     let t = 0;
     const { read, reads } = heldReads();
-    const cache = new SessionCache(read, { freshMs: 2_000, maxAgeMs: 10_000, now: () => t });
+    const cache = new SessionCache(read, { freshMs: 2_000, maxAgeMs: 10_000, busyMaxAgeMs: 60_000, now: () => t });
     const first = cache.userOf('h1');
     reads[0]?.answer(wang);
     expect(await first).toEqual(wang);
@@ -32,8 +32,14 @@ describe('session cache', () => {
     const many = await Promise.all(Array.from({ length: 20 }, () => cache.userOf('h1')));
     expect(many.every((u) => u?.id === 7)).toBe(true);
     expect(reads).toHaveLength(2);
-    // The re-read is still out at 10 s: now the request waits for the database (a new read).
+    // The re-read is still out at 10 s (the database is busy): the user stands while it is out, up to busyMaxAgeMs.
     t = 10_500;
+    expect(await cache.userOf('h1')).toEqual(wang);
+    t = 59_000;
+    expect(await cache.userOf('h1')).toEqual(wang);
+    expect(reads).toHaveLength(2);
+    // Past busyMaxAgeMs the request waits for the database (a new read).
+    t = 60_500;
     let waited: UserRow | undefined | 'pending' = 'pending';
     void cache.userOf('h1').then((u) => {
       waited = u;
