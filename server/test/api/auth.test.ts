@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { ROLES, type Role } from '../../src/auth/policy.js';
+import { can, ROLES, type Permission, type Role } from '../../src/auth/policy.js';
 import { createDemoUsers, ensureAdminFromEnv, MAX_FAILED_SIGN_INS } from '../../src/services/auth.service.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { tableChecksums } from '../helpers/checksums.js';
@@ -347,6 +347,34 @@ describe('sign-in, sessions and roles', () => {
     const after = await tableChecksums(app.db);
     expect(after, 'no table changed (audit rows for sign-in aside)').toEqual(before);
     expect(mounted.filter((m) => m.base === '/tiles').length, 'the tile routes are enumerated too').toBe(2);
+  });
+
+  it('when the OpenAPI document is read, then every registered route is in it with its permission, and that permission grants exactly the roles the matrix allows', async () => {
+    const doc = (await app.call('GET', '/api/openapi.json')).json as Json;
+    const mounted = registeredRoutes().filter((m) => m.base === '/api/v1');
+    const wrongs: string[] = [];
+    for (const m of mounted) {
+      const [method, pattern] = m.route.split(' ') as [string, string];
+      const op = doc.paths?.[`/api/v1${pattern.replace(/:([A-Za-z]+)/g, '{$1}')}`]?.[method.toLowerCase()];
+      if (!op) {
+        wrongs.push(`${m.route}: not in the document`);
+        continue;
+      }
+      const p = op['x-permission'] as Permission | 'public' | 'signed_in' | undefined;
+      if (p === undefined) {
+        wrongs.push(`${m.route}: no x-permission`);
+        continue;
+      }
+      const granted = ROLES.filter((r) => p === 'public' || p === 'signed_in' || can(r, p))
+        .map((r) => LETTER[r])
+        .join('');
+      const allowed = ROLES.map((r) => LETTER[r])
+        .filter((l) => matrixOf(m)?.includes(l))
+        .join('');
+      if (granted !== allowed) wrongs.push(`${m.route}: x-permission ${p} grants ${granted}, the matrix allows ${allowed}`);
+    }
+    expect(mounted.length, 'routes enumerated').toBeGreaterThan(50);
+    expect(wrongs).toEqual([]);
   });
 
   it('when a path is spelt differently (case, %-encoding, ;x, trailing or doubled slash), then every role gets the permission of the route Express matched, or 404 when none', async () => {
