@@ -371,7 +371,8 @@ describe('sign-in, sessions and roles', () => {
       const allowed = ROLES.map((r) => LETTER[r])
         .filter((l) => matrixOf(m)?.includes(l))
         .join('');
-      if (granted !== allowed) wrongs.push(`${m.route}: x-permission ${p} grants ${granted}, the matrix allows ${allowed}`);
+      if (granted !== allowed)
+        wrongs.push(`${m.route}: x-permission ${p} grants ${granted}, the matrix allows ${allowed}`);
     }
     expect(mounted.length, 'routes enumerated').toBeGreaterThan(50);
     expect(wrongs).toEqual([]);
