@@ -50,6 +50,19 @@ async function ensureVisible(points: readonly [number, number][]): Promise<void>
   }
   throw new Error('points do not fit on the map');
 }
+/** Distinct codes of the features a MapLibre layer draws on screen now, sorted. */
+const drawnCodes = async (layer: string): Promise<string[]> =>
+  (await session.page.evaluate((l) => window.gridpatrol.renderedCodes(l), layer)).sort();
+/** Codes a MapLibre layer draws at the map pixel of a lon/lat. */
+const drawnAt = (layer: string, lon: number, lat: number): Promise<string[]> =>
+  session.page.evaluate(
+    ([l, x, y]) => {
+      const [px, py] = window.gridpatrol.project(x, y);
+      const r = (document.getElementById('map') as HTMLElement).getBoundingClientRect();
+      return window.gridpatrol.renderedCodesAt(l, px - r.left, py - r.top);
+    },
+    [layer, lon, lat] as const,
+  );
 const saves = () => session.page.evaluate(() => window.gridpatrol.editCount);
 async function waitSave(before: number): Promise<string> {
   await session.page.waitForFunction((n) => window.gridpatrol.editCount > n, before, { timeout: 60_000 });
@@ -86,6 +99,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
       '仅警务规划人员可编辑警格',
     );
     await flyTo(grid.code);
+    expect(await drawnCodes('grids-fill'), 'the grid to split is drawn').toContain(grid.code);
     await clickAt(grid.cx, grid.cy);
     await session.page.waitForFunction((c) => window.gridpatrol.editTarget === c, grid.code, { timeout: 30_000 });
     expect(await split.getAttribute('title')).toBe('切分 (S)');
@@ -117,7 +131,11 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     );
     expect(pieces).toHaveLength(2);
     expect(Math.abs(pieces[0]!.area + pieces[1]!.area - grid.area) / grid.area).toBeLessThan(1e-5);
+    // On the map: the reloaded tiles draw both pieces and nothing of the split grid.
     await waitIdle();
+    const drawn = await drawnCodes('grids-fill');
+    expect(drawn, 'the split grid is no longer drawn').not.toContain(grid.code);
+    expect(drawn, 'both pieces are drawn').toEqual(expect.arrayContaining(pieces.map((p) => p.code)));
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-split-zh-CN.png') });
   });
 
@@ -134,6 +152,10 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
       await clickAt(p.x, p.y);
       await session.page.waitForFunction((n) => window.gridpatrol.pickedGrids === n, i + 1, { timeout: 30_000 });
     }
+    await waitIdle();
+    expect(await drawnCodes('edit-picked-fill'), 'both pieces drawn as picked').toEqual(
+      pieces.map((p) => p.code).sort(),
+    );
     const before = await saves();
     await session.page.locator('button[data-testid="edit-save"]').click();
     expect(await waitSave(before)).toBe('ok');
@@ -145,6 +167,11 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     expect(merged.code).toBe(pieces[0]!.code);
     // Noise of the split and the union (0.05–0.2 m² on a 6 ha grid), under the 1 m² sliver tolerance.
     expect(merged.d, 'merged shape vs the grid before the split (m²)').toBeLessThan(1);
+    await waitIdle();
+    const drawn = await drawnCodes('grids-fill');
+    expect(drawn, 'the merged grid is drawn').toContain(merged.code);
+    expect(drawn, 'the retired piece is no longer drawn').not.toContain(pieces[1]!.code);
+    expect(await drawnCodes('edit-picked-fill'), 'no pick left drawn after the save').toEqual([]);
   });
 
   it('when a grid is removed and a new one drawn over the gap, then it is saved snapped to its neighbours; drawing over taken ground is refused and shown', async () => {
@@ -197,6 +224,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     );
     expect(made.d, 'the new grid fills the removed one exactly (m²)').toBeLessThan(0.5);
     await waitIdle();
+    expect(await drawnCodes('grids-fill'), 'the new grid is drawn').toContain(made.code);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-drawn-zh-CN.png') });
     // Again over the same ground: now all taken.
     await session.page.locator('button[data-testid="edit-draw"]').click();
@@ -205,7 +233,17 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     await finishDrawing();
     expect(await waitSave(before)).toBe('refused');
     expect(await session.page.evaluate(() => window.gridpatrol.editProblems)).toBeGreaterThan(0);
+    // The overlap is drawn, over the removed grid's ground and inside the refused outline (with a snap's reach).
     await waitIdle();
+    const shown = await session.page.evaluate(() => window.gridpatrol.renderedBBox('edit-problems-fill'));
+    expect(shown, 'the overlap drawn (its bbox)').toHaveLength(4);
+    const [w, s, e, nn] = shown as [number, number, number, number];
+    const [cx, cy] = [(n.xmin + n.xmax) / 2, (n.ymin + n.ymax) / 2];
+    expect(w < cx && cx < e && s < cy && cy < nn, `overlap ${shown.join(',')} covers the grid's middle`).toBe(true);
+    expect(
+      w > n.xmin - 2 * mx && e < n.xmax + 2 * mx && s > n.ymin - 2 * my && nn < n.ymax + 2 * my,
+      `overlap ${shown.join(',')} lies within the refused outline`,
+    ).toBe(true);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-refused-zh-CN.png') });
   });
 
@@ -246,14 +284,23 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
       n: window.gridpatrol.pickedGrids,
       pop: window.gridpatrol.pickedPopulation,
     }));
-    const [ref] = await session.db.query<{ n: number; pop: number }>(
-      `SELECT count(*)::int AS n, sum(g.population)::int AS pop FROM grid g, beat b
+    const [ref] = await session.db.query<{ n: number; pop: number; codes: string[] }>(
+      `SELECT count(*)::int AS n, sum(g.population)::int AS pop, array_agg(g.code) AS codes FROM grid g, beat b
       WHERE b.code = $1 AND ST_Within(ST_PointOnSurface(g.geom), b.geom)`,
       [c.beat],
     );
     expect(own).toEqual({ n: ref!.n, pop: ref!.pop });
+    await waitIdle();
+    expect(await drawnCodes('edit-picked-fill'), "the beat's grids drawn as picked").toEqual([...ref!.codes].sort());
+    expect(await drawnAt('beats-fill', c.gx, c.gy), 'the grid is drawn in the other beat before').toEqual([c.other]);
     await clickAt(c.gx, c.gy);
     await session.page.waitForFunction((n) => window.gridpatrol.pickedGrids === n + 1, own.n, { timeout: 30_000 });
+    await waitIdle();
+    expect(await drawnCodes('edit-picked-fill'), 'the clicked grid drawn as picked too').toEqual(
+      [...ref!.codes, c.grid].sort(),
+    );
+    const pop = await session.page.evaluate((p) => p.toLocaleString(), own.pop + c.pop);
+    expect(await session.page.locator('[data-testid="edit-workload"]').textContent(), 'workload shown').toContain(pop);
     expect(
       await session.page.evaluate(() => window.gridpatrol.pickedPopulation),
       'live workload adds the clicked grid',
@@ -270,6 +317,8 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
       [c.grid, c.beat, c.other],
     );
     expect(holds).toEqual({ b: true, o: false });
+    await waitIdle();
+    expect(await drawnAt('beats-fill', c.gx, c.gy), 'the grid is drawn in the built beat').toEqual([c.beat]);
     // Its history: the demo city's version and this save; a row drawn on the map as the old boundary.
     await session.page.locator('button[data-testid="edit-history"]').click();
     await session.page.waitForSelector('[data-testid="edit-history-table"] tr');
@@ -282,6 +331,16 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     await session.page.locator('[data-testid="edit-history-table"] tr').first().click();
     await session.page.waitForFunction(() => window.gridpatrol.historyShown === 1, undefined, { timeout: 10_000 });
     await waitIdle();
+    // The first row is the first stored version: its boundary is the one drawn dashed.
+    const old = await one<{ b: number[] }>(
+      `SELECT ARRAY[ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)] AS b FROM area_version
+      WHERE entity = 'beat' AND code = $1 ORDER BY id LIMIT 1`,
+      [c.beat],
+    );
+    const shown = await session.page.evaluate(() => window.gridpatrol.renderedBBox('edit-history-line'));
+    expect(shown, 'the old boundary drawn (its bbox)').toHaveLength(4);
+    for (let i = 0; i < 4; i++)
+      expect(Math.abs((shown[i] ?? 0) - (old.b[i] ?? 0)), `old boundary bbox[${i}]`).toBeLessThan(2e-5);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-beat-built-zh-CN.png') });
   });
 
@@ -325,21 +384,28 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
       })),
       'picked = PostGIS majority-inside grids',
     ).toEqual({ n: ref.n, pop: ref.pop });
+    await waitIdle();
+    expect(await drawnCodes('edit-picked-fill'), 'the picked grids drawn').toEqual([...ref.codes].sort());
     const before = await saves();
     await session.page.locator('button[data-testid="edit-save"]').click();
     expect(
       await waitSave(before),
       (await session.page.locator('[data-testid="edit-status"]').textContent()) ?? '',
     ).toBe('ok');
-    const held = await session.db.query<{ code: string }>(
-      `SELECT g.code FROM grid g, beat b WHERE b.code = $1 AND ST_Within(ST_PointOnSurface(g.geom), b.geom) ORDER BY g.code`,
+    const held = await session.db.query<{ code: string; x: number; y: number }>(
+      `SELECT g.code, ST_X(ST_PointOnSurface(g.geom)) AS x, ST_Y(ST_PointOnSurface(g.geom)) AS y
+      FROM grid g, beat b WHERE b.code = $1 AND ST_Within(ST_PointOnSurface(g.geom), b.geom) ORDER BY g.code`,
       [b.code],
     );
     expect(
       held.map((r) => r.code),
       'the saved beat is exactly the picked grids',
     ).toEqual(ref.codes);
+    // On the map: the reloaded beat tiles draw the beat over each of its grids, and the picks are gone.
     await waitIdle();
+    for (const g of held)
+      expect(await drawnAt('beats-fill', g.x, g.y), `beat drawn over grid ${g.code}`).toEqual([b.code]);
+    expect(await drawnCodes('edit-picked-fill'), 'no pick left drawn after the save').toEqual([]);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-beat-drawn-zh-CN.png') });
   });
 
