@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, hasChromium, useBrowserSession, waitIdle as idle } from './browser-session.js';
+import { ARTIFACTS, afterMove, hasChromium, useBrowserSession, waitIdle as idle } from './browser-session.js';
 
 /** Beat planning in Chromium: workload table, nesting check with auto-align, districting draft — each against the API and the database. */
 const session = useBrowserSession({ incidents: 5000 });
@@ -21,6 +21,19 @@ const api = async (method: string, p: string, body?: unknown): Promise<{ status:
 const panel = (testid: string) =>
   session.page.locator(
     `details[data-section="planning"] [data-testid="${testid}"], #plan-drawer [data-testid="${testid}"]`,
+  );
+/** Distinct codes of the features a MapLibre layer draws on screen now, sorted. */
+const rendered = async (layer: string): Promise<string[]> =>
+  (await session.page.evaluate((l) => window.gridpatrol.renderedCodes(l), layer)).sort();
+/** Codes a MapLibre layer draws at the map pixel of a lon/lat. */
+const renderedAt = (layer: string, lon: number, lat: number): Promise<string[]> =>
+  session.page.evaluate(
+    ([l, x, y]) => {
+      const [px, py] = window.gridpatrol.project(x, y);
+      const r = (document.getElementById('map') as HTMLElement).getBoundingClientRect();
+      return window.gridpatrol.renderedCodesAt(l, px - r.left, py - r.top);
+    },
+    [layer, lon, lat] as const,
   );
 const hook = (name: 'planCutGrids' | 'planAlignBeats' | 'planDraftGrids' | 'planWorkloadRows' | 'planApplied') =>
   session.page.evaluate((n) => window.gridpatrol[n], name);
@@ -55,6 +68,12 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect((await api('PATCH', `/api/v1/beats/${c.xid}`, { version: c.xv, geometry: c.xg })).status).toBe(200);
     expect((await api('PATCH', `/api/v1/beats/${c.yid}`, { version: c.yv, geometry: c.yg })).status).toBe(200);
     cut = c;
+    // A point of the quarter beat X took: drawn in X now, in Y again once the cut is aligned.
+    const taken = await one<{ x: number; y: number }>(
+      `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_PointOnSurface(ST_Intersection(g.geom, b.geom)) AS p
+       FROM grid g, beat b WHERE g.code = $1 AND b.code = $2) q`,
+      [c.g, c.x],
+    );
 
     await session.signInAs('planner', c.station);
     await session.page.goto(`${session.base}/?role=planner&lang=zh-CN`);
@@ -85,8 +104,10 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect(await hook('planCutGrids')).toBe(1);
     await expect(panel('plan-cut').textContent()).resolves.toContain(c.g);
     await session.page.locator('input[data-testid="search"]').fill(c.g);
-    await session.page.locator('input[data-testid="search"]').press('Enter');
-    await idle(session.page);
+    // Enter asks the search, then fits the map to the grid: that move, then the idle after it.
+    await afterMove(session.page, () => session.page.locator('input[data-testid="search"]').press('Enter'));
+    expect(await rendered('plan-cut'), 'the cut grid, and only it, drawn in orange').toEqual([c.g]);
+    expect(await renderedAt('beats-fill', taken.x, taken.y), 'the taken quarter drawn in beat X').toEqual([c.x]);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-nesting-cut-zh-CN.png') });
 
     await panel('plan-align-go').click();
@@ -98,6 +119,7 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     ).join(' ');
     expect(alignText).toContain(`${c.g} → ${c.y}`);
     await idle(session.page);
+    expect(await rendered('plan-align-line'), 'the proposal draws beat X').toContain(c.x);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-align-preview-zh-CN.png') });
     await panel('plan-align-apply').click();
     await session.page.waitForFunction(() => window.gridpatrol.planApplied === 1, undefined, { timeout: 60_000 });
@@ -110,6 +132,13 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
       [c.g, c.y],
     );
     expect(back.inY, `grid ${c.g} back in beat ${c.y}`).toBe(true);
+    // On the map: the reloaded beat tiles draw the quarter in Y, and neither the cut nor the proposal is left.
+    await idle(session.page);
+    expect(await renderedAt('beats-fill', taken.x, taken.y), 'the quarter drawn in beat Y after the apply').toEqual([
+      c.y,
+    ]);
+    expect(await rendered('plan-cut'), 'no cut grid drawn after the apply').toEqual([]);
+    expect(await rendered('plan-align-line'), 'no proposal drawn after the apply').toEqual([]);
     const versions = await session.db.query<{ code: string }>(
       `SELECT code FROM area_version WHERE change = 'align' ORDER BY code`,
     );
@@ -128,6 +157,31 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
       [station],
     );
     expect(await hook('planDraftGrids'), 'every grid of the station is coloured').toBe(grids.n);
+    // What is drawn: only the station's grids are coloured, and every one of them wholly on screen is.
+    await idle(session.page);
+    const own = await session.db.query<{ code: string; b: number[] }>(
+      `SELECT g.code, ARRAY[ST_XMin(g.geom), ST_YMin(g.geom), ST_XMax(g.geom), ST_YMax(g.geom)] AS b
+       FROM grid g JOIN beat b ON ST_Within(ST_PointOnSurface(g.geom), b.geom) WHERE b.station_id = $1`,
+      [station],
+    );
+    const drawn = await rendered('plan-draft');
+    const ownCodes = new Set(own.map((g) => g.code));
+    expect(
+      drawn.filter((code) => !ownCodes.has(code)),
+      'grids of other stations coloured',
+    ).toEqual([]);
+    const [w, s, e, n] = (await session.page.evaluate(() => window.gridpatrol.mapBounds())) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    const onScreen = own.filter(({ b }) => (b[0] ?? 0) > w && (b[2] ?? 0) < e && (b[1] ?? 0) > s && (b[3] ?? 0) < n);
+    expect(onScreen.length, 'station grids wholly on screen').toBeGreaterThan(0);
+    expect(
+      onScreen.filter((g) => !drawn.includes(g.code)).map((g) => g.code),
+      'station grids on screen not coloured',
+    ).toEqual([]);
     const draft = (await api('POST', '/api/v1/planning/districting', { stationId: station, tolerance: 0.1 })).json;
     const summary = (await panel('plan-draft-summary').textContent()) ?? '';
     expect(summary).toContain(`${draft.current.objective.toFixed(3)} → ${draft.draft.objective.toFixed(3)}`);

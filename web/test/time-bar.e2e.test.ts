@@ -25,6 +25,25 @@ async function brush(a: number, z: number, bins: number): Promise<void> {
   await session.page.waitForFunction((n) => window.gridpatrol.timeWindowApplied > n, applied, { timeout: 60_000 });
 }
 
+/**
+ * The histogram's bars as drawn, against counts from SQL: one bar per bin in order, each as tall on screen as its count
+ * makes it (its share of the tallest, at least 1.5 of the 48 units so a small count shows; an empty bin draws nothing).
+ */
+async function expectBarsDrawn(counts: readonly number[]): Promise<void> {
+  const drawn = await session.page.locator('[data-testid="time-histogram"]').evaluate((svg) => ({
+    height: svg.getBoundingClientRect().height,
+    bars: [...svg.querySelectorAll('rect')].map((r) => r.getBoundingClientRect().height),
+  }));
+  expect(drawn.bars, 'one bar per bin').toHaveLength(counts.length);
+  const max = Math.max(...counts);
+  const units = drawn.bars.map((h) => (h / drawn.height) * 50);
+  const expected = counts.map((n) => (n === 0 ? 0 : Math.max(1.5, (n / max) * 48)));
+  for (const [i, u] of units.entries())
+    expect(Math.abs(u - (expected[i] ?? 0)), `bar ${i} (${counts[i]}) drawn ${u.toFixed(2)} of 50 units`).toBeLessThan(
+      0.2,
+    );
+}
+
 describe.skipIf(!hasChromium)('the time bar in Chromium', () => {
   it('when the map opens, then the bar shows the server’s incidents per Beijing hour, the same as SQL, with the zone named', async () => {
     await session.page.goto(`${session.base}/?role=planner&lang=zh-CN&view=incidents`);
@@ -40,6 +59,7 @@ describe.skipIf(!hasChromium)('the time bar in Chromium', () => {
       .locator('[data-testid="time-histogram"] rect')
       .evaluateAll((rs) => rs.map((r) => Number((r as SVGElement).dataset.n)));
     expect(drawn).toEqual(expected);
+    await expectBarsDrawn(expected);
     expect(await session.page.locator('[data-testid="time-zone"]').textContent()).toBe('北京时间 (Asia/Shanghai)');
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'time-bar-hours-1600-zh-CN.png') });
   });
@@ -50,9 +70,18 @@ describe.skipIf(!hasChromium)('the time bar in Chromium', () => {
     const rows = await session.db.query<{ d: string; n: number }>(
       `SELECT to_char(occurred_at AT TIME ZONE '${TZ}', 'YYYY-MM-DD') AS d, count(*)::int AS n FROM incident GROUP BY 1 ORDER BY 1`,
     );
+    // Every day from the first to the last, empty days too, from SQL.
+    const days = await session.db.query<{ n: number }>(
+      `WITH d AS (SELECT (occurred_at AT TIME ZONE '${TZ}')::date AS d FROM incident)
+       SELECT (SELECT count(*) FROM d WHERE d.d = s::date)::int AS n
+       FROM generate_series((SELECT min(d) FROM d), (SELECT max(d) FROM d), interval '1 day') s ORDER BY s`,
+    );
+    expect(days.filter((r) => r.n > 0).map((r) => r.n)).toEqual(rows.map((r) => r.n));
     const bins = await session.page.evaluate(() => window.gridpatrol.timeBins);
     expect(bins.filter((n) => n > 0)).toEqual(rows.map((r) => r.n));
     expect(bins.reduce((a, b) => a + b, 0)).toBe(rows.reduce((a, r) => a + r.n, 0));
+    // What is drawn: a bar per day, each as tall as SQL's count of that day makes it.
+    await expectBarsDrawn(days.map((r) => r.n));
     await session.page.locator('[data-testid="time-bin"]').selectOption('hour');
     await session.page.waitForFunction(() => window.gridpatrol.timeBin === 'hour', undefined, { timeout: 60_000 });
   });

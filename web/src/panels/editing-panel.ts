@@ -204,6 +204,13 @@ export function initEditing(ctx: MapContext, state: AppState, rerender: () => vo
   draw.start();
   draw.setMode('static');
   state.editing = { draw };
+  // A click while drawing commits a vertex: the polygon mode counts them, a line's last position follows the pointer.
+  window.gridpatrol.drawnVertices = () => {
+    const f = draw.getSnapshot().find((x) => x.properties.currentlyDrawing === true);
+    if (f?.geometry.type === 'Polygon') return Number(f.properties.committedCoordinateCount ?? 0);
+    if (f?.geometry.type === 'LineString') return f.geometry.coordinates.length - 1;
+    return 0;
+  };
 
   draw.on('finish', (id) => {
     const f = draw.getSnapshotFeature(id);

@@ -82,6 +82,8 @@ export interface TestHooks {
   editTarget: string;
   /** Pointer positions snapped to a grid boundary or road while drawing. */
   snaps: number;
+  /** Vertices committed to the shape being drawn (terra-draw's store; 0 when nothing is being drawn). */
+  drawnVertices(): number;
   /** Old shapes of the grid or beat in hand drawn on the map. */
   historyShown: number;
   /** Whether a session was found on load (false: the sign-in page is shown). */
@@ -196,6 +198,7 @@ export function installTestHooks(): TestHooks {
     editCount: 0,
     editTarget: '',
     snaps: 0,
+    drawnVertices: () => 0,
     historyShown: 0,
     signedIn: false,
     status: '',
