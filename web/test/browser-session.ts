@@ -176,3 +176,20 @@ export async function afterMove(page: Page, act: () => Promise<void>): Promise<v
   await page.waitForFunction((n) => window.gridpatrol.moves > n, before, { timeout: 60_000 });
   await waitIdle(page);
 }
+
+/** Distinct codes of the features a MapLibre layer draws on screen now, sorted. */
+export async function drawnCodes(page: Page, layer: string): Promise<string[]> {
+  return (await page.evaluate((l) => window.gridpatrol.renderedCodes(l), layer)).sort();
+}
+
+/** Codes a MapLibre layer draws at the map pixel of a lon/lat. */
+export function drawnAt(page: Page, layer: string, lon: number, lat: number): Promise<string[]> {
+  return page.evaluate(
+    ([l, x, y]) => {
+      const [px, py] = window.gridpatrol.project(x, y);
+      const r = (document.getElementById('map') as HTMLElement).getBoundingClientRect();
+      return window.gridpatrol.renderedCodesAt(l, px - r.left, py - r.top);
+    },
+    [layer, lon, lat] as const,
+  );
+}

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, hasChromium, afterMove, useBrowserSession, waitIdle as idle } from './browser-session.js';
+import {
+  ARTIFACTS,
+  hasChromium,
+  afterMove,
+  drawnAt,
+  drawnCodes,
+  useBrowserSession,
+  waitIdle as idle,
+} from './browser-session.js';
 
 /** Grid and beat editing in Chromium: draw, split, merge, build a beat — each checked in the database and on the map. */
 const session = useBrowserSession({ incidents: 5000 });
@@ -50,19 +58,6 @@ async function ensureVisible(points: readonly [number, number][]): Promise<void>
   }
   throw new Error('points do not fit on the map');
 }
-/** Distinct codes of the features a MapLibre layer draws on screen now, sorted. */
-const drawnCodes = async (layer: string): Promise<string[]> =>
-  (await session.page.evaluate((l) => window.gridpatrol.renderedCodes(l), layer)).sort();
-/** Codes a MapLibre layer draws at the map pixel of a lon/lat. */
-const drawnAt = (layer: string, lon: number, lat: number): Promise<string[]> =>
-  session.page.evaluate(
-    ([l, x, y]) => {
-      const [px, py] = window.gridpatrol.project(x, y);
-      const r = (document.getElementById('map') as HTMLElement).getBoundingClientRect();
-      return window.gridpatrol.renderedCodesAt(l, px - r.left, py - r.top);
-    },
-    [layer, lon, lat] as const,
-  );
 const saves = () => session.page.evaluate(() => window.gridpatrol.editCount);
 async function waitSave(before: number): Promise<string> {
   await session.page.waitForFunction((n) => window.gridpatrol.editCount > n, before, { timeout: 60_000 });
@@ -99,7 +94,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
       '仅警务规划人员可编辑警格',
     );
     await flyTo(grid.code);
-    expect(await drawnCodes('grids-fill'), 'the grid to split is drawn').toContain(grid.code);
+    expect(await drawnCodes(session.page, 'grids-fill'), 'the grid to split is drawn').toContain(grid.code);
     await clickAt(grid.cx, grid.cy);
     await session.page.waitForFunction((c) => window.gridpatrol.editTarget === c, grid.code, { timeout: 30_000 });
     expect(await split.getAttribute('title')).toBe('切分 (S)');
@@ -133,7 +128,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     expect(Math.abs(pieces[0]!.area + pieces[1]!.area - grid.area) / grid.area).toBeLessThan(1e-5);
     // On the map: the reloaded tiles draw both pieces and nothing of the split grid.
     await waitIdle();
-    const drawn = await drawnCodes('grids-fill');
+    const drawn = await drawnCodes(session.page, 'grids-fill');
     expect(drawn, 'the split grid is no longer drawn').not.toContain(grid.code);
     expect(drawn, 'both pieces are drawn').toEqual(expect.arrayContaining(pieces.map((p) => p.code)));
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-split-zh-CN.png') });
@@ -153,7 +148,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
       await session.page.waitForFunction((n) => window.gridpatrol.pickedGrids === n, i + 1, { timeout: 30_000 });
     }
     await waitIdle();
-    expect(await drawnCodes('edit-picked-fill'), 'both pieces drawn as picked').toEqual(
+    expect(await drawnCodes(session.page, 'edit-picked-fill'), 'both pieces drawn as picked').toEqual(
       pieces.map((p) => p.code).sort(),
     );
     const before = await saves();
@@ -168,10 +163,10 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     // Noise of the split and the union (0.05–0.2 m² on a 6 ha grid), under the 1 m² sliver tolerance.
     expect(merged.d, 'merged shape vs the grid before the split (m²)').toBeLessThan(1);
     await waitIdle();
-    const drawn = await drawnCodes('grids-fill');
+    const drawn = await drawnCodes(session.page, 'grids-fill');
     expect(drawn, 'the merged grid is drawn').toContain(merged.code);
     expect(drawn, 'the retired piece is no longer drawn').not.toContain(pieces[1]!.code);
-    expect(await drawnCodes('edit-picked-fill'), 'no pick left drawn after the save').toEqual([]);
+    expect(await drawnCodes(session.page, 'edit-picked-fill'), 'no pick left drawn after the save').toEqual([]);
   });
 
   it('when a grid is removed and a new one drawn over the gap, then it is saved snapped to its neighbours; drawing over taken ground is refused and shown', async () => {
@@ -224,7 +219,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     );
     expect(made.d, 'the new grid fills the removed one exactly (m²)').toBeLessThan(0.5);
     await waitIdle();
-    expect(await drawnCodes('grids-fill'), 'the new grid is drawn').toContain(made.code);
+    expect(await drawnCodes(session.page, 'grids-fill'), 'the new grid is drawn').toContain(made.code);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'grid-office-drawn-zh-CN.png') });
     // Again over the same ground: now all taken.
     await session.page.locator('button[data-testid="edit-draw"]').click();
@@ -291,12 +286,16 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     );
     expect(own).toEqual({ n: ref!.n, pop: ref!.pop });
     await waitIdle();
-    expect(await drawnCodes('edit-picked-fill'), "the beat's grids drawn as picked").toEqual([...ref!.codes].sort());
-    expect(await drawnAt('beats-fill', c.gx, c.gy), 'the grid is drawn in the other beat before').toEqual([c.other]);
+    expect(await drawnCodes(session.page, 'edit-picked-fill'), "the beat's grids drawn as picked").toEqual(
+      [...ref!.codes].sort(),
+    );
+    expect(await drawnAt(session.page, 'beats-fill', c.gx, c.gy), 'the grid is drawn in the other beat before').toEqual(
+      [c.other],
+    );
     await clickAt(c.gx, c.gy);
     await session.page.waitForFunction((n) => window.gridpatrol.pickedGrids === n + 1, own.n, { timeout: 30_000 });
     await waitIdle();
-    expect(await drawnCodes('edit-picked-fill'), 'the clicked grid drawn as picked too').toEqual(
+    expect(await drawnCodes(session.page, 'edit-picked-fill'), 'the clicked grid drawn as picked too').toEqual(
       [...ref!.codes, c.grid].sort(),
     );
     const pop = await session.page.evaluate((p) => p.toLocaleString(), own.pop + c.pop);
@@ -318,7 +317,9 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     );
     expect(holds).toEqual({ b: true, o: false });
     await waitIdle();
-    expect(await drawnAt('beats-fill', c.gx, c.gy), 'the grid is drawn in the built beat').toEqual([c.beat]);
+    expect(await drawnAt(session.page, 'beats-fill', c.gx, c.gy), 'the grid is drawn in the built beat').toEqual([
+      c.beat,
+    ]);
     // Its history: the demo city's version and this save; a row drawn on the map as the old boundary.
     await session.page.locator('button[data-testid="edit-history"]').click();
     await session.page.waitForSelector('[data-testid="edit-history-table"] tr');
@@ -385,7 +386,7 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
       'picked = PostGIS majority-inside grids',
     ).toEqual({ n: ref.n, pop: ref.pop });
     await waitIdle();
-    expect(await drawnCodes('edit-picked-fill'), 'the picked grids drawn').toEqual([...ref.codes].sort());
+    expect(await drawnCodes(session.page, 'edit-picked-fill'), 'the picked grids drawn').toEqual([...ref.codes].sort());
     const before = await saves();
     await session.page.locator('button[data-testid="edit-save"]').click();
     expect(
@@ -404,8 +405,8 @@ describe.skipIf(!hasChromium)('grid and beat editing in Chromium', () => {
     // On the map: the reloaded beat tiles draw the beat over each of its grids, and the picks are gone.
     await waitIdle();
     for (const g of held)
-      expect(await drawnAt('beats-fill', g.x, g.y), `beat drawn over grid ${g.code}`).toEqual([b.code]);
-    expect(await drawnCodes('edit-picked-fill'), 'no pick left drawn after the save').toEqual([]);
+      expect(await drawnAt(session.page, 'beats-fill', g.x, g.y), `beat drawn over grid ${g.code}`).toEqual([b.code]);
+    expect(await drawnCodes(session.page, 'edit-picked-fill'), 'no pick left drawn after the save').toEqual([]);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-beat-drawn-zh-CN.png') });
   });
 

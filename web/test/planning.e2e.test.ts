@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, afterMove, hasChromium, useBrowserSession, waitIdle as idle } from './browser-session.js';
+import {
+  ARTIFACTS,
+  afterMove,
+  hasChromium,
+  drawnAt,
+  drawnCodes,
+  useBrowserSession,
+  waitIdle as idle,
+} from './browser-session.js';
 
 /** Beat planning in Chromium: workload table, nesting check with auto-align, districting draft — each against the API and the database. */
 const session = useBrowserSession({ incidents: 5000 });
@@ -21,19 +29,6 @@ const api = async (method: string, p: string, body?: unknown): Promise<{ status:
 const panel = (testid: string) =>
   session.page.locator(
     `details[data-section="planning"] [data-testid="${testid}"], #plan-drawer [data-testid="${testid}"]`,
-  );
-/** Distinct codes of the features a MapLibre layer draws on screen now, sorted. */
-const rendered = async (layer: string): Promise<string[]> =>
-  (await session.page.evaluate((l) => window.gridpatrol.renderedCodes(l), layer)).sort();
-/** Codes a MapLibre layer draws at the map pixel of a lon/lat. */
-const renderedAt = (layer: string, lon: number, lat: number): Promise<string[]> =>
-  session.page.evaluate(
-    ([l, x, y]) => {
-      const [px, py] = window.gridpatrol.project(x, y);
-      const r = (document.getElementById('map') as HTMLElement).getBoundingClientRect();
-      return window.gridpatrol.renderedCodesAt(l, px - r.left, py - r.top);
-    },
-    [layer, lon, lat] as const,
   );
 const hook = (name: 'planCutGrids' | 'planAlignBeats' | 'planDraftGrids' | 'planWorkloadRows' | 'planApplied') =>
   session.page.evaluate((n) => window.gridpatrol[n], name);
@@ -106,8 +101,10 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     await session.page.locator('input[data-testid="search"]').fill(c.g);
     // Enter asks the search, then fits the map to the grid: that move, then the idle after it.
     await afterMove(session.page, () => session.page.locator('input[data-testid="search"]').press('Enter'));
-    expect(await rendered('plan-cut'), 'the cut grid, and only it, drawn in orange').toEqual([c.g]);
-    expect(await renderedAt('beats-fill', taken.x, taken.y), 'the taken quarter drawn in beat X').toEqual([c.x]);
+    expect(await drawnCodes(session.page, 'plan-cut'), 'the cut grid, and only it, drawn in orange').toEqual([c.g]);
+    expect(await drawnAt(session.page, 'beats-fill', taken.x, taken.y), 'the taken quarter drawn in beat X').toEqual([
+      c.x,
+    ]);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-nesting-cut-zh-CN.png') });
 
     await panel('plan-align-go').click();
@@ -119,7 +116,7 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     ).join(' ');
     expect(alignText).toContain(`${c.g} → ${c.y}`);
     await idle(session.page);
-    expect(await rendered('plan-align-line'), 'the proposal draws beat X').toContain(c.x);
+    expect(await drawnCodes(session.page, 'plan-align-line'), 'the proposal draws beat X').toContain(c.x);
     await session.page.screenshot({ path: path.join(ARTIFACTS, 'planner-align-preview-zh-CN.png') });
     await panel('plan-align-apply').click();
     await session.page.waitForFunction(() => window.gridpatrol.planApplied === 1, undefined, { timeout: 60_000 });
@@ -134,11 +131,12 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
     expect(back.inY, `grid ${c.g} back in beat ${c.y}`).toBe(true);
     // On the map: the reloaded beat tiles draw the quarter in Y, and neither the cut nor the proposal is left.
     await idle(session.page);
-    expect(await renderedAt('beats-fill', taken.x, taken.y), 'the quarter drawn in beat Y after the apply').toEqual([
-      c.y,
-    ]);
-    expect(await rendered('plan-cut'), 'no cut grid drawn after the apply').toEqual([]);
-    expect(await rendered('plan-align-line'), 'no proposal drawn after the apply').toEqual([]);
+    expect(
+      await drawnAt(session.page, 'beats-fill', taken.x, taken.y),
+      'the quarter drawn in beat Y after the apply',
+    ).toEqual([c.y]);
+    expect(await drawnCodes(session.page, 'plan-cut'), 'no cut grid drawn after the apply').toEqual([]);
+    expect(await drawnCodes(session.page, 'plan-align-line'), 'no proposal drawn after the apply').toEqual([]);
     const versions = await session.db.query<{ code: string }>(
       `SELECT code FROM area_version WHERE change = 'align' ORDER BY code`,
     );
@@ -164,7 +162,7 @@ describe.skipIf(!hasChromium)('beat planning in Chromium', () => {
        FROM grid g JOIN beat b ON ST_Within(ST_PointOnSurface(g.geom), b.geom) WHERE b.station_id = $1`,
       [station],
     );
-    const drawn = await rendered('plan-draft');
+    const drawn = await drawnCodes(session.page, 'plan-draft');
     const ownCodes = new Set(own.map((g) => g.code));
     expect(
       drawn.filter((code) => !ownCodes.has(code)),
