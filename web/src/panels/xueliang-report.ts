@@ -262,7 +262,7 @@ function incompleteList(list: XueliangIncomplete): HTMLElement {
       'tr',
       { 'data-camera': String(c.id) },
       h('td', {}, c.code ?? c.gbCode ?? `#${c.id}`),
-      h('td', { class: 'missing' }, c.missing.map(fieldName).join('、')),
+      h('td', { class: 'missing' }, c.missing.map(fieldName).join(t('xueliang.list_separator'))),
     ),
   );
   return h(
