@@ -232,6 +232,7 @@ describe.skipIf(!hasChromium)('雪亮报表 in Chromium', () => {
     expect(await report('xueliang-incomplete').locator('tbody td.missing').allTextContents()).toEqual(
       incomplete.cameras.map((c) => c.missing.map((f) => fields[f] ?? f).join(', ')),
     );
+    await report('xueliang-incomplete').scrollIntoViewIfNeeded();
     await page.locator('details[data-section="xueliang"] > summary').scrollIntoViewIfNeeded();
     const shot = path.join(ARTIFACTS, 'xueliang-report-en.png');
     await page.screenshot({ path: shot });
