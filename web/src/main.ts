@@ -177,6 +177,28 @@ async function main(): Promise<void> {
       if (f.id !== undefined && !seen.has(f.id)) seen.set(f.id, f.properties[prop]);
     return [...seen].map(([fid, value]) => ({ id: fid, value }));
   };
+  window.gridpatrol.renderedColours = (id, paintProp) => {
+    if (!map.getLayer(id)) return [];
+    // A queried feature's layer carries its paint evaluated for that feature: a Color of 0–1 channels, premultiplied.
+    const hex = (v: unknown): string => {
+      if (typeof v === 'string') return v.toLowerCase();
+      const c = v as { r?: unknown; g?: unknown; b?: unknown; a?: unknown } | null;
+      if (!c || typeof c.r !== 'number' || typeof c.g !== 'number' || typeof c.b !== 'number') return String(v);
+      const a = typeof c.a === 'number' && c.a > 0 ? c.a : 1;
+      return `#${[c.r, c.g, c.b]
+        .map((x) =>
+          Math.round((x / a) * 255)
+            .toString(16)
+            .padStart(2, '0'),
+        )
+        .join('')}`;
+    };
+    const seen = new Map<number | string, string>();
+    for (const f of map.queryRenderedFeatures({ layers: [id] }))
+      if (f.id !== undefined && !seen.has(f.id))
+        seen.set(f.id, hex(f.layer.paint?.[paintProp as keyof typeof f.layer.paint]));
+    return [...seen].map(([fid, colour]) => ({ id: fid, colour }));
+  };
   window.gridpatrol.mapBounds = () => map.getBounds().toArray().flat();
   window.gridpatrol.layerOrder = () => map.getLayersOrder();
   window.gridpatrol.layersAt = (x, y) => map.queryRenderedFeatures([x, y]).map((f) => f.layer.id);

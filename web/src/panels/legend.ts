@@ -9,6 +9,7 @@ import { CAMERA_STATUS_COLOURS, GRADE_COLOURS } from '../map/style.js';
 import type { AppState } from '../state/app-state.js';
 import { h, swatch } from './dom.js';
 import { MINUTE_CLASSES, UNREACHED } from './reach-panel.js';
+import { MISSED_CLASSES, xueliangColouring } from './xueliang-report.js';
 
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
 export type LegendItem = [colour: string, shape: 'fill' | 'line' | 'dot', label: string];
@@ -118,6 +119,20 @@ export function legendOf(view: ViewId, state: AppState): { title: string; items:
   }
 }
 
+/** The classes of the 雪亮 report's areas (targets missed), from the constants the fill is drawn with. */
+export function xueliangLegendItems(): LegendItem[] {
+  return MISSED_CLASSES.map((c, i): LegendItem => {
+    const next = MISSED_CLASSES[i + 1];
+    const label =
+      c.missedFrom === 0
+        ? t('xueliang.map_legend.met')
+        : next
+          ? t('xueliang.map_legend.range', { from: c.missedFrom, to: next.missedFrom - 1 })
+          : t('xueliang.map_legend.from', { from: c.missedFrom });
+    return [c.colour, 'fill', label];
+  });
+}
+
 /** The legend box on the map: the active view's name, its classes, and the reference layers under it. */
 export function renderLegend(el: HTMLElement, view: ViewId, state: AppState): void {
   const { title, items: list, note } = legendOf(view, state);
@@ -133,6 +148,23 @@ export function renderLegend(el: HTMLElement, view: ViewId, state: AppState): vo
       ...list.map(([colour, shape, label]) => h('li', {}, swatch(colour, shape), label)),
     ),
     ...(note ? [h('p', { class: 'muted' }, note)] : []),
+    // The report's areas are drawn over every view while its section is open: their colours are explained then.
+    ...(xueliangColouring()
+      ? [
+          h(
+            'div',
+            { class: 'xueliang-legend', 'data-testid': 'legend-xueliang' },
+            h('p', { class: 'muted' }, t('xueliang.map_legend.title')),
+            h(
+              'ul',
+              {},
+              ...xueliangLegendItems().map(([colour, shape, label]) =>
+                h('li', { 'data-colour': colour }, swatch(colour, shape), label),
+              ),
+            ),
+          ),
+        ]
+      : []),
     ...(view !== 'reference' && reference.length
       ? [h('p', { class: 'muted ref' }, t('views.reference_under', { layers: reference.join(' · ') }))]
       : []),

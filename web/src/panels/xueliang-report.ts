@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection } from 'geojson';
-import type { GeoJSONSource } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource } from 'maplibre-gl';
 import {
   getJson,
   xueliangIncomplete,
@@ -44,6 +44,21 @@ export const AREAS_LAYER = 'xueliang-areas-fill';
 export const PICKED_LAYER = 'xueliang-picked-fill';
 const PICKED_LINE = 'xueliang-picked-line';
 
+/**
+ * The classes the report's areas are coloured by on the map: an area missing `missedFrom` targets or more (up to the
+ * next class) takes `colour`. The fill's step expression and the map legend are both built from this list.
+ */
+export const MISSED_CLASSES = [
+  { missedFrom: 0, colour: '#1a9641' },
+  { missedFrom: 1, colour: '#fdae61' },
+  { missedFrom: 3, colour: '#d7191c' },
+] as const satisfies readonly { missedFrom: number; colour: string }[];
+/** MapLibre's step expression over the feature's `missed` count, from {@link MISSED_CLASSES}. */
+const missedColour = (): ExpressionSpecification => {
+  const [first, ...rest] = MISSED_CLASSES;
+  return ['step', ['get', 'missed'], first.colour, ...rest.flatMap((c) => [c.missedFrom, c.colour])];
+};
+
 /** A gap (target − rate, a share) in percentage points. */
 export const gapPoints = (gap: number): string => (gap * 100).toFixed(1);
 /** Targets the row misses (a gap above 0). */
@@ -62,7 +77,12 @@ const report: {
   loading: boolean;
   error?: string;
   open: boolean;
-} = { level: 'township', byLevel: new Map(), loading: false, open: false };
+  /** Areas drawn on the map now, coloured by targets missed. */
+  drawn: number;
+} = { level: 'township', byLevel: new Map(), loading: false, open: false, drawn: 0 };
+
+/** Whether the report's areas are coloured on the map now (the legend explains the colours only then). */
+export const xueliangColouring = (): boolean => report.drawn > 0;
 let ctxRef: MapContext | undefined;
 
 const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
@@ -80,7 +100,7 @@ export function initXueliangReport(ctx: MapContext): void {
       type: 'fill',
       source: AREAS_SOURCE,
       paint: {
-        'fill-color': ['step', ['get', 'missed'], '#1a9641', 1, '#fdae61', 3, '#d7191c'],
+        'fill-color': missedColour(),
         'fill-opacity': 0.22,
         'fill-outline-color': '#7f1d1d',
       },
@@ -121,6 +141,7 @@ function drawAreas(): void {
     if (r.key === report.picked) picked.push(drawn);
   }
   map.getSource<GeoJSONSource>(AREAS_SOURCE)?.setData({ type: 'FeatureCollection', features });
+  report.drawn = features.length;
   map.getSource<GeoJSONSource>(PICKED_SOURCE)?.setData({ type: 'FeatureCollection', features: picked });
 }
 
@@ -241,7 +262,7 @@ function incompleteList(list: XueliangIncomplete): HTMLElement {
       'tr',
       { 'data-camera': String(c.id) },
       h('td', {}, c.code ?? c.gbCode ?? `#${c.id}`),
-      h('td', { class: 'missing' }, c.missing.map(fieldName).join('、')),
+      h('td', { class: 'missing' }, c.missing.map(fieldName).join(t('xueliang.list_separator'))),
     ),
   );
   return h(
@@ -315,9 +336,12 @@ export function xueliangSection(state: AppState, rerender: () => void): HTMLElem
     ...(report.incomplete ? [incompleteList(report.incomplete)] : []),
   );
   d.addEventListener('toggle', () => {
+    // A re-rendered open section fires 'toggle' too: only a real change re-renders (the legend follows the colours).
+    const changed = report.open !== d.open;
     report.open = d.open;
     drawAreas();
     if (d.open && !report.byLevel.has(report.level)) void load(rerender);
+    else if (changed) rerender();
   });
   return d;
 }

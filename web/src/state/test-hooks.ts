@@ -48,6 +48,8 @@ export interface TestHooks {
   timePlaying: boolean;
   /** Distinct features (by feature id) a MapLibre layer draws on screen now, with one property of each. */
   renderedValues(layerId: string, prop: string): { id: number | string; value: unknown }[];
+  /** Distinct features a MapLibre layer draws on screen now, with a colour paint property as evaluated for each (#rrggbb). */
+  renderedColours(layerId: string, paintProp: string): { id: number | string; colour: string }[];
   /** The map's visible bounds [minLon, minLat, maxLon, maxLat]. */
   mapBounds(): number[];
   /** Cells in the 24×7 chart of the clicked area. */
@@ -177,6 +179,7 @@ export function installTestHooks(): TestHooks {
     timePlayedLabels: [],
     timePlaying: false,
     renderedValues: () => [],
+    renderedColours: () => [],
     mapBounds: () => [],
     hourChartTotal: 0,
     reachEdges: 0,
