@@ -170,15 +170,17 @@ async function main(): Promise<void> {
     const box = bbox({ type: 'FeatureCollection', features });
     return features.length && Number.isFinite(box[0]) ? box.slice(0, 4) : [];
   };
-  window.gridpatrol.renderedValues = (id, prop) => {
+  /** Each feature a layer draws on screen now, once by feature id (tiles repeat a feature), with what `pick` reads. */
+  const eachRendered = <T>(id: string, pick: (f: MapGeoJSONFeature) => T): [number | string, T][] => {
     if (!map.getLayer(id)) return [];
-    const seen = new Map<number | string, unknown>();
+    const seen = new Map<number | string, T>();
     for (const f of map.queryRenderedFeatures({ layers: [id] }))
-      if (f.id !== undefined && !seen.has(f.id)) seen.set(f.id, f.properties[prop]);
-    return [...seen].map(([fid, value]) => ({ id: fid, value }));
+      if (f.id !== undefined && !seen.has(f.id)) seen.set(f.id, pick(f));
+    return [...seen];
   };
+  window.gridpatrol.renderedValues = (id, prop) =>
+    eachRendered(id, (f) => f.properties[prop] as unknown).map(([fid, value]) => ({ id: fid, value }));
   window.gridpatrol.renderedColours = (id, paintProp) => {
-    if (!map.getLayer(id)) return [];
     // A queried feature's layer carries its paint evaluated for that feature: a Color of 0–1 channels, premultiplied.
     const hex = (v: unknown): string => {
       if (typeof v === 'string') return v.toLowerCase();
@@ -193,11 +195,9 @@ async function main(): Promise<void> {
         )
         .join('')}`;
     };
-    const seen = new Map<number | string, string>();
-    for (const f of map.queryRenderedFeatures({ layers: [id] }))
-      if (f.id !== undefined && !seen.has(f.id))
-        seen.set(f.id, hex(f.layer.paint?.[paintProp as keyof typeof f.layer.paint]));
-    return [...seen].map(([fid, colour]) => ({ id: fid, colour }));
+    return eachRendered(id, (f) => hex(f.layer.paint?.[paintProp as keyof typeof f.layer.paint])).map(
+      ([fid, colour]) => ({ id: fid, colour }),
+    );
   };
   window.gridpatrol.mapBounds = () => map.getBounds().toArray().flat();
   window.gridpatrol.layerOrder = () => map.getLayersOrder();
